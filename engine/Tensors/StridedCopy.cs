@@ -1,0 +1,74 @@
+namespace Qail.Engine;
+
+/// <summary>Copies and converts between strided CPU views, walking the source in row-major order.</summary>
+internal static class StridedCopy
+{
+    /// <summary>Copies <paramref name="source"/> into the same-shaped <paramref name="destination"/>, converting element types.</summary>
+    public static void Copy(Tensor source, Tensor destination)
+    {
+        if (!Shapes.Equal(source.ShapeSpan, destination.ShapeSpan))
+            throw new ArgumentException($"Copy: shapes {Shapes.Format(source.ShapeSpan)} and {Shapes.Format(destination.ShapeSpan)} differ.");
+        if (source.DType == DType.Int4Packed || destination.DType == DType.Int4Packed)
+            throw new ArgumentException("Copy: packed int4 tensors are converted by the quantization kernels, not by Copy.");
+        switch (source.DType)
+        {
+            case DType.Float32: CopyFrom<float>(source, destination); break;
+            case DType.Float64: CopyFrom<double>(source, destination); break;
+            case DType.Int32: CopyFrom<int>(source, destination); break;
+            case DType.Int8: CopyFrom<sbyte>(source, destination); break;
+            case DType.UInt8: CopyFrom<byte>(source, destination); break;
+        }
+    }
+
+    private static void CopyFrom<TSrc>(Tensor source, Tensor destination) where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
+    {
+        switch (destination.DType)
+        {
+            case DType.Float32: Walk<TSrc, float>(source, destination); break;
+            case DType.Float64: Walk<TSrc, double>(source, destination); break;
+            case DType.Int32: Walk<TSrc, int>(source, destination); break;
+            case DType.Int8: Walk<TSrc, sbyte>(source, destination); break;
+            case DType.UInt8: Walk<TSrc, byte>(source, destination); break;
+        }
+    }
+
+    // Float-to-integer conversion truncates toward zero and saturates (CreateSaturating); NaN becomes 0.
+    private static void Walk<TSrc, TDst>(Tensor source, Tensor destination)
+        where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
+        where TDst : unmanaged, System.Numerics.INumberBase<TDst>
+    {
+        if (source.ElementCount == 0) return;
+        var src = source.HostStorage("Copy").AsSpan<TSrc>();
+        var dst = destination.HostStorage("Copy").AsSpan<TDst>();
+        int rank = source.Rank;
+        if (rank == 0)
+        {
+            dst[(int)destination.Offset] = TDst.CreateSaturating(src[(int)source.Offset]);
+            return;
+        }
+        var shape = source.ShapeSpan;
+        var ss = source.StridesSpan;
+        var ds = destination.StridesSpan;
+        var index = new int[rank];
+        int inner = shape[rank - 1], sInner = ss[rank - 1], dInner = ds[rank - 1];
+        long sBase = source.Offset, dBase = destination.Offset;
+        while (true)
+        {
+            long si = sBase, di = dBase;
+            for (int j = 0; j < inner; j++, si += sInner, di += dInner)
+                dst[(int)di] = TDst.CreateSaturating(src[(int)si]);
+            int d = rank - 2;
+            for (; d >= 0; d--)
+            {
+                index[d]++;
+                sBase += ss[d];
+                dBase += ds[d];
+                if (index[d] < shape[d]) break;
+                sBase -= (long)ss[d] * shape[d];
+                dBase -= (long)ds[d] * shape[d];
+                index[d] = 0;
+            }
+            if (d < 0) return;
+        }
+    }
+}

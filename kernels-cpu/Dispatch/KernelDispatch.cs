@@ -1,0 +1,74 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace Qail.Kernels.Cpu;
+
+/// <summary>
+/// Picks the SIMD path every kernel takes. <see cref="Cap"/> lowers the ceiling so tests can force
+/// each path on one machine; the hardware checks are JIT constants, so unused paths cost nothing.
+/// The cap is per thread (tests run in parallel), so a kernel reads <see cref="Active"/> once on the
+/// calling thread and hands the choice to its workers. The environment variable QAIL_MAX_ISA
+/// (scalar, vector128, avx2, avx512) sets the process-wide default.
+/// </summary>
+public static class KernelDispatch
+{
+    private static readonly InstructionSet DefaultCap = ReadDefaultCap();
+
+    [ThreadStatic] private static InstructionSet? _threadCap;
+
+    /// <summary>The widest path the hardware (and this process's JIT/AOT settings) supports.</summary>
+    public static InstructionSet Detected { get; } = Detect();
+
+    /// <summary>Upper bound on the path kernels may take; defaults to the widest.</summary>
+    public static InstructionSet Cap
+    {
+        get => _threadCap ?? DefaultCap;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown instruction set.");
+            _threadCap = value;
+        }
+    }
+
+    /// <summary>The path kernels take now: the lower of <see cref="Detected"/> and <see cref="Cap"/>.</summary>
+    public static InstructionSet Active => Detected < Cap ? Detected : Cap;
+
+    /// <summary>True when x64 AVX-VNNI (256-bit vpdpbusd) may be used on the active path.</summary>
+    public static bool UseAvxVnni => Active >= InstructionSet.Avx2 && AvxVnni.IsSupported;
+
+    /// <summary>True when the ARM64 dot-product extension may be used on the active path.</summary>
+    public static bool UseArmDot => Active >= InstructionSet.Avx512 && Dp.IsSupported;
+
+    /// <summary>Runs <paramref name="action"/> with the cap lowered to <paramref name="cap"/>, then restores it.</summary>
+    public static void With(InstructionSet cap, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var saved = _threadCap;
+        Cap = cap;
+        try { action(); }
+        finally { _threadCap = saved; }
+    }
+
+    /// <summary>A one-line description of the active path for logs and benchmark reports.</summary>
+    public static string Describe() =>
+        $"{Active} (detected {Detected}, cap {Cap}; AVX-VNNI {(UseAvxVnni ? "on" : "off")}, ARM dot {(UseArmDot ? "on" : "off")})";
+
+    private static InstructionSet ReadDefaultCap()
+    {
+        var text = Environment.GetEnvironmentVariable("QAIL_MAX_ISA");
+        if (string.IsNullOrWhiteSpace(text)) return InstructionSet.Avx512;
+        return Enum.TryParse<InstructionSet>(text, ignoreCase: true, out var cap) && Enum.IsDefined(cap)
+            ? cap
+            : throw new ArgumentException($"QAIL_MAX_ISA='{text}' is not one of scalar, vector128, avx2, avx512.");
+    }
+
+    private static InstructionSet Detect()
+    {
+        if (Avx512F.IsSupported && Avx512BW.IsSupported) return InstructionSet.Avx512;
+        if (Avx2.IsSupported && Fma.IsSupported) return InstructionSet.Avx2;
+        if (AdvSimd.Arm64.IsSupported) return Dp.IsSupported ? InstructionSet.Avx512 : InstructionSet.Avx2;
+        if (Vector128.IsHardwareAccelerated) return InstructionSet.Vector128;
+        return InstructionSet.Scalar;
+    }
+}

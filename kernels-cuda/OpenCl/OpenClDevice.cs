@@ -1,0 +1,186 @@
+using System.Text;
+using Silk.NET.OpenCL;
+
+namespace Qail.Kernels.Cuda;
+
+/// <summary>
+/// The first OpenCL device of the first platform that has one (PoCL on the CPU in CI), with a context, an in-order
+/// queue and the portable kernels (Kernels/portable.cu after prelude_opencl.h) built for it. Every call is checked.
+/// </summary>
+public sealed unsafe class OpenClDevice : IDisposable
+{
+    private static readonly Lazy<(OpenClDevice? Device, string Reason)> Shared = new(Open);
+    private readonly CL _cl;
+    private readonly IntPtr _device, _context, _queue, _program;
+    private readonly Dictionary<string, IntPtr> _kernels = [];
+    private readonly Lock _gate = new();
+
+    private OpenClDevice(CL cl, IntPtr platform, IntPtr device)
+    {
+        _cl = cl;
+        _device = device;
+        Name = $"{PlatformString(platform, PlatformInfo.Name)} / {DeviceString(device, DeviceInfo.Name)}";
+        int error;
+        var devices = stackalloc IntPtr[1] { device };
+        _context = cl.CreateContext(null, 1, devices, null, null, &error);
+        Check(error, "clCreateContext");
+        _queue = cl.CreateCommandQueue(_context, device, CommandQueueProperties.None, &error);
+        Check(error, "clCreateCommandQueue");
+        var source = Encoding.UTF8.GetBytes(KernelSource.OpenCl());
+        fixed (byte* s = source)
+        {
+            var length = (nuint)source.Length;
+            var sources = stackalloc byte*[1] { s };
+            _program = cl.CreateProgramWithSource(_context, 1, sources, &length, &error);
+        }
+        Check(error, "clCreateProgramWithSource");
+        // Correctly rounded division is what makes quantize match the CPU's x / scale bit for bit.
+        var build = cl.BuildProgram(_program, 1, devices, "-cl-fp32-correctly-rounded-divide-sqrt", null, null);
+        if (build != 0) throw new OpenClException($"clBuildProgram failed ({build}) on {Name}:\n{BuildLog()}");
+    }
+
+    /// <summary>Platform and device name.</summary>
+    public string Name { get; }
+
+    /// <summary>The process-wide device, or null with the reason (no libOpenCL, no platform, no device, build failure).</summary>
+    public static OpenClDevice? TryGet(out string reason)
+    {
+        var (device, why) = Shared.Value;
+        reason = why;
+        return device;
+    }
+
+    private static (OpenClDevice?, string) Open()
+    {
+        CL cl;
+        try
+        {
+            cl = CL.GetApi();
+        }
+        catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or InvalidOperationException or EntryPointNotFoundException)
+        {
+            return (null, $"no OpenCL loader (libOpenCL.so.1): {e.Message}");
+        }
+        uint count;
+        if (cl.GetPlatformIDs(0, null, &count) != 0 || count == 0) return (null, "no OpenCL platform (install an ICD, e.g. pocl-opencl-icd)");
+        var platforms = new IntPtr[count];
+        fixed (IntPtr* p = platforms) cl.GetPlatformIDs(count, p, null);
+        foreach (var platform in platforms)
+        {
+            uint devices;
+            if (cl.GetDeviceIDs(platform, DeviceType.All, 0, null, &devices) != 0 || devices == 0) continue;
+            IntPtr device;
+            cl.GetDeviceIDs(platform, DeviceType.All, 1, &device, null);
+            try
+            {
+                var opened = new OpenClDevice(cl, platform, device);
+                return (opened, $"OpenCL: {opened.Name}");
+            }
+            catch (OpenClException e)
+            {
+                return (null, $"OpenCL device unusable: {e.Message}");
+            }
+        }
+        return (null, "no OpenCL device on any platform");
+    }
+
+    /// <summary>A read-only device buffer initialised from <paramref name="data"/>.</summary>
+    public IntPtr Buffer<T>(ReadOnlySpan<T> data) where T : unmanaged
+    {
+        int error;
+        // A zero-length buffer is invalid in OpenCL; an unused argument still needs one valid byte.
+        var bytes = Math.Max(1, data.Length * sizeof(T));
+        var stage = new byte[bytes];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).CopyTo(stage);
+        IntPtr buffer;
+        fixed (byte* p = stage) buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite | MemFlags.CopyHostPtr, (nuint)bytes, p, &error);
+        Check(error, "clCreateBuffer");
+        return buffer;
+    }
+
+    /// <summary>An uninitialised device buffer of <paramref name="count"/> elements.</summary>
+    public IntPtr Buffer<T>(int count) where T : unmanaged
+    {
+        int error;
+        var buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite, (nuint)Math.Max(1, count * sizeof(T)), null, &error);
+        Check(error, "clCreateBuffer");
+        return buffer;
+    }
+
+    /// <summary>Blocking read of a whole buffer.</summary>
+    public T[] Read<T>(IntPtr buffer, int count) where T : unmanaged
+    {
+        var host = new T[count];
+        fixed (T* p = host) Check(_cl.EnqueueReadBuffer(_queue, buffer, true, 0, (nuint)(count * sizeof(T)), p, 0, null, null), "clEnqueueReadBuffer");
+        return host;
+    }
+
+    /// <summary>Releases a buffer.</summary>
+    public void Release(IntPtr buffer) => Check(_cl.ReleaseMemObject(buffer), "clReleaseMemObject");
+
+    /// <summary>Runs kernel <paramref name="name"/> over <paramref name="globalSize"/> work-items with the arguments in order, and waits.</summary>
+    public void Run(string name, long globalSize, params ReadOnlySpan<OpenClArgument> arguments)
+    {
+        if (globalSize < 1) throw new ArgumentOutOfRangeException(nameof(globalSize), globalSize, $"OpenCL {name}: global size must be >= 1.");
+        lock (_gate)
+        {
+            if (!_kernels.TryGetValue(name, out var kernel))
+            {
+                int error;
+                kernel = _cl.CreateKernel(_program, name, &error);
+                Check(error, $"clCreateKernel({name})");
+                _kernels[name] = kernel;
+            }
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                var a = arguments[i];
+                var bits = a.Bits;
+                Check(_cl.SetKernelArg(kernel, (uint)i, (nuint)a.Size, &bits), $"clSetKernelArg({name}, {i})");
+            }
+            var global = (nuint)globalSize;
+            Check(_cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, null, 0, null, null), $"clEnqueueNDRangeKernel({name})");
+            Check(_cl.Finish(_queue), $"clFinish({name})");
+        }
+    }
+
+    /// <summary>Releases kernels, program, queue and context.</summary>
+    public void Dispose()
+    {
+        foreach (var k in _kernels.Values) _cl.ReleaseKernel(k);
+        _cl.ReleaseProgram(_program);
+        _cl.ReleaseCommandQueue(_queue);
+        _cl.ReleaseContext(_context);
+    }
+
+    private string BuildLog()
+    {
+        nuint size;
+        _cl.GetProgramBuildInfo(_program, _device, ProgramBuildInfo.BuildLog, 0, null, &size);
+        var log = new byte[size];
+        fixed (byte* p = log) _cl.GetProgramBuildInfo(_program, _device, ProgramBuildInfo.BuildLog, size, p, null);
+        return Encoding.UTF8.GetString(log).TrimEnd('\0');
+    }
+
+    private string PlatformString(IntPtr platform, PlatformInfo info)
+    {
+        nuint size;
+        _cl.GetPlatformInfo(platform, info, 0, null, &size);
+        var text = new byte[size];
+        fixed (byte* p = text) _cl.GetPlatformInfo(platform, info, size, p, null);
+        return Encoding.UTF8.GetString(text).TrimEnd('\0');
+    }
+
+    private string DeviceString(IntPtr device, DeviceInfo info)
+    {
+        nuint size;
+        _cl.GetDeviceInfo(device, info, 0, null, &size);
+        var text = new byte[size];
+        fixed (byte* p = text) _cl.GetDeviceInfo(device, info, size, p, null);
+        return Encoding.UTF8.GetString(text).TrimEnd('\0');
+    }
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0) throw new OpenClException($"{call} failed with OpenCL error {error} ({(ErrorCodes)error}).");
+    }
+}

@@ -1,0 +1,16 @@
+namespace Qail.Onnx;
+
+/// <summary>ONNX TensorProto.DataType values used by Qail's models.</summary>
+public enum OnnxElementType
+{
+    /// <summary>32-bit float.</summary>
+    Float = 1,
+    /// <summary>Unsigned 8-bit integer.</summary>
+    UInt8 = 2,
+    /// <summary>Signed 8-bit integer.</summary>
+    Int8 = 3,
+    /// <summary>Signed 32-bit integer.</summary>
+    Int32 = 6,
+    /// <summary>Signed 64-bit integer.</summary>
+    Int64 = 7,
+}

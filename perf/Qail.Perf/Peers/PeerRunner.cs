@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Qail.Perf.Peers;
+
+/// <summary>
+/// Runs peer comparisons in one process: both sides warmed up, then timed in alternating rounds (so
+/// machine noise hits both alike), each sample long enough to time, median per call; prints ours/peer.
+/// </summary>
+internal static class PeerRunner
+{
+    /// <summary>Runs every comparison whose name contains <paramref name="filter"/> (all when null).</summary>
+    public static int Run(string? filter, int rounds, TimeSpan sampleTarget)
+    {
+        var selected = PeerComparisons.All()
+            .Where(c => filter is null || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (selected.Count == 0)
+        {
+            Console.Error.WriteLine($"No peer comparison matches '{filter}'.");
+            return 1;
+        }
+        Console.WriteLine($"# peers: {selected.Count} comparisons, {rounds} interleaved rounds, median per call; ratio = ours / peer time (< 1: we are faster)");
+        Console.WriteLine($"# Qail path: {Qail.Kernels.Cpu.KernelDispatch.Describe()}, sgemm tile {Qail.Kernels.Cpu.Sgemm.DescribeKernel()}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"comparison",-34} {"peer",-12} {"ours us",11} {"peer us",11} {"ratio",7} {"ours GF/s",10} {"peer GF/s",10}"));
+        foreach (var comparison in selected)
+        {
+            using var pair = comparison.Prepare();
+            var ours = Measure(pair.Ours, pair.Peer, rounds, sampleTarget, out var peer);
+            var flops = comparison.Flops;
+            string Rate(double seconds) => flops > 0 ? (flops / seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{comparison.Name,-34} {comparison.Peer,-12} {ours * 1e6,11:F1} {peer * 1e6,11:F1} {ours / peer,7:F3} {Rate(ours),10} {Rate(peer),10}"));
+        }
+        return 0;
+    }
+
+    // Median seconds per call of each side, sampled alternately, the order swapped every round.
+    private static double Measure(Action ours, Action peer, int rounds, TimeSpan sampleTarget, out double peerSeconds)
+    {
+        int oursCalls = Calibrate(ours, sampleTarget), peerCalls = Calibrate(peer, sampleTarget);
+        var oursSamples = new double[rounds];
+        var peerSamples = new double[rounds];
+        for (var r = 0; r < rounds; r++)
+        {
+            if (r % 2 == 0)
+            {
+                oursSamples[r] = Sample(ours, oursCalls);
+                peerSamples[r] = Sample(peer, peerCalls);
+            }
+            else
+            {
+                peerSamples[r] = Sample(peer, peerCalls);
+                oursSamples[r] = Sample(ours, oursCalls);
+            }
+        }
+        peerSeconds = Median(peerSamples);
+        return Median(oursSamples);
+    }
+
+    // Warms up (caches, thread pools, and the JIT: tier-1 code only arrives after the 100 ms tiering delay
+    // and 30 counted calls), then picks a call count that fills the sample target.
+    private static int Calibrate(Action action, TimeSpan sampleTarget)
+    {
+        var warmup = TimeSpan.FromMilliseconds(300);
+        var warm = Stopwatch.StartNew();
+        var calls = 0;
+        do
+        {
+            action();
+            calls++;
+        } while (calls < 3 || (warm.Elapsed < warmup && calls < 2000));
+        var perCall = Sample(action, Math.Max(1, calls / 2));
+        return (int)Math.Clamp(sampleTarget.TotalSeconds / perCall, 1, 1_000_000);
+    }
+
+    private static double Sample(Action action, int calls)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < calls; i++) action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / calls;
+    }
+
+    private static double Median(double[] samples)
+    {
+        var sorted = samples.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

@@ -1,0 +1,46 @@
+using Qail.Kernels.Cpu;
+
+namespace Qail.Runtime;
+
+/// <summary>
+/// Weight-only layer whose codes no int4 kernel takes (5..8 bits, or groups of 8 or 16): stored as codes and scales,
+/// dequantized once at load (bit-identical to the fake-quant weight) and run on <see cref="Sgemm"/>.
+/// </summary>
+internal sealed class DequantizedLinear : RuntimeOp
+{
+    public const string Name = "linear_dequantized";
+    private readonly QuantizedWeights _weights;
+    private readonly float[]? _bias;
+    private readonly FloatLinear _float;
+
+    public DequantizedLinear(QuantizedWeights weights, float[]? bias)
+    {
+        (_weights, _bias) = (weights, bias);
+        _float = new FloatLinear(weights.Dequantize(), bias, weights.Rows, weights.Columns);
+    }
+
+    public override string Kind => Name;
+    public override int InputSize => _weights.Columns;
+    public override int OutputSize => _weights.Rows;
+    public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0);
+
+    public override void Run(ReadOnlySpan<float> input, Span<float> output) => _float.Run(input, output);
+
+    public override string Describe() =>
+        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{OutputSize}, {InputSize}] dequantized at load, sgemm";
+
+    public override void Write(OpWriter writer)
+    {
+        writer.Attribute("inputs", InputSize);
+        writer.Attribute("outputs", OutputSize);
+        _weights.Write(writer, "weight_");
+        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [OutputSize]));
+    }
+
+    public static DequantizedLinear Read(OpReader reader)
+    {
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
+        return new DequantizedLinear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null);
+    }
+}

@@ -1,0 +1,99 @@
+using Qail.Kernels.Cpu;
+
+namespace Qail.Runtime;
+
+/// <summary>
+/// Weight-only layer with 2..4-bit codes packed as <see cref="GroupwiseInt4Weights"/> and run by <see cref="Int4Matmul"/>
+/// in its dequantize-to-fp32 mode (activations stay fp32, as in the fake-quant model). Groups of 32/64/128 map
+/// directly; per-channel codes use groups of 32 sharing the row's scale, with the inputs zero-padded to a multiple of 32.
+/// </summary>
+internal sealed class Int4Linear : RuntimeOp
+{
+    public const string Name = "linear_int4";
+    private readonly QuantizedWeights _weights;
+    private readonly float[]? _bias;
+    private readonly PackedInt4Weights _packed;
+    private readonly float[]? _padded;
+
+    public Int4Linear(QuantizedWeights weights, float[]? bias)
+        : this(weights, bias, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
+    {
+    }
+
+    private Int4Linear(QuantizedWeights weights, float[]? bias, PackedInt4Weights packed)
+    {
+        if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int4Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
+        (_weights, _bias, _packed) = (weights, bias, packed);
+        _padded = packed.Columns == weights.Columns ? null : new float[packed.Columns];
+    }
+
+    /// <summary>True when the codes fit the int4 kernel: at most 4 bits and groups of 32, 64, 128 or whole rows.</summary>
+    public static bool Fits(QuantizedWeights weights) =>
+        weights.Bits <= 4 && (weights.GroupSize is 32 or 64 or 128 || weights.GroupSize == weights.Columns);
+
+    public override string Kind => Name;
+    public override int InputSize => _weights.Columns;
+    public override int OutputSize => _weights.Rows;
+    public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0);
+
+    public override void Run(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var x = input;
+        if (_padded is not null)
+        {
+            input.CopyTo(_padded);
+            x = _padded;
+        }
+        Int4Matmul.Multiply(_packed, x, 1, output, _bias, Int4ActivationMode.Float);
+    }
+
+    public override RuntimeOp Replicate() => _padded is null ? this : new Int4Linear(_weights, _bias, _packed);
+
+    public override string Describe() =>
+        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{OutputSize}, {InputSize}] int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV";
+
+    public override void Write(OpWriter writer)
+    {
+        writer.Attribute("inputs", InputSize);
+        writer.Attribute("outputs", OutputSize);
+        _weights.Write(writer, "weight_");
+        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [OutputSize]));
+    }
+
+    public static Int4Linear Read(OpReader reader)
+    {
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
+        if (!Fits(weights)) throw reader.Problem($"W{weights.Bits} group {weights.GroupSize} codes do not fit the int4 kernel.");
+        return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null);
+    }
+
+    // Canonical layout: symmetric codes as signed nibbles, asymmetric as unsigned with packed per-group zero points.
+    // Padding columns hold the code of value 0 (0, or the row's zero point).
+    private static PackedInt4Weights Pack(QuantizedWeights w)
+    {
+        if (!Fits(w)) throw new ArgumentException($"Int4Linear: W{w.Bits} group {w.GroupSize} over {w.Columns} inputs does not fit the int4 kernel.", nameof(w));
+        bool direct = w.GroupSize is 32 or 64 or 128;
+        int group = direct ? w.GroupSize : 32;
+        int columns = direct ? w.Columns : (w.Columns + 31) / 32 * 32;
+        int groups = columns / group;
+        var codes = new byte[(long)w.Rows * columns / 2];
+        var scales = new float[w.Rows * groups];
+        var zeros = w.Symmetric ? null : new byte[(w.Rows * groups + 1) / 2];
+        for (int r = 0; r < w.Rows; r++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int source = direct ? g : 0;
+                scales[r * groups + g] = w.Scales[r * w.GroupsPerRow + source];
+                if (zeros is not null) GroupwiseInt4Weights.SetNibble(zeros, r * groups + g, w.ZeroPoint(r, source));
+            }
+            for (int k = 0; k < columns; k++)
+            {
+                int code = k < w.Columns ? w.Codes[r * w.Columns + k] : w.ZeroPoint(r, 0);
+                GroupwiseInt4Weights.SetNibble(codes, (long)r * columns + k, code);
+            }
+        }
+        return new PackedInt4Weights(new GroupwiseInt4Weights(codes, scales, zeros, w.Rows, columns, group));
+    }
+}

@@ -1,0 +1,125 @@
+using Qail.Kernels.Cpu;
+
+namespace Qail.Runtime;
+
+/// <summary>
+/// Weight and activation quantized layer (W8A8, W4A4, any 2..8 bits per channel): the input is quantized with the
+/// calibrated per-tensor scale and zero point (the fake quantizer's formula), multiplied exactly in int32 by
+/// <see cref="Int8Gemm"/> against the packed weight codes, and rescaled in float: y = acc * (sA * sW[n]) + b[n].
+/// </summary>
+internal sealed class Int8Linear : RuntimeOp
+{
+    public const string Name = "linear_int8";
+    private readonly QuantizedWeights _weights;
+    private readonly float[]? _bias;
+    private readonly ActivationQuantization _activation;
+    private readonly PackedInt8Weights _packed;
+    private readonly int[] _clampedStart;
+    private readonly int[] _clampedColumns;
+    private readonly float[] _outputScales;
+    private readonly byte[] _unsignedCodes;
+    private readonly sbyte[] _signedCodes;
+    private readonly int[] _accumulators;
+
+    public Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation)
+        : this(weights, bias, activation, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
+    {
+    }
+
+    private Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation,
+        (PackedInt8Weights Packed, int[] ClampedStart, int[] ClampedColumns) packing)
+    {
+        if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int8Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
+        (_weights, _bias, _activation) = (weights, bias, activation);
+        (_packed, _clampedStart, _clampedColumns) = packing;
+        _outputScales = new float[weights.Rows];
+        for (int n = 0; n < weights.Rows; n++) _outputScales[n] = activation.Scale * weights.Scales[n];
+        _unsignedCodes = activation.Symmetric ? [] : new byte[weights.Columns];
+        _signedCodes = activation.Symmetric ? new sbyte[weights.Columns] : [];
+        _accumulators = new int[weights.Rows];
+    }
+
+    public override string Kind => Name;
+    public override int InputSize => _weights.Columns;
+    public override int OutputSize => _weights.Rows;
+    public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0) + 4;
+
+    public override void Run(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var a = _activation;
+        if (a.Symmetric)
+        {
+            QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
+            Int8Gemm.Multiply(_signedCodes, 1, a.ZeroPoint, _packed, _accumulators);
+            for (int n = 0; n < _accumulators.Length; n++)
+                for (int i = _clampedStart[n]; i < _clampedStart[n + 1]; i++) _accumulators[n] -= _signedCodes[_clampedColumns[i]] - a.ZeroPoint;
+        }
+        else
+        {
+            QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
+            Int8Gemm.Multiply(_unsignedCodes, 1, a.ZeroPoint, _packed, _accumulators);
+            for (int n = 0; n < _accumulators.Length; n++)
+                for (int i = _clampedStart[n]; i < _clampedStart[n + 1]; i++) _accumulators[n] -= _unsignedCodes[_clampedColumns[i]] - a.ZeroPoint;
+        }
+        // Float epilogue (one multiply, one add per output): the kernel's Int8Epilogue allocates its scale row per call.
+        for (int n = 0; n < output.Length; n++)
+        {
+            float v = _accumulators[n] * _outputScales[n];
+            output[n] = _bias is null ? v : v + _bias[n];
+        }
+    }
+
+    public override RuntimeOp Replicate() => new Int8Linear(_weights, _bias, _activation, (_packed, _clampedStart, _clampedColumns));
+
+    public override string Describe() =>
+        $"linear W{_weights.Bits}A{_activation.Bits} [{OutputSize}, {InputSize}] int8 GEMM, per-channel float epilogue";
+
+    public override void Write(OpWriter writer)
+    {
+        writer.Attribute("inputs", InputSize);
+        writer.Attribute("outputs", OutputSize);
+        _weights.Write(writer, "weight_");
+        _activation.Write(writer, "input_");
+        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [OutputSize]));
+    }
+
+    public static Int8Linear Read(OpReader reader)
+    {
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
+        if (weights.GroupSize != inputs) throw reader.Problem($"weight group size {weights.GroupSize}: the int8 kernel takes one scale per output channel ({inputs}).");
+        var activation = ActivationQuantization.Read(reader, "input_");
+        return new Int8Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, activation);
+    }
+
+    // PackedInt8Weights takes values in -127..127 with a zero point per output in -128..127. Row n stores code - t with
+    // zero point z - t (t = 128 for unsigned 8-bit codes, else 0), which leaves code - z unchanged. A stored -128 (a
+    // symmetric 8-bit code the pmaddubsw kernels cannot take) is packed as -127 and its column listed, so the run
+    // subtracts the activation term it lost: acc -= (a_k - aZero), exact in int32.
+    private static (PackedInt8Weights, int[], int[]) Pack(QuantizedWeights w)
+    {
+        if (w.GroupSize != w.Columns)
+            throw new ArgumentException($"Int8Linear: weights with groups of {w.GroupSize} over {w.Columns} inputs have no integer kernel with quantized activations; use per-channel weights.", nameof(w));
+        int t = w.QMax > 127 ? 128 : 0;
+        var values = new sbyte[w.Codes.Length];
+        var zeros = new int[w.Rows];
+        var start = new int[w.Rows + 1];
+        var columns = new List<int>();
+        for (int n = 0; n < w.Rows; n++)
+        {
+            for (int k = 0; k < w.Columns; k++)
+            {
+                int v = w.Codes[n * w.Columns + k] - t;
+                if (v < -127)
+                {
+                    v = -127;
+                    columns.Add(k);
+                }
+                values[n * w.Columns + k] = (sbyte)v;
+            }
+            zeros[n] = w.ZeroPoint(n, 0) - t;
+            start[n + 1] = columns.Count;
+        }
+        return (PackedInt8Weights.Pack(values, w.Rows, w.Columns, zeros), start, columns.ToArray());
+    }
+}

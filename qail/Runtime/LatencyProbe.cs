@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using Qail.Envs;
+using Qail.Policies;
+
+namespace Qail.Runtime;
+
+/// <summary>Batch-1 latency of a policy: times single <see cref="IPolicy.Act"/> calls and reports the median and 90th percentile.</summary>
+public static class LatencyProbe
+{
+    /// <summary>Runs <paramref name="warmup"/> untimed calls, then times <paramref name="iterations"/> calls one by one.</summary>
+    public static LatencyMeasurement Measure(IPolicy policy, Observation observation, int warmup = 200, int iterations = 2000)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(observation);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "LatencyProbe.Measure: iterations must be at least 1.");
+        for (int i = 0; i < warmup; i++) policy.Act(observation);
+        var ticks = new long[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            policy.Act(observation);
+            ticks[i] = Stopwatch.GetTimestamp() - start;
+        }
+        Array.Sort(ticks);
+        double perMicrosecond = Stopwatch.Frequency / 1e6;
+        return new LatencyMeasurement(ticks[(iterations - 1) / 2] / perMicrosecond, ticks[(int)Math.Ceiling(0.9 * iterations) - 1] / perMicrosecond, iterations);
+    }
+}

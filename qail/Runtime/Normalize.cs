@@ -1,0 +1,46 @@
+using System.Numerics.Tensors;
+
+namespace Qail.Runtime;
+
+/// <summary>Input normalisation y = (x - mean) / std, the same two float steps as the policy's forward.</summary>
+internal sealed class Normalize : RuntimeOp
+{
+    public const string Name = "normalize";
+    private readonly float[] _mean;
+    private readonly float[] _std;
+
+    public Normalize(float[] mean, float[] std)
+    {
+        if (mean.Length != std.Length || mean.Length < 1) throw new ArgumentException($"Normalize: mean length {mean.Length} and std length {std.Length} must match and be positive.");
+        for (int i = 0; i < std.Length; i++)
+            if (std[i] == 0 || !float.IsFinite(std[i]) || !float.IsFinite(mean[i]))
+                throw new ArgumentException($"Normalize: dimension {i} has mean {mean[i]}, std {std[i]}; need finite values and std != 0.");
+        (_mean, _std) = (mean, std);
+    }
+
+    public override string Kind => Name;
+    public override int InputSize => _mean.Length;
+    public override int OutputSize => _mean.Length;
+    public override long ParameterBytes => 8L * _mean.Length;
+
+    public override void Run(ReadOnlySpan<float> input, Span<float> output)
+    {
+        TensorPrimitives.Subtract(input, _mean, output);
+        TensorPrimitives.Divide(output, _std, output);
+    }
+
+    public override string Describe() => $"normalize [{_mean.Length}]";
+
+    public override void Write(OpWriter writer)
+    {
+        writer.Attribute("size", _mean.Length);
+        writer.Tensor("mean", Engine.Tensor.From<float>(_mean, [_mean.Length]));
+        writer.Tensor("std", Engine.Tensor.From<float>(_std, [_std.Length]));
+    }
+
+    public static Normalize Read(OpReader reader)
+    {
+        int size = reader.Int("size", 1, RuntimeLimits.MaxWidth);
+        return new Normalize(reader.Finite("mean", [size]), reader.Finite("std", [size]));
+    }
+}

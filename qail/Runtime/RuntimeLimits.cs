@@ -1,0 +1,14 @@
+namespace Qail.Runtime;
+
+/// <summary>Bounds on what a policy file may declare, checked before anything is allocated.</summary>
+internal static class RuntimeLimits
+{
+    /// <summary>Widest layer input or output.</summary>
+    public const int MaxWidth = 1 << 16;
+
+    /// <summary>Most ops in one policy graph.</summary>
+    public const int MaxOps = 1024;
+
+    /// <summary>Largest JSON config in the file's metadata.</summary>
+    public const int MaxConfigBytes = 1 << 20;
+}

@@ -1,0 +1,105 @@
+using Qail.Autograd;
+using Qail.Engine;
+using Qail.Envs;
+using Qail.Nn;
+using Qail.Policies;
+
+namespace Qail.Training;
+
+/// <summary>
+/// The one training loop behind behaviour cloning and all quantization-aware methods:
+/// L = imitation(student, expert) + lambda * mean(w_s * D(student, teacher)) over expert states,
+/// plus lambda * mean(D) over extra alignment-only states (the on-policy variant). AdamW, warm-up + cosine, clipping.
+/// </summary>
+internal static class ImitationLoop
+{
+    public static TrainReport Run(PolicyNetwork student, Demonstrations demos, TrainOptions options, double lambda,
+        AlignmentSet? expertAlignment, AlignmentSet? extraAlignment, IProgress<(int Epoch, double Loss)>? progress)
+    {
+        options.Validate();
+        int n = demos.Steps;
+        if (n == 0) throw new ArgumentException("Training needs at least one demonstration step.", nameof(demos));
+        int batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
+        int extraBatches = extraAlignment is null ? 0 : (extraAlignment.Count + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = (long)options.Epochs * (batchesPerEpoch + extraBatches);
+        var optimizer = NewOptimizer(student, options);
+        var schedule = new WarmupCosineSchedule(Math.Max(1, totalSteps / 20), totalSteps, minFactor: 0.05);
+        var trainable = student.Parameters().Where(p => p.RequiresGrad).ToList();
+        var (losses, imitations, alignments) = (new List<double>(), new List<double>(), new List<double>());
+        long step = 0;
+        student.Train();
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            var order = Permutation(n, new SeededRandom(Init.DeriveSeed(options.Seed, epoch)));
+            double sumLoss = 0, sumImitation = 0, sumAlignment = 0;
+            for (int b = 0; b < batchesPerEpoch; b++)
+            {
+                var indices = order.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, n - b * options.BatchSize)).ToArray();
+                var batch = PolicyBatch.FromDemonstrations(demos, indices);
+                var outputs = student.Predict(batch);
+                var imitation = student.ImitationLoss(outputs, batch);
+                var loss = imitation;
+                if (lambda > 0 && expertAlignment is not null)
+                {
+                    var (teacher, weights) = expertAlignment.Rows(indices);
+                    var alignment = (student.Alignment(outputs, teacher) * Variable.Constant(weights)).Mean();
+                    loss = loss + alignment * lambda;
+                    sumAlignment += alignment.Item();
+                }
+                Optimise(loss, trainable, optimizer, schedule, options.ClipNorm, step++);
+                sumLoss += loss.Item();
+                sumImitation += imitation.Item();
+            }
+            if (extraAlignment is not null)
+            {
+                var extraOrder = Permutation(extraAlignment.Count, new SeededRandom(Init.DeriveSeed(options.Seed, 1_000_000 + epoch)));
+                for (int b = 0; b < extraBatches; b++)
+                {
+                    var indices = extraOrder.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, extraAlignment.Count - b * options.BatchSize)).ToArray();
+                    var (teacher, weights) = extraAlignment.Rows(indices);
+                    var outputs = student.Predict(extraAlignment.Batch(indices));
+                    var alignment = (student.Alignment(outputs, teacher) * Variable.Constant(weights)).Mean() * lambda;
+                    Optimise(alignment, trainable, optimizer, schedule, options.ClipNorm, step++);
+                }
+            }
+            losses.Add(sumLoss / batchesPerEpoch);
+            imitations.Add(sumImitation / batchesPerEpoch);
+            alignments.Add(sumAlignment / batchesPerEpoch);
+            progress?.Report((epoch + 1, losses[^1]));
+        }
+        student.Eval();
+        return new TrainReport(losses, imitations, alignments);
+    }
+
+    // Quantizer step sizes (LSQ) get no weight decay: shrinking them is not a regularisation.
+    private static AdamW NewOptimizer(PolicyNetwork student, TrainOptions options)
+    {
+        var trainable = student.NamedParameters().Where(p => p.Value.RequiresGrad).ToList();
+        static bool IsStepSize(string name) => name.EndsWith("_transform.scale", StringComparison.Ordinal);
+        var groups = new List<ParameterGroup> { new(trainable.Where(p => !IsStepSize(p.Key)).Select(p => p.Value), options.LearningRate, options.WeightDecay, "weights") };
+        var steps = trainable.Where(p => IsStepSize(p.Key)).Select(p => p.Value).ToList();
+        if (steps.Count > 0) groups.Add(new ParameterGroup(steps, options.LearningRate, 0, "step sizes"));
+        return new AdamW(groups);
+    }
+
+    private static void Optimise(Variable loss, List<Variable> trainable, Optimizer optimizer, LearningRateSchedule schedule, double clipNorm, long step)
+    {
+        if (!double.IsFinite(loss.Item())) throw new InvalidOperationException($"Training diverged: loss is {loss.Item()} at step {step}; lower the learning rate.");
+        optimizer.ZeroGrad();
+        loss.Backward();
+        GradientClipping.ClipByGlobalNorm(trainable, clipNorm);
+        schedule.Apply(optimizer, step);
+        optimizer.Step();
+    }
+
+    private static int[] Permutation(int n, SeededRandom random)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = random.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+}

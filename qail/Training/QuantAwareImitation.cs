@@ -1,0 +1,66 @@
+using Qail.Envs;
+using Qail.Evaluation;
+using Qail.Policies;
+
+namespace Qail.Training;
+
+/// <summary>
+/// QAIL: fine-tunes a fake-quantized student (from <see cref="Quantization.Quantizer.Prepare"/>) on the expert
+/// demonstrations with the imitation loss plus, for QBC, lambda times its discrepancy to the frozen full-precision
+/// teacher on the same states (SQIL: weighted by saliency). The on-policy variant then rolls the student out,
+/// labels the states it visits with the teacher, and aligns there too: that is where compounding error lives.
+/// </summary>
+public static class QuantAwareImitation
+{
+    /// <summary>Fine-tunes <paramref name="student"/> in place; the teacher is only read.</summary>
+    public static TrainReport FineTune(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos, QailOptions options,
+        IProgress<(int Epoch, double Loss)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(demos);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (ReferenceEquals(student, teacher)) throw new ArgumentException("FineTune: the student must be a copy, not the teacher itself.", nameof(student));
+
+        AlignmentSet? expert = null;
+        if (options.QbcWeight > 0)
+        {
+            var weights = options.Saliency
+                ? Saliency.Weights(Saliency.Scores(teacher, demos), options.SaliencyTopFraction, options.SaliencyBeta)
+                : null;
+            expert = AlignmentSet.Build(teacher, demos.Steps, idx => PolicyBatch.FromDemonstrations(demos, idx), weights);
+        }
+        if (options.OnPolicyEpisodes == 0)
+            return ImitationLoop.Run(student, demos, options, options.QbcWeight, expert, null, progress);
+
+        // Round 1 on expert states, then round 2 adds the states the partly fine-tuned student visits.
+        var first = options with { Epochs = Math.Max(1, options.Epochs / 2) };
+        var report1 = ImitationLoop.Run(student, demos, first, options.QbcWeight, expert, null, progress);
+        var visited = VisitedStates(student, options.OnPolicyEnv ?? demos.EnvName, options.OnPolicyEpisodes, (int)(options.Seed % int.MaxValue) + 7919);
+        var onPolicy = AlignmentSet.Build(teacher, visited.Count, idx => PolicyBatch.FromObservations(idx.Select(i => visited[i]).ToArray(), student.Spec), null);
+        var second = options with { Epochs = Math.Max(1, options.Epochs - first.Epochs), Seed = options.Seed + 1 };
+        var report2 = ImitationLoop.Run(student, demos, second, options.QbcWeight, expert, onPolicy, progress);
+        return new TrainReport([.. report1.Loss, .. report2.Loss], [.. report1.ImitationLoss, .. report2.ImitationLoss],
+            [.. report1.AlignmentLoss, .. report2.AlignmentLoss]);
+    }
+
+    private static List<Observation> VisitedStates(PolicyNetwork student, string envName, int episodes, int seed)
+    {
+        var policy = new NetworkPolicy(student, "student");
+        var states = new List<Observation>();
+        var env = Env.Lookup(envName).Create();
+        for (int e = 0; e < episodes; e++)
+        {
+            var observation = env.Reset(seed + e);
+            while (true)
+            {
+                states.Add(observation);
+                var step = env.Step(policy.Act(observation));
+                if (step.Done) break;
+                observation = step.Observation;
+            }
+        }
+        return states;
+    }
+}

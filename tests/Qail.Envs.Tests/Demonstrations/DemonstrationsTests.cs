@@ -1,0 +1,165 @@
+using System.Buffers.Binary;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Qail.Envs.Physics;
+
+namespace Qail.Envs.Tests.Demonstrations;
+
+public class DemonstrationsTests
+{
+    private static readonly Lazy<(Qail.Envs.Demonstrations Set, byte[] Bytes)> Small = new(() =>
+    {
+        var set = Qail.Envs.Demonstrations.Collect("point-mass", episodes: 2, seed: 5, actionNoise: 0.1);
+        return (set, set.ToBytes());
+    });
+
+    [Fact]
+    public void Collection_is_identical_whatever_the_thread_count()
+    {
+        var one = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 6, seed: 3, actionNoise: 0.2, maxDegreeOfParallelism: 1);
+        var many = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 6, seed: 3, actionNoise: 0.2, maxDegreeOfParallelism: 4);
+        var env = Env.Make("cartpole-balance", 0);
+        var sequential = Qail.Envs.Demonstrations.Collect(env, Expert.For(env), episodes: 6, seed: 3, actionNoise: 0.2);
+        Assert.Equal(one.ToBytes(), many.ToBytes());
+        Assert.Equal(one.ToBytes(), sequential.ToBytes());
+        Assert.Equal(6, one.Episodes);
+        Assert.Equal(6 * PhysicsEnv.EpisodeSteps, one.Steps);
+        Assert.Equal(5 * one.Steps, one.States!.Length);
+        Assert.Null(one.Images);
+    }
+
+    [Fact]
+    public void Dart_noise_changes_executed_actions_but_labels_stay_the_expert_actions()
+    {
+        var set = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 1, seed: 9, actionNoise: 0.3);
+        Assert.NotEqual(set.Actions, set.ExecutedActions);
+        Assert.All(set.ExecutedActions, a => Assert.InRange(a, -1f, 1f));
+        // Replaying the executed actions reproduces the recorded states, and the expert at each state gives the label.
+        var env = (PhysicsEnv)Env.Make("cartpole-balance", Qail.Envs.Demonstrations.EpisodeSeed(9, 0));
+        var expert = Expert.For(env);
+        for (int t = 0; t < 200; t++)
+        {
+            Assert.Equal(set.States.AsSpan(t * 5, 5).ToArray(), env.Observe(env.PhysicalState));
+            Assert.Equal(set.Actions[t], expert.Act(env)[0]);
+            env.Step([set.ExecutedActions[t]]);
+        }
+        Assert.Equal(1, set.Successes[0]);
+        var clean = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 1, seed: 9);
+        Assert.Equal(clean.Actions, clean.ExecutedActions);
+    }
+
+    [Fact]
+    public void Files_round_trip_bit_exactly()
+    {
+        var (set, bytes) = Small.Value;
+        string path = Path.Combine(Path.GetTempPath(), $"qail-demos-{Environment.ProcessId}.safetensors");
+        set.Save(path);
+        try
+        {
+            var loaded = Qail.Envs.Demonstrations.Load(path);
+            Assert.Equal(bytes, loaded.ToBytes());
+            Assert.Equal("point-mass", loaded.EnvName);
+            Assert.Equal(5, loaded.Seed);
+            Assert.Equal(0.1, loaded.ActionNoise);
+            Assert.Equal(set.States, loaded.States);
+            Assert.Equal(set.Actions, loaded.Actions);
+            Assert.Equal(set.ExecutedActions, loaded.ExecutedActions);
+            Assert.Equal(set.Rewards, loaded.Rewards);
+            Assert.Equal(set.EpisodeOffsets, loaded.EpisodeOffsets);
+            Assert.Equal(set.Successes, loaded.Successes);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Property(MaxTest = 60)]
+    public Property Truncated_files_are_refused(PositiveInt cut)
+    {
+        var bytes = Small.Value.Bytes;
+        int length = cut.Get % bytes.Length;
+        return Refused(bytes[..length]);
+    }
+
+    [Property(MaxTest = 150)]
+    public Property Files_with_a_flipped_byte_are_refused(PositiveInt position, byte mask)
+    {
+        var bytes = (byte[])Small.Value.Bytes.Clone();
+        // Half the flips land in the header, where the structure lives.
+        int header = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        int at = position.Get % 2 == 0 ? position.Get / 2 % header : position.Get % bytes.Length;
+        bytes[at] ^= mask == 0 ? (byte)1 : mask;
+        return Refused(bytes);
+    }
+
+    [Property(MaxTest = 30)]
+    public Property Oversized_header_lengths_are_refused(ulong length)
+    {
+        var bytes = (byte[])Small.Value.Bytes.Clone();
+        ulong claimed = Math.Max(length, (ulong)bytes.Length - 7);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, claimed);
+        return Refused(bytes);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}", 2, "unknown dtype")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "data_offsets span")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}", 6, "overlap")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 2, "past the")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}", 4, "well-formed")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[-4],\"data_offsets\":[0,4]}}", 4, "non-negative")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[4,4]}}", 4, "twice")]
+    [InlineData("{\"__metadata__\":{\"format\":\"qail-demonstrations/1\"},\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4, "crc32")]
+    public void Structural_violations_are_named(string header, int dataBytes, string expected)
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(header);
+        var file = new byte[8 + text.Length + dataBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)text.Length);
+        text.CopyTo(file, 8);
+        var e = Assert.Throws<InvalidDataException>(() => Qail.Envs.Demonstrations.FromBytes(file));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("nope", 1, 0));
+        Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("point-mass", 0, 0));
+        Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("point-mass", 1, 0, actionNoise: double.NaN));
+    }
+
+    private static Property Refused(byte[] bytes)
+    {
+        try
+        {
+            Qail.Envs.Demonstrations.FromBytes(bytes);
+            return false.Label("accepted a corrupted file");
+        }
+        catch (InvalidDataException)
+        {
+            return true.ToProperty();
+        }
+    }
+}
+
+public class RegisteredDemonstrationsTests
+{
+    public static TheoryData<string> CheapNames() => new(Env.Names.Where(n => n != "acrobot-swingup"));
+
+    [Theory]
+    [MemberData(nameof(CheapNames))]
+    public void Every_registered_env_collects_and_round_trips(string name)
+    {
+        var set = Qail.Envs.Demonstrations.Collect(name, episodes: 1, seed: 2, actionNoise: 0.05);
+        var spec = Env.Make(name, 0).Spec;
+        Assert.Equal(spec.StateSize, set.StateSize);
+        Assert.Equal(spec.Image is null, set.Images is null);
+        Assert.Equal(spec.Instruction is null, set.Instructions is null);
+        Assert.Equal(spec.CommandCount == 0, set.Commands is null);
+        Assert.InRange(set.Steps, 1, spec.MaxSteps);
+        var bytes = set.ToBytes();
+        Assert.Equal(bytes, Qail.Envs.Demonstrations.FromBytes(bytes).ToBytes());
+    }
+}

@@ -1,0 +1,111 @@
+namespace Qail.Kernels.Arm64Check;
+
+/// <summary>
+/// Seeded randomized checks of every kernel path against its scalar reference: integer kernels bit for bit,
+/// fp32 kernels within a stated relative tolerance. Each check returns null on success or a failure message.
+/// </summary>
+internal static class KernelChecks
+{
+    public static string? Int8Gemm(Random r, InstructionSet isa)
+    {
+        var (m, n, k) = (r.Next(1, 13), r.Next(1, 40), r.Next(1, 70));
+        var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
+        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
+        var packed = PackedInt8Weights.Pack(w, n, k, zw);
+        var expected = new int[m * n];
+        var actual = new int[m * n];
+        if (r.Next(2) == 0)
+        {
+            var a = Enumerable.Range(0, m * k).Select(_ => (byte)r.Next(256)).ToArray();
+            var za = r.Next(256);
+            Int8GemmReference.Multiply(a, m, za, w, n, k, zw, expected);
+            KernelDispatch.With(isa, () => Cpu.Int8Gemm.Multiply(a, m, za, packed, actual));
+        }
+        else
+        {
+            var a = Enumerable.Range(0, m * k).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
+            var za = r.Next(-128, 128);
+            Int8GemmReference.Multiply(a, m, za, w, n, k, zw, expected);
+            KernelDispatch.With(isa, () => Cpu.Int8Gemm.Multiply(a, m, za, packed, actual));
+        }
+        return Same(expected, actual, $"m={m} n={n} k={k}");
+    }
+
+    public static string? Int4Integer(Random r, InstructionSet isa)
+    {
+        var (w, x, batch) = Int4Layer(r);
+        var mode = r.Next(2) == 0 ? Int4ActivationMode.Int8 : Int4ActivationMode.Int4;
+        var expected = new float[batch * w.Rows];
+        var actual = new float[batch * w.Rows];
+        KernelDispatch.With(InstructionSet.Scalar, () => Int4Matmul.Multiply(w, x, batch, expected, default, mode));
+        KernelDispatch.With(isa, () => Int4Matmul.Multiply(w, x, batch, actual, default, mode));
+        return Same(expected, actual, $"{mode} n={w.Rows} k={w.Columns} g={w.GroupSize} batch={batch}");
+    }
+
+    public static string? Int4Float(Random r, InstructionSet isa)
+    {
+        var (w, x, batch) = Int4Layer(r);
+        var dq = new float[w.Rows * w.Columns];
+        w.Source.Dequantize(dq);
+        var actual = new float[batch * w.Rows];
+        KernelDispatch.With(isa, () => Int4Matmul.Multiply(w, x, batch, actual, default, Int4ActivationMode.Float));
+        for (var b = 0; b < batch; b++)
+            for (var j = 0; j < w.Rows; j++)
+            {
+                double s = 0, mag = 0;
+                for (var p = 0; p < w.Columns; p++) { var t = (double)dq[j * w.Columns + p] * x[b * w.Columns + p]; s += t; mag += Math.Abs(t); }
+                if (Math.Abs(actual[b * w.Rows + j] - s) > 1e-5 * mag + 1e-30) return $"float mode b={b} n={j}: {actual[b * w.Rows + j]} vs {s}";
+            }
+        return null;
+    }
+
+    public static string? Quantize(Random r, InstructionSet isa)
+    {
+        var x = Enumerable.Range(0, r.Next(1, 40)).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray();
+        var scale = 0.001f + (float)r.NextDouble() * 0.05f;
+        var z = r.Next(-20, 20);
+        var expected = x.Select(v => (sbyte)QuantizeLinear.One(v, scale, z, -128, 127)).ToArray();
+        var actual = new sbyte[x.Length];
+        KernelDispatch.With(isa, () => QuantizeLinear.PerTensor(x, scale, z, actual));
+        return Same(expected, actual, $"length {x.Length}");
+    }
+
+    public static string? Sgemm(Random r, InstructionSet isa)
+    {
+        var (m, n, k) = (r.Next(1, 40), r.Next(1, 40), r.Next(1, 40));
+        bool ta = r.Next(2) == 0, tb = r.Next(2) == 0;
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var expected = new float[m * n];
+        var actual = new float[m * n];
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        SgemmReference.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, expected, n);
+        KernelDispatch.With(isa, () => Cpu.Sgemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, actual, n));
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                double mag = 0;
+                for (var p = 0; p < k; p++) mag += Math.Abs((double)a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j]);
+                // fp32 accumulation: each of k additions rounds once, so |error| <= (k + 1) * 2^-24 * sum |a b|.
+                if (Math.Abs(actual[i * n + j] - expected[i * n + j]) > (k + 1) * 6e-8 * mag + 1e-30)
+                    return $"m={m} n={n} k={k} ({i},{j}): {actual[i * n + j]} vs {expected[i * n + j]}";
+            }
+        return null;
+    }
+
+    private static (PackedInt4Weights W, float[] X, int Batch) Int4Layer(Random r)
+    {
+        var g = new[] { 32, 64, 128 }[r.Next(3)];
+        var (n, k, batch) = (r.Next(1, 30), g * r.Next(1, 4), r.Next(1, 14));
+        var weights = Enumerable.Range(0, n * k).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var w = GroupwiseInt4Weights.Quantize(weights, n, k, g, symmetric: r.Next(2) == 0);
+        return (new PackedInt4Weights(w), Enumerable.Range(0, batch * k).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray(), batch);
+    }
+
+    private static string? Same<T>(T[] expected, T[] actual, string what) where T : IEquatable<T>
+    {
+        for (var i = 0; i < expected.Length; i++)
+            if (!expected[i].Equals(actual[i])) return $"{what}: index {i} expected {expected[i]} got {actual[i]}";
+        return null;
+    }
+}

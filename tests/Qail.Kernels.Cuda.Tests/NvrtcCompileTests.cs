@@ -1,0 +1,65 @@
+using System.Text;
+using Qail.Kernels.Cuda;
+
+namespace Qail.Kernels.Cuda.Tests;
+
+/// <summary>
+/// Every embedded .cu source compiles to PTX with NVRTC (CUDA 11.8's libnvrtc11.2 in CI), so a syntax error fails
+/// without a GPU. Skips when NVRTC is not installed.
+/// </summary>
+public sealed class NvrtcCompileTests
+{
+    public static TheoryData<string, int> Sources()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var file in KernelSource.CudaFiles)
+            foreach (var arch in new[] { 80, 90 })
+                data.Add(file, arch);
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Sources))]
+    public void SourceCompilesToPtx(string file, int architecture)
+    {
+        var nvrtc = Nvrtc.TryGet(out var reason);
+        Skip.If(nvrtc is null, reason);
+        Skip.IfNot(nvrtc!.SupportedArchitectures().Contains(architecture), $"{reason} cannot target sm_{architecture}");
+        var ptx = Encoding.ASCII.GetString(nvrtc.CompileToPtx(KernelSource.Cuda(file), file, architecture, []));
+        Assert.Contains($".target sm_{architecture}", ptx);
+        foreach (var kernel in EntryPoints(KernelSource.Read(file)))
+            Assert.Contains($".entry {kernel}(", ptx);
+    }
+
+    [SkippableFact]
+    public void Int8GemmUsesTensorCoreMmaOnAmpere()
+    {
+        var nvrtc = Nvrtc.TryGet(out var reason);
+        Skip.If(nvrtc is null, reason);
+        var ptx = Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "int8_gemm.cu", 80));
+        Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", ptx);
+    }
+
+    [SkippableFact]
+    public void CompileErrorNamesTheFileAndCarriesTheLog()
+    {
+        var nvrtc = Nvrtc.TryGet(out var reason);
+        Skip.If(nvrtc is null, reason);
+        var e = Assert.Throws<CudaException>(() => nvrtc!.CompileToPtx("extern \"C\" __global__ void k() { undeclared(); }", "broken.cu", 80, []));
+        Assert.Contains("broken.cu", e.Message);
+        Assert.Contains("undeclared", e.Message);
+    }
+
+    private static IEnumerable<string> EntryPoints(string source)
+    {
+        foreach (var marker in new[] { "KERNEL void ", "extern \"C\" __global__ void " })
+        {
+            var at = 0;
+            while ((at = source.IndexOf(marker, at, StringComparison.Ordinal)) >= 0)
+            {
+                at += marker.Length;
+                yield return source[at..source.IndexOf('(', at)];
+            }
+        }
+    }
+}
