@@ -1,55 +1,87 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Qail.Cli.Report;
 using Qail.Experiments;
 using Qail.Quantization;
 using Spectre.Console;
 
 namespace Qail.Cli.Commands;
 
-/// <summary>`qail demo`: the whole chain on a built-in env, printing the FP / PTQ / QAT / QAIL+QBC table.</summary>
+/// <summary>`qail demo`: the whole chain on a built-in env, printing the FP / PTQ / QAT / QAIL+QBC table with latencies.</summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
-        var env = new Option<string>("--env") { Description = "Built-in environment.", DefaultValueFactory = _ => "cartpole-balance" };
-        var bits = new Option<int>("--bits") { Description = "Weight bit width (2..8).", DefaultValueFactory = _ => 4 };
-        var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales per tensor, per channel or per group.", DefaultValueFactory = _ => QuantGranularity.PerGroup };
+        var env = new Option<string>("--env") { Description = "Built-in environment (see `qail envs`).", DefaultValueFactory = _ => DemoDefaults.Env };
+        var bits = new Option<int>("--bits") { Description = "Weight bit width (2..8).", DefaultValueFactory = _ => DemoDefaults.Bits };
+        var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales: PerTensor, PerChannel or PerGroup.", DefaultValueFactory = _ => DemoDefaults.Granularity };
         var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 };
-        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0 for weight-only).", DefaultValueFactory = _ => 0 };
-        var demos = new Option<int>("--demos") { Description = "Expert episodes to imitate.", DefaultValueFactory = _ => 40 };
-        var evals = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => 20 };
-        var epochs = new Option<int>("--epochs") { Description = "Behaviour-cloning epochs.", DefaultValueFactory = _ => 20 };
+        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 };
+        var learnSteps = new Option<bool>("--learn-step-sizes") { Description = "Learn quantizer step sizes (LSQ) while fine-tuning.", DefaultValueFactory = _ => true };
+        var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. new StudyOptions().Methods] };
+        var demos = new Option<int>("--demos") { Description = "Expert episodes to imitate.", DefaultValueFactory = _ => DemoDefaults.DemoEpisodes };
+        var evals = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes };
+        var epochs = new Option<int>("--epochs") { Description = "Behaviour-cloning epochs.", DefaultValueFactory = _ => DemoDefaults.Epochs };
+        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs.", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs };
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
-        var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL) and evaluate all in closed loop.")
+        var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
+        var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
+            "evaluate all in closed loop, deploy on integer kernels and time them.")
         {
-            env, bits, granularity, group, actBits, demos, evals, epochs, seed,
+            env, bits, granularity, group, actBits, learnSteps, methods, demos, evals, epochs, fineTuneEpochs, seed, report,
         };
         command.SetAction(result =>
         {
             var scales = result.GetValue(granularity);
             int a = result.GetValue(actBits);
-            var config = new QuantConfig
-            {
-                Weights = new TensorQuantSpec(result.GetValue(bits), true, scales, scales == QuantGranularity.PerGroup ? result.GetValue(group) : 0),
-                Activations = a > 0 ? new TensorQuantSpec(a, false) : null,
-            };
             var options = new StudyOptions
             {
                 Env = result.GetValue(env)!,
-                Config = config,
+                Config = new QuantConfig
+                {
+                    Weights = new TensorQuantSpec(result.GetValue(bits), true, scales, scales == QuantGranularity.PerGroup ? result.GetValue(group) : 0),
+                    Activations = a > 0 ? new TensorQuantSpec(a, false) : null,
+                    LearnStepSizes = result.GetValue(learnSteps),
+                },
+                Methods = result.GetValue(methods)!,
                 DemoEpisodes = result.GetValue(demos),
                 EvalEpisodes = result.GetValue(evals),
                 Training = new Training.TrainOptions { Epochs = result.GetValue(epochs) },
+                FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs) },
                 Seed = result.GetValue(seed),
             };
-            var console = AnsiConsole.Console;
-            var study = QuantizationStudy.Run(options, new ConsoleProgress(console));
-            var table = new Table().AddColumns("policy", "return (mean ± std)", "success %", "mean action error vs FP");
-            foreach (var row in study.Rows)
-                table.AddRow(row.Name, $"{row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1}", $"{row.Evaluation.SuccessRate:F0}",
-                    row.Discrepancy.Length == 0 ? "-" : $"{row.Discrepancy.Average():F4}");
-            console.Write(table);
-            return 0;
+            return Run(options, result.GetValue(report)!);
         });
         return command;
+    }
+
+    private static int Run(StudyOptions options, string reportFolder)
+    {
+        var console = AnsiConsole.Console;
+        var clock = Stopwatch.StartNew();
+        console.MarkupLine($"[bold]qail demo[/]: {Markup.Escape(options.Env)}, {Markup.Escape(options.Config.Label)}, seed {options.Seed}");
+        var progress = new ConsoleProgress(console);
+        var study = QuantizationStudy.Run(options, progress);
+        var deployMethod = options.Methods.Contains(QuantMethod.QailQbc) ? QuantMethod.QailQbc : options.Methods[^1];
+        var deployment = options.Methods.Count == 0 ? [] : DeploymentStudy.Run(study, deployMethod, progress);
+
+        var table = new Table().Title("closed loop (fake-quantized training graph)")
+            .AddColumns("policy", "return (mean ± std)", "success %", "mean action error vs FP");
+        foreach (var row in study.Rows)
+            table.AddRow(row.Name, $"{row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1}", $"{row.Evaluation.SuccessRate:F0}",
+                row.Discrepancy.Length == 0 ? "-" : $"{row.Discrepancy.Average():F4}");
+        console.Write(table);
+        if (deployment.Count > 0)
+        {
+            var deployed = new Table().Title("deployed on real kernels (batch 1, this machine)")
+                .AddColumns("policy", "return (mean ± std)", "success %", "median µs", "speed-up", "bytes");
+            foreach (var d in deployment)
+                deployed.AddRow(d.Name, $"{d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1}", $"{d.Evaluation.SuccessRate:F0}",
+                    $"{d.MedianMicroseconds:F1}", $"{deployment[0].MedianMicroseconds / d.MedianMicroseconds:F2}x", $"{d.ModelBytes}");
+            console.Write(deployed);
+        }
+        string path = StudyReport.Write(reportFolder, study, deployment);
+        console.MarkupLine($"Report: [link]{Markup.Escape(path)}[/] (total {clock.Elapsed.TotalMinutes:F1} min)");
+        return 0;
     }
 }

@@ -19,7 +19,7 @@ public sealed record TownFamily(string Name, int MinColumns, int MaxColumns, int
     /// <summary>Training towns: full 3x3 grids with blocks of 70-90 m.</summary>
     public static readonly TownFamily Train = new("train", 3, 3, 3, 3, 70, 90, 0, new TrafficLightTiming(8.0, 2.0));
 
-    /// <summary>Held-out towns: 3x4 or 4x3 grids with blocks of 55-110 m and two missing segments (T-junctions).</summary>
+    /// <summary>Held-out towns: 3-4 x 3-4 grids with blocks of 55-110 m and two missing segments (T-junctions).</summary>
     public static readonly TownFamily New = new("new", 3, 4, 3, 4, 55, 110, 2, new TrafficLightTiming(8.0, 2.0));
 
     /// <summary>Generates the town of this family for <paramref name="seed"/>.</summary>

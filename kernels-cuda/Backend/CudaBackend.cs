@@ -38,7 +38,7 @@ public sealed class CudaBackend : IBackend
             return;
         }
         _devices = new CudaDevice?[count];
-        var nvrtc = Nvrtc.TryGet(out var nvrtcReason);
+        _ = Nvrtc.TryGet(out var nvrtcReason);
         Status = $"{count} CUDA device(s): {driver.DeviceName(driver.Device(0))}; {reason}; {nvrtcReason}";
         IsAvailable = true;
     }

@@ -9,6 +9,7 @@ namespace Qail.Kernels.Cuda;
 /// </summary>
 public sealed unsafe class OpenClDevice : IDisposable
 {
+    private const int WorkGroupSize = 64;
     private static readonly Lazy<(OpenClDevice? Device, string Reason)> Shared = new(Open);
     private readonly CL _cl;
     private readonly IntPtr _device, _context, _queue, _program;
@@ -137,8 +138,10 @@ public sealed unsafe class OpenClDevice : IDisposable
                 var bits = a.Bits;
                 Check(_cl.SetKernelArg(kernel, (uint)i, (nuint)a.Size, &bits), $"clSetKernelArg({name}, {i})");
             }
-            var global = (nuint)globalSize;
-            Check(_cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, null, 0, null, null), $"clEnqueueNDRangeKernel({name})");
+            // A fixed work-group size (the kernels bounds-check their index) lets a compiler that specialises per
+            // work-group size, as PoCL does, build each kernel once instead of once per problem size.
+            nuint local = WorkGroupSize, global = (nuint)((globalSize + WorkGroupSize - 1) / WorkGroupSize * WorkGroupSize);
+            Check(_cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, &local, 0, null, null), $"clEnqueueNDRangeKernel({name})");
             Check(_cl.Finish(_queue), $"clFinish({name})");
         }
     }

@@ -20,7 +20,7 @@ public static class QuantizationStudy
         options.Config.Validate();
         var report = progress ?? NoProgress.Instance;
         var env = Env.Lookup(options.Env).Create();
-        int evalSeed = options.Seed + 1_000_000; // evaluation seeds never overlap demonstration seeds
+        int evalSeed = EvaluationSeed(options);
 
         var clock = Stopwatch.StartNew();
         report.Begin("collect", options.DemoEpisodes);
@@ -61,8 +61,11 @@ public static class QuantizationStudy
             rows.Add(new StudyRow(name, evaluation, discrepancy, training, seconds));
             students[method] = student;
         }
-        return new StudyResult(options, rows, teacher, students);
+        return new StudyResult(options, demos, rows, teacher, students);
     }
+
+    /// <summary>First evaluation seed: far from the demonstration seeds, so policies are scored on unseen episodes.</summary>
+    public static int EvaluationSeed(StudyOptions options) => options.Seed + 1_000_000;
 
     /// <summary>The fine-tuning options of a method: lambda 0 for QAT, saliency for SQIL, rollouts for on-policy.</summary>
     public static QailOptions FineTuningFor(QuantMethod method, StudyOptions options) => method switch

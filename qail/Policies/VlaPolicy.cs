@@ -20,7 +20,7 @@ public sealed class VlaPolicy : PolicyNetwork
     /// <summary>
     /// Builds the network for a manipulation env: <paramref name="patchSize"/>-pixel square patches, width
     /// <paramref name="modelDim"/>, <paramref name="layers"/> blocks of <paramref name="heads"/> heads (MLP 4x width).
-    /// Defaults give about 0.17M parameters on 64x64x3 images with 256 bins.
+    /// Defaults give about 0.14M parameters on 64x64x3 images with 256 bins.
     /// </summary>
     public VlaPolicy(EnvSpec spec, long seed, int modelDim = 64, int layers = 2, int heads = 4, int patchSize = 8, DType dtype = DType.Float32) : base(spec)
     {
@@ -136,17 +136,31 @@ public sealed class VlaPolicy : PolicyNetwork
         return Losses.KlDivergence(Variable.Constant(teacherOutputs.Cast(studentOutputs.DType)), studentOutputs, Reduction.None).Sum([1]);
     }
 
+    /// <summary>How <see cref="ToAction"/> decodes the bins; <see cref="ActionDecoding.Argmax"/> by default.</summary>
+    public ActionDecoding Decoding { get; set; } = ActionDecoding.Argmax;
+
     /// <summary>
-    /// Decodes each dimension's most likely bin to its centre (greedy decoding, as VLA models emit action tokens):
-    /// the action always lies on the tokenizer's grid and within bounds, and a quantized policy's error shows as bin flips.
+    /// Decodes each dimension's bins by <see cref="Decoding"/>. Argmax (the default, greedy as VLA models emit action
+    /// tokens) puts the action on the tokenizer's grid, so a quantized policy's error shows as bin flips; the
+    /// expectation is smooth between bin centres. Both lie within the action bounds.
     /// </summary>
     public override float[] ToAction(Tensor outputs, int row)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         CheckOutputs(outputs);
         if ((uint)row >= (uint)outputs.Size(0)) throw new ArgumentOutOfRangeException(nameof(row), row, $"VlaPolicy.ToAction: outputs hold {outputs.Size(0)} rows.");
-        var tokens = outputs.Select(0, row).ArgMax(1).Contiguous().ToArray<int>();
-        return _tokenizer.Decode(tokens);
+        var logits = outputs.Select(0, row);
+        if (Decoding == ActionDecoding.Argmax) return _tokenizer.Decode(logits.ArgMax(1).Contiguous().ToArray<int>());
+        var probabilities = logits.Cast(DType.Float64).Softmax(1).Contiguous().ToArray<double>();
+        int bins = Spec.Action.Bins;
+        var action = new float[Spec.Action.Size];
+        for (int d = 0; d < action.Length; d++)
+        {
+            double mean = 0;
+            for (int k = 0; k < bins; k++) mean += probabilities[d * bins + k] * (Spec.Action.Low[d] + (k + 0.5) * _tokenizer.BinWidth(d));
+            action[d] = Math.Clamp((float)mean, Spec.Action.Low[d], Spec.Action.High[d]); // float rounding only
+        }
+        return action;
     }
 
     private void CheckOutputs(Tensor outputs)

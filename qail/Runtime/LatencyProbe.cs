@@ -7,14 +7,21 @@ namespace Qail.Runtime;
 /// <summary>Batch-1 latency of a policy: times single <see cref="IPolicy.Act"/> calls and reports the median and 90th percentile.</summary>
 public static class LatencyProbe
 {
-    /// <summary>Runs <paramref name="warmup"/> untimed calls, then times <paramref name="iterations"/> calls one by one.</summary>
+    /// <summary>Shortest warm-up: the tiered JIT promotes hot methods to optimised code about 100 ms after they get hot.</summary>
+    public static readonly TimeSpan MinimumWarmup = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// Runs untimed calls (at least <paramref name="warmup"/> of them and for at least <see cref="MinimumWarmup"/>),
+    /// then times <paramref name="iterations"/> calls one by one.
+    /// </summary>
     public static LatencyMeasurement Measure(IPolicy policy, Observation observation, int warmup = 200, int iterations = 2000)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "LatencyProbe.Measure: iterations must be at least 1.");
-        for (int i = 0; i < warmup; i++) policy.Act(observation);
+        long warmupEnd = Stopwatch.GetTimestamp() + (long)(MinimumWarmup.TotalSeconds * Stopwatch.Frequency);
+        for (int i = 0; i < warmup || Stopwatch.GetTimestamp() < warmupEnd; i++) policy.Act(observation);
         var ticks = new long[iterations];
         for (int i = 0; i < iterations; i++)
         {

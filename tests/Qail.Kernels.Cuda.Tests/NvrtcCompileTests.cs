@@ -32,12 +32,23 @@ public sealed class NvrtcCompileTests
     }
 
     [SkippableFact]
-    public void Int8GemmUsesTensorCoreMmaOnAmpere()
+    public void GemmsUseTensorCoreMmaOnAmpere()
     {
         var nvrtc = Nvrtc.TryGet(out var reason);
         Skip.If(nvrtc is null, reason);
-        var ptx = Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "int8_gemm.cu", 80));
-        Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", ptx);
+        Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "int8_gemm.cu", 80)));
+        Assert.Contains("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "w4a16_gemm.cu", 80)));
+    }
+
+    [SkippableFact]
+    public void PtxIsCachedOnDiskUnderTheSourceHash()
+    {
+        var nvrtc = Nvrtc.TryGet(out var reason);
+        Skip.If(nvrtc is null, reason);
+        var ptx = PtxCache.Get(nvrtc!, "conv.cu", 80);
+        var files = Directory.GetFiles(PtxCache.Directory, "conv-sm_80-*.ptx");
+        Assert.Contains(files, f => File.ReadAllBytes(f).AsSpan().SequenceEqual(ptx));
+        Assert.Same(ptx, PtxCache.Get(nvrtc!, "conv.cu", 80));
     }
 
     [SkippableFact]

@@ -54,7 +54,7 @@ public sealed class OpenClProperties
             QuantizeLinear.PerGroup(c.x, c.rows, c.cols, c.groupSize, c.scales, c.zeros, expected, -128, 127);
             var actual = kernels.Quantize(c.x, c.scales, c.zeros, c.groupSize, -128, 127);
             return expected.AsSpan().SequenceEqual(actual);
-        }), 30, 71);
+        }), 50, 71);
     }
 
     [SkippableFact]
@@ -85,7 +85,7 @@ public sealed class OpenClProperties
             var expected = new float[c.q.Length];
             QuantizeLinear.DequantizePerGroup(c.q, c.rows, c.cols, c.groupSize, c.scales, c.zeros, expected);
             return BitEqual(expected, kernels.Dequantize(c.q, c.scales, c.zeros, c.groupSize));
-        }), 30, 72);
+        }), 50, 72);
     }
 
     [SkippableFact]
@@ -97,7 +97,7 @@ public sealed class OpenClProperties
             var expected = new float[c.W.Rows * c.W.Columns];
             c.W.Dequantize(expected);
             return BitEqual(expected, kernels.DequantizeInt4(c.W));
-        }), 30, 73);
+        }), 40, 73);
     }
 
     [SkippableFact]
@@ -121,7 +121,7 @@ public sealed class OpenClProperties
                     if (Math.Abs(expected[i0] - actual[i0]) > GemvTolerance(k, magnitude)) return false;
                 }
             return true;
-        }), 25, 74);
+        }), 40, 74);
     }
 
     /// <summary>
@@ -154,7 +154,7 @@ public sealed class OpenClProperties
             Elementwise.Relu(c.a, y);
             ok &= BitEqual(y, kernels.Relu(c.a));
             return ok;
-        }), 12, 75);
+        }), 30, 75);
     }
 
     [SkippableFact]

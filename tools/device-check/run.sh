@@ -4,22 +4,37 @@
 #                                     linux-x64 binary to tools/device-check/bin/device-check
 #   tools/device-check/run.sh run     (on the GPU machine, no .NET needed) runs it and keeps the log in $OUT
 #                                     (or tools/device-check/bin/) as device-check.log
-# The GPU machine also needs NVRTC (libnvrtc.so.*) next to the driver: the kernels compile at first use.
+# The kernels compile at first use with NVRTC: build bundles Debian's CUDA 11.8 NVRTC into bin/nvrtc when this
+# machine has it (apt-get install libnvrtc11.2 from non-free); run uses it, else the GPU host's own NVRTC.
+# A later session carries tools/device-check/bin (about 64 MB with NVRTC) to the GPU machine.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
 case "${1:-}" in
   build)
     # x86-64-v3 (AVX2/FMA) keeps the CPU reference kernels' SIMD paths in the AOT binary; every GPU host has it.
     dotnet publish "$here/DeviceCheck.csproj" -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet=x86-64-v3 \
       --artifacts-path "${ARTIFACTS:-/tmp/art-device-check}" -o "$here/bin"
-    ls -l "$here/bin/device-check"
+    # Symbols and docs stay behind: the carry to the GPU machine is capped at 64 MiB.
+    rm -f "$here/bin"/*.pdb "$here/bin"/*.xml "$here/bin"/*.dbg
+    # Bundle this machine's NVRTC (Debian libnvrtc11.2 = CUDA 11.8, 62 MB) when present: its PTX (ISA 7.8) loads on
+    # any driver >= 520, whereas a newer NVRTC on the GPU host may emit PTX its driver is too old to load.
+    if [ -e /usr/lib/x86_64-linux-gnu/libnvrtc.so.11.2 ]; then
+      mkdir -p "$here/bin/nvrtc"
+      cp -L /usr/lib/x86_64-linux-gnu/libnvrtc.so.11.2 "$here/bin/nvrtc/libnvrtc.so.11.2"
+      cp -L /usr/lib/x86_64-linux-gnu/libnvrtc-builtins.so.11.8 "$here/bin/nvrtc/libnvrtc-builtins.so.11.8"
+    fi
+    ls -l "$here/bin" "$here/bin/nvrtc" 2>/dev/null || true
+    du -sh "$here/bin"
     ;;
   run)
     log="${OUT:-$here/bin}/device-check.log"
     mkdir -p "$(dirname "$log")"
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1 | tee "$log" || true
-    # NVRTC may live under a CUDA toolkit or a pip wheel (nvidia-cuda-nvrtc-cu12); add what exists to the search path.
+    if [ -z "${QAIL_NVRTC:-}" ] && [ -e "$here/bin/nvrtc/libnvrtc.so.11.2" ]; then
+      export QAIL_NVRTC="$here/bin/nvrtc/libnvrtc.so.11.2"
+      export LD_LIBRARY_PATH="$here/bin/nvrtc:${LD_LIBRARY_PATH:-}"
+    fi
+    # Otherwise NVRTC may live under a CUDA toolkit or a pip wheel (nvidia-cuda-nvrtc-cu12); add what exists to the search path.
     for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib $(python3 -c 'import nvidia.cuda_nvrtc, os; print(os.path.join(nvidia.cuda_nvrtc.__path__[0], "lib"))' 2>/dev/null); do
       [ -d "$d" ] && export LD_LIBRARY_PATH="$d:${LD_LIBRARY_PATH:-}"
     done

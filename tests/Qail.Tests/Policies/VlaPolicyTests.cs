@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Qail.Autograd;
 using Qail.Engine;
 using Qail.Envs;
@@ -12,6 +13,8 @@ namespace Qail.Tests.Policies;
 
 public class VlaPolicyTests
 {
+    private const string Seed = "(23,5)";
+
     private static readonly Lazy<Demonstrations> Demos = new(() => Demonstrations.Collect("libero-spatial", 2, seed: 6));
 
     // 8x8 RGB, 2 state dims, 2 action dims of 6 bins, 5-word instructions over 7 words.
@@ -42,7 +45,7 @@ public class VlaPolicyTests
         net.Eval();
         var batch = RandomBatch(net.Spec, [[1, 2, 3], [4], [5, 6, 1, 1]], seed: 7);
         var teacher = Tensor.From<double>(Enumerable.Range(0, 3 * 2 * 6).Select(i => Math.Cos(i)).ToArray(), [3, 2, 6]);
-        string[] paths = ["action_head.weight", "patch_embed.weight", "word_embed.weight", "action_queries.weight", "state_embed.bias"];
+        string[] paths = ["action_head.weight", "patch_embed.bias", "word_embed.weight", "blocks.0.attention.query.weight", "action_queries.weight", "state_embed.bias"];
         var start = paths.Select(p => net.NamedParameters().Single(n => n.Key == p).Value.Value.Clone()).ToArray();
         GradientAssert.MatchesFiniteDifferences("VLA bins", inputs =>
         {
@@ -52,7 +55,7 @@ public class VlaPolicyTests
         }, start);
     }
 
-    [Property(MaxTest = 15)]
+    [Property(MaxTest = 15, Replay = Seed)]
     public Property PaddingWordsDoNotChangeTheLogits(PositiveInt seedArg)
     {
         int seed = seedArg.Get;
@@ -74,7 +77,7 @@ public class VlaPolicyTests
         return same.Label($"instructions {string.Join(" | ", words.Select(w => string.Join(",", w)))}");
     }
 
-    [Property(MaxTest = 10)]
+    [Property(MaxTest = 10, Replay = Seed)]
     public Property ActionsAreBinCentresWithinBounds(PositiveInt seedArg)
     {
         var net = Tiny(seedArg.Get, DType.Float32);
@@ -88,8 +91,26 @@ public class VlaPolicyTests
             var bins = outputs.Select(0, r).ArgMax(1).ToArray<int>();
             ok &= action.SequenceEqual(net.Tokenizer.Decode(bins));
             for (int d = 0; d < action.Length; d++) ok &= action[d] >= net.Spec.Action.Low[d] && action[d] <= net.Spec.Action.High[d];
+            net.Decoding = ActionDecoding.Expectation;
+            var mean = net.ToAction(outputs, r);
+            net.Decoding = ActionDecoding.Argmax;
+            for (int d = 0; d < mean.Length; d++) ok &= mean[d] >= net.Spec.Action.Low[d] && mean[d] <= net.Spec.Action.High[d];
         }
         return ok.ToProperty();
+    }
+
+    [Fact]
+    public void ExpectationOfAConfidentDistributionIsItsBinCentre()
+    {
+        var net = Tiny(6, DType.Float32);
+        net.Decoding = ActionDecoding.Expectation;
+        var logits = new float[2 * 6];
+        logits[4] = 60; // dimension 0: bin 4
+        logits[6 + 1] = 60; // dimension 1: bin 1
+        var action = net.ToAction(Tensor.From<float>(logits, [1, 2, 6]), 0);
+        Assert.Equal(net.Tokenizer.Decode([4, 1]), action, (a, b) => Math.Abs(a - b) < 1e-5f);
+        logits[5] = 60; // two equally likely bins: halfway between their centres
+        Assert.Equal(-0.5 + 5 * net.Tokenizer.BinWidth(0), net.ToAction(Tensor.From<float>(logits, [1, 2, 6]), 0)[0], 5);
     }
 
     [Fact]

@@ -32,12 +32,14 @@ public static class KernelChecks
             ("elementwise == Elementwise", ElementwiseOps),
         };
         var results = new List<CheckResult>();
-        foreach (var (name, run) in checks)
+        for (var index = 0; index < checks.Length; index++)
         {
+            var (name, run) = checks[index];
             CheckResult result;
             try
             {
-                var failure = run(device, new Random(seed ^ name.GetHashCode(StringComparison.Ordinal) & 0x7fffffff));
+                // Each check draws from its own seeded stream, independent of how many values the others drew.
+                var failure = run(device, new Random(unchecked(seed + 7919 * index)));
                 result = new CheckResult(name, failure is null, failure ?? "ok");
             }
             catch (Exception e) when (e is CudaException or ArgumentException or InvalidOperationException)

@@ -24,6 +24,9 @@ public sealed record PolicyCase(int StateSize, int[] Hidden, float[] Low, float[
 
     public bool QuantizesActivations => Config.Activations is not null;
 
+    public override string ToString() =>
+        $"{ConfigName}: state {StateSize}, hidden [{string.Join(", ", Hidden)}], actions [{string.Join(", ", Low.Zip(High, (l, h) => $"{l}..{h}"))}], seed {Seed}";
+
     public EnvSpec Spec => new(StateSize, null, null, 0, new ActionSpace(Low, High), 1000, 0.01);
 
     public static Gen<PolicyCase> Generator(params string[] configs) =>

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Qail.Envs;
+using Spectre.Console;
+
+namespace Qail.Cli.Commands;
+
+/// <summary>`qail collect`: expert demonstrations of a built-in env, saved to one safetensors file.</summary>
+internal static class CollectCommand
+{
+    /// <summary>The command with its options and action.</summary>
+    public static Command Create()
+    {
+        var env = new Option<string>("--env") { Description = "Built-in environment (see `qail envs`).", Required = true };
+        var episodes = new Option<int>("--episodes") { Description = "Expert episodes to record.", DefaultValueFactory = _ => 40 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "Seed of the episodes (episode i uses a seed derived from it).", DefaultValueFactory = _ => 0 };
+        var noise = new Option<double>("--noise") { Description = "DART noise added to the executed expert actions (labels stay clean).", DefaultValueFactory = _ => 0.1 }.NonNegative();
+        var output = new Option<string>("--out") { Description = "Demonstrations file to write (.safetensors).", Required = true };
+        var command = new Command("collect", "Record expert demonstrations of a built-in environment.") { env, episodes, seed, noise, output };
+        command.SetAction(result => CommandOutput.Run(result, console =>
+        {
+            string envName = EnvName.Require(result.GetValue(env)!);
+            string path = InputFile.Writable(result.GetValue(output)!, "--out");
+            var demos = Demonstrations.Collect(envName, result.GetValue(episodes), result.GetValue(seed), result.GetValue(noise));
+            demos.Save(path);
+            var returns = Enumerable.Range(0, demos.Episodes)
+                .Select(e => demos.Rewards.AsSpan((int)demos.EpisodeOffsets[e], (int)(demos.EpisodeOffsets[e + 1] - demos.EpisodeOffsets[e])).ToArray().Sum(r => (double)r))
+                .ToArray();
+            var table = new Table().AddColumns("env", "episodes", "steps", "expert return (mean)", "expert success %", "file");
+            table.AddRow(Markup.Escape(envName), $"{demos.Episodes}", $"{demos.Steps}", $"{returns.Average():F1}",
+                $"{100.0 * demos.Successes.Count(s => s == 1) / demos.Episodes:F0}", Markup.Escape(path));
+            console.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+}

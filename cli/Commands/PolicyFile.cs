@@ -1,0 +1,121 @@
+using System.Globalization;
+using Qail.Envs;
+using Qail.Exporting;
+using Qail.Nn.Checkpoints;
+using Qail.Policies;
+using Qail.Runtime;
+using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
+
+namespace Qail.Cli.Commands;
+
+/// <summary>
+/// The two policy files the commands exchange: a full-precision checkpoint (`qail train`: the network's state plus
+/// its family, env and widths in the safetensors metadata, enough to rebuild it) and a deployed integer policy
+/// (`qail quantize`: <see cref="IntegerPolicy"/>'s own format). The metadata tells them apart.
+/// </summary>
+internal static class PolicyFile
+{
+    private const string FormatKey = "qail.format";
+    private const string Format = "qail-fp-policy/1";
+    private const string FamilyKey = "qail.family";
+    private const string EnvKey = "qail.env";
+    private const string HiddenKey = "qail.hidden";
+    private const string SeedKey = "qail.seed";
+    private const int MaxHiddenLayers = 16;
+    private const int MaxHiddenWidth = 1 << 16;
+
+    /// <summary>The policy family an env's observations call for: MLP on state vectors, VLA with instructions, CILRS on rasters.</summary>
+    public static string FamilyFor(EnvSpec spec) => spec.Image is null ? "mlp" : spec.Instruction is not null ? "vla" : "cilrs";
+
+    /// <summary>A fresh network of <paramref name="family"/> for the env (hidden widths apply to the MLP only).</summary>
+    public static PolicyNetwork Create(string family, EnvSpec spec, int[] hidden, int seed) => family switch
+    {
+        "mlp" => new MlpPolicy(spec, hidden, seed),
+        "cilrs" => new CilrsPolicy(spec, seed),
+        "vla" => new VlaPolicy(spec, seed),
+        _ => throw new ArgumentException($"unknown policy family '{family}' (known: mlp, cilrs, vla).", nameof(family)),
+    };
+
+    /// <summary>Writes a trained full-precision network with what <see cref="Load"/> needs to rebuild it.</summary>
+    public static void SaveFullPrecision(PolicyNetwork network, string family, string envName, int[] hidden, int seed, string path) =>
+        Checkpoint.Save(network, path, new Dictionary<string, string>
+        {
+            [FormatKey] = Format,
+            [FamilyKey] = family,
+            [EnvKey] = envName,
+            [HiddenKey] = string.Join(",", hidden),
+            [SeedKey] = seed.ToString(CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>Loads either kind of policy file given as <paramref name="option"/>; faults name the option and path.</summary>
+    public static LoadedPolicy Load(string path, string option) =>
+        InputFile.Read(path, option, "policy file", p =>
+        {
+            var archive = SafeTensors.Load(p);
+            if (archive.Metadata.ContainsKey(IntegerPolicy.ConfigKey))
+            {
+                var deployed = IntegerPolicy.Load(p);
+                return new LoadedPolicy(p, deployed, null, null, deployed.Precision, deployed.ModelBytes);
+            }
+            if (!archive.Metadata.TryGetValue(FormatKey, out var format) || format != Format)
+                throw new InvalidDataException($"its metadata has neither \"{IntegerPolicy.ConfigKey}\" (deployed policy) nor \"{FormatKey}\": \"{Format}\" (full-precision checkpoint from `qail train`).");
+            string family = Required(archive, FamilyKey);
+            string envName = Required(archive, EnvKey);
+            var spec = Env.Lookup(envName).Create().Spec;
+            var hidden = ParseHidden(Required(archive, HiddenKey), HiddenKey);
+            var network = Create(family, spec, hidden, seed: 0);
+            network.LoadState(archive.Tensors);
+            network.Eval();
+            long bytes = network.Parameters().Sum(w => w.Value.ElementCount * 4L);
+            return new LoadedPolicy(p, new NetworkPolicy(network, "FP32"), network, envName, "FP32", bytes);
+        });
+
+    /// <summary>Parses "256,256" into hidden widths (1..16 layers, each 1..65536); <paramref name="what"/> names the source.</summary>
+    public static int[] ParseHidden(string text, string what)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > MaxHiddenLayers) throw new ArgumentException($"{what}: '{text}' lists {parts.Length} layers; at most {MaxHiddenLayers}.");
+        var widths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] is < 1 or > MaxHiddenWidth)
+                throw new ArgumentException($"{what}: '{text}' must be comma-separated widths in 1..{MaxHiddenWidth}, e.g. 256,256.");
+        return widths;
+    }
+
+    /// <summary>Throws unless the policy reads and writes what the env's observations and actions hold.</summary>
+    public static void CheckFits(LoadedPolicy policy, string envName)
+    {
+        EnvName.Require(envName);
+        var spec = Env.Lookup(envName).Create().Spec;
+        if (policy.Network is { } network)
+        {
+            if (network.Spec.StateSize != spec.StateSize || network.Spec.Action.Size != spec.Action.Size || network.Spec.Image != spec.Image)
+                throw new ArgumentException($"--env: '{policy.Path}' was trained on {policy.EnvName} ({Shape(network.Spec)}), which does not fit {envName} ({Shape(spec)}).");
+            return;
+        }
+        var deployed = (IntegerPolicy)policy.Policy;
+        if (spec.Image is not null || deployed.StateSize != spec.StateSize || deployed.ActionSize != spec.Action.Size)
+            throw new ArgumentException($"--env: '{policy.Path}' reads {deployed.StateSize} state values and writes {deployed.ActionSize} actions, which does not fit {envName} ({Shape(spec)}).");
+    }
+
+    /// <summary>The env to run a policy in: the option's value, else the env a checkpoint was trained on.</summary>
+    public static string EnvFor(LoadedPolicy policy, string? envOption)
+    {
+        string envName = envOption ?? policy.EnvName
+            ?? throw new ArgumentException($"--env: '{policy.Path}' is a deployed policy, which does not record its env; give --env.");
+        CheckFits(policy, envName);
+        return envName;
+    }
+
+    /// <summary>The deployed-runtime form of a loaded policy: integer policies as they are, an MLP checkpoint on the fp32 runtime.</summary>
+    public static IPolicy Deployable(LoadedPolicy policy) =>
+        policy.Network is MlpPolicy mlp ? Export.ToFloatPolicy(mlp, "FP32") : policy.Policy;
+
+    private static string Shape(EnvSpec spec) =>
+        $"{(spec.Image is { } image ? $"{image.Height}x{image.Width}x{image.Channels} image, " : "")}{spec.StateSize} state values, {spec.Action.Size} actions";
+
+    private static string Required(SafeTensorsArchive archive, string key) =>
+        archive.Metadata.TryGetValue(key, out var value) && value.Length > 0
+            ? value
+            : throw new InvalidDataException($"its metadata lacks \"{key}\".");
+}

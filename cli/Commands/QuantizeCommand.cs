@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Qail.Envs;
+using Qail.Experiments;
+using Qail.Exporting;
+using Qail.Policies;
+using Qail.Quantization;
+using Qail.Training;
+using Spectre.Console;
+
+namespace Qail.Cli.Commands;
+
+/// <summary>`qail quantize`: a full-precision checkpoint quantized by one method and exported to a deployed integer policy file.</summary>
+internal static class QuantizeCommand
+{
+    private static readonly Dictionary<string, QuantMethod> Methods = new(StringComparer.Ordinal)
+    {
+        ["ptq"] = QuantMethod.Ptq,
+        ["qat"] = QuantMethod.Qat,
+        ["qail"] = QuantMethod.QailQbc,
+        ["sqil"] = QuantMethod.Sqil,
+        ["onpolicy"] = QuantMethod.OnPolicy,
+    };
+
+    /// <summary>The command with its options and action.</summary>
+    public static Command Create()
+    {
+        var policy = new Option<string>("--policy") { Description = "Full-precision checkpoint from `qail train` (the teacher).", Required = true };
+        var demos = new Option<string>("--demos") { Description = "Demonstrations file: calibration and fine-tuning data.", Required = true };
+        var method = new Option<string>("--method") { Description = "ptq (round-to-nearest), qat, qail (QAIL+QBC), sqil, onpolicy.", DefaultValueFactory = _ => "qail" };
+        method.AcceptOnlyFromAmong([.. Methods.Keys]);
+        var bits = new Option<int>("--bits") { Description = "Weight bit width.", DefaultValueFactory = _ => 4 }.Within(2, 8);
+        var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales: PerTensor, PerChannel or PerGroup.", DefaultValueFactory = _ => QuantGranularity.PerGroup };
+        var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 }
+            .Check(v => v == 0 || v is >= 2 and <= 8, "must be 0 (weight-only) or lie in 2..8");
+        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs (not used by ptq).", DefaultValueFactory = _ => 15 }.AtLeast(1);
+        var qbc = new Option<double>("--qbc-weight") { Description = "lambda of the QBC alignment term (qail, sqil, onpolicy).", DefaultValueFactory = _ => 1.0 }.NonNegative();
+        var seed = new Option<int>("--seed") { Description = "Seed of the quantizers, calibration batches and fine-tuning.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Deployed integer policy to write (.safetensors).", Required = true };
+        var command = new Command("quantize", "Quantize a full-precision policy (PTQ, QAT, QAIL+QBC, SQIL or on-policy QAIL) and export it to integer kernels.")
+        {
+            policy, demos, method, bits, granularity, group, actBits, epochs, qbc, seed, output,
+        };
+        command.SetAction(result => CommandOutput.Run(result, console =>
+        {
+            string path = InputFile.Writable(result.GetValue(output)!, "--out");
+            var teacherFile = PolicyFile.Load(result.GetValue(policy)!, "--policy");
+            if (teacherFile.Network is not MlpPolicy teacher)
+                throw new ArgumentException(teacherFile.Network is null
+                    ? $"--policy: '{teacherFile.Path}' is already a deployed {teacherFile.Precision} policy; quantize the full-precision checkpoint from `qail train`."
+                    : $"--policy: '{teacherFile.Path}' is a {teacherFile.Network.GetType().Name}; only the MLP (state-vector) family exports to integer kernels today.");
+            var data = InputFile.Read(result.GetValue(demos)!, "--demos", "demonstrations file", Demonstrations.Load);
+            if (data.EnvName != teacherFile.EnvName)
+                throw new ArgumentException($"--demos: '{result.GetValue(demos)}' holds {data.EnvName} episodes but the policy was trained on {teacherFile.EnvName}.");
+
+            var scales = result.GetValue(granularity);
+            int a = result.GetValue(actBits);
+            var config = new QuantConfig
+            {
+                Weights = new TensorQuantSpec(result.GetValue(bits), true, scales, scales == QuantGranularity.PerGroup ? result.GetValue(group) : 0),
+                Activations = a > 0 ? new TensorQuantSpec(a, false) : null,
+            };
+            var chosen = Methods[result.GetValue(method)!];
+            int s = result.GetValue(seed);
+            var study = new StudyOptions
+            {
+                Env = data.EnvName,
+                DemoEpisodes = data.Episodes,
+                Config = config,
+                FineTuning = new QailOptions { Epochs = result.GetValue(epochs), QbcWeight = result.GetValue(qbc) },
+                Seed = s,
+            };
+            var student = (PolicyNetwork)Quantizer.Prepare(teacher, config, seed: s + 3);
+            if (config.Activations is not null)
+                Quantizer.CalibrateActivations(student, QuantizationStudy.CalibrationBatches(data, s + 5), b => student.Predict(b));
+            string finalLoss = "-";
+            if (chosen != QuantMethod.Ptq)
+            {
+                var fineTuning = QuantizationStudy.FineTuningFor(chosen, study);
+                console.MarkupLine($"fine-tuning {Markup.Escape(chosen.Display())} {config.Label} on {data.Steps} steps");
+                var report = QuantAwareImitation.FineTune(student, teacher, data, fineTuning,
+                    new ImmediateProgress<(int Epoch, double Loss)>(p => console.MarkupLine($"  epoch {p.Epoch}/{fineTuning.Epochs}: loss {p.Loss:G4}")));
+                finalLoss = $"{report.FinalLoss:G4}";
+            }
+            var deployed = Export.ToIntegerPolicy(student, $"{chosen.Display()} {config.Label}");
+            deployed.Save(path);
+            var table = new Table().AddColumns("policy", "precision", "fine-tune loss", "bytes", "FP32 bytes", "file");
+            table.AddRow(Markup.Escape(deployed.Label), Markup.Escape(deployed.Precision), finalLoss, $"{deployed.ModelBytes}",
+                $"{teacherFile.ModelBytes}", Markup.Escape(path));
+            console.Write(table);
+            foreach (var op in deployed.Describe()) console.MarkupLine($"  [grey]{Markup.Escape(op)}[/]");
+            return 0;
+        }));
+        return command;
+    }
+}

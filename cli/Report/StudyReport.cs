@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Qail.Experiments;
+using ScottPlot;
+
+namespace Qail.Cli.Report;
+
+/// <summary>Writes a study's report folder: README.md with the tables, and PNG + SVG plots next to it.</summary>
+internal static class StudyReport
+{
+    /// <summary>Writes the report into <paramref name="folder"/> (created when missing) and returns the markdown path.</summary>
+    public static string Write(string folder, StudyResult study, IReadOnlyList<DeploymentRow> deployment)
+    {
+        Directory.CreateDirectory(folder);
+        SuccessBars(study, Path.Combine(folder, "returns"));
+        DiscrepancyCurves(study, Path.Combine(folder, "action-discrepancy"));
+        if (deployment.Count > 0) LatencyBars(deployment, Path.Combine(folder, "latency"));
+        string path = Path.Combine(folder, "README.md");
+        File.WriteAllText(path, Markdown(study, deployment));
+        return path;
+    }
+
+    /// <summary>The markdown tables of a study (also printed by the CLI).</summary>
+    public static string Markdown(StudyResult study, IReadOnlyList<DeploymentRow> deployment)
+    {
+        var o = study.Options;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Qail study: {o.Env}, {o.Config.Label}");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{o.DemoEpisodes} expert episodes (DART noise {o.DemoNoise}), MLP {string.Join("x", o.Hidden)}, {o.Training.Epochs} BC epochs, " +
+            $"{o.FineTuning.Epochs} fine-tuning epochs, {o.EvalEpisodes} evaluation episodes, seed {o.Seed}.");
+        text.AppendLine();
+        text.AppendLine("| policy | return (mean ± std) | success % | mean action error vs FP | time (s) |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var row in study.Rows)
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Name} | {row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1} | {row.Evaluation.SuccessRate:F0} | " +
+                $"{(row.Discrepancy.Length == 0 ? "-" : row.Discrepancy.Average().ToString("F4", CultureInfo.InvariantCulture))} | {row.Seconds:F1} |");
+        if (deployment.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Deployed policies (real integer kernels, batch 1, this machine):");
+            text.AppendLine();
+            text.AppendLine("| deployed policy | return (mean ± std) | success % | median latency (µs) | speed-up vs FP32 | model bytes |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            double fp = deployment[0].MedianMicroseconds;
+            foreach (var d in deployment)
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {d.Name} | {d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1} | {d.Evaluation.SuccessRate:F0} | {d.MedianMicroseconds:F1} | {fp / d.MedianMicroseconds:F2}x | {d.ModelBytes} |");
+        }
+        text.AppendLine();
+        text.AppendLine("![returns](returns.png) ![action discrepancy](action-discrepancy.png)" + (deployment.Count > 0 ? " ![latency](latency.png)" : ""));
+        return text.ToString();
+    }
+
+    private static void SuccessBars(StudyResult study, string basePath)
+    {
+        var plot = new Plot();
+        var bars = study.Rows.Select((r, i) => new Bar
+        {
+            Position = i,
+            Value = r.Evaluation.MeanReturn,
+            Error = r.Evaluation.StdReturn,
+        }).ToArray();
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, study.Rows.Count).Select(i => (double)i).ToArray(), study.Rows.Select(r => r.Name).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title($"{study.Options.Env}: closed-loop return ({study.Options.Config.Label})");
+        plot.YLabel("episode return");
+        Save(plot, basePath);
+    }
+
+    private static void DiscrepancyCurves(StudyResult study, string basePath)
+    {
+        var plot = new Plot();
+        foreach (var row in study.Rows.Where(r => r.Discrepancy.Length > 0))
+        {
+            var line = plot.Add.Signal(row.Discrepancy);
+            line.LegendText = row.Name;
+        }
+        plot.ShowLegend();
+        plot.Title("Per-step action error vs the FP policy along one episode");
+        plot.XLabel("step");
+        plot.YLabel("|a_q - a_fp|");
+        Save(plot, basePath);
+    }
+
+    private static void LatencyBars(IReadOnlyList<DeploymentRow> deployment, string basePath)
+    {
+        var plot = new Plot();
+        plot.Add.Bars(deployment.Select((d, i) => new Bar { Position = i, Value = d.MedianMicroseconds }).ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, deployment.Count).Select(i => (double)i).ToArray(), deployment.Select(d => d.Name).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title("Batch-1 latency of deployed policies");
+        plot.YLabel("median µs per action");
+        Save(plot, basePath);
+    }
+
+    private static void Save(Plot plot, string basePath)
+    {
+        plot.SavePng(basePath + ".png", 800, 450);
+        plot.SaveSvg(basePath + ".svg", 800, 450);
+    }
+}

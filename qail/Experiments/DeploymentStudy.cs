@@ -1,0 +1,47 @@
+using Qail.Envs;
+using Qail.Evaluation;
+using Qail.Exporting;
+using Qail.Policies;
+using Qail.Quantization;
+using Qail.Runtime;
+
+namespace Qail.Experiments;
+
+/// <summary>
+/// Exports a study's policies to real kernels and measures them like for like: FP32 on Sgemm, W8A8 (PTQ, per-channel
+/// weights, calibrated activations) on the int8 GEMM, and the study's quantized student on its integer kernels;
+/// each evaluated in closed loop on the study's seeds, with batch-1 latency and model size.
+/// </summary>
+public static class DeploymentStudy
+{
+    /// <summary>Deploys and measures; <paramref name="method"/> picks the student to deploy (QAIL+QBC by default).</summary>
+    public static IReadOnlyList<DeploymentRow> Run(StudyResult study, QuantMethod method = QuantMethod.QailQbc, IStudyProgress? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var options = study.Options;
+        if (!study.Students.TryGetValue(method, out var student))
+            throw new ArgumentException($"DeploymentStudy: the study has no {method.Display()} student (methods: {string.Join(", ", study.Students.Keys)}).", nameof(method));
+        var w8a8 = (PolicyNetwork)Quantizer.Prepare(study.Teacher, QuantConfig.W8A8(), seed: options.Seed + 6);
+        Quantizer.CalibrateActivations(w8a8, QuantizationStudy.CalibrationBatches(study.Demonstrations, options.Seed + 5), b => w8a8.Predict(b));
+        IPolicy[] deployed =
+        [
+            Export.ToFloatPolicy(study.Teacher, "FP32"),
+            Export.ToIntegerPolicy(w8a8, "W8A8 PTQ"),
+            Export.ToIntegerPolicy(student, $"{options.Config.Label} {method.Display()}"),
+        ];
+        var probe = Env.Lookup(options.Env).Create().Reset(options.Seed);
+        var rows = new List<DeploymentRow>();
+        foreach (var policy in deployed)
+        {
+            string stage = $"deploy {policy.Label}";
+            progress?.Begin(stage, options.EvalEpisodes);
+            var evaluation = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, QuantizationStudy.EvaluationSeed(options),
+                progress: progress is null ? null : new Progress<int>(d => progress.Advance(stage, d)));
+            var latency = LatencyProbe.Measure(policy, probe);
+            long bytes = ((IntegerPolicy)policy).ModelBytes;
+            progress?.End(stage, $"return {evaluation.MeanReturn:F1}, {latency.MedianMicroseconds:F1} µs per action, {bytes} bytes");
+            rows.Add(new DeploymentRow(policy.Label, evaluation, latency.MedianMicroseconds, bytes));
+        }
+        return rows;
+    }
+}
