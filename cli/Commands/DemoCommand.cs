@@ -63,7 +63,11 @@ internal static class DemoCommand
         var progress = new ConsoleProgress(console);
         var study = QuantizationStudy.Run(options, progress);
         var deployMethod = options.Methods.Contains(QuantMethod.QailQbc) ? QuantMethod.QailQbc : options.Methods[^1];
-        var deployment = options.Methods.Count == 0 ? [] : DeploymentStudy.Run(study, deployMethod, progress);
+        var deployment = options.Methods.Count > 0 && Exporting.Export.CanExport(study.Teacher)
+            ? DeploymentStudy.Run(study, deployMethod, progress)
+            : [];
+        if (deployment.Count == 0 && options.Methods.Count > 0)
+            console.MarkupLine($"[yellow]No deployment:[/] the {Markup.Escape(study.Teacher.GetType().Name)} family has no integer export yet (MLP only).");
 
         var table = new Table().Title("closed loop (fake-quantized training graph)")
             .AddColumns("policy", "return (mean ± std)", "success %", "mean action error vs FP");

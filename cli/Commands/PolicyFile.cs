@@ -24,17 +24,11 @@ internal static class PolicyFile
     private const int MaxHiddenLayers = 16;
     private const int MaxHiddenWidth = 1 << 16;
 
-    /// <summary>The policy family an env's observations call for: MLP on state vectors, VLA with instructions, CILRS on rasters.</summary>
-    public static string FamilyFor(EnvSpec spec) => spec.Image is null ? "mlp" : spec.Instruction is not null ? "vla" : "cilrs";
+    /// <summary>The policy family an env's observations call for.</summary>
+    public static string FamilyFor(EnvSpec spec) => PolicyFactory.FamilyFor(spec);
 
     /// <summary>A fresh network of <paramref name="family"/> for the env (hidden widths apply to the MLP only).</summary>
-    public static PolicyNetwork Create(string family, EnvSpec spec, int[] hidden, int seed) => family switch
-    {
-        "mlp" => new MlpPolicy(spec, hidden, seed),
-        "cilrs" => new CilrsPolicy(spec, seed),
-        "vla" => new VlaPolicy(spec, seed),
-        _ => throw new ArgumentException($"unknown policy family '{family}' (known: mlp, cilrs, vla).", nameof(family)),
-    };
+    public static PolicyNetwork Create(string family, EnvSpec spec, int[] hidden, int seed) => PolicyFactory.Create(family, spec, hidden, seed);
 
     /// <summary>Writes a trained full-precision network with what <see cref="Load"/> needs to rebuild it.</summary>
     public static void SaveFullPrecision(PolicyNetwork network, string family, string envName, int[] hidden, int seed, string path) =>

@@ -28,7 +28,7 @@ internal static class StudyReport
         text.AppendLine(CultureInfo.InvariantCulture, $"# Qail study: {o.Env}, {o.Config.Label}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{o.DemoEpisodes} expert episodes (DART noise {o.DemoNoise}), MLP {string.Join("x", o.Hidden)}, {o.Training.Epochs} BC epochs, " +
+            $"{o.DemoEpisodes} expert episodes (DART noise {o.DemoNoise}), {study.Teacher.GetType().Name} with {study.Teacher.ParameterCount} parameters, {o.Training.Epochs} BC epochs, " +
             $"{o.FineTuning.Epochs} fine-tuning epochs, {o.EvalEpisodes} evaluation episodes, seed {o.Seed}.");
         text.AppendLine();
         text.AppendLine("| policy | return (mean ± std) | success % | mean action error vs FP | time (s) |");

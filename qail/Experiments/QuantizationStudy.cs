@@ -28,7 +28,7 @@ public static class QuantizationStudy
         report.End("collect", $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
 
         clock.Restart();
-        var teacher = new MlpPolicy(env.Spec, options.Hidden, options.Seed + 1);
+        var teacher = PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec, options.Hidden, options.Seed + 1);
         report.Begin("train FP", options.Training.Epochs);
         var fpTraining = BehaviourCloning.Train(teacher, demos, options.Training with { Seed = options.Seed + 2 },
             new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));

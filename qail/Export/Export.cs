@@ -40,6 +40,9 @@ public static class Export
         return new IntegerPolicy(label, "FP32", MlpGraph(mlp));
     }
 
+    /// <summary>True when the network's family has an integer graph (the MLP family today).</summary>
+    public static bool CanExport(PolicyNetwork network) => network is MlpPolicy;
+
     private static MlpPolicy AsMlp(PolicyNetwork network, string op) => network as MlpPolicy
         ?? throw new ArgumentException($"Export.{op}: {network.GetType().Name} has no integer graph yet; the MLP policy family is supported.", nameof(network));
 

@@ -23,7 +23,7 @@ internal static class ImitationLoop
         int extraBatches = extraAlignment is null ? 0 : (extraAlignment.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)options.Epochs * (batchesPerEpoch + extraBatches);
         var optimizer = NewOptimizer(student, options);
-        var schedule = new WarmupCosineSchedule(Math.Max(1, totalSteps / 20), totalSteps, minFactor: 0.05);
+        var schedule = new WarmupCosineSchedule(totalSteps / 20, totalSteps, minFactor: 0.05);
         var trainable = student.Parameters().Where(p => p.RequiresGrad).ToList();
         var (losses, imitations, alignments) = (new List<double>(), new List<double>(), new List<double>());
         long step = 0;

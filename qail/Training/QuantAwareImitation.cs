@@ -40,9 +40,16 @@ public static class QuantAwareImitation
         var visited = VisitedStates(student, options.OnPolicyEnv ?? demos.EnvName, options.OnPolicyEpisodes, (int)(options.Seed % int.MaxValue) + 7919);
         var onPolicy = AlignmentSet.Build(teacher, visited.Count, idx => PolicyBatch.FromObservations(idx.Select(i => visited[i]).ToArray(), student.Spec), null);
         var second = options with { Epochs = Math.Max(1, options.Epochs - first.Epochs), Seed = options.Seed + 1 };
-        var report2 = ImitationLoop.Run(student, demos, second, options.QbcWeight, expert, onPolicy, progress);
+        var offset = progress is null ? null : new OffsetProgress(progress, first.Epochs);
+        var report2 = ImitationLoop.Run(student, demos, second, options.QbcWeight, expert, onPolicy, offset);
         return new TrainReport([.. report1.Loss, .. report2.Loss], [.. report1.ImitationLoss, .. report2.ImitationLoss],
             [.. report1.AlignmentLoss, .. report2.AlignmentLoss]);
+    }
+
+    // Round 2 reports epochs after round 1's, so progress keeps counting up.
+    private sealed class OffsetProgress(IProgress<(int Epoch, double Loss)> inner, int offset) : IProgress<(int Epoch, double Loss)>
+    {
+        public void Report((int Epoch, double Loss) value) => inner.Report((value.Epoch + offset, value.Loss));
     }
 
     private static List<Observation> VisitedStates(PolicyNetwork student, string envName, int episodes, int seed)
