@@ -19,6 +19,7 @@ internal static class DemoCommand
         var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 };
         var learnSteps = new Option<bool>("--learn-step-sizes") { Description = "Learn quantizer step sizes (LSQ) while fine-tuning.", DefaultValueFactory = _ => true };
         var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. new StudyOptions().Methods] };
+        var noise = new Option<double>("--noise") { Description = "DART noise on executed expert actions (fraction of the action half-range).", DefaultValueFactory = _ => 0.1 };
         var demos = new Option<int>("--demos") { Description = "Expert episodes to imitate.", DefaultValueFactory = _ => DemoDefaults.DemoEpisodes };
         var evals = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes };
         var epochs = new Option<int>("--epochs") { Description = "Behaviour-cloning epochs.", DefaultValueFactory = _ => DemoDefaults.Epochs };
@@ -28,7 +29,7 @@ internal static class DemoCommand
         var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
             "evaluate all in closed loop, deploy on integer kernels and time them.")
         {
-            env, bits, granularity, group, actBits, learnSteps, methods, demos, evals, epochs, fineTuneEpochs, seed, report,
+            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, epochs, fineTuneEpochs, seed, report,
         };
         command.SetAction(result =>
         {
@@ -45,6 +46,7 @@ internal static class DemoCommand
                 },
                 Methods = result.GetValue(methods)!,
                 DemoEpisodes = result.GetValue(demos),
+                DemoNoise = result.GetValue(noise),
                 EvalEpisodes = result.GetValue(evals),
                 Training = new Training.TrainOptions { Epochs = result.GetValue(epochs) },
                 FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs) },
