@@ -57,6 +57,8 @@ internal static class DemoCommand
         return command;
     }
 
+    private const string DrivingScoreMetric = "driving_score";
+
     private static int Run(StudyOptions options, string reportFolder)
     {
         var console = AnsiConsole.Console;
@@ -71,11 +73,17 @@ internal static class DemoCommand
         if (deployment.Count == 0 && options.Methods.Count > 0)
             console.MarkupLine($"[yellow]No deployment:[/] the {Markup.Escape(study.Teacher.GetType().Name)} family has no integer export yet (MLP only).");
 
+        bool driving = !double.IsNaN(study.FullPrecision.Evaluation.MeanMetric(DrivingScoreMetric));
         var table = new Table().Title("closed loop (fake-quantized training graph)")
             .AddColumns("policy", "return (mean ± std)", "success %", "mean action error vs FP");
+        if (driving) table.AddColumn("driving score");
         foreach (var row in study.Rows)
-            table.AddRow(row.Name, $"{row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1}", $"{row.Evaluation.SuccessRate:F0}",
-                row.Discrepancy.Length == 0 ? "-" : $"{row.Discrepancy.Average():F4}");
+        {
+            var cells = new List<string> { row.Name, $"{row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1}", $"{row.Evaluation.SuccessRate:F0}",
+                row.Discrepancy.Length == 0 ? "-" : $"{row.Discrepancy.Average():F4}" };
+            if (driving) cells.Add($"{row.Evaluation.MeanMetric(DrivingScoreMetric):F1}");
+            table.AddRow([.. cells]);
+        }
         console.Write(table);
         if (deployment.Count > 0)
         {

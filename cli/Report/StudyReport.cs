@@ -31,12 +31,16 @@ internal static class StudyReport
             $"{o.DemoEpisodes} expert episodes (DART noise {o.DemoNoise}), {study.Teacher.GetType().Name} with {study.Teacher.ParameterCount} parameters, {o.Training.Epochs} BC epochs, " +
             $"{o.FineTuning.Epochs} fine-tuning epochs, {o.EvalEpisodes} evaluation episodes, seed {o.Seed}.");
         text.AppendLine();
-        text.AppendLine("| policy | return (mean ± std) | success % | mean action error vs FP | time (s) |");
-        text.AppendLine("|---|---|---|---|---|");
+        text.AppendLine("| policy | return (mean ± std) | success % | driving score | mean action error vs FP | time (s) |");
+        text.AppendLine("|---|---|---|---|---|---|");
         foreach (var row in study.Rows)
+        {
+            double score = row.Evaluation.MeanMetric("driving_score");
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {row.Name} | {row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1} | {row.Evaluation.SuccessRate:F0} | " +
+                $"{(double.IsNaN(score) ? "-" : score.ToString("F1", CultureInfo.InvariantCulture))} | " +
                 $"{(row.Discrepancy.Length == 0 ? "-" : row.Discrepancy.Average().ToString("F4", CultureInfo.InvariantCulture))} | {row.Seconds:F1} |");
+        }
         if (deployment.Count > 0)
         {
             text.AppendLine();
