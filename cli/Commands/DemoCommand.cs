@@ -33,17 +33,11 @@ internal static class DemoCommand
         };
         command.SetAction(result =>
         {
-            var scales = result.GetValue(granularity);
-            int a = result.GetValue(actBits);
             var options = new StudyOptions
             {
                 Env = result.GetValue(env)!,
-                Config = new QuantConfig
-                {
-                    Weights = new TensorQuantSpec(result.GetValue(bits), true, scales, scales == QuantGranularity.PerGroup ? result.GetValue(group) : 0),
-                    Activations = a > 0 ? new TensorQuantSpec(a, false) : null,
-                    LearnStepSizes = result.GetValue(learnSteps),
-                },
+                Config = QuantConfig.Create(result.GetValue(bits), result.GetValue(granularity), result.GetValue(group), result.GetValue(actBits))
+                    with { LearnStepSizes = result.GetValue(learnSteps) },
                 Methods = result.GetValue(methods)!,
                 DemoEpisodes = result.GetValue(demos),
                 DemoNoise = result.GetValue(noise),

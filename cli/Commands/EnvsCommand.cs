@@ -25,7 +25,7 @@ internal static class EnvsCommand
                     spec.CommandCount > 0 ? $"{spec.CommandCount} commands" : null,
                 }.OfType<string>());
                 table.AddRow(Markup.Escape(registration.Name), Markup.Escape(observation), $"{spec.Action.Size}",
-                    PolicyFile.FamilyFor(spec), Markup.Escape(registration.Description));
+                    Policies.PolicyFactory.FamilyFor(spec), Markup.Escape(registration.Description));
             }
             console.Write(table);
             return 0;

@@ -24,12 +24,6 @@ internal static class PolicyFile
     private const int MaxHiddenLayers = 16;
     private const int MaxHiddenWidth = 1 << 16;
 
-    /// <summary>The policy family an env's observations call for.</summary>
-    public static string FamilyFor(EnvSpec spec) => PolicyFactory.FamilyFor(spec);
-
-    /// <summary>A fresh network of <paramref name="family"/> for the env (hidden widths apply to the MLP only).</summary>
-    public static PolicyNetwork Create(string family, EnvSpec spec, int[] hidden, int seed) => PolicyFactory.Create(family, spec, hidden, seed);
-
     /// <summary>Writes a trained full-precision network with what <see cref="Load"/> needs to rebuild it.</summary>
     public static void SaveFullPrecision(PolicyNetwork network, string family, string envName, int[] hidden, int seed, string path) =>
         Checkpoint.Save(network, path, new Dictionary<string, string>
@@ -57,7 +51,7 @@ internal static class PolicyFile
             string envName = Required(archive, EnvKey);
             var spec = Env.Lookup(envName).Create().Spec;
             var hidden = ParseHidden(Required(archive, HiddenKey), HiddenKey);
-            var network = Create(family, spec, hidden, seed: 0);
+            var network = PolicyFactory.Create(family, spec, hidden, seed: 0);
             network.LoadState(archive.Tensors);
             network.Eval();
             long bytes = network.Parameters().Sum(w => w.Value.ElementCount * 4L);

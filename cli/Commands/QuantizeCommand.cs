@@ -53,13 +53,7 @@ internal static class QuantizeCommand
             if (data.EnvName != teacherFile.EnvName)
                 throw new ArgumentException($"--demos: '{result.GetValue(demos)}' holds {data.EnvName} episodes but the policy was trained on {teacherFile.EnvName}.");
 
-            var scales = result.GetValue(granularity);
-            int a = result.GetValue(actBits);
-            var config = new QuantConfig
-            {
-                Weights = new TensorQuantSpec(result.GetValue(bits), true, scales, scales == QuantGranularity.PerGroup ? result.GetValue(group) : 0),
-                Activations = a > 0 ? new TensorQuantSpec(a, false) : null,
-            };
+            var config = QuantConfig.Create(result.GetValue(bits), result.GetValue(granularity), result.GetValue(group), result.GetValue(actBits));
             var chosen = Methods[result.GetValue(method)!];
             int s = result.GetValue(seed);
             var study = new StudyOptions
@@ -70,9 +64,7 @@ internal static class QuantizeCommand
                 FineTuning = new QailOptions { Epochs = result.GetValue(epochs), QbcWeight = result.GetValue(qbc) },
                 Seed = s,
             };
-            var student = (PolicyNetwork)Quantizer.Prepare(teacher, config, seed: s + 3);
-            if (config.Activations is not null)
-                Quantizer.CalibrateActivations(student, QuantizationStudy.CalibrationBatches(data, s + 5), b => student.Predict(b));
+            var student = QuantizationStudy.PrepareStudent(teacher, config, data, s);
             string finalLoss = "-";
             if (chosen != QuantMethod.Ptq)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Qail.Envs;
+using Qail.Policies;
 using Qail.Training;
 using Spectre.Console;
 
@@ -28,9 +29,9 @@ internal static class TrainCommand
             string path = InputFile.Writable(result.GetValue(output)!, "--out");
             var data = InputFile.Read(result.GetValue(demos)!, "--demos", "demonstrations file", Demonstrations.Load);
             var spec = Env.Lookup(data.EnvName).Create().Spec;
-            string family = PolicyFile.FamilyFor(spec);
+            string family = PolicyFactory.FamilyFor(spec);
             int s = result.GetValue(seed);
-            var network = PolicyFile.Create(family, spec, widths, s + 1);
+            var network = PolicyFactory.Create(family, spec, widths, s + 1);
             var options = new TrainOptions
             {
                 Epochs = result.GetValue(epochs),

@@ -12,7 +12,7 @@ internal static class StudyReport
     public static string Write(string folder, StudyResult study, IReadOnlyList<DeploymentRow> deployment)
     {
         Directory.CreateDirectory(folder);
-        SuccessBars(study, Path.Combine(folder, "returns"));
+        ReturnBars(study, Path.Combine(folder, "returns"));
         DiscrepancyCurves(study, Path.Combine(folder, "action-discrepancy"));
         if (deployment.Count > 0) LatencyBars(deployment, Path.Combine(folder, "latency"));
         string path = Path.Combine(folder, "README.md");
@@ -58,7 +58,7 @@ internal static class StudyReport
         return text.ToString();
     }
 
-    private static void SuccessBars(StudyResult study, string basePath)
+    private static void ReturnBars(StudyResult study, string basePath)
     {
         var plot = new Plot();
         var bars = study.Rows.Select((r, i) => new Bar

@@ -21,8 +21,7 @@ public static class DeploymentStudy
         var options = study.Options;
         if (!study.Students.TryGetValue(method, out var student))
             throw new ArgumentException($"DeploymentStudy: the study has no {method.Display()} student (methods: {string.Join(", ", study.Students.Keys)}).", nameof(method));
-        var w8a8 = (PolicyNetwork)Quantizer.Prepare(study.Teacher, QuantConfig.W8A8(), seed: options.Seed + 6);
-        Quantizer.CalibrateActivations(w8a8, QuantizationStudy.CalibrationBatches(study.Demonstrations, options.Seed + 5), b => w8a8.Predict(b));
+        var w8a8 = QuantizationStudy.PrepareStudent(study.Teacher, QuantConfig.W8A8(), study.Demonstrations, options.Seed);
         IPolicy[] deployed =
         [
             Export.ToFloatPolicy(study.Teacher, "FP32"),

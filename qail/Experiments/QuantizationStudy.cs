@@ -42,9 +42,7 @@ public static class QuantizationStudy
         {
             clock.Restart();
             string name = method.Display();
-            var student = (PolicyNetwork)Quantizer.Prepare(teacher, options.Config, seed: options.Seed + 3);
-            if (options.Config.Activations is not null)
-                Quantizer.CalibrateActivations(student, CalibrationBatches(demos, options.Seed + 5), b => student.Predict(b));
+            var student = PrepareStudent(teacher, options.Config, demos, options.Seed);
             TrainReport? training = null;
             if (method != QuantMethod.Ptq)
             {
@@ -81,6 +79,20 @@ public static class QuantizationStudy
         },
         _ => throw new ArgumentException($"{method} involves no fine-tuning.", nameof(method)),
     };
+
+    /// <summary>
+    /// The fake-quantized copy of <paramref name="teacher"/>: weight scales calibrated at once and, when the config
+    /// quantizes activations, activation scales calibrated on demonstration states. Seeds derive from <paramref name="seed"/>.
+    /// </summary>
+    public static PolicyNetwork PrepareStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(config);
+        var student = (PolicyNetwork)Quantizer.Prepare(teacher, config, seed: seed + 3);
+        if (config.Activations is not null)
+            Quantizer.CalibrateActivations(student, CalibrationBatches(demos, seed + 5), b => student.Predict(b));
+        return student;
+    }
 
     /// <summary>Eight batches of 256 demonstration states drawn with a seed, for activation calibration.</summary>
     public static IEnumerable<PolicyBatch> CalibrationBatches(Demonstrations demos, int seed, int batches = 8, int size = 256)

@@ -51,6 +51,16 @@ public sealed record QuantConfig
         Activations = new TensorQuantSpec(4, false, QuantGranularity.PerTensor),
     };
 
+    /// <summary>
+    /// Symmetric <paramref name="weightBits"/>-bit weights at the given granularity (the group size applies to per-group
+    /// scales only) and, when <paramref name="activationBits"/> &gt; 0, asymmetric per-tensor activations.
+    /// </summary>
+    public static QuantConfig Create(int weightBits, QuantGranularity granularity, int groupSize = 32, int activationBits = 0) => new()
+    {
+        Weights = new TensorQuantSpec(weightBits, true, granularity, granularity == QuantGranularity.PerGroup ? groupSize : 0),
+        Activations = activationBits > 0 ? new TensorQuantSpec(activationBits, false) : null,
+    };
+
     /// <summary>Throws naming the field when the configuration is inconsistent.</summary>
     public void Validate()
     {
