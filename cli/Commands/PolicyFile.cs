@@ -82,8 +82,8 @@ internal static class PolicyFile
             return;
         }
         var deployed = (IntegerPolicy)policy.Policy;
-        if (spec.Image is not null || deployed.StateSize != spec.StateSize || deployed.ActionSize != spec.Action.Size)
-            throw new ArgumentException($"--env: '{policy.Path}' reads {deployed.StateSize} state values and writes {deployed.ActionSize} actions, which does not fit {envName} ({Shape(spec)}).");
+        if (deployed.Mismatch(spec) is string problem)
+            throw new ArgumentException($"--env: '{policy.Path}' does not fit {envName} ({Shape(spec)}): {problem}.");
     }
 
     /// <summary>The env to run a policy in: the option's value, else the env a checkpoint was trained on.</summary>

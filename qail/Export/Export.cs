@@ -53,22 +53,24 @@ public static class Export
     }
 
     // normalise -> (linear, relu)* -> linear -> tanh action head, mirroring MlpPolicy.Forward and ToAction.
-    private static List<RuntimeOp> MlpGraph(MlpPolicy mlp)
+    private static PolicyGraph MlpGraph(MlpPolicy mlp)
     {
         var buffers = mlp.NamedBuffers().Where(b => !b.Key.Contains('.')).ToDictionary(b => b.Key, b => b.Value.Cast(Engine.DType.Float32).Contiguous().ToArray<float>());
-        var ops = new List<RuntimeOp> { new Normalize(buffers["state_mean"], buffers["state_std"]) };
+        var graph = new PolicyGraph();
+        graph.Input(GraphInput.State(mlp.Spec.StateSize));
+        graph.Then(new Normalize(buffers["state_mean"], buffers["state_std"]));
         var body = Body(mlp);
         for (int i = 0; i < body.Count; i++)
         {
-            ops.Add(body[i] switch
+            graph.Then(body[i] switch
             {
                 Linear linear => LayerExport.Linear($"body.{i}", linear),
-                ReLU => new Relu(ops[^1].OutputSize),
+                ReLU => new Relu(graph.SlotSize(graph.Last)),
                 var other => throw new ArgumentException($"Export: layer 'body.{i}' is a {other.GetType().Name}, which has no runtime op.", nameof(mlp)),
             });
         }
         var action = mlp.Spec.Action;
-        ops.Add(new TanhAction(buffers["action_centre"], buffers["action_half_range"], (float[])action.Low.Clone(), (float[])action.High.Clone()));
-        return ops;
+        graph.Then(new TanhAction(buffers["action_centre"], buffers["action_half_range"], (float[])action.Low.Clone(), (float[])action.High.Clone()));
+        return graph;
     }
 }

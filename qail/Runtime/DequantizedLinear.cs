@@ -6,7 +6,7 @@ namespace Qail.Runtime;
 /// Weight-only layer whose codes no int4 kernel takes (5..8 bits, or groups of 8 or 16): stored as codes and scales,
 /// dequantized once at load (bit-identical to the fake-quant weight) and run on <see cref="Sgemm"/>.
 /// </summary>
-internal sealed class DequantizedLinear : RuntimeOp
+internal sealed class DequantizedLinear : UnaryOp
 {
     public const string Name = "linear_dequantized";
     private readonly QuantizedWeights _weights;

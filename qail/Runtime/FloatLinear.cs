@@ -4,7 +4,7 @@ using Qail.Kernels.Cpu;
 namespace Qail.Runtime;
 
 /// <summary>y = W x + b with fp32 weights W[outputs, inputs] on <see cref="Sgemm"/> (FP32 export and full-precision layers).</summary>
-internal sealed class FloatLinear : RuntimeOp
+internal sealed class FloatLinear : UnaryOp
 {
     public const string Name = "linear_f32";
     private readonly float[] _weights;

@@ -7,7 +7,7 @@ namespace Qail.Runtime;
 /// in its dequantize-to-fp32 mode (activations stay fp32, as in the fake-quant model). Groups of 32/64/128 map
 /// directly; per-channel codes use groups of 32 sharing the row's scale, with the inputs zero-padded to a multiple of 32.
 /// </summary>
-internal sealed class Int4Linear : RuntimeOp
+internal sealed class Int4Linear : UnaryOp
 {
     public const string Name = "linear_int4";
     private readonly QuantizedWeights _weights;

@@ -7,7 +7,7 @@ namespace Qail.Runtime;
 /// calibrated per-tensor scale and zero point (the fake quantizer's formula), multiplied exactly in int32 by
 /// <see cref="Int8Gemm"/> against the packed weight codes, and rescaled in float: y = acc * (sA * sW[n]) + b[n].
 /// </summary>
-internal sealed class Int8Linear : RuntimeOp
+internal sealed class Int8Linear : UnaryOp
 {
     public const string Name = "linear_int8";
     private readonly QuantizedWeights _weights;

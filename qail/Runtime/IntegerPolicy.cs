@@ -10,7 +10,7 @@ using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
 namespace Qail.Runtime;
 
 /// <summary>
-/// A deployed policy: a chain of integer (or fp32) weight layers and float glue ops over preallocated buffers, run at
+/// A deployed policy: a graph of integer (or fp32) weight layers and float glue ops over preallocated buffers, run at
 /// batch 1 on one thread. <see cref="Act"/> allocates nothing but the returned action. Saves to and loads from one
 /// safetensors file (codes, scales, zero points, biases, normalisation; the graph as JSON in "__metadata__").
 /// </summary>
@@ -20,23 +20,22 @@ public sealed class IntegerPolicy : IPolicy
     public const string ConfigKey = "qail.integer_policy";
 
     private const string Format = "qail-integer-policy";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
-    private readonly RuntimeOp[] _ops;
-    private readonly float[] _input;
-    private readonly float[][] _buffers;
+    private readonly PolicyGraph _graph;
+    private readonly float[][] _slots;
+    private readonly int[][] _sources;
     private readonly Action _forward;
 
-    internal IntegerPolicy(string label, string precision, IReadOnlyList<RuntimeOp> ops)
+    internal IntegerPolicy(string label, string precision, PolicyGraph graph)
     {
         ArgumentException.ThrowIfNullOrEmpty(label);
-        if (ops.Count == 0) throw new ArgumentException("IntegerPolicy: the graph holds no ops.", nameof(ops));
-        for (int i = 1; i < ops.Count; i++)
-            if (ops[i].InputSize != ops[i - 1].OutputSize)
-                throw new ArgumentException($"IntegerPolicy: op {i} ({ops[i].Kind}) takes {ops[i].InputSize} inputs but op {i - 1} ({ops[i - 1].Kind}) gives {ops[i - 1].OutputSize}.", nameof(ops));
-        (Label, Precision, _ops) = (label, precision, [.. ops]);
-        _input = new float[_ops[0].InputSize];
-        _buffers = Array.ConvertAll(_ops, op => new float[op.OutputSize]);
+        ArgumentNullException.ThrowIfNull(graph);
+        if (graph.Nodes.Count == 0) throw new ArgumentException("IntegerPolicy: the graph holds no ops.", nameof(graph));
+        (Label, Precision, _graph) = (label, precision, graph);
+        _slots = new float[graph.Last + 1][];
+        for (int slot = 0; slot < _slots.Length; slot++) _slots[slot] = new float[graph.SlotSize(slot)];
+        _sources = graph.Nodes.Select(node => node.Sources).ToArray();
         _forward = Forward;
     }
 
@@ -46,37 +45,44 @@ public sealed class IntegerPolicy : IPolicy
     /// <summary>The weight format, e.g. "FP32", "W4g32", "W8A8".</summary>
     public string Precision { get; }
 
-    /// <summary>Observation state length the policy reads.</summary>
-    public int StateSize => _input.Length;
+    /// <summary>Observation state length the policy reads (0 when it reads no state vector).</summary>
+    public int StateSize => _graph.Inputs.FirstOrDefault(i => i.Kind == GraphInputKind.State)?.Size ?? 0;
 
     /// <summary>Action length the policy writes.</summary>
-    public int ActionSize => _buffers[^1].Length;
+    public int ActionSize => _slots[^1].Length;
+
+    /// <summary>The parts of the observation the policy reads, e.g. "image[5x64x64]", "state[1]", "command[1]".</summary>
+    public IReadOnlyList<string> Inputs => _graph.Inputs.Select(i => i.Describe()).ToList();
 
     /// <summary>Bytes of the deployed parameters as stored: weight codes (4-bit packed or 8-bit), scales, zero points, biases, normalisation.</summary>
-    public long ModelBytes => _ops.Sum(op => op.ParameterBytes);
+    public long ModelBytes => _graph.Nodes.Sum(node => node.Op.ParameterBytes);
 
     /// <summary>One line per op: kind, shape and the kernel that runs it.</summary>
-    public IReadOnlyList<string> Describe() => _ops.Select(op => op.Describe()).ToList();
+    public IReadOnlyList<string> Describe() => _graph.Nodes.Select(node => node.Op.Describe()).ToList();
+
+    /// <summary>Why the policy cannot act in an env of <paramref name="spec"/> (observation parts, action size), or null when it can.</summary>
+    public string? Mismatch(EnvSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        foreach (var input in _graph.Inputs)
+            if (input.Mismatch(spec) is string problem) return problem;
+        return ActionSize == spec.Action.Size ? null : $"the policy writes {ActionSize} actions, the env takes {spec.Action.Size}";
+    }
 
     /// <inheritdoc/>
     public float[] Act(Observation observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        var state = observation.State ?? throw new ArgumentException("IntegerPolicy.Act: the observation has no state vector.", nameof(observation));
-        if (state.Length != _input.Length)
-            throw new ArgumentException($"IntegerPolicy.Act: observation state has {state.Length} values, the policy reads {_input.Length}.", nameof(observation));
-        for (int i = 0; i < state.Length; i++)
-            if (!float.IsFinite(state[i])) throw new ArgumentException($"IntegerPolicy.Act: observation state[{i}] = {state[i]} is not finite.", nameof(observation));
-        state.CopyTo(_input, 0);
+        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(observation, _slots[i]);
         // Batch 1 is a GEMV: waking worker threads costs more than it saves; parallelism is across policy replicas.
         KernelThreads.With(1, _forward);
         var action = new float[ActionSize];
-        _buffers[^1].CopyTo(action, 0);
+        _slots[^1].CopyTo(action, 0);
         return action;
     }
 
     /// <inheritdoc/>
-    public IPolicy Replicate() => new IntegerPolicy(Label, Precision, _ops.Select(op => op.Replicate()).ToList());
+    public IPolicy Replicate() => new IntegerPolicy(Label, Precision, _graph.Replicate());
 
     /// <summary>Writes the policy to one safetensors file (atomically: temporary file, then rename).</summary>
     public void Save(string path)
@@ -103,12 +109,9 @@ public sealed class IntegerPolicy : IPolicy
 
     private void Forward()
     {
-        ReadOnlySpan<float> x = _input;
-        for (int i = 0; i < _ops.Length; i++)
-        {
-            _ops[i].Run(x, _buffers[i]);
-            x = _buffers[i];
-        }
+        int first = _graph.Inputs.Count;
+        for (int i = 0; i < _sources.Length; i++)
+            _graph.Nodes[i].Op.Run(new OpInputs(_slots, _sources[i]), _slots[first + i]);
     }
 
     private (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Encode()
@@ -122,14 +125,20 @@ public sealed class IntegerPolicy : IPolicy
             json.WriteNumber("version", FormatVersion);
             json.WriteString("label", Label);
             json.WriteString("precision", Precision);
-            json.WriteNumber("state_size", StateSize);
             json.WriteNumber("action_size", ActionSize);
+            json.WriteStartArray("inputs");
+            foreach (var input in _graph.Inputs) input.Write(json);
+            json.WriteEndArray();
             json.WriteStartArray("ops");
-            for (int i = 0; i < _ops.Length; i++)
+            for (int i = 0; i < _graph.Nodes.Count; i++)
             {
+                var node = _graph.Nodes[i];
                 json.WriteStartObject();
-                json.WriteString("kind", _ops[i].Kind);
-                _ops[i].Write(new OpWriter(json, tensors, $"ops.{i}."));
+                json.WriteString("kind", node.Op.Kind);
+                json.WriteStartArray("sources");
+                foreach (int source in node.Sources) json.WriteNumberValue(source);
+                json.WriteEndArray();
+                node.Op.Write(new OpWriter(json, tensors, $"ops.{i}."));
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -145,7 +154,7 @@ public sealed class IntegerPolicy : IPolicy
         if (Encoding.UTF8.GetByteCount(config) > RuntimeLimits.MaxConfigBytes)
             throw Malformed($"the config is longer than {RuntimeLimits.MaxConfigBytes} bytes.");
         JsonDocument document;
-        try { document = JsonDocument.Parse(config, new JsonDocumentOptions { MaxDepth = 4 }); }
+        try { document = JsonDocument.Parse(config, new JsonDocumentOptions { MaxDepth = 5 }); }
         catch (JsonException e) { throw Malformed($"the config is not well-formed JSON ({e.Message})."); }
         using (document)
         {
@@ -156,25 +165,34 @@ public sealed class IntegerPolicy : IPolicy
                 throw Malformed($"the config's version is not {FormatVersion}.");
             string label = String(root, "label"), precision = String(root, "precision");
             if (label.Length == 0) throw Malformed("the config's label is empty.");
+            var graph = new PolicyGraph();
+            if (!root.TryGetProperty("inputs", out var inputsElement) || inputsElement.ValueKind != JsonValueKind.Array || inputsElement.GetArrayLength() is < 1 or > 4)
+                throw Malformed("the config has no \"inputs\" array of 1..4 inputs.");
+            foreach (var element in inputsElement.EnumerateArray())
+            {
+                var input = GraphInput.Read(element, out var problem) ?? throw Malformed(problem!);
+                try { graph.Input(input); }
+                catch (ArgumentException e) { throw Malformed(e.Message); }
+            }
             if (!root.TryGetProperty("ops", out var opsElement) || opsElement.ValueKind != JsonValueKind.Array)
                 throw Malformed("the config has no \"ops\" array.");
             int count = opsElement.GetArrayLength();
             if (count is < 1 or > RuntimeLimits.MaxOps) throw Malformed($"the config lists {count} ops; expected 1..{RuntimeLimits.MaxOps}.");
             var used = new HashSet<string>(StringComparer.Ordinal);
-            var ops = new List<RuntimeOp>(count);
             foreach (var element in opsElement.EnumerateArray())
             {
-                if (element.ValueKind != JsonValueKind.Object) throw Malformed($"op {ops.Count} is not a JSON object.");
-                var reader = new OpReader(element, archive.Tensors, $"ops.{ops.Count}.", used);
-                ops.Add(ReadOp(reader, String(element, "kind")));
+                int index = graph.Nodes.Count;
+                if (element.ValueKind != JsonValueKind.Object) throw Malformed($"op {index} is not a JSON object.");
+                var reader = new OpReader(element, archive.Tensors, $"ops.{index}.", used);
+                var op = ReadOp(reader, String(element, "kind"));
+                try { graph.Add(op, Sources(element, index)); }
+                catch (ArgumentException e) { throw reader.Problem(e.Message); }
             }
             var unknown = archive.Tensors.Keys.Where(name => !used.Contains(name)).Order(StringComparer.Ordinal).FirstOrDefault();
             if (unknown is not null) throw new CheckpointException(CheckpointProblem.UnexpectedKeys, unknown, "no op of the config reads this tensor.");
-            if (!root.TryGetProperty("state_size", out var s) || !s.TryGetInt32(out int stateSize) || stateSize != ops[0].InputSize)
-                throw Malformed($"state_size does not match the first op's {ops[0].InputSize} inputs.");
-            if (!root.TryGetProperty("action_size", out var a) || !a.TryGetInt32(out int actionSize) || actionSize != ops[^1].OutputSize)
-                throw Malformed($"action_size does not match the last op's {ops[^1].OutputSize} outputs.");
-            try { return new IntegerPolicy(label, precision, ops); }
+            if (!root.TryGetProperty("action_size", out var a) || !a.TryGetInt32(out int actionSize) || actionSize != graph.SlotSize(graph.Last))
+                throw Malformed($"action_size does not match the last op's {graph.SlotSize(graph.Last)} outputs.");
+            try { return new IntegerPolicy(label, precision, graph); }
             catch (ArgumentException e) when (e is not CheckpointException) { throw Malformed(e.Message); }
         }
     }
@@ -196,6 +214,17 @@ public sealed class IntegerPolicy : IPolicy
             };
         }
         catch (ArgumentException e) when (e is not CheckpointException) { throw reader.Problem(e.Message); }
+    }
+
+    private static int[] Sources(JsonElement op, int index)
+    {
+        if (!op.TryGetProperty("sources", out var element) || element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is < 1 or > RuntimeLimits.MaxSources)
+            throw Malformed($"op {index} has no \"sources\" array of 1..{RuntimeLimits.MaxSources} slots.");
+        var sources = new int[element.GetArrayLength()];
+        int j = 0;
+        foreach (var source in element.EnumerateArray())
+            sources[j++] = source.TryGetInt32(out int slot) ? slot : throw Malformed($"op {index} source {j} is not an integer slot.");
+        return sources;
     }
 
     private static string String(JsonElement element, string name) =>

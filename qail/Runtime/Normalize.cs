@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Qail.Runtime;
 
 /// <summary>Input normalisation y = (x - mean) / std, the same two float steps as the policy's forward.</summary>
-internal sealed class Normalize : RuntimeOp
+internal sealed class Normalize : UnaryOp
 {
     public const string Name = "normalize";
     private readonly float[] _mean;

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Qail.Runtime;
 
 /// <summary>max(x, 0) between layers.</summary>
-internal sealed class Relu(int size) : RuntimeOp
+internal sealed class Relu(int size) : UnaryOp
 {
     public const string Name = "relu";
 

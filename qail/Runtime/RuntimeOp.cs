@@ -1,23 +1,24 @@
 namespace Qail.Runtime;
 
 /// <summary>
-/// One step of a deployed policy's graph: reads a float vector and writes one, with any scratch preallocated.
-/// Weight layers run integer (or fp32) kernels; glue ops (normalisation, activations) run in float.
+/// One node of a deployed policy's graph: reads one or more float vectors (earlier nodes' outputs or graph inputs) and
+/// writes one, with any scratch preallocated. Weight layers run integer (or fp32) kernels; glue ops run in float.
 /// </summary>
 internal abstract class RuntimeOp
 {
     /// <summary>The op's name in the policy file.</summary>
     public abstract string Kind { get; }
 
-    public abstract int InputSize { get; }
+    /// <summary>Element count of each input, in the order <see cref="Run"/> reads them.</summary>
+    public abstract IReadOnlyList<int> InputSizes { get; }
 
     public abstract int OutputSize { get; }
 
     /// <summary>Bytes of the op's stored tensors (codes, scales, zero points, biases, buffers).</summary>
     public abstract long ParameterBytes { get; }
 
-    /// <summary>Computes <paramref name="output"/> from <paramref name="input"/>; allocates nothing.</summary>
-    public abstract void Run(ReadOnlySpan<float> input, Span<float> output);
+    /// <summary>Computes <paramref name="output"/> from <paramref name="inputs"/>; allocates nothing.</summary>
+    public abstract void Run(OpInputs inputs, Span<float> output);
 
     /// <summary>An op sharing the (immutable) weights with fresh scratch buffers, for another thread.</summary>
     public virtual RuntimeOp Replicate() => this;

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Qail.Runtime;
 
 /// <summary>The MLP policy's action head: clamp(tanh(x) * halfRange + centre, low, high), float steps as in training.</summary>
-internal sealed class TanhAction : RuntimeOp
+internal sealed class TanhAction : UnaryOp
 {
     public const string Name = "tanh_action";
     private readonly float[] _centre, _halfRange, _low, _high;

@@ -56,7 +56,9 @@ public class PolicyFileTests
         { "nan scale", "not finite" },
         { "zero point", "input_zero_point" },
         { "extra tensor", "UnexpectedKeys" },
-        { "chain", "inputs" },
+        { "chain", "takes 65 values but slot 2 holds 64" },
+        { "forward source", "reads slot 9" },
+        { "no inputs", "no \"inputs\" array" },
     };
 
     [Theory]
@@ -104,6 +106,8 @@ public class PolicyFileTests
                     return SafeTensors.Serialize(tensors, archive.Metadata);
                 }
             case "chain": return Rewrite(bytes, h => h.Replace("\\u0022size\\u0022:64", "\\u0022size\\u0022:65", StringComparison.Ordinal), true);
+            case "forward source": return Rewrite(bytes, h => h.Replace("\\u0022sources\\u0022:[2]", "\\u0022sources\\u0022:[9]", StringComparison.Ordinal), true);
+            case "no inputs": return Rewrite(bytes, h => h.Replace("\\u0022inputs\\u0022:", "\\u0022outputs_\\u0022:", StringComparison.Ordinal), true);
             default: throw new ArgumentException(corruption);
         }
     }
