@@ -12,26 +12,32 @@ namespace Qail.Exporting;
 /// </summary>
 internal static class LayerExport
 {
-    public static RuntimeOp Linear(string path, Linear layer)
+    /// <summary>A linear layer applied to <paramref name="rows"/> input rows (1 for a state vector, T for T tokens).</summary>
+    public static RuntimeOp Linear(string path, Linear layer, int rows = 1) =>
+        Matrix(path, layer, layer.Weight.Value.Cast(DType.Float32).Contiguous().ToArray<float>(),
+            layer.Bias?.Value.Cast(DType.Float32).Contiguous().ToArray<float>(), layer.OutFeatures, layer.InFeatures, rows);
+
+    /// <summary>
+    /// Any weight layer whose weight reads as a row-major [outputs, inputs] matrix (a linear layer; a convolution over
+    /// im2col columns, its weight flattened per output channel), applied to <paramref name="rows"/> input rows.
+    /// </summary>
+    public static RuntimeOp Matrix(string path, WeightedLayer layer, float[] weight, float[]? bias, int outputs, int inputs, int rows)
     {
         var weightQuantizer = Quantizer(path, layer.WeightTransform, "weight");
         var inputQuantizer = Quantizer(path, layer.InputTransform, "input");
-        var weight = layer.Weight.Value.Cast(DType.Float32).Contiguous().ToArray<float>();
-        var bias = layer.Bias?.Value.Cast(DType.Float32).Contiguous().ToArray<float>();
-        int rows = layer.OutFeatures, columns = layer.InFeatures;
         if (weightQuantizer is null)
         {
             if (inputQuantizer is not null)
                 throw new ArgumentException($"Export: layer '{path}' quantizes its input but not its weight; no integer kernel takes fp32 weights with integer inputs.", nameof(layer));
-            return new FloatLinear(weight, bias, rows, columns);
+            return new FloatLinear(weight, bias, outputs, inputs, rows);
         }
-        var codes = Codes(path, weightQuantizer, weight, rows, columns);
+        var codes = Codes(path, weightQuantizer, weight, outputs, inputs);
         if (inputQuantizer is null)
-            return Int4Linear.Fits(codes) ? new Int4Linear(codes, bias) : new DequantizedLinear(codes, bias);
+            return Int4Linear.Fits(codes) ? new Int4Linear(codes, bias, rows) : new DequantizedLinear(codes, bias, rows);
         var spec = inputQuantizer.Spec;
         var (scales, zeros) = ScalesAndZeros(path, inputQuantizer, spec);
         var activation = new ActivationQuantization(spec.Bits, spec.Symmetric, scales[0], zeros?[0] ?? 0, $"Export: layer '{path}' input");
-        return new Int8Linear(codes, bias, activation);
+        return new Int8Linear(codes, bias, activation, rows);
     }
 
     /// <summary>The layer's precision in the papers' notation ("W4g32", "W8A8"); "FP32" for a full-precision layer.</summary>

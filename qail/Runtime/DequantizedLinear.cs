@@ -13,34 +13,35 @@ internal sealed class DequantizedLinear : UnaryOp
     private readonly float[]? _bias;
     private readonly FloatLinear _float;
 
-    public DequantizedLinear(QuantizedWeights weights, float[]? bias)
+    public DequantizedLinear(QuantizedWeights weights, float[]? bias, int rows = 1)
     {
         (_weights, _bias) = (weights, bias);
-        _float = new FloatLinear(weights.Dequantize(), bias, weights.Rows, weights.Columns);
+        _float = new FloatLinear(weights.Dequantize(), bias, weights.Rows, weights.Columns, rows);
     }
 
     public override string Kind => Name;
-    public override int InputSize => _weights.Columns;
-    public override int OutputSize => _weights.Rows;
+    public override int InputSize => _float.InputSize;
+    public override int OutputSize => _float.OutputSize;
     public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0);
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => _float.Run(input, output);
 
     public override string Describe() =>
-        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{OutputSize}, {InputSize}] dequantized at load, sgemm";
+        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(_float.Rows)} dequantized at load, sgemm";
 
     public override void Write(OpWriter writer)
     {
-        writer.Attribute("inputs", InputSize);
-        writer.Attribute("outputs", OutputSize);
+        writer.Attribute("inputs", _weights.Columns);
+        writer.Attribute("outputs", _weights.Rows);
+        writer.Attribute("rows", _float.Rows);
         _weights.Write(writer, "weight_");
-        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [OutputSize]));
+        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [_weights.Rows]));
     }
 
     public static DequantizedLinear Read(OpReader reader)
     {
         int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
-        return new DequantizedLinear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null);
+        return new DequantizedLinear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, RowCount.Read(reader));
     }
 }

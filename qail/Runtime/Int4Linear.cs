@@ -15,25 +15,28 @@ internal sealed class Int4Linear : UnaryOp
     private readonly PackedInt4Weights _packed;
     private readonly float[]? _padded;
 
-    public Int4Linear(QuantizedWeights weights, float[]? bias)
-        : this(weights, bias, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
+    public Int4Linear(QuantizedWeights weights, float[]? bias, int rows = 1)
+        : this(weights, bias, rows, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
     {
     }
 
-    private Int4Linear(QuantizedWeights weights, float[]? bias, PackedInt4Weights packed)
+    private Int4Linear(QuantizedWeights weights, float[]? bias, int rows, PackedInt4Weights packed)
     {
         if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int4Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
-        (_weights, _bias, _packed) = (weights, bias, packed);
-        _padded = packed.Columns == weights.Columns ? null : new float[packed.Columns];
+        if (rows < 1) throw new ArgumentException($"Int4Linear: rows {rows} must be positive.", nameof(rows));
+        (_weights, _bias, _packed, Rows) = (weights, bias, packed, rows);
+        _padded = packed.Columns == weights.Columns ? null : new float[rows * packed.Columns];
     }
+
+    public int Rows { get; }
 
     /// <summary>True when the codes fit the int4 kernel: at most 4 bits and groups of 32, 64, 128 or whole rows.</summary>
     public static bool Fits(QuantizedWeights weights) =>
         weights.Bits <= 4 && (weights.GroupSize is 32 or 64 or 128 || weights.GroupSize == weights.Columns);
 
     public override string Kind => Name;
-    public override int InputSize => _weights.Columns;
-    public override int OutputSize => _weights.Rows;
+    public override int InputSize => Rows * _weights.Columns;
+    public override int OutputSize => Rows * _weights.Rows;
     public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0);
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output)
@@ -41,23 +44,25 @@ internal sealed class Int4Linear : UnaryOp
         var x = input;
         if (_padded is not null)
         {
-            input.CopyTo(_padded);
+            int columns = _weights.Columns, padded = _packed.Columns;
+            for (int r = 0; r < Rows; r++) input.Slice(r * columns, columns).CopyTo(_padded.AsSpan(r * padded));
             x = _padded;
         }
-        Int4Matmul.Multiply(_packed, x, 1, output, _bias, Int4ActivationMode.Float);
+        Int4Matmul.Multiply(_packed, x, Rows, output, _bias, Int4ActivationMode.Float);
     }
 
-    public override RuntimeOp Replicate() => _padded is null ? this : new Int4Linear(_weights, _bias, _packed);
+    public override RuntimeOp Replicate() => _padded is null ? this : new Int4Linear(_weights, _bias, Rows, _packed);
 
     public override string Describe() =>
-        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{OutputSize}, {InputSize}] int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV";
+        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV";
 
     public override void Write(OpWriter writer)
     {
-        writer.Attribute("inputs", InputSize);
-        writer.Attribute("outputs", OutputSize);
+        writer.Attribute("inputs", _weights.Columns);
+        writer.Attribute("outputs", _weights.Rows);
+        writer.Attribute("rows", Rows);
         _weights.Write(writer, "weight_");
-        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [OutputSize]));
+        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [_weights.Rows]));
     }
 
     public static Int4Linear Read(OpReader reader)
@@ -65,7 +70,7 @@ internal sealed class Int4Linear : UnaryOp
         int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
         if (!Fits(weights)) throw reader.Problem($"W{weights.Bits} group {weights.GroupSize} codes do not fit the int4 kernel.");
-        return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null);
+        return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, RowCount.Read(reader));
     }
 
     // Canonical layout: symmetric codes as signed nibbles, asymmetric as unsigned with packed per-group zero points.

@@ -21,27 +21,29 @@ internal sealed class Int8Linear : UnaryOp
     private readonly sbyte[] _signedCodes;
     private readonly int[] _accumulators;
 
-    public Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation)
-        : this(weights, bias, activation, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
+    public Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation, int rows = 1)
+        : this(weights, bias, activation, rows, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
     {
     }
 
-    private Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation,
+    private Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation, int rows,
         (PackedInt8Weights Packed, int[] ClampedStart, int[] ClampedColumns) packing)
     {
         if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int8Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
-        (_weights, _bias, _activation) = (weights, bias, activation);
+        if (rows < 1) throw new ArgumentException($"Int8Linear: rows {rows} must be positive.", nameof(rows));
+        (_weights, _bias, _activation, Rows) = (weights, bias, activation, rows);
         (_packed, _clampedStart, _clampedColumns) = packing;
         _outputScales = new float[weights.Rows];
         for (int n = 0; n < weights.Rows; n++) _outputScales[n] = activation.Scale * weights.Scales[n];
-        _unsignedCodes = activation.Symmetric ? [] : new byte[weights.Columns];
-        _signedCodes = activation.Symmetric ? new sbyte[weights.Columns] : [];
-        _accumulators = new int[weights.Rows];
+        _unsignedCodes = activation.Symmetric ? [] : new byte[rows * weights.Columns];
+        _signedCodes = activation.Symmetric ? new sbyte[rows * weights.Columns] : [];
+        _accumulators = new int[rows * weights.Rows];
     }
 
+    public int Rows { get; }
     public override string Kind => Name;
-    public override int InputSize => _weights.Columns;
-    public override int OutputSize => _weights.Rows;
+    public override int InputSize => Rows * _weights.Columns;
+    public override int OutputSize => Rows * _weights.Rows;
     public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0) + 4;
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output)
@@ -50,37 +52,48 @@ internal sealed class Int8Linear : UnaryOp
         if (a.Symmetric)
         {
             QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
-            Int8Gemm.Multiply(_signedCodes, 1, a.ZeroPoint, _packed, _accumulators);
-            for (int n = 0; n < _accumulators.Length; n++)
-                for (int i = _clampedStart[n]; i < _clampedStart[n + 1]; i++) _accumulators[n] -= _signedCodes[_clampedColumns[i]] - a.ZeroPoint;
+            Int8Gemm.Multiply(_signedCodes, Rows, a.ZeroPoint, _packed, _accumulators);
+            RestoreClamped(_signedCodes, a.ZeroPoint);
         }
         else
         {
             QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
-            Int8Gemm.Multiply(_unsignedCodes, 1, a.ZeroPoint, _packed, _accumulators);
-            for (int n = 0; n < _accumulators.Length; n++)
-                for (int i = _clampedStart[n]; i < _clampedStart[n + 1]; i++) _accumulators[n] -= _unsignedCodes[_clampedColumns[i]] - a.ZeroPoint;
+            Int8Gemm.Multiply(_unsignedCodes, Rows, a.ZeroPoint, _packed, _accumulators);
+            RestoreClamped(_unsignedCodes, a.ZeroPoint);
         }
         // Float epilogue (one multiply, one add per output): the kernel's Int8Epilogue allocates its scale row per call.
-        for (int n = 0; n < output.Length; n++)
-        {
-            float v = _accumulators[n] * _outputScales[n];
-            output[n] = _bias is null ? v : v + _bias[n];
-        }
+        int outputs = _weights.Rows;
+        for (int r = 0; r < Rows; r++)
+            for (int n = 0; n < outputs; n++)
+            {
+                float v = _accumulators[r * outputs + n] * _outputScales[n];
+                output[r * outputs + n] = _bias is null ? v : v + _bias[n];
+            }
     }
 
-    public override RuntimeOp Replicate() => new Int8Linear(_weights, _bias, _activation, (_packed, _clampedStart, _clampedColumns));
+    // Subtracts, per row, the activation terms of the weight codes packed as -127 in place of -128 (see Pack).
+    private void RestoreClamped<T>(T[] codes, int zeroPoint) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        int columns = _weights.Columns, outputs = _weights.Rows;
+        for (int r = 0; r < Rows; r++)
+            for (int n = 0; n < outputs; n++)
+                for (int i = _clampedStart[n]; i < _clampedStart[n + 1]; i++)
+                    _accumulators[r * outputs + n] -= int.CreateTruncating(codes[r * columns + _clampedColumns[i]]) - zeroPoint;
+    }
+
+    public override RuntimeOp Replicate() => new Int8Linear(_weights, _bias, _activation, Rows, (_packed, _clampedStart, _clampedColumns));
 
     public override string Describe() =>
-        $"linear W{_weights.Bits}A{_activation.Bits} [{OutputSize}, {InputSize}] int8 GEMM, per-channel float epilogue";
+        $"linear W{_weights.Bits}A{_activation.Bits} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} int8 GEMM, per-channel float epilogue";
 
     public override void Write(OpWriter writer)
     {
-        writer.Attribute("inputs", InputSize);
-        writer.Attribute("outputs", OutputSize);
+        writer.Attribute("inputs", _weights.Columns);
+        writer.Attribute("outputs", _weights.Rows);
+        writer.Attribute("rows", Rows);
         _weights.Write(writer, "weight_");
         _activation.Write(writer, "input_");
-        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [OutputSize]));
+        if (_bias is not null) writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [_weights.Rows]));
     }
 
     public static Int8Linear Read(OpReader reader)
@@ -89,7 +102,7 @@ internal sealed class Int8Linear : UnaryOp
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
         if (weights.GroupSize != inputs) throw reader.Problem($"weight group size {weights.GroupSize}: the int8 kernel takes one scale per output channel ({inputs}).");
         var activation = ActivationQuantization.Read(reader, "input_");
-        return new Int8Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, activation);
+        return new Int8Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, activation, RowCount.Read(reader));
     }
 
     // PackedInt8Weights takes values in -127..127 with a zero point per output in -128..127. Row n stores code - t with
