@@ -25,11 +25,12 @@ internal static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Behaviour-cloning epochs.", DefaultValueFactory = _ => DemoDefaults.Epochs };
         var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs.", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs };
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
+        var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
         var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
             "evaluate all in closed loop, deploy on integer kernels and time them.")
         {
-            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, epochs, fineTuneEpochs, seed, report,
+            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, epochs, fineTuneEpochs, seed, trainingSeeds, report,
         };
         command.SetAction(result =>
         {
@@ -46,26 +47,27 @@ internal static class DemoCommand
                 FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs) },
                 Seed = result.GetValue(seed),
             };
-            return Run(options, result.GetValue(report)!);
+            return Run(options, result.GetValue(trainingSeeds), result.GetValue(report)!);
         });
         return command;
     }
 
     private const string DrivingScoreMetric = "driving_score";
 
-    private static int Run(StudyOptions options, string reportFolder)
+    private static int Run(StudyOptions options, int trainingSeeds, string reportFolder)
     {
         var console = AnsiConsole.Console;
         var clock = Stopwatch.StartNew();
         console.MarkupLine($"[bold]qail demo[/]: {Markup.Escape(options.Env)}, {Markup.Escape(options.Config.Label)}, seed {options.Seed}");
         var progress = new ConsoleProgress(console);
-        var study = QuantizationStudy.Run(options, progress);
+        var sweep = SeedSweep.Run(options, trainingSeeds, progress);
+        var study = sweep.Runs[0];
         var deployMethod = options.Methods.Contains(QuantMethod.QailQbc) ? QuantMethod.QailQbc : options.Methods[^1];
         var deployment = options.Methods.Count > 0 && Exporting.Export.CanExport(study.Teacher)
             ? DeploymentStudy.Run(study, deployMethod, progress)
             : [];
         if (deployment.Count == 0 && options.Methods.Count > 0)
-            console.MarkupLine($"[yellow]No deployment:[/] the {Markup.Escape(study.Teacher.GetType().Name)} family has no integer export yet (MLP only).");
+            console.MarkupLine($"[yellow]No deployment:[/] the {Markup.Escape(study.Teacher.GetType().Name)} family has no integer export.");
 
         bool driving = !double.IsNaN(study.FullPrecision.Evaluation.MeanMetric(DrivingScoreMetric));
         var table = new Table().Title("closed loop (fake-quantized training graph)")
@@ -79,6 +81,7 @@ internal static class DemoCommand
             table.AddRow([.. cells]);
         }
         console.Write(table);
+        if (trainingSeeds > 1) console.Write(SeedTable(sweep, driving));
         if (deployment.Count > 0)
         {
             var deployed = new Table().Title("deployed on real kernels (batch 1, this machine)")
@@ -88,8 +91,22 @@ internal static class DemoCommand
                     $"{d.MedianMicroseconds:F1}", $"{deployment[0].MedianMicroseconds / d.MedianMicroseconds:F2}x", $"{d.ModelBytes}");
             console.Write(deployed);
         }
-        string path = StudyReport.Write(reportFolder, study, deployment);
+        string path = StudyReport.Write(reportFolder, sweep, deployment);
         console.MarkupLine($"Report: [link]{Markup.Escape(path)}[/] (total {clock.Elapsed.TotalMinutes:F1} min)");
         return 0;
+    }
+
+    private static Table SeedTable(SeedSweepResult sweep, bool driving)
+    {
+        var table = new Table().Title($"over {sweep.Runs.Count} training seeds (mean ± std over seeds)")
+            .AddColumns("policy", "return", "mean episode std", "success %");
+        if (driving) table.AddColumn("driving score");
+        foreach (var row in sweep.Summary)
+        {
+            var cells = new List<string> { row.Name, $"{row.MeanReturn:F1} ± {row.StdReturnOverSeeds:F1}", $"{row.MeanEpisodeStd:F1}", $"{row.MeanSuccess:F0} ± {row.StdSuccessOverSeeds:F0}" };
+            if (driving) cells.Add($"{row.MeanDrivingScore:F1}");
+            table.AddRow([.. cells]);
+        }
+        return table;
     }
 }

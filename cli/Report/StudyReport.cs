@@ -9,20 +9,22 @@ namespace Qail.Cli.Report;
 internal static class StudyReport
 {
     /// <summary>Writes the report into <paramref name="folder"/> (created when missing) and returns the markdown path.</summary>
-    public static string Write(string folder, StudyResult study, IReadOnlyList<DeploymentRow> deployment)
+    public static string Write(string folder, SeedSweepResult sweep, IReadOnlyList<DeploymentRow> deployment)
     {
         Directory.CreateDirectory(folder);
+        var study = sweep.Runs[0];
         ReturnBars(study, Path.Combine(folder, "returns"));
         DiscrepancyCurves(study, Path.Combine(folder, "action-discrepancy"));
         if (deployment.Count > 0) LatencyBars(deployment, Path.Combine(folder, "latency"));
         string path = Path.Combine(folder, "README.md");
-        File.WriteAllText(path, Markdown(study, deployment));
+        File.WriteAllText(path, Markdown(sweep, deployment));
         return path;
     }
 
-    /// <summary>The markdown tables of a study (also printed by the CLI).</summary>
-    public static string Markdown(StudyResult study, IReadOnlyList<DeploymentRow> deployment)
+    /// <summary>The markdown tables of a study (the first training seed's in full, then the summary over seeds).</summary>
+    public static string Markdown(SeedSweepResult sweep, IReadOnlyList<DeploymentRow> deployment)
     {
+        var study = sweep.Runs[0];
         var o = study.Options;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Qail study: {o.Env}, {o.Config.Label}");
@@ -40,6 +42,18 @@ internal static class StudyReport
                 $"| {row.Name} | {row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1} | {row.Evaluation.SuccessRate:F0} | " +
                 $"{(double.IsNaN(score) ? "-" : score.ToString("F1", CultureInfo.InvariantCulture))} | " +
                 $"{(row.Discrepancy.Length == 0 ? "-" : row.Discrepancy.Average().ToString("F4", CultureInfo.InvariantCulture))} | {row.Seconds:F1} |");
+        }
+        if (sweep.Runs.Count > 1)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Over {sweep.Runs.Count} training seeds ({string.Join(", ", sweep.Runs.Select(r => r.Options.Seed))}; same evaluation episodes), mean ± std over seeds:");
+            text.AppendLine();
+            text.AppendLine("| policy | return | mean episode std | success % | driving score |");
+            text.AppendLine("|---|---|---|---|---|");
+            foreach (var row in sweep.Summary)
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {row.Name} | {row.MeanReturn:F1} ± {row.StdReturnOverSeeds:F1} | {row.MeanEpisodeStd:F1} | {row.MeanSuccess:F0} ± {row.StdSuccessOverSeeds:F0} | " +
+                    $"{(double.IsNaN(row.MeanDrivingScore) ? "-" : row.MeanDrivingScore.ToString("F1", CultureInfo.InvariantCulture))} |");
         }
         if (deployment.Count > 0)
         {

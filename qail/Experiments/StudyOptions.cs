@@ -35,4 +35,7 @@ public sealed record StudyOptions
 
     /// <summary>Seed of everything: demonstrations, initialisation, batches, evaluation episodes.</summary>
     public int Seed { get; init; }
+
+    /// <summary>First evaluation episode seed; null derives it from <see cref="Seed"/> (see QuantizationStudy.EvaluationSeed).</summary>
+    public int? EvaluationSeed { get; init; }
 }
