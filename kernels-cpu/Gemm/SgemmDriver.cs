@@ -28,18 +28,19 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         var work = (long)problem.M * problem.N * problem.K;
         var splitRows = tilesM >= tilesN;
         var parts = work < ThreadingThreshold ? 1 : Math.Min(threads, splitRows ? tilesM : tilesN);
-        if (parts <= 1)
+        WorkerPool.Run(parts, new Job(problem, splitRows, splitRows ? tilesM : tilesN));
+    }
+
+    // Part i computes whole tiles [first, last) of C's rows or of its columns.
+    private readonly struct Job(SgemmProblem problem, bool splitRows, int tiles) : IPartitionedJob
+    {
+        public void Part(int part, int parts)
         {
-            Compute(problem, 0, problem.M, 0, problem.N);
-            return;
-        }
-        WorkerPool.Run(parts, part =>
-        {
-            var tiles = splitRows ? tilesM : tilesN;
+            int mr = TKernel.Mr, nr = TKernel.Nr;
             int first = (int)((long)tiles * part / parts), last = (int)((long)tiles * (part + 1) / parts);
             if (splitRows) Compute(problem, first * mr, Math.Min(problem.M, last * mr), 0, problem.N);
             else Compute(problem, 0, problem.M, first * nr, Math.Min(problem.N, last * nr));
-        });
+        }
     }
 
     private static void Compute(in SgemmProblem p, int m0, int m1, int n0, int n1)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -24,6 +25,9 @@ internal static unsafe class SgemmSmallM
     /// <summary>Column split granularity: a whole number of the widest strip (8 x 16) and of dot-row groups.</summary>
     private const int ColumnBlock = 128;
 
+    /// <summary>Longest transposed A row gathered on the stack.</summary>
+    private const int StackFloats = 4096;
+
     /// <summary>True when the call should take this path.</summary>
     public static bool Applies(in SgemmProblem p) => p.M <= MaxRows;
 
@@ -33,16 +37,17 @@ internal static unsafe class SgemmSmallM
         var blocks = (p.N + ColumnBlock - 1) / ColumnBlock;
         var work = (long)p.M * p.N * p.K;
         var parts = work < ThreadingThreshold ? 1 : Math.Min(threads, blocks);
-        if (parts <= 1)
-        {
-            Compute(p, isa, 0, p.N);
-            return;
-        }
-        WorkerPool.Run(parts, part =>
+        WorkerPool.Run(parts, new Job(p, isa, blocks));
+    }
+
+    // Part i computes whole column blocks [first, last) of C.
+    private readonly struct Job(SgemmProblem p, InstructionSet isa, int blocks) : IPartitionedJob
+    {
+        public void Part(int part, int parts)
         {
             int first = (int)((long)blocks * part / parts), last = (int)((long)blocks * (part + 1) / parts);
             Compute(p, isa, first * ColumnBlock, Math.Min(p.N, last * ColumnBlock));
-        });
+        }
     }
 
     private static void Compute(in SgemmProblem p, InstructionSet isa, int j0, int j1)
@@ -66,25 +71,34 @@ internal static unsafe class SgemmSmallM
             }
             return;
         }
-        var rowCopy = p.TransA ? new float[p.K] : null;
-        fixed (float* copy = rowCopy)
+        // A transposed A row is gathered into a contiguous copy: on the stack, or rented when K is large.
+        float[]? rented = null;
+        Span<float> rowCopy = !p.TransA ? default : p.K <= StackFloats ? stackalloc float[p.K] : (rented = ArrayPool<float>.Shared.Rent(p.K));
+        try
         {
-            for (var i = 0; i < p.M; i++)
+            fixed (float* copy = rowCopy)
             {
-                var aRow = a + i * p.Lda;
-                if (p.TransA)
+                for (var i = 0; i < p.M; i++)
                 {
-                    for (var q = 0; q < p.K; q++) copy[q] = a[q * p.Lda + i];
-                    aRow = copy;
-                }
-                switch (width)
-                {
-                    case 16: DotRows16(p, aRow, i, j0, j1); break;
-                    case 8: DotRows8(p, aRow, i, j0, j1); break;
-                    case 4: DotRows4(p, aRow, i, j0, j1); break;
-                    default: DotRowsScalar(p, aRow, i, j0, j1); break;
+                    var aRow = a + i * p.Lda;
+                    if (p.TransA)
+                    {
+                        for (var q = 0; q < p.K; q++) copy[q] = a[q * p.Lda + i];
+                        aRow = copy;
+                    }
+                    switch (width)
+                    {
+                        case 16: DotRows16(p, aRow, i, j0, j1); break;
+                        case 8: DotRows8(p, aRow, i, j0, j1); break;
+                        case 4: DotRows4(p, aRow, i, j0, j1); break;
+                        default: DotRowsScalar(p, aRow, i, j0, j1); break;
+                    }
                 }
             }
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
         }
     }
 

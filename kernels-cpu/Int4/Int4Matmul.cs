@@ -19,6 +19,9 @@ public static unsafe class Int4Matmul
     private const int BatchBlock = 8;
     private const int RowTile = 64;
 
+    /// <summary>Scratch buffers up to this size live on the stack; larger ones are rented from the shared pool.</summary>
+    private const int StackBytes = 16 * 1024;
+
     /// <summary>Computes y = x W^T + bias. x: [batch, K], y: [batch, N], bias: empty or [N].</summary>
     public static void Multiply(PackedInt4Weights weights, ReadOnlySpan<float> x, int batch, Span<float> y,
         ReadOnlySpan<float> bias = default, Int4ActivationMode mode = Int4ActivationMode.Int8)
@@ -33,20 +36,23 @@ public static unsafe class Int4Matmul
             return;
         }
         int k = weights.Columns, groups = batch * (k / weights.GroupSize);
-        var q = ArrayPool<sbyte>.Shared.Rent(batch * k);
-        var scales = ArrayPool<float>.Shared.Rent(groups);
-        var sums = ArrayPool<int>.Shared.Rent(groups);
+        // Quantized activations on the stack for GEMV-sized calls (rented beyond): batch 1 allocates nothing.
+        sbyte[]? rentedQ = null;
+        float[]? rentedScales = null;
+        int[]? rentedSums = null;
+        var q = batch * k <= StackBytes ? stackalloc sbyte[batch * k] : (rentedQ = ArrayPool<sbyte>.Shared.Rent(batch * k)).AsSpan(0, batch * k);
+        var scales = groups <= StackBytes / 4 ? stackalloc float[groups] : (rentedScales = ArrayPool<float>.Shared.Rent(groups)).AsSpan(0, groups);
+        var sums = groups <= StackBytes / 4 ? stackalloc int[groups] : (rentedSums = ArrayPool<int>.Shared.Rent(groups)).AsSpan(0, groups);
         try
         {
-            QuantizeActivations(x, batch, k, weights.GroupSize, mode == Int4ActivationMode.Int8 ? 127 : 7,
-                q.AsSpan(0, batch * k), scales.AsSpan(0, groups), sums.AsSpan(0, groups));
+            QuantizeActivations(x, batch, k, weights.GroupSize, mode == Int4ActivationMode.Int8 ? 127 : 7, q, scales, sums);
             Integer(weights, q, scales, sums, batch, y, bias, isa);
         }
         finally
         {
-            ArrayPool<sbyte>.Shared.Return(q);
-            ArrayPool<float>.Shared.Return(scales);
-            ArrayPool<int>.Shared.Return(sums);
+            if (rentedQ is not null) ArrayPool<sbyte>.Shared.Return(rentedQ);
+            if (rentedScales is not null) ArrayPool<float>.Shared.Return(rentedScales);
+            if (rentedSums is not null) ArrayPool<int>.Shared.Return(rentedSums);
         }
     }
 
@@ -63,16 +69,25 @@ public static unsafe class Int4Matmul
             throw new ArgumentException($"Int4Matmul: activations [{activations.Rows}, {activations.Columns}] group {activations.GroupSize} do not match weights K {weights.Columns} group {weights.GroupSize}.", nameof(activations));
         int batch = activations.Rows, k = weights.Columns, groups = batch * (k / weights.GroupSize);
         CheckShapes(weights, batch * k, batch, y, bias, nameof(activations));
-        var q = new sbyte[batch * k];
-        var sums = new int[groups];
-        for (var b = 0; b < batch; b++)
-            for (var i = 0; i < k; i++)
-            {
-                var v = (sbyte)activations.Code(b, i);
-                q[b * k + i] = v;
-                sums[(b * k + i) / weights.GroupSize] += v;
-            }
-        Integer(weights, q, activations.Scales, sums, batch, y, bias, KernelDispatch.Active);
+        var q = ArrayPool<sbyte>.Shared.Rent(batch * k);
+        var sums = ArrayPool<int>.Shared.Rent(groups);
+        try
+        {
+            Array.Clear(sums, 0, groups);
+            for (var b = 0; b < batch; b++)
+                for (var i = 0; i < k; i++)
+                {
+                    var v = (sbyte)activations.Code(b, i);
+                    q[b * k + i] = v;
+                    sums[(b * k + i) / weights.GroupSize] += v;
+                }
+            Integer(weights, q, activations.Scales, sums, batch, y, bias, KernelDispatch.Active);
+        }
+        finally
+        {
+            ArrayPool<sbyte>.Shared.Return(q);
+            ArrayPool<int>.Shared.Return(sums);
+        }
     }
 
     /// <summary>
@@ -95,42 +110,39 @@ public static unsafe class Int4Matmul
             var absMax = TensorPrimitives.MaxMagnitude(block);
             if (float.IsNaN(absMax) || float.IsInfinity(absMax)) throw new ArgumentException($"QuantizeActivations: group {g} holds a NaN or infinity.", nameof(x));
             var p = QuantizationParameters.Symmetric(MathF.Abs(absMax), qMax);
+            // The vectorized per-tensor kernel takes the same IEEE steps as QuantizeLinear.One.
+            var codes = q.Slice(g * groupSize, groupSize);
+            QuantizeLinear.PerTensor(block, p.Scale, 0, codes, -qMax, qMax);
             var sum = 0;
-            for (var i = 0; i < groupSize; i++)
-            {
-                var v = QuantizeLinear.One(block[i], p.Scale, 0, -qMax, qMax);
-                q[g * groupSize + i] = (sbyte)v;
-                sum += v;
-            }
+            foreach (var v in codes) sum += v;
             scales[g] = p.Scale;
             sums[g] = sum;
         }
     }
 
-    private static void Integer(PackedInt4Weights w, sbyte[] q, float[] xScales, int[] xSums, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
+    private static void Integer(PackedInt4Weights w, ReadOnlySpan<sbyte> q, ReadOnlySpan<float> xScales, ReadOnlySpan<int> xSums, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
     {
         fixed (byte* wBase = w.Chunks)
         fixed (float* swBase = w.GroupScales, sxBase = xScales, yBase = y, biasBase = bias)
         fixed (int* offBase = w.GroupOffsets, sumBase = xSums)
         fixed (sbyte* xBase = q)
         {
-            var job = new IntegerJob(w, wBase, swBase, offBase, xBase, sxBase, sumBase, batch, yBase, bias.IsEmpty ? null : biasBase, isa);
+            var job = new IntegerJob(w.Rows, w.Columns, w.GroupSize, wBase, swBase, offBase, xBase, sxBase, sumBase, batch, yBase, bias.IsEmpty ? null : biasBase, isa);
             // Rows are split in whole 64-row tiles, a fixed partition: the result does not depend on the thread count.
             var tiles = (w.Rows + RowTile - 1) / RowTile;
             var parts = Math.Min(KernelThreads.Count, tiles);
-            if (parts <= 1) job.Part(0, 1);
-            else WorkerPool.Run(parts, i => job.Part(i, parts));
+            WorkerPool.Run(parts, job);
         }
     }
 
-    private sealed class IntegerJob(PackedInt4Weights w, byte* wBase, float* swBase, int* offBase, sbyte* xBase, float* sxBase, int* sumBase,
-        int batch, float* y, float* bias, InstructionSet isa)
+    private readonly struct IntegerJob(int n, int k, int gs, byte* wBase, float* swBase, int* offBase, sbyte* xBase, float* sxBase, int* sumBase,
+        int batch, float* y, float* bias, InstructionSet isa) : IPartitionedJob
     {
         public void Part(int part, int parts)
         {
             var kernel = Int4RowKernels.For(isa);
             var vector = isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
-            int n = w.Rows, k = w.Columns, gs = w.GroupSize, groups = k / gs, chunks = gs / 32;
+            int groups = k / gs, chunks = gs / 32;
             var tiles = (n + RowTile - 1) / RowTile;
             var lanes = stackalloc float[BatchBlock * 8];
             var corr = stackalloc float[8];
@@ -181,27 +193,22 @@ public static unsafe class Int4Matmul
     private static void MultiplyFloat(PackedInt4Weights w, ReadOnlySpan<float> x, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
     {
         int n = w.Rows, k = w.Columns;
+        if (batch <= BatchBlock && isa >= InstructionSet.Avx2 && Avx2.IsSupported)
+        {
+            FusedGemv(w, x, batch, y, isa >= InstructionSet.Avx512 && Avx512F.IsSupported);
+            if (!bias.IsEmpty)
+                for (var b = 0; b < batch; b++) TensorPrimitives.Add(y.Slice(b * n, n), bias, y.Slice(b * n, n));
+            return;
+        }
         var tileRows = batch > BatchBlock ? RowTile : 1;
-        var tile = ArrayPool<float>.Shared.Rent(tileRows * k);
+        float[]? rented = null;
+        var tile = tileRows * k <= StackBytes / 4 ? stackalloc float[tileRows * k] : (rented = ArrayPool<float>.Shared.Rent(tileRows * k));
         try
         {
             for (var r0 = 0; r0 < n; r0 += tileRows)
             {
                 var rows = Math.Min(tileRows, n - r0);
-                var wTile = tile.AsSpan(0, rows * k);
-                if (batch <= BatchBlock && isa >= InstructionSet.Avx2 && Avx2.IsSupported)
-                {
-                    // GEMV on AVX2: dequantize inside the dot product, no fp32 row in memory.
-                    fixed (byte* wb = w.Chunks)
-                    fixed (float* sw = w.GroupScales, xb = x)
-                    fixed (int* off = w.GroupOffsets)
-                    {
-                        var groups = k / w.GroupSize;
-                        for (var b = 0; b < batch; b++)
-                            y[b * n + r0] = Int4FloatDot.Avx2Row(wb + (long)r0 * k / 2, sw + r0 * groups, off + r0 * groups, groups, w.GroupSize / 32, xb + (long)b * k);
-                    }
-                    continue;
-                }
+                var wTile = tile[..(rows * k)];
                 for (var i = 0; i < rows; i++)
                     DequantizeRow(w, r0 + i, wTile.Slice(i * k, k), isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated);
                 if (batch > BatchBlock)
@@ -226,7 +233,29 @@ public static unsafe class Int4Matmul
             if (!bias.IsEmpty)
                 for (var b = 0; b < batch; b++) TensorPrimitives.Add(y.Slice(b * n, n), bias, y.Slice(b * n, n));
         }
-        finally { ArrayPool<float>.Shared.Return(tile); }
+        finally
+        {
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    // GEMV on AVX2 / AVX-512: dequantize inside the dot product, no fp32 row in memory.
+    private static void FusedGemv(PackedInt4Weights w, ReadOnlySpan<float> x, int batch, Span<float> y, bool avx512)
+    {
+        int n = w.Rows, k = w.Columns, groups = k / w.GroupSize, chunks = w.GroupSize / 32;
+        fixed (byte* wb = w.Chunks)
+        fixed (float* sw = w.GroupScales, xb = x, yb = y)
+        fixed (int* off = w.GroupOffsets)
+        {
+            for (var row = 0; row < n; row++)
+            {
+                var wr = wb + (long)row * k / 2;
+                for (var b = 0; b < batch; b++)
+                    yb[(long)b * n + row] = avx512
+                        ? Int4FloatDot.Avx512Row(wr, sw + row * groups, off + row * groups, groups, chunks, xb + (long)b * k)
+                        : Int4FloatDot.Avx2Row(wr, sw + row * groups, off + row * groups, groups, chunks, xb + (long)b * k);
+            }
+        }
     }
 
     // value = scale * (u - offset), one row of the packed layout back in element order. The vector loop does the

@@ -13,30 +13,9 @@ public static class Int8Epilogue
     /// <summary>Rescales int32 accumulators to float (per-tensor or per-channel weight scales, optional bias and ReLU).</summary>
     public static void Rescale(ReadOnlySpan<int> c, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
-        var scale = Scales("Int8Epilogue.Rescale", c.Length, m, n, aScale, wScales, bias, y.Length);
+        Check("Int8Epilogue.Rescale", c.Length, m, n, aScale, wScales, bias, y.Length);
         var vector = KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
-        for (var i = 0; i < m; i++)
-        {
-            var row = c.Slice(i * n, n);
-            var yr = y.Slice(i * n, n);
-            var j = 0;
-            if (vector)
-            {
-                for (; j + 4 <= n; j += 4)
-                {
-                    var v = Vector128.ConvertToSingle(Vector128.Create(row.Slice(j, 4))) * Vector128.Create(scale.AsSpan(j, 4));
-                    if (!bias.IsEmpty) v += Vector128.Create(bias.Slice(j, 4));
-                    if (relu) v = Vector128.Max(v, Vector128<float>.Zero);
-                    v.CopyTo(yr.Slice(j, 4));
-                }
-            }
-            for (; j < n; j++)
-            {
-                var v = row[j] * scale[j];
-                if (!bias.IsEmpty) v += bias[j];
-                yr[j] = relu ? MathF.Max(v, 0f) : v;
-            }
-        }
+        for (var i = 0; i < m; i++) RescaleRange(c.Slice(i * n, n), 0, aScale, wScales, bias, relu, y.Slice(i * n, n), vector);
     }
 
     /// <summary>Rescales as <see cref="Rescale"/> and requantizes to int8 with (yScale, yZeroPoint).</summary>
@@ -46,20 +25,56 @@ public static class Int8Epilogue
         if (!(yScale > 0) || !float.IsFinite(yScale)) throw new ArgumentOutOfRangeException(nameof(yScale), yScale, "Int8Epilogue.Requantize: yScale must be finite and > 0.");
         if (yZeroPoint is < -128 or > 127) throw new ArgumentOutOfRangeException(nameof(yZeroPoint), yZeroPoint, "Int8Epilogue.Requantize: yZeroPoint must be in -128..127.");
         if (y.Length != (long)m * n) throw new ArgumentException($"Int8Epilogue.Requantize: y length {y.Length} != m {m} * n {n}.", nameof(y));
-        var f = new float[m * n];
-        Rescale(c, m, n, aScale, wScales, bias, relu, f);
-        QuantizeLinear.PerTensor(f, yScale, yZeroPoint, y);
+        Check("Int8Epilogue.Requantize", c.Length, m, n, aScale, wScales, bias, y.Length);
+        var vector = KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
+        // A stack block of rescaled floats at a time: the same values as a whole rescaled row, nothing allocated.
+        Span<float> block = stackalloc float[Block];
+        for (var i = 0; i < m; i++)
+            for (var j0 = 0; j0 < n; j0 += Block)
+            {
+                var count = Math.Min(Block, n - j0);
+                var f = block[..count];
+                RescaleRange(c.Slice(i * n + j0, count), j0, aScale, wScales, bias, relu, f, vector);
+                QuantizeLinear.PerTensor(f, yScale, yZeroPoint, y.Slice(i * n + j0, count));
+            }
     }
 
-    private static float[] Scales(string op, int cLength, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, int yLength)
+    private const int Block = 256;
+
+    // y[j] = c[j] * (aScale * wScale[j0 + j]) (+ bias[j0 + j]) (then ReLU): the scale product is formed per element
+    // exactly as a precomputed scale row would hold it, so vector and scalar loops give the same bits.
+    private static void RescaleRange(ReadOnlySpan<int> c, int j0, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y, bool vector)
+    {
+        var perTensor = wScales.Length == 1;
+        var tensorScale = aScale * wScales[0];
+        var n = c.Length;
+        var j = 0;
+        if (vector)
+        {
+            var vs = Vector128.Create(aScale);
+            for (; j + 4 <= n; j += 4)
+            {
+                var scale = perTensor ? Vector128.Create(tensorScale) : vs * Vector128.Create(wScales.Slice(j0 + j, 4));
+                var v = Vector128.ConvertToSingle(Vector128.Create(c.Slice(j, 4))) * scale;
+                if (!bias.IsEmpty) v += Vector128.Create(bias.Slice(j0 + j, 4));
+                if (relu) v = Vector128.Max(v, Vector128<float>.Zero);
+                v.CopyTo(y.Slice(j, 4));
+            }
+        }
+        for (; j < n; j++)
+        {
+            var v = c[j] * (perTensor ? tensorScale : aScale * wScales[j0 + j]);
+            if (!bias.IsEmpty) v += bias[j0 + j];
+            y[j] = relu ? MathF.Max(v, 0f) : v;
+        }
+    }
+
+    private static void Check(string op, int cLength, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, int yLength)
     {
         if (m < 1 || n < 1 || cLength != (long)m * n) throw new ArgumentException($"{op}: c length {cLength} != m {m} * n {n}.", "c");
         if (yLength != cLength) throw new ArgumentException($"{op}: y length {yLength} != m {m} * n {n}.", "y");
         if (!(aScale > 0) || !float.IsFinite(aScale)) throw new ArgumentOutOfRangeException(nameof(aScale), aScale, $"{op}: aScale must be finite and > 0.");
         if (wScales.Length != 1 && wScales.Length != n) throw new ArgumentException($"{op}: wScales length {wScales.Length} must be 1 or n {n}.", nameof(wScales));
         if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"{op}: bias length {bias.Length} != n {n}.", nameof(bias));
-        var s = new float[n];
-        for (var j = 0; j < n; j++) s[j] = aScale * wScales[wScales.Length == 1 ? 0 : j];
-        return s;
     }
 }

@@ -12,11 +12,22 @@ namespace Qail.Kernels.Cpu;
 /// precomputed weight column sums and the activation row sums:
 /// C = T + (shift - aZero) * colsum[n] - wZero[n] * rowsum[m] + K * aZero * wZero[n].
 /// Every path (scalar, Vector128, AVX2 maddubs, AVX-VNNI, AVX-512BW, NEON, NEON dot) returns the same bits.
-/// Work is split over <see cref="KernelThreads.Count"/> threads by weight panels.
+/// Up to 4 activation rows take the GEMV kernels (<see cref="Int8GemvKernels"/>, no packing of A); more rows the
+/// packed 4-row micro-kernels. Work is split over <see cref="KernelThreads.Count"/> threads by weight panels;
+/// calls allocate nothing (scratch on the stack up to 16 KiB, rented beyond).
 /// </summary>
 public static unsafe class Int8Gemm
 {
     private const int RowBlock = 128;
+
+    /// <summary>Most activation rows the GEMV kernels take; more rows go through the packed, blocked GEMM.</summary>
+    private const int GemvRows = 4;
+
+    /// <summary>Operand buffers up to this size live on the stack; larger ones are rented from the shared pool.</summary>
+    private const int StackBytes = 16 * 1024;
+
+    // Below this many multiply-adds a GEMV stays on the calling thread: waking a worker costs more than it saves.
+    private const long ThreadingThreshold = 1L << 21;
 
     /// <summary>C[m, N] = (A - aZeroPoint) * (W - wZero)^T for uint8 activations A[m, K].</summary>
     public static void Multiply(ReadOnlySpan<byte> a, int m, int aZeroPoint, PackedInt8Weights weights, Span<int> c)
@@ -38,45 +49,63 @@ public static unsafe class Int8Gemm
     public static void MultiplyToFloat(ReadOnlySpan<byte> a, int m, int aZeroPoint, float aScale, PackedInt8Weights weights,
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        var c = ArrayPool<int>.Shared.Rent(m * weights.Outputs);
+        var count = AccumulatorCount(m, weights);
+        int[]? rented = null;
+        var c = count <= StackBytes / 4 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
         try
         {
-            var cs = c.AsSpan(0, m * weights.Outputs);
-            Multiply(a, m, aZeroPoint, weights, cs);
-            Int8Epilogue.Rescale(cs, m, weights.Outputs, aScale, wScales, bias, relu, y);
+            Multiply(a, m, aZeroPoint, weights, c);
+            Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
         }
-        finally { ArrayPool<int>.Shared.Return(c); }
+        finally
+        {
+            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     /// <summary>GEMM then <see cref="Int8Epilogue.Rescale"/> for int8 activations.</summary>
     public static void MultiplyToFloat(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, float aScale, PackedInt8Weights weights,
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        var c = ArrayPool<int>.Shared.Rent(m * weights.Outputs);
+        var count = AccumulatorCount(m, weights);
+        int[]? rented = null;
+        var c = count <= StackBytes / 4 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
         try
         {
-            var cs = c.AsSpan(0, m * weights.Outputs);
-            Multiply(a, m, aZeroPoint, weights, cs);
-            Int8Epilogue.Rescale(cs, m, weights.Outputs, aScale, wScales, bias, relu, y);
+            Multiply(a, m, aZeroPoint, weights, c);
+            Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
         }
-        finally { ArrayPool<int>.Shared.Return(c); }
+        finally
+        {
+            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     /// <summary>GEMM then <see cref="Int8Epilogue.Requantize"/>: int8 output for the next integer layer.</summary>
     public static void MultiplyRequantize(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, float aScale, PackedInt8Weights weights,
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, float yScale, int yZeroPoint, Span<sbyte> y)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        var c = ArrayPool<int>.Shared.Rent(m * weights.Outputs);
+        var count = AccumulatorCount(m, weights);
+        int[]? rented = null;
+        var c = count <= StackBytes / 4 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
         try
         {
-            var cs = c.AsSpan(0, m * weights.Outputs);
-            Multiply(a, m, aZeroPoint, weights, cs);
-            Int8Epilogue.Requantize(cs, m, weights.Outputs, aScale, wScales, bias, relu, yScale, yZeroPoint, y);
+            Multiply(a, m, aZeroPoint, weights, c);
+            Int8Epilogue.Requantize(c, m, weights.Outputs, aScale, wScales, bias, relu, yScale, yZeroPoint, y);
         }
-        finally { ArrayPool<int>.Shared.Return(c); }
+        finally
+        {
+            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
+    // m * N int32 accumulators for the fused epilogues, checked before anything is allocated.
+    private static int AccumulatorCount(int m, PackedInt8Weights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (m < 1) throw new ArgumentOutOfRangeException(nameof(m), m, "Int8Gemm: m must be >= 1.");
+        var count = (long)m * weights.Outputs;
+        return count <= Array.MaxLength ? (int)count : throw new ArgumentOutOfRangeException(nameof(m), m, $"Int8Gemm: m {m} * N {weights.Outputs} outputs exceed an array.");
     }
 
     private static void Check(int aLength, int m, int aZero, int lo, int hi, PackedInt8Weights w, int cLength)
@@ -105,35 +134,164 @@ public static unsafe class Int8Gemm
     private static void Run(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, Span<int> c)
     {
         var path = Choose(KernelDispatch.Active);
-        int k = w.Inputs, kp = w.PaddedInputs, n = w.Outputs;
-        var shift = unsignedA ? 128 : 0;
-        // Pack A once per call into the operand form the path multiplies: signed int8 (uint8 - 128),
-        // unsigned a + 128 for vpdpbusd, or int16 for vpmaddwd; K padded with zeros.
-        var elem = path == Path.Avx512 ? 2 : 1;
-        var packed = ArrayPool<byte>.Shared.Rent(m * kp * elem + 64);
-        var rowSums = ArrayPool<int>.Shared.Rent(m);
+        var threads = KernelThreads.Count;
+        fixed (int* pc = c)
+        {
+            if (m <= GemvRows) Gemv(a, unsignedA, m, aZero, w, pc, path, threads);
+            else Blocked(a, unsignedA, m, aZero, w, pc, path, threads);
+        }
+    }
+
+    // m <= 4: the activation rows in signed form (K padded with zeros) on the stack, every panel pair through the
+    // GEMV kernel, the zero-point correction in vectors; the struct job goes to the pool without allocating.
+    private static void Gemv(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Path path, int threads)
+    {
+        int k = w.Inputs, kp = w.PaddedInputs, bytes = m * kp;
+        byte[]? rented = null;
+        var operand = bytes <= StackBytes ? stackalloc byte[bytes] : (rented = ArrayPool<byte>.Shared.Rent(bytes));
+        var rowTerms = stackalloc int[GemvRows];
         try
         {
-            fixed (byte* pk = packed)
+            fixed (byte* po = operand)
+            fixed (sbyte* panels = w.Panels)
+            fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
             {
-                new Span<byte>(pk, m * kp * elem).Clear();
-                for (var i = 0; i < m; i++) rowSums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, path);
-                // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
-                var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
-                fixed (int* pc = c)
-                fixed (sbyte* panels = w.Panels)
+                var shift = unsignedA ? 128 : 0;
+                for (var i = 0; i < m; i++)
                 {
-                    var job = new Job(path, pk, elem, kp, m, n, panels, pc, rowSums, colFactor, aZero, w);
-                    var parts = Math.Min(KernelThreads.Count, w.PanelCount);
-                    if (parts <= 1) job.Part(0, 1);
-                    else WorkerPool.Run(parts, i => job.Part(i, parts));
+                    var rowSum = SignedRow(a + (long)i * k, unsignedA, k, kp, (sbyte*)po + (long)i * kp, path != Path.Scalar);
+                    rowTerms[i] = k * aZero - rowSum;
                 }
+                // c = T + colFactor * colsum - zw * rowSum + K * aZero * zw, wrapping in int32 like the reference.
+                var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
+                var job = new GemvJob(path, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c, rowTerms, colFactor, colSums, zeroPoints);
+                var pairs = (w.PanelCount + 1) / 2;
+                var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, pairs);
+                WorkerPool.Run(parts, job);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(packed);
-            ArrayPool<int>.Shared.Return(rowSums);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // Writes a - shift (K values, then zeros up to kp) and returns the sum of the original activations.
+    private static int SignedRow(sbyte* src, bool unsignedA, int k, int kp, sbyte* dst, bool vector)
+    {
+        var flip = (sbyte)(unsignedA ? -128 : 0);
+        var sum = Vector128<int>.Zero;
+        var p = 0;
+        if (vector && Vector128.IsHardwareAccelerated)
+        {
+            var f = Vector128.Create(flip);
+            for (; p + 16 <= k; p += 16)
+            {
+                // uint8 - 128 is the byte with its top bit flipped.
+                var v = Vector128.Load(src + p) ^ f;
+                v.Store(dst + p);
+                var (lo, hi) = Vector128.Widen(v);
+                var (l0, l1) = Vector128.Widen(lo);
+                var (h0, h1) = Vector128.Widen(hi);
+                sum += (l0 + l1) + (h0 + h1);
+            }
+        }
+        var total = Vector128.Sum(sum);
+        for (; p < k; p++)
+        {
+            var v = (sbyte)(src[p] ^ flip);
+            dst[p] = v;
+            total += v;
+        }
+        for (; p < kp; p++) dst[p] = 0;
+        return total + (unsignedA ? 128 * k : 0);
+    }
+
+    private readonly struct GemvJob(Path path, sbyte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c,
+        int* rowTerms, int colFactor, int* colSums, int* zeroPoints) : IPartitionedJob
+    {
+        public void Part(int part, int parts)
+        {
+            const int width = Int8GemvKernels.Width;
+            var pairs = (panelCount + 1) / 2;
+            int first = (int)((long)pairs * part / parts), last = (int)((long)pairs * (part + 1) / parts);
+            var t = stackalloc int[GemvRows * width];
+            var kq = kp / 4;
+            var panelBytes = (long)PackedInt8Weights.PanelWidth * kp;
+            for (var pair = first; pair < last; pair++)
+            {
+                var p0 = panels + 2 * pair * panelBytes;
+                var single = 2 * pair + 1 == panelCount;
+                var p1 = single ? p0 : p0 + panelBytes;
+                switch (path)
+                {
+                    case Path.Scalar: Int8GemvKernels.Scalar(a, kp, m, p0, p1, kq, t); break;
+                    case Path.Portable: Int8GemvKernels.Portable(a, kp, m, p0, p1, kq, t); break;
+                    case Path.Avx2: Int8GemvKernels.Avx2Kernel(a, kp, m, p0, p1, kq, t); break;
+                    case Path.Vnni: Int8GemvKernels.VnniKernel(a, kp, m, p0, p1, kq, t); break;
+                    case Path.Avx512: Int8GemvKernels.Avx512Kernel(a, kp, m, p0, p1, kq, t); break;
+                    case Path.Neon: Int8GemvKernels.Neon(a, kp, m, p0, p1, kq, t); break;
+                    default: Int8GemvKernels.DotKernel(a, kp, m, p0, p1, kq, t); break;
+                }
+                var n0 = pair * width;
+                var valid = single ? PackedInt8Weights.PanelWidth : width;
+                var cols = Math.Min(valid, n - n0);
+                for (var i = 0; i < m; i++)
+                {
+                    var ti = t + i * width;
+                    Correct(ti, valid, colFactor, colSums + n0, zeroPoints + n0, rowTerms[i], path != Path.Scalar);
+                    new ReadOnlySpan<int>(ti, cols).CopyTo(new Span<int>(c + (long)i * n + n0, cols));
+                }
+            }
+        }
+    }
+
+    // t[j] += colFactor * colsum[j] + zw[j] * rowTerm over whole panels (the column arrays are padded to panels).
+    private static void Correct(int* t, int count, int colFactor, int* colSums, int* zeroPoints, int rowTerm, bool vector)
+    {
+        var j = 0;
+        if (vector && Vector128.IsHardwareAccelerated)
+        {
+            var f = Vector128.Create(colFactor);
+            var r = Vector128.Create(rowTerm);
+            for (; j + 4 <= count; j += 4)
+                (Vector128.Load(t + j) + f * Vector128.Load(colSums + j) + Vector128.Load(zeroPoints + j) * r).Store(t + j);
+        }
+        for (; j < count; j++) t[j] += colFactor * colSums[j] + zeroPoints[j] * rowTerm;
+    }
+
+    // More rows: pack A once into the operand form the path multiplies (signed int8, unsigned a + 128 for
+    // vpdpbusd, or int16 for vpmaddwd; K padded with zeros) and run the 4-row micro-kernels per panel.
+    private static void Blocked(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Path path, int threads)
+    {
+        int k = w.Inputs, kp = w.PaddedInputs;
+        var shift = unsignedA ? 128 : 0;
+        var elem = path == Path.Avx512 ? 2 : 1;
+        var bytes = m * kp * elem;
+        byte[]? rentedA = null;
+        int[]? rentedSums = null;
+        var packed = bytes <= StackBytes ? stackalloc byte[bytes] : (rentedA = ArrayPool<byte>.Shared.Rent(bytes));
+        var rowSums = m <= 1024 ? stackalloc int[m] : (rentedSums = ArrayPool<int>.Shared.Rent(m));
+        try
+        {
+            fixed (byte* pk = packed)
+            fixed (int* sums = rowSums)
+            fixed (sbyte* panels = w.Panels)
+            fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
+            {
+                new Span<byte>(pk, bytes).Clear();
+                for (var i = 0; i < m; i++) sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, path);
+                // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
+                var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
+                var job = new Job(path, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
+                var parts = Math.Min(threads, w.PanelCount);
+                WorkerPool.Run(parts, job);
+            }
+        }
+        finally
+        {
+            if (rentedA is not null) ArrayPool<byte>.Shared.Return(rentedA);
+            if (rentedSums is not null) ArrayPool<int>.Shared.Return(rentedSums);
         }
     }
 
@@ -156,12 +314,13 @@ public static unsafe class Int8Gemm
         return sum;
     }
 
-    private sealed class Job(Path path, byte* a, int elem, int kp, int m, int n, sbyte* panels, int* c, int[] rowSums, int colFactor, int aZero, PackedInt8Weights w)
+    private readonly struct Job(Path path, byte* a, int elem, int kp, int m, int n, int k, int panelCount, sbyte* panels, int* c,
+        int* rowSums, int colFactor, int aZero, int* colSums, int* zeroPoints) : IPartitionedJob
     {
         public void Part(int part, int parts)
         {
-            var p0 = (int)((long)w.PanelCount * part / parts);
-            var p1 = (int)((long)w.PanelCount * (part + 1) / parts);
+            var p0 = (int)((long)panelCount * part / parts);
+            var p1 = (int)((long)panelCount * (part + 1) / parts);
             var t = stackalloc int[4 * PackedInt8Weights.PanelWidth];
             const int mr = 4;
             var kq = kp / 4;
@@ -193,9 +352,9 @@ public static unsafe class Int8Gemm
                             var ci = c + (long)(r + i) * n + n0;
                             for (var j = 0; j < cols; j++)
                             {
-                                var zw = w.ZeroPointsPerOutput[n0 + j];
-                                ci[j] = t[i * PackedInt8Weights.PanelWidth + j] + colFactor * w.ColumnSums[n0 + j]
-                                        - zw * rowTerm + w.Inputs * aZero * zw;
+                                var zw = zeroPoints[n0 + j];
+                                ci[j] = t[i * PackedInt8Weights.PanelWidth + j] + colFactor * colSums[n0 + j]
+                                        - zw * rowTerm + k * aZero * zw;
                             }
                         }
                     }

@@ -4,7 +4,8 @@ namespace Qail.Kernels.Cpu;
 /// Int8 weights W[N, K] (N outputs, K inputs, row-major, as a Linear layer stores them) repacked once for
 /// <see cref="Int8Gemm"/>: panels of 16 outputs, K padded to a multiple of 4 with zeros, each step of 4 inputs
 /// stored as 16 outputs x 4 consecutive int8 (64 bytes, the operand of vpdpbusd / pmaddubsw / sdot). Column
-/// sums and zero points are precomputed for the zero-point correction.
+/// sums and zero points are precomputed for the zero-point correction, padded with zeros to whole panels so the
+/// correction runs in whole vectors.
 /// Values must lie in -127..127: the AVX2 path multiplies with pmaddubsw(|a|, sign(w, a)), and -128 has no
 /// int8 negation (vpsignb leaves it -128) -- with |w| &lt;= 127 each int16 pair sum is at most 2*128*127 = 32512,
 /// so the saturating pmaddubsw is exact. Symmetric int8 quantization never produces -128.
@@ -49,16 +50,16 @@ public sealed class PackedInt8Weights
             throw new ArgumentException($"PackedInt8Weights.Pack: weights length {weights.Length} != outputs {outputs} * inputs {inputs}.", nameof(weights));
         if (!zeroPoints.IsEmpty && zeroPoints.Length != 1 && zeroPoints.Length != outputs)
             throw new ArgumentException($"PackedInt8Weights.Pack: zeroPoints length {zeroPoints.Length} must be 0, 1 or outputs {outputs}.", nameof(zeroPoints));
-        var zp = new int[outputs];
+        var panelCount = (outputs + PanelWidth - 1) / PanelWidth;
+        var zp = new int[panelCount * PanelWidth];
         for (var n = 0; n < outputs; n++)
         {
             zp[n] = zeroPoints.IsEmpty ? 0 : zeroPoints[zeroPoints.Length == 1 ? 0 : n];
             if (zp[n] is < -128 or > 127) throw new ArgumentOutOfRangeException(nameof(zeroPoints), zp[n], $"PackedInt8Weights.Pack: zero point of output {n} must be in -128..127.");
         }
         var kp = (inputs + 3) & ~3;
-        var panelCount = (outputs + PanelWidth - 1) / PanelWidth;
         var panels = new sbyte[(long)panelCount * PanelWidth * kp];
-        var sums = new int[outputs];
+        var sums = new int[panelCount * PanelWidth];
         for (var n = 0; n < outputs; n++)
         {
             var panel = (long)(n / PanelWidth) * PanelWidth * kp;
@@ -76,5 +77,8 @@ public sealed class PackedInt8Weights
     }
 
     /// <summary>The weight zero point of output n.</summary>
-    public int ZeroPoint(int output) => ZeroPointsPerOutput[output];
+    public int ZeroPoint(int output) =>
+        output >= 0 && output < Outputs
+            ? ZeroPointsPerOutput[output]
+            : throw new ArgumentOutOfRangeException(nameof(output), output, $"PackedInt8Weights.ZeroPoint: output must be in 0..{Outputs - 1}.");
 }

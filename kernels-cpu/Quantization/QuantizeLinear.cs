@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Qail.Kernels.Cpu;
@@ -28,7 +30,7 @@ public static class QuantizeLinear
         CheckScale(scale, "scale");
         CheckRange(zeroPoint, qMin, qMax, -128, 127);
         if (q.Length != x.Length) throw new ArgumentException($"QuantizeLinear.PerTensor: q length {q.Length} != x length {x.Length}.", nameof(q));
-        Run(x, scale, zeroPoint, qMin, qMax, q, static v => (sbyte)v);
+        Run(x, scale, zeroPoint, qMin, qMax, q);
     }
 
     /// <summary>Per-tensor quantization to uint8 codes in [qMin, qMax].</summary>
@@ -37,7 +39,7 @@ public static class QuantizeLinear
         CheckScale(scale, "scale");
         CheckRange(zeroPoint, qMin, qMax, 0, 255);
         if (q.Length != x.Length) throw new ArgumentException($"QuantizeLinear.PerTensor: q length {q.Length} != x length {x.Length}.", nameof(q));
-        Run(x, scale, zeroPoint, qMin, qMax, q, static v => (byte)v);
+        Run(x, scale, zeroPoint, qMin, qMax, q);
     }
 
     /// <summary>Per-channel quantization of x[channels, inner] with scales[channel] and zeroPoints[channel] (empty: 0).</summary>
@@ -96,7 +98,7 @@ public static class QuantizeLinear
         {
             var z = zeroPoints.IsEmpty ? 0 : zeroPoints[g];
             CheckRange(z, qMin, qMax, -128, 127);
-            Run(x.Slice(g * groupSize, groupSize), scales[g], z, qMin, qMax, q.Slice(g * groupSize, groupSize), static v => (sbyte)v);
+            Run(x.Slice(g * groupSize, groupSize), scales[g], z, qMin, qMax, q.Slice(g * groupSize, groupSize));
         }
     }
 
@@ -118,9 +120,11 @@ public static class QuantizeLinear
         if (zeroPoint < qMin || zeroPoint > qMax) throw new ArgumentOutOfRangeException(nameof(zeroPoint), zeroPoint, $"QuantizeLinear: zero point must lie in {qMin}..{qMax}.");
     }
 
-    private static void Run<T>(ReadOnlySpan<float> x, float scale, int zeroPoint, int qMin, int qMax, Span<T> q, Func<int, T> narrow)
+    // T is sbyte or byte (the JIT folds the type tests); codes are already clamped into T's range.
+    private static void Run<T>(ReadOnlySpan<float> x, float scale, int zeroPoint, int qMin, int qMax, Span<T> q) where T : unmanaged
     {
         var i = 0;
+        ref var q0 = ref MemoryMarshal.GetReference(q);
         // Vector path: divide, round to nearest even, add the zero point, clamp -- the same IEEE steps as One().
         if (KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated)
         {
@@ -128,17 +132,30 @@ public static class QuantizeLinear
             var vz = Vector128.Create((float)zeroPoint);
             var lo = Vector128.Create((float)qMin);
             var hi = Vector128.Create((float)qMax);
-            Span<int> lanes = stackalloc int[4];
-            for (; i + 4 <= x.Length; i += 4)
+            for (; i + 16 <= x.Length; i += 16)
             {
-                var v = Vector128.Create(x.Slice(i, 4));
-                if (!Vector128.EqualsAll(v, v)) throw new ArgumentException("QuantizeLinear: input contains NaN.", nameof(x));
-                var r = Vector128.Round(v / vs) + vz;
-                r = Vector128.Min(Vector128.Max(r, lo), hi);
-                Vector128.ConvertToInt32(r).CopyTo(lanes);
-                for (var j = 0; j < 4; j++) q[i + j] = narrow(lanes[j]);
+                var c0 = Codes(x.Slice(i, 4), vs, vz, lo, hi);
+                var c1 = Codes(x.Slice(i + 4, 4), vs, vz, lo, hi);
+                var c2 = Codes(x.Slice(i + 8, 4), vs, vz, lo, hi);
+                var c3 = Codes(x.Slice(i + 12, 4), vs, vz, lo, hi);
+                // Codes lie in -128..255, so truncating to 16 and then 8 bits keeps each one's byte exactly.
+                var bytes = Vector128.Narrow(Vector128.Narrow(c0, c1), Vector128.Narrow(c2, c3));
+                bytes.StoreUnsafe(ref Unsafe.As<T, sbyte>(ref Unsafe.Add(ref q0, i)));
             }
         }
-        for (; i < x.Length; i++) q[i] = narrow(One(x[i], scale, zeroPoint, qMin, qMax));
+        for (; i < x.Length; i++)
+        {
+            var v = One(x[i], scale, zeroPoint, qMin, qMax);
+            Unsafe.Add(ref q0, i) = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<byte, T>((byte)v);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Codes(ReadOnlySpan<float> x, Vector128<float> scale, Vector128<float> zero, Vector128<float> lo, Vector128<float> hi)
+    {
+        var v = Vector128.Create(x);
+        if (!Vector128.EqualsAll(v, v)) throw new ArgumentException("QuantizeLinear: input contains NaN.", nameof(x));
+        var r = Vector128.Round(v / scale) + zero;
+        return Vector128.ConvertToInt32(Vector128.Min(Vector128.Max(r, lo), hi));
     }
 }

@@ -1,3 +1,4 @@
+using Qail.Perf.Batch1;
 using Qail.Perf.Gemm;
 using Qail.Perf.Peers;
 using Qail.Perf.Quantized;
@@ -16,5 +17,6 @@ public static class PeerComparisons
         .. SgemmPeers.Policy(batches: [1, 8, 64], widths: [256, 512, 1024], threads: [1, 2]),
         .. QuantizedPeers.Int8Gemm(sizes: [256, 1024], threads: [1, 2]),
         .. QuantizedPeers.Int4(batches: [1, 8, 64], n: 4096, k: 4096, threads: [1, 2]),
+        .. Batch1Peers.Layers(sizes: [64, 256, 512, 1024]),
     ];
 }

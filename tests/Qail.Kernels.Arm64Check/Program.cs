@@ -9,6 +9,7 @@ Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.Runtim
 (string Name, Func<Random, InstructionSet, string?> Check)[] checks =
 [
     ("int8-gemm", KernelChecks.Int8Gemm),
+    ("int8-gemv", KernelChecks.Int8Gemv),
     ("int4-integer", KernelChecks.Int4Integer),
     ("int4-float", KernelChecks.Int4Float),
     ("quantize", KernelChecks.Quantize),

@@ -15,6 +15,10 @@ internal static unsafe partial class OpenBlas
     private static partial void CblasSgemm(int order, int transA, int transB, int m, int n, int k,
         float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
 
+    [LibraryImport(Library, EntryPoint = "cblas_sgemv")]
+    private static partial void CblasSgemv(int order, int trans, int m, int n, float alpha, float* a, int lda,
+        float* x, int incX, float beta, float* y, int incY);
+
     [LibraryImport(Library, EntryPoint = "openblas_set_num_threads")]
     private static partial void SetNumThreads(int threads);
 
@@ -30,6 +34,13 @@ internal static unsafe partial class OpenBlas
     {
         fixed (float* pa = a, pb = b, pc = c)
             CblasSgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    }
+
+    /// <summary>Row-major cblas_sgemv, y = A x with A [rows, columns] (a Linear layer's W x).</summary>
+    public static void Sgemv(int rows, int columns, float[] a, float[] x, float[] y)
+    {
+        fixed (float* pa = a, px = x, py = y)
+            CblasSgemv(RowMajor, NoTrans, rows, columns, 1f, pa, columns, px, 1, 0f, py, 1);
     }
 
     /// <summary>Sets OpenBLAS's own thread count (process-wide).</summary>
