@@ -19,6 +19,7 @@ internal static class QuantizeCommand
         ["qail"] = QuantMethod.QailQbc,
         ["sqil"] = QuantMethod.Sqil,
         ["onpolicy"] = QuantMethod.OnPolicy,
+        ["awq"] = QuantMethod.Awq,
     };
 
     /// <summary>The command with its options and action.</summary>
@@ -26,14 +27,14 @@ internal static class QuantizeCommand
     {
         var policy = new Option<string>("--policy") { Description = "Full-precision checkpoint from `qail train` (the teacher).", Required = true };
         var demos = new Option<string>("--demos") { Description = "Demonstrations file: calibration and fine-tuning data.", Required = true };
-        var method = new Option<string>("--method") { Description = "ptq (round-to-nearest), qat, qail (QAIL+QBC), sqil, onpolicy.", DefaultValueFactory = _ => "qail" };
+        var method = new Option<string>("--method") { Description = "ptq (round-to-nearest), awq (activation-aware PTQ), qat, qail (QAIL+QBC), sqil, onpolicy.", DefaultValueFactory = _ => "qail" };
         method.AcceptOnlyFromAmong([.. Methods.Keys]);
         var bits = new Option<int>("--bits") { Description = "Weight bit width.", DefaultValueFactory = _ => 4 }.Within(2, 8);
         var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales: PerTensor, PerChannel or PerGroup.", DefaultValueFactory = _ => QuantGranularity.PerGroup };
         var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 }
             .Check(v => v == 0 || v is >= 2 and <= 8, "must be 0 (weight-only) or lie in 2..8");
-        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs (not used by ptq).", DefaultValueFactory = _ => 15 }.AtLeast(1);
+        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs (not used by ptq or awq).", DefaultValueFactory = _ => 15 }.AtLeast(1);
         var qbc = new Option<double>("--qbc-weight") { Description = "lambda of the QBC alignment term (qail, sqil, onpolicy).", DefaultValueFactory = _ => 1.0 }.NonNegative();
         var seed = new Option<int>("--seed") { Description = "Seed of the quantizers, calibration batches and fine-tuning.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Deployed integer policy to write (.safetensors).", Required = true };
@@ -64,9 +65,11 @@ internal static class QuantizeCommand
                 FineTuning = new QailOptions { Epochs = result.GetValue(epochs), QbcWeight = result.GetValue(qbc) },
                 Seed = s,
             };
-            var student = QuantizationStudy.PrepareStudent(teacher, config, data, s);
+            var student = chosen == QuantMethod.Awq
+                ? QuantizationStudy.PrepareAwqStudent(teacher, config, data, s)
+                : QuantizationStudy.PrepareStudent(teacher, config, data, s);
             string finalLoss = "-";
-            if (chosen != QuantMethod.Ptq)
+            if (chosen is not (QuantMethod.Ptq or QuantMethod.Awq))
             {
                 var fineTuning = QuantizationStudy.FineTuningFor(chosen, study);
                 console.MarkupLine($"fine-tuning {Markup.Escape(chosen.Display())} {config.Label} on {data.Steps} steps");

@@ -13,6 +13,8 @@ public enum QuantMethod
     Sqil,
     /// <summary>QAIL+QBC that also aligns on states the quantized policy visits (beyond the papers).</summary>
     OnPolicy,
+    /// <summary>Activation-aware post-training quantization (AWQ scale search, SmoothQuant-style with activations), no fine-tuning.</summary>
+    Awq,
 }
 
 /// <summary>Display names used in tables and reports.</summary>
@@ -25,6 +27,7 @@ public static class QuantMethodNames
         QuantMethod.QailQbc => "QAIL+QBC",
         QuantMethod.Sqil => "SQIL",
         QuantMethod.OnPolicy => "QAIL+QBC on-policy",
+        QuantMethod.Awq => "PTQ-AWQ",
         _ => method.ToString(),
     };
 }

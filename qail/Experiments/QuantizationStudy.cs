@@ -42,9 +42,11 @@ public static class QuantizationStudy
         {
             clock.Restart();
             string name = method.Display();
-            var student = PrepareStudent(teacher, options.Config, demos, options.Seed);
+            var student = method == QuantMethod.Awq
+                ? PrepareAwqStudent(teacher, options.Config, demos, options.Seed)
+                : PrepareStudent(teacher, options.Config, demos, options.Seed);
             TrainReport? training = null;
-            if (method != QuantMethod.Ptq)
+            if (method is not (QuantMethod.Ptq or QuantMethod.Awq))
             {
                 var fineTuning = FineTuningFor(method, options);
                 report.Begin($"fine-tune {name}", fineTuning.Epochs);
@@ -62,8 +64,8 @@ public static class QuantizationStudy
         return new StudyResult(options, demos, rows, teacher, students);
     }
 
-    /// <summary>First evaluation seed: far from the demonstration seeds, so policies are scored on unseen episodes.</summary>
-    public static int EvaluationSeed(StudyOptions options) => options.Seed + 1_000_000;
+    /// <summary>First evaluation seed: the options' own, else far from the demonstration seeds, so policies are scored on unseen episodes.</summary>
+    public static int EvaluationSeed(StudyOptions options) => options.EvaluationSeed ?? options.Seed + 1_000_000;
 
     /// <summary>The fine-tuning options of a method: lambda 0 for QAT, saliency for SQIL, rollouts for on-policy.</summary>
     public static QailOptions FineTuningFor(QuantMethod method, StudyOptions options) => method switch
@@ -93,6 +95,13 @@ public static class QuantizationStudy
             Quantizer.CalibrateActivations(student, CalibrationBatches(demos, seed + 5), b => student.Predict(b));
         return student;
     }
+
+    /// <summary>
+    /// <see cref="PrepareStudent"/>'s student with AWQ's activation-aware input-channel scales searched and folded first,
+    /// on the same calibration batches and quantizer seeds.
+    /// </summary>
+    public static PolicyNetwork PrepareAwqStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos, int seed) =>
+        Awq.Apply(teacher, config, CalibrationBatches(demos, seed + 5).ToList(), new AwqOptions { Seed = seed + 3 }).Student;
 
     /// <summary>Eight batches of 256 demonstration states drawn with a seed, for activation calibration.</summary>
     public static IEnumerable<PolicyBatch> CalibrationBatches(Demonstrations demos, int seed, int batches = 8, int size = 256)
