@@ -1,5 +1,6 @@
 using Qail.Nn;
 using Qail.Policies;
+using Qail.Quantization;
 using Qail.Runtime;
 
 namespace Qail.Exporting;
@@ -30,15 +31,19 @@ public static class Export
         foreach (var (path, layer) in WeightLayers(network))
             if (layer.WeightTransform is not null || layer.InputTransform is not null)
                 throw new ArgumentException($"Export.ToFloatPolicy: layer '{path}' carries a quantizer; export a full-precision network (or use ToIntegerPolicy).", nameof(network));
-        return new IntegerPolicy(label, "FP32", Graph(network, nameof(ToFloatPolicy)));
+        // Batch norms fold exactly in real arithmetic; the deployed fp32 graph runs the folded convolutions.
+        var folded = BatchNormFolding.UnfoldedPath(network) is null ? network : BatchNormFolding.Fold(network);
+        return new IntegerPolicy(label, "FP32", Graph(folded, nameof(ToFloatPolicy)));
     }
 
     /// <summary>True when the network's family has an integer graph.</summary>
-    public static bool CanExport(PolicyNetwork network) => network is MlpPolicy;
+    public static bool CanExport(PolicyNetwork network) => network is MlpPolicy or CilrsPolicy or VlaPolicy;
 
     private static PolicyGraph Graph(PolicyNetwork network, string op) => network switch
     {
         MlpPolicy mlp => MlpExport.Graph(mlp),
+        VlaPolicy vla => VlaExport.Graph(vla),
+        CilrsPolicy cilrs => CilrsExport.Graph(cilrs),
         _ => throw new ArgumentException($"Export.{op}: {network.GetType().Name} has no integer graph.", nameof(network)),
     };
 

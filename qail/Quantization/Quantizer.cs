@@ -15,14 +15,15 @@ public static class Quantizer
     /// <summary>
     /// A deep copy of <paramref name="model"/> with fake quantizers in every selected weight layer, weight scales
     /// calibrated by <paramref name="weightCalibration"/>. A per-group config falls back to per-channel for a layer
-    /// whose inputs per row are not a multiple of the group size (noted in <see cref="Layers"/>).
+    /// whose inputs per row are not a multiple of the group size (noted in <see cref="Layers"/>). The first weight layer's
+    /// input quantizer takes <see cref="QuantConfig.FirstLayerActivations"/> when set.
     /// </summary>
     public static Module Prepare(Module model, QuantConfig config, CalibrationMethod weightCalibration = CalibrationMethod.MinMax, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        var student = model.DeepCopy();
+        var student = BatchNormFolding.Fold(model); // a deep copy; quantizers see the BN-folded weights, as deployed
         var layers = WeightLayers(student).ToList();
         if (layers.Count == 0) throw new ArgumentException($"Quantizer.Prepare: {model.GetType().Name} has no weight layers to quantize.", nameof(model));
         var skip = config.SkipPattern is null ? null : new Regex(config.SkipPattern, RegexOptions.None, TimeSpan.FromSeconds(1));
@@ -37,7 +38,8 @@ public static class Quantizer
                 config.Rounding, Init.DeriveSeed(seed, 2 * i), layer.Weight.DType);
             weightQuantizer.CalibrateWeight(layer.Weight.Value, weightCalibration);
             layer.WeightTransform = weightQuantizer;
-            if (config.Activations is TensorQuantSpec activations && layer is not Embedding)
+            var activationSpec = i == 0 ? config.FirstLayerActivations ?? config.Activations : config.Activations;
+            if (activationSpec is TensorQuantSpec activations && layer is not Embedding)
                 layer.InputTransform = new FakeQuantize(activations, QuantTarget.Activation, null, config.LearnStepSizes,
                     config.Rounding, Init.DeriveSeed(seed, 2 * i + 1), layer.Weight.DType);
         }

@@ -71,16 +71,24 @@ internal static class ImitationLoop
         return new TrainReport(losses, imitations, alignments);
     }
 
-    // Quantizer step sizes (LSQ) get no weight decay: shrinking them is not a regularisation.
+    // Quantizer step sizes (LSQ) get no weight decay: shrinking them is not a regularisation. Adam moves every value by
+    // about the learning rate per step whatever its gradient's scale (LSQ's gradient scale only calibrates SGD), so a
+    // weight step of 0.001 would cross zero within a few steps: each quantizer's step sizes get their own group, at the
+    // learning rate times its smallest step, which bounds the change to about that rate, relative, per step.
     private static AdamW NewOptimizer(PolicyNetwork student, TrainOptions options)
     {
         var trainable = student.NamedParameters().Where(p => p.Value.RequiresGrad).ToList();
-        static bool IsStepSize(string name) => name.EndsWith("_transform.scale", StringComparison.Ordinal);
         var groups = new List<ParameterGroup> { new(trainable.Where(p => !IsStepSize(p.Key)).Select(p => p.Value), options.LearningRate, options.WeightDecay, "weights") };
-        var steps = trainable.Where(p => IsStepSize(p.Key)).Select(p => p.Value).ToList();
-        if (steps.Count > 0) groups.Add(new ParameterGroup(steps, options.LearningRate, 0, "step sizes"));
+        foreach (var (name, steps) in trainable.Where(p => IsStepSize(p.Key)))
+        {
+            double smallest = steps.Value.Cast(DType.Float64).Contiguous().ToArray<double>().Min();
+            if (!(smallest > 0)) throw new ArgumentException($"Training: quantizer step sizes '{name}' must be positive before fine-tuning, got {smallest}.", nameof(student));
+            groups.Add(new ParameterGroup([steps], options.LearningRate * smallest, 0, name));
+        }
         return new AdamW(groups);
     }
+
+    private static bool IsStepSize(string name) => name.EndsWith("_transform.scale", StringComparison.Ordinal);
 
     private static void Optimise(Variable loss, List<Variable> trainable, Optimizer optimizer, LearningRateSchedule schedule, double clipNorm, long step)
     {
