@@ -18,11 +18,12 @@ internal static class DemoCommand
         var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 };
         var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 };
         var learnSteps = new Option<bool>("--learn-step-sizes") { Description = "Learn quantizer step sizes (LSQ) while fine-tuning.", DefaultValueFactory = _ => true };
-        var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. new StudyOptions().Methods] };
-        var noise = new Option<double>("--noise") { Description = "DART noise on executed expert actions (fraction of the action half-range).", DefaultValueFactory = _ => 0.1 };
-        var demos = new Option<int>("--demos") { Description = "Expert episodes to imitate.", DefaultValueFactory = _ => DemoDefaults.DemoEpisodes };
+        var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. new StudyOptions().Methods] }.NamedList();
+        // Data and training sizes default per domain (DemoDefaults.For): unset here, resolved once the env is known.
+        var noise = new Option<double?>("--noise") { Description = "DART noise on executed expert actions (fraction of the action half-range); default 0.1." };
+        var demos = new Option<int?>("--demos") { Description = "Expert episodes to imitate; default 40, 320 for libero-*." };
         var evals = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes };
-        var epochs = new Option<int>("--epochs") { Description = "Behaviour-cloning epochs.", DefaultValueFactory = _ => DemoDefaults.Epochs };
+        var epochs = new Option<int?>("--epochs") { Description = "Behaviour-cloning epochs; default 20, 10 for libero-*." };
         var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs.", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs };
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
         var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.AtLeast(1);
@@ -34,17 +35,19 @@ internal static class DemoCommand
         };
         command.SetAction(result =>
         {
+            string envName = result.GetValue(env)!;
+            var recipe = DemoDefaults.For(envName);
             var options = new StudyOptions
             {
-                Env = result.GetValue(env)!,
+                Env = envName,
                 Config = QuantConfig.Create(result.GetValue(bits), result.GetValue(granularity), result.GetValue(group), result.GetValue(actBits))
                     with { LearnStepSizes = result.GetValue(learnSteps) },
                 Methods = result.GetValue(methods)!,
-                DemoEpisodes = result.GetValue(demos),
-                DemoNoise = result.GetValue(noise),
+                DemoEpisodes = result.GetValue(demos) ?? recipe.DemoEpisodes,
+                DemoNoise = result.GetValue(noise) ?? recipe.Noise,
                 EvalEpisodes = result.GetValue(evals),
-                Training = new Training.TrainOptions { Epochs = result.GetValue(epochs) },
-                FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs) },
+                Training = new Training.TrainOptions { Epochs = result.GetValue(epochs) ?? recipe.Epochs, BatchSize = recipe.BatchSize },
+                FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
                 Seed = result.GetValue(seed),
             };
             return Run(options, result.GetValue(trainingSeeds), result.GetValue(report)!);

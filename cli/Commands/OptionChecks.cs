@@ -14,6 +14,31 @@ internal static class OptionChecks
     /// <summary>Rejects negative or non-finite values.</summary>
     public static Option<double> NonNegative(this Option<double> option) => option.Check(v => v >= 0 && double.IsFinite(v), "must be a finite number >= 0");
 
+    /// <summary>
+    /// Reads a list of enum members by name, separated by spaces or commas. The stock enum parser would read "ptq,awq"
+    /// as the bitwise OR of the two values, silently naming a third method.
+    /// </summary>
+    public static Option<TEnum[]> NamedList<TEnum>(this Option<TEnum[]> option) where TEnum : struct, Enum
+    {
+        option.CustomParser = result =>
+        {
+            var values = new List<TEnum>();
+            foreach (var token in result.Tokens)
+                foreach (var name in token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var match = Enum.GetNames<TEnum>().FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+                    if (match is null)
+                    {
+                        result.AddError($"{option.Name}: '{name}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+                        return [];
+                    }
+                    values.Add(Enum.Parse<TEnum>(match));
+                }
+            return [.. values];
+        };
+        return option;
+    }
+
     /// <summary>Rejects values for which <paramref name="valid"/> is false, with "--name: value <paramref name="rule"/>".</summary>
     public static Option<T> Check<T>(this Option<T> option, Func<T, bool> valid, string rule)
     {

@@ -95,9 +95,9 @@ internal static class PolicyFile
         return envName;
     }
 
-    /// <summary>The deployed-runtime form of a loaded policy: integer policies as they are, an MLP checkpoint on the fp32 runtime.</summary>
+    /// <summary>The deployed-runtime form of a loaded policy: integer policies as they are, a checkpoint on the fp32 runtime.</summary>
     public static IPolicy Deployable(LoadedPolicy policy) =>
-        policy.Network is MlpPolicy mlp ? Export.ToFloatPolicy(mlp, "FP32") : policy.Policy;
+        policy.Network is { } network && Export.CanExport(network) ? Export.ToFloatPolicy(network, "FP32") : policy.Policy;
 
     private static string Shape(EnvSpec spec) =>
         $"{(spec.Image is { } image ? $"{image.Height}x{image.Width}x{image.Channels} image, " : "")}{spec.StateSize} state values, {spec.Action.Size} actions";

@@ -46,10 +46,10 @@ internal static class QuantizeCommand
         {
             string path = InputFile.Writable(result.GetValue(output)!, "--out");
             var teacherFile = PolicyFile.Load(result.GetValue(policy)!, "--policy");
-            if (teacherFile.Network is not MlpPolicy teacher)
-                throw new ArgumentException(teacherFile.Network is null
-                    ? $"--policy: '{teacherFile.Path}' is already a deployed {teacherFile.Precision} policy; quantize the full-precision checkpoint from `qail train`."
-                    : $"--policy: '{teacherFile.Path}' is a {teacherFile.Network.GetType().Name}; only the MLP (state-vector) family exports to integer kernels today.");
+            if (teacherFile.Network is not { } teacher)
+                throw new ArgumentException($"--policy: '{teacherFile.Path}' is already a deployed {teacherFile.Precision} policy; quantize the full-precision checkpoint from `qail train`.");
+            if (!Export.CanExport(teacher))
+                throw new ArgumentException($"--policy: '{teacherFile.Path}' is a {teacher.GetType().Name}, which has no integer export.");
             var data = InputFile.Read(result.GetValue(demos)!, "--demos", "demonstrations file", Demonstrations.Load);
             if (data.EnvName != teacherFile.EnvName)
                 throw new ArgumentException($"--demos: '{result.GetValue(demos)}' holds {data.EnvName} episodes but the policy was trained on {teacherFile.EnvName}.");

@@ -102,14 +102,69 @@ public sealed class VlaPolicy : PolicyNetwork
         return RequireModule<Linear>("action_head").Forward(readout);
     }
 
-    /// <summary>Cross-entropy of each dimension's bin logits against the bin of the expert action, mean over samples and dimensions.</summary>
+    /// <summary>
+    /// Cross-entropy of each dimension's bin logits against the expert action's target distribution over bins
+    /// (<see cref="BinTargets"/>, or the one-hot bin when <see cref="LabelSigmaBins"/> is 0), mean over samples and dimensions.
+    /// </summary>
     public override Variable ImitationLoss(Variable outputs, PolicyBatch batch)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(batch);
         CheckOutputs(outputs.Value);
         var actions = batch.Actions ?? throw new ArgumentException("VlaPolicy.ImitationLoss: the batch holds no expert actions.", nameof(batch));
-        return Losses.CrossEntropy(outputs, ActionBins(actions, outputs.Size(0)));
+        if (LabelSigmaBins == 0) return Losses.CrossEntropy(outputs, ActionBins(actions, outputs.Size(0)));
+        return Losses.CrossEntropy(outputs, Variable.Constant(BinTargets(actions, outputs.Size(0)).Cast(outputs.DType)), reduction: Reduction.Mean);
+    }
+
+    /// <summary>
+    /// Width (standard deviation), in bins, of the Gaussian the expert action is spread over for the cross-entropy
+    /// target; 0 gives the one-hot target on the expert's bin. Default 3 bins: neighbouring bins share the target, so
+    /// the head learns that bins are ordered and an off-by-a-few-bins prediction is not scored as wholly wrong (with
+    /// 256 bins and one-hot targets each bin is seen too rarely to learn from ~10k demonstration steps).
+    /// </summary>
+    public double LabelSigmaBins
+    {
+        get => _labelSigmaBins;
+        set => _labelSigmaBins = value == 0 || (value >= 0.1 && double.IsFinite(value)) ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "VlaPolicy.LabelSigmaBins must be 0 (one-hot) or a finite width of at least 0.1 bin.");
+    }
+
+    private double _labelSigmaBins = 3;
+
+    /// <summary>The expert actions [B, ActionSize] as target distributions over bins [B, ActionSize, Bins] (see <see cref="LabelSigmaBins"/>).</summary>
+    public Tensor BinTargets(Tensor actions, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        int a = Spec.Action.Size, bins = Spec.Action.Bins;
+        if (!Shapes.Equal(actions.ShapeSpan, [batchSize, a]))
+            throw new ArgumentException($"VlaPolicy: actions {Shapes.Format(actions.ShapeSpan)} must be [{batchSize}, {a}].", nameof(actions));
+        var values = actions.Contiguous().Cast(DType.Float32).ToArray<float>();
+        var targets = new double[values.Length * bins];
+        double sigma = LabelSigmaBins;
+        for (int i = 0; i < values.Length; i++)
+        {
+            int d = i % a;
+            float v = values[i];
+            if (!(v >= Spec.Action.Low[d] && v <= Spec.Action.High[d]))
+                throw new ArgumentException($"VlaPolicy: action[{i / a}, {d}] = {v} outside [{Spec.Action.Low[d]}, {Spec.Action.High[d]}].", nameof(actions));
+            double u = (v - Spec.Action.Low[d]) / _tokenizer.BinWidth(d);
+            var row = targets.AsSpan(i * bins, bins);
+            if (sigma == 0)
+            {
+                row[Math.Min((int)Math.Floor(u), bins - 1)] = 1;
+                continue;
+            }
+            // The nearest bin centre is within half a bin of u and sigma >= 0.1, so the sum stays positive.
+            double sum = 0;
+            for (int k = 0; k < bins; k++)
+            {
+                double z = (k + 0.5 - u) / sigma;
+                row[k] = Math.Exp(-0.5 * z * z);
+                sum += row[k];
+            }
+            for (int k = 0; k < bins; k++) row[k] /= sum;
+        }
+        return Tensor.From<double>(targets, [batchSize, a, bins]);
     }
 
     /// <summary>The expert actions [B, ActionSize] as int32 bin indices [B, ActionSize].</summary>
