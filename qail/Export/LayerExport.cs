@@ -49,6 +49,13 @@ internal static class LayerExport
         return layer.InputTransform is FakeQuantize input ? $"W{spec.Bits}{group}A{input.Spec.Bits}" : $"W{spec.Bits}{group}";
     }
 
+    /// <summary>
+    /// The layer's weight as integer codes with its quantizer's own scales (a table of <paramref name="rows"/> rows of
+    /// <paramref name="columns"/> values); null when the layer's weight is not quantized.
+    /// </summary>
+    public static QuantizedWeights? WeightCodes(string path, WeightedLayer layer, float[] weight, int rows, int columns) =>
+        Quantizer(path, layer.WeightTransform, "weight") is { } quantizer ? Codes(path, quantizer, weight, rows, columns) : null;
+
     private static FakeQuantize? Quantizer(string path, Module? transform, string slot) => transform switch
     {
         null => null,

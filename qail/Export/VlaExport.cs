@@ -104,33 +104,13 @@ internal static class VlaExport
         return new LayerNormRows(rows, weight, bias, norm.Eps);
     }
 
-    // An embedding's rows as the fake-quant model reads them: codes with the quantizer's own scales (as LayerExport
-    // computes a weight layer's codes), or fp32 when the layer is not quantized.
+    // An embedding's rows as the fake-quant model reads them: codes with the quantizer's own scales, or fp32.
     private static EmbeddingTable Table(string path, Embedding layer)
     {
         var weight = Floats(layer.Weight.Value);
-        if (layer.WeightTransform is null) return new EmbeddingTable(weight, layer.Count, layer.Dim, $"Export: layer '{path}'");
-        if (layer.WeightTransform is not FakeQuantize { FakeQuantEnabled: true, Observer: null } quantizer)
-            throw new ArgumentException($"Export: layer '{path}' weight transform is not an enabled, calibrated fake quantizer; it has no integer form.");
-        var spec = quantizer.Spec;
-        var scales = Floats(quantizer.Scale);
-        var zeroValues = Floats(quantizer.ZeroPoint);
-        if (spec.Granularity == QuantGranularity.PerTensor)
-        {
-            scales = Enumerable.Repeat(scales[0], layer.Count).ToArray();
-            zeroValues = Enumerable.Repeat(zeroValues[0], layer.Count).ToArray();
-        }
-        int[]? zeros = null;
-        if (!spec.Symmetric)
-        {
-            zeros = new int[zeroValues.Length];
-            for (int i = 0; i < zeros.Length; i++)
-                zeros[i] = zeroValues[i] == MathF.Round(zeroValues[i]) ? (int)zeroValues[i]
-                    : throw new ArgumentException($"Export: layer '{path}' weight zero point {i} = {zeroValues[i]} is not an integer code.");
-        }
-        else if (zeroValues.Any(z => z != 0)) throw new ArgumentException($"Export: layer '{path}' symmetric weight quantizer holds a non-zero zero point.");
-        int groupSize = spec.Granularity == QuantGranularity.PerGroup ? spec.GroupSize : layer.Dim;
-        return new EmbeddingTable(QuantizedWeights.Quantize(weight, spec.Bits, spec.Symmetric, layer.Count, layer.Dim, groupSize, scales, zeros, $"Export: layer '{path}' weight"));
+        return LayerExport.WeightCodes(path, layer, weight, layer.Count, layer.Dim) is { } codes
+            ? new EmbeddingTable(codes)
+            : new EmbeddingTable(weight, layer.Count, layer.Dim, $"Export: layer '{path}'");
     }
 
     private static T Module<T>(VlaPolicy vla, string path) where T : Module =>

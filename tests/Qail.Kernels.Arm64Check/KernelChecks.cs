@@ -6,35 +6,16 @@ namespace Qail.Kernels.Arm64Check;
 /// </summary>
 internal static class KernelChecks
 {
-    public static string? Int8Gemm(Random r, InstructionSet isa)
-    {
-        var (m, n, k) = (r.Next(1, 13), r.Next(1, 40), r.Next(1, 70));
-        var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
-        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
-        var packed = PackedInt8Weights.Pack(w, n, k, zw);
-        var expected = new int[m * n];
-        var actual = new int[m * n];
-        if (r.Next(2) == 0)
-        {
-            var a = Enumerable.Range(0, m * k).Select(_ => (byte)r.Next(256)).ToArray();
-            var za = r.Next(256);
-            Int8GemmReference.Multiply(a, m, za, w, n, k, zw, expected);
-            KernelDispatch.With(isa, () => Cpu.Int8Gemm.Multiply(a, m, za, packed, actual));
-        }
-        else
-        {
-            var a = Enumerable.Range(0, m * k).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
-            var za = r.Next(-128, 128);
-            Int8GemmReference.Multiply(a, m, za, w, n, k, zw, expected);
-            KernelDispatch.With(isa, () => Cpu.Int8Gemm.Multiply(a, m, za, packed, actual));
-        }
-        return Same(expected, actual, $"m={m} n={n} k={k}");
-    }
+    public static string? Int8Gemm(Random r, InstructionSet isa) =>
+        Int8Product(r, isa, r.Next(1, 13), r.Next(1, 40), r.Next(1, 70), "gemm");
 
     /// <summary>The few-row (GEMV) int8 kernels: m in 1..4, odd n and k spanning several panel pairs and K tails.</summary>
-    public static string? Int8Gemv(Random r, InstructionSet isa)
+    public static string? Int8Gemv(Random r, InstructionSet isa) =>
+        Int8Product(r, isa, r.Next(1, 5), 2 * r.Next(0, 40) + 1, 2 * r.Next(0, 150) + 1, "gemv");
+
+    // Unsigned or signed activations with a random zero point; no, one or per-channel weight zero points.
+    private static string? Int8Product(Random r, InstructionSet isa, int m, int n, int k, string kind)
     {
-        var (m, n, k) = (r.Next(1, 5), 2 * r.Next(0, 40) + 1, 2 * r.Next(0, 150) + 1);
         var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
         int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
         var packed = PackedInt8Weights.Pack(w, n, k, zw);
@@ -54,7 +35,7 @@ internal static class KernelChecks
             Int8GemmReference.Multiply(a, m, za, w, n, k, zw, expected);
             KernelDispatch.With(isa, () => Cpu.Int8Gemm.Multiply(a, m, za, packed, actual));
         }
-        return Same(expected, actual, $"gemv m={m} n={n} k={k}");
+        return Same(expected, actual, $"{kind} m={m} n={n} k={k}");
     }
 
     public static string? Int4Integer(Random r, InstructionSet isa)

@@ -137,34 +137,14 @@ public class CilrsExportTests
         Assert.Contains(expected, error.Message);
     }
 
-    // The runtime allocates only the returned action; the weight-layer kernels (sgemm, int8 GEMM, multi-row int4) may
-    // still allocate a little per call (as in IntegerPolicyTests; being made allocation-free in kernels-cpu), the im2col,
-    // add, concat, select and action ops nothing.
     [Theory]
     [InlineData("W8A8")]
     [InlineData("W4")]
     [InlineData("FP32")]
     public void ActAllocatesOnlyTheReturnedAction(string config)
     {
-        const int steps = 50;
-        const long kernelCallAllowance = 128;
-        var policy = Deployed(config);
-        var observation = CilrsCase.At(3, 1);
-        for (int i = 0; i < 50; i++) policy.Act(observation);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        _ = new float[policy.ActionSize];
-        long oneAction = GC.GetAllocatedBytesForCurrentThread() - before;
-        long least = long.MaxValue;
-        for (int window = 0; window < 3; window++)
-        {
-            before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < steps; i++) policy.Act(observation);
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        int kernelCalls = policy.Describe().Count(op => op.StartsWith("linear", StringComparison.Ordinal));
-        Assert.True(least >= steps * oneAction);
-        Assert.True(least <= steps * (oneAction + kernelCalls * kernelCallAllowance),
-            $"{config}: {steps} steps allocated {least} bytes; the actions take {steps * oneAction}, kernel calls at most {steps * kernelCalls * kernelCallAllowance}.");
+        var (allocated, actions) = StepAllocation.Measure(Deployed(config), CilrsCase.At(3, 1), steps: 50);
+        Assert.True(allocated == actions, $"{config}: 50 steps allocated {allocated} bytes; the actions take {actions}.");
     }
 
     private static IntegerPolicy Deployed(string config)

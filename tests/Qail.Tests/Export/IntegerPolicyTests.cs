@@ -24,29 +24,8 @@ public class IntegerPolicyTests
     public void ActAllocatesOnlyTheReturnedAction(string config)
     {
         var policy = Deployed(config);
-        var (allocated, oneAction) = SteadyStateAllocation(policy);
-        Assert.True(allocated == Steps * oneAction, $"{config}: {Steps} steps allocated {allocated} bytes; the actions take {Steps * oneAction}.");
-    }
-
-    private const int Steps = 200;
-
-    // Bytes allocated on this thread by Steps calls, the least of three windows after warm-up (tiered JIT promotion
-    // can allocate once on the calling thread), and the size of one action array.
-    private static (long Allocated, long OneAction) SteadyStateAllocation(IntegerPolicy policy)
-    {
-        var observation = new Observation(Base.States(1, 5)[0]);
-        for (int i = 0; i < 100; i++) policy.Act(observation);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        _ = new float[policy.ActionSize];
-        long oneAction = GC.GetAllocatedBytesForCurrentThread() - before;
-        long least = long.MaxValue;
-        for (int window = 0; window < 3; window++)
-        {
-            before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Steps; i++) policy.Act(observation);
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        return (least, oneAction);
+        var (allocated, actions) = StepAllocation.Measure(policy, new Observation(Base.States(1, 5)[0]), steps: 200);
+        Assert.True(allocated == actions, $"{config}: 200 steps allocated {allocated} bytes; the actions take {actions}.");
     }
 
     [Fact]
