@@ -62,7 +62,7 @@ internal static class QuantizeCommand
                 Env = data.EnvName,
                 DemoEpisodes = data.Episodes,
                 Config = config,
-                FineTuning = new QailOptions { Epochs = result.GetValue(epochs), QbcWeight = result.GetValue(qbc) },
+                FineTuning = new QailOptions { Epochs = result.GetValue(epochs), QbcWeight = result.GetValue(qbc), BatchSize = DemoDefaults.For(data.EnvName).BatchSize },
                 Seed = s,
             };
             var student = chosen == QuantMethod.Awq

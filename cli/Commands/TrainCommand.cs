@@ -15,7 +15,8 @@ internal static class TrainCommand
         var demos = new Option<string>("--demos") { Description = "Demonstrations file from `qail collect`.", Required = true };
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths of the MLP policy, comma-separated.", DefaultValueFactory = _ => "256,256" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the demonstrations.", DefaultValueFactory = _ => 20 }.AtLeast(1);
-        var batch = new Option<int>("--batch-size") { Description = "Samples per gradient step.", DefaultValueFactory = _ => 256 }.AtLeast(1);
+        var batch = new Option<int?>("--batch-size") { Description = "Samples per gradient step; default 256, 32 for libero-* (as `qail demo`)." }
+            .Check(v => v is null or >= 1, "must be at least 1");
         var rate = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => 1e-3 }.Check(v => v > 0 && double.IsFinite(v), "must be a positive number");
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation and the minibatch order.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Full-precision checkpoint to write (.safetensors).", Required = true };
@@ -35,7 +36,7 @@ internal static class TrainCommand
             var options = new TrainOptions
             {
                 Epochs = result.GetValue(epochs),
-                BatchSize = result.GetValue(batch),
+                BatchSize = result.GetValue(batch) ?? DemoDefaults.For(data.EnvName).BatchSize,
                 LearningRate = result.GetValue(rate),
                 Seed = s + 2,
             };
