@@ -284,8 +284,10 @@ public static unsafe class Int8Gemm
                 // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
                 var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
                 var job = new Job(path, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
-                var parts = Math.Min(threads, w.PanelCount);
-                WorkerPool.Run(parts, job);
+                // Tiles of (row block, panel): a layer with one or two panels (a convolution with few channels
+                // over many pixels) still spreads over the threads by rows.
+                var tiles = (m + RowBlock - 1) / RowBlock * w.PanelCount;
+                WorkerPool.Run(Math.Min(threads, tiles), job);
             }
         }
         finally
@@ -295,23 +297,48 @@ public static unsafe class Int8Gemm
         }
     }
 
-    // Writes one activation row in the path's operand form and returns the row sum of the original values.
+    // Writes one activation row in the path's operand form and returns the row sum of the original values. With
+    // s = a - shift (the byte with its top bit flipped for uint8): int16 s for vpmaddwd, s + 128 for vpdpbusd, else s.
     private static int PackRow(sbyte* src, bool unsignedA, int k, byte* dst, Path path)
     {
-        var sum = 0;
-        var shift = unsignedA ? 128 : 0;
-        for (var p = 0; p < k; p++)
+        var flip = (sbyte)(unsignedA ? -128 : 0);
+        var sum = Vector128<int>.Zero;
+        var p = 0;
+        if (path != Path.Scalar && Vector128.IsHardwareAccelerated)
         {
-            int v = unsignedA ? ((byte*)src)[p] : src[p];
-            sum += v;
-            switch (path)
+            var f = Vector128.Create(flip);
+            var top = Vector128.Create((sbyte)-128);
+            for (; p + 16 <= k; p += 16)
             {
-                case Path.Avx512: ((short*)dst)[p] = (short)(v - shift); break;
-                case Path.Vnni: dst[p] = (byte)(v - shift + 128); break;
-                default: ((sbyte*)dst)[p] = (sbyte)(v - shift); break;
+                var v = Vector128.Load(src + p) ^ f;
+                var (lo, hi) = Vector128.Widen(v);
+                switch (path)
+                {
+                    case Path.Avx512:
+                        lo.Store((short*)dst + p);
+                        hi.Store((short*)dst + p + 8);
+                        break;
+                    case Path.Vnni: (v ^ top).Store((sbyte*)dst + p); break;
+                    default: v.Store((sbyte*)dst + p); break;
+                }
+                var (l0, l1) = Vector128.Widen(lo);
+                var (h0, h1) = Vector128.Widen(hi);
+                sum += (l0 + l1) + (h0 + h1);
             }
         }
-        return sum;
+        var total = Vector128.Sum(sum);
+        for (; p < k; p++)
+        {
+            var v = (sbyte)(src[p] ^ flip);
+            total += v;
+            switch (path)
+            {
+                case Path.Avx512: ((short*)dst)[p] = v; break;
+                case Path.Vnni: dst[p] = (byte)(v + 128); break;
+                default: ((sbyte*)dst)[p] = v; break;
+            }
+        }
+        return total + (unsignedA ? 128 * k : 0);
     }
 
     private readonly struct Job(Path path, byte* a, int elem, int kp, int m, int n, int k, int panelCount, sbyte* panels, int* c,
@@ -319,43 +346,43 @@ public static unsafe class Int8Gemm
     {
         public void Part(int part, int parts)
         {
-            var p0 = (int)((long)panelCount * part / parts);
-            var p1 = (int)((long)panelCount * (part + 1) / parts);
+            var tiles = (m + RowBlock - 1) / RowBlock * panelCount;
+            var first = (int)((long)tiles * part / parts);
+            var last = (int)((long)tiles * (part + 1) / parts);
             var t = stackalloc int[4 * PackedInt8Weights.PanelWidth];
             const int mr = 4;
             var kq = kp / 4;
-            for (var r0 = 0; r0 < m; r0 += RowBlock)
+            for (var tile = first; tile < last; tile++)
             {
+                var r0 = tile / panelCount * RowBlock;
                 var r1 = Math.Min(m, r0 + RowBlock);
-                for (var p = p0; p < p1; p++)
+                var p = tile % panelCount;
+                var panel = panels + (long)p * PackedInt8Weights.PanelWidth * kp;
+                var n0 = p * PackedInt8Weights.PanelWidth;
+                var cols = Math.Min(PackedInt8Weights.PanelWidth, n - n0);
+                for (var r = r0; r < r1; r += mr)
                 {
-                    var panel = panels + (long)p * PackedInt8Weights.PanelWidth * kp;
-                    var n0 = p * PackedInt8Weights.PanelWidth;
-                    var cols = Math.Min(PackedInt8Weights.PanelWidth, n - n0);
-                    for (var r = r0; r < r1; r += mr)
+                    var rows = Math.Min(mr, r1 - r);
+                    var ar = a + (long)r * kp * elem;
+                    switch (path)
                     {
-                        var rows = Math.Min(mr, r1 - r);
-                        var ar = a + (long)r * kp * elem;
-                        switch (path)
+                        case Path.Scalar: Int8MicroKernels.Scalar(ar, kp, rows, panel, kq, t); break;
+                        case Path.Portable: Int8MicroKernels.Portable(ar, kp, rows, panel, kq, t); break;
+                        case Path.Avx2: Int8MicroKernels.Avx2Kernel(ar, kp, rows, panel, kq, t); break;
+                        case Path.Vnni: Int8MicroKernels.VnniKernel(ar, kp, rows, panel, kq, t); break;
+                        case Path.Avx512: Int8MicroKernels.Avx512Kernel(ar, kp, rows, panel, kq, t); break;
+                        case Path.Neon: Int8MicroKernels.NeonKernel(ar, kp, rows, panel, kq, t); break;
+                        default: Int8MicroKernels.DotKernel(ar, kp, rows, panel, kq, t); break;
+                    }
+                    for (var i = 0; i < rows; i++)
+                    {
+                        var rowTerm = rowSums[r + i];
+                        var ci = c + (long)(r + i) * n + n0;
+                        for (var j = 0; j < cols; j++)
                         {
-                            case Path.Scalar: Int8MicroKernels.Scalar(ar, kp, rows, panel, kq, t); break;
-                            case Path.Portable: Int8MicroKernels.Portable(ar, kp, rows, panel, kq, t); break;
-                            case Path.Avx2: Int8MicroKernels.Avx2Kernel(ar, kp, rows, panel, kq, t); break;
-                            case Path.Vnni: Int8MicroKernels.VnniKernel(ar, kp, rows, panel, kq, t); break;
-                            case Path.Avx512: Int8MicroKernels.Avx512Kernel(ar, kp, rows, panel, kq, t); break;
-                            case Path.Neon: Int8MicroKernels.NeonKernel(ar, kp, rows, panel, kq, t); break;
-                            default: Int8MicroKernels.DotKernel(ar, kp, rows, panel, kq, t); break;
-                        }
-                        for (var i = 0; i < rows; i++)
-                        {
-                            var rowTerm = rowSums[r + i];
-                            var ci = c + (long)(r + i) * n + n0;
-                            for (var j = 0; j < cols; j++)
-                            {
-                                var zw = zeroPoints[n0 + j];
-                                ci[j] = t[i * PackedInt8Weights.PanelWidth + j] + colFactor * colSums[n0 + j]
-                                        - zw * rowTerm + k * aZero * zw;
-                            }
+                            var zw = zeroPoints[n0 + j];
+                            ci[j] = t[i * PackedInt8Weights.PanelWidth + j] + colFactor * colSums[n0 + j]
+                                    - zw * rowTerm + k * aZero * zw;
                         }
                     }
                 }

@@ -54,6 +54,22 @@ public sealed class Int8GemmTests
         finally { KernelThreads.Count = saved; }
     }
 
+    /// <summary>Convolution-like shapes (many rows, one panel of outputs) split over 2 threads by row blocks: the reference's bits.</summary>
+    [Property(MaxTest = 4, Replay = "(31,7)")]
+    public void ManyRowsFewOutputsSplitByRowsEqualsReference(int seed)
+    {
+        var r = new Random(seed);
+        var (m, n, k) = (r.Next(129, 600), r.Next(1, 17), r.Next(1, 80));
+        var (expected, run) = Case(r, m, n, k);
+        var saved = KernelThreads.Count;
+        try
+        {
+            KernelThreads.Count = 2;
+            foreach (var (isa, c) in OnEveryPath(run)) AssertSame(expected, c, $"{isa} rows split m={m} n={n} k={k}");
+        }
+        finally { KernelThreads.Count = saved; }
+    }
+
     /// <summary>The float epilogue: vector and scalar loops give the same bits, equal to the stated formula.</summary>
     [Property(MaxTest = 30, Replay = "(5,55)")]
     public void RescaleEpilogueIsExactOnEveryPath(int seed)
