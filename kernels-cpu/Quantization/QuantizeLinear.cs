@@ -125,7 +125,23 @@ public static class QuantizeLinear
     {
         var i = 0;
         ref var q0 = ref MemoryMarshal.GetReference(q);
-        // Vector path: divide, round to nearest even, add the zero point, clamp -- the same IEEE steps as One().
+        // Vector paths: divide, round to nearest even, add the zero point, clamp -- the same IEEE steps as One().
+        if (KernelDispatch.Active >= InstructionSet.Avx512 && Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(scale);
+            var vz = Vector512.Create((float)zeroPoint);
+            var lo = Vector512.Create((float)qMin);
+            var hi = Vector512.Create((float)qMax);
+            for (; i + 64 <= x.Length; i += 64)
+            {
+                var c0 = Codes(x.Slice(i, 16), vs, vz, lo, hi);
+                var c1 = Codes(x.Slice(i + 16, 16), vs, vz, lo, hi);
+                var c2 = Codes(x.Slice(i + 32, 16), vs, vz, lo, hi);
+                var c3 = Codes(x.Slice(i + 48, 16), vs, vz, lo, hi);
+                var bytes = Vector512.Narrow(Vector512.Narrow(c0, c1), Vector512.Narrow(c2, c3));
+                bytes.StoreUnsafe(ref Unsafe.As<T, sbyte>(ref Unsafe.Add(ref q0, i)));
+            }
+        }
         if (KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated)
         {
             var vs = Vector128.Create(scale);
@@ -148,6 +164,15 @@ public static class QuantizeLinear
             var v = One(x[i], scale, zeroPoint, qMin, qMax);
             Unsafe.Add(ref q0, i) = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<byte, T>((byte)v);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Codes(ReadOnlySpan<float> x, Vector512<float> scale, Vector512<float> zero, Vector512<float> lo, Vector512<float> hi)
+    {
+        var v = Vector512.Create(x);
+        if (!Vector512.EqualsAll(v, v)) throw new ArgumentException("QuantizeLinear: input contains NaN.", nameof(x));
+        var r = Vector512.Round(v / scale) + zero;
+        return Vector512.ConvertToInt32(Vector512.Min(Vector512.Max(r, lo), hi));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -6,12 +6,14 @@ namespace Qail.Kernels.Cpu.Tests.Quantization;
 /// <summary>Quantize / dequantize kernels: rounding rule, path equality, error bound, argument checks.</summary>
 public sealed class QuantizeLinearTests
 {
-    /// <summary>Ties round to even on every path (the vector path needs at least 4 elements).</summary>
+    /// <summary>Ties round to even on every path (repeated to 64 values so the 512-bit path sees them too).</summary>
     [Fact]
     public void TiesRoundHalfToEven()
     {
-        float[] x = [0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 3.5f, 126.5f];
-        sbyte[] expected = [0, 2, 2, 0, -2, -2, 4, 126];
+        float[] ties = [0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 3.5f, 126.5f];
+        sbyte[] rounded = [0, 2, 2, 0, -2, -2, 4, 126];
+        var x = Enumerable.Repeat(ties, 8).SelectMany(t => t).ToArray();
+        var expected = Enumerable.Repeat(rounded, 8).SelectMany(t => t).ToArray();
         foreach (var (isa, q) in OnEveryPath(() => { var q = new sbyte[x.Length]; QuantizeLinear.PerTensor(x, 1f, 0, q); return q; }))
             AssertSame(expected, q, $"{isa} ties");
     }
@@ -21,7 +23,7 @@ public sealed class QuantizeLinearTests
     public void EveryPathEqualsScalarDefinition(int seed)
     {
         var r = new Random(seed);
-        var x = Floats(r, r.Next(1, 40), 3f);
+        var x = Floats(r, r.Next(1, 200), 3f);
         var scale = 0.001f + (float)r.NextDouble() * 0.05f;
         var zs = r.Next(-20, 20);
         var zu = r.Next(100, 150);
@@ -76,6 +78,9 @@ public sealed class QuantizeLinearTests
         Assert.Equal("zeroPoint", Assert.Throws<ArgumentOutOfRangeException>(() => QuantizeLinear.PerTensor([1f], 1f, 300, new byte[1])).ParamName);
         Assert.Equal("q", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor([1f, 2f], 1f, 0, new sbyte[1])).ParamName);
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor([float.NaN], 1f, 0, new sbyte[1])).ParamName);
+        var wide = new float[64];
+        wide[37] = float.NaN;
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor(wide, 1f, 0, new sbyte[64])).ParamName);
         Assert.Equal("groupSize", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerGroup(new float[6], 2, 3, 2, new float[3], [], new sbyte[6])).ParamName);
         Assert.Equal("scales", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerChannel(new float[6], 2, new float[3], [], new sbyte[6])).ParamName);
     }
