@@ -137,21 +137,8 @@ public class CilrsExportTests
         Assert.Contains(expected, error.Message);
     }
 
-    [Theory]
-    [InlineData("W8A8")]
-    [InlineData("W4")]
-    [InlineData("FP32")]
-    public void ActAllocatesOnlyTheReturnedAction(string config)
-    {
-        var (allocated, actions) = StepAllocation.Measure(Deployed(config), CilrsCase.At(3, 1), steps: 50);
-        Assert.True(allocated == actions, $"{config}: 50 steps allocated {allocated} bytes; the actions take {actions}.");
-    }
-
-    private static IntegerPolicy Deployed(string config)
-    {
-        var c = new CilrsCase(2, 8, 8, config, 17);
-        return Pair(c).Deployed;
-    }
+    /// <summary>The deployed policy of a small CILRS case at <paramref name="config"/>.</summary>
+    internal static IntegerPolicy Deployed(string config) => Pair(new CilrsCase(2, 8, 8, config, 17)).Deployed;
 
     private static (IPolicy Reference, IntegerPolicy Deployed) Pair(CilrsCase c)
     {

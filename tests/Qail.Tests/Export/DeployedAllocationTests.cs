@@ -1,0 +1,60 @@
+using Qail.Envs;
+using Qail.Runtime;
+
+namespace Qail.Tests.Exporting;
+
+/// <summary>Allocation is measured per thread, but other tests' threads still move it (their gen-2 collections trim
+/// the kernels' pooled scratch, and their kernel calls hold the worker pool): these tests run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationCollection
+{
+    public const string Name = "allocation";
+}
+
+/// <summary>A warm deployed policy of every family allocates only the action array it returns, at every precision.</summary>
+[Collection(AllocationCollection.Name)]
+public sealed class DeployedAllocationTests
+{
+    public static TheoryData<string> MlpConfigs() => ["FP32", "W4g32", "W4g8", "W8A8", "W4A4", "W6"];
+
+    [Theory]
+    [MemberData(nameof(MlpConfigs))]
+    public void MlpActAllocatesOnlyTheReturnedAction(string config) =>
+        AssertOnlyActions(config, IntegerPolicyTests.Deployed(config), new Observation(IntegerPolicyTests.Base.States(1, 5)[0]), steps: 200);
+
+    [Theory]
+    [InlineData("W8A8")]
+    [InlineData("W4")]
+    [InlineData("FP32")]
+    public void CilrsActAllocatesOnlyTheReturnedAction(string config) =>
+        AssertOnlyActions(config, CilrsExportTests.Deployed(config), CilrsCase.At(3, 1), steps: 50);
+
+    [Theory]
+    [InlineData("FP32")]
+    [InlineData("W8A8")]
+    [InlineData("W4A4")]
+    [InlineData("W4")]
+    public void VlaActAllocatesOnlyTheReturnedAction(string config)
+    {
+        var c = new VlaExportTests.VlaCase(16, 1, 16, config, 4);
+        AssertOnlyActions(config, c.Deploy(c.Network()), VlaExportTests.Observations()[0], steps: 50);
+    }
+
+    // Bytes allocated on this thread by the steps, the least of three windows after warm-up (tiered JIT promotion
+    // can allocate once on the calling thread), against what the steps' action arrays alone take.
+    private static void AssertOnlyActions(string config, IntegerPolicy policy, Observation observation, int steps)
+    {
+        for (int i = 0; i < 100; i++) policy.Act(observation);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _ = new float[policy.ActionSize];
+        long actions = steps * (GC.GetAllocatedBytesForCurrentThread() - before);
+        long least = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < steps; i++) policy.Act(observation);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(least == actions, $"{config}: {steps} steps allocated {least} bytes; the actions take {actions}.");
+    }
+}
