@@ -159,7 +159,9 @@ public static unsafe class Int8Gemm
                 var shift = unsignedA ? 128 : 0;
                 for (var i = 0; i < m; i++)
                 {
-                    var rowSum = SignedRow(a + (long)i * k, unsignedA, k, kp, (sbyte*)po + (long)i * kp, path != Path.Scalar);
+                    var row = po + (long)i * kp;
+                    var rowSum = PackRow(a + (long)i * k, unsignedA, k, row, OperandForm.Signed, path != Path.Scalar);
+                    new Span<byte>(row + k, kp - k).Clear();
                     rowTerms[i] = k * aZero - rowSum;
                 }
                 // c = T + colFactor * colsum - zw * rowSum + K * aZero * zw, wrapping in int32 like the reference.
@@ -174,37 +176,6 @@ public static unsafe class Int8Gemm
         {
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    // Writes a - shift (K values, then zeros up to kp) and returns the sum of the original activations.
-    private static int SignedRow(sbyte* src, bool unsignedA, int k, int kp, sbyte* dst, bool vector)
-    {
-        var flip = (sbyte)(unsignedA ? -128 : 0);
-        var sum = Vector128<int>.Zero;
-        var p = 0;
-        if (vector && Vector128.IsHardwareAccelerated)
-        {
-            var f = Vector128.Create(flip);
-            for (; p + 16 <= k; p += 16)
-            {
-                // uint8 - 128 is the byte with its top bit flipped.
-                var v = Vector128.Load(src + p) ^ f;
-                v.Store(dst + p);
-                var (lo, hi) = Vector128.Widen(v);
-                var (l0, l1) = Vector128.Widen(lo);
-                var (h0, h1) = Vector128.Widen(hi);
-                sum += (l0 + l1) + (h0 + h1);
-            }
-        }
-        var total = Vector128.Sum(sum);
-        for (; p < k; p++)
-        {
-            var v = (sbyte)(src[p] ^ flip);
-            dst[p] = v;
-            total += v;
-        }
-        for (; p < kp; p++) dst[p] = 0;
-        return total + (unsignedA ? 128 * k : 0);
     }
 
     private readonly struct GemvJob(Path path, sbyte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c,
@@ -280,7 +251,8 @@ public static unsafe class Int8Gemm
             fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
             {
                 new Span<byte>(pk, bytes).Clear();
-                for (var i = 0; i < m; i++) sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, path);
+                var form = path switch { Path.Avx512 => OperandForm.Wide, Path.Vnni => OperandForm.Biased, _ => OperandForm.Signed };
+                for (var i = 0; i < m; i++) sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, form, path != Path.Scalar);
                 // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
                 var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
                 var job = new Job(path, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
@@ -297,14 +269,17 @@ public static unsafe class Int8Gemm
         }
     }
 
-    // Writes one activation row in the path's operand form and returns the row sum of the original values. With
-    // s = a - shift (the byte with its top bit flipped for uint8): int16 s for vpmaddwd, s + 128 for vpdpbusd, else s.
-    private static int PackRow(sbyte* src, bool unsignedA, int k, byte* dst, Path path)
+    // How a kernel reads activations, with s = a - shift (the byte with its top bit flipped for uint8): s itself,
+    // s + 128 as an unsigned byte (vpdpbusd), or s widened to int16 (vpmaddwd).
+    private enum OperandForm { Signed, Biased, Wide }
+
+    // Writes one activation row's K values in the given form and returns the row sum of the original values.
+    private static int PackRow(sbyte* src, bool unsignedA, int k, byte* dst, OperandForm form, bool vector)
     {
         var flip = (sbyte)(unsignedA ? -128 : 0);
         var sum = Vector128<int>.Zero;
         var p = 0;
-        if (path != Path.Scalar && Vector128.IsHardwareAccelerated)
+        if (vector && Vector128.IsHardwareAccelerated)
         {
             var f = Vector128.Create(flip);
             var top = Vector128.Create((sbyte)-128);
@@ -312,13 +287,13 @@ public static unsafe class Int8Gemm
             {
                 var v = Vector128.Load(src + p) ^ f;
                 var (lo, hi) = Vector128.Widen(v);
-                switch (path)
+                switch (form)
                 {
-                    case Path.Avx512:
+                    case OperandForm.Wide:
                         lo.Store((short*)dst + p);
                         hi.Store((short*)dst + p + 8);
                         break;
-                    case Path.Vnni: (v ^ top).Store((sbyte*)dst + p); break;
+                    case OperandForm.Biased: (v ^ top).Store((sbyte*)dst + p); break;
                     default: v.Store((sbyte*)dst + p); break;
                 }
                 var (l0, l1) = Vector128.Widen(lo);
@@ -331,10 +306,10 @@ public static unsafe class Int8Gemm
         {
             var v = (sbyte)(src[p] ^ flip);
             total += v;
-            switch (path)
+            switch (form)
             {
-                case Path.Avx512: ((short*)dst)[p] = v; break;
-                case Path.Vnni: dst[p] = (byte)(v + 128); break;
+                case OperandForm.Wide: ((short*)dst)[p] = v; break;
+                case OperandForm.Biased: dst[p] = (byte)(v + 128); break;
                 default: ((sbyte*)dst)[p] = v; break;
             }
         }
