@@ -12,34 +12,53 @@ namespace Qail.Training;
 /// </summary>
 public static class Saliency
 {
-    /// <summary>One score per demonstration step.</summary>
-    public static float[] Scores(PolicyNetwork teacher, Demonstrations demos, int patchSize = 8)
+    /// <summary>One score per demonstration step: the mean over masks of <see cref="PerMask"/>.</summary>
+    public static float[] Scores(PolicyNetwork teacher, Demonstrations demos, int patchSize = 8, int? workers = null)
+    {
+        var changes = PerMask(teacher, demos, patchSize, workers);
+        var scores = new float[demos.Steps];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            double total = 0;
+            foreach (var change in changes) total += change[i];
+            scores[i] = (float)(total / Math.Max(1, changes.Length));
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// The output change of every mask (image patches row-major over the patch grid, or state dimensions) at every
+    /// demonstration step: [masks][steps]. The masks of a chunk of steps run in parallel, each worker on its own copy
+    /// of the teacher (as closed-loop evaluation does), so the result does not depend on <paramref name="workers"/>.
+    /// </summary>
+    public static double[][] PerMask(PolicyNetwork teacher, Demonstrations demos, int patchSize = 8, int? workers = null)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(demos);
         if (patchSize < 1) throw new ArgumentOutOfRangeException(nameof(patchSize), patchSize, "Patch size must be positive.");
         teacher.Eval();
-        var scores = new float[demos.Steps];
         const int chunk = 512;
-        using var noGrad = GradMode.NoGrad();
         var stateMean = demos.States is null ? null : ColumnMeans(demos.States, demos.StateSize);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount };
+        double[][]? changes = null;
         for (int start = 0; start < demos.Steps; start += chunk)
         {
             var indices = Enumerable.Range(start, Math.Min(chunk, demos.Steps - start)).ToArray();
             var batch = PolicyBatch.FromDemonstrations(demos, indices);
-            var reference = teacher.Predict(batch).Value;
-            var masks = batch.Images is not null ? ImageMasks(batch, patchSize) : StateMasks(batch, stateMean!);
-            var total = new double[indices.Length];
-            int count = 0;
-            foreach (var masked in masks)
+            Tensor reference;
+            using (GradMode.NoGrad()) reference = teacher.Predict(batch).Value;
+            IMasks masks = batch.Images is not null ? new ImageMasks(batch, patchSize) : new StateMasks(batch, stateMean!);
+            changes ??= Enumerable.Range(0, masks.Count).Select(_ => new double[demos.Steps]).ToArray();
+            Parallel.For(0, masks.Count, parallel, () => (PolicyNetwork)teacher.DeepCopy(), (m, _, copy) =>
             {
-                var change = Tensor.Sub(teacher.Predict(masked).Value, reference).Square().Reshape(indices.Length, -1).Mean([1]).ToDoubleArray();
-                for (int i = 0; i < total.Length; i++) total[i] += change[i];
-                count++;
-            }
-            for (int i = 0; i < indices.Length; i++) scores[start + i] = (float)(total[i] / Math.Max(1, count));
+                using var noGrad = GradMode.NoGrad();
+                copy.Eval();
+                var change = Tensor.Sub(copy.Predict(masks.Masked(m)).Value, reference).Square().Reshape(indices.Length, -1).Mean([1]).ToDoubleArray();
+                change.CopyTo(changes[m], start);
+                return copy;
+            }, _ => { });
         }
-        return scores;
+        return changes ?? [];
     }
 
     /// <summary>Alignment weights: <paramref name="beta"/> for the top <paramref name="topFraction"/> of scores, 1 for the rest.</summary>
@@ -55,38 +74,68 @@ public static class Saliency
         return weights;
     }
 
-    private static IEnumerable<PolicyBatch> StateMasks(PolicyBatch batch, float[] mean)
+    // The batch with mask m applied, for m in [0, Count): built on demand, since all of a chunk's masked images at
+    // once would take 64 copies of it.
+    private interface IMasks
     {
-        var states = batch.States!.ToArray<float>();
-        int width = mean.Length, rows = states.Length / width;
-        for (int j = 0; j < width; j++)
+        int Count { get; }
+
+        PolicyBatch Masked(int m);
+    }
+
+    // Mask j replaces state dimension j by its demonstration mean.
+    private sealed class StateMasks(PolicyBatch batch, float[] mean) : IMasks
+    {
+        private readonly float[] _states = batch.States!.ToArray<float>();
+
+        public int Count => mean.Length;
+
+        public PolicyBatch Masked(int m)
         {
-            var masked = (float[])states.Clone();
-            for (int r = 0; r < rows; r++) masked[r * width + j] = mean[j];
-            yield return batch with { States = Tensor.From<float>(masked, [rows, width]) };
+            int width = mean.Length, rows = _states.Length / width;
+            var masked = (float[])_states.Clone();
+            for (int r = 0; r < rows; r++) masked[r * width + m] = mean[m];
+            return batch with { States = Tensor.From<float>(masked, [rows, width]) };
         }
     }
 
-    private static IEnumerable<PolicyBatch> ImageMasks(PolicyBatch batch, int patch)
+    // Mask m replaces patch m (row-major over the patch grid) of every channel by that channel's mean over the image.
+    private sealed class ImageMasks : IMasks
     {
-        var images = batch.Images!;
-        var shape = images.ShapeToArray(); // [B, C, H, W]
-        var pixels = images.ToArray<float>();
-        int plane = shape[2] * shape[3], frame = shape[1] * plane;
-        for (int py = 0; py < shape[2]; py += patch)
-            for (int px = 0; px < shape[3]; px += patch)
+        private readonly PolicyBatch _batch;
+        private readonly int _patch;
+        private readonly int[] _shape; // [B, C, H, W]
+        private readonly float[] _pixels;
+        private readonly float[] _channelMeans;
+        private readonly int _columns;
+
+        public ImageMasks(PolicyBatch batch, int patch)
+        {
+            (_batch, _patch) = (batch, patch);
+            _shape = batch.Images!.ShapeToArray();
+            _pixels = batch.Images.ToArray<float>();
+            int plane = _shape[2] * _shape[3];
+            _channelMeans = new float[_shape[0] * _shape[1]];
+            for (int i = 0; i < _channelMeans.Length; i++) _channelMeans[i] = _pixels.AsSpan(i * plane, plane).ToArray().Average();
+            _columns = (_shape[3] + patch - 1) / patch;
+            Count = (_shape[2] + patch - 1) / patch * _columns;
+        }
+
+        public int Count { get; }
+
+        public PolicyBatch Masked(int m)
+        {
+            int py = m / _columns * _patch, px = m % _columns * _patch;
+            int plane = _shape[2] * _shape[3];
+            var masked = (float[])_pixels.Clone();
+            for (int i = 0; i < _channelMeans.Length; i++)
             {
-                var masked = (float[])pixels.Clone();
-                for (int b = 0; b < shape[0]; b++)
-                    for (int c = 0; c < shape[1]; c++)
-                    {
-                        var channel = masked.AsSpan(b * frame + c * plane, plane);
-                        float mean = pixels.AsSpan(b * frame + c * plane, plane).ToArray().Average();
-                        for (int y = py; y < Math.Min(py + patch, shape[2]); y++)
-                            channel.Slice(y * shape[3] + px, Math.Min(patch, shape[3] - px)).Fill(mean);
-                    }
-                yield return batch with { Images = Tensor.From<float>(masked, shape) };
+                var channel = masked.AsSpan(i * plane, plane);
+                for (int y = py; y < Math.Min(py + _patch, _shape[2]); y++)
+                    channel.Slice(y * _shape[3] + px, Math.Min(_patch, _shape[3] - px)).Fill(_channelMeans[i]);
             }
+            return _batch with { Images = Tensor.From<float>(masked, _shape) };
+        }
     }
 
     private static float[] ColumnMeans(float[] values, int width)
