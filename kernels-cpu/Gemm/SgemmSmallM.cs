@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -25,8 +24,10 @@ internal static unsafe class SgemmSmallM
     /// <summary>Column split granularity: a whole number of the widest strip (8 x 16) and of dot-row groups.</summary>
     private const int ColumnBlock = 128;
 
-    /// <summary>Longest transposed A row gathered on the stack.</summary>
+    /// <summary>Longest transposed A row gathered on the stack; longer ones in this thread's scratch.</summary>
     private const int StackFloats = 4096;
+
+    [ThreadStatic] private static float[]? t_rowCopy;
 
     /// <summary>True when the call should take this path.</summary>
     public static bool Applies(in SgemmProblem p) => p.M <= MaxRows;
@@ -72,33 +73,25 @@ internal static unsafe class SgemmSmallM
             return;
         }
         // A transposed A row is gathered into a contiguous copy: on the stack, or rented when K is large.
-        float[]? rented = null;
-        Span<float> rowCopy = !p.TransA ? default : p.K <= StackFloats ? stackalloc float[p.K] : (rented = ArrayPool<float>.Shared.Rent(p.K));
-        try
+        Span<float> rowCopy = !p.TransA ? default : p.K <= StackFloats ? stackalloc float[p.K] : ThreadScratch.AtLeast(ref t_rowCopy, p.K);
+        fixed (float* copy = rowCopy)
         {
-            fixed (float* copy = rowCopy)
+            for (var i = 0; i < p.M; i++)
             {
-                for (var i = 0; i < p.M; i++)
+                var aRow = a + i * p.Lda;
+                if (p.TransA)
                 {
-                    var aRow = a + i * p.Lda;
-                    if (p.TransA)
-                    {
-                        for (var q = 0; q < p.K; q++) copy[q] = a[q * p.Lda + i];
-                        aRow = copy;
-                    }
-                    switch (width)
-                    {
-                        case 16: DotRows16(p, aRow, i, j0, j1); break;
-                        case 8: DotRows8(p, aRow, i, j0, j1); break;
-                        case 4: DotRows4(p, aRow, i, j0, j1); break;
-                        default: DotRowsScalar(p, aRow, i, j0, j1); break;
-                    }
+                    for (var q = 0; q < p.K; q++) copy[q] = a[q * p.Lda + i];
+                    aRow = copy;
+                }
+                switch (width)
+                {
+                    case 16: DotRows16(p, aRow, i, j0, j1); break;
+                    case 8: DotRows8(p, aRow, i, j0, j1); break;
+                    case 4: DotRows4(p, aRow, i, j0, j1); break;
+                    default: DotRowsScalar(p, aRow, i, j0, j1); break;
                 }
             }
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
         }
     }
 

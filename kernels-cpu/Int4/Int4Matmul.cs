@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,8 +18,13 @@ public static unsafe class Int4Matmul
     private const int BatchBlock = 8;
     private const int RowTile = 64;
 
-    /// <summary>Scratch buffers up to this size live on the stack; larger ones are rented from the shared pool.</summary>
+    /// <summary>Scratch buffers up to this size live on the stack; larger ones in this thread's scratch below.</summary>
     private const int StackBytes = 16 * 1024;
+
+    [ThreadStatic] private static sbyte[]? t_codes;
+    [ThreadStatic] private static float[]? t_scales;
+    [ThreadStatic] private static int[]? t_sums;
+    [ThreadStatic] private static float[]? t_tile;
 
     /// <summary>Computes y = x W^T + bias. x: [batch, K], y: [batch, N], bias: empty or [N].</summary>
     public static void Multiply(PackedInt4Weights weights, ReadOnlySpan<float> x, int batch, Span<float> y,
@@ -37,23 +41,11 @@ public static unsafe class Int4Matmul
         }
         int k = weights.Columns, groups = batch * (k / weights.GroupSize);
         // Quantized activations on the stack for GEMV-sized calls (rented beyond): batch 1 allocates nothing.
-        sbyte[]? rentedQ = null;
-        float[]? rentedScales = null;
-        int[]? rentedSums = null;
-        var q = batch * k <= StackBytes ? stackalloc sbyte[batch * k] : (rentedQ = ArrayPool<sbyte>.Shared.Rent(batch * k)).AsSpan(0, batch * k);
-        var scales = groups <= StackBytes / 4 ? stackalloc float[groups] : (rentedScales = ArrayPool<float>.Shared.Rent(groups)).AsSpan(0, groups);
-        var sums = groups <= StackBytes / 4 ? stackalloc int[groups] : (rentedSums = ArrayPool<int>.Shared.Rent(groups)).AsSpan(0, groups);
-        try
-        {
-            QuantizeActivations(x, batch, k, weights.GroupSize, mode == Int4ActivationMode.Int8 ? 127 : 7, q, scales, sums);
-            Integer(weights, q, scales, sums, batch, y, bias, isa);
-        }
-        finally
-        {
-            if (rentedQ is not null) ArrayPool<sbyte>.Shared.Return(rentedQ);
-            if (rentedScales is not null) ArrayPool<float>.Shared.Return(rentedScales);
-            if (rentedSums is not null) ArrayPool<int>.Shared.Return(rentedSums);
-        }
+        var q = batch * k <= StackBytes ? stackalloc sbyte[batch * k] : ThreadScratch.AtLeast(ref t_codes, batch * k).AsSpan(0, batch * k);
+        var scales = groups <= StackBytes / 4 ? stackalloc float[groups] : ThreadScratch.AtLeast(ref t_scales, groups).AsSpan(0, groups);
+        var sums = groups <= StackBytes / 4 ? stackalloc int[groups] : ThreadScratch.AtLeast(ref t_sums, groups).AsSpan(0, groups);
+        QuantizeActivations(x, batch, k, weights.GroupSize, mode == Int4ActivationMode.Int8 ? 127 : 7, q, scales, sums);
+        Integer(weights, q, scales, sums, batch, y, bias, isa);
     }
 
     /// <summary>
@@ -69,25 +61,17 @@ public static unsafe class Int4Matmul
             throw new ArgumentException($"Int4Matmul: activations [{activations.Rows}, {activations.Columns}] group {activations.GroupSize} do not match weights K {weights.Columns} group {weights.GroupSize}.", nameof(activations));
         int batch = activations.Rows, k = weights.Columns, groups = batch * (k / weights.GroupSize);
         CheckShapes(weights, batch * k, batch, y, bias, nameof(activations));
-        var q = ArrayPool<sbyte>.Shared.Rent(batch * k);
-        var sums = ArrayPool<int>.Shared.Rent(groups);
-        try
-        {
-            Array.Clear(sums, 0, groups);
-            for (var b = 0; b < batch; b++)
-                for (var i = 0; i < k; i++)
-                {
-                    var v = (sbyte)activations.Code(b, i);
-                    q[b * k + i] = v;
-                    sums[(b * k + i) / weights.GroupSize] += v;
-                }
-            Integer(weights, q, activations.Scales, sums, batch, y, bias, KernelDispatch.Active);
-        }
-        finally
-        {
-            ArrayPool<sbyte>.Shared.Return(q);
-            ArrayPool<int>.Shared.Return(sums);
-        }
+        var q = ThreadScratch.AtLeast(ref t_codes, batch * k);
+        var sums = ThreadScratch.AtLeast(ref t_sums, groups);
+        Array.Clear(sums, 0, groups);
+        for (var b = 0; b < batch; b++)
+            for (var i = 0; i < k; i++)
+            {
+                var v = (sbyte)activations.Code(b, i);
+                q[b * k + i] = v;
+                sums[(b * k + i) / weights.GroupSize] += v;
+            }
+        Integer(weights, q, activations.Scales, sums, batch, y, bias, KernelDispatch.Active);
     }
 
     /// <summary>
@@ -201,42 +185,34 @@ public static unsafe class Int4Matmul
             return;
         }
         var tileRows = batch > BatchBlock ? RowTile : 1;
-        float[]? rented = null;
-        var tile = tileRows * k <= StackBytes / 4 ? stackalloc float[tileRows * k] : (rented = ArrayPool<float>.Shared.Rent(tileRows * k));
-        try
+        var tile = tileRows * k <= StackBytes / 4 ? stackalloc float[tileRows * k] : ThreadScratch.AtLeast(ref t_tile, tileRows * k);
+        for (var r0 = 0; r0 < n; r0 += tileRows)
         {
-            for (var r0 = 0; r0 < n; r0 += tileRows)
+            var rows = Math.Min(tileRows, n - r0);
+            var wTile = tile[..(rows * k)];
+            for (var i = 0; i < rows; i++)
+                DequantizeRow(w, r0 + i, wTile.Slice(i * k, k), isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated);
+            if (batch > BatchBlock)
             {
-                var rows = Math.Min(tileRows, n - r0);
-                var wTile = tile[..(rows * k)];
-                for (var i = 0; i < rows; i++)
-                    DequantizeRow(w, r0 + i, wTile.Slice(i * k, k), isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated);
-                if (batch > BatchBlock)
-                {
-                    // GEMM: the dequantized 64-row tile is an fp32 weight block for Sgemm (y[:, r0:r0+rows] = x * tile^T).
-                    Sgemm.Multiply(false, true, batch, rows, k, 1f, x, k, wTile, k, 0f, y[r0..], n);
-                    continue;
-                }
-                for (var b = 0; b < batch; b++)
-                {
-                    var xr = x.Slice(b * k, k);
-                    float s;
-                    if (isa == InstructionSet.Scalar)
-                    {
-                        s = 0f;
-                        for (var i = 0; i < k; i++) s += wTile[i] * xr[i];
-                    }
-                    else s = TensorPrimitives.Dot(wTile, xr);
-                    y[b * n + r0] = s;
-                }
+                // GEMM: the dequantized 64-row tile is an fp32 weight block for Sgemm (y[:, r0:r0+rows] = x * tile^T).
+                Sgemm.Multiply(false, true, batch, rows, k, 1f, x, k, wTile, k, 0f, y[r0..], n);
+                continue;
             }
-            if (!bias.IsEmpty)
-                for (var b = 0; b < batch; b++) TensorPrimitives.Add(y.Slice(b * n, n), bias, y.Slice(b * n, n));
+            for (var b = 0; b < batch; b++)
+            {
+                var xr = x.Slice(b * k, k);
+                float s;
+                if (isa == InstructionSet.Scalar)
+                {
+                    s = 0f;
+                    for (var i = 0; i < k; i++) s += wTile[i] * xr[i];
+                }
+                else s = TensorPrimitives.Dot(wTile, xr);
+                y[b * n + r0] = s;
+            }
         }
-        finally
-        {
-            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
-        }
+        if (!bias.IsEmpty)
+            for (var b = 0; b < batch; b++) TensorPrimitives.Add(y.Slice(b * n, n), bias, y.Slice(b * n, n));
     }
 
     // GEMV on AVX2 / AVX-512: dequantize inside the dot product, no fp32 row in memory.

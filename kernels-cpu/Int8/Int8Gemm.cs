@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -14,7 +13,7 @@ namespace Qail.Kernels.Cpu;
 /// Every path (scalar, Vector128, AVX2 maddubs, AVX-VNNI, AVX-512BW, NEON, NEON dot) returns the same bits.
 /// Up to 4 activation rows take the GEMV kernels (<see cref="Int8GemvKernels"/>, no packing of A); more rows the
 /// packed 4-row micro-kernels. Work is split over <see cref="KernelThreads.Count"/> threads by weight panels;
-/// calls allocate nothing (scratch on the stack up to 16 KiB, rented beyond).
+/// calls allocate nothing once warm (scratch on the stack up to 16 KiB, in per-thread <see cref="ThreadScratch"/> beyond).
 /// </summary>
 public static unsafe class Int8Gemm
 {
@@ -23,8 +22,13 @@ public static unsafe class Int8Gemm
     /// <summary>Most activation rows the GEMV kernels take; more rows go through the packed, blocked GEMM.</summary>
     private const int GemvRows = 4;
 
-    /// <summary>Operand buffers up to this size live on the stack; larger ones are rented from the shared pool.</summary>
+    /// <summary>Operand buffers up to this size live on the stack; larger ones in this thread's scratch below.</summary>
     private const int StackBytes = 16 * 1024;
+
+    [ThreadStatic] private static int[]? t_accumulators;
+    [ThreadStatic] private static byte[]? t_gemvOperand;
+    [ThreadStatic] private static byte[]? t_packedRows;
+    [ThreadStatic] private static int[]? t_rowSums;
 
     // Below this many multiply-adds a GEMV stays on the calling thread: waking a worker costs more than it saves.
     private const long ThreadingThreshold = 1L << 21;
@@ -50,17 +54,9 @@ public static unsafe class Int8Gemm
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
         var count = AccumulatorCount(m, weights);
-        int[]? rented = null;
-        var c = count <= StackBytes / 4 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
-        try
-        {
-            Multiply(a, m, aZeroPoint, weights, c);
-            Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-        }
+        var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+        Multiply(a, m, aZeroPoint, weights, c);
+        Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
     }
 
     /// <summary>GEMM then <see cref="Int8Epilogue.Rescale"/> for int8 activations.</summary>
@@ -68,17 +64,9 @@ public static unsafe class Int8Gemm
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
         var count = AccumulatorCount(m, weights);
-        int[]? rented = null;
-        var c = count <= StackBytes / 4 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
-        try
-        {
-            Multiply(a, m, aZeroPoint, weights, c);
-            Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-        }
+        var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+        Multiply(a, m, aZeroPoint, weights, c);
+        Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
     }
 
     /// <summary>GEMM then <see cref="Int8Epilogue.Requantize"/>: int8 output for the next integer layer.</summary>
@@ -86,17 +74,9 @@ public static unsafe class Int8Gemm
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, float yScale, int yZeroPoint, Span<sbyte> y)
     {
         var count = AccumulatorCount(m, weights);
-        int[]? rented = null;
-        var c = count <= StackBytes / 4 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
-        try
-        {
-            Multiply(a, m, aZeroPoint, weights, c);
-            Int8Epilogue.Requantize(c, m, weights.Outputs, aScale, wScales, bias, relu, yScale, yZeroPoint, y);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-        }
+        var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+        Multiply(a, m, aZeroPoint, weights, c);
+        Int8Epilogue.Requantize(c, m, weights.Outputs, aScale, wScales, bias, relu, yScale, yZeroPoint, y);
     }
 
     // m * N int32 accumulators for the fused epilogues, checked before anything is allocated.
@@ -147,34 +127,26 @@ public static unsafe class Int8Gemm
     private static void Gemv(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Path path, int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs, bytes = m * kp;
-        byte[]? rented = null;
-        var operand = bytes <= StackBytes ? stackalloc byte[bytes] : (rented = ArrayPool<byte>.Shared.Rent(bytes));
+        var operand = bytes <= StackBytes ? stackalloc byte[bytes] : ThreadScratch.AtLeast(ref t_gemvOperand, bytes);
         var rowTerms = stackalloc int[GemvRows];
-        try
+        fixed (byte* po = operand)
+        fixed (sbyte* panels = w.Panels)
+        fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
         {
-            fixed (byte* po = operand)
-            fixed (sbyte* panels = w.Panels)
-            fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
+            var shift = unsignedA ? 128 : 0;
+            for (var i = 0; i < m; i++)
             {
-                var shift = unsignedA ? 128 : 0;
-                for (var i = 0; i < m; i++)
-                {
-                    var row = po + (long)i * kp;
-                    var rowSum = PackRow(a + (long)i * k, unsignedA, k, row, OperandForm.Signed, path != Path.Scalar);
-                    new Span<byte>(row + k, kp - k).Clear();
-                    rowTerms[i] = k * aZero - rowSum;
-                }
-                // c = T + colFactor * colsum - zw * rowSum + K * aZero * zw, wrapping in int32 like the reference.
-                var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
-                var job = new GemvJob(path, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c, rowTerms, colFactor, colSums, zeroPoints);
-                var pairs = (w.PanelCount + 1) / 2;
-                var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, pairs);
-                WorkerPool.Run(parts, job);
+                var row = po + (long)i * kp;
+                var rowSum = PackRow(a + (long)i * k, unsignedA, k, row, OperandForm.Signed, path != Path.Scalar);
+                new Span<byte>(row + k, kp - k).Clear();
+                rowTerms[i] = k * aZero - rowSum;
             }
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            // c = T + colFactor * colsum - zw * rowSum + K * aZero * zw, wrapping in int32 like the reference.
+            var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
+            var job = new GemvJob(path, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c, rowTerms, colFactor, colSums, zeroPoints);
+            var pairs = (w.PanelCount + 1) / 2;
+            var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, pairs);
+            WorkerPool.Run(parts, job);
         }
     }
 
@@ -239,33 +211,23 @@ public static unsafe class Int8Gemm
         var shift = unsignedA ? 128 : 0;
         var elem = path == Path.Avx512 ? 2 : 1;
         var bytes = m * kp * elem;
-        byte[]? rentedA = null;
-        int[]? rentedSums = null;
-        var packed = bytes <= StackBytes ? stackalloc byte[bytes] : (rentedA = ArrayPool<byte>.Shared.Rent(bytes));
-        var rowSums = m <= 1024 ? stackalloc int[m] : (rentedSums = ArrayPool<int>.Shared.Rent(m));
-        try
+        var packed = bytes <= StackBytes ? stackalloc byte[bytes] : ThreadScratch.AtLeast(ref t_packedRows, bytes);
+        var rowSums = m <= 1024 ? stackalloc int[m] : ThreadScratch.AtLeast(ref t_rowSums, m);
+        fixed (byte* pk = packed)
+        fixed (int* sums = rowSums)
+        fixed (sbyte* panels = w.Panels)
+        fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
         {
-            fixed (byte* pk = packed)
-            fixed (int* sums = rowSums)
-            fixed (sbyte* panels = w.Panels)
-            fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
-            {
-                new Span<byte>(pk, bytes).Clear();
-                var form = path switch { Path.Avx512 => OperandForm.Wide, Path.Vnni => OperandForm.Biased, _ => OperandForm.Signed };
-                for (var i = 0; i < m; i++) sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, form, path != Path.Scalar);
-                // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
-                var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
-                var job = new Job(path, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
-                // Tiles of (row block, panel): a layer with one or two panels (a convolution with few channels
-                // over many pixels) still spreads over the threads by rows.
-                var tiles = (m + RowBlock - 1) / RowBlock * w.PanelCount;
-                WorkerPool.Run(Math.Min(threads, tiles), job);
-            }
-        }
-        finally
-        {
-            if (rentedA is not null) ArrayPool<byte>.Shared.Return(rentedA);
-            if (rentedSums is not null) ArrayPool<int>.Shared.Return(rentedSums);
+            new Span<byte>(pk, bytes).Clear();
+            var form = path switch { Path.Avx512 => OperandForm.Wide, Path.Vnni => OperandForm.Biased, _ => OperandForm.Signed };
+            for (var i = 0; i < m; i++) sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, form, path != Path.Scalar);
+            // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
+            var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
+            var job = new Job(path, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
+            // Tiles of (row block, panel): a layer with one or two panels (a convolution with few channels
+            // over many pixels) still spreads over the threads by rows.
+            var tiles = (m + RowBlock - 1) / RowBlock * w.PanelCount;
+            WorkerPool.Run(Math.Min(threads, tiles), job);
         }
     }
 

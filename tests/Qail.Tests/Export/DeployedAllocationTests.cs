@@ -3,8 +3,8 @@ using Qail.Runtime;
 
 namespace Qail.Tests.Exporting;
 
-/// <summary>Allocation is measured per thread, but other tests' threads still move it (their gen-2 collections trim
-/// the kernels' pooled scratch, and their kernel calls hold the worker pool): these tests run alone.</summary>
+/// <summary>Allocation is measured per thread, but other tests' threads still move it (while their kernel calls hold
+/// the worker pool, this thread runs every part of its own calls and grows its per-thread scratch): these tests run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AllocationCollection
 {
