@@ -7,10 +7,13 @@ namespace Qail.Kernels.Cuda;
 public static class KernelSource
 {
     /// <summary>The CUDA source files, each compiled to one PTX module.</summary>
-    public static IReadOnlyList<string> CudaFiles { get; } = ["portable.cu", "gemv.cu", "w4a16_gemm.cu", "int8_gemm.cu", "conv.cu", "normalization.cu"];
+    public static IReadOnlyList<string> CudaFiles { get; } = ["portable.cu", "gemv.cu", "w4a16_gemm.cu", "int8_gemm.cu", "conv.cu", "normalization.cu", PolicyFile];
 
     /// <summary>The file shared with OpenCL (quantize, dequantize, int4 GEMV, elementwise).</summary>
     public const string PortableFile = "portable.cu";
+
+    /// <summary>The deployed-policy ops, also shared with OpenCL (run through <see cref="IComputeDevice"/>).</summary>
+    public const string PolicyFile = "policy.cu";
 
     /// <summary>The text of embedded file <paramref name="file"/> (e.g. "gemv.cu", "prelude_cuda.h").</summary>
     public static string Read(string file)
@@ -24,8 +27,8 @@ public static class KernelSource
     /// <summary>The full CUDA translation unit for <paramref name="file"/>: the CUDA prelude, then the file.</summary>
     public static string Cuda(string file) => Read("prelude_cuda.h") + "\n#line 1 \"" + file + "\"\n" + Read(file);
 
-    /// <summary>The OpenCL C program: the OpenCL prelude, then the portable kernels.</summary>
-    public static string OpenCl() => Read("prelude_opencl.h") + "\n" + Read(PortableFile);
+    /// <summary>The OpenCL C program: the OpenCL prelude, then the portable kernels and the policy ops.</summary>
+    public static string OpenCl() => Read("prelude_opencl.h") + "\n" + Read(PortableFile) + "\n" + Read(PolicyFile);
 
     /// <summary>Hex SHA-256 of a text (the on-disk cache key).</summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

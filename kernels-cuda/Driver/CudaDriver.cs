@@ -9,7 +9,7 @@ namespace Qail.Kernels.Cuda;
 /// <see cref="CudaException"/> naming the call and the error. Handles (contexts, modules, streams, events) are IntPtr;
 /// device pointers are ulong (CUdeviceptr).
 /// </summary>
-public sealed unsafe class CudaDriver
+public sealed unsafe partial class CudaDriver
 {
     /// <summary>CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT.</summary>
     public const int AttributeMultiprocessorCount = 16;
@@ -94,6 +94,7 @@ public sealed unsafe class CudaDriver
         _eventElapsedTime = (delegate* unmanaged<float*, IntPtr, IntPtr, int>)E("cuEventElapsedTime");
         _getErrorName = (delegate* unmanaged<int, byte**, int>)E("cuGetErrorName");
         _getErrorString = (delegate* unmanaged<int, byte**, int>)E("cuGetErrorString");
+        LoadGraphApi(lib);
     }
 
     /// <summary>The library file that was loaded.</summary>

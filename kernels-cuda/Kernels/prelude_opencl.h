@@ -11,3 +11,23 @@
 #define FDIV(a, b) ((a) / (b))
 #define FMAX(a, b) fmax((a), (b))
 #define FMIN(a, b) fmin((a), (b))
+// Work-group kernels (policy.cu): every launch uses groups of GROUP_SIZE work-items. Layer norm and the bin
+// action run in double like the CPU runtime, so the device needs cl_khr_fp64 (PoCL and discrete GPUs have it).
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#define GROUP_SIZE 64
+#define LOCAL_ID ((int)get_local_id(0))
+#define GROUP_ID ((int)get_group_id(0))
+#define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
+#define SHARED(type, name, size) __local type name[size]
+#define HELPER static inline
+#define FMA(a, b, c) fma((a), (b), (c))
+#define EXPF(v) exp(v)
+#define TANHF(v) tanh(v)
+#define NEG_INF (-INFINITY)
+#define DADD(a, b) ((a) + (b))
+#define DSUB(a, b) ((a) - (b))
+#define DMUL(a, b) ((a) * (b))
+#define DDIV(a, b) ((a) / (b))
+#define DSQRT(v) sqrt(v)
+#define DEXP(v) exp(v)
+#define DOT4(a, b, c) dot4_bytes((a), (b), (c))

@@ -5,11 +5,12 @@ namespace Qail.Kernels.Cuda;
 
 /// <summary>
 /// The first OpenCL device of the first platform that has one (PoCL on the CPU in CI), with a context, an in-order
-/// queue and the portable kernels (Kernels/portable.cu after prelude_opencl.h) built for it. Every call is checked.
+/// queue and the portable kernels (Kernels/portable.cu and policy.cu after prelude_opencl.h) built for it. Every call
+/// is checked.
 /// </summary>
-public sealed unsafe class OpenClDevice : IDisposable
+public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
 {
-    private const int WorkGroupSize = 64;
+    private const int WorkGroupSize = IComputeDevice.GroupSize;
     private static readonly Lazy<(OpenClDevice? Device, string Reason)> Shared = new(Open);
     private readonly CL _cl;
     private readonly IntPtr _device, _context, _queue, _program;
@@ -122,8 +123,77 @@ public sealed unsafe class OpenClDevice : IDisposable
     /// <summary>Runs kernel <paramref name="name"/> over <paramref name="globalSize"/> work-items with the arguments in order, and waits.</summary>
     public void Run(string name, long globalSize, params ReadOnlySpan<OpenClArgument> arguments)
     {
-        if (globalSize < 1) throw new ArgumentOutOfRangeException(nameof(globalSize), globalSize, $"OpenCL {name}: global size must be >= 1.");
         lock (_gate)
+        {
+            Enqueue(name, globalSize, arguments);
+            Check(_cl.Finish(_queue), $"clFinish({name})");
+        }
+    }
+
+    string IComputeDevice.Name => $"OpenCL: {Name}";
+
+    /// <inheritdoc />
+    public ComputeBuffer Allocate(long bytes)
+    {
+        if (bytes is < 0 or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "OpenClDevice.Allocate: bytes must be in 0..2^31-1.");
+        return new ComputeBuffer(this, (ulong)Buffer<byte>(new byte[Math.Max(1, bytes)]), Math.Max(1, bytes));
+    }
+
+    /// <inheritdoc />
+    public void Write<T>(ComputeBuffer destination, long byteOffset, ReadOnlySpan<T> source) where T : unmanaged
+    {
+        Own(destination).CheckRange(byteOffset, source.Length, sizeof(T), "OpenClDevice.Write");
+        if (source.IsEmpty) return;
+        lock (_gate)
+            fixed (T* p = source)
+                Check(_cl.EnqueueWriteBuffer(_queue, (IntPtr)destination.Handle, true, (nuint)byteOffset, (nuint)(source.Length * sizeof(T)), p, 0, null, null), "clEnqueueWriteBuffer");
+    }
+
+    /// <inheritdoc />
+    public void Read<T>(ComputeBuffer source, long byteOffset, Span<T> destination) where T : unmanaged
+    {
+        Own(source).CheckRange(byteOffset, destination.Length, sizeof(T), "OpenClDevice.Read");
+        lock (_gate)
+        {
+            if (destination.IsEmpty)
+            {
+                Check(_cl.Finish(_queue), "clFinish");
+                return;
+            }
+            fixed (T* p = destination)
+                Check(_cl.EnqueueReadBuffer(_queue, (IntPtr)source.Handle, true, (nuint)byteOffset, (nuint)(destination.Length * sizeof(T)), p, 0, null, null), "clEnqueueReadBuffer");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Launch(string kernel, long workItems, params ReadOnlySpan<ComputeArgument> arguments)
+    {
+        Span<OpenClArgument> converted = stackalloc OpenClArgument[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+            converted[i] = arguments[i].IsBuffer ? new OpenClArgument(arguments[i].Bits, IntPtr.Size) : new OpenClArgument(arguments[i].Bits, arguments[i].Size);
+        lock (_gate) Enqueue(kernel, workItems, converted);
+    }
+
+    /// <inheritdoc />
+    public void Release(ComputeBuffer buffer) => Release((IntPtr)Own(buffer).Handle);
+
+    /// <inheritdoc />
+    public bool CanRecord => false;
+
+    /// <inheritdoc />
+    public IRecordedLaunches? Record(Action enqueue) => null;
+
+    private ComputeBuffer Own(ComputeBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (!ReferenceEquals(buffer.Owner, this)) throw new ArgumentException("OpenClDevice: the buffer belongs to another device.", nameof(buffer));
+        return buffer;
+    }
+
+    // Sets the arguments and queues the kernel; the caller holds the gate.
+    private void Enqueue(string name, long globalSize, ReadOnlySpan<OpenClArgument> arguments)
+    {
+        if (globalSize < 1 || globalSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(globalSize), globalSize, $"OpenCL {name}: global size must be in 1..2^31-1.");
         {
             if (!_kernels.TryGetValue(name, out var kernel))
             {
@@ -142,7 +212,6 @@ public sealed unsafe class OpenClDevice : IDisposable
             // work-group size, as PoCL does, build each kernel once instead of once per problem size.
             nuint local = WorkGroupSize, global = (nuint)((globalSize + WorkGroupSize - 1) / WorkGroupSize * WorkGroupSize);
             Check(_cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, &local, 0, null, null), $"clEnqueueNDRangeKernel({name})");
-            Check(_cl.Finish(_queue), $"clFinish({name})");
         }
     }
 

@@ -26,7 +26,8 @@ public static class ClosedLoop
                 progress?.Report(Interlocked.Increment(ref done));
                 return worker;
             },
-            _ => { });
+            // Replicas that hold resources (device arenas of a GpuPolicy) are released with their worker.
+            worker => (worker.Policy as IDisposable)?.Dispose());
         return new EvalResult(policy.Label, envName, outcomes);
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -64,6 +65,9 @@ internal sealed class BinAction : UnaryOp
     }
 
     public override RuntimeOp Replicate() => new BinAction(_low, _high, Bins, Expectation);
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_bin_action", Actions, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_low), gpu.Upload<float>(_high), Actions, Bins, Expectation ? 1 : 0);
 
     public override string Describe() => $"{(Expectation ? "expected" : "argmax")} bin action [{Actions}, {Bins}]";
 

@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>
@@ -28,6 +30,9 @@ internal sealed class ChannelsFirst : UnaryOp
         for (int p = 0; p < Pixels; p++)
             for (int c = 0; c < Channels; c++) output[c * Pixels + p] = input[p * Channels + c];
     }
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_gather", OutputSize, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<int>(gpu.GatherTable(this)), OutputSize);
 
     public override string Describe() => $"channels first [{Pixels}, {Channels}] -> [{Channels}, {Pixels}]";
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -30,6 +31,9 @@ internal sealed class CilrsAction : UnaryOp
         TensorPrimitives.Sigmoid(input[1..], output[1..]);
         for (int i = 0; i < output.Length; i++) output[i] = Math.Clamp(output[i], _low[i], _high[i]);
     }
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_cilrs_action", _low.Length, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_low), gpu.Upload<float>(_high), _low.Length);
 
     public override string Describe() => $"cilrs action [{_low.Length}]: tanh steer, sigmoid pedals";
 

@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>
@@ -33,6 +35,14 @@ internal sealed class CommandSelect : RuntimeOp
         if (index != command || (uint)index >= (uint)Commands)
             throw new ArgumentException($"CommandSelect: command {command} is not an index in 0..{Commands - 1}.", nameof(inputs));
         inputs[index].CopyTo(output);
+    }
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        int command = gpu.GraphInput(Commands)
+            ?? throw new NotSupportedException($"GpuPolicy: {gpu.Where} reads its command from an op's output; the device form checks it on the host and needs the command graph input.");
+        gpu.Check(new CommandCheck(command, Commands));
+        gpu.Launch("pol_select", OutputSize, GpuArgument.Values, gpu.Upload<int>([.. Enumerable.Range(0, Commands).Select(gpu.Input)]), gpu.Input(Commands), gpu.Output, OutputSize);
     }
 
     public override string Describe() => $"command select {Commands} heads [{OutputSize}]";

@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>Joins several vectors end to end (e.g. image features and the speed embedding).</summary>
@@ -28,6 +30,16 @@ internal sealed class Concat : RuntimeOp
         for (int i = 0; i < _sizes.Length; i++)
         {
             inputs[i].CopyTo(output.Slice(offset));
+            offset += _sizes[i];
+        }
+    }
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        int offset = 0;
+        for (int i = 0; i < _sizes.Length; i++)
+        {
+            gpu.Launch("pol_copy", _sizes[i], GpuArgument.Values, gpu.Input(i), gpu.Output + offset, _sizes[i]);
             offset += _sizes[i];
         }
     }

@@ -1,4 +1,5 @@
 using Qail.Kernels.Cpu;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -25,6 +26,10 @@ internal sealed class DequantizedLinear : UnaryOp
     public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0);
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => _float.Run(input, output);
+
+    public override bool TakesRelu => true;
+
+    public override void Lower(GpuBuilder gpu) => _float.Lower(gpu);
 
     public override string Describe() =>
         $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(_float.Rows)} dequantized at load, sgemm";

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Qail.Kernels.Cpu;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -35,6 +36,15 @@ internal sealed class FloatLinear : UnaryOp
         Sgemm.Multiply(false, true, Rows, Outputs, Inputs, 1f, input, Inputs, _weights, Inputs, 0f, output, Outputs);
         if (_bias is not null)
             for (int r = 0; r < Rows; r++) TensorPrimitives.Add(output.Slice(r * Outputs, Outputs), _bias, output.Slice(r * Outputs, Outputs));
+    }
+
+    public override bool TakesRelu => true;
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        var (bias, hasBias) = gpu.Optional(_bias);
+        gpu.LaunchGroups("pol_linear_f32_group", (long)Rows * Outputs, GpuArgument.Values, gpu.Input(0), gpu.Output,
+            gpu.Upload<float>(_weights), bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, Outputs, Inputs);
     }
 
     public override string Describe() => $"linear fp32 [{Outputs}, {Inputs}]{RowCount.Describe(Rows)} sgemm";

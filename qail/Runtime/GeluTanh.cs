@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -30,6 +31,8 @@ internal sealed class GeluTanh(int size) : UnaryOp
         TensorPrimitives.Multiply(output, input, output);
         TensorPrimitives.Multiply(output, 0.5f, output);
     }
+
+    public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_gelu_tanh", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
 
     public override string Describe() => $"gelu (tanh) [{size}]";
 

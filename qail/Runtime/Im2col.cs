@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>
@@ -97,6 +99,13 @@ internal sealed class Im2col : UnaryOp
                         }
                     }
         return sources;
+    }
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        int inputSize = InputSize;
+        var table = Array.ConvertAll(_sources, s => s == inputSize ? -1 : s);
+        gpu.Launch("pol_gather", table.Length, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<int>(table), table.Length);
     }
 
     public override string Describe() =>

@@ -1,4 +1,5 @@
 using Qail.Kernels.Cpu;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -52,6 +53,17 @@ internal sealed class Int4Linear : UnaryOp
     }
 
     public override RuntimeOp Replicate() => _padded is null ? this : new Int4Linear(_weights, _bias, Rows, _packed);
+
+    public override bool TakesRelu => true;
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        var canonical = _packed.Source;
+        var (bias, hasBias) = gpu.Optional(_bias);
+        gpu.LaunchGroups("pol_linear_int4_group", (long)Rows * _weights.Rows, GpuArgument.Values, gpu.Input(0), gpu.Output,
+            gpu.Upload<byte>(canonical.Codes), gpu.Upload<float>(canonical.Scales), gpu.Upload<byte>(canonical.ZeroPoints ?? [0]),
+            canonical.IsSymmetric ? 1 : 0, bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, _weights.Rows, _weights.Columns, canonical.Columns, canonical.GroupSize);
+    }
 
     public override string Describe() =>
         $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV";

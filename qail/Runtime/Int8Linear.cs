@@ -1,4 +1,5 @@
 using Qail.Kernels.Cpu;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -82,6 +83,53 @@ internal sealed class Int8Linear : UnaryOp
     }
 
     public override RuntimeOp Replicate() => new Int8Linear(_weights, _bias, _activation, Rows, (_packed, _clampedStart, _clampedColumns));
+
+    public override bool TakesRelu => true;
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        var a = _activation;
+        int columns = _weights.Columns, outputs = _weights.Rows, words = (columns + 3) / 4;
+        var (codes, sums, zeros) = DeviceWeights(_weights, words);
+        // Unsigned 8-bit activation codes are shifted by 128 to signed bytes, as the weights are (see DeviceWeights).
+        int shift = a.QMax > 127 ? 128 : 0;
+        var (bias, hasBias) = gpu.Optional(_bias);
+        var (w, wSums, wZeros, outScales) = (gpu.Upload<int>(codes), gpu.Upload<int>(sums), gpu.Upload<int>(zeros), gpu.Upload<float>(_outputScales));
+        int relu = gpu.ReluFollows ? 1 : 0;
+        if (Rows == 1)
+        {
+            gpu.LaunchGroups("pol_linear_int8_group", outputs, GpuArgument.Values, gpu.Input(0), gpu.Output, w, wSums, wZeros, outScales,
+                bias, hasBias, relu, Rows, outputs, columns, words, a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift, gpu.Fault);
+            return;
+        }
+        int scratch = gpu.ScratchValues((long)Rows * words);
+        gpu.Launch("pol_quantize", (long)Rows * words, GpuArgument.Values, gpu.Input(0), GpuArgument.Values, scratch, Rows, columns, words,
+            a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift, GpuArgument.Values, gpu.Fault);
+        gpu.LaunchGroups("pol_linear_int8_codes_group", (long)Rows * outputs, GpuArgument.Values, GpuArgument.Values, scratch, gpu.Output,
+            w, wSums, wZeros, outScales, bias, hasBias, relu, Rows, outputs, columns, words, a.ZeroPoint - shift);
+    }
+
+    // The device form of the weights: codes shifted to signed bytes w' = code - t (t = 128 for unsigned 8-bit codes),
+    // four per word with rows zero-padded to whole words, and per row the shifted zero point z - t and the sum of w'
+    // over the real columns, which the kernel's zero-point expansion needs.
+    private static (int[] Codes, int[] Sums, int[] Zeros) DeviceWeights(QuantizedWeights w, int words)
+    {
+        int t = w.QMax > 127 ? 128 : 0;
+        var codes = new int[w.Rows * words];
+        var sums = new int[w.Rows];
+        var zeros = new int[w.Rows];
+        for (int n = 0; n < w.Rows; n++)
+        {
+            zeros[n] = w.ZeroPoint(n, 0) - t;
+            for (int k = 0; k < w.Columns; k++)
+            {
+                int v = w.Codes[n * w.Columns + k] - t;
+                sums[n] += v;
+                codes[n * words + k / 4] |= (v & 255) << (8 * (k % 4));
+            }
+        }
+        return (codes, sums, zeros);
+    }
 
     public override string Describe() =>
         $"linear W{_weights.Bits}A{_activation.Bits} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} int8 GEMM, per-channel float epilogue";

@@ -42,6 +42,12 @@ public sealed class IntegerPolicy : IPolicy
     /// <inheritdoc/>
     public string Label { get; }
 
+    /// <summary>The dataflow the policy runs (read by the device executor).</summary>
+    internal PolicyGraph Graph => _graph;
+
+    /// <summary>Every graph value of the last <see cref="Act"/> (inputs, then node outputs), for per-op comparisons.</summary>
+    internal IReadOnlyList<float[]> Slots => _slots;
+
     /// <summary>The weight format, e.g. "FP32", "W4g32", "W8A8".</summary>
     public string Precision { get; }
 

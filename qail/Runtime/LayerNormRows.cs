@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>
@@ -46,6 +48,9 @@ internal sealed class LayerNormRows : UnaryOp
             for (int j = 0; j < n; j++) result[j] = (float)((row[j] - mean) * invStd * _weight[j] + _bias[j]);
         }
     }
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_layer_norm", Rows, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<double>(_weight), gpu.Upload<double>(_bias), _eps, Rows, Features);
 
     public override string Describe() => $"layer norm [{Features}]{RowCount.Describe(Rows)}";
 

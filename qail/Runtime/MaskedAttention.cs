@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Qail.Kernels.Cpu;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -74,6 +75,16 @@ internal sealed class MaskedAttention : RuntimeOp
     }
 
     public override RuntimeOp Replicate() => new MaskedAttention(Prefix, Words, Dim, Heads, Queries);
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        int t = Tokens, rows = Heads * Queries, scores = gpu.ScratchValues((long)rows * t);
+        float scale = (float)(1.0 / Math.Sqrt(Dim / Heads));
+        gpu.Launch("pol_attention_scores", (long)rows * t, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Input(3), scores,
+            Queries, Prefix, Words, Dim, Heads, scale);
+        gpu.Launch("pol_attention_softmax", rows, GpuArgument.Values, gpu.Input(3), scores, rows, Prefix, Words);
+        gpu.Launch("pol_attention_values", (long)Queries * Dim, GpuArgument.Values, scores, gpu.Input(2), gpu.Output, Queries, t, Dim, Heads);
+    }
 
     public override string Describe() => $"masked attention {Heads} heads [{Tokens}, {Dim}] ({Prefix} + {Words} word tokens){(Queries == Tokens ? "" : $", {Queries} query rows")}";
 

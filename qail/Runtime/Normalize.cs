@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -28,6 +29,9 @@ internal sealed class Normalize : UnaryOp
         TensorPrimitives.Subtract(input, _mean, output);
         TensorPrimitives.Divide(output, _std, output);
     }
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_normalize", _mean.Length, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_mean), gpu.Upload<float>(_std), _mean.Length);
 
     public override string Describe() => $"normalize [{_mean.Length}]";
 

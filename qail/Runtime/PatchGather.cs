@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>
@@ -49,6 +51,9 @@ internal sealed class PatchGather : UnaryOp
                         input.Slice(c * plane + (py * p + y) * Width + px * p, p).CopyTo(patch.Slice(column, p));
             }
     }
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_gather", OutputSize, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<int>(gpu.GatherTable(this)), OutputSize);
 
     public override string Describe() => $"patch gather [{Channels}, {Height}, {Width}] -> {Rows} patches of {Columns}";
 

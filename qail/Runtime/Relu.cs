@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -13,6 +14,8 @@ internal sealed class Relu(int size) : UnaryOp
     public override long ParameterBytes => 0;
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => TensorPrimitives.Max(input, 0f, output);
+
+    public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_relu", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
 
     public override string Describe() => $"relu [{size}]";
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -20,6 +21,8 @@ internal sealed class ResidualAdd : RuntimeOp
     public override long ParameterBytes => 0;
 
     public override void Run(OpInputs inputs, Span<float> output) => TensorPrimitives.Add(inputs[0], inputs[1], output);
+
+    public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_add", _size, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Output, _size);
 
     public override string Describe() => $"add [{_size}]";
 

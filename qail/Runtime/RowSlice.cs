@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>Rows start..start+count-1 of a row-major [rows, columns] value (the action-query tokens of a sequence).</summary>
@@ -25,6 +27,9 @@ internal sealed class RowSlice : UnaryOp
     public override long ParameterBytes => 0;
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => input.Slice(Start * Columns, Count * Columns).CopyTo(output);
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_copy", OutputSize, GpuArgument.Values, gpu.Input(0) + Start * Columns, gpu.Output, OutputSize);
 
     public override string Describe() => $"rows {Start}..{Start + Count - 1} of [{Rows}, {Columns}]";
 

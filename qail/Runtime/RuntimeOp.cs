@@ -1,3 +1,5 @@
+using Qail.Runtime.Gpu;
+
 namespace Qail.Runtime;
 
 /// <summary>
@@ -22,6 +24,12 @@ internal abstract class RuntimeOp
 
     /// <summary>An op sharing the (immutable) weights with fresh scratch buffers, for another thread.</summary>
     public virtual RuntimeOp Replicate() => this;
+
+    /// <summary>True for weight layers whose device kernel can apply a following ReLU in its epilogue.</summary>
+    public virtual bool TakesRelu => false;
+
+    /// <summary>Queues the op's device form (kernels of Kernels/policy.cu over the builder's arena offsets).</summary>
+    public abstract void Lower(GpuBuilder gpu);
 
     /// <summary>One line for logs: kind, shape and kernel.</summary>
     public abstract string Describe();

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -30,6 +31,10 @@ internal sealed class TanhAction : UnaryOp
         TensorPrimitives.Add(output, _centre, output);
         for (int i = 0; i < output.Length; i++) output[i] = Math.Clamp(output[i], _low[i], _high[i]);
     }
+
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_tanh_action", _centre.Length, GpuArgument.Values, gpu.Input(0), gpu.Output,
+            gpu.Upload<float>(_centre), gpu.Upload<float>(_halfRange), gpu.Upload<float>(_low), gpu.Upload<float>(_high), _centre.Length);
 
     public override string Describe() => $"tanh action [{_centre.Length}]";
 

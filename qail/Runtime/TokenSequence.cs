@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
@@ -54,6 +55,15 @@ internal sealed class TokenSequence : RuntimeOp
             _words.Row((int)id).CopyTo(output.Slice(prefix + i * d, d));
         }
         TensorPrimitives.Add(output, _positions, output);
+    }
+
+    public override void Lower(GpuBuilder gpu)
+    {
+        int ids = gpu.GraphInput(2)
+            ?? throw new NotSupportedException($"GpuPolicy: {gpu.Where} reads word ids from an op's output; the device form checks them on the host and needs the instruction graph input.");
+        gpu.Check(new WordIdCheck(ids, _words.Count));
+        gpu.Launch("pol_token_sequence", (long)Tokens * Dim, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Input(2), gpu.Output,
+            gpu.Upload<float>(_queries.Rows), gpu.Upload<float>(_words.Rows), gpu.Upload<float>(_positions), Patches, Queries, Words, Dim);
     }
 
     public override string Describe() =>

@@ -48,6 +48,29 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
         Assert.True(speedUps[1] > 0);
     }
 
+    [SkippableFact]
+    public void DeviceRuns_BenchAndEvalTheDeployedPolicyOnOpenCl()
+    {
+        Skip.If(Qail.Kernels.Cuda.ComputeDevices.TryGet("opencl", out var reason) is null, $"OpenCL unavailable: {reason}");
+        var bench = QailRun.Of("bench", "--policy", chain.Deployed, "--policy", chain.FullPrecision, "--env", TinyChain.Env, "--iterations", "20", "--device", "opencl").Succeeded();
+        Assert.Equal(2, SpeedUpCell().Matches(bench.Output).Count);
+        Assert.Contains("OpenCL", bench.Output);
+        string[] eval = ["eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--episodes", "2", "--seed", "7"];
+        var cpu = QailRun.Of(eval).Succeeded();
+        var device = QailRun.Of([.. eval, "--device", "opencl"]).Succeeded();
+        Assert.Contains("OpenCL", device.Output);
+        // The W4 policy's device actions differ from the CPU's by float rounding only (GpuPolicyTests): the same episodes.
+        Assert.Equal(ReturnCell().Match(cpu.Output).Value, ReturnCell().Match(device.Output).Value);
+    }
+
+    [SkippableFact]
+    public void DeviceRuns_AMissingDeviceIsAnErrorNamingWhy()
+    {
+        Skip.If(Qail.Kernels.Cuda.ComputeDevices.TryGet("cuda", out _) is not null, "this machine has a CUDA device");
+        QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "cuda").FailedWith("--device cuda", "no usable device");
+        Assert.NotEqual(0, QailRun.Of("eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "tpu").ExitCode);
+    }
+
     [Fact]
     public void Render_WritesGifAndPngForExpertAndPolicy()
     {

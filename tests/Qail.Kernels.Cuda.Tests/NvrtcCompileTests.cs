@@ -27,6 +27,9 @@ public sealed class NvrtcCompileTests
         Skip.IfNot(nvrtc!.SupportedArchitectures().Contains(architecture), $"{reason} cannot target sm_{architecture}");
         var ptx = Encoding.ASCII.GetString(nvrtc.CompileToPtx(KernelSource.Cuda(file), file, architecture, []));
         Assert.Contains($".target sm_{architecture}", ptx);
+        // An undefined device function (e.g. an intrinsic whose body lives in a toolkit header NVRTC lacks) compiles
+        // to an extern declaration and only fails when the driver loads the module.
+        Assert.DoesNotContain(".extern .func", ptx);
         foreach (var kernel in EntryPoints(KernelSource.Read(file)))
             Assert.Contains($".entry {kernel}(", ptx);
     }
@@ -38,6 +41,20 @@ public sealed class NvrtcCompileTests
         Skip.If(nvrtc is null, reason);
         Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "int8_gemm.cu", 80)));
         Assert.Contains("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "w4a16_gemm.cu", 80)));
+    }
+
+    [SkippableFact]
+    public void PolicyInt8LayersUseDp4aAndNoFmaContractionInExactOps()
+    {
+        var nvrtc = Nvrtc.TryGet(out var reason);
+        Skip.If(nvrtc is null, reason);
+        var ptx = Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, KernelSource.PolicyFile, 80));
+        Assert.Contains("dp4a.s32.s32", ptx);
+        // The int8 epilogue (float(acc) * scale + bias) must round twice, as the CPU's does: no fma in that kernel.
+        var entry = ptx.IndexOf(".entry pol_linear_int8_group(", StringComparison.Ordinal);
+        int next = ptx.IndexOf(".entry ", entry + 1, StringComparison.Ordinal);
+        var body = ptx[entry..(next > 0 ? next : ptx.Length)];
+        Assert.DoesNotContain("fma.rn.f32", body);
     }
 
     [SkippableFact]

@@ -4,19 +4,24 @@ using Qail.Kernels.Cuda;
 
 // Exit codes: 0 all checks passed; 1 a check failed; 2 no CUDA driver or device; 3 no NVRTC; 64 bad arguments.
 // --compile-only compiles every kernel source with NVRTC for sm_80 and sm_90 and needs no GPU.
+// --opencl runs the deployed-policy part on the first OpenCL device instead (PoCL on a CPU: checks the AOT build).
 var runs = 200;
+var policyIterations = 1000;
 var compileOnly = false;
+var openCl = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--compile-only") compileOnly = true;
+    else if (args[i] == "--opencl") openCl = true;
     else if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0) runs = r;
+    else if (args[i] == "--policy-iterations" && i + 1 < args.Length && int.TryParse(args[++i], out var p) && p > 0) policyIterations = p;
     else
     {
-        Console.Error.WriteLine($"bad argument '{args[i]}'; usage: device-check [--runs N] [--compile-only]");
+        Console.Error.WriteLine($"bad argument '{args[i]}'; usage: device-check [--runs N] [--policy-iterations N] [--compile-only] [--opencl]");
         return 64;
     }
 }
-Console.WriteLine("qail device-check: CUDA kernels vs CPU reference, then W4A16 / fp16 GEMV timings");
+Console.WriteLine("qail device-check: CUDA kernels vs CPU reference, W4A16 / fp16 GEMV timings, deployed policies on the GPU vs the CPU runtime");
 if (compileOnly)
 {
     var compiler = Nvrtc.TryGet(out var why);
@@ -26,6 +31,13 @@ if (compileOnly)
         foreach (var arch in new[] { 80, 90 }.Where(a => compiler.SupportedArchitectures().Contains(a)))
             Console.WriteLine($"{file,-20} sm_{arch}: {compiler.CompileToPtx(KernelSource.Cuda(file), file, arch, []).Length,8} bytes of PTX");
     return 0;
+}
+if (openCl)
+{
+    var openClDevice = ComputeDevices.TryGet("opencl", out var why);
+    Console.WriteLine(why);
+    if (openClDevice is null) return 2;
+    return PolicySection(openClDevice, policyIterations) == 0 ? 0 : 1;
 }
 var backend = CudaBackend.Instance;
 if (!backend.IsAvailable)
@@ -67,5 +79,16 @@ using (var timer = new GpuTimer(device))
         }
     Console.WriteLine("targets: W4A16 >= 3x fp16 at batch 1; W4A16 >= 60% of copy bandwidth");
 }
+failed += PolicySection(new CudaComputeDevice(device), policyIterations);
 device.Dispose();
 return failed == 0 ? 0 : 1;
+
+static int PolicySection(IComputeDevice device, int iterations)
+{
+    Console.WriteLine();
+    Console.WriteLine($"== deployed policies, batch 1 on {device.Name} vs the CPU runtime ({Environment.ProcessorCount} cores): median of {iterations} actions ==");
+    var results = DeployedPolicyCheck.Run(device, iterations, Console.WriteLine);
+    foreach (var result in results.Where(r => !r.Passed)) Console.WriteLine($"FAILED {result.Name}: {result.Detail}");
+    Console.WriteLine($"{results.Count(r => r.Passed)}/{results.Count} policy checks passed");
+    return results.Count(r => !r.Passed);
+}

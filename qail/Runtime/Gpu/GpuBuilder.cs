@@ -1,0 +1,156 @@
+using Qail.Kernels.Cuda;
+
+namespace Qail.Runtime.Gpu;
+
+/// <summary>
+/// Lowers a <see cref="PolicyGraph"/> to a <see cref="GpuProgram"/>: lays the graph's values out in one float arena
+/// (inputs, node outputs, then the fault flag right after the action, then scratch), uploads each op's weights once,
+/// and collects the launches and host checks each op's <see cref="RuntimeOp.Lower"/> asks for. A ReLU whose input
+/// only it reads is folded into the weight layer that writes it (<see cref="GpuPolicyOptions.FuseRelu"/>): the
+/// layer applies it in its epilogue and both share one arena slot.
+/// </summary>
+internal sealed class GpuBuilder
+{
+    private readonly PolicyGraph _graph;
+    private readonly long[] _slotOffsets;
+    private readonly HashSet<int> _foldedRelus = [];
+    private readonly List<KernelStep> _kernels = [];
+    private readonly List<HostCheck> _checks = [];
+    private readonly List<ComputeBuffer> _buffers = [];
+    private long _values;
+    private int _node;
+
+    private GpuBuilder(IComputeDevice device, PolicyGraph graph, GpuPolicyOptions options)
+    {
+        (Device, _graph) = (device, graph);
+        _slotOffsets = new long[graph.Last + 1];
+        for (int slot = 0; slot <= graph.Last; slot++)
+        {
+            _slotOffsets[slot] = _values;
+            _values += graph.SlotSize(slot);
+        }
+        Fault = Offset(_values++);
+        if (options.FuseRelu) FoldRelus();
+    }
+
+    public IComputeDevice Device { get; }
+
+    /// <summary>Arena offset of the fault flag a kernel sets where the CPU runtime would throw (a NaN to quantize).</summary>
+    public int Fault { get; }
+
+    /// <summary>True when the current weight layer applies the ReLU that follows it (see the class summary).</summary>
+    public bool ReluFollows => _foldedRelus.Contains(_node + 1);
+
+    /// <summary>Arena offset of the current op's input <paramref name="index"/>.</summary>
+    public int Input(int index) => Offset(_slotOffsets[_graph.Nodes[_node].Sources[index]]);
+
+    /// <summary>Arena offset of the current op's output.</summary>
+    public int Output => Offset(_slotOffsets[_graph.Inputs.Count + _node]);
+
+    /// <summary>The graph input the current op's input <paramref name="index"/> reads directly, or null when an op computes it.</summary>
+    public int? GraphInput(int index)
+    {
+        int source = _graph.Nodes[_node].Sources[index];
+        return source < _graph.Inputs.Count ? source : null;
+    }
+
+    /// <summary>Where the current op sits, for error messages: "op 3 (command_select)".</summary>
+    public string Where => $"op {_node} ({_graph.Nodes[_node].Op.Kind})";
+
+    /// <summary>A read-only device copy of <paramref name="data"/>, freed with the program.</summary>
+    public ComputeBuffer Upload<T>(ReadOnlySpan<T> data) where T : unmanaged
+    {
+        var buffer = Device.Allocate((long)data.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        _buffers.Add(buffer);
+        Device.Write(buffer, 0, data);
+        return buffer;
+    }
+
+    /// <summary>An optional tensor (a bias): its buffer and 1, or a one-value placeholder and 0.</summary>
+    public (ComputeBuffer Buffer, int Present) Optional(float[]? data) => data is null ? (Upload<float>([0f]), 0) : (Upload<float>(data), 1);
+
+    /// <summary>Arena offset of <paramref name="count"/> scratch floats for the current op.</summary>
+    public int ScratchValues(long count)
+    {
+        int offset = Offset(_values);
+        _values += count;
+        Offset(_values);
+        return offset;
+    }
+
+    /// <summary>Queues <paramref name="kernel"/> over one work-item per value.</summary>
+    public void Launch(string kernel, long workItems, params GpuArgument[] arguments) => _kernels.Add(new KernelStep(kernel, CheckedItems(workItems), arguments));
+
+    /// <summary>Queues a *_group kernel: one work-group per output.</summary>
+    public void LaunchGroups(string kernel, long groups, params GpuArgument[] arguments) => Launch(kernel, groups * IComputeDevice.GroupSize, arguments);
+
+    /// <summary>Adds a check of the graph inputs that runs on the host before each action is queued.</summary>
+    public void Check(HostCheck check) => _checks.Add(check);
+
+    /// <summary>
+    /// The input index each output value of a pure data-movement op copies: the op run on the CPU over an input
+    /// holding its own indices (exact in float below 2^24, which the runtime's value limit guarantees).
+    /// </summary>
+    public int[] GatherTable(UnaryOp op)
+    {
+        var indices = new float[op.InputSize];
+        for (int i = 0; i < indices.Length; i++) indices[i] = i;
+        var moved = new float[op.OutputSize];
+        op.Run(indices, moved);
+        return Array.ConvertAll(moved, v => (int)v);
+    }
+
+    public static GpuProgram Build(IComputeDevice device, PolicyGraph graph, GpuPolicyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new GpuBuilder(device, graph, options);
+        try
+        {
+            int nodes = graph.Nodes.Count;
+            var firstKernel = new int[nodes + 1];
+            var firstCheck = new int[nodes + 1];
+            for (builder._node = 0; builder._node < nodes; builder._node++)
+            {
+                if (!builder._foldedRelus.Contains(builder._node)) graph.Nodes[builder._node].Op.Lower(builder);
+                firstKernel[builder._node + 1] = builder._kernels.Count;
+                firstCheck[builder._node + 1] = builder._checks.Count;
+            }
+            return new GpuProgram(device, graph, builder._slotOffsets, builder._values, [.. builder._kernels], firstKernel,
+                [.. builder._checks], firstCheck, [.. builder._buffers]);
+        }
+        catch
+        {
+            foreach (var buffer in builder._buffers) buffer.Dispose();
+            throw;
+        }
+    }
+
+    // A ReLU folds into the weight layer just before it when it reads only that layer's output, nothing else reads
+    // that output, and it is not the action (whose slot the fault flag follows).
+    private void FoldRelus()
+    {
+        var readers = new int[_graph.Last + 1];
+        foreach (var node in _graph.Nodes)
+            foreach (int source in node.Sources) readers[source]++;
+        int first = _graph.Inputs.Count;
+        for (int i = 1; i < _graph.Nodes.Count - 1; i++)
+        {
+            int producer = first + i - 1;
+            if (_graph.Nodes[i].Op is Relu && _graph.Nodes[i - 1].Op.TakesRelu && _graph.Nodes[i].Sources is [var source] && source == producer && readers[producer] == 1)
+            {
+                _foldedRelus.Add(i);
+                _slotOffsets[first + i] = _slotOffsets[producer];
+            }
+        }
+    }
+
+    private static long CheckedItems(long items) => items <= int.MaxValue
+        ? items
+        : throw new NotSupportedException($"GpuBuilder: a launch of {items} work-items exceeds the 2^31 a device queue takes.");
+
+    // Kernels address the arena with int offsets.
+    private static int Offset(long offset) => offset < int.MaxValue
+        ? (int)offset
+        : throw new NotSupportedException($"GpuBuilder: the policy needs {offset} device values; kernels address at most 2^31.");
+}

@@ -1,0 +1,137 @@
+using Qail.Envs;
+using Qail.Kernels.Cuda;
+using Qail.Policies;
+
+namespace Qail.Runtime.Gpu;
+
+/// <summary>
+/// A deployed <see cref="IntegerPolicy"/> run on a GPU (CUDA) or any OpenCL device: the same graph, each op lowered
+/// to the portable kernels of Kernels/policy.cu, weights uploaded once. One action costs one upload per graph input,
+/// the queued kernels (one CUDA graph replay where the device records) and one download of the action. Integer
+/// layers, copies and layer norm give the CPU runtime's bits; fp32 and int4 dot products, tanh, exp and softmax
+/// differ by float rounding only. One instance serves one thread; <see cref="Replicate"/> shares the weights.
+/// </summary>
+public sealed class GpuPolicy : IPolicy, IDisposable
+{
+    private readonly GpuProgram _program;
+    private readonly GpuPolicyOptions _options;
+    private readonly GpuWorkspace _workspace;
+    private readonly IRecordedLaunches? _recorded;
+    private readonly float[] _result;
+    private bool _disposed;
+
+    private GpuPolicy(string label, string precision, GpuProgram program, GpuPolicyOptions options)
+    {
+        (Label, Precision, _program, _options) = (label, precision, program, options);
+        _workspace = program.NewWorkspace();
+        _result = new float[program.ActionSize + 1];
+        try
+        {
+            _recorded = Record();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Uploads <paramref name="policy"/> to <paramref name="device"/> (see <see cref="ComputeDevices.TryGet"/>).</summary>
+    /// <exception cref="NotSupportedException">The graph has an op whose device form needs what this graph lacks (e.g. a command computed by an op).</exception>
+    public static GpuPolicy Create(IntegerPolicy policy, IComputeDevice device, GpuPolicyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(device);
+        options ??= new GpuPolicyOptions();
+        return new GpuPolicy(policy.Label, policy.Precision, GpuBuilder.Build(device, policy.Graph, options), options);
+    }
+
+    /// <inheritdoc/>
+    public string Label { get; }
+
+    /// <summary>The weight format, as the CPU policy's.</summary>
+    public string Precision { get; }
+
+    /// <summary>The device the policy runs on.</summary>
+    public string Device => _program.Device.Name;
+
+    /// <summary>Kernel launches per action.</summary>
+    public int Launches => _program.Kernels.Count;
+
+    /// <summary>True when the launches replay as one recorded CUDA graph.</summary>
+    public bool Recorded => _recorded is not null;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The observation lacks a part the policy reads or holds a value it refuses, or a NaN reached a quantized layer.</exception>
+    public float[] Act(Observation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var inputs = _workspace.HostInputs;
+        for (int i = 0; i < inputs.Length; i++) _program.Inputs[i].Fill(observation, inputs[i]);
+        foreach (var check in _program.Checks) check.Run(inputs);
+        var device = _program.Device;
+        for (int i = 0; i < inputs.Length; i++) device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[i], inputs[i]);
+        if (_recorded is not null) _recorded.Replay();
+        else EnqueueKernels();
+        device.Read<float>(_workspace.Values, 4 * _program.ActionOffset, _result);
+        if (_result[^1] != 0)
+        {
+            device.Write<float>(_workspace.Values, 4 * (_program.ActionOffset + _program.ActionSize), [0f]);
+            throw new ArgumentException($"GpuPolicy {Label}: a NaN reached the input of a quantized layer (an input or a layer's output is not finite).", nameof(observation));
+        }
+        return _result.AsSpan(0, _program.ActionSize).ToArray();
+    }
+
+    /// <summary>Another instance on the same device sharing the uploaded weights, with its own arena (and recording).</summary>
+    public IPolicy Replicate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new GpuPolicy(Label, Precision, _program, _options);
+    }
+
+    /// <summary>Frees the instance's arena and recording, and the weights once no instance uses them.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _recorded?.Dispose();
+        _workspace.Dispose();
+        _program.Release();
+    }
+
+    /// <summary>
+    /// Runs node <paramref name="node"/> alone on <paramref name="slots"/> (every graph value, e.g. a CPU run's) and
+    /// returns its output: the per-op comparison with the CPU runtime (build with ReLU folding off).
+    /// </summary>
+    internal float[] RunNode(int node, IReadOnlyList<float[]> slots)
+    {
+        var device = _program.Device;
+        for (int slot = 0; slot < slots.Count; slot++) device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[slot], slots[slot]);
+        for (int i = 0; i < _program.Inputs.Count; i++) slots[i].CopyTo(_workspace.HostInputs[i], 0);
+        foreach (var check in _program.NodeChecks(node)) check.Run(_workspace.HostInputs);
+        foreach (var kernel in _program.NodeKernels(node)) kernel.Enqueue(_workspace);
+        int output = _program.Inputs.Count + node;
+        var values = new float[_program.SlotSize(output)];
+        device.Read<float>(_workspace.Values, 4 * _program.SlotOffsets[output], values);
+        return values;
+    }
+
+    // One eager pass on the zeroed arena first: it compiles and loads the kernels outside the capture and surfaces a
+    // launch fault here rather than inside a graph. Zero inputs are valid for every check (command 0, word id 0).
+    private IRecordedLaunches? Record()
+    {
+        var device = _program.Device;
+        if (!_options.RecordLaunches || !device.CanRecord) return null;
+        EnqueueKernels();
+        device.Read<float>(_workspace.Values, 4 * _program.ActionOffset, _result);
+        var recorded = device.Record(EnqueueKernels);
+        device.Write<float>(_workspace.Values, 4 * (_program.ActionOffset + _program.ActionSize), [0f]);
+        return recorded;
+    }
+
+    private void EnqueueKernels()
+    {
+        foreach (var kernel in _program.Kernels) kernel.Enqueue(_workspace);
+    }
+}
