@@ -131,6 +131,10 @@ public sealed unsafe class CudaDevice : IDisposable
 
     /// <summary>Queues kernel <paramref name="function"/> of source file <paramref name="file"/> on this device's stream.</summary>
     public void Launch(string file, string function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, params ReadOnlySpan<KernelArgument> arguments)
+        => LaunchOn(Stream, file, function, grid, block, arguments);
+
+    /// <summary>Queues kernel <paramref name="function"/> of source file <paramref name="file"/> on <paramref name="stream"/> (a stream of this device's context).</summary>
+    public void LaunchOn(IntPtr stream, string file, string function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, params ReadOnlySpan<KernelArgument> arguments)
     {
         var f = Function(file, function);
         var slots = stackalloc ulong[arguments.Length];
@@ -141,7 +145,7 @@ public sealed unsafe class CudaDevice : IDisposable
             pointers[i] = slots + i;
         }
         MakeCurrent();
-        Driver.Launch(f, grid, block, 0, Stream, pointers, function);
+        Driver.Launch(f, grid, block, 0, stream, pointers, function);
     }
 
     /// <summary>Waits for all queued work; surfaces any asynchronous kernel fault as a <see cref="CudaException"/>.</summary>

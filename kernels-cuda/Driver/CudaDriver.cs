@@ -221,7 +221,10 @@ public sealed unsafe partial class CudaDriver
     public void Fill(ulong destination, byte value, ulong bytes) => Check(_memsetD8(destination, value, (nuint)bytes), "cuMemsetD8");
 
     /// <summary>cuStreamCreate (default flags).</summary>
-    public IntPtr CreateStream() { IntPtr s; Check(_streamCreate(&s, 0), "cuStreamCreate"); return s; }
+    public IntPtr CreateStream() => CreateStream(0);
+
+    /// <summary>cuStreamCreate with flags (1 = CU_STREAM_NON_BLOCKING: no implicit ordering with the legacy default stream).</summary>
+    public IntPtr CreateStream(uint flags) { IntPtr s; Check(_streamCreate(&s, flags), "cuStreamCreate"); return s; }
 
     /// <summary>cuStreamDestroy_v2.</summary>
     public void DestroyStream(IntPtr stream) => Check(_streamDestroy(stream), "cuStreamDestroy");

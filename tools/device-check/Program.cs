@@ -79,7 +79,7 @@ using (var timer = new GpuTimer(device))
         }
     Console.WriteLine("targets: W4A16 >= 3x fp16 at batch 1; W4A16 >= 60% of copy bandwidth");
 }
-failed += PolicySection(new CudaComputeDevice(device), policyIterations);
+using (var compute = new CudaComputeDevice(device)) failed += PolicySection(compute, policyIterations);
 device.Dispose();
 return failed == 0 ? 0 : 1;
 

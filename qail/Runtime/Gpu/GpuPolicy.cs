@@ -61,6 +61,9 @@ public sealed class GpuPolicy : IPolicy, IDisposable
     /// <summary>True when the launches replay as one recorded CUDA graph.</summary>
     public bool Recorded => _recorded is not null;
 
+    /// <summary>Why a device that can record did not (the driver refused the capture), or null; the policy then launches eagerly.</summary>
+    public string? RecordingProblem { get; private set; }
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The observation lacks a part the policy reads or holds a value it refuses, or a NaN reached a quantized layer.</exception>
     public float[] Act(Observation observation)
@@ -125,7 +128,15 @@ public sealed class GpuPolicy : IPolicy, IDisposable
         if (!_options.RecordLaunches || !device.CanRecord) return null;
         EnqueueKernels();
         device.Read<float>(_workspace.Values, 4 * _program.ActionOffset, _result);
-        var recorded = device.Record(EnqueueKernels);
+        IRecordedLaunches? recorded = null;
+        try
+        {
+            recorded = device.Record(EnqueueKernels);
+        }
+        catch (CudaException e)
+        {
+            RecordingProblem = e.Message;
+        }
         device.Write<float>(_workspace.Values, 4 * (_program.ActionOffset + _program.ActionSize), [0f]);
         return recorded;
     }

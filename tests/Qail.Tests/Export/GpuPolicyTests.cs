@@ -11,8 +11,8 @@ using Qail.Runtime.Gpu;
 namespace Qail.Tests.Exporting;
 
 /// <summary>
-/// The device executor against the CPU runtime, on OpenCL (PoCL on the CPU in CI; CUDA compiles the same
-/// Kernels/policy.cu). Op by op, each node is run alone on the CPU run's values: integer layers, copies, gathers,
+/// The device executor against the CPU runtime, on OpenCL (PoCL on the CPU in CI) and on CUDA where a GPU is (both
+/// run Kernels/policy.cu). Op by op, each node is run alone on the CPU run's values: integer layers, copies, gathers,
 /// normalisation, residual adds, layer norm and the token sequence give the CPU's bits; float dot products, tanh,
 /// exp and softmax stay within <see cref="OpTolerance"/> of the output's scale. End to end, actions agree within
 /// <see cref="ActionTolerance"/> of the half range, except that where a float op feeds a quantized layer a reordered
@@ -26,8 +26,6 @@ public sealed class GpuPolicyTests
     private const double ActionTolerance = 1e-5;
     private const double FlipTolerance = 0.1;
 
-    private static readonly IComputeDevice? Device = ComputeDevices.TryGet("opencl", out Reason);
-    private static readonly string Reason;
 
     private static readonly HashSet<string> ExactKinds =
     [
@@ -35,20 +33,26 @@ public sealed class GpuPolicyTests
         CommandSelect.Name, Int8Linear.Name, LayerNormRows.Name, TokenSequence.Name,
     ];
 
-    private static IComputeDevice OpenCl()
+    private static IComputeDevice OpenCl() => On("opencl");
+
+    // CUDA runs where a GPU is, OpenCL in CI (PoCL); each skips naming why it is missing.
+    private static IComputeDevice On(string kind)
     {
-        Skip.If(Device is null, $"OpenCL unavailable: {Reason}");
-        return Device!;
+        var device = ComputeDevices.TryGet(kind, out var reason);
+        Skip.If(device is null, $"{kind} unavailable: {reason}");
+        return device!;
     }
 
     private static void Check<T>(Gen<T> cases, Action<T> check, int count, ulong seed) =>
         Prop.ForAll(cases.ToArbitrary(), c => check(c)).Check(Config.QuickThrowOnFailure.WithMaxTest(count)
             .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None))));
 
-    [SkippableFact]
-    public void MlpPoliciesActAsOnTheCpu()
+    [SkippableTheory]
+    [InlineData("opencl")]
+    [InlineData("cuda")]
+    public void MlpPoliciesActAsOnTheCpu(string kind)
     {
-        var device = OpenCl();
+        var device = On(kind);
         var cases =
             from c in PolicyCase.Generator("W4g32", "W4g8", "W8A8", "W4A4", "W3", "W6")
             from floatExport in Gen.Elements(false, false, true)
@@ -63,10 +67,12 @@ public sealed class GpuPolicyTests
         }, 14, 20261127);
     }
 
-    [SkippableFact]
-    public void CilrsPoliciesActAsOnTheCpu()
+    [SkippableTheory]
+    [InlineData("opencl")]
+    [InlineData("cuda")]
+    public void CilrsPoliciesActAsOnTheCpu(string kind)
     {
-        var device = OpenCl();
+        var device = On(kind);
         Check(CilrsCase.Generator(), c =>
         {
             var fp = c.FullPrecision();
@@ -75,10 +81,12 @@ public sealed class GpuPolicyTests
         }, 6, 20261128);
     }
 
-    [SkippableFact]
-    public void VlaPoliciesActAsOnTheCpu()
+    [SkippableTheory]
+    [InlineData("opencl")]
+    [InlineData("cuda")]
+    public void VlaPoliciesActAsOnTheCpu(string kind)
     {
-        var device = OpenCl();
+        var device = On(kind);
         var cases =
             from dim in Gen.Elements(16, 32)
             from layers in Gen.Choose(1, 2)

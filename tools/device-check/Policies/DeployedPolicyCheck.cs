@@ -52,6 +52,7 @@ internal static class DeployedPolicyCheck
                     var graphTime = graph.Recorded ? LatencyProbe.Measure(graph, observations[0], iterations: iterations).MedianMicroseconds : double.NaN;
                     var best = double.IsNaN(graphTime) ? eagerTime : Math.Min(eagerTime, graphTime);
                     if (precision == "FP32") fpGpu = best;
+                    if (graph.RecordingProblem is string problem) log($"{name}: no CUDA graph, launching eagerly: {problem}");
                     log($"{name,-14}{eager.Launches,9}{worst,11:E2}{flips,6}{cpuTime,9:F1}{eagerTime,10:F1}{(graph.Recorded ? $"{graphTime:F1}" : "n/a"),10}{cpuTime / best,11:F2}x{fpGpu / best,8:F2}x");
                     results.Add(new CheckResult($"{name} on the device == CPU runtime", passed, $"worst {worst:E2} of the half range, {flips} flips"));
                 }
