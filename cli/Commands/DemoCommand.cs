@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Qail.Cli.Report;
 using Qail.Experiments;
+using Qail.Kernels.Cuda;
 using Qail.Quantization;
 using Spectre.Console;
 
@@ -28,10 +29,12 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
         var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
+        var device = DeviceOption.Create();
+        device.Description = "Also time the deployed policies on this device: gpu (CUDA, else OpenCL), cuda or opencl; cpu times the CPU runtime only.";
         var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
             "evaluate all in closed loop, deploy on integer kernels and time them.")
         {
-            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, epochs, fineTuneEpochs, seed, trainingSeeds, report,
+            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, epochs, fineTuneEpochs, seed, trainingSeeds, report, device,
         };
         command.SetAction(result =>
         {
@@ -50,14 +53,28 @@ internal static class DemoCommand
                 FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
                 Seed = result.GetValue(seed),
             };
-            return Run(options, result.GetValue(trainingSeeds), result.GetValue(report)!);
+            // The device is found before the study starts, so a missing GPU costs no training time.
+            IComputeDevice? target = null;
+            if (result.GetValue(device) is { } kind && kind != DeviceOption.Cpu)
+            {
+                try
+                {
+                    target = DeviceOption.Resolve(kind);
+                }
+                catch (ArgumentException e)
+                {
+                    result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                    return CommandOutput.InputError;
+                }
+            }
+            return Run(options, result.GetValue(trainingSeeds), result.GetValue(report)!, target);
         });
         return command;
     }
 
     private const string DrivingScoreMetric = "driving_score";
 
-    private static int Run(StudyOptions options, int trainingSeeds, string reportFolder)
+    private static int Run(StudyOptions options, int trainingSeeds, string reportFolder, IComputeDevice? device)
     {
         var console = AnsiConsole.Console;
         var clock = Stopwatch.StartNew();
@@ -67,7 +84,7 @@ internal static class DemoCommand
         var study = sweep.Runs[0];
         var deployMethod = options.Methods.Contains(QuantMethod.QailQbc) ? QuantMethod.QailQbc : options.Methods[^1];
         var deployment = options.Methods.Count > 0 && Exporting.Export.CanExport(study.Teacher)
-            ? DeploymentStudy.Run(study, deployMethod, progress)
+            ? DeploymentStudy.Run(study, deployMethod, progress, device)
             : [];
         if (deployment.Count == 0 && options.Methods.Count > 0)
             console.MarkupLine($"[yellow]No deployment:[/] the {Markup.Escape(study.Teacher.GetType().Name)} family has no integer export.");
@@ -89,9 +106,15 @@ internal static class DemoCommand
         {
             var deployed = new Table().Title("deployed on real kernels (batch 1, this machine)")
                 .AddColumns("policy", "return (mean ± std)", "success %", "median µs", "speed-up", "bytes");
+            if (device is not null) deployed.AddColumns("device µs", "device speed-up").Caption($"device: {Markup.Escape(device.Name)}");
             foreach (var d in deployment)
-                deployed.AddRow(d.Name, $"{d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1}", $"{d.Evaluation.SuccessRate:F0}",
-                    $"{d.MedianMicroseconds:F1}", $"{deployment[0].MedianMicroseconds / d.MedianMicroseconds:F2}x", $"{d.ModelBytes}");
+            {
+                var cells = new List<string> { d.Name, $"{d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1}", $"{d.Evaluation.SuccessRate:F0}",
+                    $"{d.MedianMicroseconds:F1}", $"{deployment[0].MedianMicroseconds / d.MedianMicroseconds:F2}x", $"{d.ModelBytes}" };
+                if (d.OnDevice is { } onDevice)
+                    cells.AddRange([$"{onDevice.MedianMicroseconds:F1}", $"{deployment[0].OnDevice!.MedianMicroseconds / onDevice.MedianMicroseconds:F2}x"]);
+                deployed.AddRow([.. cells]);
+            }
             console.Write(deployed);
         }
         string path = StudyReport.Write(reportFolder, sweep, deployment);

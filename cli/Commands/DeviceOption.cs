@@ -17,15 +17,17 @@ internal static class DeviceOption
         DefaultValueFactory = _ => Cpu,
     }.AcceptOnlyFromAmong([Cpu, .. ComputeDevices.Kinds]);
 
+    /// <summary>The device of <paramref name="kind"/> (not "cpu"); throws naming why none is usable.</summary>
+    public static IComputeDevice Resolve(string kind) =>
+        ComputeDevices.TryGet(kind, out var reason) ?? throw new ArgumentException($"--device {kind}: no usable device ({reason}).");
+
     /// <summary><paramref name="deployable"/> on <paramref name="device"/>: itself for the CPU, else a <see cref="GpuPolicy"/> (the caller disposes it).</summary>
     public static IPolicy Place(IPolicy deployable, string device, string path)
     {
         if (device == Cpu) return deployable;
         if (deployable is not IntegerPolicy policy)
             throw new ArgumentException($"--device {device}: '{path}' has no deployed graph (only MLP, CILRS and VLA networks export); run it with --device cpu.");
-        var target = ComputeDevices.TryGet(device, out var reason)
-            ?? throw new ArgumentException($"--device {device}: no usable device ({reason}).");
-        return GpuPolicy.Create(policy, target);
+        return GpuPolicy.Create(policy, Resolve(device));
     }
 
     /// <summary>"CPU" or the device's name, for tables.</summary>

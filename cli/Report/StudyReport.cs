@@ -66,6 +66,16 @@ internal static class StudyReport
             foreach (var d in deployment)
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {d.Name} | {d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1} | {d.Evaluation.SuccessRate:F0} | {d.MedianMicroseconds:F1} | {fp / d.MedianMicroseconds:F2}x | {d.ModelBytes} |");
+            if (deployment[0].OnDevice is { } device)
+            {
+                text.AppendLine();
+                text.AppendLine(CultureInfo.InvariantCulture, $"The same deployed policies on {device.Device} (GpuPolicy, batch 1, upload to download):");
+                text.AppendLine();
+                text.AppendLine("| deployed policy | median latency (µs) | speed-up vs FP32 |");
+                text.AppendLine("|---|---|---|");
+                foreach (var d in deployment.Where(d => d.OnDevice is not null))
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {d.Name} | {d.OnDevice!.MedianMicroseconds:F1} | {device.MedianMicroseconds / d.OnDevice.MedianMicroseconds:F2}x |");
+            }
         }
         text.AppendLine();
         text.AppendLine("![returns](returns.png) ![action discrepancy](action-discrepancy.png)" + (deployment.Count > 0 ? " ![latency](latency.png)" : ""));

@@ -3,19 +3,23 @@ using Qail.Evaluation;
 using Qail.Exporting;
 using Qail.Policies;
 using Qail.Quantization;
+using Qail.Kernels.Cuda;
 using Qail.Runtime;
+using Qail.Runtime.Gpu;
 
 namespace Qail.Experiments;
 
 /// <summary>
 /// Exports a study's policies to real kernels and measures them like for like: FP32 on Sgemm, W8A8 (PTQ, per-channel
 /// weights, calibrated activations) on the int8 GEMM, and the study's quantized student on its integer kernels;
-/// each evaluated in closed loop on the study's seeds, with batch-1 latency and model size.
+/// each evaluated in closed loop on the study's seeds, with batch-1 latency and model size, and optionally the same
+/// policies' latency on a GPU or OpenCL device (<see cref="GpuPolicy"/>).
 /// </summary>
 public static class DeploymentStudy
 {
     /// <summary>Deploys and measures; <paramref name="method"/> picks the student to deploy (QAIL+QBC by default).</summary>
-    public static IReadOnlyList<DeploymentRow> Run(StudyResult study, QuantMethod method = QuantMethod.QailQbc, IStudyProgress? progress = null)
+    public static IReadOnlyList<DeploymentRow> Run(StudyResult study, QuantMethod method = QuantMethod.QailQbc, IStudyProgress? progress = null,
+        IComputeDevice? device = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         var options = study.Options;
@@ -38,8 +42,15 @@ public static class DeploymentStudy
                 progress: progress is null ? null : new Progress<int>(d => progress.Advance(stage, d)));
             var latency = LatencyProbe.Measure(policy, probe);
             long bytes = ((IntegerPolicy)policy).ModelBytes;
-            progress?.End(stage, $"return {evaluation.MeanReturn:F1}, {latency.MedianMicroseconds:F1} µs per action, {bytes} bytes");
-            rows.Add(new DeploymentRow(policy.Label, evaluation, latency.MedianMicroseconds, bytes));
+            DeviceLatency? onDevice = null;
+            if (device is not null)
+            {
+                using var gpu = GpuPolicy.Create((IntegerPolicy)policy, device);
+                onDevice = new DeviceLatency(device.Name, LatencyProbe.Measure(gpu, probe).MedianMicroseconds);
+            }
+            progress?.End(stage, $"return {evaluation.MeanReturn:F1}, {latency.MedianMicroseconds:F1} µs per action" +
+                (onDevice is null ? "" : $" ({onDevice.MedianMicroseconds:F1} µs on the device)") + $", {bytes} bytes");
+            rows.Add(new DeploymentRow(policy.Label, evaluation, latency.MedianMicroseconds, bytes, onDevice));
         }
         return rows;
     }
