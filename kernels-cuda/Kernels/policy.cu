@@ -32,6 +32,15 @@ HELPER int dot4_bytes(int a, int b, int c)
 // max(a, 0) with NaN kept and -0 -> +0, as the CPU's TensorPrimitives.Max(x, 0).
 #define RELU(a) ((a) > 0.0f ? (a) : ((a) != (a) ? (a) : 0.0f))
 
+// Input value k of row r of a weight layer with cols inputs a row: row-major at x, or, when the layer reads through
+// a gather table (an im2col or patch gather folded into it), x[gather[r * cols + k]] with -1 reading as zero.
+HELPER float layer_input(GLOBAL const float* v, int x, GLOBAL const int* gather, int gathered, int r, int cols, int k)
+{
+    if (!gathered) return v[x + r * cols + k];
+    int s = gather[r * cols + k];
+    return s < 0 ? 0.0f : v[x + s];
+}
+
 #define CLAMP_TO(v, lo, hi) ((v) < (lo) ? (lo) : ((v) > (hi) ? (hi) : (v)))
 
 // y = (x - mean) / std.
@@ -89,17 +98,16 @@ KERNEL void pol_gelu_tanh(GLOBAL float* v, int x, int y, int n)
 }
 
 // Y[r, n] = X[r, :] . W[n, :] + bias[n] (ReLU when relu != 0), fp32 weights; one group per output.
-KERNEL void pol_linear_f32_group(GLOBAL float* v, int x, int y, GLOBAL const float* w, GLOBAL const float* bias, int has_bias,
-                                 int relu, int rows, int outputs, int inputs)
+KERNEL void pol_linear_f32_group(GLOBAL float* v, int x, GLOBAL const int* gather, int gathered, int y, GLOBAL const float* w,
+                                 GLOBAL const float* bias, int has_bias, int relu, int rows, int outputs, int inputs)
 {
     SHARED(float, part, GROUP_SIZE);
     int o = GROUP_ID, lid = LOCAL_ID;
     if (o >= rows * outputs) return;
     int r = o / outputs, n = o - r * outputs;
-    GLOBAL const float* xr = v + x + r * inputs;
     GLOBAL const float* wr = w + (long)n * inputs;
     float acc = 0.0f;
-    for (int k = lid; k < inputs; k += GROUP_SIZE) acc = FMA(wr[k], xr[k], acc);
+    for (int k = lid; k < inputs; k += GROUP_SIZE) acc = FMA(wr[k], layer_input(v, x, gather, gathered, r, inputs, k), acc);
     part[lid] = acc;
     GROUP_REDUCE(part, lid);
     if (lid != 0) return;
@@ -109,7 +117,8 @@ KERNEL void pol_linear_f32_group(GLOBAL float* v, int x, int y, GLOBAL const flo
 
 // Weight-only int4 layer (activations stay fp32; ReLU when relu != 0): weight = scale[g] * (code - zero[g]) over groups of group_size
 // along a row of stride packed columns (>= inputs: per-channel rows are padded to whole groups).
-KERNEL void pol_linear_int4_group(GLOBAL float* v, int x, int y, GLOBAL const uchar* codes, GLOBAL const float* scales,
+KERNEL void pol_linear_int4_group(GLOBAL float* v, int x, GLOBAL const int* gather, int gathered, int y,
+                                  GLOBAL const uchar* codes, GLOBAL const float* scales,
                                   GLOBAL const uchar* zeros, int is_signed, GLOBAL const float* bias, int has_bias, int relu,
                                   int rows, int outputs, int inputs, int stride, int group_size)
 {
@@ -118,14 +127,13 @@ KERNEL void pol_linear_int4_group(GLOBAL float* v, int x, int y, GLOBAL const uc
     if (o >= rows * outputs) return;
     int r = o / outputs, n = o - r * outputs;
     int groups = stride / group_size;
-    GLOBAL const float* xr = v + x + r * inputs;
     float acc = 0.0f;
     for (int k = lid; k < inputs; k += GROUP_SIZE)
     {
         int g = n * groups + k / group_size;
         int zero = is_signed ? 0 : NIBBLE(zeros, g, 0);
         float weight = FMUL(scales[g], (float)(NIBBLE(codes, (long)n * stride + k, is_signed) - zero));
-        acc = FMA(weight, xr[k], acc);
+        acc = FMA(weight, layer_input(v, x, gather, gathered, r, inputs, k), acc);
     }
     part[lid] = acc;
     GROUP_REDUCE(part, lid);
@@ -134,16 +142,17 @@ KERNEL void pol_linear_int4_group(GLOBAL float* v, int x, int y, GLOBAL const uc
     v[y + o] = relu ? RELU(out) : out;
 }
 
-// Four activation codes of x[4 word .. 4 word + 3] (zero past cols) as signed bytes of one word:
+// Four activation codes of inputs 4 word .. 4 word + 3 of row r (zero past cols) as signed bytes of one word:
 // clamp(round_half_even(x / scale) + zero, qmin, qmax) - shift, the CPU's QuantizeLinear. Sets *nan on a NaN input.
-HELPER int quantize_word(GLOBAL const float* x, int word, int cols, float scale, int zero, int qmin, int qmax, int shift, int* nan)
+HELPER int quantize_word(GLOBAL const float* v, int x, GLOBAL const int* gather, int gathered, int r, int word, int cols,
+                         float scale, int zero, int qmin, int qmax, int shift, int* nan)
 {
     unsigned packed = 0u;
     for (int j = 0; j < 4; j++)
     {
         int k = word * 4 + j;
         if (k >= cols) break;
-        float a = x[k];
+        float a = layer_input(v, x, gather, gathered, r, cols, k);
         if (a != a) *nan = 1;
         float q = FADD(ROUND_EVEN(FDIV(a, scale)), (float)zero);
         q = FMIN(FMAX(q, (float)qmin), (float)qmax);
@@ -168,7 +177,8 @@ HELPER float int8_output(int dot, int sum, int n, GLOBAL const int* w_sums, GLOB
 
 // Int8 layer for few rows (a state vector): each group quantizes its input row on the fly, which costs one launch
 // less than quantizing first. A NaN input raises the fault flag v[fault] (the CPU throws).
-KERNEL void pol_linear_int8_group(GLOBAL float* v, int x, int y, GLOBAL const int* w, GLOBAL const int* w_sums,
+KERNEL void pol_linear_int8_group(GLOBAL float* v, int x, GLOBAL const int* gather, int gathered, int y,
+                                  GLOBAL const int* w, GLOBAL const int* w_sums,
                                   GLOBAL const int* w_zeros, GLOBAL const float* out_scales, GLOBAL const float* bias,
                                   int has_bias, int relu, int rows, int outputs, int inputs, int words,
                                   float scale, int zero, int qmin, int qmax, int shift, int fault)
@@ -178,12 +188,11 @@ KERNEL void pol_linear_int8_group(GLOBAL float* v, int x, int y, GLOBAL const in
     int o = GROUP_ID, lid = LOCAL_ID;
     if (o >= rows * outputs) return;
     int r = o / outputs, n = o - r * outputs;
-    GLOBAL const float* xr = v + x + r * inputs;
     GLOBAL const int* wr = w + (long)n * words;
     int dot = 0, sum = 0, nan = 0;
     for (int j = lid; j < words; j += GROUP_SIZE)
     {
-        int a4 = quantize_word(xr, j, inputs, scale, zero, qmin, qmax, shift, &nan);
+        int a4 = quantize_word(v, x, gather, gathered, r, j, inputs, scale, zero, qmin, qmax, shift, &nan);
         dot = DOT4(a4, wr[j], dot);
         sum = DOT4(a4, 0x01010101, sum);
     }
@@ -197,13 +206,14 @@ KERNEL void pol_linear_int8_group(GLOBAL float* v, int x, int y, GLOBAL const in
 
 // Activation codes of rows x cols inputs, words_per_row words a row, into the int view of the arena at c; for
 // many-row layers (convolution pixels, tokens), where every output would otherwise quantize its row again.
-KERNEL void pol_quantize(GLOBAL const float* v, int x, GLOBAL int* codes, int c, int rows, int cols, int words_per_row,
-                         float scale, int zero, int qmin, int qmax, int shift, GLOBAL float* flag, int fault)
+KERNEL void pol_quantize(GLOBAL const float* v, int x, GLOBAL const int* gather, int gathered, GLOBAL int* codes, int c,
+                         int rows, int cols, int words_per_row, float scale, int zero, int qmin, int qmax, int shift,
+                         GLOBAL float* flag, int fault)
 {
     int i = GLOBAL_ID;
     if (i >= rows * words_per_row) return;
     int r = i / words_per_row, nan = 0;
-    codes[c + i] = quantize_word(v + x + r * cols, i - r * words_per_row, cols, scale, zero, qmin, qmax, shift, &nan);
+    codes[c + i] = quantize_word(v, x, gather, gathered, r, i - r * words_per_row, cols, scale, zero, qmin, qmax, shift, &nan);
     if (nan) flag[fault] = 1.0f;
 }
 

@@ -31,8 +31,9 @@ internal sealed class ChannelsFirst : UnaryOp
             for (int c = 0; c < Channels; c++) output[c * Pixels + p] = input[p * Channels + c];
     }
 
-    public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_gather", OutputSize, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<int>(gpu.GatherTable(this)), OutputSize);
+    public override int[] GatherSources => TraceSources();
+
+    public override void Lower(GpuBuilder gpu) => gpu.Gather(GatherSources);
 
     public override string Describe() => $"channels first [{Pixels}, {Channels}] -> [{Channels}, {Pixels}]";
 

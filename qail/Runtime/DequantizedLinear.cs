@@ -27,7 +27,7 @@ internal sealed class DequantizedLinear : UnaryOp
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => _float.Run(input, output);
 
-    public override bool TakesRelu => true;
+    public override bool IsWeightLayer => true;
 
     public override void Lower(GpuBuilder gpu) => _float.Lower(gpu);
 

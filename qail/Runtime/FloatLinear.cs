@@ -38,12 +38,13 @@ internal sealed class FloatLinear : UnaryOp
             for (int r = 0; r < Rows; r++) TensorPrimitives.Add(output.Slice(r * Outputs, Outputs), _bias, output.Slice(r * Outputs, Outputs));
     }
 
-    public override bool TakesRelu => true;
+    public override bool IsWeightLayer => true;
 
     public override void Lower(GpuBuilder gpu)
     {
         var (bias, hasBias) = gpu.Optional(_bias);
-        gpu.LaunchGroups("pol_linear_f32_group", (long)Rows * Outputs, GpuArgument.Values, gpu.Input(0), gpu.Output,
+        var input = gpu.LayerInput();
+        gpu.LaunchGroups("pol_linear_f32_group", (long)Rows * Outputs, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, gpu.Output,
             gpu.Upload<float>(_weights), bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, Outputs, Inputs);
     }
 

@@ -101,12 +101,16 @@ internal sealed class Im2col : UnaryOp
         return sources;
     }
 
-    public override void Lower(GpuBuilder gpu)
+    public override int[] GatherSources
     {
-        int inputSize = InputSize;
-        var table = Array.ConvertAll(_sources, s => s == inputSize ? -1 : s);
-        gpu.Launch("pol_gather", table.Length, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<int>(table), table.Length);
+        get
+        {
+            int inputSize = InputSize;
+            return Array.ConvertAll(_sources, s => s == inputSize ? -1 : s);
+        }
     }
+
+    public override void Lower(GpuBuilder gpu) => gpu.Gather(GatherSources);
 
     public override string Describe() =>
         $"im2col {KernelSize}x{KernelSize} stride {Stride} pad {Padding} [{Channels}, {Height}, {Width}] {(ChannelsLast ? "HWC" : "CHW")} -> [{Rows}, {Columns}]";

@@ -54,13 +54,14 @@ internal sealed class Int4Linear : UnaryOp
 
     public override RuntimeOp Replicate() => _padded is null ? this : new Int4Linear(_weights, _bias, Rows, _packed);
 
-    public override bool TakesRelu => true;
+    public override bool IsWeightLayer => true;
 
     public override void Lower(GpuBuilder gpu)
     {
         var canonical = _packed.Source;
         var (bias, hasBias) = gpu.Optional(_bias);
-        gpu.LaunchGroups("pol_linear_int4_group", (long)Rows * _weights.Rows, GpuArgument.Values, gpu.Input(0), gpu.Output,
+        var input = gpu.LayerInput();
+        gpu.LaunchGroups("pol_linear_int4_group", (long)Rows * _weights.Rows, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, gpu.Output,
             gpu.Upload<byte>(canonical.Codes), gpu.Upload<float>(canonical.Scales), gpu.Upload<byte>(canonical.ZeroPoints ?? [0]),
             canonical.IsSymmetric ? 1 : 0, bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, _weights.Rows, _weights.Columns, canonical.Columns, canonical.GroupSize);
     }

@@ -84,7 +84,7 @@ internal sealed class Int8Linear : UnaryOp
 
     public override RuntimeOp Replicate() => new Int8Linear(_weights, _bias, _activation, Rows, (_packed, _clampedStart, _clampedColumns));
 
-    public override bool TakesRelu => true;
+    public override bool IsWeightLayer => true;
 
     public override void Lower(GpuBuilder gpu)
     {
@@ -96,14 +96,16 @@ internal sealed class Int8Linear : UnaryOp
         var (bias, hasBias) = gpu.Optional(_bias);
         var (w, wSums, wZeros, outScales) = (gpu.Upload<int>(codes), gpu.Upload<int>(sums), gpu.Upload<int>(zeros), gpu.Upload<float>(_outputScales));
         int relu = gpu.ReluFollows ? 1 : 0;
+        var input = gpu.LayerInput();
         if (Rows == 1)
         {
-            gpu.LaunchGroups("pol_linear_int8_group", outputs, GpuArgument.Values, gpu.Input(0), gpu.Output, w, wSums, wZeros, outScales,
+            gpu.LaunchGroups("pol_linear_int8_group", outputs, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, gpu.Output,
+                w, wSums, wZeros, outScales,
                 bias, hasBias, relu, Rows, outputs, columns, words, a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift, gpu.Fault);
             return;
         }
         int scratch = gpu.ScratchValues((long)Rows * words);
-        gpu.Launch("pol_quantize", (long)Rows * words, GpuArgument.Values, gpu.Input(0), GpuArgument.Values, scratch, Rows, columns, words,
+        gpu.Launch("pol_quantize", (long)Rows * words, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, GpuArgument.Values, scratch, Rows, columns, words,
             a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift, GpuArgument.Values, gpu.Fault);
         gpu.LaunchGroups("pol_linear_int8_codes_group", (long)Rows * outputs, GpuArgument.Values, GpuArgument.Values, scratch, gpu.Output,
             w, wSums, wZeros, outScales, bias, hasBias, relu, Rows, outputs, columns, words, a.ZeroPoint - shift);

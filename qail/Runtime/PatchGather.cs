@@ -52,8 +52,9 @@ internal sealed class PatchGather : UnaryOp
             }
     }
 
-    public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_gather", OutputSize, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<int>(gpu.GatherTable(this)), OutputSize);
+    public override int[] GatherSources => TraceSources();
+
+    public override void Lower(GpuBuilder gpu) => gpu.Gather(GatherSources);
 
     public override string Describe() => $"patch gather [{Channels}, {Height}, {Width}] -> {Rows} patches of {Columns}";
 

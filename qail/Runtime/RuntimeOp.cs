@@ -25,8 +25,17 @@ internal abstract class RuntimeOp
     /// <summary>An op sharing the (immutable) weights with fresh scratch buffers, for another thread.</summary>
     public virtual RuntimeOp Replicate() => this;
 
-    /// <summary>True for weight layers whose device kernel can apply a following ReLU in its epilogue.</summary>
-    public virtual bool TakesRelu => false;
+    /// <summary>
+    /// True for weight layers: their device kernels read the input through a gather table (an im2col folded in) and
+    /// apply a following ReLU in their epilogue.
+    /// </summary>
+    public virtual bool IsWeightLayer => false;
+
+    /// <summary>
+    /// For pure data movement (im2col, patch gather, transposes): the input index each output value copies, -1 for a
+    /// zero. The device runs it as a gather, or folds it into the weight layer that reads it.
+    /// </summary>
+    public virtual int[]? GatherSources => null;
 
     /// <summary>Queues the op's device form (kernels of Kernels/policy.cu over the builder's arena offsets).</summary>
     public abstract void Lower(GpuBuilder gpu);

@@ -5,15 +5,18 @@ namespace Qail.Runtime.Gpu;
 /// <summary>
 /// Lowers a <see cref="PolicyGraph"/> to a <see cref="GpuProgram"/>: lays the graph's values out in one float arena
 /// (inputs, node outputs, then the fault flag right after the action, then scratch), uploads each op's weights once,
-/// and collects the launches and host checks each op's <see cref="RuntimeOp.Lower"/> asks for. A ReLU whose input
-/// only it reads is folded into the weight layer that writes it (<see cref="GpuPolicyOptions.FuseRelu"/>): the
-/// layer applies it in its epilogue and both share one arena slot.
+/// and collects the launches and host checks each op's <see cref="RuntimeOp.Lower"/> asks for. With
+/// <see cref="GpuPolicyOptions.Fuse"/>, a weight layer absorbs its neighbours where nothing else reads the values
+/// between them: the data-movement op before it (it reads through that op's gather table: an implicit-GEMM
+/// convolution) and the ReLU after it (applied in its epilogue; both write one arena slot).
 /// </summary>
 internal sealed class GpuBuilder
 {
     private readonly PolicyGraph _graph;
     private readonly long[] _slotOffsets;
     private readonly HashSet<int> _foldedRelus = [];
+    private readonly Dictionary<int, int> _foldedGathers = [];
+    private ComputeBuffer? _noGather;
     private readonly List<KernelStep> _kernels = [];
     private readonly List<HostCheck> _checks = [];
     private readonly List<ComputeBuffer> _buffers = [];
@@ -30,7 +33,7 @@ internal sealed class GpuBuilder
             _values += graph.SlotSize(slot);
         }
         Fault = Offset(_values++);
-        if (options.FuseRelu) FoldRelus();
+        if (options.Fuse) Fold();
     }
 
     public IComputeDevice Device { get; }
@@ -43,6 +46,21 @@ internal sealed class GpuBuilder
 
     /// <summary>Arena offset of the current op's input <paramref name="index"/>.</summary>
     public int Input(int index) => Offset(_slotOffsets[_graph.Nodes[_node].Sources[index]]);
+
+    /// <summary>
+    /// Where the current weight layer reads its input: the arena offset, and the gather table of a data-movement op
+    /// folded into it (Gathered 1) or a placeholder (Gathered 0).
+    /// </summary>
+    public (int Offset, ComputeBuffer Gather, int Gathered) LayerInput()
+    {
+        if (!_foldedGathers.TryGetValue(_node, out int mover)) return (Input(0), _noGather ??= Upload<int>([0]), 0);
+        var node = _graph.Nodes[mover];
+        return (Offset(_slotOffsets[node.Sources[0]]), Upload<int>(node.Op.GatherSources), 1);
+    }
+
+    /// <summary>Queues the current data-movement op as a gather through <paramref name="sources"/> (see <see cref="RuntimeOp.GatherSources"/>).</summary>
+    public void Gather(int[] sources) =>
+        Launch("pol_gather", sources.Length, GpuArgument.Values, Input(0), Output, Upload<int>(sources), sources.Length);
 
     /// <summary>Arena offset of the current op's output.</summary>
     public int Output => Offset(_slotOffsets[_graph.Inputs.Count + _node]);
@@ -87,19 +105,6 @@ internal sealed class GpuBuilder
     /// <summary>Adds a check of the graph inputs that runs on the host before each action is queued.</summary>
     public void Check(HostCheck check) => _checks.Add(check);
 
-    /// <summary>
-    /// The input index each output value of a pure data-movement op copies: the op run on the CPU over an input
-    /// holding its own indices (exact in float below 2^24, which the runtime's value limit guarantees).
-    /// </summary>
-    public int[] GatherTable(UnaryOp op)
-    {
-        var indices = new float[op.InputSize];
-        for (int i = 0; i < indices.Length; i++) indices[i] = i;
-        var moved = new float[op.OutputSize];
-        op.Run(indices, moved);
-        return Array.ConvertAll(moved, v => (int)v);
-    }
-
     public static GpuProgram Build(IComputeDevice device, PolicyGraph graph, GpuPolicyOptions options)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -112,7 +117,8 @@ internal sealed class GpuBuilder
             var firstCheck = new int[nodes + 1];
             for (builder._node = 0; builder._node < nodes; builder._node++)
             {
-                if (!builder._foldedRelus.Contains(builder._node)) graph.Nodes[builder._node].Op.Lower(builder);
+                if (!builder._foldedRelus.Contains(builder._node) && !builder._foldedGathers.ContainsValue(builder._node))
+                    graph.Nodes[builder._node].Op.Lower(builder);
                 firstKernel[builder._node + 1] = builder._kernels.Count;
                 firstCheck[builder._node + 1] = builder._checks.Count;
             }
@@ -126,21 +132,25 @@ internal sealed class GpuBuilder
         }
     }
 
-    // A ReLU folds into the weight layer just before it when it reads only that layer's output, nothing else reads
-    // that output, and it is not the action (whose slot the fault flag follows).
-    private void FoldRelus()
+    // Node i folds into the weight layer next to it when the value between them has that one reader: a data-movement
+    // op just before the layer, a ReLU just after it unless the ReLU writes the action (whose slot the fault flag follows).
+    private void Fold()
     {
         var readers = new int[_graph.Last + 1];
         foreach (var node in _graph.Nodes)
             foreach (int source in node.Sources) readers[source]++;
         int first = _graph.Inputs.Count;
-        for (int i = 1; i < _graph.Nodes.Count - 1; i++)
+        var nodes = _graph.Nodes;
+        for (int i = 1; i < nodes.Count; i++)
         {
-            int producer = first + i - 1;
-            if (_graph.Nodes[i].Op is Relu && _graph.Nodes[i - 1].Op.TakesRelu && _graph.Nodes[i].Sources is [var source] && source == producer && readers[producer] == 1)
+            int between = first + i - 1;
+            if (nodes[i].Sources is not [var source] || source != between || readers[between] != 1) continue;
+            if (nodes[i].Op.IsWeightLayer && nodes[i - 1].Op.GatherSources is not null)
+                _foldedGathers[i] = i - 1;
+            else if (nodes[i].Op is Relu && nodes[i - 1].Op.IsWeightLayer && i < nodes.Count - 1)
             {
                 _foldedRelus.Add(i);
-                _slotOffsets[first + i] = _slotOffsets[producer];
+                _slotOffsets[first + i] = _slotOffsets[between];
             }
         }
     }

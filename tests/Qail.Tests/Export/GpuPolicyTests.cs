@@ -17,8 +17,8 @@ namespace Qail.Tests.Exporting;
 /// exp and softmax stay within <see cref="OpTolerance"/> of the output's scale. End to end, actions agree within
 /// <see cref="ActionTolerance"/> of the half range, except that where a float op feeds a quantized layer a reordered
 /// sum may move a value across a rounding boundary and flip one code: allowed on at most a quarter of the
-/// observations, each within <see cref="FlipTolerance"/>; actions come from the default lowering (each ReLU folded into
-/// the layer before it), the op-by-op run from one without folding. Cases are random small networks of all three families.
+/// observations, each within <see cref="FlipTolerance"/>; actions come from the default lowering (im2col and ReLUs
+/// folded into the weight layers), the op-by-op run from one without folding. Cases are random small networks of all three families.
 /// </summary>
 public sealed class GpuPolicyTests
 {
@@ -131,7 +131,7 @@ public sealed class GpuPolicyTests
 
     private static void AssertNanFaults(IntegerPolicy cpu, Observation observation, IComputeDevice device)
     {
-        using var gpu = GpuPolicy.Create(cpu, device, new GpuPolicyOptions { FuseRelu = false });
+        using var gpu = GpuPolicy.Create(cpu, device, new GpuPolicyOptions { Fuse = false });
         var expected = gpu.Act(observation);
         var slots = Act(cpu, observation);
         int node = cpu.Graph.Nodes.Select((n, i) => (n, i)).First(p => p.n.Op.Kind == Int8Linear.Name).i;
@@ -171,9 +171,9 @@ public sealed class GpuPolicyTests
         ActionSpace actions)
     {
         using var gpu = GpuPolicy.Create(cpu, device);
-        using var unfused = GpuPolicy.Create(cpu, device, new GpuPolicyOptions { FuseRelu = false });
-        int relus = cpu.Graph.Nodes.Count(n => n.Op is Relu);
-        Assert.True(relus == 0 || gpu.Launches < unfused.Launches, $"{name}: {relus} ReLUs, yet folding them saved no launch ({gpu.Launches}).");
+        using var unfused = GpuPolicy.Create(cpu, device, new GpuPolicyOptions { Fuse = false });
+        int foldable = cpu.Graph.Nodes.Count(n => n.Op is Relu || n.Op.GatherSources is not null);
+        Assert.True(foldable == 0 || gpu.Launches < unfused.Launches, $"{name}: {foldable} ReLUs and gathers, yet folding saved no launch ({gpu.Launches}).");
         var graph = cpu.Graph;
         int flipped = 0;
         foreach (var observation in observations)
