@@ -30,7 +30,7 @@ internal static class DemoCommand
         var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
         var device = DeviceOption.Create();
-        device.Description = "Also time the deployed policies on this device: gpu (CUDA, else OpenCL), cuda or opencl; cpu times the CPU runtime only.";
+        device.Description = "Also time the deployed policies on this device: gpu (CUDA, else an OpenCL GPU), cuda or opencl; cpu times the CPU runtime only.";
         var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
             "evaluate all in closed loop, deploy on integer kernels and time them.")
         {

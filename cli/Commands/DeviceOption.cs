@@ -13,7 +13,7 @@ internal static class DeviceOption
 
     public static Option<string> Create() => new Option<string>("--device")
     {
-        Description = "Where the deployed policy runs: cpu (the integer runtime), gpu (CUDA, else OpenCL), cuda or opencl.",
+        Description = "Where the deployed policy runs: cpu (the integer runtime), gpu (CUDA, else an OpenCL GPU), cuda or opencl.",
         DefaultValueFactory = _ => Cpu,
     }.AcceptOnlyFromAmong([Cpu, .. ComputeDevices.Kinds]);
 

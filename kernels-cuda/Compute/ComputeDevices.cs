@@ -1,6 +1,9 @@
 namespace Qail.Kernels.Cuda;
 
-/// <summary>Finds a compute device by kind: "cuda" (device 0 through the driver API), "opencl" (first OpenCL device), or "gpu" (CUDA, else OpenCL).</summary>
+/// <summary>
+/// Finds a compute device by kind: "cuda" (device 0 through the driver API), "opencl" (the first OpenCL device, which
+/// may be a CPU implementation such as PoCL), or "gpu" (CUDA, else an OpenCL device that is a GPU).
+/// </summary>
 public static class ComputeDevices
 {
     /// <summary>The device kinds <see cref="TryGet"/> takes.</summary>
@@ -25,9 +28,14 @@ public static class ComputeDevices
                     reason = found.Name;
                     return found;
                 }
-                var openCl = TryGet("opencl", out var openClReason);
-                reason = openCl?.Name ?? $"{cudaReason}; {openClReason}";
-                return openCl;
+                var openCl = OpenClDevice.TryGet(out var openClReason);
+                if (openCl is { IsGpu: true })
+                {
+                    reason = ((IComputeDevice)openCl).Name;
+                    return openCl;
+                }
+                reason = $"{cudaReason}; {(openCl is null ? openClReason : $"the OpenCL device ({openCl.Name}) is not a GPU (--device opencl runs on it)")}";
+                return null;
             default:
                 throw new ArgumentException($"ComputeDevices: unknown device kind \"{kind}\"; expected one of {string.Join(", ", Kinds)}.", nameof(kind));
         }

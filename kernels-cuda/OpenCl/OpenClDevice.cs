@@ -22,6 +22,9 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         _cl = cl;
         _device = device;
         Name = $"{PlatformString(platform, PlatformInfo.Name)} / {DeviceString(device, DeviceInfo.Name)}";
+        ulong type;
+        Check(cl.GetDeviceInfo(device, DeviceInfo.Type, (nuint)sizeof(ulong), &type, null), "clGetDeviceInfo(CL_DEVICE_TYPE)");
+        IsGpu = ((DeviceType)type & DeviceType.Gpu) != 0;
         int error;
         var devices = stackalloc IntPtr[1] { device };
         _context = cl.CreateContext(null, 1, devices, null, null, &error);
@@ -43,6 +46,9 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
 
     /// <summary>Platform and device name.</summary>
     public string Name { get; }
+
+    /// <summary>True when the device is a GPU (false for PoCL and other CPU implementations).</summary>
+    public bool IsGpu { get; }
 
     /// <summary>The process-wide device, or null with the reason (no libOpenCL, no platform, no device, build failure).</summary>
     public static OpenClDevice? TryGet(out string reason)

@@ -68,6 +68,9 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
     {
         Skip.If(Qail.Kernels.Cuda.ComputeDevices.TryGet("cuda", out _) is not null, "this machine has a CUDA device");
         QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "cuda").FailedWith("--device cuda", "no usable device");
+        // "gpu" never means an OpenCL implementation on the CPU (PoCL in CI), even where that is the only device.
+        if (Qail.Kernels.Cuda.ComputeDevices.TryGet("gpu", out _) is null)
+            QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "gpu").FailedWith("--device gpu", "no usable device");
         Assert.NotEqual(0, QailRun.Of("eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "tpu").ExitCode);
     }
 
