@@ -11,7 +11,7 @@ public sealed unsafe class CudaDevice : IDisposable
 {
     private readonly IntPtr _context;
     private readonly ConcurrentDictionary<string, IntPtr> _modules = new();
-    private readonly ConcurrentDictionary<string, IntPtr> _functions = new();
+    private readonly ConcurrentDictionary<(string File, string Function), IntPtr> _functions = new();
     private readonly Lock _loadGate = new();
     private bool _disposed;
 
@@ -203,7 +203,7 @@ public sealed unsafe class CudaDevice : IDisposable
     }
 
     private IntPtr Function(string file, string function)
-        => _functions.GetOrAdd(file + "/" + function, _ => { MakeCurrent(); return Driver.Function(Module(file), function); });
+        => _functions.GetOrAdd((file, function), key => { MakeCurrent(); return Driver.Function(Module(key.File), key.Function); });
 
     private IntPtr Module(string file)
     {

@@ -191,7 +191,11 @@ public sealed unsafe partial class CudaDriver
 
     /// <summary>cuLaunchKernel with a kernelParams array (one pointer to each argument).</summary>
     public void Launch(IntPtr function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, uint sharedBytes, IntPtr stream, void** arguments, string name)
-        => Check(_launchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedBytes, stream, arguments, null), $"cuLaunchKernel({name})");
+    {
+        // The call's name is formatted only on failure: launches are the per-action hot path.
+        int result = _launchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedBytes, stream, arguments, null);
+        if (result != 0) Check(result, $"cuLaunchKernel({name})");
+    }
 
     /// <summary>cuMemAlloc_v2.</summary>
     public ulong Allocate(ulong bytes) { ulong p; Check(_memAlloc(&p, (nuint)bytes), $"cuMemAlloc({bytes} bytes)"); return p; }

@@ -212,12 +212,15 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
             {
                 var a = arguments[i];
                 var bits = a.Bits;
-                Check(_cl.SetKernelArg(kernel, (uint)i, (nuint)a.Size, &bits), $"clSetKernelArg({name}, {i})");
+                // Names are formatted only on failure: launches are the per-action hot path.
+                int set = _cl.SetKernelArg(kernel, (uint)i, (nuint)a.Size, &bits);
+                if (set != 0) Check(set, $"clSetKernelArg({name}, {i})");
             }
             // A fixed work-group size (the kernels bounds-check their index) lets a compiler that specialises per
             // work-group size, as PoCL does, build each kernel once instead of once per problem size.
             nuint local = WorkGroupSize, global = (nuint)((globalSize + WorkGroupSize - 1) / WorkGroupSize * WorkGroupSize);
-            Check(_cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, &local, 0, null, null), $"clEnqueueNDRangeKernel({name})");
+            int queued = _cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, &local, 0, null, null);
+            if (queued != 0) Check(queued, $"clEnqueueNDRangeKernel({name})");
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed class GpuBuilder
     private readonly PolicyGraph _graph;
     private readonly long[] _slotOffsets;
     private readonly HashSet<int> _foldedRelus = [];
-    private readonly Dictionary<int, int> _foldedGathers = [];
+    private readonly Dictionary<int, (int Mover, int[] Sources)> _foldedGathers = [];
     private ComputeBuffer? _noGather;
     private readonly List<KernelStep> _kernels = [];
     private readonly List<HostCheck> _checks = [];
@@ -53,9 +53,8 @@ internal sealed class GpuBuilder
     /// </summary>
     public (int Offset, ComputeBuffer Gather, int Gathered) LayerInput()
     {
-        if (!_foldedGathers.TryGetValue(_node, out int mover)) return (Input(0), _noGather ??= Upload<int>([0]), 0);
-        var node = _graph.Nodes[mover];
-        return (Offset(_slotOffsets[node.Sources[0]]), Upload<int>(node.Op.GatherSources), 1);
+        if (!_foldedGathers.TryGetValue(_node, out var gather)) return (Input(0), _noGather ??= Upload<int>([0]), 0);
+        return (Offset(_slotOffsets[_graph.Nodes[gather.Mover].Sources[0]]), Upload<int>(gather.Sources), 1);
     }
 
     /// <summary>Queues the current data-movement op as a gather through <paramref name="sources"/> (see <see cref="RuntimeOp.GatherSources"/>).</summary>
@@ -117,7 +116,7 @@ internal sealed class GpuBuilder
             var firstCheck = new int[nodes + 1];
             for (builder._node = 0; builder._node < nodes; builder._node++)
             {
-                if (!builder._foldedRelus.Contains(builder._node) && !builder._foldedGathers.ContainsValue(builder._node))
+                if (!builder._foldedRelus.Contains(builder._node) && !builder._foldedGathers.ContainsKey(builder._node + 1))
                     graph.Nodes[builder._node].Op.Lower(builder);
                 firstKernel[builder._node + 1] = builder._kernels.Count;
                 firstCheck[builder._node + 1] = builder._checks.Count;
@@ -145,8 +144,8 @@ internal sealed class GpuBuilder
         {
             int between = first + i - 1;
             if (nodes[i].Sources is not [var source] || source != between || readers[between] != 1) continue;
-            if (nodes[i].Op.IsWeightLayer && nodes[i - 1].Op.GatherSources is not null)
-                _foldedGathers[i] = i - 1;
+            if (nodes[i].Op.IsWeightLayer && nodes[i - 1].Op.GatherSources is { } sources)
+                _foldedGathers[i] = (i - 1, sources);
             else if (nodes[i].Op is Relu && nodes[i - 1].Op.IsWeightLayer && i < nodes.Count - 1)
             {
                 _foldedRelus.Add(i);

@@ -56,7 +56,7 @@ public sealed class GpuPolicy : IPolicy, IDisposable
     public string Device => _program.Device.Name;
 
     /// <summary>Kernel launches per action.</summary>
-    public int Launches => _program.Kernels.Count;
+    public int Launches => _program.Kernels.Length;
 
     /// <summary>True when the launches replay as one recorded CUDA graph.</summary>
     public bool Recorded => _recorded is not null;

@@ -20,16 +20,17 @@ internal sealed class GpuProgram(IComputeDevice device, PolicyGraph graph, long[
 
     public long ActionOffset => slotOffsets[graph.Last];
     public int ActionSize => graph.SlotSize(graph.Last);
-    public IReadOnlyList<KernelStep> Kernels { get; } = kernels;
-    public IReadOnlyList<HostCheck> Checks { get; } = checks;
+    // Arrays, not interfaces: an action enumerates them without allocating.
+    public KernelStep[] Kernels { get; } = kernels;
+    public HostCheck[] Checks { get; } = checks;
 
     public int SlotSize(int slot) => graph.SlotSize(slot);
 
     /// <summary>The launches node <paramref name="node"/> lowered to (none for a ReLU folded into its producer).</summary>
-    public ArraySegment<KernelStep> NodeKernels(int node) => new(kernels, firstKernel[node], firstKernel[node + 1] - firstKernel[node]);
+    public ArraySegment<KernelStep> NodeKernels(int node) => new(Kernels, firstKernel[node], firstKernel[node + 1] - firstKernel[node]);
 
     /// <summary>The host checks node <paramref name="node"/> lowered to.</summary>
-    public ArraySegment<HostCheck> NodeChecks(int node) => new(checks, firstCheck[node], firstCheck[node + 1] - firstCheck[node]);
+    public ArraySegment<HostCheck> NodeChecks(int node) => new(Checks, firstCheck[node], firstCheck[node + 1] - firstCheck[node]);
 
     public GpuWorkspace NewWorkspace()
     {

@@ -40,13 +40,33 @@ public sealed class DeployedAllocationTests
         AssertOnlyActions(config, c.Deploy(c.Network()), VlaExportTests.Observations()[0], steps: 50);
     }
 
+    [SkippableFact]
+    public void GpuActAllocatesOnlyTheReturnedAction()
+    {
+        var device = Qail.Kernels.Cuda.ComputeDevices.TryGet("opencl", out var reason);
+        Skip.If(device is null, $"OpenCL unavailable: {reason}");
+        var cases = new (string Name, IntegerPolicy Policy, Observation Observation)[]
+        {
+            ("MLP W8A8", IntegerPolicyTests.Deployed("W8A8"), new Observation(IntegerPolicyTests.Base.States(1, 5)[0])),
+            ("CILRS W4A4", CilrsExportTests.Deployed("W4A4"), CilrsCase.At(3, 1)),
+        };
+        foreach (var (name, policy, observation) in cases)
+        {
+            using var gpu = Qail.Runtime.Gpu.GpuPolicy.Create(policy, device!);
+            AssertOnlyActions($"{name} on {device!.Name}", gpu, policy.ActionSize, observation, steps: 20);
+        }
+    }
+
+    private static void AssertOnlyActions(string config, IntegerPolicy policy, Observation observation, int steps) =>
+        AssertOnlyActions(config, policy, policy.ActionSize, observation, steps);
+
     // Bytes allocated on this thread by the steps, the least of three windows after warm-up (tiered JIT promotion
     // can allocate once on the calling thread), against what the steps' action arrays alone take.
-    private static void AssertOnlyActions(string config, IntegerPolicy policy, Observation observation, int steps)
+    private static void AssertOnlyActions(string config, Qail.Policies.IPolicy policy, int actionSize, Observation observation, int steps)
     {
         for (int i = 0; i < 100; i++) policy.Act(observation);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        _ = new float[policy.ActionSize];
+        _ = new float[actionSize];
         long actions = steps * (GC.GetAllocatedBytesForCurrentThread() - before);
         long least = long.MaxValue;
         for (int window = 0; window < 3; window++)
