@@ -27,8 +27,12 @@ public static class KernelSource
     /// <summary>The full CUDA translation unit for <paramref name="file"/>: the CUDA prelude, then the file.</summary>
     public static string Cuda(string file) => Read("prelude_cuda.h") + "\n#line 1 \"" + file + "\"\n" + Read(file);
 
-    /// <summary>The OpenCL C program: the OpenCL prelude, then the portable kernels and the policy ops.</summary>
-    public static string OpenCl() => Read("prelude_opencl.h") + "\n" + Read(PortableFile) + "\n" + Read(PolicyFile);
+    /// <summary>The OpenCL C program of the portable kernels: the OpenCL prelude, then the portable file.</summary>
+    public static string OpenCl() => Read("prelude_opencl.h") + "\n" + Read(PortableFile);
+
+    /// <summary>The OpenCL C program of the policy ops: the prelude, double precision (layer norm, bin decoding), the policy file.</summary>
+    public static string OpenClPolicy() =>
+        Read("prelude_opencl.h") + "\n#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + Read(PolicyFile);
 
     /// <summary>Hex SHA-256 of a text (the on-disk cache key).</summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

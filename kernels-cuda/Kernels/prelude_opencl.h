@@ -12,8 +12,7 @@
 #define FMAX(a, b) fmax((a), (b))
 #define FMIN(a, b) fmin((a), (b))
 // Work-group kernels (policy.cu): every launch uses groups of GROUP_SIZE work-items. Layer norm and the bin
-// action run in double like the CPU runtime, so the device needs cl_khr_fp64 (PoCL and discrete GPUs have it).
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+// action run in double like the CPU runtime: the policy program enables cl_khr_fp64 (PoCL and discrete GPUs have it).
 #define GROUP_SIZE 64
 #define LOCAL_ID ((int)get_local_id(0))
 #define GROUP_ID ((int)get_group_id(0))

@@ -14,6 +14,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     private static readonly Lazy<(OpenClDevice? Device, string Reason)> Shared = new(Open);
     private readonly CL _cl;
     private readonly IntPtr _device, _context, _queue, _program;
+    private IntPtr _policyProgram;
+    private string? _policyProblem;
     private readonly Dictionary<string, IntPtr> _kernels = [];
     private readonly Lock _gate = new();
 
@@ -31,17 +33,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         Check(error, "clCreateContext");
         _queue = cl.CreateCommandQueue(_context, device, CommandQueueProperties.None, &error);
         Check(error, "clCreateCommandQueue");
-        var source = Encoding.UTF8.GetBytes(KernelSource.OpenCl());
-        fixed (byte* s = source)
-        {
-            var length = (nuint)source.Length;
-            var sources = stackalloc byte*[1] { s };
-            _program = cl.CreateProgramWithSource(_context, 1, sources, &length, &error);
-        }
-        Check(error, "clCreateProgramWithSource");
-        // Correctly rounded division is what makes quantize match the CPU's x / scale bit for bit.
-        var build = cl.BuildProgram(_program, 1, devices, "-cl-fp32-correctly-rounded-divide-sqrt", null, null);
-        if (build != 0) throw new OpenClException($"clBuildProgram failed ({build}) on {Name}:\n{BuildLog()}");
+        _program = Build(KernelSource.OpenCl(), out var problem);
+        if (problem is not null) throw new OpenClException(problem);
     }
 
     /// <summary>Platform and device name.</summary>
@@ -204,7 +197,7 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
             if (!_kernels.TryGetValue(name, out var kernel))
             {
                 int error;
-                kernel = _cl.CreateKernel(_program, name, &error);
+                kernel = _cl.CreateKernel(ProgramOf(name), name, &error);
                 Check(error, $"clCreateKernel({name})");
                 _kernels[name] = kernel;
             }
@@ -229,16 +222,50 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     {
         foreach (var k in _kernels.Values) _cl.ReleaseKernel(k);
         _cl.ReleaseProgram(_program);
+        if (_policyProgram != IntPtr.Zero) _cl.ReleaseProgram(_policyProgram);
         _cl.ReleaseCommandQueue(_queue);
         _cl.ReleaseContext(_context);
     }
 
-    private string BuildLog()
+    // The deployed-policy ops (pol_*) live in a program of their own, built at first use: they need cl_khr_fp64, and
+    // a device without it (many integrated GPUs) keeps the portable kernels. The caller holds the gate.
+    private IntPtr ProgramOf(string kernel)
+    {
+        if (!kernel.StartsWith("pol_", StringComparison.Ordinal)) return _program;
+        if (_policyProgram == IntPtr.Zero && _policyProblem is null)
+        {
+            _policyProgram = Build(KernelSource.OpenClPolicy(), out _policyProblem);
+            _policyProblem = _policyProblem is null ? null : $"the deployed-policy kernels (which need cl_khr_fp64) do not build: {_policyProblem}";
+        }
+        return _policyProblem is null ? _policyProgram : throw new OpenClException(_policyProblem);
+    }
+
+    // Correctly rounded division is what makes quantize match the CPU's x / scale bit for bit.
+    private IntPtr Build(string text, out string? problem)
+    {
+        int error;
+        var source = Encoding.UTF8.GetBytes(text);
+        IntPtr program;
+        fixed (byte* s = source)
+        {
+            var length = (nuint)source.Length;
+            var sources = stackalloc byte*[1] { s };
+            program = _cl.CreateProgramWithSource(_context, 1, sources, &length, &error);
+        }
+        Check(error, "clCreateProgramWithSource");
+        var device = _device;
+        int build = _cl.BuildProgram(program, 1, &device, "-cl-fp32-correctly-rounded-divide-sqrt", null, null);
+        problem = build == 0 ? null : $"clBuildProgram failed ({build}) on {Name}:\n{BuildLog(program)}";
+        if (problem is not null) _cl.ReleaseProgram(program);
+        return problem is null ? program : IntPtr.Zero;
+    }
+
+    private string BuildLog(IntPtr program)
     {
         nuint size;
-        _cl.GetProgramBuildInfo(_program, _device, ProgramBuildInfo.BuildLog, 0, null, &size);
+        _cl.GetProgramBuildInfo(program, _device, ProgramBuildInfo.BuildLog, 0, null, &size);
         var log = new byte[size];
-        fixed (byte* p = log) _cl.GetProgramBuildInfo(_program, _device, ProgramBuildInfo.BuildLog, size, p, null);
+        fixed (byte* p = log) _cl.GetProgramBuildInfo(program, _device, ProgramBuildInfo.BuildLog, size, p, null);
         return Encoding.UTF8.GetString(log).TrimEnd('\0');
     }
 

@@ -95,7 +95,15 @@ public sealed class GpuPolicyTests
             from seed in Gen.Choose(0, 1_000_000)
             select new VlaExportTests.VlaCase(dim, layers, patch, config, seed);
         var actions = Env.Lookup("libero-spatial").Create().Spec.Action;
-        Check(cases, c => Compare(c.ToString(), c.Deploy(c.Network()), device, VlaExportTests.Observations(), c.QuantizesActivations, actions), 6, 20261129);
+        Check(cases, c =>
+        {
+            var network = c.Network();
+            foreach (var decoding in new[] { ActionDecoding.Expectation, ActionDecoding.Argmax })
+            {
+                network.Decoding = decoding;
+                Compare($"{c} {decoding}", c.Deploy(network), device, VlaExportTests.Observations(), c.QuantizesActivations, actions);
+            }
+        }, 6, 20261129);
     }
 
     [SkippableFact]
