@@ -59,7 +59,7 @@ case "${1:-}" in
     exit "$status"
     ;;
   *)
-    echo "usage: $0 build | run [--runs N] [--policy-iterations N] [--opencl]" >&2
+    echo "usage: $0 build | run [--runs N] [--policy-iterations N] [--opencl] [--policies-only]" >&2
     exit 64
     ;;
 esac
