@@ -56,6 +56,11 @@ case "${1:-}" in
     "$here/publish/device-check" "${@:2}" 2>&1 | tee -a "$log"
     status=${PIPESTATUS[0]}
     echo "device-check exit code $status" | tee -a "$log"
+    # PyTorch's fp16 GEMV on the same card, the peer of the W4A16 table (skipped for --opencl / --policies-only).
+    case " ${*:2} " in
+      *" --opencl "*|*" --policies-only "*) ;;
+      *) python3 "$here/torch_gemv.py" 2>&1 | tee -a "$log" ;;
+    esac
     exit "$status"
     ;;
   *)
