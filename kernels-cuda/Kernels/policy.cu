@@ -1,8 +1,9 @@
 // The ops of a deployed policy graph (qail's integer runtime) for CUDA and OpenCL alike. Every value of the graph
 // lives in one float arena per policy instance ("v"), addressed by element offsets, so a kernel never needs a
 // sub-buffer; activation codes of many-row int8 layers go to scratch in the same arena, viewed as int (four signed
-// 8-bit codes a word). Weights are separate read-only buffers. Kernels named *_group run one work-group of GROUP_SIZE per output (a reduction in fixed
-// order, so results are deterministic); the others one work-item per output value.
+// 8-bit codes a word). Weights are separate read-only buffers. Kernels named *_group run one work-group of
+// GROUP_SIZE per output (a reduction in fixed order, so results are deterministic); the others one work-item per
+// output value.
 //
 // Against the CPU runtime: copies, gathers, normalisation, residual adds, the int8 layers (exact int32 sums, the
 // same float epilogue) and layer norm (double, same order) give the same bits; fp32 / int4 dot products, tanh,
