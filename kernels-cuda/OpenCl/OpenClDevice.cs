@@ -5,8 +5,8 @@ namespace Qail.Kernels.Cuda;
 
 /// <summary>
 /// The first OpenCL device of the first platform that has one (PoCL on the CPU in CI), with a context, an in-order
-/// queue and the portable kernels (Kernels/portable.cu and policy.cu after prelude_opencl.h) built for it. Every call
-/// is checked.
+/// queue and the portable kernels (Kernels/portable.cu after prelude_opencl.h) built for it; the policy ops
+/// (policy.cu) build at their first launch. Every call is checked.
 /// </summary>
 public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
 {
@@ -89,12 +89,11 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     public IntPtr Buffer<T>(ReadOnlySpan<T> data) where T : unmanaged
     {
         int error;
-        // A zero-length buffer is invalid in OpenCL; an unused argument still needs one valid byte.
-        var bytes = Math.Max(1, data.Length * sizeof(T));
-        var stage = new byte[bytes];
-        System.Runtime.InteropServices.MemoryMarshal.AsBytes(data).CopyTo(stage);
         IntPtr buffer;
-        fixed (byte* p = stage) buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite | MemFlags.CopyHostPtr, (nuint)bytes, p, &error);
+        // A zero-length buffer is invalid in OpenCL; an unused argument still needs one valid byte.
+        byte zero = 0;
+        fixed (T* p = data)
+            buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite | MemFlags.CopyHostPtr, (nuint)Math.Max(1, data.Length * sizeof(T)), data.IsEmpty ? &zero : p, &error);
         Check(error, "clCreateBuffer");
         return buffer;
     }
@@ -135,7 +134,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     public ComputeBuffer Allocate(long bytes)
     {
         if (bytes is < 0 or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "OpenClDevice.Allocate: bytes must be in 0..2^31-1.");
-        return new ComputeBuffer(this, (ulong)Buffer<byte>(new byte[Math.Max(1, bytes)]), Math.Max(1, bytes));
+        var zeros = new byte[Math.Max(1, bytes)];
+        return new ComputeBuffer(this, (ulong)Buffer<byte>(zeros), zeros.Length);
     }
 
     /// <inheritdoc />

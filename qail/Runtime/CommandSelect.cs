@@ -30,11 +30,16 @@ internal sealed class CommandSelect : RuntimeOp
 
     public override void Run(OpInputs inputs, Span<float> output)
     {
-        float command = inputs[Commands][0];
+        inputs[Index(inputs[Commands][0], Commands)].CopyTo(output);
+    }
+
+    /// <summary>The head <paramref name="command"/> picks; throws unless it is an index in 0..commands-1 (the device form checks on the host with it).</summary>
+    public static int Index(float command, int commands)
+    {
         int index = (int)command;
-        if (index != command || (uint)index >= (uint)Commands)
-            throw new ArgumentException($"CommandSelect: command {command} is not an index in 0..{Commands - 1}.", nameof(inputs));
-        inputs[index].CopyTo(output);
+        if (index != command || (uint)index >= (uint)commands)
+            throw new ArgumentException($"CommandSelect: command {command} is not an index in 0..{commands - 1}.", nameof(command));
+        return index;
     }
 
     public override void Lower(GpuBuilder gpu)

@@ -46,15 +46,23 @@ internal sealed class TokenSequence : RuntimeOp
         inputs[1].CopyTo(output.Slice(Patches * d));
         _queries.Rows.CopyTo(output.Slice((Patches + 1) * d));
         var ids = inputs[2];
-        for (int i = 0; i < Words; i++)
-        {
-            // The graph input checks ids against its declared vocabulary; a file may pair it with a smaller table.
-            float id = ids[i];
-            if (!(id >= 0 && id < _words.Count) || id != MathF.Floor(id))
-                throw new ArgumentException($"TokenSequence: word {i} has id {id}, outside the table's vocabulary 0..{_words.Count - 1}.");
-            _words.Row((int)id).CopyTo(output.Slice(prefix + i * d, d));
-        }
+        CheckIds(ids, _words.Count);
+        for (int i = 0; i < Words; i++) _words.Row((int)ids[i]).CopyTo(output.Slice(prefix + i * d, d));
         TensorPrimitives.Add(output, _positions, output);
+    }
+
+    /// <summary>
+    /// Throws unless every id indexes a table of <paramref name="vocabulary"/> rows: the graph input checks ids against
+    /// its declared vocabulary, but a file may pair it with a smaller table (the device form checks on the host with it).
+    /// </summary>
+    public static void CheckIds(ReadOnlySpan<float> ids, int vocabulary)
+    {
+        for (int i = 0; i < ids.Length; i++)
+        {
+            float id = ids[i];
+            if (!(id >= 0 && id < vocabulary) || id != MathF.Floor(id))
+                throw new ArgumentException($"TokenSequence: word {i} has id {id}, outside the table's vocabulary 0..{vocabulary - 1}.", nameof(ids));
+        }
     }
 
     public override void Lower(GpuBuilder gpu)
