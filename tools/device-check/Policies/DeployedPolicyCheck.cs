@@ -74,7 +74,7 @@ internal static class DeployedPolicyCheck
         var batch = PolicyBatch.FromObservations(observations, fp.Spec);
         Quantizer.CalibrateActivations(prepared, [batch], b => prepared.Predict(b));
         prepared.Eval();
-        return Export.ToDeployedPolicy(prepared);
+        return Export.ToIntegerPolicy(prepared);
     }
 
     // Worst |delta| of an action dimension relative to its half range, and observations beyond float rounding.
