@@ -21,8 +21,7 @@ public sealed class DeployedPolicy : IDeployedPolicy
     private const int FormatVersion = 2;
 
     private readonly PolicyGraph _graph;
-    private readonly float[][] _slots;
-    private readonly int[][] _sources;
+    private readonly ExecutionPlan _plan;
     private readonly Action _forward;
 
     internal DeployedPolicy(string label, string precision, PolicyGraph graph)
@@ -31,10 +30,16 @@ public sealed class DeployedPolicy : IDeployedPolicy
         ArgumentNullException.ThrowIfNull(graph);
         if (graph.Nodes.Count == 0) throw new ArgumentException("DeployedPolicy: the graph holds no ops.", nameof(graph));
         (Label, Precision, _graph) = (label, precision, graph);
-        _slots = new float[graph.Last + 1][];
-        for (int slot = 0; slot < _slots.Length; slot++) _slots[slot] = new float[graph.SlotSize(slot)];
-        _sources = graph.Nodes.Select(node => node.Sources).ToArray();
-        _forward = Forward;
+        _plan = new ExecutionPlan(graph);
+        _forward = _plan.Run;
+    }
+
+    private DeployedPolicy(DeployedPolicy other)
+    {
+        (Label, Precision) = (other.Label, other.Precision);
+        _graph = other._graph.Replicate();
+        _plan = new ExecutionPlan(_graph);
+        _forward = _plan.Run;
     }
 
     /// <inheritdoc/>
@@ -43,8 +48,26 @@ public sealed class DeployedPolicy : IDeployedPolicy
     /// <summary>The dataflow the policy runs (read by the device executor).</summary>
     internal PolicyGraph Graph => _graph;
 
-    /// <summary>Every graph value of the last action (inputs, then node outputs), for per-op comparisons.</summary>
-    internal IReadOnlyList<float[]> Slots => _slots;
+    /// <summary>
+    /// Every graph value for <paramref name="inputs"/> (inputs, then node outputs), each op run alone as the file
+    /// declares it, without the load-time plan: the reference the plan equals and the device's per-op comparison.
+    /// </summary>
+    internal float[][] Trace(in PolicyInputs inputs)
+    {
+        var slots = new float[_graph.Last + 1][];
+        for (int slot = 0; slot < slots.Length; slot++) slots[slot] = new float[_graph.SlotSize(slot)];
+        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(inputs, slots[i]);
+        KernelThreads.With(1, () =>
+        {
+            int first = _graph.Inputs.Count;
+            for (int i = 0; i < _graph.Nodes.Count; i++)
+                _graph.Nodes[i].Op.Run(new OpInputs(slots, _graph.Nodes[i].Sources), slots[first + i]);
+        });
+        return slots;
+    }
+
+    /// <summary>One line per step of the load-time plan (fused steps name what they fuse).</summary>
+    internal IReadOnlyList<string> DescribePlan() => _plan.Describe();
 
     /// <summary>The weight format, e.g. "FP32", "W4g32", "W8A8".</summary>
     public string Precision { get; }
@@ -57,7 +80,7 @@ public sealed class DeployedPolicy : IDeployedPolicy
         Input(GraphInputKind.Image) is { } image ? (image.Shape[0], image.Shape[1], image.Shape[2]) : null;
 
     /// <inheritdoc/>
-    public int ActionSize => _slots[^1].Length;
+    public int ActionSize => _graph.SlotSize(_graph.Last);
 
     /// <summary>The graph inputs the policy reads, e.g. image[5x64x64], state[1], command[1].</summary>
     public IReadOnlyList<GraphInput> Inputs => _graph.Inputs;
@@ -76,10 +99,10 @@ public sealed class DeployedPolicy : IDeployedPolicy
     {
         if (action.Length != ActionSize)
             throw new ArgumentException($"DeployedPolicy.Act: the action span holds {action.Length} values, the policy writes {ActionSize}.", nameof(action));
-        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(inputs, _slots[i]);
+        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(inputs, _plan.Slots[i]);
         // Batch 1 is a GEMV: waking worker threads costs more than it saves; parallelism is across policy replicas.
         KernelThreads.With(1, _forward);
-        _slots[^1].CopyTo(action);
+        _plan.Slots[^1].CopyTo(action);
     }
 
     /// <summary>The action for <paramref name="inputs"/>, in a new array.</summary>
@@ -91,7 +114,7 @@ public sealed class DeployedPolicy : IDeployedPolicy
     }
 
     /// <summary>An independent instance sharing the (immutable) weights, with its own buffers, for another thread.</summary>
-    public DeployedPolicy Replicate() => new(Label, Precision, _graph.Replicate());
+    public DeployedPolicy Replicate() => new(this);
 
     IDeployedPolicy IDeployedPolicy.Replicate() => Replicate();
 
@@ -117,13 +140,6 @@ public sealed class DeployedPolicy : IDeployedPolicy
 
     /// <summary>Decodes bytes written by <see cref="ToBytes"/>, with the same validation as <see cref="Load"/>.</summary>
     public static DeployedPolicy FromBytes(ReadOnlySpan<byte> bytes) => Decode(SafeTensors.Deserialize(bytes));
-
-    private void Forward()
-    {
-        int first = _graph.Inputs.Count;
-        for (int i = 0; i < _sources.Length; i++)
-            _graph.Nodes[i].Op.Run(new OpInputs(_slots, _sources[i]), _slots[first + i]);
-    }
 
     private (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Encode()
     {

@@ -42,6 +42,19 @@ internal sealed class Int8Linear : UnaryOp
     }
 
     public int Rows { get; }
+
+    /// <summary>The weight codes and scales, for plans that run this layer another way (see <see cref="QuantizedConvolution"/>).</summary>
+    public QuantizedWeights Weights => _weights;
+
+    /// <summary>The input's quantization.</summary>
+    public ActivationQuantization Activation => _activation;
+
+    /// <summary>The float epilogue's factors: y[n] = acc[n] * OutputScales[n] + Bias[n].</summary>
+    public ReadOnlySpan<float> OutputScales => _outputScales;
+
+    /// <summary>The bias, or null.</summary>
+    public float[]? Bias => _bias;
+
     public override string Kind => Name;
     public override int InputSize => Rows * _weights.Columns;
     public override int OutputSize => Rows * _weights.Rows;

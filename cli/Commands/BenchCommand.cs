@@ -44,6 +44,7 @@ internal static class BenchCommand
                     (placed as IDisposable)?.Dispose();
                 }
             }
+            table.Caption($"CPU kernels: {Markup.Escape(Qail.Kernels.Cpu.KernelDispatch.Describe())}");
             console.Write(table);
             return 0;
         }));

@@ -166,11 +166,7 @@ public sealed class GpuPolicyTests
         Assert.Throws<ObjectDisposedException>(() => replica.Act(new Observation(states[0])));
     }
 
-    private static float[][] Act(DeployedPolicy cpu, Observation observation)
-    {
-        cpu.Act(observation);
-        return cpu.Slots.Select(s => (float[])s.Clone()).ToArray();
-    }
+    private static float[][] Act(DeployedPolicy cpu, Observation observation) => cpu.Trace(EnvInputs.From(observation));
 
     // Per node on the CPU's values, then whole actions; see the class summary for what must agree and how closely.
     private static void Compare(string name, DeployedPolicy cpu, IComputeDevice device, IReadOnlyList<Observation> observations, bool quantizesActivations,

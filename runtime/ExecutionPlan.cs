@@ -1,0 +1,78 @@
+namespace Qail.Runtime;
+
+/// <summary>
+/// How a graph runs on the CPU, decided once when the policy loads: the steps in order and the value buffers they
+/// use. An im2col read only by the W8A8 (or narrower) layer after it runs with that layer as one
+/// <see cref="QuantizedConvolution"/>, absorbing the ReLU after the layer when nothing else reads the layer's output;
+/// the values those steps no longer write get no buffer. Every other op runs as declared. The plan's output equals
+/// the ops run one by one (<see cref="DeployedPolicy.Trace"/>) bit for bit.
+/// </summary>
+internal sealed class ExecutionPlan
+{
+    private readonly Step[] _steps;
+
+    public ExecutionPlan(PolicyGraph graph)
+    {
+        int first = graph.Inputs.Count, count = graph.Nodes.Count;
+        var readers = new int[graph.Last + 1];
+        foreach (var node in graph.Nodes)
+            foreach (int source in node.Sources) readers[source]++;
+        bool SoleReader(int node, int slot) => graph.Nodes[node].Sources is [var s] && s == slot && readers[slot] == 1;
+
+        var written = new bool[graph.Last + 1];
+        for (int i = 0; i < first; i++) written[i] = true;
+        var steps = new List<Step>();
+        for (int i = 0; i < count; i++)
+        {
+            var op = graph.Nodes[i].Op;
+            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer && SoleReader(i + 1, first + i)
+                && QuantizedConvolution.Fits(patches, layer))
+            {
+                bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
+                int output = first + i + (relu ? 2 : 1);
+                steps.Add(new ConvolutionStep(new QuantizedConvolution(patches, layer, relu), graph.Nodes[i].Sources[0], output,
+                    $"{layer.Describe()} as one integer convolution over NHWC codes ({patches.Describe()}{(relu ? ", ReLU fused" : "")})"));
+                written[output] = true;
+                i = output - first;
+                continue;
+            }
+            steps.Add(new NodeStep(op, graph.Nodes[i].Sources, first + i));
+            written[first + i] = true;
+        }
+        _steps = [.. steps];
+        Slots = new float[graph.Last + 1][];
+        for (int slot = 0; slot < Slots.Length; slot++) Slots[slot] = written[slot] ? new float[graph.SlotSize(slot)] : [];
+    }
+
+    /// <summary>The value buffers: graph inputs, then node outputs (empty for values the plan does not write).</summary>
+    public float[][] Slots { get; }
+
+    /// <summary>Runs every step on <see cref="Slots"/> (the inputs filled); allocates nothing.</summary>
+    public void Run()
+    {
+        foreach (var step in _steps) step.Run(Slots);
+    }
+
+    public IReadOnlyList<string> Describe() => _steps.Select(s => s.Describe()).ToList();
+
+    private abstract class Step
+    {
+        public abstract void Run(float[][] slots);
+
+        public abstract string Describe();
+    }
+
+    private sealed class NodeStep(RuntimeOp op, int[] sources, int output) : Step
+    {
+        public override void Run(float[][] slots) => op.Run(new OpInputs(slots, sources), slots[output]);
+
+        public override string Describe() => op.Describe();
+    }
+
+    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output, string description) : Step
+    {
+        public override void Run(float[][] slots) => convolution.Run(slots[input], slots[output]);
+
+        public override string Describe() => description;
+    }
+}
