@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Qail.Kernels.Cpu;
 
 namespace Qail.Runtime;
@@ -52,51 +54,74 @@ internal sealed class QuantizedConvolution
         if (a.Symmetric)
         {
             QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
-            Center<sbyte>(_signedCodes, a.ZeroPoint);
+            Center(MemoryMarshal.Cast<sbyte, byte>(_signedCodes), a.ZeroPoint, signed: true);
         }
         else
         {
             QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
-            Center<byte>(_unsignedCodes, a.ZeroPoint);
+            Center(_unsignedCodes, a.ZeroPoint, signed: false);
         }
         CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize, _patches.Stride, _weights, _sums);
         Epilogue(output);
     }
 
-    // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation).
-    private void Center<T>(T[] codes, int zeroPoint) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation). An HWC
+    // input row is one contiguous run, widened 32 codes at a time; a CHW input (the image) is transposed value by value.
+    private void Center(ReadOnlySpan<byte> codes, int zeroPoint, bool signed)
     {
         int channels = _patches.Channels, height = _patches.Height, width = _patches.Width, pad = _patches.Padding;
-        int plane = height * width;
-        var map = _map;
+        int plane = height * width, run = width * channels;
+        var map = _map.AsSpan();
+        var zero = Vector256.Create((short)zeroPoint);
         for (int y = 0; y < height; y++)
         {
-            int row = ((y + pad) * _paddedWidth + pad) * channels;
+            var row = map.Slice(((y + pad) * _paddedWidth + pad) * channels, run);
             if (_patches.ChannelsLast)
             {
-                int source = y * width * channels;
-                for (int i = 0; i < width * channels; i++) map[row + i] = (short)(int.CreateTruncating(codes[source + i]) - zeroPoint);
+                var source = codes.Slice(y * run, run);
+                int i = 0;
+                for (; i + Vector256<byte>.Count <= run; i += Vector256<byte>.Count)
+                {
+                    var bytes = Vector256.Create(source.Slice(i, Vector256<byte>.Count));
+                    var (low, high) = signed
+                        ? Vector256.Widen(bytes.AsSByte())
+                        : (Vector256.WidenLower(bytes).AsInt16(), Vector256.WidenUpper(bytes).AsInt16());
+                    (low - zero).CopyTo(row.Slice(i, Vector256<short>.Count));
+                    (high - zero).CopyTo(row.Slice(i + Vector256<short>.Count, Vector256<short>.Count));
+                }
+                for (; i < run; i++) row[i] = (short)((signed ? (sbyte)source[i] : source[i]) - zeroPoint);
             }
             else
-            {
-                for (int x = 0; x < width; x++)
-                    for (int c = 0; c < channels; c++)
-                        map[row + x * channels + c] = (short)(int.CreateTruncating(codes[c * plane + y * width + x]) - zeroPoint);
-            }
+                for (int c = 0; c < channels; c++)
+                {
+                    var source = codes.Slice(c * plane + y * width, width);
+                    if (signed)
+                        for (int x = 0; x < width; x++) row[x * channels + c] = (short)((sbyte)source[x] - zeroPoint);
+                    else
+                        for (int x = 0; x < width; x++) row[x * channels + c] = (short)(source[x] - zeroPoint);
+                }
         }
     }
 
-    // The layer's float epilogue, acc * (sA * sW[n]) then + b[n], in the same two roundings; then the ReLU's own call.
+    // The layer's float epilogue, acc * (sA * sW[n]) then + b[n], in the same two roundings (vector lanes round each
+    // element as the scalar loop does; no fused multiply-add), then the ReLU's own call.
     private void Epilogue(Span<float> output)
     {
         var scales = _layer.OutputScales;
         var bias = _layer.Bias;
-        int outputs = _weights.Outputs;
+        int outputs = _weights.Outputs, width = Vector256<float>.Count;
         for (int r = 0; r < _patches.Rows; r++)
         {
             var sums = _sums.AsSpan(r * outputs, outputs);
             var row = output.Slice(r * outputs, outputs);
-            for (int n = 0; n < outputs; n++)
+            int n = 0;
+            for (; n + width <= outputs; n += width)
+            {
+                var v = Vector256.ConvertToSingle(Vector256.Create(sums.Slice(n, width))) * Vector256.Create(scales.Slice(n, width));
+                if (bias is not null) v += Vector256.Create(bias.AsSpan(n, width));
+                v.CopyTo(row.Slice(n, width));
+            }
+            for (; n < outputs; n++)
             {
                 float v = sums[n] * scales[n];
                 row[n] = bias is null ? v : v + bias[n];

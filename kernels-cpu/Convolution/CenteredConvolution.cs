@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -8,16 +6,21 @@ namespace Qail.Kernels.Cpu;
 /// <summary>
 /// Integer convolution over an NHWC map of centered activation codes (a - aZero as int16, the zero-padding border
 /// already in the map as zeros): for each output pixel, its patch (kernel rows of kernel * channels contiguous values)
-/// is copied into a small buffer and multiplied against <see cref="CenteredConvolutionWeights"/> by multiply-adds of
-/// adjacent int16 pairs, giving acc[pixel, n] = sum_k (a_k - aZero) (w_nk - wZero[n]) exactly in int32: the value an
-/// int8 GEMM over the im2col of the codes computes, without a float im2col or zero-point corrections. AVX-512BW and
-/// AVX2 paths; every path returns <see cref="CenteredConvolutionReference"/>'s bits (integer sums cannot round).
-/// Allocates nothing: the patch buffer is on the stack.
+/// is copied into a small buffer, and four pixels at a time are multiplied against
+/// <see cref="CenteredConvolutionWeights"/> by multiply-adds of adjacent int16 pairs (each weight vector loaded once
+/// for the four), giving acc[pixel, n] = sum_k (a_k - aZero) (w_nk - wZero[n]) exactly in int32: the value an int8
+/// GEMM over the im2col of the codes computes, without a float im2col or zero-point corrections. AVX-512BW and AVX2
+/// paths (256-bit where 8 outputs or fewer leave half a 512-bit vector idle); every path returns
+/// <see cref="CenteredConvolutionReference"/>'s bits (integer sums cannot round). Allocates nothing: the patch buffers
+/// are on the stack.
 /// </summary>
-public static class CenteredConvolution
+public static unsafe class CenteredConvolution
 {
-    /// <summary>Longest patch the stack buffer takes.</summary>
-    public const int MaxStackPatch = 8192;
+    /// <summary>Longest patch the stack buffers take.</summary>
+    public const int MaxStackPatch = 2048;
+
+    // Output pixels computed together: each weight vector loaded once serves this many patches.
+    private const int Pixels = 4;
 
     /// <summary>
     /// acc[oy * outW + ox, n] for a map padded to [paddedHeight, paddedWidth, channels] (the caller writes the border),
@@ -31,71 +34,109 @@ public static class CenteredConvolution
         if (weights.PaddedPatch > MaxStackPatch)
             throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} values the kernel buffers.", nameof(weights));
         var isa = KernelDispatch.Active;
-        Span<short> patch = stackalloc short[weights.PaddedPatch];
-        patch.Clear();
-        int run = kernel * channels, n = weights.Outputs;
-        for (int oy = 0; oy < outH; oy++)
-            for (int ox = 0; ox < outW; ox++)
+        bool avx512 = isa >= InstructionSet.Avx512 && Avx512BW.IsSupported, avx2 = isa >= InstructionSet.Avx2 && Avx2.IsSupported;
+        int padded = weights.PaddedPatch, run = kernel * channels, n = weights.Outputs, pixels = outH * outW;
+        Span<short> patches = stackalloc short[Pixels * padded];
+        patches.Clear();
+        for (int first = 0; first < pixels; first += Pixels)
+        {
+            int count = Math.Min(Pixels, pixels - first);
+            for (int j = 0; j < count; j++)
             {
+                int oy = (first + j) / outW, ox = (first + j) % outW;
+                var patch = patches.Slice(j * padded, padded);
                 for (int ky = 0; ky < kernel; ky++)
                     map.Slice(((oy * stride + ky) * paddedWidth + ox * stride) * channels, run).CopyTo(patch.Slice(ky * run, run));
-                var output = acc.Slice((oy * outW + ox) * n, n);
-                if (isa >= InstructionSet.Avx512 && Avx512BW.IsSupported) Dot512(patch, weights, output);
-                else if (isa >= InstructionSet.Avx2 && Avx2.IsSupported) Dot256(patch, weights, output);
-                else CenteredConvolutionReference.Dot(patch, weights, output);
             }
-    }
-
-    private static void Dot512(ReadOnlySpan<short> patch, CenteredConvolutionWeights weights, Span<int> output)
-    {
-        int pairs = weights.PaddedPatch / 2, stride = weights.PaddedOutputs * 2, n = weights.Outputs;
-        ref int patchPairs = ref Unsafe.As<short, int>(ref MemoryMarshal.GetReference(patch));
-        ref short packed = ref MemoryMarshal.GetArrayDataReference(weights.Pairs);
-        Span<int> lanes = stackalloc int[CenteredConvolutionWeights.Block];
-        for (int block = 0; block < n; block += CenteredConvolutionWeights.Block)
-        {
-            var sum = Vector512<int>.Zero;
-            ref short column = ref Unsafe.Add(ref packed, block * 2);
-            for (int p = 0; p < pairs; p++)
-            {
-                var a = Vector512.Create(Unsafe.Add(ref patchPairs, p)).AsInt16();
-                var w = Vector512.LoadUnsafe(ref Unsafe.Add(ref column, (nint)p * stride));
-                sum += Avx512BW.MultiplyAddAdjacent(a, w);
-            }
-            Store(sum, lanes, output, block);
+            var output = acc.Slice(first * n, count * n);
+            if (count == Pixels && avx512 && n > CenteredConvolutionWeights.Block / 2) Dot512(patches, weights, output);
+            else if (count == Pixels && avx2) Dot256(patches, weights, output);
+            else
+                for (int j = 0; j < count; j++) CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights, output.Slice(j * n, n));
         }
     }
 
-    private static void Dot256(ReadOnlySpan<short> patch, CenteredConvolutionWeights weights, Span<int> output)
+    // Four pixels' patches against each 16-output block: one weight load, four multiply-adds per column pair.
+    // Pointers, not refs: the JIT keeps the four sums and the patch pointers in registers across the loop.
+    private static unsafe void Dot512(ReadOnlySpan<short> patches, CenteredConvolutionWeights weights, Span<int> output)
     {
-        int pairs = weights.PaddedPatch / 2, stride = weights.PaddedOutputs * 2, n = weights.Outputs;
-        ref int patchPairs = ref Unsafe.As<short, int>(ref MemoryMarshal.GetReference(patch));
-        ref short packed = ref MemoryMarshal.GetArrayDataReference(weights.Pairs);
-        Span<int> lanes = stackalloc int[CenteredConvolutionWeights.Block];
-        for (int block = 0; block < n; block += CenteredConvolutionWeights.Block)
+        int pairs = weights.PaddedPatch / 2, n = weights.Outputs;
+        nint stride = weights.PaddedOutputs * 2;
+        fixed (short* patch = patches)
+        fixed (short* packed = weights.Pairs)
+        fixed (int* result = output)
         {
-            Vector256<int> low = Vector256<int>.Zero, high = Vector256<int>.Zero;
-            ref short column = ref Unsafe.Add(ref packed, block * 2);
-            for (int p = 0; p < pairs; p++)
+            int* p0 = (int*)patch, p1 = p0 + pairs, p2 = p1 + pairs, p3 = p2 + pairs;
+            for (int block = 0; block < n; block += Vector512<int>.Count)
             {
-                var a = Vector256.Create(Unsafe.Add(ref patchPairs, p)).AsInt16();
-                ref short w = ref Unsafe.Add(ref column, (nint)p * stride);
-                low += Avx2.MultiplyAddAdjacent(a, Vector256.LoadUnsafe(ref w));
-                high += Avx2.MultiplyAddAdjacent(a, Vector256.LoadUnsafe(ref w, 16));
+                var s0 = Vector512<int>.Zero;
+                var s1 = Vector512<int>.Zero;
+                var s2 = Vector512<int>.Zero;
+                var s3 = Vector512<int>.Zero;
+                short* column = packed + block * 2;
+                for (int p = 0; p < pairs; p++, column += stride)
+                {
+                    var w = Vector512.Load(column);
+                    s0 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(p0[p]).AsInt16(), w);
+                    s1 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(p1[p]).AsInt16(), w);
+                    s2 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(p2[p]).AsInt16(), w);
+                    s3 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(p3[p]).AsInt16(), w);
+                }
+                int count = Math.Min(Vector512<int>.Count, n - block);
+                Store(s0, result + block, count);
+                Store(s1, result + n + block, count);
+                Store(s2, result + 2 * n + block, count);
+                Store(s3, result + 3 * n + block, count);
             }
-            Store(Vector512.Create(low, high), lanes, output, block);
         }
     }
 
-    // The block's first min(16, N - block) sums; the padded outputs' lanes are zero and dropped.
-    private static void Store(Vector512<int> sum, Span<int> lanes, Span<int> output, int block)
+    // The same with 256-bit vectors: 8 outputs per half-block.
+    private static unsafe void Dot256(ReadOnlySpan<short> patches, CenteredConvolutionWeights weights, Span<int> output)
     {
-        int count = Math.Min(CenteredConvolutionWeights.Block, output.Length - block);
-        if (count == CenteredConvolutionWeights.Block) sum.CopyTo(output.Slice(block, count));
+        int pairs = weights.PaddedPatch / 2, n = weights.Outputs;
+        nint stride = weights.PaddedOutputs * 2;
+        fixed (short* patch = patches)
+        fixed (short* packed = weights.Pairs)
+        fixed (int* result = output)
+        {
+            int* p0 = (int*)patch, p1 = p0 + pairs, p2 = p1 + pairs, p3 = p2 + pairs;
+            for (int half = 0; half < n; half += Vector256<int>.Count)
+            {
+                var s0 = Vector256<int>.Zero;
+                var s1 = Vector256<int>.Zero;
+                var s2 = Vector256<int>.Zero;
+                var s3 = Vector256<int>.Zero;
+                short* column = packed + half * 2;
+                for (int p = 0; p < pairs; p++, column += stride)
+                {
+                    var w = Vector256.Load(column);
+                    s0 += Avx2.MultiplyAddAdjacent(Vector256.Create(p0[p]).AsInt16(), w);
+                    s1 += Avx2.MultiplyAddAdjacent(Vector256.Create(p1[p]).AsInt16(), w);
+                    s2 += Avx2.MultiplyAddAdjacent(Vector256.Create(p2[p]).AsInt16(), w);
+                    s3 += Avx2.MultiplyAddAdjacent(Vector256.Create(p3[p]).AsInt16(), w);
+                }
+                int count = Math.Min(Vector256<int>.Count, n - half);
+                Store(s0, result + half, count);
+                Store(s1, result + n + half, count);
+                Store(s2, result + 2 * n + half, count);
+                Store(s3, result + 3 * n + half, count);
+            }
+        }
+    }
+
+    // The sums of the outputs that exist; the padded outputs' lanes are zero and dropped.
+    private static unsafe void Store(Vector512<int> sum, int* destination, int count)
+    {
+        if (count == Vector512<int>.Count) sum.Store(destination);
         else
-        {
-            sum.CopyTo(lanes);
-            lanes[..count].CopyTo(output.Slice(block, count));
-        }
+            for (int i = 0; i < count; i++) destination[i] = sum.GetElement(i);
+    }
+
+    private static unsafe void Store(Vector256<int> sum, int* destination, int count)
+    {
+        if (count == Vector256<int>.Count) sum.Store(destination);
+        else
+            for (int i = 0; i < count; i++) destination[i] = sum.GetElement(i);
     }
 }
