@@ -4,23 +4,10 @@ using Qail.Engine;
 
 namespace Qail.Testing;
 
-/// <summary>Which memory layouts <see cref="TensorGen.Tensor(int[], DType, ValueRange?, Layouts)"/> may produce.</summary>
-[Flags]
-public enum Layouts
-{
-    /// <summary>A fresh contiguous tensor.</summary>
-    Contiguous = 1,
-    /// <summary>A permuted view of a contiguous tensor (strides out of order).</summary>
-    Permuted = 2,
-    /// <summary>A strided slice (step 2, maybe offset) of a larger tensor.</summary>
-    Sliced = 4,
-    /// <summary>Some size-1 dims broadcast to the target size with stride 0 (values repeat along them).</summary>
-    Expanded = 8,
-    /// <summary>Any layout, including combinations of permuted and sliced.</summary>
-    Any = Contiguous | Permuted | Sliced | Expanded,
-}
-
-/// <summary>FsCheck generators for tensor shapes, shape pairs, values and tensors in varied memory layouts.</summary>
+/// <summary>
+/// FsCheck generators for tensor shapes, shape pairs, values and tensors in varied memory layouts (the FsCheck face of
+/// <see cref="Generators"/>, without its shrinking: use <see cref="GeneratorArbitrary.ToArbitrary{T}"/> for that).
+/// </summary>
 public static class TensorGen
 {
     /// <summary>One dimension size in [0, maxDim], with 1 and small sizes common and 0 occasional.</summary>
@@ -81,6 +68,10 @@ public static class TensorGen
             select Math.Clamp(k + 0.5 + delta, r.Min, r.Max);
         int wBoundary = (int)Math.Round(1000 * r.BoundaryFraction);
         var value = wBoundary == 0 || r.Max - r.Min < 1 ? uniform : Gen.Frequency((1000 - wBoundary, uniform), (wBoundary, boundary));
+        int wExtreme = (int)Math.Round(1000 * r.ExtremeFraction), wSpecial = (int)Math.Round(1000 * r.SpecialFraction);
+        if (wExtreme + wSpecial > 0)
+            value = Gen.Frequency((1000 - wExtreme - wSpecial, value), (wExtreme, Gen.Elements(ValueRange.LimitValues(dtype).ToArray())),
+                (wSpecial, Gen.Elements(double.NaN, double.PositiveInfinity, double.NegativeInfinity)));
         return Gen.ArrayOf(value, count);
     }
 

@@ -1,0 +1,94 @@
+using Qail.Engine;
+
+namespace Qail.Testing;
+
+/// <summary>
+/// Proposes simpler variants of a <see cref="TensorCase"/>, most aggressive first: a contiguous layout, fewer dims,
+/// size-1 and halved dims (keeping the leading elements), then all-zero / all-one values and, element by element,
+/// 0, 1, -1, the rounded value and half the value. Only values the case's <see cref="ValueRange"/> admits are proposed.
+/// </summary>
+public static class TensorShrinker
+{
+    /// <summary>Simpler cases than <paramref name="c"/>; the shape is kept when <paramref name="fixedShape"/> is set.</summary>
+    public static IEnumerable<TensorCase> Shrink(TensorCase c, ValueRange range, bool fixedShape = false, int minRank = 0)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(range);
+        if (c.Layout != Layouts.Contiguous) yield return c.AsContiguous();
+        if (!fixedShape)
+            foreach (var smaller in SmallerShapes(c, minRank)) yield return smaller;
+        foreach (var simpler in SimplerValues(c, range)) yield return simpler;
+    }
+
+    private static IEnumerable<TensorCase> SmallerShapes(TensorCase c, int minRank)
+    {
+        // An expanded view's values belong to its source; shrink its shape as a contiguous tensor.
+        var basis = c.Layout == Layouts.Expanded ? c.AsContiguous() : c;
+        var shape = basis.Shape;
+        for (int d = 0; d < shape.Length; d++)
+            if (shape.Length > minRank && shape[d] >= 1) yield return Take(basis, d, 1, removeDim: true);
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] > 1) yield return Take(basis, d, 1, removeDim: false);
+            if (shape[d] > 3) yield return Take(basis, d, shape[d] / 2, removeDim: false);
+            if (shape[d] > 2) yield return Take(basis, d, shape[d] - 1, removeDim: false);
+        }
+    }
+
+    // The leading `keep` entries along dim d (dropping the dim when keep is 1 and removeDim is set), same layout.
+    private static TensorCase Take(TensorCase c, int dim, int keep, bool removeDim)
+    {
+        var shape = c.Shape;
+        var kept = (int[])shape.Clone();
+        kept[dim] = keep;
+        long inner = 1;
+        for (int d = dim + 1; d < shape.Length; d++) inner *= shape[d];
+        long outer = c.Values.Length / Math.Max(1, inner * shape[dim]);
+        var values = new List<double>();
+        for (long o = 0; o < outer; o++)
+            for (long i = 0; i < keep * inner; i++) values.Add(c.Values[o * shape[dim] * inner + i]);
+        int[] newShape = removeDim ? [.. shape[..dim], .. shape[(dim + 1)..]] : kept;
+        return c.Layout switch
+        {
+            Layouts.Permuted when removeDim => c with { Shape = newShape, Values = [.. values], Order = DropFromOrder(c.Order!, dim) },
+            Layouts.Sliced when removeDim => c with { Shape = newShape, Values = [.. values], Starts = [.. c.Starts![..dim], .. c.Starts[(dim + 1)..]] },
+            _ => c with { Shape = newShape, Values = [.. values] },
+        };
+    }
+
+    private static int[] DropFromOrder(int[] order, int dim) =>
+        order.Where(d => d != dim).Select(d => d > dim ? d - 1 : d).ToArray();
+
+    private static IEnumerable<TensorCase> SimplerValues(TensorCase c, ValueRange range)
+    {
+        var limits = DTypeLimits.Of(c.DType);
+        var values = c.Values;
+        foreach (double all in new[] { 0.0, 1.0 })
+            if (range.Admits(all, limits) && values.Any(v => !SameBits(v, all)))
+                yield return c with { Values = Enumerable.Repeat(all, values.Length).ToArray() };
+        for (int i = 0; i < values.Length; i++)
+            foreach (double candidate in Candidates(values[i], c.DType))
+                if (!SameBits(candidate, values[i]) && range.Admits(candidate, limits))
+                {
+                    var next = (double[])values.Clone();
+                    next[i] = candidate;
+                    yield return c with { Values = next };
+                }
+    }
+
+    private static IEnumerable<double> Candidates(double v, DType dtype)
+    {
+        yield return 0;
+        if (Math.Abs(v) > 1 || !double.IsFinite(v)) { yield return 1; yield return -1; }
+        if (!double.IsFinite(v)) yield break;
+        yield return Math.Round(v);
+        if (dtype.IsFloatingPoint())
+        {
+            yield return DTypeLimits.Representable(Math.Round(v * 2) / 2, dtype);
+            if (Math.Abs(v) > 1e-3) yield return DTypeLimits.Representable(v / 2, dtype);
+        }
+        else if (Math.Abs(v) > 1) yield return Math.Truncate(v / 2);
+    }
+
+    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+}
