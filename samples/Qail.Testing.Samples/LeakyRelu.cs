@@ -36,7 +36,8 @@ public static class LeakyRelu
         for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
         {
             var v = Vector512.LoadUnsafe(ref x[i]);
-            Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * Slope).StoreUnsafe(ref y[i]);
+            Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v,
+                v * Slope).StoreUnsafe(ref y[i]);
         }
         return i;
     }
@@ -47,7 +48,8 @@ public static class LeakyRelu
         for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
         {
             var v = Vector256.LoadUnsafe(ref x[i]);
-            Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * Slope).StoreUnsafe(ref y[i]);
+            Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v,
+                v * Slope).StoreUnsafe(ref y[i]);
         }
         return i;
     }
@@ -58,7 +60,8 @@ public static class LeakyRelu
         for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
         {
             var v = Vector128.LoadUnsafe(ref x[i]);
-            Vector128.ConditionalSelect(Vector128.GreaterThan(v, Vector128<float>.Zero), v, v * Slope).StoreUnsafe(ref y[i]);
+            Vector128.ConditionalSelect(Vector128.GreaterThan(v, Vector128<float>.Zero), v,
+                v * Slope).StoreUnsafe(ref y[i]);
         }
         return i;
     }

@@ -4,11 +4,15 @@ using Qail.Quantization;
 
 namespace Qail.Testing.Policies;
 
-/// <summary>Shrinking generators for observations of an env spec, small random policies of each family, and quantization configs.</summary>
+/// <summary>
+/// Shrinking generators for observations of an env spec, small random policies of each family, and quantization
+/// configs.
+/// </summary>
 public static class PolicyGenerators
 {
     /// <summary>The configs <see cref="QuantConfigs"/> draws from, simplest (8-bit weight-only) first.</summary>
-    public static IReadOnlyList<string> QuantConfigNames { get; } = ["W8", "W6", "W5", "W4", "W3", "W4g32", "W4g16", "W4g8", "W8A8", "W4A4"];
+    public static IReadOnlyList<string> QuantConfigNames { get; } = ["W8", "W6", "W5", "W4", "W3", "W4g32", "W4g16",
+        "W4g8", "W8A8", "W4A4"];
 
     /// <summary>
     /// Observations that fit <paramref name="spec"/>: state entries uniform in [-stateScale, stateScale], random image
@@ -18,11 +22,14 @@ public static class PolicyGenerators
     public static Generator<Observation> Observation(EnvSpec spec, double stateScale = 3)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!(stateScale > 0)) throw new ArgumentOutOfRangeException(nameof(stateScale), stateScale, "must be positive.");
+        if (!(stateScale > 0)) throw new ArgumentOutOfRangeException(nameof(stateScale), stateScale,
+            "must be positive.");
         var range = new ValueRange(-stateScale, stateScale);
         return new Generator<Observation>(r => new Observation(
-                spec.StateSize > 0 ? Enumerable.Range(0, spec.StateSize).Select(_ => (float)range.Sample(r, Engine.DType.Float32)).ToArray() : null,
-                spec.Image is { } img ? Enumerable.Range(0, img.Height * img.Width * img.Channels).Select(_ => (byte)r.Next(0, 255)).ToArray() : null,
+                spec.StateSize > 0 ? Enumerable.Range(0, spec.StateSize).Select(_ => (float)range.Sample(r,
+                    Engine.DType.Float32)).ToArray() : null,
+                spec.Image is { } img ? Enumerable.Range(0, img.Height * img.Width * img.Channels).Select(_
+                    => (byte)r.Next(0, 255)).ToArray() : null,
                 spec.Instruction is { } ins ? Instruction(r, ins) : null,
                 spec.CommandCount > 0 ? r.Next(0, spec.CommandCount - 1) : null),
             o => ShrinkObservation(o, range), Describe);
@@ -34,13 +41,17 @@ public static class PolicyGenerators
         ArgumentNullException.ThrowIfNull(spec);
         string f = family ?? PolicyFactory.FamilyFor(spec);
         if (!PolicyFactory.Families.Contains(f))
-            throw new ArgumentException($"Unknown policy family '{f}' (known: {string.Join(", ", PolicyFactory.Families)}).", nameof(family));
+            throw new ArgumentException($"Unknown policy family '{f}' (known: {string.Join(",
+                ", PolicyFactory.Families)}).", nameof(family));
         int[] widths = f == "mlp" ? [8, 16, 32] : [2, 4];
-        return new Generator<NetworkCase>(r => new NetworkCase(f, spec, r.Pick(widths), r.Next(1, 2), r.Next(0, 1_000_000)),
+        return new Generator<NetworkCase>(r => new NetworkCase(f, spec, r.Pick(widths), r.Next(1, 2), r.Next(0,
+            1_000_000)),
             c => ShrinkNetwork(c, widths[0]));
     }
 
-    /// <summary>One of the named configs (default: all of <see cref="QuantConfigNames"/>), shrinking towards the first.</summary>
+    /// <summary>
+    /// One of the named configs (default: all of <see cref="QuantConfigNames"/>), shrinking towards the first.
+    /// </summary>
     public static Generator<string> QuantConfigs(params string[] names)
     {
         var chosen = names is { Length: > 0 } ? names : [.. QuantConfigNames];
@@ -48,14 +59,20 @@ public static class PolicyGenerators
         return Generators.Elements(chosen);
     }
 
-    /// <summary>The config a name from <see cref="QuantConfigNames"/> stands for ("W4g32": 4-bit groups of 32; "W5": 5-bit per channel).</summary>
+    /// <summary>
+    /// The config a name from <see cref="QuantConfigNames"/> stands for ("W4g32": 4-bit groups of 32; "W5": 5-bit per
+    /// channel).
+    /// </summary>
     public static QuantConfig Config(string name) => name switch
     {
         "W8A8" => QuantConfig.W8A8(),
         "W4A4" => QuantConfig.W4A4(),
-        _ when name.StartsWith("W4g", StringComparison.Ordinal) && int.TryParse(name[3..], out int group) => QuantConfig.W4(group),
-        _ when name.Length == 2 && name[0] == 'W' && name[1] is >= '2' and <= '8' => QuantConfig.WeightOnly(name[1] - '0'),
-        _ => throw new ArgumentException($"Unknown quantization config '{name}' (known: {string.Join(", ", QuantConfigNames)}).", nameof(name)),
+        _ when name.StartsWith("W4g", StringComparison.Ordinal) && int.TryParse(name[3..], out int group)
+            => QuantConfig.W4(group),
+        _ when name.Length == 2 && name[0] == 'W' && name[1] is >= '2' and <= '8'
+            => QuantConfig.WeightOnly(name[1] - '0'),
+        _ => throw new ArgumentException($"Unknown quantization config '{name}' (known: {string.Join(",
+            ", QuantConfigNames)}).", nameof(name)),
     };
 
     private static int[] Instruction(CaseRandom r, InstructionSpec spec)
@@ -73,7 +90,8 @@ public static class PolicyGenerators
             yield return o with { Instruction = ins.Select((t, i) => i == 0 ? 1 : 0).ToArray() };
         if (o.Image is { } img && img.Any(b => b != 0)) yield return o with { Image = new byte[img.Length] };
         if (o.State is { } state)
-            foreach (var c in TensorShrinker.Shrink(TensorCase.Contiguous([state.Length], Engine.DType.Float32, state.Select(v => (double)v).ToArray()),
+            foreach (var c in TensorShrinker.Shrink(TensorCase.Contiguous([state.Length], Engine.DType.Float32,
+                state.Select(v => (double)v).ToArray()),
                          range, fixedShape: true))
                 yield return o with { State = c.Values.Select(v => (float)v).ToArray() };
     }
@@ -88,7 +106,8 @@ public static class PolicyGenerators
     private static string Describe(Observation o)
     {
         var parts = new List<string>();
-        if (o.State is { } s) parts.Add($"state [{string.Join(", ", s.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]");
+        if (o.State is { } s) parts.Add($"state [{string.Join(",
+            ", s.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]");
         if (o.Image is { } img) parts.Add($"image of {img.Length} bytes ({img.Count(b => b != 0)} non-zero)");
         if (o.Instruction is { } ins) parts.Add($"instruction [{string.Join(", ", ins)}]");
         if (o.Command is { } cmd) parts.Add($"command {cmd}");

@@ -13,7 +13,9 @@ namespace Qail.Testing.Policies;
 /// </summary>
 public static class RoundTrip
 {
-    /// <summary>A deployed policy read back from its bytes re-encodes identically and acts identically on every observation.</summary>
+    /// <summary>
+    /// A deployed policy read back from its bytes re-encodes identically and acts identically on every observation.
+    /// </summary>
     public static void DeployedPolicy(IntegerPolicy policy, IEnumerable<Observation> observations)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -31,7 +33,10 @@ public static class RoundTrip
         }
     }
 
-    /// <summary>A checkpoint saved from <paramref name="module"/> and loaded into a zeroed copy restores every tensor bit for bit.</summary>
+    /// <summary>
+    /// A checkpoint saved from <paramref name="module"/> and loaded into a zeroed copy restores every tensor bit for
+    /// bit.
+    /// </summary>
     public static void Checkpoint(Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -69,8 +74,10 @@ public static class RoundTrip
         int n = Math.Min(expected.Length, actual.Length);
         for (int i = 0; i < n; i++)
             if (expected[i] != actual[i])
-                throw new NumericAssertionException($"{what} round trip: byte {i} of {expected.Length} differs ({expected[i]} then {actual[i]}).");
+                throw new NumericAssertionException(
+                    $"{what} round trip: byte {i} of {expected.Length} differs ({expected[i]} then {actual[i]}).");
         if (expected.Length != actual.Length)
-            throw new NumericAssertionException($"{what} round trip: {expected.Length} bytes written, {actual.Length} after reading back.");
+            throw new NumericAssertionException(
+                $"{what} round trip: {expected.Length} bytes written, {actual.Length} after reading back.");
     }
 }

@@ -40,5 +40,6 @@ public sealed class CaseRandom(ulong seed)
     }
 
     /// <summary>The seed of case <paramref name="index"/> of a run seeded with <paramref name="runSeed"/>.</summary>
-    public static ulong CaseSeed(ulong runSeed, int index) => new CaseRandom(runSeed ^ (0xD1B54A32D192ED03UL * (ulong)(index + 1))).NextUInt64();
+    public static ulong CaseSeed(ulong runSeed, int index)
+        => new CaseRandom(runSeed ^ (0xD1B54A32D192ED03UL * (ulong)(index + 1))).NextUInt64();
 }

@@ -15,7 +15,8 @@ public static class Check
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(property);
         options ??= CheckOptions.Default;
-        if (options.Cases < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Cases, "Check: Cases must be at least 1.");
+        if (options.Cases < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Cases,
+            "Check: Cases must be at least 1.");
         if (options.ReplaySeed is { } replay)
         {
             RunCase(generator, property, options, replay, "replayed case");
@@ -27,25 +28,29 @@ public static class Check
                 string.Create(CultureInfo.InvariantCulture, $"case {i + 1} of {options.Cases} (run seed {runSeed})"));
     }
 
-    private static void RunCase<T>(Generator<T> generator, Action<T> property, CheckOptions options, ulong caseSeed, string where)
+    private static void RunCase<T>(Generator<T> generator, Action<T> property, CheckOptions options, ulong caseSeed,
+        string where)
     {
         var original = generator.Generate(caseSeed);
         var failure = Failure(property, original);
         if (failure is null) return;
 
-        var (shrunk, shrunkFailure, steps, tries) = Shrink(generator, property, original, failure, options.MaxShrinkTries);
+        var (shrunk, shrunkFailure, steps, tries) = Shrink(generator, property, original, failure,
+            options.MaxShrinkTries);
         string description = generator.Describe(shrunk);
         string message = string.Create(CultureInfo.InvariantCulture,
             $"Property failed on {where}.{Environment.NewLine}" +
             $"Shrunk counterexample ({steps} simplifications in {tries} tries): {description}{Environment.NewLine}" +
             $"{shrunkFailure.GetType().Name}: {shrunkFailure.Message}{Environment.NewLine}" +
             $"Original case: {generator.Describe(original)}{Environment.NewLine}" +
-            $"Replay seed 0x{caseSeed:X16}: CheckOptions {{ Replay = 0x{caseSeed:X16} }} or QAIL_TEST_REPLAY=0x{caseSeed:X16}");
+            $"Replay seed 0x{caseSeed:X16}: CheckOptions {{ Replay = 0x{caseSeed:X16} }} " +
+            $"or QAIL_TEST_REPLAY=0x{caseSeed:X16}");
         throw new PropertyFailedException(message, shrunkFailure, shrunk, description, caseSeed, steps);
     }
 
     // Greedy: take the first simpler case that still fails with the same exception type, repeat until none does.
-    private static (T Case, Exception Failure, int Steps, int Tries) Shrink<T>(Generator<T> generator, Action<T> property, T failing,
+    private static (T Case, Exception Failure, int Steps, int Tries) Shrink<T>(Generator<T> generator,
+        Action<T> property, T failing,
         Exception failure, int maxTries)
     {
         int steps = 0, tries = 0;

@@ -8,8 +8,10 @@ namespace Qail.Testing;
 /// override the defaults without editing the test.
 /// </summary>
 /// <param name="Cases">Random cases to try before the property is taken to hold.</param>
-/// <param name="Seed">Run seed; each case's seed derives from it and its index. Null: QAIL_TEST_SEED, else a fixed seed.</param>
-/// <param name="Replay">Case seed printed by a failure: runs that one case (then shrinks it) instead of a whole run.</param>
+/// <param name="Seed">Run seed; each case's seed derives from it and its index. Null: QAIL_TEST_SEED, else a fixed
+/// seed.</param>
+/// <param name="Replay">Case seed printed by a failure: runs that one case (then shrinks it) instead of a whole
+/// run.</param>
 /// <param name="MaxShrinkTries">Property evaluations spent shrinking a failing case.</param>
 public sealed record CheckOptions(int Cases = 100, ulong? Seed = null, ulong? Replay = null, int MaxShrinkTries = 2000)
 {
@@ -28,7 +30,8 @@ public sealed record CheckOptions(int Cases = 100, ulong? Seed = null, ulong? Re
         var text = Environment.GetEnvironmentVariable(variable)?.Trim();
         if (string.IsNullOrEmpty(text)) return null;
         bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
-        if (ulong.TryParse(hex ? text[2..] : text, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+        if (ulong.TryParse(hex ? text[2..] : text, hex ? NumberStyles.HexNumber : NumberStyles.None,
+            CultureInfo.InvariantCulture, out var v))
             return v;
         throw new ArgumentException($"{variable}='{text}' is not a seed (decimal, or hex with 0x).");
     }

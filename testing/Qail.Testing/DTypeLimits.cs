@@ -2,7 +2,9 @@ using Qail.Engine;
 
 namespace Qail.Testing;
 
-/// <summary>Integer range and limit values of a dtype, and the rounding that makes a double exactly representable in it.</summary>
+/// <summary>
+/// Integer range and limit values of a dtype, and the rounding that makes a double exactly representable in it.
+/// </summary>
 internal sealed record DTypeLimits(double Lowest, double Highest, double[] Extremes)
 {
     public static DTypeLimits Of(DType dtype) => dtype switch
@@ -18,6 +20,8 @@ internal sealed record DTypeLimits(double Lowest, double Highest, double[] Extre
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown dtype."),
     };
 
-    /// <summary><paramref name="value"/> as the dtype stores it (float32 rounding; integers are already exact).</summary>
+    /// <summary>
+    /// <paramref name="value"/> as the dtype stores it (float32 rounding; integers are already exact).
+    /// </summary>
     public static double Representable(double value, DType dtype) => dtype == DType.Float32 ? (float)value : value;
 }

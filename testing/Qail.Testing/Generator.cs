@@ -12,7 +12,8 @@ public sealed class Generator<T>
     private readonly Func<T, string> _describe;
 
     /// <summary>A generator from its three parts; without a shrinker cases are reported as generated.</summary>
-    public Generator(Func<CaseRandom, T> generate, Func<T, IEnumerable<T>>? shrink = null, Func<T, string>? describe = null)
+    public Generator(Func<CaseRandom, T> generate, Func<T, IEnumerable<T>>? shrink = null, Func<T,
+        string>? describe = null)
     {
         _generate = generate ?? throw new ArgumentNullException(nameof(generate));
         _shrink = shrink ?? (_ => []);
@@ -31,7 +32,9 @@ public sealed class Generator<T>
     /// <summary>A readable description of <paramref name="value"/> (shape, dtype, values).</summary>
     public string Describe(T value) => _describe(value);
 
-    /// <summary>Maps each case through <paramref name="map"/>; shrinking and descriptions stay on the source case.</summary>
+    /// <summary>
+    /// Maps each case through <paramref name="map"/>; shrinking and descriptions stay on the source case.
+    /// </summary>
     public Generator<(T Source, TResult Value)> Select<TResult>(Func<T, TResult> map)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -41,7 +44,9 @@ public sealed class Generator<T>
             p => Describe(p.Item1));
     }
 
-    /// <summary>Keeps only cases (and shrinks) that satisfy <paramref name="predicate"/>; retries generation up to 100 times.</summary>
+    /// <summary>
+    /// Keeps only cases (and shrinks) that satisfy <paramref name="predicate"/>; retries generation up to 100 times.
+    /// </summary>
     public Generator<T> Where(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
@@ -52,7 +57,8 @@ public sealed class Generator<T>
                 var v = Generate(r);
                 if (predicate(v)) return v;
             }
-            throw new InvalidOperationException("Generator.Where: 100 cases in a row were rejected; the predicate is too strict.");
+            throw new InvalidOperationException(
+                "Generator.Where: 100 cases in a row were rejected; the predicate is too strict.");
         }, v => Shrink(v).Where(predicate), Describe);
     }
 }

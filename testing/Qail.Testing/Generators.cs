@@ -21,7 +21,8 @@ public static class Generators
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Length == 0) throw new ArgumentException("Generators.Elements: no items.", nameof(items));
-        return new Generator<T>(r => r.Pick(items), v => items.TakeWhile(i => !EqualityComparer<T>.Default.Equals(i, v)));
+        return new Generator<T>(r => r.Pick(items), v => items.TakeWhile(i => !EqualityComparer<T>.Default.Equals(i,
+            v)));
     }
 
     /// <summary>One dimension size in [0, maxDim], with 1 and small sizes common and 0 occasional.</summary>
@@ -34,24 +35,30 @@ public static class Generators
     }
 
     /// <summary>Shapes of rank minRank..maxRank whose element count stays within maxElements.</summary>
-    public static Generator<int[]> Shape(int minRank = 0, int maxRank = 4, int maxDim = 5, long maxElements = 256, bool allowZero = true) =>
+    public static Generator<int[]> Shape(int minRank = 0, int maxRank = 4, int maxDim = 5, long maxElements = 256,
+        bool allowZero = true) =>
         new(r => RandomShape(r, minRank, maxRank, maxDim, maxElements, allowZero),
             s => TensorShrinker.Shrink(TensorCase.Contiguous(s, DType.Float64, new double[Shapes.ElementCount(s)]),
-                ValueRange.Default, minRank: minRank).Select(c => c.Shape).Where(c => c.Length != s.Length || !c.SequenceEqual(s)),
+                ValueRange.Default, minRank: minRank).Select(c => c.Shape).Where(c => c.Length != s.Length
+                    || !c.SequenceEqual(s)),
             s => Shapes.Format(s));
 
-    /// <summary>A tensor of random shape, the given dtype, values from <paramref name="range"/> and one of the allowed layouts.</summary>
+    /// <summary>
+    /// A tensor of random shape, the given dtype, values from <paramref name="range"/> and one of the allowed layouts.
+    /// </summary>
     public static Generator<TensorCase> Tensor(DType dtype, ValueRange? range = null, Layouts layouts = Layouts.Any,
         int minRank = 0, int maxRank = 4, int maxDim = 5, long maxElements = 256, bool allowZero = true)
     {
         var r = Checked(range);
         return new Generator<TensorCase>(
-            random => RandomTensor(random, RandomShape(random, minRank, maxRank, maxDim, maxElements, allowZero), dtype, r, layouts),
+            random => RandomTensor(random, RandomShape(random, minRank, maxRank, maxDim, maxElements, allowZero),
+                dtype, r, layouts),
             c => TensorShrinker.Shrink(c, r, minRank: minRank), c => c.ToString());
     }
 
     /// <summary>A tensor of exactly <paramref name="shape"/> (shrinking simplifies values and layout only).</summary>
-    public static Generator<TensorCase> Tensor(int[] shape, DType dtype, ValueRange? range = null, Layouts layouts = Layouts.Any)
+    public static Generator<TensorCase> Tensor(int[] shape, DType dtype, ValueRange? range = null,
+        Layouts layouts = Layouts.Any)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var r = Checked(range);
@@ -64,7 +71,8 @@ public static class Generators
     /// Two tensors whose shapes broadcast together (NumPy rules: dropped leading dims and size-1 dims on either side),
     /// each in its own layout; shrinking keeps the pair broadcastable.
     /// </summary>
-    public static Generator<(TensorCase A, TensorCase B)> BroadcastPair(DType dtype, ValueRange? range = null, Layouts layouts = Layouts.Any,
+    public static Generator<(TensorCase A, TensorCase B)> BroadcastPair(DType dtype, ValueRange? range = null,
+        Layouts layouts = Layouts.Any,
         int maxRank = 4, int maxDim = 5, long maxElements = 256, bool allowZero = true)
     {
         var r = Checked(range);
@@ -85,7 +93,8 @@ public static class Generators
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
         return new Generator<(T1, T2)>(r => (first.Generate(r), second.Generate(r)),
-            p => first.Shrink(p.Item1).Select(a => (a, p.Item2)).Concat(second.Shrink(p.Item2).Select(b => (p.Item1, b))),
+            p => first.Shrink(p.Item1).Select(a => (a, p.Item2)).Concat(second.Shrink(p.Item2).Select(b => (p.Item1,
+                b))),
             p => $"({first.Describe(p.Item1)}, {second.Describe(p.Item2)})");
     }
 
@@ -108,16 +117,22 @@ public static class Generators
         return true;
     }
 
-    /// <summary>A random case of <paramref name="shape"/> in one of <paramref name="layouts"/> (packed int4: contiguous only).</summary>
-    public static TensorCase RandomTensor(CaseRandom random, int[] shape, DType dtype, ValueRange range, Layouts layouts)
+    /// <summary>
+    /// A random case of <paramref name="shape"/> in one of <paramref name="layouts"/> (packed int4: contiguous only).
+    /// </summary>
+    public static TensorCase RandomTensor(CaseRandom random, int[] shape, DType dtype, ValueRange range,
+        Layouts layouts)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(range);
-        var kinds = new[] { Layouts.Contiguous, Layouts.Permuted, Layouts.Sliced, Layouts.Expanded }.Where(l => layouts.HasFlag(l)).ToArray();
-        if (kinds.Length == 0) throw new ArgumentException($"Generators: no layout selected in {layouts}.", nameof(layouts));
+        var kinds = new[] { Layouts.Contiguous, Layouts.Permuted, Layouts.Sliced, Layouts.Expanded }.Where(l
+            => layouts.HasFlag(l)).ToArray();
+        if (kinds.Length == 0) throw new ArgumentException($"Generators: no layout selected in {layouts}.",
+            nameof(layouts));
         var kind = dtype == DType.Int4Packed ? Layouts.Contiguous : random.Pick(kinds);
-        double[] Draw(long n) => Enumerable.Range(0, (int)n).Select(_ => ValueSampler.Next(random, dtype, range)).ToArray();
+        double[] Draw(long n) => Enumerable.Range(0, (int)n).Select(_ => ValueSampler.Next(random, dtype,
+            range)).ToArray();
         switch (kind)
         {
             case Layouts.Permuted:
@@ -139,10 +154,13 @@ public static class Generators
         }
     }
 
-    private static int[] RandomShape(CaseRandom random, int minRank, int maxRank, int maxDim, long maxElements, bool allowZero)
+    private static int[] RandomShape(CaseRandom random, int minRank, int maxRank, int maxDim, long maxElements,
+        bool allowZero)
     {
-        if (minRank < 0 || maxRank < minRank) throw new ArgumentException($"Generators: rank range [{minRank}, {maxRank}] is empty.");
-        var dims = Enumerable.Range(0, random.Next(minRank, maxRank)).Select(_ => Dim(random, maxDim, allowZero)).ToArray();
+        if (minRank < 0 || maxRank < minRank)
+            throw new ArgumentException($"Generators: rank range [{minRank}, {maxRank}] is empty.");
+        var dims = Enumerable.Range(0, random.Next(minRank, maxRank)).Select(_ => Dim(random, maxDim,
+            allowZero)).ToArray();
         // Halve the largest dim until the count fits, keeping ranks and zero dims intact.
         while (Shapes.ElementCount(dims) > maxElements)
         {

@@ -9,12 +9,20 @@ namespace Qail.Testing;
 /// </summary>
 public static class GradientAssert
 {
-    /// <summary>Fails, naming <paramref name="label"/> and the checker's worst element, unless every input gradient passes the default tolerances.</summary>
-    public static GradCheckResult MatchesFiniteDifferences(string label, Func<IReadOnlyList<Variable>, Variable> function, params Tensor[] inputs) =>
+    /// <summary>
+    /// Fails, naming <paramref name="label"/> and the checker's worst element, unless every input gradient passes the
+    /// default tolerances.
+    /// </summary>
+    public static GradCheckResult MatchesFiniteDifferences(string label, Func<IReadOnlyList<Variable>,
+        Variable> function, params Tensor[] inputs) =>
         MatchesFiniteDifferences(label, GradCheckOptions.Default, function, inputs);
 
-    /// <summary>As <see cref="MatchesFiniteDifferences(string, Func{IReadOnlyList{Variable}, Variable}, Tensor[])"/> with explicit step and tolerances.</summary>
-    public static GradCheckResult MatchesFiniteDifferences(string label, GradCheckOptions options, Func<IReadOnlyList<Variable>, Variable> function,
+    /// <summary>
+    /// As <see cref="MatchesFiniteDifferences(string, Func{IReadOnlyList{Variable}, Variable}, Tensor[])"/> with
+    /// explicit step and tolerances.
+    /// </summary>
+    public static GradCheckResult MatchesFiniteDifferences(string label, GradCheckOptions options,
+        Func<IReadOnlyList<Variable>, Variable> function,
         params Tensor[] inputs)
     {
         var result = GradientChecker.Check(function, inputs, options);
@@ -22,12 +30,17 @@ public static class GradientAssert
         return result;
     }
 
-    /// <summary>Checks a custom function's <c>Backward</c> against finite differences of its <c>Forward</c>, all inputs at once.</summary>
+    /// <summary>
+    /// Checks a custom function's <c>Backward</c> against finite differences of its <c>Forward</c>, all inputs at once.
+    /// </summary>
     public static GradCheckResult MatchesFiniteDifferences(CustomFunction function, params Tensor[] inputs) =>
         MatchesFiniteDifferences(function, GradCheckOptions.Default, inputs);
 
-    /// <summary>As <see cref="MatchesFiniteDifferences(CustomFunction, Tensor[])"/> with explicit step and tolerances.</summary>
-    public static GradCheckResult MatchesFiniteDifferences(CustomFunction function, GradCheckOptions options, params Tensor[] inputs)
+    /// <summary>
+    /// As <see cref="MatchesFiniteDifferences(CustomFunction, Tensor[])"/> with explicit step and tolerances.
+    /// </summary>
+    public static GradCheckResult MatchesFiniteDifferences(CustomFunction function, GradCheckOptions options,
+        params Tensor[] inputs)
     {
         ArgumentNullException.ThrowIfNull(function);
         return MatchesFiniteDifferences(function.Name, options, v => function.Apply([.. v]), inputs);

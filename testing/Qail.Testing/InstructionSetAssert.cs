@@ -14,15 +14,22 @@ public static class InstructionSetAssert
     public static IReadOnlyList<InstructionSet> Available { get; } =
         Enum.GetValues<InstructionSet>().Where(i => i <= KernelDispatch.Detected).ToArray();
 
-    /// <summary>Every SIMD path's result equals the <see cref="InstructionSet.Scalar"/> path's within <paramref name="tolerance"/> (default bit-exact).</summary>
+    /// <summary>
+    /// Every SIMD path's result equals the <see cref="InstructionSet.Scalar"/> path's within <paramref
+    /// name="tolerance"/> (default bit-exact).
+    /// </summary>
     public static void MatchesScalar(Func<Tensor> kernel, Tolerance? tolerance = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var scalar = Run(InstructionSet.Scalar, kernel);
-        Compare(scalar, "the scalar path", kernel, tolerance ?? Tolerance.Exact, Available.Where(i => i != InstructionSet.Scalar));
+        Compare(scalar, "the scalar path", kernel, tolerance ?? Tolerance.Exact, Available.Where(i
+            => i != InstructionSet.Scalar));
     }
 
-    /// <summary>Every path's result (the scalar one included) equals <paramref name="reference"/> within <paramref name="tolerance"/> (default bit-exact).</summary>
+    /// <summary>
+    /// Every path's result (the scalar one included) equals <paramref name="reference"/> within <paramref
+    /// name="tolerance"/> (default bit-exact).
+    /// </summary>
     public static void MatchesReference(Tensor reference, Func<Tensor> kernel, Tolerance? tolerance = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
@@ -30,7 +37,10 @@ public static class InstructionSetAssert
         Compare(reference, "the reference", kernel, tolerance ?? Tolerance.Exact, Available);
     }
 
-    /// <summary><see cref="MatchesScalar(Func{Tensor}, Tolerance?)"/> for a kernel that returns an array (float, double, int, sbyte or byte).</summary>
+    /// <summary>
+    /// <see cref="MatchesScalar(Func{Tensor}, Tolerance?)"/> for a kernel that returns an array (float, double, int,
+    /// sbyte or byte).
+    /// </summary>
     public static void MatchesScalar<T>(Func<T[]> kernel, Tolerance? tolerance = null) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(kernel);
@@ -38,14 +48,16 @@ public static class InstructionSetAssert
     }
 
     /// <summary><see cref="MatchesReference(Tensor, Func{Tensor}, Tolerance?)"/> for array-valued kernels.</summary>
-    public static void MatchesReference<T>(T[] reference, Func<T[]> kernel, Tolerance? tolerance = null) where T : unmanaged
+    public static void MatchesReference<T>(T[] reference, Func<T[]> kernel, Tolerance? tolerance = null) where T
+        : unmanaged
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(kernel);
         MatchesReference(Tensor.From(reference), () => Tensor.From(kernel()), tolerance);
     }
 
-    private static void Compare(Tensor expected, string what, Func<Tensor> kernel, Tolerance tolerance, IEnumerable<InstructionSet> caps)
+    private static void Compare(Tensor expected, string what, Func<Tensor> kernel, Tolerance tolerance,
+        IEnumerable<InstructionSet> caps)
     {
         foreach (var cap in caps)
             TensorAssert.Close(expected, Run(cap, kernel), tolerance,
@@ -56,6 +68,7 @@ public static class InstructionSetAssert
     {
         Tensor? result = null;
         KernelDispatch.With(cap, () => result = kernel());
-        return result ?? throw new InvalidOperationException($"InstructionSetAssert: the kernel returned null under the {cap} cap.");
+        return result ?? throw new InvalidOperationException(
+            $"InstructionSetAssert: the kernel returned null under the {cap} cap.");
     }
 }

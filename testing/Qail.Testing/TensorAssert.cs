@@ -9,7 +9,10 @@ namespace Qail.Testing;
 /// </summary>
 public static class TensorAssert
 {
-    /// <summary>Passes when shapes match and every element of <paramref name="actual"/> is within <paramref name="tolerance"/> of its expected one.</summary>
+    /// <summary>
+    /// Passes when shapes match and every element of <paramref name="actual"/> is within <paramref name="tolerance"/>
+    /// of its expected one.
+    /// </summary>
     public static void Close(Tensor expected, Tensor actual, Tolerance tolerance, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -22,27 +25,38 @@ public static class TensorAssert
     }
 
     /// <summary>
-    /// Passes when shapes match and every |actual - expected| &lt;= atol + rtol * |expected| (NaN matches NaN, infinities
+    /// Passes when shapes match and every |actual - expected| &lt;= atol + rtol * |expected| (NaN matches NaN,
+    /// infinities
     /// must match exactly); otherwise fails naming the worst element, its index, both values and the mismatch count.
     /// </summary>
     public static void AllClose(Tensor expected, Tensor actual, double rtol = 1e-5, double atol = 1e-8) =>
         Close(expected, actual, Tolerance.Close(rtol, atol));
 
-    /// <summary><see cref="AllClose(Tensor, Tensor, double, double)"/> against row-major expected values of the given shape.</summary>
-    public static void AllClose(double[] expected, int[] expectedShape, Tensor actual, double rtol = 1e-5, double atol = 1e-8)
+    /// <summary>
+    /// <see cref="AllClose(Tensor, Tensor, double, double)"/> against row-major expected values of the given shape.
+    /// </summary>
+    public static void AllClose(double[] expected, int[] expectedShape, Tensor actual, double rtol = 1e-5,
+        double atol = 1e-8)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(expectedShape);
         ArgumentNullException.ThrowIfNull(actual);
         if (expected.Length != Shapes.ElementCount(expectedShape))
-            throw new ArgumentException($"AllClose: {expected.Length} expected values for shape {Shapes.Format(expectedShape)}.", nameof(expected));
+            throw new ArgumentException(
+                $"AllClose: {expected.Length} expected values for shape {Shapes.Format(expectedShape)}.",
+                nameof(expected));
         Compare(expected, expectedShape, actual, Tolerance.Close(rtol, atol), null, false);
     }
 
-    /// <summary>Passes when every element is at most <paramref name="maxUlps"/> representable values from its expected one.</summary>
-    public static void WithinUlps(Tensor expected, Tensor actual, long maxUlps) => Close(expected, actual, Tolerance.Ulps(maxUlps));
+    /// <summary>
+    /// Passes when every element is at most <paramref name="maxUlps"/> representable values from its expected one.
+    /// </summary>
+    public static void WithinUlps(Tensor expected, Tensor actual, long maxUlps) => Close(expected, actual,
+        Tolerance.Ulps(maxUlps));
 
-    /// <summary>Passes when dtype, shape and every element's bits are identical (NaN payloads and signed zeros included).</summary>
+    /// <summary>
+    /// Passes when dtype, shape and every element's bits are identical (NaN payloads and signed zeros included).
+    /// </summary>
     public static void Equal(Tensor expected, Tensor actual) => Close(expected, actual, Tolerance.Exact);
 
     /// <summary>The multi-index of row-major position <paramref name="flat"/> in <paramref name="shape"/>.</summary>
@@ -59,10 +73,12 @@ public static class TensorAssert
         return index;
     }
 
-    private static void Compare(double[] expected, int[] shape, Tensor actual, Tolerance tolerance, string? label, bool float32)
+    private static void Compare(double[] expected, int[] shape, Tensor actual, Tolerance tolerance, string? label,
+        bool float32)
     {
         if (!Shapes.Equal(shape, actual.ShapeSpan))
-            throw Fail(label, $"shape mismatch: expected {Shapes.Format(shape)}, actual {Shapes.Format(actual.ShapeSpan)}.");
+            throw Fail(label,
+                $"shape mismatch: expected {Shapes.Format(shape)}, actual {Shapes.Format(actual.ShapeSpan)}.");
         var values = Values(actual);
         int worst = -1, mismatches = 0;
         double worstExcess = 0;
@@ -79,7 +95,8 @@ public static class TensorAssert
             ? $"{Tolerance.UlpDistance(e, a, float32):R} ulps"
             : $"|diff| {Math.Abs(a - e):R}";
         throw Fail(label, string.Create(CultureInfo.InvariantCulture,
-            $"{mismatches} of {values.Length} elements differ ({tolerance}) in shape {Shapes.Format(shape)}; worst at index " +
+            $"{mismatches} of {values.Length} elements differ ({tolerance}) in shape {Shapes.Format(shape)}; " +
+            "worst at index " +
             $"{Shapes.Format(Unravel(worst, shape))}: expected {e:R}, actual {a:R} ({distance})."));
     }
 
@@ -89,7 +106,8 @@ public static class TensorAssert
     private static double[] Int4Codes(Tensor t)
     {
         var bytes = t.HostStorage().AsArray<byte>();
-        return Enumerable.Range(0, (int)t.ElementCount).Select(i => (double)((sbyte)(bytes[i / 2] << (4 * (1 - i % 2))) >> 4)).ToArray();
+        return Enumerable.Range(0, (int)t.ElementCount).Select(i
+            => (double)((sbyte)(bytes[i / 2] << (4 * (1 - i % 2))) >> 4)).ToArray();
     }
 
     private static NumericAssertionException Fail(string? label, string detail) =>

@@ -20,7 +20,8 @@ public sealed record TensorCase(int[] Shape, DType DType, Layouts Layout, double
     int[]? Order = null, int[]? Starts = null, int[]? Source = null)
 {
     /// <summary>A contiguous case of the given values.</summary>
-    public static TensorCase Contiguous(int[] shape, DType dtype, double[] values) => new(shape, dtype, Layouts.Contiguous, values);
+    public static TensorCase Contiguous(int[] shape, DType dtype, double[] values) => new(shape, dtype,
+        Layouts.Contiguous, values);
 
     /// <summary>Number of elements of the logical shape.</summary>
     public long ElementCount => Shapes.ElementCount(Shape);
@@ -59,7 +60,9 @@ public sealed record TensorCase(int[] Shape, DType DType, Layouts Layout, double
 
     /// <inheritdoc />
     public bool Equals(TensorCase? other) => other is not null && DType == other.DType && Layout == other.Layout
-        && Shape.SequenceEqual(other.Shape) && Values.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(other.Values.Select(BitConverter.DoubleToInt64Bits))
+        && Shape.SequenceEqual(other.Shape)
+            && Values.Select(BitConverter.DoubleToInt64Bits)
+                .SequenceEqual(other.Values.Select(BitConverter.DoubleToInt64Bits))
         && Same(Order, other.Order) && Same(Starts, other.Starts) && Same(Source, other.Source);
 
     /// <inheritdoc />

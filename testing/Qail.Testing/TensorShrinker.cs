@@ -4,13 +4,18 @@ namespace Qail.Testing;
 
 /// <summary>
 /// Proposes simpler variants of a <see cref="TensorCase"/>, most aggressive first: a contiguous layout, fewer dims,
-/// size-1, halved and one-shorter dims (keeping the leading or the trailing elements), then all-zero / all-one values and, element by element,
-/// 0, 1, -1, the nearest integer or half-integer and half the value (truncated). Only values the case's <see cref="ValueRange"/> admits are proposed.
+/// size-1, halved and one-shorter dims (keeping the leading or the trailing elements), then all-zero / all-one values
+/// and, element by element,
+/// 0, 1, -1, the nearest integer or half-integer and half the value (truncated). Only values the case's <see
+/// cref="ValueRange"/> admits are proposed.
 /// </summary>
 public static class TensorShrinker
 {
-    /// <summary>Simpler cases than <paramref name="c"/>; the shape is kept when <paramref name="fixedShape"/> is set.</summary>
-    public static IEnumerable<TensorCase> Shrink(TensorCase c, ValueRange range, bool fixedShape = false, int minRank = 0)
+    /// <summary>
+    /// Simpler cases than <paramref name="c"/>; the shape is kept when <paramref name="fixedShape"/> is set.
+    /// </summary>
+    public static IEnumerable<TensorCase> Shrink(TensorCase c, ValueRange range, bool fixedShape = false,
+        int minRank = 0)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(range);
@@ -52,8 +57,10 @@ public static class TensorShrinker
         int[] newShape = removeDim ? [.. shape[..dim], .. shape[(dim + 1)..]] : kept;
         return c.Layout switch
         {
-            Layouts.Permuted when removeDim => c with { Shape = newShape, Values = [.. values], Order = DropFromOrder(c.Order!, dim) },
-            Layouts.Sliced when removeDim => c with { Shape = newShape, Values = [.. values], Starts = [.. c.Starts![..dim], .. c.Starts[(dim + 1)..]] },
+            Layouts.Permuted when removeDim => c with { Shape = newShape, Values = [.. values],
+                Order = DropFromOrder(c.Order!, dim) },
+            Layouts.Sliced when removeDim => c with { Shape = newShape, Values = [.. values],
+                Starts = [.. c.Starts![..dim], .. c.Starts[(dim + 1)..]] },
             _ => c with { Shape = newShape, Values = [.. values] },
         };
     }
@@ -67,7 +74,8 @@ public static class TensorShrinker
         var limits = DTypeLimits.Of(c.DType);
         var values = c.Values;
         foreach (double all in new[] { 0.0, 1.0 })
-            if (range.Admits(all, limits) && values.All(v => Simpler(all, v) || SameBits(all, v)) && values.Any(v => Simpler(all, v)))
+            if (range.Admits(all, limits) && values.All(v => Simpler(all, v) || SameBits(all, v)) && values.Any(v
+                => Simpler(all, v)))
                 yield return c with { Values = Enumerable.Repeat(all, values.Length).ToArray() };
         for (int i = 0; i < values.Length; i++)
             foreach (double candidate in Candidates(values[i], c.DType))
@@ -104,5 +112,6 @@ public static class TensorShrinker
 
     private static bool Simpler(double a, double b) => Simplicity(a).CompareTo(Simplicity(b)) < 0;
 
-    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+    private static bool SameBits(double a, double b)
+        => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 }

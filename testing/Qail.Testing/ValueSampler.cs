@@ -2,7 +2,9 @@ using Qail.Engine;
 
 namespace Qail.Testing;
 
-/// <summary>Draws one element value of a dtype from a <see cref="ValueRange"/>, exactly representable in the dtype.</summary>
+/// <summary>
+/// Draws one element value of a dtype from a <see cref="ValueRange"/>, exactly representable in the dtype.
+/// </summary>
 internal static class ValueSampler
 {
     private static readonly double[] NonFinite = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
@@ -17,8 +19,10 @@ internal static class ValueSampler
         pick -= range.ExtremeFraction;
         if (!dtype.IsFloatingPoint())
         {
-            double lo = Math.Max(limits.Lowest, Math.Ceiling(range.Min)), hi = Math.Min(limits.Highest, Math.Floor(range.Max));
-            if (lo > hi) throw new ArgumentException($"ValueRange [{range.Min}, {range.Max}] holds no {dtype.Name()} value.");
+            double lo = Math.Max(limits.Lowest, Math.Ceiling(range.Min)), hi = Math.Min(limits.Highest,
+                Math.Floor(range.Max));
+            if (lo > hi)
+                throw new ArgumentException($"ValueRange [{range.Min}, {range.Max}] holds no {dtype.Name()} value.");
             return Math.Floor(lo + random.NextDouble() * (hi - lo + 1));
         }
         if (pick < range.BoundaryFraction && range.Max - range.Min >= 1)

@@ -6,7 +6,9 @@ using Qail.Testing.Policies;
 
 namespace Qail.Testing.Tests;
 
-/// <summary>Observation and policy generators fit their specs; policy assertions and round trips catch what they claim to.</summary>
+/// <summary>
+/// Observation and policy generators fit their specs; policy assertions and round trips catch what they claim to.
+/// </summary>
 public class PolicyKitTests
 {
     private static readonly string[] SpecEnvs = ["cartpole-balance", "libero-spatial", "driving-nocrash-tt"];
@@ -48,12 +50,14 @@ public class PolicyKitTests
     public void DeployedPoliciesMatchTheirFakeQuantTwins()
     {
         var spec = Env.Lookup("pendulum-swingup").Create().Spec;
-        var cases = Generators.Zip(PolicyGenerators.Network(spec, "mlp"), PolicyGenerators.QuantConfigs("W8", "W4", "W4g8"));
+        var cases = Generators.Zip(PolicyGenerators.Network(spec, "mlp"), PolicyGenerators.QuantConfigs("W8", "W4",
+            "W4g8"));
         var states = PolicyGenerators.Observation(spec, stateScale: 2);
         Check.ForAll(cases, p =>
         {
             var prepared = (PolicyNetwork)Quantizer.Prepare(p.First.Create(), PolicyGenerators.Config(p.Second));
-            var observations = Enumerable.Range(0, 8).Select(i => states.Generate(CaseRandom.CaseSeed((ulong)p.First.Seed, i)));
+            var observations = Enumerable.Range(0, 8).Select(i
+                => states.Generate(CaseRandom.CaseSeed((ulong)p.First.Seed, i)));
             PolicyAssert.DeployedMatchesFakeQuant(prepared, observations, bound: 1e-4);
         }, new CheckOptions(Cases: 12));
     }
@@ -70,7 +74,8 @@ public class PolicyKitTests
         Assert.All(errors, e => Assert.InRange(e, 0, 0.02));
 
         var w2 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2)));
-        var ex = Assert.Throws<NumericAssertionException>(() => PolicyAssert.ClosedLoopActionError(env, w2, reference, seed: 1, steps: 100, bound: 0.001));
+        var ex = Assert.Throws<NumericAssertionException>(() => PolicyAssert.ClosedLoopActionError(env, w2, reference,
+            seed: 1, steps: 100, bound: 0.001));
         Assert.Contains("cartpole-balance seed 1", ex.Message);
         Assert.Contains("at step", ex.Message);
     }

@@ -5,7 +5,8 @@ namespace Qail.Testing.Tests;
 /// <summary>Check.ForAll shrinks a failing case to a minimal one and its replay seed reproduces it.</summary>
 public class ShrinkingTests
 {
-    private static PropertyFailedException Fails<T>(Generator<T> generator, Action<T> property, CheckOptions? options = null) =>
+    private static PropertyFailedException Fails<T>(Generator<T> generator, Action<T> property,
+        CheckOptions? options = null) =>
         Assert.Throws<PropertyFailedException>(() => Check.ForAll(generator, property, options));
 
     [Fact]
@@ -26,7 +27,8 @@ public class ShrinkingTests
     [Fact]
     public void ALayoutBugKeepsItsLayoutButLosesEverythingElse()
     {
-        var failure = Fails(Generators.Tensor(DType.Float64, layouts: Layouts.Sliced | Layouts.Contiguous, minRank: 1), c =>
+        var failure = Fails(Generators.Tensor(DType.Float64, layouts: Layouts.Sliced | Layouts.Contiguous,
+            minRank: 1), c =>
         {
             if (c.Layout == Layouts.Sliced && c.ElementCount > 0) throw new InvalidOperationException("strided input");
         });
