@@ -18,8 +18,9 @@ public sealed record NetworkCase(string Family, EnvSpec Spec, int Width, int Dep
         "cilrs" => new CilrsPolicy(Spec, Seed, width: Width, featureSize: 4 * Width, headHidden: 4 * Width),
         "vla" => new VlaPolicy(Spec, Seed, modelDim: 8 * Width, layers: Depth, heads: 2,
             patchSize: 16) { Decoding = ActionDecoding.Expectation },
-        _ => throw new ArgumentException($"NetworkCase: unknown family '{Family}' (known: {string.Join(",
-            ", PolicyFactory.Families)}).", nameof(Family)),
+        _ => throw new ArgumentException(
+            $"NetworkCase: unknown family '{Family}' (known: {string.Join(", ", PolicyFactory.Families)}).",
+            nameof(Family)),
     };
 
     /// <summary>One line for failure messages.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Qail.Envs;
 using Qail.Policies;
 using Qail.Quantization;
@@ -41,8 +42,8 @@ public static class PolicyGenerators
         ArgumentNullException.ThrowIfNull(spec);
         string f = family ?? PolicyFactory.FamilyFor(spec);
         if (!PolicyFactory.Families.Contains(f))
-            throw new ArgumentException($"Unknown policy family '{f}' (known: {string.Join(",
-                ", PolicyFactory.Families)}).", nameof(family));
+            throw new ArgumentException(
+                $"Unknown policy family '{f}' (known: {string.Join(", ", PolicyFactory.Families)}).", nameof(family));
         int[] widths = f == "mlp" ? [8, 16, 32] : [2, 4];
         return new Generator<NetworkCase>(r => new NetworkCase(f, spec, r.Pick(widths), r.Next(1, 2), r.Next(0,
             1_000_000)),
@@ -71,8 +72,8 @@ public static class PolicyGenerators
             => QuantConfig.W4(group),
         _ when name.Length == 2 && name[0] == 'W' && name[1] is >= '2' and <= '8'
             => QuantConfig.WeightOnly(name[1] - '0'),
-        _ => throw new ArgumentException($"Unknown quantization config '{name}' (known: {string.Join(",
-            ", QuantConfigNames)}).", nameof(name)),
+        _ => throw new ArgumentException(
+            $"Unknown quantization config '{name}' (known: {string.Join(", ", QuantConfigNames)}).", nameof(name)),
     };
 
     private static int[] Instruction(CaseRandom r, InstructionSpec spec)
@@ -106,8 +107,8 @@ public static class PolicyGenerators
     private static string Describe(Observation o)
     {
         var parts = new List<string>();
-        if (o.State is { } s) parts.Add($"state [{string.Join(",
-            ", s.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]");
+        if (o.State is { } s)
+            parts.Add($"state [{string.Join(", ", s.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]");
         if (o.Image is { } img) parts.Add($"image of {img.Length} bytes ({img.Count(b => b != 0)} non-zero)");
         if (o.Instruction is { } ins) parts.Add($"instruction [{string.Join(", ", ins)}]");
         if (o.Command is { } cmd) parts.Add($"command {cmd}");

@@ -96,8 +96,7 @@ public static class TensorAssert
             : $"|diff| {Math.Abs(a - e):R}";
         throw Fail(label, string.Create(CultureInfo.InvariantCulture,
             $"{mismatches} of {values.Length} elements differ ({tolerance}) in shape {Shapes.Format(shape)}; " +
-            "worst at index " +
-            $"{Shapes.Format(Unravel(worst, shape))}: expected {e:R}, actual {a:R} ({distance})."));
+            $"worst at index {Shapes.Format(Unravel(worst, shape))}: expected {e:R}, actual {a:R} ({distance})."));
     }
 
     // float -> double is exact and injective, so comparing doubles compares the stored values (and their bits).
