@@ -6,7 +6,7 @@ namespace Qail.Testing;
 /// Proposes simpler variants of a <see cref="TensorCase"/>, most aggressive first: a contiguous layout, fewer dims,
 /// size-1, halved and one-shorter dims (keeping the leading or the trailing elements), then all-zero / all-one values
 /// and, element by element,
-/// 0, 1, -1, the nearest integer or half-integer and half the value (truncated). Only values the case's <see
+/// 0, 1, -1, the integers and half-integer next to it, and half the value (truncated). Only values the case's <see
 /// cref="ValueRange"/> admits are proposed.
 /// </summary>
 public static class TensorShrinker
@@ -105,7 +105,8 @@ public static class TensorShrinker
         if (Math.Abs(v) > 1 || !double.IsFinite(v)) { yield return 1; yield return -1; }
         if (v < 0) yield return -v;
         if (!double.IsFinite(v)) yield break;
-        yield return Math.Round(v);
+        yield return Math.Floor(v);
+        yield return Math.Ceiling(v);
         if (dtype.IsFloatingPoint()) yield return Math.Round(v * 2) / 2;
         if (Math.Abs(v) > 1) yield return Math.Truncate(v / 2);
     }
