@@ -33,18 +33,6 @@ public sealed class Generator<T>
     public string Describe(T value) => _describe(value);
 
     /// <summary>
-    /// Maps each case through <paramref name="map"/>; shrinking and descriptions stay on the source case.
-    /// </summary>
-    public Generator<(T Source, TResult Value)> Select<TResult>(Func<T, TResult> map)
-    {
-        ArgumentNullException.ThrowIfNull(map);
-        return new Generator<(T, TResult)>(
-            r => { var s = Generate(r); return (s, map(s)); },
-            p => Shrink(p.Item1).Select(s => (s, map(s))),
-            p => Describe(p.Item1));
-    }
-
-    /// <summary>
     /// Keeps only cases (and shrinks) that satisfy <paramref name="predicate"/>; retries generation up to 100 times.
     /// </summary>
     public Generator<T> Where(Func<T, bool> predicate)

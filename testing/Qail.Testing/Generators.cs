@@ -177,13 +177,11 @@ public static class Generators
         return r;
     }
 
+    // The target, then values ever closer to the original (original - d for d = distance/2, /4, ..., 1).
     private static IEnumerable<int> ShrinkInt(int value, int target)
     {
         if (value == target) yield break;
         yield return target;
-        int half = target + (value - target) / 2;
-        if (half != target && half != value) yield return half;
-        int step = value > target ? value - 1 : value + 1;
-        if (step != half && step != target) yield return step;
+        for (long d = ((long)value - target) / 2; d != 0; d /= 2) yield return (int)(value - d);
     }
 }

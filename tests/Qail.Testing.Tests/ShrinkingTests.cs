@@ -102,4 +102,14 @@ public class ShrinkingTests
         Assert.Equal(10, Math.Abs(number));
         Assert.Equal("a", letter);
     }
+
+    [Fact]
+    public void FilteredGeneratorsShrinkWithinTheFilter()
+    {
+        var failure = Fails(Generators.Int(-50, 50).Where(v => v % 2 != 0), v =>
+        {
+            if (v > 6) throw new InvalidOperationException("large");
+        });
+        Assert.Equal(7, failure.Counterexample);
+    }
 }
