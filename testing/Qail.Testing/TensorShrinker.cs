@@ -5,9 +5,8 @@ namespace Qail.Testing;
 /// <summary>
 /// Proposes simpler variants of a <see cref="TensorCase"/>, most aggressive first: a contiguous layout, fewer dims,
 /// size-1, halved and one-shorter dims (keeping the leading or the trailing elements), then all-zero / all-one values
-/// and, element by element,
-/// 0, 1, -1, the integers and half-integer next to it, and half the value (truncated). Only values the case's <see
-/// cref="ValueRange"/> admits are proposed.
+/// and, element by element, 0, 1, -1, the integers and half-integer next to the value, and half of it (truncated).
+/// Every proposal is strictly simpler, and only values the case's <see cref="ValueRange"/> admits are proposed.
 /// </summary>
 public static class TensorShrinker
 {
