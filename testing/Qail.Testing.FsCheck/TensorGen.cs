@@ -4,23 +4,10 @@ using Qail.Engine;
 
 namespace Qail.Testing;
 
-/// <summary>Which memory layouts <see cref="TensorGen.Tensor(int[], DType, ValueRange?, Layouts)"/> may produce.</summary>
-[Flags]
-public enum Layouts
-{
-    /// <summary>A fresh contiguous tensor.</summary>
-    Contiguous = 1,
-    /// <summary>A permuted view of a contiguous tensor (strides out of order).</summary>
-    Permuted = 2,
-    /// <summary>A strided slice (step 2, maybe offset) of a larger tensor.</summary>
-    Sliced = 4,
-    /// <summary>Some size-1 dims broadcast to the target size with stride 0 (values repeat along them).</summary>
-    Expanded = 8,
-    /// <summary>Any layout, including combinations of permuted and sliced.</summary>
-    Any = Contiguous | Permuted | Sliced | Expanded,
-}
-
-/// <summary>FsCheck generators for tensor shapes, shape pairs, values and tensors in varied memory layouts.</summary>
+/// <summary>
+/// FsCheck generators for tensor shapes, shape pairs, values and tensors in varied memory layouts (the FsCheck face of
+/// <see cref="Generators"/>, without its shrinking: use <see cref="GeneratorArbitrary.ToArbitrary{T}"/> for that).
+/// </summary>
 public static class TensorGen
 {
     /// <summary>One dimension size in [0, maxDim], with 1 and small sizes common and 0 occasional.</summary>
@@ -30,13 +17,17 @@ public static class TensorGen
         (8, Gen.Choose(1, Math.Max(1, maxDim))));
 
     /// <summary>Shapes of rank minRank..maxRank whose element count stays within maxElements.</summary>
-    public static Gen<int[]> Shape(int minRank = 0, int maxRank = 4, int maxDim = 5, long maxElements = 256, bool allowZero = true) =>
+    public static Gen<int[]> Shape(int minRank = 0, int maxRank = 4, int maxDim = 5, long maxElements = 256,
+        bool allowZero = true) =>
         from rank in Gen.Choose(minRank, maxRank)
         from dims in Gen.ArrayOf(Dim(maxDim, allowZero), rank)
         select Bound(dims, maxElements);
 
-    /// <summary>Two shapes that broadcast together (NumPy rules): dropped leading dims and size-1 dims on either side.</summary>
-    public static Gen<(int[] A, int[] B)> BroadcastShapes(int maxRank = 4, int maxDim = 5, long maxElements = 256, bool allowZero = true) =>
+    /// <summary>
+    /// Two shapes that broadcast together (NumPy rules): dropped leading dims and size-1 dims on either side.
+    /// </summary>
+    public static Gen<(int[] A, int[] B)> BroadcastShapes(int maxRank = 4, int maxDim = 5, long maxElements = 256,
+        bool allowZero = true) =>
         from full in Shape(0, maxRank, maxDim, maxElements, allowZero)
         from a in BroadcastSource(full)
         from b in BroadcastSource(full)
@@ -49,7 +40,8 @@ public static class TensorGen
         select full.Skip(drop).Select((d, i) => ones[i] ? 1 : d).ToArray();
 
     /// <summary>
-    /// Shapes valid for NumPy matmul: 1-D or n-D operands, inner dims equal, batch dims broadcasting; every matrix dim in 1..maxDim
+    /// Shapes valid for NumPy matmul: 1-D or n-D operands, inner dims equal, batch dims broadcasting; every matrix dim
+    /// in 1..maxDim
     /// (0 when <paramref name="allowZero"/>).
     /// </summary>
     public static Gen<(int[] A, int[] B)> MatMulShapes(int maxBatchRank = 2, int maxDim = 6, bool allowZero = true) =>
@@ -63,7 +55,9 @@ public static class TensorGen
         from bVector in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
         select (aVector ? new[] { k } : [.. ba, m, k], bVector ? new[] { k } : [.. bb, k, n]);
 
-    /// <summary><paramref name="count"/> values drawn from <paramref name="range"/> (integers for integer dtypes).</summary>
+    /// <summary>
+    /// <paramref name="count"/> values drawn from <paramref name="range"/> (integers for integer dtypes).
+    /// </summary>
     public static Gen<double[]> Values(int count, DType dtype, ValueRange? range = null)
     {
         var r = range ?? ValueRange.Default;
@@ -80,11 +74,20 @@ public static class TensorGen
             from delta in Gen.Elements(-tiny, 0.0, tiny)
             select Math.Clamp(k + 0.5 + delta, r.Min, r.Max);
         int wBoundary = (int)Math.Round(1000 * r.BoundaryFraction);
-        var value = wBoundary == 0 || r.Max - r.Min < 1 ? uniform : Gen.Frequency((1000 - wBoundary, uniform), (wBoundary, boundary));
+        var value = wBoundary == 0 || r.Max - r.Min < 1 ? uniform : Gen.Frequency((1000 - wBoundary, uniform),
+            (wBoundary, boundary));
+        int wExtreme = (int)Math.Round(1000 * r.ExtremeFraction), wSpecial = (int)Math.Round(1000 * r.SpecialFraction);
+        if (wExtreme + wSpecial > 0)
+            value = Gen.Frequency((1000 - wExtreme - wSpecial, value), (wExtreme,
+                Gen.Elements(ValueRange.LimitValues(dtype).ToArray())),
+                (wSpecial, Gen.Elements(double.NaN, double.PositiveInfinity, double.NegativeInfinity)));
         return Gen.ArrayOf(value, count);
     }
 
-    /// <summary>A tensor of exactly <paramref name="shape"/> and <paramref name="dtype"/> with values from <paramref name="range"/>, in one of the allowed layouts.</summary>
+    /// <summary>
+    /// A tensor of exactly <paramref name="shape"/> and <paramref name="dtype"/> with values from <paramref
+    /// name="range"/>, in one of the allowed layouts.
+    /// </summary>
     public static Gen<Tensor> Tensor(int[] shape, DType dtype, ValueRange? range = null, Layouts layouts = Layouts.Any)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -94,7 +97,8 @@ public static class TensorGen
             return Values(n, dtype, range).Select(codes => new Tensor(CpuStorage.WrapInt4(PackInt4(codes), n), shape));
         }
         var kinds = Enum.GetValues<Layouts>().Where(l => l != Layouts.Any && layouts.HasFlag(l)).ToArray();
-        if (kinds.Length == 0) throw new ArgumentException($"Tensor: no layout selected in {layouts}.", nameof(layouts));
+        if (kinds.Length == 0) throw new ArgumentException($"Tensor: no layout selected in {layouts}.",
+            nameof(layouts));
         return from kind in Gen.Elements(kinds)
                from t in kind switch
                {
@@ -107,7 +111,8 @@ public static class TensorGen
     }
 
     /// <summary>A tensor of random shape (see <see cref="Shape"/>), dtype and layout.</summary>
-    public static Gen<Tensor> Tensor(DType dtype, ValueRange? range = null, Layouts layouts = Layouts.Any, int maxRank = 4, long maxElements = 256) =>
+    public static Gen<Tensor> Tensor(DType dtype, ValueRange? range = null, Layouts layouts = Layouts.Any,
+        int maxRank = 4, long maxElements = 256) =>
         from shape in Shape(0, maxRank, 5, maxElements)
         from t in Tensor(shape, dtype, range, layouts)
         select t;
@@ -122,7 +127,9 @@ public static class TensorGen
         from stored in Contiguous(order.Select(d => shape[d]).ToArray(), dtype, range)
         select stored.Permute(Inverse(order));
 
-    /// <summary>A view that takes every second element (from offset 0 or 1) of a larger tensor along each dim.</summary>
+    /// <summary>
+    /// A view that takes every second element (from offset 0 or 1) of a larger tensor along each dim.
+    /// </summary>
     public static Gen<Tensor> Sliced(int[] shape, DType dtype, ValueRange? range = null) =>
         from starts in Gen.ArrayOf(Gen.Choose(0, 1), shape.Length)
         from stored in Contiguous(shape.Select(d => 2 * d + 1).ToArray(), dtype, range)
@@ -134,8 +141,11 @@ public static class TensorGen
         from stored in Contiguous(source, dtype, range)
         select stored.Expand(shape);
 
-    /// <summary>Builds a tensor of <paramref name="dtype"/> from doubles (exact for the values <see cref="Values"/> makes).</summary>
-    public static Tensor FromDoubles(double[] values, int[] shape, DType dtype) => Engine.Tensor.From<double>(values, shape).Cast(dtype);
+    /// <summary>
+    /// Builds a tensor of <paramref name="dtype"/> from doubles (exact for the values <see cref="Values"/> makes).
+    /// </summary>
+    public static Tensor FromDoubles(double[] values, int[] shape, DType dtype) => Engine.Tensor.From<double>(values,
+        shape).Cast(dtype);
 
     private static Tensor SliceEvery2(Tensor stored, int[] shape, int[] starts)
     {

@@ -1,0 +1,94 @@
+using Qail.Envs;
+using Qail.Exporting;
+using Qail.Policies;
+using Qail.Quantization;
+using Qail.Testing.Policies;
+
+namespace Qail.Testing.Tests;
+
+/// <summary>
+/// Observation and policy generators fit their specs; policy assertions and round trips catch what they claim to.
+/// </summary>
+public class PolicyKitTests
+{
+    private static readonly string[] SpecEnvs = ["cartpole-balance", "libero-spatial", "driving-nocrash-tt"];
+
+    [Fact]
+    public void ObservationsAndNetworksFitEveryFamilysSpec()
+    {
+        foreach (var name in SpecEnvs)
+        {
+            var spec = Env.Lookup(name).Create().Spec;
+            var observations = PolicyGenerators.Observation(spec);
+            var network = PolicyGenerators.Network(spec).Generate(CaseRandom.CaseSeed(1, 0));
+            Assert.Equal(PolicyFactory.FamilyFor(spec), network.Family);
+            var policy = new NetworkPolicy(network.Create(), network.ToString());
+            for (int i = 0; i < 3; i++)
+            {
+                var o = observations.Generate(CaseRandom.CaseSeed(2, i));
+                Assert.Equal(spec.StateSize, o.State?.Length ?? 0);
+                Assert.Equal(spec.Image is null, o.Image is null);
+                Assert.Equal(spec.Instruction is null, o.Instruction is null);
+                Assert.Equal(spec.Action.Size, policy.Act(o).Length);
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryQuantConfigNameIsValid()
+    {
+        foreach (var name in PolicyGenerators.QuantConfigNames)
+        {
+            var config = PolicyGenerators.Config(name);
+            config.Validate();
+            Assert.Equal(name, config.Label);
+        }
+        Assert.Contains("W9", Assert.Throws<ArgumentException>(() => PolicyGenerators.QuantConfigs("W9")).Message);
+    }
+
+    [Fact]
+    public void DeployedPoliciesMatchTheirFakeQuantTwins()
+    {
+        var spec = Env.Lookup("pendulum-swingup").Create().Spec;
+        var cases = Generators.Zip(PolicyGenerators.Network(spec, "mlp"), PolicyGenerators.QuantConfigs("W8", "W4",
+            "W4g8"));
+        var states = PolicyGenerators.Observation(spec, stateScale: 2);
+        Check.ForAll(cases, p =>
+        {
+            var prepared = (PolicyNetwork)Quantizer.Prepare(p.First.Create(), PolicyGenerators.Config(p.Second));
+            var observations = Enumerable.Range(0, 8).Select(i
+                => states.Generate(CaseRandom.CaseSeed((ulong)p.First.Seed, i)));
+            PolicyAssert.DeployedMatchesFakeQuant(prepared, observations, bound: 1e-4);
+        }, new CheckOptions(Cases: 12));
+    }
+
+    [Fact]
+    public void ClosedLoopErrorsAreBoundedForEightBitsAndNamedForTwo()
+    {
+        var env = Env.Make("cartpole-balance", seed: 0);
+        var fp = new MlpPolicy(env.Spec, [16, 16], seed: 4);
+        var reference = new NetworkPolicy(fp, "FP32");
+        var w8 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8)));
+        var errors = PolicyAssert.ClosedLoopActionError(env, w8, reference, seed: 1, steps: 100, bound: 0.02);
+        Assert.Equal(100, errors.Length);
+        Assert.All(errors, e => Assert.InRange(e, 0, 0.02));
+
+        var w2 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2)));
+        var ex = Assert.Throws<NumericAssertionException>(() => PolicyAssert.ClosedLoopActionError(env, w2, reference,
+            seed: 1, steps: 100, bound: 0.001));
+        Assert.Contains("cartpole-balance seed 1", ex.Message);
+        Assert.Contains("at step", ex.Message);
+    }
+
+    [Fact]
+    public void FilesRoundTrip()
+    {
+        var env = Env.Make("point-mass", seed: 0);
+        var fp = new MlpPolicy(env.Spec, [8], seed: 2);
+        RoundTrip.Checkpoint(fp);
+        var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.W4(8)));
+        var observations = PolicyGenerators.Observation(env.Spec);
+        RoundTrip.DeployedPolicy(deployed, Enumerable.Range(0, 4).Select(i => observations.Generate((ulong)i)));
+        RoundTrip.Demonstrations(Demonstrations.Collect("point-mass", episodes: 1, seed: 3));
+    }
+}
