@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Engine;
 using Qail.Envs;
 using Qail.Exporting;
@@ -51,7 +52,8 @@ public class BrokenVariants(ITestOutputHelper output)
     {
         var env = Env.Make("cartpole-balance", seed: 0);
         var fp = new MlpPolicy(env.Spec, hidden: [32, 32], seed: 1);
-        var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2)));
+        var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2)))
+            .AsPolicy();
         var reference = new NetworkPolicy(fp, "FP32");
         var generator = PolicyGenerators.Observation(env.Spec);
         void Property(Observation o) => PolicyAssert.ActsAlike(reference, deployed, o, env.Spec.Action, bound: 0.02);

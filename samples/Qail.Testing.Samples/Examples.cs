@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Engine;
 using Qail.Envs;
 using Qail.Exporting;
@@ -33,7 +34,8 @@ public class Examples
     {
         var env = Env.Make("cartpole-balance", seed: 0);
         var fp = new MlpPolicy(env.Spec, hidden: [32, 32], seed: 1);      // or your trained policy
-        var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8)));
+        var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8)))
+            .AsPolicy();
         var reference = new NetworkPolicy(fp, "FP32");
 
         Check.ForAll(PolicyGenerators.Observation(env.Spec),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Qail.Envs;
+using Qail.Deployment;
 using Qail.Exporting;
 using Qail.Policies;
 
@@ -47,7 +48,7 @@ public static class PolicyAssert
         double bound)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        return ActsAlike(new NetworkPolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared), observations,
+        return ActsAlike(new NetworkPolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared).AsPolicy(), observations,
             prepared.Spec.Action, bound);
     }
 

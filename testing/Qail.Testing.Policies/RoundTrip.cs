@@ -3,6 +3,7 @@ using Qail.Envs;
 using Qail.Nn;
 using Qail.Nn.Checkpoints;
 using Qail.Policies;
+using Qail.Deployment;
 using Qail.Runtime;
 
 namespace Qail.Testing.Policies;
@@ -16,12 +17,12 @@ public static class RoundTrip
     /// <summary>
     /// A deployed policy read back from its bytes re-encodes identically and acts identically on every observation.
     /// </summary>
-    public static void DeployedPolicy(IntegerPolicy policy, IEnumerable<Observation> observations)
+    public static void DeployedPolicy(Runtime.DeployedPolicy policy, IEnumerable<Observation> observations)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(observations);
         var bytes = policy.ToBytes();
-        var loaded = IntegerPolicy.FromBytes(bytes);
+        var loaded = Runtime.DeployedPolicy.FromBytes(bytes);
         SameBytes("deployed policy", bytes, loaded.ToBytes());
         int index = 0;
         foreach (var observation in observations)

@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Policies;
@@ -68,12 +69,12 @@ public class PolicyKitTests
         var env = Env.Make("cartpole-balance", seed: 0);
         var fp = new MlpPolicy(env.Spec, [16, 16], seed: 4);
         var reference = new NetworkPolicy(fp, "FP32");
-        var w8 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8)));
+        var w8 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8))).AsPolicy();
         var errors = PolicyAssert.ClosedLoopActionError(env, w8, reference, seed: 1, steps: 100, bound: 0.02);
         Assert.Equal(100, errors.Length);
         Assert.All(errors, e => Assert.InRange(e, 0, 0.02));
 
-        var w2 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2)));
+        var w2 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2))).AsPolicy();
         var ex = Assert.Throws<NumericAssertionException>(() => PolicyAssert.ClosedLoopActionError(env, w2, reference,
             seed: 1, steps: 100, bound: 0.001));
         Assert.Contains("cartpole-balance seed 1", ex.Message);
