@@ -20,12 +20,12 @@ internal static unsafe class Int4RowKernels
 
     public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa)
     {
-        if (isa >= InstructionSet.Avx2)
+        if (isa >= InstructionSet.Native)
         {
             // AVX-512 takes the 256-bit code: a 32-element chunk is exactly one 256-bit register.
             if (AvxVnni.IsSupported) return &Vnni;
             if (Avx2.IsSupported) return &Avx2Path;
-            if (isa >= InstructionSet.Avx512 && Dp.IsSupported) return &ArmDot;
+            if (isa >= InstructionSet.NativeExtended && Dp.IsSupported) return &ArmDot;
             if (AdvSimd.Arm64.IsSupported) return &ArmNeon;
         }
         if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) return &Portable;

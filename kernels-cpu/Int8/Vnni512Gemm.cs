@@ -1,0 +1,154 @@
+using System.Runtime.Intrinsics;
+
+namespace Qail.Kernels.Cpu;
+
+/// <summary>
+/// The int8 GEMM on the generated 512-bit VNNI kernels (<see cref="Vnni512MicroKernels"/>), one and many rows alike:
+/// activations are packed once into groups of up to 8 rows, interleaved 4 bytes at a time and biased to unsigned
+/// (a + 128 of the signed form), then every (row block, panel group) tile runs one generated call per row group;
+/// the zero-point correction of <see cref="Int8Gemm"/> is applied in vectors while the tile is copied out.
+/// </summary>
+internal static unsafe class Vnni512Gemm
+{
+    private const int Rows = Vnni512MicroKernels.Rows;
+    private const int Panels = Vnni512MicroKernels.Panels;
+    private const int Width = PackedInt8Weights.PanelWidth;
+
+    // 128 rows of packed activations (128 KiB at K = 1024) stay in L2 while a panel group streams past them.
+    private const int RowBlock = 16 * Rows;
+
+    private const int StackBytes = 16 * 1024;
+
+    // Below this many multiply-adds the call stays on the calling thread.
+    private const long ThreadingThreshold = 1L << 21;
+
+    [ThreadStatic] private static byte[]? t_packed;
+    [ThreadStatic] private static int[]? t_rowTerms;
+
+    /// <summary>C = (A - aZero) * (W - wZero)^T for m rows of signed (or uint8 when <paramref name="unsignedA"/>) activations.</summary>
+    public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads)
+    {
+        int k = w.Inputs, kp = w.PaddedInputs;
+        var bytes = (long)m * kp;
+        if (bytes > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(m), m, $"Int8Gemm: m {m} * K {kp} exceeds an array.");
+        var packed = bytes <= StackBytes ? stackalloc byte[(int)bytes] : ThreadScratch.AtLeast(ref t_packed, (int)bytes);
+        var rowTerms = m <= 1024 ? stackalloc int[m] : ThreadScratch.AtLeast(ref t_rowTerms, m);
+        fixed (byte* pk = packed)
+        fixed (int* terms = rowTerms)
+        fixed (sbyte* panels = w.Panels)
+        fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var group = i / Rows;
+                var groupRows = Math.Min(Rows, m - group * Rows);
+                var dst = pk + (long)group * Rows * kp + 4 * (i % Rows);
+                terms[i] = k * aZero - PackRow(a + (long)i * k, unsignedA, k, kp, dst, 4 * groupRows);
+            }
+            // c = T + colFactor * colsum + zw * (K * aZero - rowSum); vpdpbusd's extra 128 * colsum goes with it.
+            var colFactor = (unsignedA ? 128 : 0) - aZero - 128;
+            var job = new Job(pk, kp, m, w.Outputs, w.PanelCount, panels, c, terms, colFactor, colSums, zeroPoints);
+            var tiles = job.Tiles;
+            var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, tiles);
+            WorkerPool.Run(parts, job);
+        }
+    }
+
+    // Writes one row into its group's interleaved slots (4 bytes per step, `stride` bytes apart) as unsigned
+    // a + 128 of the signed form, padding K with zeros; returns the sum of the original values.
+    private static int PackRow(sbyte* src, bool unsignedA, int k, int kp, byte* dst, int stride)
+    {
+        // uint8 a: (a - 128) + 128 = a; int8 a: a + 128 = a with its top bit flipped.
+        var flip = unsignedA ? 0u : 0x80808080u;
+        var q = 0;
+        for (; 4 * q + 4 <= k; q++) *(uint*)(dst + (long)q * stride) = *(uint*)(src + 4 * q) ^ flip;
+        if (4 * q < k)
+        {
+            var last = stackalloc byte[4] { 0, 0, 0, 0 };
+            for (var i = 4 * q; i < k; i++) last[i - 4 * q] = (byte)((byte)src[i] ^ (byte)flip);
+            *(uint*)(dst + (long)q * stride) = *(uint*)last;
+        }
+        return unsignedA ? SumUnsigned((byte*)src, k) : SumSigned(src, k);
+    }
+
+    private static int SumUnsigned(byte* src, int k)
+    {
+        var sum = Vector128<uint>.Zero;
+        var p = 0;
+        for (; p + 16 <= k; p += 16)
+        {
+            var (lo, hi) = Vector128.Widen(Vector128.Load(src + p));
+            var (l0, l1) = Vector128.Widen(lo);
+            var (h0, h1) = Vector128.Widen(hi);
+            sum += (l0 + l1) + (h0 + h1);
+        }
+        var total = (int)Vector128.Sum(sum);
+        for (; p < k; p++) total += src[p];
+        return total;
+    }
+
+    private static int SumSigned(sbyte* src, int k)
+    {
+        var sum = Vector128<int>.Zero;
+        var p = 0;
+        for (; p + 16 <= k; p += 16)
+        {
+            var (lo, hi) = Vector128.Widen(Vector128.Load(src + p));
+            var (l0, l1) = Vector128.Widen(lo);
+            var (h0, h1) = Vector128.Widen(hi);
+            sum += (l0 + l1) + (h0 + h1);
+        }
+        var total = Vector128.Sum(sum);
+        for (; p < k; p++) total += src[p];
+        return total;
+    }
+
+    private readonly struct Job(byte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c, int* rowTerms,
+        int colFactor, int* colSums, int* zeroPoints) : IPartitionedJob
+    {
+        private int PanelGroups => (panelCount + Panels - 1) / Panels;
+
+        /// <summary>(row block, panel group) tiles, row blocks outermost.</summary>
+        public int Tiles => (m + RowBlock - 1) / RowBlock * PanelGroups;
+
+        public void Part(int part, int parts)
+        {
+            var tiles = Tiles;
+            var groups = PanelGroups;
+            int first = (int)((long)tiles * part / parts), last = (int)((long)tiles * (part + 1) / parts);
+            var t = stackalloc int[Rows * Panels * Width];
+            var steps = kp / 4;
+            var panelBytes = (long)Width * kp;
+            for (var tile = first; tile < last; tile++)
+            {
+                var r0 = tile / groups * RowBlock;
+                var p0 = tile % groups * Panels;
+                var tilePanels = Math.Min(Panels, panelCount - p0);
+                var n0 = p0 * Width;
+                var cols = Math.Min(tilePanels * Width, n - n0);
+                var ldt = tilePanels * Width;
+                for (var r = r0; r < Math.Min(m, r0 + RowBlock); r += Rows)
+                {
+                    var rows = Math.Min(Rows, m - r);
+                    Vnni512MicroKernels.Run(rows, tilePanels, a + (long)r * kp, panels + p0 * panelBytes, panelBytes, steps, t);
+                    for (var i = 0; i < rows; i++)
+                        Correct(t + i * ldt, cols, colFactor, colSums + n0, zeroPoints + n0, rowTerms[r + i], c + (long)(r + i) * n + n0);
+                }
+            }
+        }
+    }
+
+    // dst[j] = t[j] + colFactor * colsum[j] + zw[j] * rowTerm, wrapping in int32 like the reference.
+    private static void Correct(int* t, int count, int colFactor, int* colSums, int* zeroPoints, int rowTerm, int* dst)
+    {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(colFactor);
+            var r = Vector256.Create(rowTerm);
+            for (; j + 8 <= count; j += 8)
+                (Vector256.Load(t + j) + f * Vector256.Load(colSums + j) + Vector256.Load(zeroPoints + j) * r).Store(dst + j);
+        }
+        for (; j < count; j++) dst[j] = t[j] + colFactor * colSums[j] + zeroPoints[j] * rowTerm;
+    }
+}
