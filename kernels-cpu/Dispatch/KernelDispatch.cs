@@ -55,7 +55,8 @@ public static class KernelDispatch
 
     /// <summary>A one-line description of the active path for logs and benchmark reports.</summary>
     public static string Describe() =>
-        $"{Active} (detected {Detected}, cap {Cap}; {Names(Active)}; int8 kernel {Int8KernelTable.For(Active).Name})";
+        $"{Active} = {Names(Active)} (detected {Detected}, cap {Cap}; int8 kernel {Int8KernelTable.For(Active).Name}; " +
+        $"AVX-VNNI {(UseAvxVnni ? "on" : "off")}, ARM dot {(UseArmDot ? "on" : "off")})";
 
     /// <summary>What a rank means on this machine's architecture, e.g. "AVX-512" or "NEON+dot".</summary>
     public static string Names(InstructionSet isa) => (isa, AdvSimd.Arm64.IsSupported) switch
@@ -66,7 +67,7 @@ public static class KernelDispatch
         (InstructionSet.Native, false) => AvxVnni.IsSupported ? "AVX2+FMA, AVX-VNNI" : "AVX2+FMA",
         (InstructionSet.NativeExtended, true) => "NEON+dot",
         (InstructionSet.NativeExtended, false) => "AVX-512 F/BW",
-        _ => "AVX-512 + generated 512-bit VNNI",
+        _ => "generated 512-bit VNNI int8, AVX-512 elsewhere",
     };
 
     private static InstructionSet ReadDefaultCap()
@@ -80,8 +81,9 @@ public static class KernelDispatch
 
     private static InstructionSet Detect()
     {
-        if (Avx512F.IsSupported && Avx512BW.IsSupported)
-            return Vnni512MicroKernels.IsAvailable ? InstructionSet.Vnni512 : InstructionSet.NativeExtended;
+        // The generated kernels need no compiler support: a NativeAOT build targeting AVX2 still reaches them.
+        if (Vnni512MicroKernels.IsAvailable) return InstructionSet.Vnni512;
+        if (Avx512F.IsSupported && Avx512BW.IsSupported) return InstructionSet.NativeExtended;
         if (Avx2.IsSupported && Fma.IsSupported) return InstructionSet.Native;
         if (AdvSimd.Arm64.IsSupported) return Dp.IsSupported ? InstructionSet.NativeExtended : InstructionSet.Native;
         if (Vector128.IsHardwareAccelerated) return InstructionSet.Vector128;

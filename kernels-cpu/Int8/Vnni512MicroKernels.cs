@@ -21,7 +21,7 @@ internal static unsafe class Vnni512MicroKernels
     public const int Panels = 3;
 
     /// <summary>Steps of 4 inputs per loop iteration of the generated code.</summary>
-    private const int Unroll = 2;
+    private const int Unroll = 4;
 
     private static readonly nint[]? Entries = Generate();
 
