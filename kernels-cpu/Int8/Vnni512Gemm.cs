@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Qail.Kernels.Cpu;
 
@@ -38,12 +39,18 @@ internal static unsafe class Vnni512Gemm
         fixed (sbyte* panels = w.Panels)
         fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
         {
-            for (var i = 0; i < m; i++)
+            for (var r = 0; r < m; r += Rows)
             {
-                var group = i / Rows;
-                var groupRows = Math.Min(Rows, m - group * Rows);
-                var dst = pk + (long)group * Rows * kp + 4 * (i % Rows);
-                terms[i] = k * aZero - PackRow(a + (long)i * k, unsignedA, k, kp, dst, 4 * groupRows);
+                var groupRows = Math.Min(Rows, m - r);
+                var dst = pk + (long)r * kp;
+                // Whole 8-row groups interleave 32 bytes of each row at a time by a transpose; the rest word by word.
+                var done = groupRows == 8 && Avx2.IsSupported ? Transpose8(a + (long)r * k, k, dst, unsignedA) : 0;
+                for (var i = 0; i < groupRows; i++)
+                {
+                    var row = a + (long)(r + i) * k;
+                    PackWords(row, unsignedA, k, done, dst + 4 * i, 4 * groupRows);
+                    terms[r + i] = k * aZero - (unsignedA ? SumUnsigned((byte*)row, k) : SumSigned(row, k));
+                }
             }
             // c = T + colFactor * colsum + zw * (K * aZero - rowSum); vpdpbusd's extra 128 * colsum goes with it.
             var colFactor = (unsignedA ? 128 : 0) - aZero - 128;
@@ -54,22 +61,63 @@ internal static unsafe class Vnni512Gemm
         }
     }
 
-    // Writes one row into its group's interleaved slots (4 bytes per step, `stride` bytes apart) as unsigned
-    // a + 128 of the signed form, padding K with zeros; returns the sum of the original values.
-    private static int PackRow(sbyte* src, bool unsignedA, int k, int kp, byte* dst, int stride)
+    // Writes one row's steps from `first` on into its group's interleaved slots (4 bytes per step, `stride` bytes
+    // apart) as unsigned a + 128 of the signed form, padding K with zeros.
+    private static void PackWords(sbyte* src, bool unsignedA, int k, int first, byte* dst, int stride)
     {
         // uint8 a: (a - 128) + 128 = a; int8 a: a + 128 = a with its top bit flipped.
         var flip = unsignedA ? 0u : 0x80808080u;
-        var q = 0;
+        var q = first;
         for (; 4 * q + 4 <= k; q++) *(uint*)(dst + (long)q * stride) = *(uint*)(src + 4 * q) ^ flip;
         if (4 * q < k)
         {
-            var last = stackalloc byte[4] { 0, 0, 0, 0 };
-            for (var i = 4 * q; i < k; i++) last[i - 4 * q] = (byte)((byte)src[i] ^ (byte)flip);
-            *(uint*)(dst + (long)q * stride) = *(uint*)last;
+            uint last = 0;
+            for (var i = 4 * q; i < k; i++) last |= (uint)(byte)src[i] << (8 * (i - 4 * q));
+            *(uint*)(dst + (long)q * stride) = last ^ (flip >> (8 * (4 - (k - 4 * q))));
         }
-        return unsignedA ? SumUnsigned((byte*)src, k) : SumSigned(src, k);
     }
+
+    // Interleaves 8 rows 8 steps (32 bytes per row) at a time: an 8 x 8 transpose of 4-byte words. Returns the steps done.
+    private static int Transpose8(sbyte* src, int k, byte* dst, bool unsignedA)
+    {
+        var flip = Vector256.Create(unsignedA ? (byte)0 : (byte)0x80);
+        var q = 0;
+        for (; 4 * q + 32 <= k; q += 8)
+        {
+            var s = (byte*)src + 4 * q;
+            var r0 = Row(s, 0, k, flip); var r1 = Row(s, 1, k, flip); var r2 = Row(s, 2, k, flip); var r3 = Row(s, 3, k, flip);
+            var r4 = Row(s, 4, k, flip); var r5 = Row(s, 5, k, flip); var r6 = Row(s, 6, k, flip); var r7 = Row(s, 7, k, flip);
+            var t0 = Avx2.UnpackLow(r0, r1);
+            var t1 = Avx2.UnpackHigh(r0, r1);
+            var t2 = Avx2.UnpackLow(r2, r3);
+            var t3 = Avx2.UnpackHigh(r2, r3);
+            var t4 = Avx2.UnpackLow(r4, r5);
+            var t5 = Avx2.UnpackHigh(r4, r5);
+            var t6 = Avx2.UnpackLow(r6, r7);
+            var t7 = Avx2.UnpackHigh(r6, r7);
+            var u0 = Avx2.UnpackLow(t0.AsUInt64(), t2.AsUInt64());
+            var u1 = Avx2.UnpackHigh(t0.AsUInt64(), t2.AsUInt64());
+            var u2 = Avx2.UnpackLow(t1.AsUInt64(), t3.AsUInt64());
+            var u3 = Avx2.UnpackHigh(t1.AsUInt64(), t3.AsUInt64());
+            var u4 = Avx2.UnpackLow(t4.AsUInt64(), t6.AsUInt64());
+            var u5 = Avx2.UnpackHigh(t4.AsUInt64(), t6.AsUInt64());
+            var u6 = Avx2.UnpackLow(t5.AsUInt64(), t7.AsUInt64());
+            var u7 = Avx2.UnpackHigh(t5.AsUInt64(), t7.AsUInt64());
+            var d = dst + 32L * q;
+            Avx2.Permute2x128(u0, u4, 0x20).Store((ulong*)d);
+            Avx2.Permute2x128(u1, u5, 0x20).Store((ulong*)(d + 32));
+            Avx2.Permute2x128(u2, u6, 0x20).Store((ulong*)(d + 64));
+            Avx2.Permute2x128(u3, u7, 0x20).Store((ulong*)(d + 96));
+            Avx2.Permute2x128(u0, u4, 0x31).Store((ulong*)(d + 128));
+            Avx2.Permute2x128(u1, u5, 0x31).Store((ulong*)(d + 160));
+            Avx2.Permute2x128(u2, u6, 0x31).Store((ulong*)(d + 192));
+            Avx2.Permute2x128(u3, u7, 0x31).Store((ulong*)(d + 224));
+        }
+        return q;
+    }
+
+    private static Vector256<uint> Row(byte* s, int row, int k, Vector256<byte> flip) =>
+        (Vector256.Load(s + (long)row * k) ^ flip).AsUInt32();
 
     private static int SumUnsigned(byte* src, int k)
     {
