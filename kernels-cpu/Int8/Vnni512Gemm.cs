@@ -44,13 +44,11 @@ internal static unsafe class Vnni512Gemm
                 var groupRows = Math.Min(Rows, m - r);
                 var dst = pk + (long)r * kp;
                 // Whole 8-row groups interleave 32 bytes of each row at a time by a transpose; the rest word by word.
-                var done = groupRows == 8 && Avx2.IsSupported ? Transpose8(a + (long)r * k, k, dst, unsignedA) : 0;
+                // rowTerm = K * aZero - rowSum, the transposed part's sums first.
+                for (var i = 0; i < groupRows; i++) terms[r + i] = k * aZero;
+                var done = groupRows == Rows && Avx2.IsSupported ? Transpose8(a + (long)r * k, k, dst, unsignedA, terms + r) : 0;
                 for (var i = 0; i < groupRows; i++)
-                {
-                    var row = a + (long)(r + i) * k;
-                    PackWords(row, unsignedA, k, done, dst + 4 * i, 4 * groupRows);
-                    terms[r + i] = k * aZero - (unsignedA ? SumUnsigned((byte*)row, k) : SumSigned(row, k));
-                }
+                    terms[r + i] -= PackWords(a + (long)(r + i) * k, unsignedA, k, done, dst + 4 * i, 4 * groupRows);
             }
             // c = T + colFactor * colsum + zw * (K * aZero - rowSum); vpdpbusd's extra 128 * colsum goes with it.
             var colFactor = (unsignedA ? 128 : 0) - aZero - 128;
@@ -62,8 +60,8 @@ internal static unsafe class Vnni512Gemm
     }
 
     // Writes one row's steps from `first` on into its group's interleaved slots (4 bytes per step, `stride` bytes
-    // apart) as unsigned a + 128 of the signed form, padding K with zeros.
-    private static void PackWords(sbyte* src, bool unsignedA, int k, int first, byte* dst, int stride)
+    // apart) as unsigned a + 128 of the signed form, padding K with zeros; returns the sum of those original values.
+    private static int PackWords(sbyte* src, bool unsignedA, int k, int first, byte* dst, int stride)
     {
         // uint8 a: (a - 128) + 128 = a; int8 a: a + 128 = a with its top bit flipped.
         var flip = unsignedA ? 0u : 0x80808080u;
@@ -75,18 +73,25 @@ internal static unsafe class Vnni512Gemm
             for (var i = 4 * q; i < k; i++) last |= (uint)(byte)src[i] << (8 * (i - 4 * q));
             *(uint*)(dst + (long)q * stride) = last ^ (flip >> (8 * (4 - (k - 4 * q))));
         }
+        var from = 4 * first;
+        return unsignedA ? SumUnsigned((byte*)src + from, k - from) : SumSigned(src + from, k - from);
     }
 
-    // Interleaves 8 rows 8 steps (32 bytes per row) at a time: an 8 x 8 transpose of 4-byte words. Returns the steps done.
-    private static int Transpose8(sbyte* src, int k, byte* dst, bool unsignedA)
+    // Interleaves 8 rows 8 steps (32 bytes per row) at a time: an 8 x 8 transpose of 4-byte words. Subtracts the
+    // rows' sums over those steps from rowTerms and returns the steps done.
+    private static int Transpose8(sbyte* src, int k, byte* dst, bool unsignedA, int* rowTerms)
     {
         var flip = Vector256.Create(unsignedA ? (byte)0 : (byte)0x80);
+        // Sums of the biased bytes (vpsadbw against zero: four 64-bit partial sums per row).
+        Vector256<ulong> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
         var q = 0;
         for (; 4 * q + 32 <= k; q += 8)
         {
             var s = (byte*)src + 4 * q;
             var r0 = Row(s, 0, k, flip); var r1 = Row(s, 1, k, flip); var r2 = Row(s, 2, k, flip); var r3 = Row(s, 3, k, flip);
             var r4 = Row(s, 4, k, flip); var r5 = Row(s, 5, k, flip); var r6 = Row(s, 6, k, flip); var r7 = Row(s, 7, k, flip);
+            s0 += Sad(r0); s1 += Sad(r1); s2 += Sad(r2); s3 += Sad(r3);
+            s4 += Sad(r4); s5 += Sad(r5); s6 += Sad(r6); s7 += Sad(r7);
             var t0 = Avx2.UnpackLow(r0, r1);
             var t1 = Avx2.UnpackHigh(r0, r1);
             var t2 = Avx2.UnpackLow(r2, r3);
@@ -113,8 +118,17 @@ internal static unsafe class Vnni512Gemm
             Avx2.Permute2x128(u2, u6, 0x31).Store((ulong*)(d + 192));
             Avx2.Permute2x128(u3, u7, 0x31).Store((ulong*)(d + 224));
         }
+        // The biased byte is a (uint8) or a + 128 (int8).
+        var bias = unsignedA ? 0 : 128 * 4 * q;
+        rowTerms[0] -= (int)Vector256.Sum(s0) - bias; rowTerms[1] -= (int)Vector256.Sum(s1) - bias;
+        rowTerms[2] -= (int)Vector256.Sum(s2) - bias; rowTerms[3] -= (int)Vector256.Sum(s3) - bias;
+        rowTerms[4] -= (int)Vector256.Sum(s4) - bias; rowTerms[5] -= (int)Vector256.Sum(s5) - bias;
+        rowTerms[6] -= (int)Vector256.Sum(s6) - bias; rowTerms[7] -= (int)Vector256.Sum(s7) - bias;
         return q;
     }
+
+    private static Vector256<ulong> Sad(Vector256<uint> bytes) =>
+        Avx2.SumAbsoluteDifferences(bytes.AsByte(), Vector256<byte>.Zero).AsUInt64();
 
     private static Vector256<uint> Row(byte* s, int row, int k, Vector256<byte> flip) =>
         (Vector256.Load(s + (long)row * k) ^ flip).AsUInt32();
