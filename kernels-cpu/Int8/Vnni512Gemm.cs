@@ -6,8 +6,9 @@ namespace Qail.Kernels.Cpu;
 /// <summary>
 /// The int8 GEMM on the generated 512-bit VNNI kernels (<see cref="Vnni512MicroKernels"/>), one and many rows alike:
 /// activations are packed once into groups of up to 8 rows, interleaved 4 bytes at a time and biased to unsigned
-/// (a + 128 of the signed form), then every (row block, panel group) tile runs one generated call per row group;
-/// the zero-point correction of <see cref="Int8Gemm"/> is applied in vectors while the tile is copied out.
+/// (a + 128 of the signed form), then every (row block, panel group) tile runs one generated call per row group,
+/// which starts from the zero-point correction of <see cref="Int8Gemm"/> and stores into C (whole tiles) or into a
+/// scratch tile copied out (the last, partial panel).
 /// </summary>
 internal static unsafe class Vnni512Gemm
 {
@@ -25,6 +26,7 @@ internal static unsafe class Vnni512Gemm
 
     [ThreadStatic] private static byte[]? t_packed;
     [ThreadStatic] private static int[]? t_rowTerms;
+    [ThreadStatic] private static int[]? t_columnTerms;
 
     /// <summary>C = (A - aZero) * (W - wZero)^T for m rows of signed (or uint8 when <paramref name="unsignedA"/>) activations.</summary>
     public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads)
@@ -34,8 +36,10 @@ internal static unsafe class Vnni512Gemm
         if (bytes > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(m), m, $"Int8Gemm: m {m} * K {kp} exceeds an array.");
         var packed = bytes <= StackBytes ? stackalloc byte[(int)bytes] : ThreadScratch.AtLeast(ref t_packed, (int)bytes);
         var rowTerms = m <= 1024 ? stackalloc int[m] : ThreadScratch.AtLeast(ref t_rowTerms, m);
+        var columns = w.PanelCount * Width;
+        var columnTerms = columns <= 1024 ? stackalloc int[columns] : ThreadScratch.AtLeast(ref t_columnTerms, columns);
         fixed (byte* pk = packed)
-        fixed (int* terms = rowTerms)
+        fixed (int* terms = rowTerms, columnTerm = columnTerms)
         fixed (sbyte* panels = w.Panels)
         fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
         {
@@ -52,7 +56,8 @@ internal static unsafe class Vnni512Gemm
             }
             // c = T + colFactor * colsum + zw * (K * aZero - rowSum); vpdpbusd's extra 128 * colsum goes with it.
             var colFactor = (unsignedA ? 128 : 0) - aZero - 128;
-            var job = new Job(pk, kp, m, w.Outputs, w.PanelCount, panels, c, terms, colFactor, colSums, zeroPoints);
+            for (var j = 0; j < columns; j++) columnTerm[j] = colFactor * colSums[j];
+            var job = new Job(pk, kp, m, w.Outputs, w.PanelCount, panels, c, terms, columnTerm, zeroPoints);
             var tiles = job.Tiles;
             var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, tiles);
             WorkerPool.Run(parts, job);
@@ -166,7 +171,7 @@ internal static unsafe class Vnni512Gemm
     }
 
     private readonly struct Job(byte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c, int* rowTerms,
-        int colFactor, int* colSums, int* zeroPoints) : IPartitionedJob
+        int* columnTerms, int* zeroPoints) : IPartitionedJob
     {
         private int PanelGroups => (panelCount + Panels - 1) / Panels;
 
@@ -181,6 +186,7 @@ internal static unsafe class Vnni512Gemm
             var t = stackalloc int[Rows * Panels * Width];
             var steps = kp / 4;
             var panelBytes = (long)Width * kp;
+            var call = new Vnni512MicroKernels.Call { PanelStride = panelBytes };
             for (var tile = first; tile < last; tile++)
             {
                 var r0 = tile / groups * RowBlock;
@@ -188,29 +194,23 @@ internal static unsafe class Vnni512Gemm
                 var tilePanels = Math.Min(Panels, panelCount - p0);
                 var n0 = p0 * Width;
                 var cols = Math.Min(tilePanels * Width, n - n0);
-                var ldt = tilePanels * Width;
+                var whole = cols == tilePanels * Width;
+                call.Panel = panels + p0 * panelBytes;
+                call.ColumnTerms = columnTerms + n0;
+                call.ZeroPoints = zeroPoints + n0;
+                call.RowStride = whole ? 4L * n : 4L * tilePanels * Width;
                 for (var r = r0; r < Math.Min(m, r0 + RowBlock); r += Rows)
                 {
                     var rows = Math.Min(Rows, m - r);
-                    Vnni512MicroKernels.Run(rows, tilePanels, a + (long)r * kp, panels + p0 * panelBytes, panelBytes, steps, t);
+                    call.A = a + (long)r * kp;
+                    call.RowTerms = rowTerms + r;
+                    call.T = whole ? c + (long)r * n + n0 : t;
+                    Vnni512MicroKernels.Run(rows, tilePanels, steps, ref call);
+                    if (whole) continue;
                     for (var i = 0; i < rows; i++)
-                        Correct(t + i * ldt, cols, colFactor, colSums + n0, zeroPoints + n0, rowTerms[r + i], c + (long)(r + i) * n + n0);
+                        new ReadOnlySpan<int>(t + i * tilePanels * Width, cols).CopyTo(new Span<int>(c + (long)(r + i) * n + n0, cols));
                 }
             }
         }
-    }
-
-    // dst[j] = t[j] + colFactor * colsum[j] + zw[j] * rowTerm, wrapping in int32 like the reference.
-    private static void Correct(int* t, int count, int colFactor, int* colSums, int* zeroPoints, int rowTerm, int* dst)
-    {
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var f = Vector256.Create(colFactor);
-            var r = Vector256.Create(rowTerm);
-            for (; j + 8 <= count; j += 8)
-                (Vector256.Load(t + j) + f * Vector256.Load(colSums + j) + Vector256.Load(zeroPoints + j) * r).Store(dst + j);
-        }
-        for (; j < count; j++) dst[j] = t[j] + colFactor * colSums[j] + zeroPoints[j] * rowTerm;
     }
 }

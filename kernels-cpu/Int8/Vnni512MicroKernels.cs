@@ -7,10 +7,11 @@ namespace Qail.Kernels.Cpu;
 /// <summary>
 /// Int8 micro-kernels with 512-bit VNNI (vpdpbusd zmm), generated as x64 machine code when first needed: .NET 10
 /// has only the 256-bit AvxVnni intrinsics. One kernel per tile shape (1..<see cref="Rows"/> activation rows x
-/// 1..<see cref="Panels"/> weight panels) computes T[r, p*16 + j] = sum_k a[r, k] * w[p*16 + j, k] over the whole
-/// packed depth, with a = unsigned activations (the signed value + 128; the caller removes 128 * column sum) and w
-/// the panels of <see cref="PackedInt8Weights"/> (one 64-byte step = 16 outputs x 4 inputs = one zmm operand).
-/// Activations come interleaved: step q holds 4 bytes of each tile row in turn (4 * rows bytes per step).
+/// 1..<see cref="Panels"/> weight panels) computes, over the whole packed depth,
+/// C[r, j] = colTerm[j] + zw[j] * rowTerm[r] + sum_k a[r, k] * w[j, k] (int32, wrapping), with a = unsigned
+/// activations (the signed value + 128) and w the panels of <see cref="PackedInt8Weights"/> (one 64-byte step =
+/// 16 outputs x 4 inputs = one zmm operand): the zero-point correction of <see cref="Int8Gemm"/> is the
+/// accumulators' starting value. Activations come interleaved: step q holds 4 bytes of each tile row in turn.
 /// </summary>
 internal static unsafe class Vnni512MicroKernels
 {
@@ -44,15 +45,24 @@ internal static unsafe class Vnni512MicroKernels
         public long Tail;
         /// <summary>Results, rows x (panels * 16) int32.</summary>
         public int* T;
+        /// <summary>Bytes from one result row to the next.</summary>
+        public long RowStride;
+        /// <summary>colTerm of the tile's first output (panels * 16 values).</summary>
+        public int* ColumnTerms;
+        /// <summary>Weight zero points of the tile's first output (panels * 16 values).</summary>
+        public int* ZeroPoints;
+        /// <summary>rowTerm of the tile's first row (rows values).</summary>
+        public int* RowTerms;
         /// <summary>Windows x64: xmm6-15 are callee-saved; the code keeps them here while it runs.</summary>
         public fixed byte SavedXmm[160];
     }
 
     /// <summary>Runs the kernel for a tile of <paramref name="rows"/> x <paramref name="panels"/> over <paramref name="steps"/> steps.</summary>
-    public static void Run(int rows, int panels, byte* a, sbyte* panel, long panelStride, int steps, int* t)
+    public static void Run(int rows, int panels, int steps, ref Call call)
     {
-        var call = new Call { A = a, Panel = panel, PanelStride = panelStride, Iterations = steps / Unroll, Tail = steps % Unroll, T = t };
-        ((delegate* unmanaged<Call*, void>)Entries![(rows - 1) * Panels + panels - 1])(&call);
+        call.Iterations = steps / Unroll;
+        call.Tail = steps % Unroll;
+        fixed (Call* p = &call) ((delegate* unmanaged<Call*, void>)Entries![(rows - 1) * Panels + panels - 1])(p);
     }
 
     private static nint[]? Generate()
@@ -72,27 +82,46 @@ internal static unsafe class Vnni512MicroKernels
         return offsets.Select(o => (nint)(pages + o)).ToArray();
     }
 
+    /// <summary>Byte offsets of the <see cref="Call"/> fields the generated code reads.</summary>
+    internal const int ActivationsAt = 0, PanelAt = 8, PanelStrideAt = 16, IterationsAt = 24, TailAt = 32, ResultsAt = 40,
+        RowStrideAt = 48, ColumnTermsAt = 56, ZeroPointsAt = 64, RowTermsAt = 72, SavedXmmAt = 80;
+
     /// <summary>
     /// Machine code of one tile kernel. Registers: rax the <see cref="Call"/>, r8 activations, r10 panel 0 (rcx panel
-    /// 2), r11 the panel stride, rdx the loop counter; zmm accumulators first, then the weights, then the broadcasts.
-    /// Only volatile registers of both ABIs are used, except xmm6-15 on Windows, which are saved in the call.
+    /// 2), r11 the panel stride, rdx the loop counter, r9 the correction terms; zmm accumulators first, then the
+    /// weights (the column terms at the start), the broadcasts, the zero points. Only volatile registers of both ABIs
+    /// are used, except xmm6-15 on Windows, which are saved in the call.
     /// </summary>
     internal static byte[] Emit(int rows, int panels, bool windows)
     {
         if (rows is < 1 or > Rows || panels is < 1 or > Panels)
             throw new ArgumentOutOfRangeException(nameof(rows), $"Vnni512MicroKernels: tile {rows} x {panels} is outside 1..{Rows} x 1..{Panels}.");
-        const int saved = 48; // offset of SavedXmm in Call
         var asm = new X64Assembler();
         asm.Mov(Rax, windows ? Rcx : Rdi);
         if (windows)
-            for (var x = 6; x < 16; x++) asm.Vmovdqu64StoreXmm(x, Rax, saved + 16 * (x - 6));
-        asm.MovLoad(R8, Rax, 0);
-        asm.MovLoad(R10, Rax, 8);
-        asm.MovLoad(R11, Rax, 16);
-        asm.MovLoad(Rdx, Rax, 24);
+            for (var x = 6; x < 16; x++) asm.Vmovdqu64StoreXmm(x, Rax, SavedXmmAt + 16 * (x - 6));
+        asm.MovLoad(R8, Rax, ActivationsAt);
+        asm.MovLoad(R10, Rax, PanelAt);
+        asm.MovLoad(R11, Rax, PanelStrideAt);
+        asm.MovLoad(Rdx, Rax, IterationsAt);
         if (panels > 2) asm.Lea(Rcx, R10, R11, 2);
-        int accumulators = rows * panels, weights = accumulators, broadcast = weights + panels;
-        for (var z = 0; z < accumulators; z++) asm.Vpxord(z, z, z);
+        int accumulators = rows * panels, weights = accumulators, broadcast = weights + panels, zeroPoints = 32 - panels;
+
+        // acc[r, p] = colTerm[p] + zw[p] * rowTerm[r]: the zero-point correction, wrapping like the reference.
+        asm.MovLoad(R9, Rax, ColumnTermsAt);
+        for (var p = 0; p < panels; p++) asm.Vmovdqu32Load(weights + p, R9, 64 * p);
+        asm.MovLoad(R9, Rax, ZeroPointsAt);
+        for (var p = 0; p < panels; p++) asm.Vmovdqu32Load(zeroPoints + p, R9, 64 * p);
+        asm.MovLoad(R9, Rax, RowTermsAt);
+        for (var r = 0; r < rows; r++)
+        {
+            asm.VpbroadcastdLoad(broadcast, R9, 4 * r);
+            for (var p = 0; p < panels; p++)
+            {
+                asm.Vpmulld(r * panels + p, broadcast, zeroPoints + p);
+                asm.Vpaddd(r * panels + p, r * panels + p, weights + p);
+            }
+        }
 
         var tailStart = asm.NewLabel();
         var main = asm.NewLabel();
@@ -105,7 +134,7 @@ internal static unsafe class Vnni512MicroKernels
         asm.Dec(Rdx);
         asm.JumpIfNotZero(main);
         asm.Bind(tailStart);
-        asm.MovLoad(Rdx, Rax, 32);
+        asm.MovLoad(Rdx, Rax, TailAt);
         asm.Test(Rdx);
         asm.JumpIfZero(done);
         asm.Bind(tail);
@@ -114,10 +143,15 @@ internal static unsafe class Vnni512MicroKernels
         asm.JumpIfNotZero(tail);
         asm.Bind(done);
 
-        asm.MovLoad(Rcx, Rax, 40);
-        for (var z = 0; z < accumulators; z++) asm.Vmovdqu32Store(z, Rcx, 64 * z);
+        asm.MovLoad(Rcx, Rax, ResultsAt);
+        asm.MovLoad(R9, Rax, RowStrideAt);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var p = 0; p < panels; p++) asm.Vmovdqu32Store(r * panels + p, Rcx, 64 * p);
+            if (r + 1 < rows) asm.Add(Rcx, R9);
+        }
         if (windows)
-            for (var x = 6; x < 16; x++) asm.Vmovdqu64LoadXmm(x, Rax, saved + 16 * (x - 6));
+            for (var x = 6; x < 16; x++) asm.Vmovdqu64LoadXmm(x, Rax, SavedXmmAt + 16 * (x - 6));
         asm.Vzeroupper();
         asm.Ret();
         return asm.ToArray();
@@ -127,7 +161,7 @@ internal static unsafe class Vnni512MicroKernels
     // multiply-accumulate into that row's accumulators; then advance the pointers.
     private static void Body(X64Assembler asm, int rows, int panels, int steps, int weights, int broadcast)
     {
-        // Two broadcast registers alternate where the tile leaves room, so consecutive rows do not wait on one.
+        // Two broadcast registers alternate where the tile leaves room (the zero points are dead by now).
         var broadcasts = Math.Min(2, 32 - broadcast);
         for (var s = 0; s < steps; s++)
         {

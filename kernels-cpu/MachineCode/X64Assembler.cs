@@ -9,7 +9,7 @@ namespace Qail.Kernels.Cpu.MachineCode;
 internal sealed class X64Assembler
 {
     /// <summary>General-purpose register numbers.</summary>
-    public const int Rax = 0, Rcx = 1, Rdx = 2, Rsp = 4, Rbp = 5, Rsi = 6, Rdi = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
+    public const int Rax = 0, Rcx = 1, Rdx = 2, Rsp = 4, Rbp = 5, Rdi = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
 
     private const int NoIndex = -1;
     private readonly List<byte> _code = [];
@@ -66,6 +66,14 @@ internal sealed class X64Assembler
         else Int32(imm);
     }
 
+    /// <summary>add dst, src (64-bit).</summary>
+    public void Add(int dst, int src)
+    {
+        Rex(true, src, NoIndex, dst);
+        _code.Add(0x01);
+        _code.Add((byte)(0xC0 | (src & 7) << 3 | (dst & 7)));
+    }
+
     /// <summary>lea dst, [base + index * scale].</summary>
     public void Lea(int dst, int @base, int index, int scale)
     {
@@ -111,6 +119,15 @@ internal sealed class X64Assembler
     /// <summary>vpdpbusd zmm dst, zmm unsignedBytes, zmm signedBytes: dst += dot of 4 u8 x s8 per int32 lane.</summary>
     public void Vpdpbusd(int dst, int unsignedBytes, int signedBytes) =>
         EvexRegister(0x66, 2, false, 0x50, dst, unsignedBytes, signedBytes);
+
+    /// <summary>vpmulld zmm dst, zmm a, zmm b: low 32 bits of each lane product.</summary>
+    public void Vpmulld(int dst, int a, int b) => EvexRegister(0x66, 2, false, 0x40, dst, a, b);
+
+    /// <summary>vpaddd zmm dst, zmm a, zmm b.</summary>
+    public void Vpaddd(int dst, int a, int b) => EvexRegister(0x66, 1, false, 0xFE, dst, a, b);
+
+    /// <summary>vmovdqu32 zmm dst, [base + disp].</summary>
+    public void Vmovdqu32Load(int dst, int @base, int disp) => EvexMemory(0xF3, 1, false, 2, 0x6F, dst, @base, NoIndex, 1, disp, 64);
 
     /// <summary>vpbroadcastd zmm dst, dword [base + disp].</summary>
     public void VpbroadcastdLoad(int dst, int @base, int disp) => EvexMemory(0x66, 2, false, 2, 0x58, dst, @base, NoIndex, 1, disp, 4);

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.FSharp.Core;
+using System.Runtime.InteropServices;
 using Qail.Kernels.Cpu.MachineCode;
 using static Qail.Kernels.Cpu.Tests.Int8.QuantizedPaths;
 
@@ -70,6 +71,24 @@ public sealed class Vnni512GemmTests
                      from k in Gen.Choose(1, 200)
                      select (seed, m, n, k);
         Check(Prop.ForAll(shapes.ToArbitrary(), s => AssertEqualsReference(s.seed, s.m, s.n, s.k, 2)), 8, 1512);
+    }
+
+    /// <summary>The generated code reads the call's fields at fixed offsets: they must match the struct's layout.</summary>
+    [Fact]
+    public void CallLayoutMatchesTheGeneratedOffsets()
+    {
+        static int At(string field) => (int)Marshal.OffsetOf<Vnni512MicroKernels.Call>(field);
+        Assert.Equal(Vnni512MicroKernels.ActivationsAt, At(nameof(Vnni512MicroKernels.Call.A)));
+        Assert.Equal(Vnni512MicroKernels.PanelAt, At(nameof(Vnni512MicroKernels.Call.Panel)));
+        Assert.Equal(Vnni512MicroKernels.PanelStrideAt, At(nameof(Vnni512MicroKernels.Call.PanelStride)));
+        Assert.Equal(Vnni512MicroKernels.IterationsAt, At(nameof(Vnni512MicroKernels.Call.Iterations)));
+        Assert.Equal(Vnni512MicroKernels.TailAt, At(nameof(Vnni512MicroKernels.Call.Tail)));
+        Assert.Equal(Vnni512MicroKernels.ResultsAt, At(nameof(Vnni512MicroKernels.Call.T)));
+        Assert.Equal(Vnni512MicroKernels.RowStrideAt, At(nameof(Vnni512MicroKernels.Call.RowStride)));
+        Assert.Equal(Vnni512MicroKernels.ColumnTermsAt, At(nameof(Vnni512MicroKernels.Call.ColumnTerms)));
+        Assert.Equal(Vnni512MicroKernels.ZeroPointsAt, At(nameof(Vnni512MicroKernels.Call.ZeroPoints)));
+        Assert.Equal(Vnni512MicroKernels.RowTermsAt, At(nameof(Vnni512MicroKernels.Call.RowTerms)));
+        Assert.Equal(Vnni512MicroKernels.SavedXmmAt, At(nameof(Vnni512MicroKernels.Call.SavedXmm)));
     }
 
     /// <summary>The default cap reaches the generated kernels where they exist, and each lower cap turns them off.</summary>

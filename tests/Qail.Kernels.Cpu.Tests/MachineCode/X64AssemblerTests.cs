@@ -41,6 +41,15 @@ public sealed class X64AssemblerTests
         { "vmovdqu32 zmmword ptr [rcx + 8192], zmm7", "62 f1 7e 48 7f b9 00 20 00 00" },
         { "vmovdqu64 xmmword ptr [rax + 64], xmm6", "62 f1 fe 08 7f 70 04" },
         { "vmovdqu64 xmm15, xmmword ptr [rax + 208]", "62 71 fe 08 6f 78 0d" },
+        { "vpmulld zmm5, zmm27, zmm29", "62 92 25 40 40 ed" },
+        { "vpmulld zmm23, zmm28, zmm31", "62 82 1d 40 40 ff" },
+        { "vpaddd zmm5, zmm5, zmm24", "62 91 55 48 fe e8" },
+        { "vpaddd zmm23, zmm23, zmm26", "62 81 45 40 fe fa" },
+        { "vmovdqu32 zmm24, zmmword ptr [r9]", "62 41 7e 48 6f 01" },
+        { "vmovdqu32 zmm31, zmmword ptr [r9 + 128]", "62 41 7e 48 6f 79 02" },
+        { "add rcx, r9", "4c 01 c9" },
+        { "mov r9, qword ptr [rax + 72]", "4c 8b 48 48" },
+        { "vpbroadcastd zmm27, dword ptr [r9 + 28]", "62 42 7d 48 58 59 07" },
         { "vzeroupper", "c5 f8 77" },
         { "ret", "c3" },
     };
@@ -103,6 +112,15 @@ public sealed class X64AssemblerTests
             case "vmovdqu32 zmmword ptr [rcx + 8192], zmm7": asm.Vmovdqu32Store(7, Rcx, 8192); break;
             case "vmovdqu64 xmmword ptr [rax + 64], xmm6": asm.Vmovdqu64StoreXmm(6, Rax, 64); break;
             case "vmovdqu64 xmm15, xmmword ptr [rax + 208]": asm.Vmovdqu64LoadXmm(15, Rax, 208); break;
+            case "vpmulld zmm5, zmm27, zmm29": asm.Vpmulld(5, 27, 29); break;
+            case "vpmulld zmm23, zmm28, zmm31": asm.Vpmulld(23, 28, 31); break;
+            case "vpaddd zmm5, zmm5, zmm24": asm.Vpaddd(5, 5, 24); break;
+            case "vpaddd zmm23, zmm23, zmm26": asm.Vpaddd(23, 23, 26); break;
+            case "vmovdqu32 zmm24, zmmword ptr [r9]": asm.Vmovdqu32Load(24, R9, 0); break;
+            case "vmovdqu32 zmm31, zmmword ptr [r9 + 128]": asm.Vmovdqu32Load(31, R9, 128); break;
+            case "add rcx, r9": asm.Add(Rcx, R9); break;
+            case "mov r9, qword ptr [rax + 72]": asm.MovLoad(R9, Rax, 72); break;
+            case "vpbroadcastd zmm27, dword ptr [r9 + 28]": asm.VpbroadcastdLoad(27, R9, 28); break;
             case "vzeroupper": asm.Vzeroupper(); break;
             case "ret": asm.Ret(); break;
             default: throw new ArgumentException($"no encoder call for '{instruction}'", nameof(instruction));
