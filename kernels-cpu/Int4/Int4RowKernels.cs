@@ -17,8 +17,21 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 internal static unsafe class Int4RowKernels
 {
+    // One kernel per instruction-set rank, chosen once for this machine (like Int8KernelTable).
+    private static readonly nint[] Table = Fill();
 
-    public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa)
+    /// <summary>The row kernel rank <paramref name="isa"/> runs on this machine.</summary>
+    public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa) =>
+        (delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void>)Table[(int)isa];
+
+    private static nint[] Fill()
+    {
+        var table = new nint[Enum.GetValues<InstructionSet>().Length];
+        for (var rank = 0; rank < table.Length; rank++) table[rank] = (nint)Choose((InstructionSet)rank);
+        return table;
+    }
+
+    private static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> Choose(InstructionSet isa)
     {
         if (isa >= InstructionSet.Native)
         {
