@@ -11,7 +11,7 @@ public enum InstructionSet
     Scalar = 0,
     /// <summary>Portable 128-bit <c>Vector128</c> code (SSE on x64, AdvSimd on ARM64 through the JIT).</summary>
     Vector128 = 1,
-    /// <summary>The machine's own intrinsics: x64 AVX2 + FMA (and AVX-VNNI where present); ARM64 AdvSimd (NEON).</summary>
+    /// <summary>The machine's own intrinsics: x64 AVX2 + FMA (AVX-VNNI where present); ARM64 AdvSimd (NEON).</summary>
     Native = 2,
     /// <summary>Their extension: x64 AVX-512 F/BW; ARM64 AdvSimd with the dot-product extension (sdot/udot).</summary>
     NativeExtended = 3,

@@ -55,7 +55,8 @@ public static class KernelDispatch
 
     /// <summary>A one-line description of the active path for logs and benchmark reports.</summary>
     public static string Describe() =>
-        $"{Active} = {Names(Active)} (detected {Detected}, cap {Cap}; int8 kernel {Int8KernelTable.For(Active).Name}; " +
+        $"{Active} = {Names(Active)} (detected {Detected}, cap {Cap}; " +
+        $"int8 kernel {Int8KernelTable.For(Active).Name}; " +
         $"AVX-VNNI {(UseAvxVnni ? "on" : "off")}, ARM dot {(UseArmDot ? "on" : "off")})";
 
     /// <summary>What a rank means on this machine's architecture, e.g. "AVX-512" or "NEON+dot".</summary>
@@ -76,7 +77,8 @@ public static class KernelDispatch
         if (string.IsNullOrWhiteSpace(text)) return InstructionSet.Vnni512;
         return Enum.TryParse<InstructionSet>(text, ignoreCase: true, out var cap) && Enum.IsDefined(cap)
             ? cap
-            : throw new ArgumentException($"QAIL_MAX_ISA='{text}' is not one of scalar, vector128, native, nativeextended, vnni512.");
+            : throw new ArgumentException(
+                $"QAIL_MAX_ISA='{text}' is not one of scalar, vector128, native, nativeextended, vnni512.");
     }
 
     private static InstructionSet Detect()

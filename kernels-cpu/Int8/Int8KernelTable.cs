@@ -48,23 +48,33 @@ internal static unsafe class Int8KernelTable
     private static Int8Kernels Choose(InstructionSet isa)
     {
         if (isa >= InstructionSet.Vnni512 && Vnni512MicroKernels.IsAvailable)
-            return new() { Name = "generated AVX-512 VNNI 8x48", Form = Int8OperandForm.Biased, Biased = true, Vector = true, Generated = true };
+            return new()
+            {
+                Name = "generated AVX-512 VNNI 8x48", Form = Int8OperandForm.Biased,
+                Biased = true, Vector = true, Generated = true,
+            };
         if (isa >= InstructionSet.Native)
         {
             if (AvxVnni.IsSupported)
-                return Of("AVX-VNNI 4x16", &Int8MicroKernels.VnniKernel, &Int8GemvKernels.VnniKernel, Int8OperandForm.Biased, true);
+                return Of("AVX-VNNI 4x16", &Int8MicroKernels.VnniKernel, &Int8GemvKernels.VnniKernel,
+                    Int8OperandForm.Biased, true);
             if (isa >= InstructionSet.NativeExtended && Avx512BW.IsSupported)
-                return Of("AVX-512BW vpmaddwd 4x16", &Int8MicroKernels.Avx512Kernel, &Int8GemvKernels.Avx512Kernel, Int8OperandForm.Wide, false);
+                return Of("AVX-512BW vpmaddwd 4x16", &Int8MicroKernels.Avx512Kernel, &Int8GemvKernels.Avx512Kernel,
+                    Int8OperandForm.Wide, false);
             if (Avx2.IsSupported)
-                return Of("AVX2 maddubs 4x16", &Int8MicroKernels.Avx2Kernel, &Int8GemvKernels.Avx2Kernel, Int8OperandForm.Signed, false);
+                return Of("AVX2 maddubs 4x16", &Int8MicroKernels.Avx2Kernel, &Int8GemvKernels.Avx2Kernel,
+                    Int8OperandForm.Signed, false);
             if (isa >= InstructionSet.NativeExtended && Dp.IsSupported)
-                return Of("NEON sdot 2x16", &Int8MicroKernels.DotKernel, &Int8GemvKernels.DotKernel, Int8OperandForm.Signed, false);
+                return Of("NEON sdot 2x16", &Int8MicroKernels.DotKernel, &Int8GemvKernels.DotKernel,
+                    Int8OperandForm.Signed, false);
             if (AdvSimd.Arm64.IsSupported)
-                return Of("NEON smull 1x16", &Int8MicroKernels.NeonKernel, &Int8GemvKernels.Neon, Int8OperandForm.Signed, false);
+                return Of("NEON smull 1x16", &Int8MicroKernels.NeonKernel, &Int8GemvKernels.Neon,
+                    Int8OperandForm.Signed, false);
         }
         return isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated
             ? Of("Vector128 1x16", &Int8MicroKernels.Portable, &Int8GemvKernels.Portable, Int8OperandForm.Signed, false)
-            : Of("scalar", &Int8MicroKernels.Scalar, &Int8GemvKernels.Scalar, Int8OperandForm.Signed, false) with { Vector = false };
+            : Of("scalar", &Int8MicroKernels.Scalar, &Int8GemvKernels.Scalar, Int8OperandForm.Signed, false)
+                with { Vector = false };
     }
 
     private static Int8Kernels Of(string name, delegate*<void*, int, int, sbyte*, int, int*, void> micro,

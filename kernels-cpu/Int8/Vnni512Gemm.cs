@@ -28,13 +28,16 @@ internal static unsafe class Vnni512Gemm
     [ThreadStatic] private static int[]? t_rowTerms;
     [ThreadStatic] private static int[]? t_columnTerms;
 
-    /// <summary>C = (A - aZero) * (W - wZero)^T for m rows of signed (or uint8 when <paramref name="unsignedA"/>) activations.</summary>
+    /// <summary>C = (A - aZero) * (W - wZero)^T, m rows of int8 (uint8 if <paramref name="unsignedA"/>) activations.</summary>
     public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs;
         var bytes = (long)m * kp;
-        if (bytes > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(m), m, $"Int8Gemm: m {m} * K {kp} exceeds an array.");
-        var packed = bytes <= StackBytes ? stackalloc byte[(int)bytes] : ThreadScratch.AtLeast(ref t_packed, (int)bytes);
+        if (bytes > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(m), m, $"Int8Gemm: m {m} * K {kp} exceeds an array.");
+        var packed = bytes <= StackBytes
+            ? stackalloc byte[(int)bytes]
+            : ThreadScratch.AtLeast(ref t_packed, (int)bytes);
         var rowTerms = m <= 1024 ? stackalloc int[m] : ThreadScratch.AtLeast(ref t_rowTerms, m);
         var columns = w.PanelCount * Width;
         var columnTerms = columns <= 1024 ? stackalloc int[columns] : ThreadScratch.AtLeast(ref t_columnTerms, columns);
@@ -50,7 +53,8 @@ internal static unsafe class Vnni512Gemm
                 // Whole 8-row groups interleave 32 bytes of each row at a time by a transpose; the rest word by word.
                 // rowTerm = K * aZero - rowSum, the transposed part's sums first.
                 for (var i = 0; i < groupRows; i++) terms[r + i] = k * aZero;
-                var done = groupRows == Rows && Avx2.IsSupported ? Transpose8(a + (long)r * k, k, dst, unsignedA, terms + r) : 0;
+                var transpose = groupRows == Rows && Avx2.IsSupported;
+                var done = transpose ? Transpose8(a + (long)r * k, k, dst, unsignedA, terms + r) : 0;
                 for (var i = 0; i < groupRows; i++)
                     terms[r + i] -= PackWords(a + (long)(r + i) * k, unsignedA, k, done, dst + 4 * i, 4 * groupRows);
             }
@@ -88,13 +92,20 @@ internal static unsafe class Vnni512Gemm
     {
         var flip = Vector256.Create(unsignedA ? (byte)0 : (byte)0x80);
         // Sums of the biased bytes (vpsadbw against zero: four 64-bit partial sums per row).
-        Vector256<ulong> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        Vector256<ulong> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector256<ulong> s4 = default, s5 = default, s6 = default, s7 = default;
         var q = 0;
         for (; 4 * q + 32 <= k; q += 8)
         {
             var s = (byte*)src + 4 * q;
-            var r0 = Row(s, 0, k, flip); var r1 = Row(s, 1, k, flip); var r2 = Row(s, 2, k, flip); var r3 = Row(s, 3, k, flip);
-            var r4 = Row(s, 4, k, flip); var r5 = Row(s, 5, k, flip); var r6 = Row(s, 6, k, flip); var r7 = Row(s, 7, k, flip);
+            var r0 = Row(s, 0, k, flip);
+            var r1 = Row(s, 1, k, flip);
+            var r2 = Row(s, 2, k, flip);
+            var r3 = Row(s, 3, k, flip);
+            var r4 = Row(s, 4, k, flip);
+            var r5 = Row(s, 5, k, flip);
+            var r6 = Row(s, 6, k, flip);
+            var r7 = Row(s, 7, k, flip);
             s0 += Sad(r0); s1 += Sad(r1); s2 += Sad(r2); s3 += Sad(r3);
             s4 += Sad(r4); s5 += Sad(r5); s6 += Sad(r6); s7 += Sad(r7);
             var t0 = Avx2.UnpackLow(r0, r1);
@@ -208,7 +219,8 @@ internal static unsafe class Vnni512Gemm
                     Vnni512MicroKernels.Run(rows, tilePanels, steps, ref call);
                     if (whole) continue;
                     for (var i = 0; i < rows; i++)
-                        new ReadOnlySpan<int>(t + i * tilePanels * Width, cols).CopyTo(new Span<int>(c + (long)(r + i) * n + n0, cols));
+                        new ReadOnlySpan<int>(t + i * tilePanels * Width, cols)
+                            .CopyTo(new Span<int>(c + (long)(r + i) * n + n0, cols));
                 }
             }
         }

@@ -57,7 +57,7 @@ internal static unsafe class Vnni512MicroKernels
         public fixed byte SavedXmm[160];
     }
 
-    /// <summary>Runs the kernel for a tile of <paramref name="rows"/> x <paramref name="panels"/> over <paramref name="steps"/> steps.</summary>
+    /// <summary>Runs the <paramref name="rows"/> x <paramref name="panels"/> tile kernel over <paramref name="steps"/>.</summary>
     public static void Run(int rows, int panels, int steps, ref Call call)
     {
         call.Iterations = steps / Unroll;
@@ -83,8 +83,9 @@ internal static unsafe class Vnni512MicroKernels
     }
 
     /// <summary>Byte offsets of the <see cref="Call"/> fields the generated code reads.</summary>
-    internal const int ActivationsAt = 0, PanelAt = 8, PanelStrideAt = 16, IterationsAt = 24, TailAt = 32, ResultsAt = 40,
-        RowStrideAt = 48, ColumnTermsAt = 56, ZeroPointsAt = 64, RowTermsAt = 72, SavedXmmAt = 80;
+    internal const int ActivationsAt = 0, PanelAt = 8, PanelStrideAt = 16, IterationsAt = 24, TailAt = 32;
+    internal const int ResultsAt = 40, RowStrideAt = 48, ColumnTermsAt = 56, ZeroPointsAt = 64, RowTermsAt = 72;
+    internal const int SavedXmmAt = 80;
 
     /// <summary>
     /// Machine code of one tile kernel. Registers: rax the <see cref="Call"/>, r8 activations, r10 panel 0 (rcx panel
@@ -95,7 +96,8 @@ internal static unsafe class Vnni512MicroKernels
     internal static byte[] Emit(int rows, int panels, bool windows)
     {
         if (rows is < 1 or > Rows || panels is < 1 or > Panels)
-            throw new ArgumentOutOfRangeException(nameof(rows), $"Vnni512MicroKernels: tile {rows} x {panels} is outside 1..{Rows} x 1..{Panels}.");
+            throw new ArgumentOutOfRangeException(nameof(rows),
+                $"Vnni512MicroKernels: tile {rows} x {panels} is outside 1..{Rows} x 1..{Panels}.");
         var asm = new X64Assembler();
         asm.Mov(Rax, windows ? Rcx : Rdi);
         if (windows)
@@ -105,7 +107,8 @@ internal static unsafe class Vnni512MicroKernels
         asm.MovLoad(R11, Rax, PanelStrideAt);
         asm.MovLoad(Rdx, Rax, IterationsAt);
         if (panels > 2) asm.Lea(Rcx, R10, R11, 2);
-        int accumulators = rows * panels, weights = accumulators, broadcast = weights + panels, zeroPoints = 32 - panels;
+        int accumulators = rows * panels, weights = accumulators, broadcast = weights + panels;
+        var zeroPoints = 32 - panels;
 
         // acc[r, p] = colTerm[p] + zw[p] * rowTerm[r]: the zero-point correction, wrapping like the reference.
         asm.MovLoad(R9, Rax, ColumnTermsAt);

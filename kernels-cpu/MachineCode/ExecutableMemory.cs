@@ -11,9 +11,10 @@ namespace Qail.Kernels.Cpu.MachineCode;
 internal static unsafe partial class ExecutableMemory
 {
     private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4, MapPrivate = 2, MapAnonymous = 0x20;
-    private const uint MemCommit = 0x1000, MemReserve = 0x2000, MemRelease = 0x8000, PageReadWrite = 4, PageExecuteRead = 0x20;
+    private const uint MemCommit = 0x1000, MemReserve = 0x2000, MemRelease = 0x8000;
+    private const uint PageReadWrite = 4, PageExecuteRead = 0x20;
 
-    /// <summary>Copies <paramref name="code"/> into fresh executable pages and returns their address, or null if refused.</summary>
+    /// <summary>Copies <paramref name="code"/> into fresh executable pages: their address, or null if refused.</summary>
     public static byte* Place(ReadOnlySpan<byte> code)
     {
         if (code.IsEmpty) throw new ArgumentException("ExecutableMemory.Place: no code to place.", nameof(code));
@@ -44,8 +45,9 @@ internal static unsafe partial class ExecutableMemory
         if (pages == null) return null;
         code.CopyTo(new Span<byte>(pages, code.Length));
         uint old;
-        if (VirtualProtect(pages, size, PageExecuteRead, &old) != 0 && FlushInstructionCache((void*)-1, pages, size) != 0)
-            return (byte*)pages;
+        var placed = VirtualProtect(pages, size, PageExecuteRead, &old) != 0
+                     && FlushInstructionCache((void*)-1, pages, size) != 0;
+        if (placed) return (byte*)pages;
         _ = VirtualFree(pages, 0, MemRelease);
         return null;
     }

@@ -127,23 +127,28 @@ internal sealed class X64Assembler
     public void Vpaddd(int dst, int a, int b) => EvexRegister(0x66, 1, false, 0xFE, dst, a, b);
 
     /// <summary>vmovdqu32 zmm dst, [base + disp].</summary>
-    public void Vmovdqu32Load(int dst, int @base, int disp) => EvexMemory(0xF3, 1, false, 2, 0x6F, dst, @base, NoIndex, 1, disp, 64);
+    public void Vmovdqu32Load(int dst, int @base, int disp) =>
+        EvexMemory(0xF3, 1, false, 2, 0x6F, dst, @base, NoIndex, 1, disp, 64);
 
     /// <summary>vpbroadcastd zmm dst, dword [base + disp].</summary>
-    public void VpbroadcastdLoad(int dst, int @base, int disp) => EvexMemory(0x66, 2, false, 2, 0x58, dst, @base, NoIndex, 1, disp, 4);
+    public void VpbroadcastdLoad(int dst, int @base, int disp) =>
+        EvexMemory(0x66, 2, false, 2, 0x58, dst, @base, NoIndex, 1, disp, 4);
 
     /// <summary>vmovdqu8 zmm dst, [base + index * scale + disp] (index -1: none).</summary>
     public void Vmovdqu8Load(int dst, int @base, int index, int disp) =>
         EvexMemory(0xF2, 1, false, 2, 0x6F, dst, @base, index, 1, disp, 64);
 
     /// <summary>vmovdqu32 [base + disp], zmm src.</summary>
-    public void Vmovdqu32Store(int src, int @base, int disp) => EvexMemory(0xF3, 1, false, 2, 0x7F, src, @base, NoIndex, 1, disp, 64);
+    public void Vmovdqu32Store(int src, int @base, int disp) =>
+        EvexMemory(0xF3, 1, false, 2, 0x7F, src, @base, NoIndex, 1, disp, 64);
 
     /// <summary>vmovdqu64 [base + disp], xmm src (128 bits).</summary>
-    public void Vmovdqu64StoreXmm(int src, int @base, int disp) => EvexMemory(0xF3, 1, true, 0, 0x7F, src, @base, NoIndex, 1, disp, 16);
+    public void Vmovdqu64StoreXmm(int src, int @base, int disp) =>
+        EvexMemory(0xF3, 1, true, 0, 0x7F, src, @base, NoIndex, 1, disp, 16);
 
     /// <summary>vmovdqu64 xmm dst, [base + disp] (128 bits).</summary>
-    public void Vmovdqu64LoadXmm(int dst, int @base, int disp) => EvexMemory(0xF3, 1, true, 0, 0x6F, dst, @base, NoIndex, 1, disp, 16);
+    public void Vmovdqu64LoadXmm(int dst, int @base, int disp) =>
+        EvexMemory(0xF3, 1, true, 0, 0x6F, dst, @base, NoIndex, 1, disp, 16);
 
     private void Jump(byte condition, int label)
     {
@@ -176,7 +181,8 @@ internal sealed class X64Assembler
         _code.Add((byte)(0xC0 | (reg & 7) << 3 | (rm & 7)));
     }
 
-    private void EvexMemory(byte prefix, int map, bool w, int length, byte opcode, int reg, int @base, int index, int scale, int disp, int n)
+    private void EvexMemory(byte prefix, int map, bool w, int length, byte opcode, int reg, int @base, int index,
+        int scale, int disp, int n)
     {
         Evex(prefix, map, w, length, reg, 0, index >= 0 ? index >> 3 : 0, @base);
         _code.Add(opcode);
@@ -192,7 +198,11 @@ internal sealed class X64Assembler
         _code.Add((byte)(mod << 6 | (reg & 7) << 3 | (sib ? 4 : @base & 7)));
         if (sib)
         {
-            var ss = scale switch { 1 => 0, 2 => 1, 4 => 2, 8 => 3, _ => throw new ArgumentOutOfRangeException(nameof(scale)) };
+            var ss = scale switch
+            {
+                1 => 0, 2 => 1, 4 => 2, 8 => 3,
+                _ => throw new ArgumentOutOfRangeException(nameof(scale), scale, "X64Assembler: scale must be 1/2/4/8."),
+            };
             _code.Add((byte)(ss << 6 | (index >= 0 ? index & 7 : 4) << 3 | (@base & 7)));
         }
         if (mod == 1) _code.Add((byte)(sbyte)(disp / n));

@@ -31,7 +31,8 @@ internal static class PeerRunner
             return 1;
         }
         Console.WriteLine($"# peers: {selected.Count} comparisons, {rounds} interleaved rounds, median per call; ratio = ours / peer time (< 1: we are faster)");
-        if (threadCpu) Console.WriteLine("# clock: calling thread's CPU time (valid for 1-thread rows only: work on other threads is not counted)");
+        if (threadCpu)
+            Console.WriteLine("# clock: calling thread's CPU time (1-thread rows only: other threads are not counted)");
         Console.WriteLine($"# Qail path: {Qail.Kernels.Cpu.KernelDispatch.Describe()}, sgemm tile {Qail.Kernels.Cpu.Sgemm.DescribeKernel()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"comparison",-34} {"peer",-12} {"ours us",11} {"peer us",11} {"ratio",7} {"ours GF/s",10} {"peer GF/s",10}"));

@@ -18,7 +18,8 @@ internal static unsafe partial class ThreadCpuClock
     public static double Seconds()
     {
         TimeSpec t;
-        if (ClockGetTime(ThreadCpuTimeId, &t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
+        if (ClockGetTime(ThreadCpuTimeId, &t) != 0)
+            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
         return t.Seconds + t.Nanoseconds * 1e-9;
     }
 

@@ -41,7 +41,8 @@ internal static class QuantizedPeers
             var c = new int[s * s];
             KernelThreads.Count = threads;
             Action ours = peer == "ORT-capped"
-                ? () => KernelDispatch.With(InstructionSet.NativeExtended, () => Qail.Kernels.Cpu.Int8Gemm.Multiply(a, s, 128, packed, c))
+                ? () => KernelDispatch.With(InstructionSet.NativeExtended,
+                    () => Qail.Kernels.Cpu.Int8Gemm.Multiply(a, s, 128, packed, c))
                 : () => Qail.Kernels.Cpu.Int8Gemm.Multiply(a, s, 128, packed, c);
             if (peer == "Sgemm")
             {

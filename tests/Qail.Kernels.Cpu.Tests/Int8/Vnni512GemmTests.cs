@@ -14,17 +14,24 @@ namespace Qail.Kernels.Cpu.Tests.Int8;
 /// </summary>
 public sealed class Vnni512GemmTests
 {
-    private const string NoVnni512 = "the CPU has no AVX-512 VNNI (CPUID 7.0 ECX bit 11) or the OS refused executable memory";
+    private const string NoVnni512 =
+        "the CPU has no AVX-512 VNNI (CPUID 7.0 ECX bit 11) or the OS refused executable memory";
 
     private static void Check(Property property, int maxTest, ulong seed) =>
         property.Check(Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None))));
+            .WithReplay(FSharpOption<Replay>.Some(
+                new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None))));
 
     private static void AssertEqualsReference(int seed, int m, int n, int k, int threads)
     {
         var r = new Random(seed);
         var w = Weights(r, n * k);
-        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
+        int[] zw = r.Next(3) switch
+        {
+            0 => [],
+            1 => [r.Next(-128, 128)],
+            _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray(),
+        };
         var packed = PackedInt8Weights.Pack(w, n, k, zw);
         var expected = new int[m * n];
         var actual = new int[m * n];
@@ -47,7 +54,10 @@ public sealed class Vnni512GemmTests
         AssertSame(expected, actual, $"Vnni512 m={m} n={n} k={k} threads={threads} seed={seed}");
     }
 
-    /// <summary>Shapes around the tile edges: rows 1..20 (GEMV and partial 8-row groups), outputs 1..110 (partial panels and 3-panel groups), K 1..300.</summary>
+    /// <summary>
+    /// Shapes around the tile edges: rows 1..20 (GEMV, partial 8-row groups), outputs 1..110 (partial panels, 3-panel
+    /// groups), K 1..300 and small or odd K.
+    /// </summary>
     [SkippableFact]
     public void EqualsReferenceOverRandomShapes()
     {
@@ -73,7 +83,7 @@ public sealed class Vnni512GemmTests
         Check(Prop.ForAll(shapes.ToArbitrary(), s => AssertEqualsReference(s.seed, s.m, s.n, s.k, 2)), 8, 1512);
     }
 
-    /// <summary>The generated code reads the call's fields at fixed offsets: they must match the struct's layout.</summary>
+    /// <summary>The generated code reads the call's fields at fixed offsets, which must match the layout.</summary>
     [Fact]
     public void CallLayoutMatchesTheGeneratedOffsets()
     {
@@ -91,7 +101,7 @@ public sealed class Vnni512GemmTests
         Assert.Equal(Vnni512MicroKernels.SavedXmmAt, At(nameof(Vnni512MicroKernels.Call.SavedXmm)));
     }
 
-    /// <summary>The default cap reaches the generated kernels where they exist, and each lower cap turns them off.</summary>
+    /// <summary>The default cap reaches the generated kernels where they exist; lower caps turn them off.</summary>
     [SkippableFact]
     public void CapSelectsGeneratedKernelsOnlyAtVnni512()
     {
@@ -100,6 +110,7 @@ public sealed class Vnni512GemmTests
         Assert.Equal(InstructionSet.Vnni512, KernelDispatch.Detected);
         foreach (var isa in Enum.GetValues<InstructionSet>())
             Assert.Equal(isa == InstructionSet.Vnni512, Int8KernelTable.For(isa).Generated);
-        KernelDispatch.With(InstructionSet.NativeExtended, () => Assert.DoesNotContain("generated", KernelDispatch.Describe()));
+        KernelDispatch.With(InstructionSet.NativeExtended,
+            () => Assert.DoesNotContain("generated", KernelDispatch.Describe()));
     }
 }

@@ -22,9 +22,11 @@ public sealed unsafe class ExecutableMemoryTests
         Assert.Equal(1234567890123, ((delegate* unmanaged<long*, long>)code)(values));
 
         var address = (ulong)code;
-        var mapping = File.ReadLines("/proc/self/maps").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        static ulong Hex(string text) => ulong.Parse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var mapping = File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(f => (Range: f[0].Split('-'), Permissions: f[1]))
-            .Single(f => ulong.Parse(f.Range[0], NumberStyles.HexNumber) <= address && address < ulong.Parse(f.Range[1], NumberStyles.HexNumber));
+            .Single(f => Hex(f.Range[0]) <= address && address < Hex(f.Range[1]));
         Assert.Equal("r-xp", mapping.Permissions);
     }
 }

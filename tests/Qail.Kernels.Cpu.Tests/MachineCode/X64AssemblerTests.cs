@@ -60,7 +60,8 @@ public sealed class X64AssemblerTests
     {
         var asm = new X64Assembler();
         Emit(asm, instruction);
-        Assert.Equal(expected, Convert.ToHexString(asm.ToArray()).ToLowerInvariant().Chunk(2).Select(c => new string(c)).Aggregate((x, y) => x + " " + y));
+        var bytes = asm.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, string.Join(' ', bytes));
     }
 
     /// <summary>Jumps are rel32 from the end of the instruction, backwards and forwards.</summary>
