@@ -43,7 +43,7 @@ internal static unsafe class Vnni512MicroKernels
         public long Iterations;
         /// <summary>Steps left after the unrolled loop.</summary>
         public long Tail;
-        /// <summary>Results, rows x (panels * 16) int32.</summary>
+        /// <summary>Results: row r's panels * 16 int32 outputs start <see cref="RowStride"/> * r bytes on.</summary>
         public int* T;
         /// <summary>Bytes from one result row to the next.</summary>
         public long RowStride;
