@@ -1,8 +1,9 @@
 namespace Qail.Kernels.Cpu;
 
 /// <summary>
-/// SIMD paths a kernel may take, ordered from most portable to widest. On ARM64 the NEON paths
-/// (AdvSimd, then the dot-product extension) stand at the Avx2 / Avx512 ranks.
+/// Ranks of SIMD paths a kernel may take, from most portable to widest; the cap (<see cref="KernelDispatch.Cap"/>)
+/// is one of them. The two middle ranks name what each architecture runs there: x64 AVX2 / AVX-512, ARM64 NEON /
+/// NEON with the dot-product extension. <see cref="Vnni512"/> exists on x64 only.
 /// </summary>
 public enum InstructionSet
 {
@@ -10,8 +11,13 @@ public enum InstructionSet
     Scalar = 0,
     /// <summary>Portable 128-bit <c>Vector128</c> code (SSE on x64, AdvSimd on ARM64 through the JIT).</summary>
     Vector128 = 1,
-    /// <summary>x64 AVX2 + FMA (and AVX-VNNI where the kernel uses it); ARM64 hand-written AdvSimd.</summary>
-    Avx2 = 2,
-    /// <summary>x64 AVX-512 F/BW; ARM64 AdvSimd with the dot-product extension (sdot/udot).</summary>
-    Avx512 = 3,
+    /// <summary>The machine's own intrinsics: x64 AVX2 + FMA (AVX-VNNI where present); ARM64 AdvSimd (NEON).</summary>
+    Native = 2,
+    /// <summary>Their extension: x64 AVX-512 F/BW; ARM64 AdvSimd with the dot-product extension (sdot/udot).</summary>
+    NativeExtended = 3,
+    /// <summary>
+    /// x64 with AVX-512 VNNI: int8 micro-kernels generated as machine code at run time (vpdpbusd zmm); every other
+    /// kernel runs its <see cref="NativeExtended"/> path. Detected only where the OS grants executable memory.
+    /// </summary>
+    Vnni512 = 4,
 }

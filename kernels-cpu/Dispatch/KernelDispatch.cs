@@ -9,7 +9,7 @@ namespace Qail.Kernels.Cpu;
 /// each path on one machine; the hardware checks are JIT constants, so unused paths cost nothing.
 /// The cap is per thread (tests run in parallel), so a kernel reads <see cref="Active"/> once on the
 /// calling thread and hands the choice to its workers. The environment variable QAIL_MAX_ISA
-/// (scalar, vector128, avx2, avx512) sets the process-wide default.
+/// (scalar, vector128, native, nativeextended, vnni512) sets the process-wide default.
 /// </summary>
 public static class KernelDispatch
 {
@@ -35,10 +35,10 @@ public static class KernelDispatch
     public static InstructionSet Active => Detected < Cap ? Detected : Cap;
 
     /// <summary>True when x64 AVX-VNNI (256-bit vpdpbusd) may be used on the active path.</summary>
-    public static bool UseAvxVnni => Active >= InstructionSet.Avx2 && AvxVnni.IsSupported;
+    public static bool UseAvxVnni => Active >= InstructionSet.Native && AvxVnni.IsSupported;
 
     /// <summary>True when the ARM64 dot-product extension may be used on the active path.</summary>
-    public static bool UseArmDot => Active >= InstructionSet.Avx512 && Dp.IsSupported;
+    public static bool UseArmDot => Active >= InstructionSet.NativeExtended && Dp.IsSupported;
 
     /// <summary>Runs <paramref name="action"/> with the cap lowered to <paramref name="cap"/>, then restores it.</summary>
     public static void With(InstructionSet cap, Action action)
@@ -50,24 +50,44 @@ public static class KernelDispatch
         finally { _threadCap = saved; }
     }
 
+    /// <summary>True when the generated 512-bit VNNI int8 kernels may be used on the active path.</summary>
+    public static bool UseVnni512 => Active >= InstructionSet.Vnni512;
+
     /// <summary>A one-line description of the active path for logs and benchmark reports.</summary>
     public static string Describe() =>
-        $"{Active} (detected {Detected}, cap {Cap}; AVX-VNNI {(UseAvxVnni ? "on" : "off")}, ARM dot {(UseArmDot ? "on" : "off")})";
+        $"{Active} = {Names(Active)} (detected {Detected}, cap {Cap}; " +
+        $"int8 kernel {Int8KernelTable.For(Active).Name}; " +
+        $"AVX-VNNI {(UseAvxVnni ? "on" : "off")}, ARM dot {(UseArmDot ? "on" : "off")})";
+
+    /// <summary>What a rank means on this machine's architecture, e.g. "AVX-512" or "NEON+dot".</summary>
+    public static string Names(InstructionSet isa) => (isa, AdvSimd.Arm64.IsSupported) switch
+    {
+        (InstructionSet.Scalar, _) => "scalar",
+        (InstructionSet.Vector128, _) => "Vector128",
+        (InstructionSet.Native, true) => "NEON",
+        (InstructionSet.Native, false) => AvxVnni.IsSupported ? "AVX2+FMA, AVX-VNNI" : "AVX2+FMA",
+        (InstructionSet.NativeExtended, true) => "NEON+dot",
+        (InstructionSet.NativeExtended, false) => "AVX-512 F/BW",
+        _ => "generated 512-bit VNNI int8, AVX-512 elsewhere",
+    };
 
     private static InstructionSet ReadDefaultCap()
     {
         var text = Environment.GetEnvironmentVariable("QAIL_MAX_ISA");
-        if (string.IsNullOrWhiteSpace(text)) return InstructionSet.Avx512;
+        if (string.IsNullOrWhiteSpace(text)) return InstructionSet.Vnni512;
         return Enum.TryParse<InstructionSet>(text, ignoreCase: true, out var cap) && Enum.IsDefined(cap)
             ? cap
-            : throw new ArgumentException($"QAIL_MAX_ISA='{text}' is not one of scalar, vector128, avx2, avx512.");
+            : throw new ArgumentException(
+                $"QAIL_MAX_ISA='{text}' is not one of scalar, vector128, native, nativeextended, vnni512.");
     }
 
     private static InstructionSet Detect()
     {
-        if (Avx512F.IsSupported && Avx512BW.IsSupported) return InstructionSet.Avx512;
-        if (Avx2.IsSupported && Fma.IsSupported) return InstructionSet.Avx2;
-        if (AdvSimd.Arm64.IsSupported) return Dp.IsSupported ? InstructionSet.Avx512 : InstructionSet.Avx2;
+        // The generated kernels need no compiler support: a NativeAOT build targeting AVX2 still reaches them.
+        if (Vnni512MicroKernels.IsAvailable) return InstructionSet.Vnni512;
+        if (Avx512F.IsSupported && Avx512BW.IsSupported) return InstructionSet.NativeExtended;
+        if (Avx2.IsSupported && Fma.IsSupported) return InstructionSet.Native;
+        if (AdvSimd.Arm64.IsSupported) return Dp.IsSupported ? InstructionSet.NativeExtended : InstructionSet.Native;
         if (Vector128.IsHardwareAccelerated) return InstructionSet.Vector128;
         return InstructionSet.Scalar;
     }

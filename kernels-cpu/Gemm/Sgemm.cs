@@ -31,9 +31,9 @@ public static unsafe class Sgemm
         {
             var problem = new SgemmProblem(transA, transB, m, n, k, alpha, (nint)pa, lda, (nint)pb, ldb, beta, (nint)pc, ldc);
             if (SgemmSmallM.Applies(problem)) SgemmSmallM.Run(problem, isa, threads);
-            else if (isa >= InstructionSet.Avx512 && Avx512F.IsSupported) SgemmDriver<SgemmKernelAvx512>.Run(problem, threads);
-            else if (isa >= InstructionSet.Avx2 && Avx2.IsSupported && Fma.IsSupported) SgemmDriver<SgemmKernelAvx2>.Run(problem, threads);
-            else if (isa >= InstructionSet.Avx2 && AdvSimd.Arm64.IsSupported) SgemmDriver<SgemmKernelAdvSimd>.Run(problem, threads);
+            else if (isa >= InstructionSet.NativeExtended && Avx512F.IsSupported) SgemmDriver<SgemmKernelAvx512>.Run(problem, threads);
+            else if (isa >= InstructionSet.Native && Avx2.IsSupported && Fma.IsSupported) SgemmDriver<SgemmKernelAvx2>.Run(problem, threads);
+            else if (isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported) SgemmDriver<SgemmKernelAdvSimd>.Run(problem, threads);
             else if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) SgemmDriver<SgemmKernelVector128>.Run(problem, threads);
             else SgemmDriver<SgemmKernelScalar>.Run(problem, threads);
         }
@@ -43,9 +43,9 @@ public static unsafe class Sgemm
     public static string DescribeKernel()
     {
         var isa = KernelDispatch.Active;
-        if (isa >= InstructionSet.Avx512 && Avx512F.IsSupported) return "AVX-512 12x32";
-        if (isa >= InstructionSet.Avx2 && Avx2.IsSupported && Fma.IsSupported) return "AVX2+FMA 6x16";
-        if (isa >= InstructionSet.Avx2 && AdvSimd.Arm64.IsSupported) return "AdvSimd 8x8";
+        if (isa >= InstructionSet.NativeExtended && Avx512F.IsSupported) return "AVX-512 12x32";
+        if (isa >= InstructionSet.Native && Avx2.IsSupported && Fma.IsSupported) return "AVX2+FMA 6x16";
+        if (isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported) return "AdvSimd 8x8";
         if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) return "Vector128 6x8";
         return "scalar 4x4";
     }

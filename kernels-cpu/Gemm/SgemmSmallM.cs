@@ -97,9 +97,9 @@ internal static unsafe class SgemmSmallM
 
     private static int VectorWidth(InstructionSet isa)
     {
-        if (isa >= InstructionSet.Avx512 && Avx512F.IsSupported) return 16;
-        if (isa >= InstructionSet.Avx2 && Avx2.IsSupported && Fma.IsSupported) return 8;
-        if (isa >= InstructionSet.Avx2 && AdvSimd.Arm64.IsSupported) return 4;
+        if (isa >= InstructionSet.NativeExtended && Avx512F.IsSupported) return 16;
+        if (isa >= InstructionSet.Native && Avx2.IsSupported && Fma.IsSupported) return 8;
+        if (isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported) return 4;
         if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) return 4;
         return 1;
     }

@@ -177,9 +177,9 @@ public static unsafe class Int4Matmul
     private static void MultiplyFloat(PackedInt4Weights w, ReadOnlySpan<float> x, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
     {
         int n = w.Rows, k = w.Columns;
-        if (batch <= BatchBlock && isa >= InstructionSet.Avx2 && Avx2.IsSupported)
+        if (batch <= BatchBlock && isa >= InstructionSet.Native && Avx2.IsSupported)
         {
-            FusedGemv(w, x, batch, y, isa >= InstructionSet.Avx512 && Avx512F.IsSupported);
+            FusedGemv(w, x, batch, y, isa >= InstructionSet.NativeExtended && Avx512F.IsSupported);
             if (!bias.IsEmpty)
                 for (var b = 0; b < batch; b++) TensorPrimitives.Add(y.Slice(b * n, n), bias, y.Slice(b * n, n));
             return;

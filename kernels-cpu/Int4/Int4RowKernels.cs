@@ -17,15 +17,28 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 internal static unsafe class Int4RowKernels
 {
+    // One kernel per instruction-set rank, chosen once for this machine (like Int8KernelTable).
+    private static readonly nint[] Table = Fill();
 
-    public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa)
+    /// <summary>The row kernel rank <paramref name="isa"/> runs on this machine.</summary>
+    public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa) =>
+        (delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void>)Table[(int)isa];
+
+    private static nint[] Fill()
     {
-        if (isa >= InstructionSet.Avx2)
+        var table = new nint[Enum.GetValues<InstructionSet>().Length];
+        for (var rank = 0; rank < table.Length; rank++) table[rank] = (nint)Choose((InstructionSet)rank);
+        return table;
+    }
+
+    private static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> Choose(InstructionSet isa)
+    {
+        if (isa >= InstructionSet.Native)
         {
             // AVX-512 takes the 256-bit code: a 32-element chunk is exactly one 256-bit register.
             if (AvxVnni.IsSupported) return &Vnni;
             if (Avx2.IsSupported) return &Avx2Path;
-            if (isa >= InstructionSet.Avx512 && Dp.IsSupported) return &ArmDot;
+            if (isa >= InstructionSet.NativeExtended && Dp.IsSupported) return &ArmDot;
             if (AdvSimd.Arm64.IsSupported) return &ArmNeon;
         }
         if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) return &Portable;

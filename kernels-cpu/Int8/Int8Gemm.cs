@@ -10,9 +10,11 @@ namespace Qail.Kernels.Cpu;
 /// activations (uint8 is shifted by -128, exactly) and the zero points are folded in afterwards through the
 /// precomputed weight column sums and the activation row sums:
 /// C = T + (shift - aZero) * colsum[n] - wZero[n] * rowsum[m] + K * aZero * wZero[n].
-/// Every path (scalar, Vector128, AVX2 maddubs, AVX-VNNI, AVX-512BW, NEON, NEON dot) returns the same bits.
-/// Up to 4 activation rows take the GEMV kernels (<see cref="Int8GemvKernels"/>, no packing of A); more rows the
-/// packed 4-row micro-kernels. Work is split over <see cref="KernelThreads.Count"/> threads by weight panels;
+/// Every path (scalar, Vector128, AVX2 maddubs, AVX-VNNI, AVX-512BW, generated 512-bit VNNI, NEON, NEON dot) returns
+/// the same bits; <see cref="Int8KernelTable"/> holds the kernels of each instruction-set rank.
+/// The generated 512-bit VNNI kernels take every shape (<see cref="Vnni512Gemm"/>); otherwise up to 4 activation
+/// rows take the GEMV kernels (<see cref="Int8GemvKernels"/>, no packing of A), more rows the packed 4-row
+/// micro-kernels. Work is split over <see cref="KernelThreads.Count"/> threads by weight panels;
 /// calls allocate nothing once warm (scratch on the stack up to 16 KiB, in per-thread <see cref="ThreadScratch"/> beyond).
 /// </summary>
 public static unsafe class Int8Gemm
@@ -96,35 +98,21 @@ public static unsafe class Int8Gemm
         if (aZero < lo || aZero > hi) throw new ArgumentOutOfRangeException("aZeroPoint", aZero, $"Int8Gemm: activation zero point must be in {lo}..{hi}.");
     }
 
-    private enum Path { Scalar, Portable, Avx2, Vnni, Avx512, Neon, NeonDot }
-
-    private static Path Choose(InstructionSet isa)
-    {
-        if (isa >= InstructionSet.Avx2)
-        {
-            if (AvxVnni.IsSupported) return Path.Vnni;
-            if (isa >= InstructionSet.Avx512 && Avx512BW.IsSupported) return Path.Avx512;
-            if (Avx2.IsSupported) return Path.Avx2;
-            if (isa >= InstructionSet.Avx512 && Dp.IsSupported) return Path.NeonDot;
-            if (AdvSimd.Arm64.IsSupported) return Path.Neon;
-        }
-        return isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated ? Path.Portable : Path.Scalar;
-    }
-
     private static void Run(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, Span<int> c)
     {
-        var path = Choose(KernelDispatch.Active);
+        var kernels = Int8KernelTable.For(KernelDispatch.Active);
         var threads = KernelThreads.Count;
         fixed (int* pc = c)
         {
-            if (m <= GemvRows) Gemv(a, unsignedA, m, aZero, w, pc, path, threads);
-            else Blocked(a, unsignedA, m, aZero, w, pc, path, threads);
+            if (kernels.Generated) Vnni512Gemm.Multiply(a, unsignedA, m, aZero, w, pc, threads);
+            else if (m <= GemvRows) Gemv(a, unsignedA, m, aZero, w, pc, kernels, threads);
+            else Blocked(a, unsignedA, m, aZero, w, pc, kernels, threads);
         }
     }
 
     // m <= 4: the activation rows in signed form (K padded with zeros) on the stack, every panel pair through the
     // GEMV kernel, the zero-point correction in vectors; the struct job goes to the pool without allocating.
-    private static void Gemv(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Path path, int threads)
+    private static void Gemv(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Int8Kernels kernels, int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs, bytes = m * kp;
         var operand = bytes <= StackBytes ? stackalloc byte[bytes] : ThreadScratch.AtLeast(ref t_gemvOperand, bytes);
@@ -137,20 +125,20 @@ public static unsafe class Int8Gemm
             for (var i = 0; i < m; i++)
             {
                 var row = po + (long)i * kp;
-                var rowSum = PackRow(a + (long)i * k, unsignedA, k, row, OperandForm.Signed, path != Path.Scalar);
+                var rowSum = PackRow(a + (long)i * k, unsignedA, k, row, Int8OperandForm.Signed, kernels.Vector);
                 new Span<byte>(row + k, kp - k).Clear();
                 rowTerms[i] = k * aZero - rowSum;
             }
             // c = T + colFactor * colsum - zw * rowSum + K * aZero * zw, wrapping in int32 like the reference.
-            var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
-            var job = new GemvJob(path, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c, rowTerms, colFactor, colSums, zeroPoints);
+            var colFactor = shift - aZero - (kernels.Biased ? 128 : 0);
+            var job = new GemvJob(kernels.Gemv, kernels.Vector, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c, rowTerms, colFactor, colSums, zeroPoints);
             var pairs = (w.PanelCount + 1) / 2;
             var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, pairs);
             WorkerPool.Run(parts, job);
         }
     }
 
-    private readonly struct GemvJob(Path path, sbyte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c,
+    private readonly struct GemvJob(delegate*<sbyte*, int, int, sbyte*, sbyte*, int, int*, void> kernel, bool vector, sbyte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c,
         int* rowTerms, int colFactor, int* colSums, int* zeroPoints) : IPartitionedJob
     {
         public void Part(int part, int parts)
@@ -166,23 +154,14 @@ public static unsafe class Int8Gemm
                 var p0 = panels + 2 * pair * panelBytes;
                 var single = 2 * pair + 1 == panelCount;
                 var p1 = single ? p0 : p0 + panelBytes;
-                switch (path)
-                {
-                    case Path.Scalar: Int8GemvKernels.Scalar(a, kp, m, p0, p1, kq, t); break;
-                    case Path.Portable: Int8GemvKernels.Portable(a, kp, m, p0, p1, kq, t); break;
-                    case Path.Avx2: Int8GemvKernels.Avx2Kernel(a, kp, m, p0, p1, kq, t); break;
-                    case Path.Vnni: Int8GemvKernels.VnniKernel(a, kp, m, p0, p1, kq, t); break;
-                    case Path.Avx512: Int8GemvKernels.Avx512Kernel(a, kp, m, p0, p1, kq, t); break;
-                    case Path.Neon: Int8GemvKernels.Neon(a, kp, m, p0, p1, kq, t); break;
-                    default: Int8GemvKernels.DotKernel(a, kp, m, p0, p1, kq, t); break;
-                }
+                kernel(a, kp, m, p0, p1, kq, t);
                 var n0 = pair * width;
                 var valid = single ? PackedInt8Weights.PanelWidth : width;
                 var cols = Math.Min(valid, n - n0);
                 for (var i = 0; i < m; i++)
                 {
                     var ti = t + i * width;
-                    Correct(ti, valid, colFactor, colSums + n0, zeroPoints + n0, rowTerms[i], path != Path.Scalar);
+                    Correct(ti, valid, colFactor, colSums + n0, zeroPoints + n0, rowTerms[i], vector);
                     new ReadOnlySpan<int>(ti, cols).CopyTo(new Span<int>(c + (long)i * n + n0, cols));
                 }
             }
@@ -205,11 +184,11 @@ public static unsafe class Int8Gemm
 
     // More rows: pack A once into the operand form the path multiplies (signed int8, unsigned a + 128 for
     // vpdpbusd, or int16 for vpmaddwd; K padded with zeros) and run the 4-row micro-kernels per panel.
-    private static void Blocked(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Path path, int threads)
+    private static void Blocked(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Int8Kernels kernels, int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs;
         var shift = unsignedA ? 128 : 0;
-        var elem = path == Path.Avx512 ? 2 : 1;
+        var elem = kernels.Form == Int8OperandForm.Wide ? 2 : 1;
         var bytes = m * kp * elem;
         var packed = bytes <= StackBytes ? stackalloc byte[bytes] : ThreadScratch.AtLeast(ref t_packedRows, bytes);
         var rowSums = m <= 1024 ? stackalloc int[m] : ThreadScratch.AtLeast(ref t_rowSums, m);
@@ -219,11 +198,11 @@ public static unsafe class Int8Gemm
         fixed (int* colSums = w.ColumnSums, zeroPoints = w.ZeroPointsPerOutput)
         {
             new Span<byte>(pk, bytes).Clear();
-            var form = path switch { Path.Avx512 => OperandForm.Wide, Path.Vnni => OperandForm.Biased, _ => OperandForm.Signed };
-            for (var i = 0; i < m; i++) sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, form, path != Path.Scalar);
+            for (var i = 0; i < m; i++)
+                sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, kernels.Form, kernels.Vector);
             // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
-            var colFactor = shift - aZero - (path == Path.Vnni ? 128 : 0);
-            var job = new Job(path, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
+            var colFactor = shift - aZero - (kernels.Biased ? 128 : 0);
+            var job = new Job(kernels.Micro, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
             // Tiles of (row block, panel): a layer with one or two panels (a convolution with few channels
             // over many pixels) still spreads over the threads by rows.
             var tiles = (m + RowBlock - 1) / RowBlock * w.PanelCount;
@@ -231,12 +210,8 @@ public static unsafe class Int8Gemm
         }
     }
 
-    // How a kernel reads activations, with s = a - shift (the byte with its top bit flipped for uint8): s itself,
-    // s + 128 as an unsigned byte (vpdpbusd), or s widened to int16 (vpmaddwd).
-    private enum OperandForm { Signed, Biased, Wide }
-
     // Writes one activation row's K values in the given form and returns the row sum of the original values.
-    private static int PackRow(sbyte* src, bool unsignedA, int k, byte* dst, OperandForm form, bool vector)
+    private static int PackRow(sbyte* src, bool unsignedA, int k, byte* dst, Int8OperandForm form, bool vector)
     {
         var flip = (sbyte)(unsignedA ? -128 : 0);
         var sum = Vector128<int>.Zero;
@@ -251,11 +226,11 @@ public static unsafe class Int8Gemm
                 var (lo, hi) = Vector128.Widen(v);
                 switch (form)
                 {
-                    case OperandForm.Wide:
+                    case Int8OperandForm.Wide:
                         lo.Store((short*)dst + p);
                         hi.Store((short*)dst + p + 8);
                         break;
-                    case OperandForm.Biased: (v ^ top).Store((sbyte*)dst + p); break;
+                    case Int8OperandForm.Biased: (v ^ top).Store((sbyte*)dst + p); break;
                     default: v.Store((sbyte*)dst + p); break;
                 }
                 var (l0, l1) = Vector128.Widen(lo);
@@ -270,15 +245,15 @@ public static unsafe class Int8Gemm
             total += v;
             switch (form)
             {
-                case OperandForm.Wide: ((short*)dst)[p] = v; break;
-                case OperandForm.Biased: dst[p] = (byte)(v + 128); break;
+                case Int8OperandForm.Wide: ((short*)dst)[p] = v; break;
+                case Int8OperandForm.Biased: dst[p] = (byte)(v + 128); break;
                 default: ((sbyte*)dst)[p] = v; break;
             }
         }
         return total + (unsignedA ? 128 * k : 0);
     }
 
-    private readonly struct Job(Path path, byte* a, int elem, int kp, int m, int n, int k, int panelCount, sbyte* panels, int* c,
+    private readonly struct Job(delegate*<void*, int, int, sbyte*, int, int*, void> kernel, byte* a, int elem, int kp, int m, int n, int k, int panelCount, sbyte* panels, int* c,
         int* rowSums, int colFactor, int aZero, int* colSums, int* zeroPoints) : IPartitionedJob
     {
         public void Part(int part, int parts)
@@ -301,16 +276,7 @@ public static unsafe class Int8Gemm
                 {
                     var rows = Math.Min(mr, r1 - r);
                     var ar = a + (long)r * kp * elem;
-                    switch (path)
-                    {
-                        case Path.Scalar: Int8MicroKernels.Scalar(ar, kp, rows, panel, kq, t); break;
-                        case Path.Portable: Int8MicroKernels.Portable(ar, kp, rows, panel, kq, t); break;
-                        case Path.Avx2: Int8MicroKernels.Avx2Kernel(ar, kp, rows, panel, kq, t); break;
-                        case Path.Vnni: Int8MicroKernels.VnniKernel(ar, kp, rows, panel, kq, t); break;
-                        case Path.Avx512: Int8MicroKernels.Avx512Kernel(ar, kp, rows, panel, kq, t); break;
-                        case Path.Neon: Int8MicroKernels.NeonKernel(ar, kp, rows, panel, kq, t); break;
-                        default: Int8MicroKernels.DotKernel(ar, kp, rows, panel, kq, t); break;
-                    }
+                    kernel(ar, kp, rows, panel, kq, t);
                     for (var i = 0; i < rows; i++)
                     {
                         var rowTerm = rowSums[r + i];

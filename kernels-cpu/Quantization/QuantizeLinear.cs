@@ -126,7 +126,7 @@ public static class QuantizeLinear
         var i = 0;
         ref var q0 = ref MemoryMarshal.GetReference(q);
         // Vector paths: divide, round to nearest even, add the zero point, clamp -- the same IEEE steps as One().
-        if (KernelDispatch.Active >= InstructionSet.Avx512 && Vector512.IsHardwareAccelerated)
+        if (KernelDispatch.Active >= InstructionSet.NativeExtended && Vector512.IsHardwareAccelerated)
         {
             var vs = Vector512.Create(scale);
             var vz = Vector512.Create((float)zeroPoint);

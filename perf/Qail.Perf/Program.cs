@@ -8,7 +8,7 @@ using Qail.Perf.Peers;
 namespace Qail.Perf;
 
 /// <summary>
-/// Entry point. <c>peers [filter] [--rounds N] [--sample-ms N]</c> prints the side-by-side ratio table;
+/// Entry point. <c>peers [filter] [--rounds N] [--sample-ms N] [--thread-cpu]</c> prints the side-by-side ratio table;
 /// <c>bench [filter]</c> runs the BenchmarkDotNet suites (in process, short-run job).
 /// </summary>
 public static class Program
@@ -17,22 +17,24 @@ public static class Program
     {
         if (args.Length == 0 || args[0] is not ("peers" or "bench"))
         {
-            Console.Error.WriteLine("usage: Qail.Perf peers [filter] [--rounds N] [--sample-ms N] | bench [filter]");
+            Console.Error.WriteLine("usage: Qail.Perf peers [filter] [--rounds N] [--sample-ms N] [--thread-cpu] | bench [filter]");
             return 2;
         }
         string? filter = null;
         int rounds = 7, sampleMs = 40;
+        var threadCpu = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--rounds": rounds = PositiveInt(args, ++i, "--rounds"); break;
                 case "--sample-ms": sampleMs = PositiveInt(args, ++i, "--sample-ms"); break;
+                case "--thread-cpu": threadCpu = true; break;
                 default: filter = args[i]; break;
             }
         }
         Console.WriteLine($"# OpenBLAS: {OpenBlas.Describe()}; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
-        if (args[0] == "peers") return PeerRunner.Run(filter, rounds, TimeSpan.FromMilliseconds(sampleMs));
+        if (args[0] == "peers") return PeerRunner.Run(filter, rounds, TimeSpan.FromMilliseconds(sampleMs), threadCpu);
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "qail-perf-artifacts"));

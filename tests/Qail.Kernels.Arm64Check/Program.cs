@@ -2,7 +2,7 @@ using Qail.Kernels.Arm64Check;
 using Qail.Kernels.Cpu;
 
 // Runs every kernel check on every instruction-set cap this CPU supports (on ARM64: Scalar, Vector128,
-// AdvSimd at the Avx2 rank, the dot-product extension at the Avx512 rank) for a fixed list of seeds.
+// AdvSimd at the Native rank, the dot-product extension at the NativeExtended rank) for a fixed list of seeds.
 // Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 const int SeedsPerCheck = 100;
 Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}: {KernelDispatch.Describe()}");

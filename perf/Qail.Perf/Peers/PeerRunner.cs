@@ -9,9 +9,20 @@ namespace Qail.Perf.Peers;
 /// </summary>
 internal static class PeerRunner
 {
-    /// <summary>Runs every comparison whose name contains <paramref name="filter"/> (all when null).</summary>
-    public static int Run(string? filter, int rounds, TimeSpan sampleTarget)
+    private static bool _threadCpu;
+
+    /// <summary>
+    /// Runs every comparison whose name contains <paramref name="filter"/> (all when null); with
+    /// <paramref name="threadCpu"/> each side is timed by the calling thread's CPU time instead of wall time.
+    /// </summary>
+    public static int Run(string? filter, int rounds, TimeSpan sampleTarget, bool threadCpu = false)
     {
+        if (threadCpu && !ThreadCpuClock.IsAvailable)
+        {
+            Console.Error.WriteLine("--thread-cpu needs Linux (CLOCK_THREAD_CPUTIME_ID).");
+            return 1;
+        }
+        _threadCpu = threadCpu;
         var selected = PeerComparisons.All()
             .Where(c => filter is null || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0)
@@ -20,6 +31,8 @@ internal static class PeerRunner
             return 1;
         }
         Console.WriteLine($"# peers: {selected.Count} comparisons, {rounds} interleaved rounds, median per call; ratio = ours / peer time (< 1: we are faster)");
+        if (threadCpu)
+            Console.WriteLine("# clock: calling thread's CPU time (1-thread rows only: other threads are not counted)");
         Console.WriteLine($"# Qail path: {Qail.Kernels.Cpu.KernelDispatch.Describe()}, sgemm tile {Qail.Kernels.Cpu.Sgemm.DescribeKernel()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"comparison",-34} {"peer",-12} {"ours us",11} {"peer us",11} {"ratio",7} {"ours GF/s",10} {"peer GF/s",10}"));
@@ -76,6 +89,12 @@ internal static class PeerRunner
 
     private static double Sample(Action action, int calls)
     {
+        if (_threadCpu)
+        {
+            var cpu = ThreadCpuClock.Seconds();
+            for (var i = 0; i < calls; i++) action();
+            return (ThreadCpuClock.Seconds() - cpu) / calls;
+        }
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < calls; i++) action();
         return Stopwatch.GetElapsedTime(start).TotalSeconds / calls;

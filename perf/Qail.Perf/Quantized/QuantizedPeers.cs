@@ -12,11 +12,15 @@ namespace Qail.Perf.Quantized;
 /// </summary>
 internal static class QuantizedPeers
 {
-    /// <summary>Square uint8 x int8 -> int32 GEMMs, for each thread count, against ORT and against fp32 Sgemm.</summary>
+    /// <summary>
+    /// Square uint8 x int8 -> int32 GEMMs, for each thread count, against ORT and against fp32 Sgemm; against ORT
+    /// also with our instruction set capped below the generated 512-bit VNNI kernels (the intrinsics path).
+    /// </summary>
     public static IEnumerable<PeerComparison> Int8Gemm(int[] sizes, int[] threads) =>
         from t in threads
         from s in sizes
-        from peer in new[] { "ORT", "Sgemm" }
+        from peer in new[] { "ORT", "ORT-capped", "Sgemm" }
+        where peer != "ORT-capped" || KernelDispatch.Detected > InstructionSet.NativeExtended
         select Int8Comparison(s, t, peer);
 
     /// <summary>Int4 weights N x K (group 32), batch rows, against ORT MatMulNBits and against fp32 Sgemm.</summary>
@@ -27,7 +31,7 @@ internal static class QuantizedPeers
         select Int4Comparison(b, n, k, t, peer);
 
     private static PeerComparison Int8Comparison(int s, int threads, string peer) =>
-        new($"int8 gemm {s}^3 t{threads}", peer == "ORT" ? "ORT MatMulInt" : "our Sgemm", 2.0 * s * s * s, () =>
+        new($"int8 gemm {s}^3 t{threads} {Isa(peer)}", peer == "Sgemm" ? "our Sgemm" : "ORT MatMulInt", 2.0 * s * s * s, () =>
         {
             var r = new Random(2024);
             var a = new byte[s * s];
@@ -36,7 +40,10 @@ internal static class QuantizedPeers
             var packed = PackedInt8Weights.Pack(w, s, s);
             var c = new int[s * s];
             KernelThreads.Count = threads;
-            Action ours = () => Qail.Kernels.Cpu.Int8Gemm.Multiply(a, s, 128, packed, c);
+            Action ours = peer == "ORT-capped"
+                ? () => KernelDispatch.With(InstructionSet.NativeExtended,
+                    () => Qail.Kernels.Cpu.Int8Gemm.Multiply(a, s, 128, packed, c))
+                : () => Qail.Kernels.Cpu.Int8Gemm.Multiply(a, s, 128, packed, c);
             if (peer == "Sgemm")
             {
                 var af = a.Select(v => (v - 128) / 128f).ToArray();
@@ -56,6 +63,10 @@ internal static class QuantizedPeers
                 OrtValue.CreateTensorValueFromMemory(a, [s, s]), OrtValue.CreateTensorValueFromMemory(new int[s * s], [s, s]));
             return new PeerPair(ours, ort.Run, ort.Dispose);
         });
+
+    // The rank our side runs at, named in the row so each figure carries its path.
+    private static InstructionSet Isa(string peer) =>
+        peer == "ORT-capped" ? InstructionSet.NativeExtended : KernelDispatch.Active;
 
     private static PeerComparison Int4Comparison(int batch, int n, int k, int threads, string peer) =>
         new($"int4 b{batch} {n}x{k} t{threads}", peer switch { "ORT" => "ORT NBits", "ORT-int8" => "ORT NBits a8", _ => "our Sgemm" }, 2.0 * batch * n * k, () =>
