@@ -34,7 +34,7 @@ public static unsafe class CenteredConvolution
         if (weights.PaddedPatch > MaxStackPatch)
             throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} values the kernel buffers.", nameof(weights));
         var isa = KernelDispatch.Active;
-        bool avx512 = isa >= InstructionSet.Avx512 && Avx512BW.IsSupported, avx2 = isa >= InstructionSet.Avx2 && Avx2.IsSupported;
+        bool avx512 = isa >= InstructionSet.NativeExtended && Avx512BW.IsSupported, avx2 = isa >= InstructionSet.Native && Avx2.IsSupported;
         int padded = weights.PaddedPatch, run = kernel * channels, n = weights.Outputs, pixels = outH * outW;
         Span<short> patches = stackalloc short[Pixels * padded];
         patches.Clear();

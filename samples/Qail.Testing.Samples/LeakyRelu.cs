@@ -18,8 +18,8 @@ public static class LeakyRelu
         var y = new float[x.Length];
         int i = KernelDispatch.Active switch
         {
-            >= InstructionSet.Avx512 when Vector512.IsHardwareAccelerated => Run512(x, y),
-            >= InstructionSet.Avx2 when Vector256.IsHardwareAccelerated => Run256(x, y),
+            >= InstructionSet.NativeExtended when Vector512.IsHardwareAccelerated => Run512(x, y),
+            >= InstructionSet.Native when Vector256.IsHardwareAccelerated => Run256(x, y),
             >= InstructionSet.Vector128 when Vector128.IsHardwareAccelerated => Run128(x, y),
             _ => 0,
         };
