@@ -25,13 +25,14 @@ internal sealed class ExecutionPlan
         for (int i = 0; i < count; i++)
         {
             var op = graph.Nodes[i].Op;
-            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer && SoleReader(i + 1, first + i)
-                && QuantizedConvolution.Fits(patches, layer))
+            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer
+                && SoleReader(i + 1, first + i) && QuantizedConvolution.Fits(patches, layer))
             {
                 bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
                 int output = first + i + (relu ? 2 : 1);
-                steps.Add(new ConvolutionStep(new QuantizedConvolution(patches, layer, relu), graph.Nodes[i].Sources[0], output,
-                    $"{layer.Describe()} as one integer convolution over NHWC codes ({patches.Describe()}{(relu ? ", ReLU fused" : "")})"));
+                string fused = $"{patches.Describe()}{(relu ? ", ReLU fused" : "")}";
+                steps.Add(new ConvolutionStep(new QuantizedConvolution(patches, layer, relu), graph.Nodes[i].Sources[0],
+                    output, $"{layer.Describe()} as one integer convolution over NHWC codes ({fused})"));
                 written[output] = true;
                 i = output - first;
                 continue;
@@ -44,7 +45,7 @@ internal sealed class ExecutionPlan
         for (int slot = 0; slot < Slots.Length; slot++) Slots[slot] = written[slot] ? new float[graph.SlotSize(slot)] : [];
     }
 
-    /// <summary>The value buffers: graph inputs, then node outputs (empty for values the plan does not write).</summary>
+    /// <summary>The value buffers: graph inputs, then node outputs (empty where the plan writes none).</summary>
     public float[][] Slots { get; }
 
     /// <summary>Runs every step on <see cref="Slots"/> (the inputs filled); allocates nothing.</summary>
@@ -69,7 +70,8 @@ internal sealed class ExecutionPlan
         public override string Describe() => op.Describe();
     }
 
-    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output, string description) : Step
+    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output,
+        string description) : Step
     {
         public override void Run(float[][] slots) => convolution.Run(slots[input], slots[output]);
 

@@ -95,7 +95,8 @@ public sealed class GraphInput : IEquatable<GraphInput>
         json.WriteEndObject();
     }
 
-    /// <summary>Reads an input written by <see cref="Write"/>; null with <paramref name="problem"/> set when it is malformed.</summary>
+    /// <summary>Reads an input written by <see cref="Write"/>; null with <paramref name="problem"/> set when it is
+    /// malformed.</summary>
     internal static GraphInput? Read(JsonElement element, out string? problem)
     {
         problem = null;
@@ -119,7 +120,8 @@ public sealed class GraphInput : IEquatable<GraphInput>
             _ when shape.Contains(0) || range is < 0 or > RuntimeLimits.MaxWidth => null,
             GraphInputKind.State when shape.Length == 1 && range == 0 => State(shape[0]),
             GraphInputKind.Image when shape.Length == 3 && range == 0
-                && (long)shape[0] * shape[1] * shape[2] <= RuntimeLimits.MaxValues => Image(shape[0], shape[1], shape[2]),
+                && (long)shape[0] * shape[1] * shape[2] <= RuntimeLimits.MaxValues => Image(shape[0], shape[1],
+                    shape[2]),
             GraphInputKind.Instruction when shape.Length == 1 && range >= 1 => Instruction(shape[0], range),
             GraphInputKind.Command when shape is [1] && range >= 1 => Command(range),
             _ => null,
@@ -152,9 +154,11 @@ public sealed class GraphInput : IEquatable<GraphInput>
     {
         foreach (int size in shape)
             if (size < 1)
-                throw new ArgumentException($"GraphInput: {kind} shape [{string.Join(", ", shape)}] must be positive.", nameof(shape));
+                throw new ArgumentException($"GraphInput: {kind} shape [{string.Join(", ", shape)}] must be positive.",
+                    nameof(shape));
         if (kind is GraphInputKind.Instruction or GraphInputKind.Command && range < 1)
-            throw new ArgumentException($"GraphInput: {kind} needs a positive range of ids, got {range}.", nameof(range));
+            throw new ArgumentException($"GraphInput: {kind} needs a positive range of ids, got {range}.",
+                nameof(range));
         return new GraphInput(kind, [.. shape], range);
     }
 

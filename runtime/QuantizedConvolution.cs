@@ -61,12 +61,14 @@ internal sealed class QuantizedConvolution
             QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
             Center(_unsignedCodes, a.ZeroPoint, signed: false);
         }
-        CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize, _patches.Stride, _weights, _sums);
+        CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize,
+            _patches.Stride, _weights, _sums);
         Epilogue(output);
     }
 
     // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation). An HWC
-    // input row is one contiguous run, widened 32 codes at a time; a CHW input (the image) is transposed value by value.
+    // input row is one contiguous run, widened 32 codes at a time; a CHW input (the image) is transposed value by
+    // value.
     private void Center(ReadOnlySpan<byte> codes, int zeroPoint, bool signed)
     {
         int channels = _patches.Channels, height = _patches.Height, width = _patches.Width, pad = _patches.Padding;
@@ -117,7 +119,8 @@ internal sealed class QuantizedConvolution
             int n = 0;
             for (; n + width <= outputs; n += width)
             {
-                var v = Vector256.ConvertToSingle(Vector256.Create(sums.Slice(n, width))) * Vector256.Create(scales.Slice(n, width));
+                var sum = Vector256.ConvertToSingle(Vector256.Create(sums.Slice(n, width)));
+                var v = sum * Vector256.Create(scales.Slice(n, width));
                 if (bias is not null) v += Vector256.Create(bias.AsSpan(n, width));
                 v.CopyTo(row.Slice(n, width));
             }
@@ -130,7 +133,8 @@ internal sealed class QuantizedConvolution
         if (_relu) TensorPrimitives.Max(output, 0f, output);
     }
 
-    // Centered weight codes w - z[n], columns reordered from the im2col's (channel, ky, kx) to the NHWC patch's (ky, kx, channel).
+    // Centered weight codes w - z[n], columns reordered from the im2col's (channel, ky, kx) to the NHWC patch's (ky,
+    // kx, channel).
     private static CenteredConvolutionWeights Pack(Im2col patches, Int8Linear layer)
     {
         var w = layer.Weights;
