@@ -65,12 +65,10 @@ public sealed class GraphInput : IEquatable<GraphInput>
                 state.CopyTo(destination);
                 break;
             case GraphInputKind.Image:
-                var image = inputs.Image;
-                if (image.IsEmpty) throw Missing("image");
-                CheckLength("image", image.Length);
+                var image = CheckedImage(inputs);
                 int channels = Shape[0], plane = Shape[1] * Shape[2];
                 for (int p = 0; p < plane; p++)
-                    for (int c = 0; c < channels; c++) destination[c * plane + p] = image[p * channels + c] / 255f;
+                    for (int c = 0; c < channels; c++) destination[c * plane + p] = Pixel(image[p * channels + c]);
                 break;
             case GraphInputKind.Instruction:
                 var words = inputs.Instruction;
@@ -82,6 +80,23 @@ public sealed class GraphInput : IEquatable<GraphInput>
                 destination[0] = InRange("command", 0, inputs.Command ?? throw Missing("command"));
                 break;
         }
+    }
+
+    /// <summary>
+    /// An image input's 8-bit HWC pixels as given, checked as <see cref="Fill"/> checks them: for a plan whose first
+    /// layer reads the pixels directly (each pixel's value is <see cref="Pixel"/> of its byte).
+    /// </summary>
+    internal void FillPixels(in PolicyInputs inputs, Span<byte> destination) => CheckedImage(inputs).CopyTo(destination);
+
+    /// <summary>The value an image byte stands for in the graph: byte / 255 in [0, 1].</summary>
+    internal static float Pixel(byte value) => value / 255f;
+
+    private ReadOnlySpan<byte> CheckedImage(in PolicyInputs inputs)
+    {
+        var image = inputs.Image;
+        if (image.IsEmpty) throw Missing("image");
+        CheckLength("image", image.Length);
+        return image;
     }
 
     internal void Write(Utf8JsonWriter json)

@@ -24,6 +24,7 @@ internal sealed class QuantizedConvolution
     private readonly sbyte[] _signedCodes;
     private readonly short[] _map;
     private readonly int[] _sums;
+    private short[]? _pixelCodes;
 
     public QuantizedConvolution(Im2col patches, Int8Linear layer, bool relu)
         : this(patches, layer, relu, Pack(patches, layer))
@@ -46,6 +47,48 @@ internal sealed class QuantizedConvolution
     public static bool Fits(Im2col patches, Int8Linear layer) =>
         layer.Rows == patches.Rows && layer.Weights.Columns == patches.Columns
         && patches.Columns <= Math.Min(CenteredConvolution.MaxStackPatch, CenteredConvolutionWeights.MaxPatch);
+
+    /// <summary>
+    /// The same from an image's 8-bit HWC pixels (the im2col reads the image input, whose values are
+    /// <see cref="GraphInput.Pixel"/> of them): each pixel's centered code comes from a table of the 256 codes,
+    /// quantized by the same kernel as the map's values, so the codes are the ones <see cref="Run"/> computes.
+    /// </summary>
+    public void RunFromPixels(ReadOnlySpan<byte> pixels, Span<float> output)
+    {
+        var table = _pixelCodes ??= PixelCodes();
+        int run = _patches.Width * _patches.Channels, pad = _patches.Padding;
+        for (int y = 0; y < _patches.Height; y++)
+        {
+            var row = _map.AsSpan(((y + pad) * _paddedWidth + pad) * _patches.Channels, run);
+            var source = pixels.Slice(y * run, run);
+            for (int i = 0; i < run; i++) row[i] = table[source[i]];
+        }
+        CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize,
+            _patches.Stride, _weights, _sums);
+        Epilogue(output);
+    }
+
+    // Centered code of every byte's pixel value, through the activation quantizer the map's values take.
+    private short[] PixelCodes()
+    {
+        var a = _layer.Activation;
+        var values = new float[256];
+        for (int b = 0; b < values.Length; b++) values[b] = GraphInput.Pixel((byte)b);
+        var table = new short[values.Length];
+        if (a.Symmetric)
+        {
+            var codes = new sbyte[values.Length];
+            QuantizeLinear.PerTensor(values, a.Scale, a.ZeroPoint, codes, a.QMin, a.QMax);
+            for (int b = 0; b < table.Length; b++) table[b] = (short)(codes[b] - a.ZeroPoint);
+        }
+        else
+        {
+            var codes = new byte[values.Length];
+            QuantizeLinear.PerTensor(values, a.Scale, a.ZeroPoint, codes, a.QMin, a.QMax);
+            for (int b = 0; b < table.Length; b++) table[b] = (short)(codes[b] - a.ZeroPoint);
+        }
+        return table;
+    }
 
     /// <summary>Computes the layer's output (after the ReLU when one is fused) from the im2col's input map.</summary>
     public void Run(ReadOnlySpan<float> input, Span<float> output)
