@@ -99,7 +99,9 @@ public sealed class DeployedPolicy : IDeployedPolicy
     {
         if (action.Length != ActionSize)
             throw new ArgumentException($"DeployedPolicy.Act: the action span holds {action.Length} values, the policy writes {ActionSize}.", nameof(action));
-        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(inputs, _plan.Slots[i]);
+        for (int i = 0; i < _graph.Inputs.Count; i++)
+            if (i == _plan.PixelInput) _graph.Inputs[i].FillPixels(inputs, _plan.Pixels);
+            else _graph.Inputs[i].Fill(inputs, _plan.Slots[i]);
         // Batch 1 is a GEMV: waking worker threads costs more than it saves; parallelism is across policy replicas.
         KernelThreads.With(1, _forward);
         _plan.Slots[^1].CopyTo(action);

@@ -4,7 +4,7 @@ namespace Qail.Runtime;
 /// How a graph runs on the CPU, decided once when the policy loads: the steps in order and the value buffers they
 /// use. An im2col read only by the W8A8 (or narrower) layer after it runs with that layer as one
 /// <see cref="QuantizedConvolution"/>, absorbing the ReLU after the layer when nothing else reads the layer's output;
-/// the values those steps no longer write get no buffer. Every other op runs as declared. The plan's output equals
+/// the values those steps no longer write get no buffer, and a first convolution over the image reads its 8-bit pixels. Every other op runs as declared. The plan's output equals
 /// the ops run one by one (<see cref="DeployedPolicy.Trace"/>) bit for bit.
 /// </summary>
 internal sealed class ExecutionPlan
@@ -25,13 +25,23 @@ internal sealed class ExecutionPlan
         for (int i = 0; i < count; i++)
         {
             var op = graph.Nodes[i].Op;
-            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer && SoleReader(i + 1, first + i)
-                && QuantizedConvolution.Fits(patches, layer))
+            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer
+                && SoleReader(i + 1, first + i) && QuantizedConvolution.Fits(patches, layer))
             {
                 bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
                 int output = first + i + (relu ? 2 : 1);
-                steps.Add(new ConvolutionStep(new QuantizedConvolution(patches, layer, relu), graph.Nodes[i].Sources[0], output,
-                    $"{layer.Describe()} as one integer convolution over NHWC codes ({patches.Describe()}{(relu ? ", ReLU fused" : "")})"));
+                int source = graph.Nodes[i].Sources[0];
+                var convolution = new QuantizedConvolution(patches, layer, relu);
+                bool fromPixels = ReadsPixels(graph, source, patches) && readers[source] == 1;
+                string fused = $"{patches.Describe()}{(relu ? ", ReLU fused" : "")}{(fromPixels ? ", from the pixels" : "")}";
+                string description = $"{layer.Describe()} as one integer convolution over NHWC codes ({fused})";
+                if (fromPixels)
+                {
+                    (PixelInput, Pixels) = (source, new byte[graph.SlotSize(source)]);
+                    written[source] = false;
+                    steps.Add(new PixelConvolutionStep(convolution, Pixels, output, description));
+                }
+                else steps.Add(new ConvolutionStep(convolution, source, output, description));
                 written[output] = true;
                 i = output - first;
                 continue;
@@ -44,8 +54,22 @@ internal sealed class ExecutionPlan
         for (int slot = 0; slot < Slots.Length; slot++) Slots[slot] = written[slot] ? new float[graph.SlotSize(slot)] : [];
     }
 
-    /// <summary>The value buffers: graph inputs, then node outputs (empty for values the plan does not write).</summary>
+    /// <summary>The value buffers: graph inputs, then node outputs (empty where the plan writes none).</summary>
     public float[][] Slots { get; }
+
+    /// <summary>
+    /// The image input whose first convolution reads the 8-bit pixels themselves (quantized by a 256-entry table
+    /// instead of converted to floats, then quantized and transposed), or -1; its slot then has no buffer.
+    /// </summary>
+    public int PixelInput { get; } = -1;
+
+    /// <summary>That input's pixels (HWC bytes), filled for each action.</summary>
+    public byte[] Pixels { get; } = [];
+
+    // The convolution reads the image input itself, a CHW map of the same shape.
+    private static bool ReadsPixels(PolicyGraph graph, int source, Im2col patches) =>
+        source < graph.Inputs.Count && graph.Inputs[source] is { Kind: GraphInputKind.Image } image && !patches.ChannelsLast
+        && image.Shape[0] == patches.Channels && image.Shape[1] == patches.Height && image.Shape[2] == patches.Width;
 
     /// <summary>Runs every step on <see cref="Slots"/> (the inputs filled); allocates nothing.</summary>
     public void Run()
@@ -69,7 +93,16 @@ internal sealed class ExecutionPlan
         public override string Describe() => op.Describe();
     }
 
-    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output, string description) : Step
+    private sealed class PixelConvolutionStep(QuantizedConvolution convolution, byte[] pixels, int output,
+        string description) : Step
+    {
+        public override void Run(float[][] slots) => convolution.RunFromPixels(pixels, slots[output]);
+
+        public override string Describe() => description;
+    }
+
+    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output,
+        string description) : Step
     {
         public override void Run(float[][] slots) => convolution.Run(slots[input], slots[output]);
 

@@ -65,12 +65,10 @@ public sealed class GraphInput : IEquatable<GraphInput>
                 state.CopyTo(destination);
                 break;
             case GraphInputKind.Image:
-                var image = inputs.Image;
-                if (image.IsEmpty) throw Missing("image");
-                CheckLength("image", image.Length);
+                var image = CheckedImage(inputs);
                 int channels = Shape[0], plane = Shape[1] * Shape[2];
                 for (int p = 0; p < plane; p++)
-                    for (int c = 0; c < channels; c++) destination[c * plane + p] = image[p * channels + c] / 255f;
+                    for (int c = 0; c < channels; c++) destination[c * plane + p] = Pixel(image[p * channels + c]);
                 break;
             case GraphInputKind.Instruction:
                 var words = inputs.Instruction;
@@ -84,6 +82,23 @@ public sealed class GraphInput : IEquatable<GraphInput>
         }
     }
 
+    /// <summary>
+    /// An image input's 8-bit HWC pixels as given, checked as <see cref="Fill"/> checks them: for a plan whose first
+    /// layer reads the pixels directly (each pixel's value is <see cref="Pixel"/> of its byte).
+    /// </summary>
+    internal void FillPixels(in PolicyInputs inputs, Span<byte> destination) => CheckedImage(inputs).CopyTo(destination);
+
+    /// <summary>The value an image byte stands for in the graph: byte / 255 in [0, 1].</summary>
+    internal static float Pixel(byte value) => value / 255f;
+
+    private ReadOnlySpan<byte> CheckedImage(in PolicyInputs inputs)
+    {
+        var image = inputs.Image;
+        if (image.IsEmpty) throw Missing("image");
+        CheckLength("image", image.Length);
+        return image;
+    }
+
     internal void Write(Utf8JsonWriter json)
     {
         json.WriteStartObject();
@@ -95,7 +110,8 @@ public sealed class GraphInput : IEquatable<GraphInput>
         json.WriteEndObject();
     }
 
-    /// <summary>Reads an input written by <see cref="Write"/>; null with <paramref name="problem"/> set when it is malformed.</summary>
+    /// <summary>Reads an input written by <see cref="Write"/>; null with <paramref name="problem"/> set when it is
+    /// malformed.</summary>
     internal static GraphInput? Read(JsonElement element, out string? problem)
     {
         problem = null;
@@ -119,7 +135,8 @@ public sealed class GraphInput : IEquatable<GraphInput>
             _ when shape.Contains(0) || range is < 0 or > RuntimeLimits.MaxWidth => null,
             GraphInputKind.State when shape.Length == 1 && range == 0 => State(shape[0]),
             GraphInputKind.Image when shape.Length == 3 && range == 0
-                && (long)shape[0] * shape[1] * shape[2] <= RuntimeLimits.MaxValues => Image(shape[0], shape[1], shape[2]),
+                && (long)shape[0] * shape[1] * shape[2] <= RuntimeLimits.MaxValues => Image(shape[0], shape[1],
+                    shape[2]),
             GraphInputKind.Instruction when shape.Length == 1 && range >= 1 => Instruction(shape[0], range),
             GraphInputKind.Command when shape is [1] && range >= 1 => Command(range),
             _ => null,
@@ -152,9 +169,11 @@ public sealed class GraphInput : IEquatable<GraphInput>
     {
         foreach (int size in shape)
             if (size < 1)
-                throw new ArgumentException($"GraphInput: {kind} shape [{string.Join(", ", shape)}] must be positive.", nameof(shape));
+                throw new ArgumentException($"GraphInput: {kind} shape [{string.Join(", ", shape)}] must be positive.",
+                    nameof(shape));
         if (kind is GraphInputKind.Instruction or GraphInputKind.Command && range < 1)
-            throw new ArgumentException($"GraphInput: {kind} needs a positive range of ids, got {range}.", nameof(range));
+            throw new ArgumentException($"GraphInput: {kind} needs a positive range of ids, got {range}.",
+                nameof(range));
         return new GraphInput(kind, [.. shape], range);
     }
 

@@ -18,8 +18,10 @@ public interface IDeployedPolicy
     /// <summary>Action length the policy writes.</summary>
     int ActionSize { get; }
 
-    /// <summary>Computes the action for <paramref name="inputs"/> into <paramref name="action"/> (<see cref="ActionSize"/> long).</summary>
-    /// <exception cref="ArgumentException">A part the policy reads is missing, has the wrong length or holds a value it refuses.</exception>
+    /// <summary>Computes the action for <paramref name="inputs"/> into <paramref name="action"/> (<see
+    /// cref="ActionSize"/> long).</summary>
+    /// <exception cref="ArgumentException">A part the policy reads is missing, has the wrong length or holds a value
+    /// it refuses.</exception>
     void Act(in PolicyInputs inputs, Span<float> action);
 
     /// <summary>An independent instance with the same weights, safe to use on another thread.</summary>

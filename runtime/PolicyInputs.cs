@@ -9,7 +9,8 @@ public readonly ref struct PolicyInputs
     /// <summary>The state vector (proprioception, speed, targets): finite floats.</summary>
     public ReadOnlySpan<float> State { get; init; }
 
-    /// <summary>The camera image as 8-bit pixels, height x width x channels interleaved (as cameras deliver it).</summary>
+    /// <summary>The camera image as 8-bit pixels, height x width x channels interleaved (as cameras deliver
+    /// it).</summary>
     public ReadOnlySpan<byte> Image { get; init; }
 
     /// <summary>The instruction's token ids.</summary>

@@ -24,6 +24,7 @@ internal sealed class QuantizedConvolution
     private readonly sbyte[] _signedCodes;
     private readonly short[] _map;
     private readonly int[] _sums;
+    private short[]? _pixelCodes;
 
     public QuantizedConvolution(Im2col patches, Int8Linear layer, bool relu)
         : this(patches, layer, relu, Pack(patches, layer))
@@ -47,6 +48,48 @@ internal sealed class QuantizedConvolution
         layer.Rows == patches.Rows && layer.Weights.Columns == patches.Columns
         && patches.Columns <= Math.Min(CenteredConvolution.MaxStackPatch, CenteredConvolutionWeights.MaxPatch);
 
+    /// <summary>
+    /// The same from an image's 8-bit HWC pixels (the im2col reads the image input, whose values are
+    /// <see cref="GraphInput.Pixel"/> of them): each pixel's centered code comes from a table of the 256 codes,
+    /// quantized by the same kernel as the map's values, so the codes are the ones <see cref="Run"/> computes.
+    /// </summary>
+    public void RunFromPixels(ReadOnlySpan<byte> pixels, Span<float> output)
+    {
+        var table = _pixelCodes ??= PixelCodes();
+        int run = _patches.Width * _patches.Channels, pad = _patches.Padding;
+        for (int y = 0; y < _patches.Height; y++)
+        {
+            var row = _map.AsSpan(((y + pad) * _paddedWidth + pad) * _patches.Channels, run);
+            var source = pixels.Slice(y * run, run);
+            for (int i = 0; i < run; i++) row[i] = table[source[i]];
+        }
+        CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize,
+            _patches.Stride, _weights, _sums);
+        Epilogue(output);
+    }
+
+    // Centered code of every byte's pixel value, through the activation quantizer the map's values take.
+    private short[] PixelCodes()
+    {
+        var a = _layer.Activation;
+        var values = new float[256];
+        for (int b = 0; b < values.Length; b++) values[b] = GraphInput.Pixel((byte)b);
+        var table = new short[values.Length];
+        if (a.Symmetric)
+        {
+            var codes = new sbyte[values.Length];
+            QuantizeLinear.PerTensor(values, a.Scale, a.ZeroPoint, codes, a.QMin, a.QMax);
+            for (int b = 0; b < table.Length; b++) table[b] = (short)(codes[b] - a.ZeroPoint);
+        }
+        else
+        {
+            var codes = new byte[values.Length];
+            QuantizeLinear.PerTensor(values, a.Scale, a.ZeroPoint, codes, a.QMin, a.QMax);
+            for (int b = 0; b < table.Length; b++) table[b] = (short)(codes[b] - a.ZeroPoint);
+        }
+        return table;
+    }
+
     /// <summary>Computes the layer's output (after the ReLU when one is fused) from the im2col's input map.</summary>
     public void Run(ReadOnlySpan<float> input, Span<float> output)
     {
@@ -61,12 +104,14 @@ internal sealed class QuantizedConvolution
             QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
             Center(_unsignedCodes, a.ZeroPoint, signed: false);
         }
-        CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize, _patches.Stride, _weights, _sums);
+        CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize,
+            _patches.Stride, _weights, _sums);
         Epilogue(output);
     }
 
     // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation). An HWC
-    // input row is one contiguous run, widened 32 codes at a time; a CHW input (the image) is transposed value by value.
+    // input row is one contiguous run, widened 32 codes at a time; a CHW input (the image) is transposed value by
+    // value.
     private void Center(ReadOnlySpan<byte> codes, int zeroPoint, bool signed)
     {
         int channels = _patches.Channels, height = _patches.Height, width = _patches.Width, pad = _patches.Padding;
@@ -117,7 +162,8 @@ internal sealed class QuantizedConvolution
             int n = 0;
             for (; n + width <= outputs; n += width)
             {
-                var v = Vector256.ConvertToSingle(Vector256.Create(sums.Slice(n, width))) * Vector256.Create(scales.Slice(n, width));
+                var sum = Vector256.ConvertToSingle(Vector256.Create(sums.Slice(n, width)));
+                var v = sum * Vector256.Create(scales.Slice(n, width));
                 if (bias is not null) v += Vector256.Create(bias.AsSpan(n, width));
                 v.CopyTo(row.Slice(n, width));
             }
@@ -130,7 +176,8 @@ internal sealed class QuantizedConvolution
         if (_relu) TensorPrimitives.Max(output, 0f, output);
     }
 
-    // Centered weight codes w - z[n], columns reordered from the im2col's (channel, ky, kx) to the NHWC patch's (ky, kx, channel).
+    // Centered weight codes w - z[n], columns reordered from the im2col's (channel, ky, kx) to the NHWC patch's (ky,
+    // kx, channel).
     private static CenteredConvolutionWeights Pack(Im2col patches, Int8Linear layer)
     {
         var w = layer.Weights;

@@ -7,6 +7,7 @@ namespace Qail.Runtime;
 /// </summary>
 /// <param name="Name">The op's "kind" in the policy file.</param>
 /// <param name="Read">Builds the op from its JSON attributes and tensors.</param>
-/// <param name="DeviceExact">True when the device kernels give the CPU runtime's bits (else float rounding differs).</param>
+/// <param name="DeviceExact">True when the device kernels give the CPU runtime's bits (else float rounding
+/// differs).</param>
 /// <param name="Summary">What the op computes, for the docs.</param>
 internal sealed record RuntimeOpKind(string Name, Func<OpReader, RuntimeOp> Read, bool DeviceExact, string Summary);

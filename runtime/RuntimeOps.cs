@@ -35,7 +35,8 @@ internal static class RuntimeOps
         new(BinAction.Name, BinAction.Read, false, "VLA action head: binned logits to actions (argmax or expectation)"),
     ];
 
-    private static readonly Dictionary<string, RuntimeOpKind> ByName = All.ToDictionary(kind => kind.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, RuntimeOpKind> ByName = All.ToDictionary(kind => kind.Name,
+        StringComparer.Ordinal);
 
     /// <summary>The kind named <paramref name="name"/>, or null when the runtime has none.</summary>
     public static RuntimeOpKind? Find(string name) => ByName.GetValueOrDefault(name);

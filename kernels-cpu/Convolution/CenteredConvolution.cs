@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -26,34 +27,44 @@ public static unsafe class CenteredConvolution
     /// acc[oy * outW + ox, n] for a map padded to [paddedHeight, paddedWidth, channels] (the caller writes the border),
     /// a square kernel and stride; output size (padded - kernel) / stride + 1 per side.
     /// </summary>
-    public static void Run(ReadOnlySpan<short> map, int paddedHeight, int paddedWidth, int channels, int kernel, int stride,
+    public static void Run(ReadOnlySpan<short> map, int paddedHeight, int paddedWidth, int channels, int kernel,
+        int stride,
         CenteredConvolutionWeights weights, Span<int> acc)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var (outH, outW) = CenteredConvolutionReference.Check(map.Length, paddedHeight, paddedWidth, channels, kernel, stride, weights, acc.Length);
+        var (outH, outW) = CenteredConvolutionReference.Check(map.Length, paddedHeight, paddedWidth, channels, kernel,
+            stride, weights, acc.Length);
         if (weights.PaddedPatch > MaxStackPatch)
             throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} values the kernel buffers.", nameof(weights));
         var isa = KernelDispatch.Active;
-        bool avx512 = isa >= InstructionSet.NativeExtended && Avx512BW.IsSupported, avx2 = isa >= InstructionSet.Native && Avx2.IsSupported;
+        bool avx512 = isa >= InstructionSet.NativeExtended && Avx512BW.IsSupported,
+            avx2 = isa >= InstructionSet.Native && Avx2.IsSupported;
         int padded = weights.PaddedPatch, run = kernel * channels, n = weights.Outputs, pixels = outH * outW;
         Span<short> patches = stackalloc short[Pixels * padded];
         patches.Clear();
-        for (int first = 0; first < pixels; first += Pixels)
-        {
-            int count = Math.Min(Pixels, pixels - first);
-            for (int j = 0; j < count; j++)
+        fixed (short* source = map)
+        fixed (short* buffer = patches)
+            for (int first = 0; first < pixels; first += Pixels)
             {
-                int oy = (first + j) / outW, ox = (first + j) % outW;
-                var patch = patches.Slice(j * padded, padded);
-                for (int ky = 0; ky < kernel; ky++)
-                    map.Slice(((oy * stride + ky) * paddedWidth + ox * stride) * channels, run).CopyTo(patch.Slice(ky * run, run));
+                int count = Math.Min(Pixels, pixels - first);
+                // Each patch is `kernel` contiguous runs of the map (kernel * channels values each).
+                for (int j = 0; j < count; j++)
+                {
+                    int oy = (first + j) / outW, ox = (first + j) % outW;
+                    short* patch = buffer + j * padded;
+                    for (int ky = 0; ky < kernel; ky++)
+                        Unsafe.CopyBlockUnaligned(patch + ky * run,
+                            source + ((oy * stride + ky) * paddedWidth + ox * stride) * channels,
+                            (uint)(run * sizeof(short)));
+                }
+                var output = acc.Slice(first * n, count * n);
+                bool wide = n > CenteredConvolutionWeights.Block / 2;
+                if (count == Pixels && avx512 && wide) Dot512(patches, weights, output);
+                else if (count == Pixels && avx2) Dot256(patches, weights, output);
+                else
+                    for (int j = 0; j < count; j++)
+                        CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights, output.Slice(j * n, n));
             }
-            var output = acc.Slice(first * n, count * n);
-            if (count == Pixels && avx512 && n > CenteredConvolutionWeights.Block / 2) Dot512(patches, weights, output);
-            else if (count == Pixels && avx2) Dot256(patches, weights, output);
-            else
-                for (int j = 0; j < count; j++) CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights, output.Slice(j * n, n));
-        }
     }
 
     // Four pixels' patches against each 16-output block: one weight load, four multiply-adds per column pair.

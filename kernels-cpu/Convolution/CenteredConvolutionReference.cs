@@ -1,10 +1,12 @@
 namespace Qail.Kernels.Cpu;
 
-/// <summary>The scalar reference of <see cref="CenteredConvolution"/>: plain int32 sums over each pixel's patch.</summary>
+/// <summary>The scalar reference of <see cref="CenteredConvolution"/>: plain int32 sums over each pixel's
+/// patch.</summary>
 public static class CenteredConvolutionReference
 {
     /// <summary>acc[pixel, n] = sum over the patch (ky, kx, c) of map value times centered weight.</summary>
-    public static void Run(ReadOnlySpan<short> map, int paddedHeight, int paddedWidth, int channels, int kernel, int stride,
+    public static void Run(ReadOnlySpan<short> map, int paddedHeight, int paddedWidth, int channels, int kernel,
+        int stride,
         CenteredConvolutionWeights weights, Span<int> acc)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -15,7 +17,8 @@ public static class CenteredConvolutionReference
             for (int ox = 0; ox < outW; ox++)
             {
                 for (int ky = 0; ky < kernel; ky++)
-                    map.Slice(((oy * stride + ky) * paddedWidth + ox * stride) * channels, run).CopyTo(patch.AsSpan(ky * run, run));
+                    map.Slice(((oy * stride + ky) * paddedWidth + ox * stride) * channels,
+                        run).CopyTo(patch.AsSpan(ky * run, run));
                 Dot(patch, weights, acc.Slice((oy * outW + ox) * n, n));
             }
     }
@@ -34,7 +37,8 @@ public static class CenteredConvolutionReference
     }
 
     /// <summary>Checks the shapes; returns the output grid.</summary>
-    internal static (int Height, int Width) Check(int mapLength, int paddedHeight, int paddedWidth, int channels, int kernel, int stride,
+    internal static (int Height, int Width) Check(int mapLength, int paddedHeight, int paddedWidth, int channels,
+        int kernel, int stride,
         CenteredConvolutionWeights weights, int accLength)
     {
         if (channels < 1 || kernel < 1 || stride < 1 || paddedHeight < kernel || paddedWidth < kernel)

@@ -7,7 +7,8 @@ namespace Qail.Deployment;
 /// <summary>Wraps deployed policies for the envs.</summary>
 public static class DeployedPolicyExtensions
 {
-    /// <summary><paramref name="deployed"/> as an <see cref="IPolicy"/> (see <see cref="DeployedPolicyAdapter"/>).</summary>
+    /// <summary><paramref name="deployed"/> as an <see cref="IPolicy"/> (see <see
+    /// cref="DeployedPolicyAdapter"/>).</summary>
     public static DeployedPolicyAdapter AsPolicy(this IDeployedPolicy deployed) => new(deployed);
 
     /// <summary>The action for one env <paramref name="observation"/>, in a new array.</summary>

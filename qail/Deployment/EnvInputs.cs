@@ -13,7 +13,8 @@ public static class EnvInputs
     internal static GraphInput For(GraphInputKind kind, EnvSpec spec) => Expected(kind, spec)
         ?? throw new ArgumentException($"EnvInputs: the env's observations have no {kind} part.", nameof(kind));
 
-    /// <summary>Why <paramref name="policy"/> cannot act in an env of <paramref name="spec"/>, or null when it can.</summary>
+    /// <summary>Why <paramref name="policy"/> cannot act in an env of <paramref name="spec"/>, or null when it
+    /// can.</summary>
     public static string? Mismatch(IDeployedPolicy policy, EnvSpec spec)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -45,7 +46,8 @@ public static class EnvInputs
     {
         GraphInputKind.State when spec.StateSize > 0 => GraphInput.State(spec.StateSize),
         GraphInputKind.Image when spec.Image is ImageSpec i => GraphInput.Image(i.Channels, i.Height, i.Width),
-        GraphInputKind.Instruction when spec.Instruction is InstructionSpec s => GraphInput.Instruction(s.Length, s.VocabularySize),
+        GraphInputKind.Instruction when spec.Instruction is InstructionSpec s => GraphInput.Instruction(s.Length,
+            s.VocabularySize),
         GraphInputKind.Command when spec.CommandCount > 0 => GraphInput.Command(spec.CommandCount),
         _ => null,
     };

@@ -49,9 +49,12 @@ public sealed class CenteredConvolutionTests
         Assert.Throws<ArgumentException>(() => CenteredConvolutionWeights.Pack(new int[6], 2, 4));
         Assert.Throws<ArgumentException>(() => CenteredConvolutionWeights.Pack([256], 1, 1));
         var weights = CenteredConvolutionWeights.Pack(new int[2 * 9], 2, 9);
-        Assert.Throws<ArgumentException>(() => CenteredConvolution.Run(new short[15], 4, 4, 1, 3, 1, weights, new int[8]));
-        Assert.Throws<ArgumentException>(() => CenteredConvolution.Run(new short[16], 4, 4, 1, 3, 1, weights, new int[7]));
-        Assert.Throws<ArgumentException>(() => CenteredConvolution.Run(new short[32], 4, 4, 2, 3, 1, weights, new int[8]));
+        Assert.Throws<ArgumentException>(() => CenteredConvolution.Run(new short[15], 4, 4, 1, 3, 1, weights,
+            new int[8]));
+        Assert.Throws<ArgumentException>(() => CenteredConvolution.Run(new short[16], 4, 4, 1, 3, 1, weights,
+            new int[7]));
+        Assert.Throws<ArgumentException>(() => CenteredConvolution.Run(new short[32], 4, 4, 2, 3, 1, weights,
+            new int[8]));
     }
 
     // Mostly uniform codes, often the +-255 extremes that bound the int32 sums.

@@ -19,7 +19,8 @@ public sealed class ExecutionPlanTests
     {
         var policy = CilrsExportTests.Deployed(config);
         bool quantized = config != "FP32";
-        Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("integer convolution", StringComparison.Ordinal)));
+        Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("integer convolution",
+            StringComparison.Ordinal)));
         var replica = policy.Replicate();
         foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))
             KernelDispatch.With(isa, () =>

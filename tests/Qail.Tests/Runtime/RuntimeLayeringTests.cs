@@ -2,7 +2,8 @@ using Qail.Runtime;
 
 namespace Qail.Tests.Runtime;
 
-/// <summary>The deployed-policy runtime links engine and kernels only: a robot binary carries no trainer or simulator.</summary>
+/// <summary>The deployed-policy runtime links engine and kernels only: a robot binary carries no trainer or
+/// simulator.</summary>
 public sealed class RuntimeLayeringTests
 {
     [Fact]

@@ -12,7 +12,8 @@ public sealed class RuntimeOpsTests
 {
     private static IEnumerable<DeployedPolicy> Exports()
     {
-        foreach (var config in new[] { "FP32", "W4g32", "W6", "W8A8" }) yield return DeployedPolicyTests.Deployed(config);
+        foreach (var config in new[] { "FP32", "W4g32", "W6",
+            "W8A8" }) yield return DeployedPolicyTests.Deployed(config);
         foreach (var config in new[] { "FP32", "W8A8", "W4" }) yield return CilrsExportTests.Deployed(config);
         foreach (var config in new[] { "FP32", "W8A8" })
         {
