@@ -41,7 +41,7 @@ public sealed partial class Variable
     {
         var y = Value.Relu();
         // sign(relu(x)) is exactly the 0/1 mask x > 0.
-        return Record(nameof(Relu), y, [this], (g, _) => [g * y.Sign()]);
+        return Record(nameof(Relu), y, [this], (g, _) => [Tensor.ReluBackward(g, y)]);
     }
 
     /// <summary>GELU, tanh approximation 0.5 x (1 + tanh(c (x + 0.044715 x^3))), c = sqrt(2/pi).</summary>

@@ -131,12 +131,9 @@ public sealed partial class Tensor
         public void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Round(x, MidpointRounding.ToEven, y);
     }
 
-    private readonly struct SignOp<T> : ISpanUnary<T> where T : INumber<T>
+    private readonly struct SignOp<T> : ISpanUnary<T> where T : struct, INumber<T>
     {
-        public void Apply(ReadOnlySpan<T> x, Span<T> y)
-        {
-            for (int i = 0; i < x.Length; i++) y[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
-        }
+        public void Apply(ReadOnlySpan<T> x, Span<T> y) => SignKernel.Sign(x, y);
     }
 
     private readonly struct SquareOp<T> : ISpanUnary<T> where T : INumber<T>

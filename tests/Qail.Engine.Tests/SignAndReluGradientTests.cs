@@ -1,0 +1,45 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Qail.Engine.Tests;
+
+/// <summary>The vectorised sign and the fused ReLU gradient against the scalar definition, bit for bit.</summary>
+public class SignAndReluGradientTests
+{
+    private static readonly double[] Specials =
+        [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e-320];
+
+    private static Gen<double[]> Values(int length) =>
+        Gen.ArrayOf(Gen.OneOf(Gen.Elements(Specials), Gen.Choose(-1000, 1000).Select(v => v / 7.0)), length);
+
+    [Property(MaxTest = 40, Replay = Ref.Seed)]
+    public Property SignAndReluBackwardMatchTheScalarDefinition() => Prop.ForAll(
+        Gen.Choose(0, 70).SelectMany(n => Values(n).SelectMany(y => Values(n).Select(g => (y, g)))).ToArbitrary(), c =>
+        {
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            {
+                var y = Tensor.From<double>(c.y).Cast(dtype);
+                var g = Tensor.From<double>(c.g).Cast(dtype);
+                var ys = y.ToDoubleArray();
+                var gs = g.ToDoubleArray();
+                var sign = y.Sign().ToDoubleArray();
+                var relu = Tensor.ReluBackward(g, y).ToDoubleArray();
+                for (int i = 0; i < ys.Length; i++)
+                {
+                    double s = ys[i] > 0 ? 1 : ys[i] < 0 ? -1 : ys[i];
+                    double expected = dtype == DType.Float32 ? (float)gs[i] * (float)s : gs[i] * s;
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(s), BitConverter.DoubleToInt64Bits(sign[i]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(relu[i]));
+                }
+            }
+        });
+
+    [Fact]
+    public void ReluBackwardBroadcastsLikeTheTwoOps()
+    {
+        var g = Tensor.RandomNormal([3, 1], 1);
+        var y = Tensor.RandomNormal([3, 4], 2).Relu();
+        Assert.Equal((g * y.Sign()).ToDoubleArray(), Tensor.ReluBackward(g, y).ToDoubleArray());
+    }
+}
