@@ -26,4 +26,31 @@ public sealed partial class Tensor
         else SignKernel.ReluBackward<double>(g.AsSpan<double>(), y.AsSpan<double>(), dx.AsSpan<double>());
         return dx;
     }
+
+    /// <summary>
+    /// The GELU (tanh approximation) input gradient <paramref name="gradOutput"/> * gelu'(<paramref name="input"/>)
+    /// in one vectorised pass; both operands have the input's shape.
+    /// </summary>
+    public static Tensor GeluBackward(Tensor gradOutput, Tensor input)
+    {
+        const string op = nameof(GeluBackward);
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        ArgumentNullException.ThrowIfNull(input);
+        gradOutput.HostStorage(op);
+        input.HostStorage(op);
+        input.RequireFloat(op);
+        CheckSameDType(op, input, gradOutput);
+        if (!Shapes.Equal(gradOutput.ShapeSpan, input.ShapeSpan))
+        {
+            throw new ArgumentException(
+                $"{op}: gradOutput shape {Shapes.Format(gradOutput.ShapeSpan)} must equal input shape "
+                + $"{Shapes.Format(input.ShapeSpan)}.", nameof(gradOutput));
+        }
+        var g = gradOutput.Contiguous();
+        var x = input.Contiguous();
+        var dx = Zeros(x.ShapeSpan, x.DType);
+        if (x.DType == DType.Float32) GeluKernel.Backward<float>(g.AsSpan<float>(), x.AsSpan<float>(), dx.AsSpan<float>());
+        else GeluKernel.Backward<double>(g.AsSpan<double>(), x.AsSpan<double>(), dx.AsSpan<double>());
+        return dx;
+    }
 }

@@ -92,19 +92,9 @@ public sealed partial class Tensor
         public void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Max(x, T.Zero, y);
     }
 
-    private readonly struct GeluOp<T> : ISpanUnary<T> where T : IFloatingPointIeee754<T>
+    private readonly struct GeluOp<T> : ISpanUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Apply(ReadOnlySpan<T> x, Span<T> y)
-        {
-            var c = T.CreateChecked(0.7978845608028654); // sqrt(2/pi)
-            var k = T.CreateChecked(0.044715);
-            var half = T.CreateChecked(0.5);
-            for (int i = 0; i < x.Length; i++)
-            {
-                var v = x[i];
-                y[i] = half * v * (T.One + T.Tanh(c * (v + k * v * v * v)));
-            }
-        }
+        public void Apply(ReadOnlySpan<T> x, Span<T> y) => GeluKernel.Forward(x, y);
     }
 
     private readonly struct SigmoidOp<T> : ISpanUnary<T> where T : IExponentialFunctions<T>

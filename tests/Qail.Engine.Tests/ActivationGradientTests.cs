@@ -1,11 +1,15 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Qail.Testing;
 
 namespace Qail.Engine.Tests;
 
-/// <summary>The vectorised sign and the fused ReLU gradient against the scalar definition, bit for bit.</summary>
-public class SignAndReluGradientTests
+/// <summary>
+/// The vectorised sign and the fused ReLU gradient against the scalar definition, bit for bit; the fused GELU
+/// gradient against the composition of elementwise ops it replaces.
+/// </summary>
+public class ActivationGradientTests
 {
     private static readonly double[] Specials =
         [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e-320];
@@ -42,4 +46,25 @@ public class SignAndReluGradientTests
         var y = Tensor.RandomNormal([3, 4], 2).Relu();
         Assert.Equal((g * y.Sign()).ToDoubleArray(), Tensor.ReluBackward(g, y).ToDoubleArray());
     }
+
+    [Property(MaxTest = 30, Replay = Ref.Seed)]
+    public Property GeluBackwardMatchesTheComposition() => Prop.ForAll(
+        Gen.Choose(0, 600).SelectMany(n => Gen.ArrayOf(Gen.Choose(-8000, 8000).Select(v => v / 1000.0), n))
+            .ToArbitrary(), v =>
+        {
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            {
+                var x = Tensor.From<double>(v).Cast(dtype);
+                var g = Tensor.RandomNormal([v.Length], v.Length, dtype: dtype);
+                const double a = 0.044715;
+                double c = Math.Sqrt(2.0 / Math.PI);
+                var x2 = x.Square();
+                var t = ((x + x * x2 * a) * c).Tanh();
+                var composed = g * ((t + 1.0) * 0.5 + x * (1.0 - t.Square()) * (x2 * (3 * a) + 1.0) * (0.5 * c));
+                double tolerance = dtype == DType.Float32 ? 2e-6 : 1e-13;
+                TensorAssert.AllClose(composed, Tensor.GeluBackward(g, x), tolerance, tolerance);
+                var forward = x * 0.5 * (t + 1.0);
+                TensorAssert.AllClose(forward, x.Gelu(), tolerance, tolerance);
+            }
+        });
 }
