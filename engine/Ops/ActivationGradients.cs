@@ -49,7 +49,8 @@ public sealed partial class Tensor
         var g = gradOutput.Contiguous();
         var x = input.Contiguous();
         var dx = Zeros(x.ShapeSpan, x.DType);
-        if (x.DType == DType.Float32) GeluKernel.Backward<float>(g.AsSpan<float>(), x.AsSpan<float>(), dx.AsSpan<float>());
+        if (x.DType == DType.Float32)
+            GeluKernel.Backward<float>(g.AsSpan<float>(), x.AsSpan<float>(), dx.AsSpan<float>());
         else GeluKernel.Backward<double>(g.AsSpan<double>(), x.AsSpan<double>(), dx.AsSpan<double>());
         return dx;
     }

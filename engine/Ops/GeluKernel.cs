@@ -30,7 +30,8 @@ internal static class GeluKernel
     }
 
     /// <summary>dx = g * gelu'(x).</summary>
-    public static void Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> t = stackalloc T[Chunk];
         Span<T> squares = stackalloc T[Chunk];
@@ -61,7 +62,8 @@ internal static class GeluKernel
     }
 
     // t = tanh(c (x + a x^3)); also leaves x^2 in squares when it is not empty.
-    private static void Tanh<T>(ReadOnlySpan<T> x, Span<T> t, Span<T> squares) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tanh<T>(ReadOnlySpan<T> x, Span<T> t, Span<T> squares)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorPrimitives.Multiply(x, x, t);
         if (!squares.IsEmpty) t.CopyTo(squares);
