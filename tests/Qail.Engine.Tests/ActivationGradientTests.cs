@@ -67,4 +67,24 @@ public class ActivationGradientTests
                 TensorAssert.AllClose(forward, x.Gelu(), tolerance, tolerance);
             }
         });
+
+    [Property(MaxTest = 30, Replay = Ref.Seed)]
+    public Property SoftmaxBackwardsMatchTheComposition() => Prop.ForAll(
+        TensorGen.Shape(1, 3, 7, 200, allowZero: true).SelectMany(shape => Gen.Choose(0, shape.Length - 1)
+            .SelectMany(axis => Gen.Choose(0, 1000).Select(seed => (shape, axis, seed)))).ToArbitrary(), c =>
+        {
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            {
+                var x = Tensor.RandomNormal(c.shape, c.seed, dtype: dtype) * 3.0;
+                var g = Tensor.RandomNormal(c.shape, c.seed + 1, dtype: dtype);
+                double tolerance = dtype == DType.Float32 ? 1e-5 : 1e-13;
+                var y = x.Softmax(c.axis);
+                var gy = g * y;
+                TensorAssert.AllClose(gy - y * gy.Sum([c.axis], keepDim: true), Tensor.SoftmaxBackward(g, y, c.axis),
+                    tolerance, tolerance);
+                var logY = x.LogSoftmax(c.axis);
+                TensorAssert.AllClose(g - logY.Exp() * g.Sum([c.axis], keepDim: true),
+                    Tensor.LogSoftmaxBackward(g, logY, c.axis), tolerance, tolerance);
+            }
+        });
 }
