@@ -6,8 +6,9 @@ namespace Qail.Perf.Nn;
 
 /// <summary>
 /// The PyTorch side of <see cref="PeerReport"/>: one long-lived <c>peer/torch_steps.py</c> process answering
-/// "workload threads calls" requests with a median in milliseconds. Started with OMP_WAIT_POLICY=PASSIVE (idle
-/// OpenMP threads sleep instead of spinning on the shared cores) and without the OPENBLAS_* tuning overrides.
+/// "workload threads calls" requests with the median wall and mean CPU milliseconds. Started with
+/// OMP_WAIT_POLICY=PASSIVE (idle OpenMP threads sleep instead of spinning on the shared cores) and without the
+/// OPENBLAS_* tuning overrides.
 /// </summary>
 public sealed class TorchPeer : IDisposable
 {
@@ -43,10 +44,16 @@ public sealed class TorchPeer : IDisposable
         return null;
     }
 
-    /// <summary>Median wall milliseconds of <paramref name="calls"/> calls of the peer's workload.</summary>
-    public double Median(string workload, int threads, int calls) =>
-        double.Parse(Ask(string.Create(CultureInfo.InvariantCulture, $"{workload} {threads} {calls}")),
-            CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Median wall milliseconds and mean process CPU milliseconds (all threads) of <paramref name="calls"/> calls of
+    /// the peer's workload.
+    /// </summary>
+    public (double Wall, double Cpu) Measure(string workload, int threads, int calls)
+    {
+        var words = Ask(string.Create(CultureInfo.InvariantCulture, $"{workload} {threads} {calls}")).Split(' ');
+        return (double.Parse(words[0], CultureInfo.InvariantCulture),
+            double.Parse(words[1], CultureInfo.InvariantCulture));
+    }
 
     /// <inheritdoc/>
     public void Dispose()

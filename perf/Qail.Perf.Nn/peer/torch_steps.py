@@ -1,7 +1,8 @@
 """PyTorch peer of Qail.Perf.Nn: the same three training steps and batch-1 forwards, same shapes.
 
 Driven over stdin by the `peer` command (one request per line, "<workload> <threads> <calls>"), so the two sides
-run interleaved in time; answers one line per request with the median wall milliseconds. "info" answers the
+run interleaved in time; answers one line per request: the median wall milliseconds and the mean process CPU
+milliseconds (all threads) per call. "info" answers the
 versions and the BLAS torch was built with.
 """
 import sys
@@ -138,12 +139,14 @@ def main():
         torch.set_num_threads(threads)
         body = table[name]
         times = []
+        cpu = time.process_time()
         for _ in range(calls):
             start = time.perf_counter()
             body()
             times.append((time.perf_counter() - start) * 1e3)
+        cpu = (time.process_time() - cpu) * 1e3 / calls
         times.sort()
-        print(f"{times[len(times) // 2]:.4f}", flush=True)
+        print(f"{times[len(times) // 2]:.4f} {cpu:.4f}", flush=True)
 
 
 if __name__ == "__main__":
