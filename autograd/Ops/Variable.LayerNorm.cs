@@ -13,23 +13,20 @@ public sealed partial class Variable
         ArgumentNullException.ThrowIfNull(input);
         var x = input.Value;
         var (y, mean, rstd) = Tensor.LayerNormWithStats(x, normalizedDims, weight?.Value, bias?.Value, eps);
-        var axes = Enumerable.Range(x.Rank - normalizedDims, normalizedDims).ToArray();
         var inputs = new List<Variable> { input };
         if (weight is not null) inputs.Add(weight);
         if (bias is not null) inputs.Add(bias);
         return Record(nameof(LayerNorm), y, inputs.ToArray(), (g, n) =>
         {
-            var xhat = (x - mean) * rstd;
+            // One fused pass: dx = rstd (gx - mean(gx) - xhat mean(gx xhat)), gx = g w; dw = sum g xhat; db = sum g.
+            var (dx, dw, db) = Tensor.LayerNormBackward(g, x, normalizedDims, weight?.Value, bias is not null, mean,
+                rstd, needInput: n[0]);
             var grads = new Tensor?[inputs.Count];
-            if (n[0])
-            {
-                var gxhat = weight is null ? g : g * weight.Value;
-                grads[0] = rstd * (gxhat - gxhat.Mean(axes, keepDim: true) - xhat * (gxhat * xhat).Mean(axes, keepDim: true));
-            }
+            grads[0] = dx;
             int k = 1;
-            if (weight is not null && n[k]) grads[k] = Unbroadcast(g * xhat, weight.Value.ShapeToArray());
+            if (weight is not null && n[k]) grads[k] = dw;
             if (weight is not null) k++;
-            if (bias is not null && n[k]) grads[k] = Unbroadcast(g, bias.Value.ShapeToArray());
+            if (bias is not null && n[k]) grads[k] = db;
             return grads;
         });
     }

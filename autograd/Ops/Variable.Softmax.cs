@@ -8,17 +8,15 @@ public sealed partial class Variable
     public Variable Softmax(int axis)
     {
         var y = Value.Softmax(axis);
-        return Record(nameof(Softmax), y, [this], (g, _) =>
-        {
-            var gy = g * y;
-            return [gy - y * gy.Sum([axis], keepDim: true)];
-        });
+        // dx = y (g - sum(g y)) along the axis, fused.
+        return Record(nameof(Softmax), y, [this], (g, _) => [Tensor.SoftmaxBackward(g, y, axis)]);
     }
 
     /// <summary>Log-softmax over <paramref name="axis"/>; dx = g - softmax(x) sum(g).</summary>
     public Variable LogSoftmax(int axis)
     {
         var y = Value.LogSoftmax(axis);
-        return Record(nameof(LogSoftmax), y, [this], (g, _) => [g - y.Exp() * g.Sum([axis], keepDim: true)]);
+        // dx = g - exp(y) sum(g) along the axis, fused.
+        return Record(nameof(LogSoftmax), y, [this], (g, _) => [Tensor.LogSoftmaxBackward(g, y, axis)]);
     }
 }

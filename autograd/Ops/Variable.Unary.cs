@@ -41,23 +41,15 @@ public sealed partial class Variable
     {
         var y = Value.Relu();
         // sign(relu(x)) is exactly the 0/1 mask x > 0.
-        return Record(nameof(Relu), y, [this], (g, _) => [g * y.Sign()]);
+        return Record(nameof(Relu), y, [this], (g, _) => [Tensor.ReluBackward(g, y)]);
     }
 
     /// <summary>GELU, tanh approximation 0.5 x (1 + tanh(c (x + 0.044715 x^3))), c = sqrt(2/pi).</summary>
     public Variable Gelu()
     {
         var x = Value;
-        return Record(nameof(Gelu), x.Gelu(), [this], (g, _) =>
-        {
-            const double a = 0.044715;
-            double c = Math.Sqrt(2.0 / Math.PI);
-            var x2 = x.Square();
-            var t = ((x + x * x2 * a) * c).Tanh();
-            // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3a x^2)
-            var dydx = (t + 1.0) * 0.5 + x * (1.0 - t.Square()) * (x2 * (3 * a) + 1.0) * (0.5 * c);
-            return [g * dydx];
-        });
+        // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3a x^2), t = tanh(c (x + a x^3)), c = sqrt(2/pi), a = 0.044715.
+        return Record(nameof(Gelu), x.Gelu(), [this], (g, _) => [Tensor.GeluBackward(g, x)]);
     }
 
     /// <summary>Logistic sigmoid; d/dx = y (1 - y).</summary>

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Qail.Engine;
@@ -17,7 +16,10 @@ public readonly record struct Conv2dOptions(int StrideH = 1, int StrideW = 1, in
 
 public sealed partial class Tensor
 {
-    /// <summary>2-D convolution (cross-correlation) of input [N, C, H, W] with weight [O, C/groups, kH, kW] plus optional bias [O], by im2col + GEMM.</summary>
+    /// <summary>
+    /// 2-D convolution (cross-correlation) of input [N, C, H, W] with weight [O, C/groups, kH, kW] plus optional
+    /// bias [O], by im2col + GEMM over chunks of samples (one GEMM per group and chunk).
+    /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, Conv2dOptions options)
     {
         const string op = nameof(Conv2d);
@@ -38,18 +40,23 @@ public sealed partial class Tensor
         var x = input.Contiguous();
         var w = weight.Contiguous().Reshape(g.O, g.K);
         var result = Zeros([g.N, g.O, g.OH, g.OW], input.DType);
-        var col = Zeros([g.K, g.L], input.DType);
-        for (int n = 0; n < g.N; n++)
+        if (result.ElementCount == 0) return result;
+        int chunk = g.SamplesPerChunk;
+        var col = ConvScratch.Matrix(0, g.K, chunk * g.L, input.DType);
+        var product = ConvScratch.Matrix(1, g.Og, chunk * g.L, input.DType);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
+            int samples = Math.Min(chunk, g.N - n0);
             for (int grp = 0; grp < g.Groups; grp++)
             {
-                long inOffset = x.Offset + ((long)n * g.C + grp * g.Cg) * g.H * g.W;
-                if (input.DType == DType.Float32) Im2Col(x.HostStorage().AsSpan<float>(), inOffset, g, col.AsSpan<float>());
-                else Im2Col(x.HostStorage().AsSpan<double>(), inOffset, g, col.AsSpan<double>());
-                Gemm(w.Slice(0, grp * g.Og, (grp + 1) * g.Og), col, result, ((long)n * g.O + grp * g.Og) * g.L, beta: 0);
+                Unfold(x, g, n0, samples, grp, col);
+                Gemm(w.Slice(0, grp * g.Og, (grp + 1) * g.Og), col.Slice(1, 0, samples * g.L), product, 0, beta: 0);
+                // product [Og, samples * L], packed by the GEMM -> result [n0 + s, grp * Og + o, :].
+                long at = ((long)n0 * g.O + grp * g.Og) * g.L;
+                MoveBlocks(result, at, g, product, samples * g.L, samples, gather: false);
             }
         }
-        if (bias is not null && result.ElementCount > 0) AddBroadcastInto(result, bias.Reshape(1, g.O, 1, 1));
+        if (bias is not null) AddChannelBias(result, bias, g);
         return result;
     }
 
@@ -68,16 +75,19 @@ public sealed partial class Tensor
         var gy = gradOutput.Contiguous();
         var w = weight.Contiguous().Reshape(g.O, g.K);
         var result = Zeros(inputShape, gradOutput.DType);
-        var col = Zeros([g.K, g.L], gradOutput.DType);
-        for (int n = 0; n < g.N; n++)
+        if (result.ElementCount == 0 || g.L == 0) return result;
+        int chunk = g.SamplesPerChunk;
+        var col = ConvScratch.Matrix(0, g.K, chunk * g.L, gradOutput.DType);
+        var gyChunk = ConvScratch.Matrix(2, g.Og, chunk * g.L, gradOutput.DType);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
+            int samples = Math.Min(chunk, g.N - n0);
             for (int grp = 0; grp < g.Groups; grp++)
             {
-                var gyGroup = new Tensor(gy.Storage, [g.Og, g.L], [g.L, 1], gy.Offset + ((long)n * g.O + grp * g.Og) * g.L);
-                Gemm(w.Slice(0, grp * g.Og, (grp + 1) * g.Og).T, gyGroup, col, 0, beta: 0);
-                long inOffset = ((long)n * g.C + grp * g.Cg) * g.H * g.W;
-                if (gradOutput.DType == DType.Float32) Col2Im(col.AsSpan<float>(), g, result.AsSpan<float>(), inOffset);
-                else Col2Im(col.AsSpan<double>(), g, result.AsSpan<double>(), inOffset);
+                GatherPlanes(gy, g, n0, samples, grp, gyChunk);
+                // The product lands packed: col [K, samples * L] with row stride samples * L.
+                Gemm(w.Slice(0, grp * g.Og, (grp + 1) * g.Og).T, gyChunk.Slice(1, 0, samples * g.L), col, 0, beta: 0);
+                Fold(col, samples * g.L, g, n0, samples, grp, result);
             }
         }
         return result;
@@ -98,70 +108,104 @@ public sealed partial class Tensor
         var gy = gradOutput.Contiguous();
         var x = input.Contiguous();
         var result = Zeros([g.O, g.K], gradOutput.DType);
-        var col = Zeros([g.K, g.L], gradOutput.DType);
-        for (int n = 0; n < g.N; n++)
+        if (g.N == 0 || g.L == 0) return result.Reshape(weightShape.ToArray());
+        int chunk = g.SamplesPerChunk;
+        var col = ConvScratch.Matrix(0, g.K, chunk * g.L, gradOutput.DType);
+        var gyChunk = ConvScratch.Matrix(2, g.Og, chunk * g.L, gradOutput.DType);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
+            int samples = Math.Min(chunk, g.N - n0);
             for (int grp = 0; grp < g.Groups; grp++)
             {
-                long inOffset = x.Offset + ((long)n * g.C + grp * g.Cg) * g.H * g.W;
-                if (input.DType == DType.Float32) Im2Col(x.HostStorage().AsSpan<float>(), inOffset, g, col.AsSpan<float>());
-                else Im2Col(x.HostStorage().AsSpan<double>(), inOffset, g, col.AsSpan<double>());
-                var gyGroup = new Tensor(gy.Storage, [g.Og, g.L], [g.L, 1], gy.Offset + ((long)n * g.O + grp * g.Og) * g.L);
-                Gemm(gyGroup, col.T, result, (long)grp * g.Og * g.K, beta: 1);
+                Unfold(x, g, n0, samples, grp, col);
+                GatherPlanes(gy, g, n0, samples, grp, gyChunk);
+                var columns = col.Slice(1, 0, samples * g.L).T;
+                Gemm(gyChunk.Slice(1, 0, samples * g.L), columns, result, (long)grp * g.Og * g.K, beta: 1);
             }
         }
         return result.Reshape(weightShape.ToArray());
     }
 
-    // Unfolds the Cg input planes at inOffset into col [Cg*kH*kW, OH*OW]; padding reads as zero.
-    private static void Im2Col<T>(ReadOnlySpan<T> x, long inOffset, ConvGeometry g, Span<T> col) where T : unmanaged, INumber<T>
+    // Unfolds samples [n0, n0 + samples) of group grp into col [K, chunk * L]: sample s fills columns [s L, (s + 1) L).
+    private static void Unfold(Tensor x, ConvGeometry g, int n0, int samples, int grp, Tensor col)
     {
-        var o = g.Options;
-        for (int c = 0; c < g.Cg; c++)
-        for (int ki = 0; ki < g.KH; ki++)
-        for (int kj = 0; kj < g.KW; kj++)
+        int ld = col._shape[1];
+        for (int s = 0; s < samples; s++)
         {
-            var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * g.L, g.L);
-            long plane = inOffset + (long)c * g.H * g.W;
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                int ih = oh * o.StrideH - o.PaddingH + ki * o.DilationH;
-                var outRow = row.Slice(oh * g.OW, g.OW);
-                if (ih < 0 || ih >= g.H) { outRow.Clear(); continue; }
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    int iw = ow * o.StrideW - o.PaddingW + kj * o.DilationW;
-                    outRow[ow] = iw >= 0 && iw < g.W ? x[(int)(plane + (long)ih * g.W + iw)] : T.Zero;
-                }
-            }
+            long inOffset = x.Offset + ((long)(n0 + s) * g.C + grp * g.Cg) * g.H * g.W;
+            if (x.DType == DType.Float32)
+                Im2Col.Unfold(x.HostStorage().AsSpan<float>(), inOffset, g.Im2Col, col.AsSpan<float>(), ld, s * g.L);
+            else Im2Col.Unfold(x.HostStorage().AsSpan<double>(), inOffset, g.Im2Col, col.AsSpan<double>(), ld, s * g.L);
         }
     }
 
-    // Folds col [Cg*kH*kW, OH*OW] back, accumulating into the Cg planes of dx at inOffset (the adjoint of Im2Col).
-    private static void Col2Im<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> dx, long inOffset) where T : unmanaged, INumber<T>
+    // Folds col (row stride ld; sample s in columns [s L, (s + 1) L)) back, accumulating into dx for group grp.
+    private static void Fold(Tensor col, int ld, ConvGeometry g, int n0, int samples, int grp, Tensor dx)
     {
-        var o = g.Options;
-        for (int c = 0; c < g.Cg; c++)
-        for (int ki = 0; ki < g.KH; ki++)
-        for (int kj = 0; kj < g.KW; kj++)
+        for (int s = 0; s < samples; s++)
         {
-            var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * g.L, g.L);
-            long plane = inOffset + (long)c * g.H * g.W;
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                int ih = oh * o.StrideH - o.PaddingH + ki * o.DilationH;
-                if (ih < 0 || ih >= g.H) continue;
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    int iw = ow * o.StrideW - o.PaddingW + kj * o.DilationW;
-                    if (iw >= 0 && iw < g.W) dx[(int)(plane + (long)ih * g.W + iw)] += row[oh * g.OW + ow];
-                }
-            }
+            long inOffset = ((long)(n0 + s) * g.C + grp * g.Cg) * g.H * g.W;
+            if (dx.DType == DType.Float32)
+                Im2Col.Fold(col.AsSpan<float>(), ld, s * g.L, g.Im2Col, dx.AsSpan<float>(), inOffset);
+            else Im2Col.Fold(col.AsSpan<double>(), ld, s * g.L, g.Im2Col, dx.AsSpan<double>(), inOffset);
         }
     }
 
-    // Adds a broadcastable addend into a contiguous target in place.
-    private static void AddBroadcastInto(Tensor target, Tensor addend) => Add(target, addend).CopyTo(target);
+    // Gathers gy[n0 + s, grp Og + o, :] into packed [Og, chunk * L] (row stride chunk * L, sample s at column s L).
+    private static void GatherPlanes(Tensor gy, ConvGeometry g, int n0, int samples, int grp, Tensor packed) =>
+        MoveBlocks(gy, gy.Offset + ((long)n0 * g.O + grp * g.Og) * g.L, g, packed, packed._shape[1], samples,
+            gather: true);
+
+    // Copies between packed [Og, samples * L] (row stride packedLd) and the [N, O, L] planes of group grp at offset.
+    private static void MoveBlocks(Tensor strided, long offset, ConvGeometry g, Tensor packed, int packedLd, int samples,
+        bool gather)
+    {
+        if (strided.DType == DType.Float32)
+        {
+            MoveBlocks(strided.HostStorage().AsSpan<float>(), offset, g, packed.AsSpan<float>(), packedLd, samples,
+                gather);
+        }
+        else
+        {
+            MoveBlocks(strided.HostStorage().AsSpan<double>(), offset, g, packed.AsSpan<double>(), packedLd, samples,
+                gather);
+        }
+    }
+
+    private static void MoveBlocks<T>(Span<T> strided, long offset, ConvGeometry g, Span<T> packed, int packedLd,
+        int samples, bool gather)
+    {
+        int length = g.L;
+        for (int r = 0; r < g.Og; r++)
+            for (int s = 0; s < samples; s++)
+            {
+                var plane = strided.Slice((int)(offset + (long)s * g.O * length + (long)r * length), length);
+                var block = packed.Slice(r * packedLd + s * length, length);
+                if (gather) plane.CopyTo(block);
+                else block.CopyTo(plane);
+            }
+    }
+
+    // Adds bias[o] to every output plane in place.
+    private static void AddChannelBias(Tensor result, Tensor bias, ConvGeometry g)
+    {
+        var b = bias.ToDoubleArray();
+        for (int n = 0; n < g.N; n++)
+            for (int o = 0; o < g.O; o++)
+            {
+                long at = ((long)n * g.O + o) * g.L;
+                if (result.DType == DType.Float32)
+                {
+                    var plane = result.AsSpan<float>().Slice((int)at, g.L);
+                    TensorPrimitives.Add(plane, (float)b[o], plane);
+                }
+                else
+                {
+                    var plane = result.AsSpan<double>().Slice((int)at, g.L);
+                    TensorPrimitives.Add(plane, b[o], plane);
+                }
+            }
+    }
 
     /// <summary>Sizes of one convolution, validated once.</summary>
     private sealed record ConvGeometry(int N, int C, int H, int W, int O, int KH, int KW, int OH, int OW, Conv2dOptions Options)
@@ -171,6 +215,12 @@ public sealed partial class Tensor
         public int Og => O / Groups;
         public int K => Cg * KH * KW;
         public int L => OH * OW;
+
+        /// <summary>Samples unfolded together: as many as keep the column buffer near 2^20 elements (>= 1).</summary>
+        public int SamplesPerChunk => (int)Math.Clamp((1L << 20) / Math.Max(1L, (long)K * L), 1, Math.Max(N, 1));
+
+        public Im2ColGeometry Im2Col => new(Cg, H, W, KH, KW, OH, OW, Options.StrideH, Options.StrideW, Options.PaddingH,
+            Options.PaddingW, Options.DilationH, Options.DilationW);
 
         public static ConvGeometry Create(string op, ReadOnlySpan<int> input, ReadOnlySpan<int> weight, Conv2dOptions o)
         {

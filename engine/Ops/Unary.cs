@@ -92,19 +92,9 @@ public sealed partial class Tensor
         public void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Max(x, T.Zero, y);
     }
 
-    private readonly struct GeluOp<T> : ISpanUnary<T> where T : IFloatingPointIeee754<T>
+    private readonly struct GeluOp<T> : ISpanUnary<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Apply(ReadOnlySpan<T> x, Span<T> y)
-        {
-            var c = T.CreateChecked(0.7978845608028654); // sqrt(2/pi)
-            var k = T.CreateChecked(0.044715);
-            var half = T.CreateChecked(0.5);
-            for (int i = 0; i < x.Length; i++)
-            {
-                var v = x[i];
-                y[i] = half * v * (T.One + T.Tanh(c * (v + k * v * v * v)));
-            }
-        }
+        public void Apply(ReadOnlySpan<T> x, Span<T> y) => GeluKernel.Forward(x, y);
     }
 
     private readonly struct SigmoidOp<T> : ISpanUnary<T> where T : IExponentialFunctions<T>
@@ -131,12 +121,9 @@ public sealed partial class Tensor
         public void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Round(x, MidpointRounding.ToEven, y);
     }
 
-    private readonly struct SignOp<T> : ISpanUnary<T> where T : INumber<T>
+    private readonly struct SignOp<T> : ISpanUnary<T> where T : struct, INumber<T>
     {
-        public void Apply(ReadOnlySpan<T> x, Span<T> y)
-        {
-            for (int i = 0; i < x.Length; i++) y[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
-        }
+        public void Apply(ReadOnlySpan<T> x, Span<T> y) => SignKernel.Sign(x, y);
     }
 
     private readonly struct SquareOp<T> : ISpanUnary<T> where T : INumber<T>

@@ -54,11 +54,8 @@ public sealed class BatchNorm2d : Module
             throw new ArgumentException($"BatchNorm2d: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [N, {Channels}, H, W].", nameof(input));
         if (!IsTraining)
         {
-            // y = x * (gamma * rstd) + (beta - mean * gamma * rstd): two full-size ops, gradients still reach gamma and beta.
-            var rstd = Variable.Constant((RunningVar + Eps).Sqrt().Reciprocal());
-            var scale = Weight * rstd;
-            var shift = Bias - Variable.Constant(RunningMean) * scale;
-            return input * scale.Reshape(1, Channels, 1, 1) + shift.Reshape(1, Channels, 1, 1);
+            // One fused pass; gradients still reach the input, gamma and beta.
+            return new BatchNormEvaluation(RunningMean.ToDoubleArray(), RunningVar.ToDoubleArray(), Eps).Apply(input, Weight, Bias);
         }
         long count = input.Value.ElementCount / Channels;
         if (count < 2)

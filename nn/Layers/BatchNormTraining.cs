@@ -4,9 +4,10 @@ using Qail.Engine;
 namespace Qail.Nn;
 
 /// <summary>
-/// Training-mode batch normalisation of NCHW input as one fused op (one pass for statistics, one for the output,
-/// one for each gradient) instead of a dozen elementwise ops: y = (x - mean) * rstd * gamma + beta per channel, and
-/// dx = gamma * rstd / M * (M g - sum g - xhat * sum(g xhat)) over the M = N*H*W values of a channel.
+/// Training-mode batch normalisation of [N, C, ...] input as one fused op on the engine's float32/float64 SIMD
+/// kernels: y = (x - mean) * rstd * gamma + beta per channel, and
+/// dx = gamma * rstd / M * (M g - sum g - xhat * sum(g xhat)) over the M values of a channel. Only the input is kept
+/// for backward (xhat is recomputed from it); the statistics are double.
 /// </summary>
 internal sealed class BatchNormTraining(double eps) : CustomFunction
 {
@@ -24,71 +25,46 @@ internal sealed class BatchNormTraining(double eps) : CustomFunction
     /// <inheritdoc/>
     protected override Tensor Forward(FunctionContext context, IReadOnlyList<Tensor> inputs)
     {
-        var x = inputs[0].Contiguous();
-        int n = x.Size(0), c = x.Size(1), spatial = x.Size(2) * x.Size(3);
-        var values = x.ToDoubleArray();
+        var x = inputs[0];
+        (Mean, Variance) = Tensor.BatchNormStatistics(x);
         var gamma = inputs[1].ToDoubleArray();
-        var beta = inputs[2].ToDoubleArray();
-        Mean = new double[c];
-        Variance = new double[c];
-        _rstd = new double[c];
-        var normalized = new double[values.Length];
-        var output = new double[values.Length];
-        double m = (double)n * spatial;
-        for (int ch = 0; ch < c; ch++)
-        {
-            double sum = 0;
-            for (int b = 0; b < n; b++)
-                foreach (double v in values.AsSpan((b * c + ch) * spatial, spatial)) sum += v;
-            double mean = sum / m, squares = 0;
-            for (int b = 0; b < n; b++)
-                foreach (double v in values.AsSpan((b * c + ch) * spatial, spatial)) squares += (v - mean) * (v - mean);
-            double variance = squares / m, rstd = 1 / Math.Sqrt(variance + eps);
-            (Mean[ch], Variance[ch], _rstd[ch]) = (mean, variance, rstd);
-            for (int b = 0; b < n; b++)
-                for (int i = (b * c + ch) * spatial, end = i + spatial; i < end; i++)
-                {
-                    normalized[i] = (values[i] - mean) * rstd;
-                    output[i] = normalized[i] * gamma[ch] + beta[ch];
-                }
-        }
-        context.SaveForBackward(Tensor.From<double>(normalized, x.ShapeSpan), inputs[1]);
-        return Tensor.From<double>(output, x.ShapeSpan).Cast(x.DType);
+        _rstd = Variance.Select(v => 1 / Math.Sqrt(v + eps)).ToArray();
+        var scale = gamma.Select((w, ch) => w * _rstd[ch]).ToArray();
+        context.SaveForBackward(x, inputs[1]);
+        return Tensor.BatchNormAffine(x, Mean, scale, inputs[2].ToDoubleArray());
     }
 
     /// <inheritdoc/>
     protected override IReadOnlyList<Tensor?> Backward(FunctionContext context, Tensor gradOutput)
     {
-        var normalized = context.SavedTensors[0].ToArray<double>();
+        var x = context.SavedTensors[0];
         var gamma = context.SavedTensors[1].ToDoubleArray();
-        var g = gradOutput.ToDoubleArray();
-        var shape = context.InputShapes[0];
-        int n = shape[0], c = shape[1], spatial = shape[2] * shape[3];
-        double m = (double)n * spatial;
-        var dGamma = new double[c];
-        var dBeta = new double[c];
-        var dx = new double[g.Length];
-        for (int ch = 0; ch < c; ch++)
-        {
-            double sumG = 0, sumGx = 0;
-            for (int b = 0; b < n; b++)
-                for (int i = (b * c + ch) * spatial, end = i + spatial; i < end; i++)
-                {
-                    sumG += g[i];
-                    sumGx += g[i] * normalized[i];
-                }
-            (dGamma[ch], dBeta[ch]) = (sumGx, sumG);
-            double scale = gamma[ch] * _rstd[ch] / m;
-            for (int b = 0; b < n; b++)
-                for (int i = (b * c + ch) * spatial, end = i + spatial; i < end; i++)
-                    dx[i] = scale * (m * g[i] - sumG - normalized[i] * sumGx);
-        }
+        var (sumG, sumGCentred) = Tensor.BatchNormGradientSums(gradOutput, x, Mean);
+        int c = gamma.Length;
+        double m = x.ElementCount / (double)c;
         var dtype = gradOutput.DType;
+        Tensor? dx = null;
+        if (context.NeedsInputGrad(0))
+        {
+            var gScale = new double[c];
+            var xScale = new double[c];
+            var shift = new double[c];
+            for (int ch = 0; ch < c; ch++)
+            {
+                double r = _rstd[ch];
+                gScale[ch] = gamma[ch] * r;
+                xScale[ch] = -gamma[ch] * r * r * r * sumGCentred[ch] / m;
+                shift[ch] = -gamma[ch] * r * sumG[ch] / m;
+            }
+            dx = Tensor.BatchNormInputGradient(gradOutput, x, Mean, gScale, xScale, shift);
+        }
         return
         [
-            context.NeedsInputGrad(0) ? Tensor.From<double>(dx, shape.AsSpan()).Cast(dtype) : null,
-            context.NeedsInputGrad(1) ? Tensor.From<double>(dGamma).Cast(dtype) : null,
-            context.NeedsInputGrad(2) ? Tensor.From<double>(dBeta).Cast(dtype) : null,
+            dx,
+            context.NeedsInputGrad(1)
+                ? Tensor.From<double>(sumGCentred.Select((s, ch) => s * _rstd[ch]).ToArray()).Cast(dtype)
+                : null,
+            context.NeedsInputGrad(2) ? Tensor.From<double>(sumG).Cast(dtype) : null,
         ];
     }
 }

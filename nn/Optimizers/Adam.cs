@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Qail.Autograd;
 
 namespace Qail.Nn;
@@ -46,7 +48,28 @@ public class Adam : Optimizer
         T c1 = T.CreateTruncating(1 - Math.Pow(Beta1, steps)), c2 = T.CreateTruncating(1 - Math.Pow(Beta2, steps));
         T shrink = T.One - lr * wd;
         T[] m = state[0], v = state[1];
-        for (int i = 0; i < value.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The same operations in the same order as the scalar loop below, so both give the same bits.
+            var values = MemoryMarshal.Cast<T, Vector<T>>(value);
+            var grads = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var ms = MemoryMarshal.Cast<T, Vector<T>>(m.AsSpan(0, value.Length));
+            var vs = MemoryMarshal.Cast<T, Vector<T>>(v.AsSpan(0, value.Length));
+            Vector<T> vb1 = new(b1), vb2 = new(b2), vc1 = new(c1), vc2 = new(c2), vlr = new(lr), veps = new(eps);
+            Vector<T> vwd = new(wd), vshrink = new(shrink), one1 = new(T.One - b1), one2 = new(T.One - b2);
+            for (int k = 0; k < values.Length; k++)
+            {
+                var g = grads[k];
+                if (DecoupledWeightDecay) values[k] *= vshrink;
+                else g += vwd * values[k];
+                ms[k] = vb1 * ms[k] + one1 * g;
+                vs[k] = vb2 * vs[k] + one2 * g * g;
+                values[k] -= vlr * (ms[k] / vc1) / (Vector.SquareRoot(vs[k] / vc2) + veps);
+            }
+            i = values.Length * Vector<T>.Count;
+        }
+        for (; i < value.Length; i++)
         {
             T g = grad[i];
             if (DecoupledWeightDecay) value[i] *= shrink;

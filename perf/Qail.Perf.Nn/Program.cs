@@ -8,7 +8,9 @@ namespace Qail.Perf.Nn;
 /// <summary>
 /// Training-step and batch-1 inference timings of the policy families:
 /// <c>dotnet run -c Release --project perf/Qail.Perf.Nn -- [filter]</c> (filter: substring of a class or method name),
-/// or <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>.
+/// <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>, <c>-- peer</c> for the
+/// step-time ratios against PyTorch of <see cref="PeerReport"/>, or <c>-- alloc</c> for the per-step CPU time,
+/// allocation and gen-2 collections of <see cref="AllocationReport"/>.
 /// </summary>
 public static class Program
 {
@@ -16,8 +18,14 @@ public static class Program
     {
         if (args.Length > 1 || (args.Length == 1 && args[0].StartsWith('-')))
         {
-            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime]");
+            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer | alloc]");
             return 2;
+        }
+        if (args is ["peer"]) return PeerReport.Run();
+        if (args is ["alloc"])
+        {
+            AllocationReport.Run();
+            return 0;
         }
         if (args is ["cputime"])
         {

@@ -77,6 +77,25 @@ public class ConvPoolTests
     });
 
     [Fact]
+    public void Conv2dOverSeveralSampleChunksMatchesTheDirectLoop()
+    {
+        // 160 x 160 planes with a 3x3 kernel: the column buffer holds 4 of the 5 samples, so a full and a partial
+        // chunk both run; two groups and stride 2 in width cover the strided gather and scatter paths.
+        var o = new Conv2dOptions(1, 2, 1, 1, 1, 1, 2);
+        var c = new ConvCase(Tensor.RandomNormal([5, 2, 160, 160], 31, dtype: DType.Float64),
+            Tensor.RandomNormal([4, 1, 3, 3], 32, dtype: DType.Float64),
+            Tensor.RandomNormal([4], 33, dtype: DType.Float64),
+            o, Tensor.RandomNormal([5, 4, 160, 80], 34, dtype: DType.Float64));
+        var (y, gx, gw) = Reference(c);
+        var output = Tensor.Conv2d(c.Input, c.Weight, c.Bias, o);
+        TensorAssert.AllClose(y, c.GradOutput.ShapeToArray(), output, 1e-12, 1e-12);
+        TensorAssert.AllClose(gx, c.Input.ShapeToArray(),
+            Tensor.Conv2dBackwardInput(c.GradOutput, c.Weight, c.Input.ShapeToArray(), o), 1e-12, 1e-12);
+        TensorAssert.AllClose(gw, c.Weight.ShapeToArray(),
+            Tensor.Conv2dBackwardWeight(c.GradOutput, c.Input, c.Weight.ShapeToArray(), o), 1e-10, 1e-10);
+    }
+
+    [Fact]
     public void Conv2dRejectsChannelMismatch()
     {
         var ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros([1, 3, 5, 5]), Tensor.Zeros([4, 2, 3, 3]), null, Conv2dOptions.Uniform()));
