@@ -12,11 +12,19 @@ internal static class DemoDefaults
     public const string Env = "pendulum-swingup";
     public const int Bits = 2;
     public const QuantGranularity Granularity = QuantGranularity.PerChannel;
-    public const int EvalEpisodes = 20;
+    public const int EvalEpisodes = 30;
+    public const int ValidationEpisodes = 6;
+
+    /// <summary>The demo's rows: both PTQ baselines, GPTQ, then QAT and the papers' two methods.</summary>
+    public static IReadOnlyList<Experiments.QuantMethod> Methods { get; } =
+    [
+        Experiments.QuantMethod.PtqMinMax, Experiments.QuantMethod.Ptq, Experiments.QuantMethod.Gptq,
+        Experiments.QuantMethod.Qat, Experiments.QuantMethod.QailQbc, Experiments.QuantMethod.Sqil,
+    ];
     public const int FineTuneEpochs = 10;
 
     /// <summary>State-vector and driving envs: small MLP/CILRS data sets, large batches.</summary>
-    public static DemoRecipe General { get; } = new(DemoEpisodes: 40, Noise: 0.1, Epochs: 20, BatchSize: 256);
+    public static DemoRecipe General { get; } = new(DemoEpisodes: 40, Noise: 0.1, Epochs: 60, BatchSize: 256);
 
     /// <summary>
     /// LIBERO-like manipulation (the VLA): episodes are short (~30 steps), so 320 of them (more episodes beat more

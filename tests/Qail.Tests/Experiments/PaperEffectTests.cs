@@ -31,7 +31,7 @@ public class PaperEffectTests
         Assert.True(fp > 800, $"the FP policy should swing up (return {fp:F1})");
         Assert.True(ptq < 0.5 * fp, $"2-bit PTQ should lose a clear part of the FP return (FP {fp:F1}, PTQ {ptq:F1})");
         Assert.True(qbc > 0.9 * fp, $"QAIL+QBC should recover most of it (FP {fp:F1}, QAIL+QBC {qbc:F1})");
-        Assert.True(study.Rows[2].Discrepancy.Average() < study.Rows[1].Discrepancy.Average(),
+        Assert.True(study.Rows[2].ActionError < study.Rows[1].ActionError,
             "QAIL+QBC's actions should stay closer to the FP policy's than PTQ's");
 
         var deployed = DeploymentStudy.Run(study, QuantMethod.QailQbc);
