@@ -52,6 +52,7 @@ internal static class DemoCommand
                 DemoNoise = result.GetValue(noise) ?? recipe.Noise,
                 EvalEpisodes = result.GetValue(evals),
                 ValidationEpisodes = result.GetValue(validation),
+                CheckpointEvery = DemoDefaults.CheckpointEvery,
                 Training = defaults.Training with { Epochs = result.GetValue(epochs) ?? recipe.Epochs, BatchSize = recipe.BatchSize },
                 FineTuning = defaults.FineTuning with { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
                 Seed = result.GetValue(seed),

@@ -12,13 +12,14 @@ internal static class DemoDefaults
     public const string Env = "pendulum-swingup";
     public const int Bits = 2;
     public const QuantGranularity Granularity = QuantGranularity.PerChannel;
-    public const int EvalEpisodes = 30;
-    public const int ValidationEpisodes = 6;
+    public const int EvalEpisodes = 20;
+    public const int ValidationEpisodes = 3;
+    public const int CheckpointEvery = 5;
 
-    /// <summary>The demo's rows: both PTQ baselines, GPTQ, then QAT and the papers' two methods.</summary>
+    /// <summary>The demo's rows: both PTQ baselines, then QAT and the papers' two methods (`qail study` adds GPTQ).</summary>
     public static IReadOnlyList<Experiments.QuantMethod> Methods { get; } =
     [
-        Experiments.QuantMethod.PtqMinMax, Experiments.QuantMethod.Ptq, Experiments.QuantMethod.Gptq,
+        Experiments.QuantMethod.PtqMinMax, Experiments.QuantMethod.Ptq,
         Experiments.QuantMethod.Qat, Experiments.QuantMethod.QailQbc, Experiments.QuantMethod.Sqil,
     ];
     public const int FineTuneEpochs = 10;

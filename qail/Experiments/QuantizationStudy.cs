@@ -24,7 +24,7 @@ public static class QuantizationStudy
     public const string ControlRow = "FP + extra epochs";
 
     /// <summary>At most this many FP-visited test states are kept for the action error on the FP policy's states.</summary>
-    public const int MaxFpStates = 20_000;
+    public const int MaxFpStates = 5_000;
 
     /// <summary>Runs the study; <paramref name="progress"/> hears about every stage.</summary>
     public static StudyResult Run(StudyOptions options, IStudyProgress? progress = null)
