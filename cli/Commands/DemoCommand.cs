@@ -19,12 +19,13 @@ internal static class DemoCommand
         var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 };
         var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 };
         var learnSteps = new Option<bool>("--learn-step-sizes") { Description = "Learn quantizer step sizes (LSQ) while fine-tuning.", DefaultValueFactory = _ => true };
-        var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. new StudyOptions().Methods] }.NamedList();
+        var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. DemoDefaults.Methods] }.NamedList();
         // Data and training sizes default per domain (DemoDefaults.For): unset here, resolved once the env is known.
         var noise = new Option<double?>("--noise") { Description = "DART noise on executed expert actions (fraction of the action half-range); default 0.1." };
         var demos = new Option<int?>("--demos") { Description = "Expert episodes to imitate; default 40, 320 for libero-*." };
-        var evals = new Option<int>("--episodes") { Description = "Evaluation episodes per policy.", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes };
-        var epochs = new Option<int?>("--epochs") { Description = "Behaviour-cloning epochs; default 20, 10 for libero-*." };
+        var evals = new Option<int>("--episodes") { Description = "Test episodes per policy (seeds 1,000,000 on).", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes };
+        var validation = new Option<int>("--validation-episodes") { Description = "Validation episodes that choose fine-tuning checkpoints (seeds 500,000 on).", DefaultValueFactory = _ => DemoDefaults.ValidationEpisodes }.Within(1, Evaluation.SeedRanges.MaxValidationEpisodes);
+        var epochs = new Option<int?>("--epochs") { Description = "Most behaviour-cloning epochs (early-stopped on held-out episodes); default 60, 10 for libero-*." };
         var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs.", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs };
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
         var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.AtLeast(1);
@@ -34,12 +35,13 @@ internal static class DemoCommand
         var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
             "evaluate all in closed loop, deploy on integer kernels and time them.")
         {
-            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, epochs, fineTuneEpochs, seed, trainingSeeds, report, device,
+            env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, validation, epochs, fineTuneEpochs, seed, trainingSeeds, report, device,
         };
         command.SetAction(result =>
         {
             string envName = result.GetValue(env)!;
             var recipe = DemoDefaults.For(envName);
+            var defaults = new StudyOptions();
             var options = new StudyOptions
             {
                 Env = envName,
@@ -49,8 +51,10 @@ internal static class DemoCommand
                 DemoEpisodes = result.GetValue(demos) ?? recipe.DemoEpisodes,
                 DemoNoise = result.GetValue(noise) ?? recipe.Noise,
                 EvalEpisodes = result.GetValue(evals),
-                Training = new Training.TrainOptions { Epochs = result.GetValue(epochs) ?? recipe.Epochs, BatchSize = recipe.BatchSize },
-                FineTuning = new Training.QailOptions { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
+                ValidationEpisodes = result.GetValue(validation),
+                CheckpointEvery = DemoDefaults.CheckpointEvery,
+                Training = defaults.Training with { Epochs = result.GetValue(epochs) ?? recipe.Epochs, BatchSize = recipe.BatchSize },
+                FineTuning = defaults.FineTuning with { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
                 Seed = result.GetValue(seed),
             };
             // The device is found before the study starts, so a missing GPU costs no training time.
@@ -72,8 +76,6 @@ internal static class DemoCommand
         return command;
     }
 
-    private const string DrivingScoreMetric = "driving_score";
-
     private static int Run(StudyOptions options, int trainingSeeds, string reportFolder, IComputeDevice? device)
     {
         var console = AnsiConsole.Console;
@@ -89,19 +91,17 @@ internal static class DemoCommand
         if (deployment.Count == 0 && options.Methods.Count > 0)
             console.MarkupLine($"[yellow]No deployment:[/] the {Markup.Escape(study.Teacher.GetType().Name)} family has no integer export.");
 
-        bool driving = !double.IsNaN(study.FullPrecision.Evaluation.MeanMetric(DrivingScoreMetric));
-        var table = new Table().Title("closed loop (fake-quantized training graph)")
-            .AddColumns("policy", "return (mean ± std)", "success %", "mean action error vs FP");
-        if (driving) table.AddColumn("driving score");
-        foreach (var row in study.Rows)
-        {
-            var cells = new List<string> { row.Name, $"{row.Evaluation.MeanReturn:F1} ± {row.Evaluation.StdReturn:F1}", $"{row.Evaluation.SuccessRate:F0}",
-                row.Discrepancy.Length == 0 ? "-" : $"{row.Discrepancy.Average():F4}" };
-            if (driving) cells.Add($"{row.Evaluation.MeanMetric(DrivingScoreMetric):F1}");
-            table.AddRow([.. cells]);
-        }
+        var cells = sweep.Runs.Select(r => StudyCell.From(r, options.Config.Label)).ToList();
+        var summary = RowSummary.Over(cells);
+        var table = new Table().Title($"closed loop, {options.EvalEpisodes} test episodes per policy and seed (fake-quantized training graph)")
+            .AddColumns("policy", "return [[95% CI]]", "success % [[Wilson]]", "action error (own / FP states)", "Δ vs PTQ (best clip)", "Δ vs QAT", "chosen");
+        foreach (var row in summary)
+            table.AddRow(new[] { row.Name, row.Return.Format(), row.Success.Format(0), $"{Error(row.ActionError)} / {Error(row.ActionErrorOnFpStates)}",
+                row.VersusPtq?.Format() ?? "-", row.VersusQat?.Format() ?? "-", row.Choices.Length == 0 ? "-" : row.Choices }.Select(Markup.Escape).ToArray());
         console.Write(table);
-        if (trainingSeeds > 1) console.Write(SeedTable(sweep, driving));
+        console.WriteLine(MatrixReport.Verdict(summary));
+        console.WriteLine($"Fine-tuned methods start from {QuantMethod.Ptq.Display()}; the FP teacher was kept at epoch " +
+            $"{string.Join(", ", cells.Select(c => c.TeacherEpoch))} (validation loss).");
         if (deployment.Count > 0)
         {
             var deployed = new Table().Title("deployed on real kernels (batch 1, this machine)")
@@ -109,30 +109,18 @@ internal static class DemoCommand
             if (device is not null) deployed.AddColumns("device µs", "device speed-up").Caption($"device: {Markup.Escape(device.Name)}");
             foreach (var d in deployment)
             {
-                var cells = new List<string> { d.Name, $"{d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1}", $"{d.Evaluation.SuccessRate:F0}",
+                var line = new List<string> { Markup.Escape(d.Name), $"{d.Evaluation.MeanReturn:F1} ± {d.Evaluation.StdReturn:F1}", $"{d.Evaluation.SuccessRate:F0}",
                     $"{d.MedianMicroseconds:F1}", $"{deployment[0].MedianMicroseconds / d.MedianMicroseconds:F2}x", $"{d.ModelBytes}" };
                 if (d.OnDevice is { } onDevice)
-                    cells.AddRange([$"{onDevice.MedianMicroseconds:F1}", $"{deployment[0].OnDevice!.MedianMicroseconds / onDevice.MedianMicroseconds:F2}x"]);
-                deployed.AddRow([.. cells]);
+                    line.AddRange([$"{onDevice.MedianMicroseconds:F1}", $"{deployment[0].OnDevice!.MedianMicroseconds / onDevice.MedianMicroseconds:F2}x"]);
+                deployed.AddRow([.. line]);
             }
             console.Write(deployed);
         }
-        string path = StudyReport.Write(reportFolder, sweep, deployment);
+        string path = StudyReport.Write(reportFolder, cells, sweep.Runs[0], deployment);
         console.MarkupLine($"Report: [link]{Markup.Escape(path)}[/] (total {clock.Elapsed.TotalMinutes:F1} min)");
         return 0;
     }
 
-    private static Table SeedTable(SeedSweepResult sweep, bool driving)
-    {
-        var table = new Table().Title($"over {sweep.Runs.Count} training seeds (mean ± std over seeds)")
-            .AddColumns("policy", "return", "mean episode std", "success %");
-        if (driving) table.AddColumn("driving score");
-        foreach (var row in sweep.Summary)
-        {
-            var cells = new List<string> { row.Name, $"{row.MeanReturn:F1} ± {row.StdReturnOverSeeds:F1}", $"{row.MeanEpisodeStd:F1}", $"{row.MeanSuccess:F0} ± {row.StdSuccessOverSeeds:F0}" };
-            if (driving) cells.Add($"{row.MeanDrivingScore:F1}");
-            table.AddRow([.. cells]);
-        }
-        return table;
-    }
+    private static string Error(double value) => double.IsNaN(value) ? "-" : value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
 }

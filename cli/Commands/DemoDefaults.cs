@@ -13,10 +13,19 @@ internal static class DemoDefaults
     public const int Bits = 2;
     public const QuantGranularity Granularity = QuantGranularity.PerChannel;
     public const int EvalEpisodes = 20;
+    public const int ValidationEpisodes = 3;
+    public const int CheckpointEvery = 5;
+
+    /// <summary>The demo's rows: both PTQ baselines, then QAT and the papers' two methods (`qail study` adds GPTQ).</summary>
+    public static IReadOnlyList<Experiments.QuantMethod> Methods { get; } =
+    [
+        Experiments.QuantMethod.PtqMinMax, Experiments.QuantMethod.Ptq,
+        Experiments.QuantMethod.Qat, Experiments.QuantMethod.QailQbc, Experiments.QuantMethod.Sqil,
+    ];
     public const int FineTuneEpochs = 10;
 
     /// <summary>State-vector and driving envs: small MLP/CILRS data sets, large batches.</summary>
-    public static DemoRecipe General { get; } = new(DemoEpisodes: 40, Noise: 0.1, Epochs: 20, BatchSize: 256);
+    public static DemoRecipe General { get; } = new(DemoEpisodes: 40, Noise: 0.1, Epochs: 60, BatchSize: 256);
 
     /// <summary>
     /// LIBERO-like manipulation (the VLA): episodes are short (~30 steps), so 320 of them (more episodes beat more

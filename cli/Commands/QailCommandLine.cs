@@ -5,11 +5,12 @@ namespace Qail.Cli.Commands;
 /// <summary>The `qail` root command with every subcommand; Program.cs and the tests invoke what this builds.</summary>
 public static class QailCommandLine
 {
-    /// <summary>A fresh root command: demo, envs, collect, train, quantize, eval, bench, render.</summary>
+    /// <summary>A fresh root command: demo, study, envs, collect, train, quantize, eval, bench, render.</summary>
     public static RootCommand Build()
     {
         var root = new RootCommand("qail: imitation-learning policies quantized to 8 and 4 bits without losing closed-loop success.");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(EnvsCommand.Create());
         root.Subcommands.Add(CollectCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

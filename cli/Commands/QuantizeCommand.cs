@@ -27,7 +27,7 @@ internal static class QuantizeCommand
     {
         var policy = new Option<string>("--policy") { Description = "Full-precision checkpoint from `qail train` (the teacher).", Required = true };
         var demos = new Option<string>("--demos") { Description = "Demonstrations file: calibration and fine-tuning data.", Required = true };
-        var method = new Option<string>("--method") { Description = "ptq (round-to-nearest), awq (activation-aware PTQ), qat, qail (QAIL+QBC), sqil, onpolicy.", DefaultValueFactory = _ => "qail" };
+        var method = new Option<string>("--method") { Description = "ptq (round-to-nearest, best clipping per layer), awq (activation-aware PTQ), qat, qail (QAIL+QBC), sqil, onpolicy.", DefaultValueFactory = _ => "qail" };
         method.AcceptOnlyFromAmong([.. Methods.Keys]);
         var bits = new Option<int>("--bits") { Description = "Weight bit width.", DefaultValueFactory = _ => 4 }.Within(2, 8);
         var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales: PerTensor, PerChannel or PerGroup.", DefaultValueFactory = _ => QuantGranularity.PerGroup };
@@ -67,7 +67,7 @@ internal static class QuantizeCommand
             };
             var student = chosen == QuantMethod.Awq
                 ? QuantizationStudy.PrepareAwqStudent(teacher, config, data, s)
-                : QuantizationStudy.PrepareStudent(teacher, config, data, s);
+                : QuantizationStudy.PrepareBestClip(teacher, config, QuantizationStudy.CalibrationBatches(data, s + 5).ToList(), s).Student;
             string finalLoss = "-";
             if (chosen is not (QuantMethod.Ptq or QuantMethod.Awq))
             {

@@ -6,4 +6,7 @@ namespace Qail.Evaluation;
 /// <param name="Steps">Steps taken.</param>
 /// <param name="Success">The env's success flag at the end.</param>
 /// <param name="Metrics">The env's named metrics at the end (e.g. driving score, route completion).</param>
-public sealed record EpisodeOutcome(int Seed, double Return, int Steps, bool Success, IReadOnlyDictionary<string, double> Metrics);
+/// <param name="ActionError">Mean over every step of the L2 distance to a reference policy's action on the visited
+/// state (NaN when no reference was given).</param>
+public sealed record EpisodeOutcome(int Seed, double Return, int Steps, bool Success, IReadOnlyDictionary<string, double> Metrics,
+    double ActionError = double.NaN);

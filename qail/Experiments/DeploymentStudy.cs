@@ -40,7 +40,7 @@ public static class DeploymentStudy
             var policy = deployedPolicy.AsPolicy();
             string stage = $"deploy {policy.Label}";
             progress?.Begin(stage, options.EvalEpisodes);
-            var evaluation = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, QuantizationStudy.EvaluationSeed(options),
+            var evaluation = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, SeedRanges.TestBase,
                 progress: progress is null ? null : new Progress<int>(d => progress.Advance(stage, d)));
             var latency = LatencyProbe.Measure(policy, probe);
             long bytes = deployedPolicy.ModelBytes;

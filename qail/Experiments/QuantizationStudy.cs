@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Qail.Envs;
 using Qail.Evaluation;
 using Qail.Policies;
@@ -8,11 +9,23 @@ using Qail.Training;
 namespace Qail.Experiments;
 
 /// <summary>
-/// The papers' experiment on one env: collect expert demonstrations, train the FP policy by behaviour cloning,
-/// quantize it with each method, and evaluate every policy in closed loop on the same seeds.
+/// The papers' experiment on one env and one training seed, under an honest protocol: collect expert demonstrations,
+/// train the FP policy by behaviour cloning with early stopping on held-out episodes, quantize it with each method
+/// (fine-tuned methods start from the best-clip PTQ and keep the checkpoint, start included, that scores best on
+/// validation episodes), and evaluate every policy, the expert and an "FP + extra epochs" control on the same test
+/// seeds, which no choice ever sees (<see cref="SeedRanges"/>).
 /// </summary>
 public static class QuantizationStudy
 {
+    /// <summary>Row name of the expert's own score.</summary>
+    public const string ExpertRow = "expert";
+
+    /// <summary>Row name of the FP policy trained for the students' extra epochs without quantization.</summary>
+    public const string ControlRow = "FP + extra epochs";
+
+    /// <summary>At most this many FP-visited test states are kept for the action error on the FP policy's states.</summary>
+    public const int MaxFpStates = 5_000;
+
     /// <summary>Runs the study; <paramref name="progress"/> hears about every stage.</summary>
     public static StudyResult Run(StudyOptions options, IStudyProgress? progress = null)
     {
@@ -20,11 +33,13 @@ public static class QuantizationStudy
         options.Config.Validate();
         var report = progress ?? NoProgress.Instance;
         var env = Env.Lookup(options.Env).Create();
-        int evalSeed = EvaluationSeed(options);
+        int testSeed = SeedRanges.TestBase;
 
         var clock = Stopwatch.StartNew();
         report.Begin("collect", options.DemoEpisodes);
         var demos = Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise);
+        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i => Demonstrations.EpisodeSeed(options.Seed, i)),
+            options.ValidationEpisodes, options.EvalEpisodes);
         report.End("collect", $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
 
         clock.Restart();
@@ -33,39 +48,67 @@ public static class QuantizationStudy
         var fpTraining = BehaviourCloning.Train(teacher, demos, options.Training with { Seed = options.Seed + 2 },
             new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
         double fpSeconds = clock.Elapsed.TotalSeconds;
-        report.End("train FP", $"{teacher.ParameterCount} parameters, final loss {fpTraining.FinalLoss:G3} ({fpSeconds:F1} s)");
+        string stopped = fpTraining.ChosenEpoch is int e ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
+        report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
 
         var fpPolicy = new NetworkPolicy(teacher, "FP32");
-        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, evalSeed, report), [], fpTraining, fpSeconds) };
+        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null), double.NaN, fpTraining, fpSeconds, Note: stopped) };
+        var fpStates = ClosedLoop.VisitedStates(options.Env, fpPolicy, options.EvalEpisodes, testSeed,
+            stride: Math.Max(1, (int)Math.Ceiling((double)rows[0].Evaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
+        Func<PolicyNetwork, double> validation = network => ClosedLoop.Evaluate(options.Env, new NetworkPolicy(network, "validation"),
+            options.ValidationEpisodes, SeedRanges.ValidationBase).MeanReturn;
+        if (options.Controls)
+        {
+            clock.Restart();
+            var expert = ClosedLoop.EvaluateExpert(options.Env, options.EvalEpisodes, testSeed);
+            rows.Add(new StudyRow(ExpertRow, expert, double.NaN, null, clock.Elapsed.TotalSeconds));
+            report.End($"evaluate {ExpertRow}", $"return {expert.MeanReturn:F1}, success {expert.SuccessRate:F0}%");
+            rows.Add(Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report));
+        }
+
+        var calibration = CalibrationBatches(demos, options.Seed + 5).ToList();
         var students = new Dictionary<QuantMethod, PolicyNetwork>();
+        PolicyNetwork? start = null;
+        string startNote = "";
         foreach (var method in options.Methods)
         {
             clock.Restart();
             string name = method.Display();
-            var student = method == QuantMethod.Awq
-                ? PrepareAwqStudent(teacher, options.Config, demos, options.Seed)
-                : PrepareStudent(teacher, options.Config, demos, options.Seed);
+            PolicyNetwork student;
             TrainReport? training = null;
-            if (method is not (QuantMethod.Ptq or QuantMethod.Awq))
+            string note = "";
+            if (method.FineTunes())
             {
+                if (start is null) (start, startNote) = PrepareBestClip(teacher, options.Config, calibration, options.Seed);
+                student = (PolicyNetwork)start.DeepCopy();
                 var fineTuning = FineTuningFor(method, options);
                 report.Begin($"fine-tune {name}", fineTuning.Epochs);
                 training = QuantAwareImitation.FineTune(student, teacher, demos, fineTuning,
-                    new Progress<(int Epoch, double Loss)>(p => report.Advance($"fine-tune {name}", p.Epoch)));
-                report.End($"fine-tune {name}", $"final loss {training.FinalLoss:G3} ({clock.Elapsed.TotalSeconds:F1} s)");
+                    new Progress<(int Epoch, double Loss)>(p => report.Advance($"fine-tune {name}", p.Epoch)), validation, options.CheckpointEvery);
+                note = $"kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} (validation return)";
+                report.End($"fine-tune {name}", $"{note} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
+            else
+                (student, note) = method switch
+                {
+                    QuantMethod.Ptq => start is null ? PrepareBestClip(teacher, options.Config, calibration, options.Seed) : ((PolicyNetwork)start.DeepCopy(), startNote),
+                    QuantMethod.PtqMinMax => (PrepareStudent(teacher, options.Config, demos, options.Seed), "min-max ranges"),
+                    QuantMethod.Gptq => (Gptq.Apply(teacher, options.Config, calibration, seed: options.Seed + 3), "GPTQ, MSE-clipped scales, damping 0.01"),
+                    QuantMethod.QuaRotRtn => (QuaRot.Apply(teacher, options.Config, calibration, gptq: false, options.Seed + 3), "Hadamard-rotated hidden inputs, best clip"),
+                    QuantMethod.QuaRotGptq => (QuaRot.Apply(teacher, options.Config, calibration, gptq: true, options.Seed + 3), "Hadamard-rotated hidden inputs, GPTQ"),
+                    QuantMethod.Awq => (PrepareAwqStudent(teacher, options.Config, demos, options.Seed), "AWQ scales + MSE clipping"),
+                    _ => throw new ArgumentException($"{method} is not a post-training method.", nameof(options)),
+                };
+            if (method == QuantMethod.Ptq && start is null) (start, startNote) = ((PolicyNetwork)student.DeepCopy(), note);
             double seconds = clock.Elapsed.TotalSeconds;
             var policy = new NetworkPolicy(student, $"{name} {options.Config.Label}");
-            var evaluation = Evaluate(options, policy, evalSeed, report);
-            var discrepancy = ClosedLoop.ActionDiscrepancy(env, policy, fpPolicy, evalSeed);
-            rows.Add(new StudyRow(name, evaluation, discrepancy, training, seconds));
+            var evaluation = Evaluate(options, policy, testSeed, report, fpPolicy);
+            rows.Add(new StudyRow(name, evaluation, ClosedLoop.ActionError(policy, fpPolicy, fpStates), training, seconds,
+                method.FineTunes() ? QuantMethod.Ptq.Display() : null, note));
             students[method] = student;
         }
         return new StudyResult(options, demos, rows, teacher, students);
     }
-
-    /// <summary>First evaluation seed: the options' own, else far from the demonstration seeds, so policies are scored on unseen episodes.</summary>
-    public static int EvaluationSeed(StudyOptions options) => options.EvaluationSeed ?? options.Seed + 1_000_000;
 
     /// <summary>The fine-tuning options of a method: lambda 0 for QAT, saliency for SQIL, rollouts for on-policy.</summary>
     public static QailOptions FineTuningFor(QuantMethod method, StudyOptions options) => method switch
@@ -83,8 +126,8 @@ public static class QuantizationStudy
     };
 
     /// <summary>
-    /// The fake-quantized copy of <paramref name="teacher"/>: weight scales calibrated at once and, when the config
-    /// quantizes activations, activation scales calibrated on demonstration states. Seeds derive from <paramref name="seed"/>.
+    /// The fake-quantized copy of <paramref name="teacher"/> with min-max weight ranges and, when the config quantizes
+    /// activations, activation scales calibrated on demonstration states. Seeds derive from <paramref name="seed"/>.
     /// </summary>
     public static PolicyNetwork PrepareStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos, int seed)
     {
@@ -97,11 +140,27 @@ public static class QuantizationStudy
     }
 
     /// <summary>
+    /// The strong PTQ baseline: <see cref="PrepareStudent"/>'s student with each layer's weight clipping chosen by
+    /// <see cref="ClipChoice"/> on the calibration batches; the note lists the choice per layer.
+    /// </summary>
+    public static (PolicyNetwork Student, string Note) PrepareBestClip(PolicyNetwork teacher, QuantConfig config, IReadOnlyList<PolicyBatch> calibration, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(config);
+        var student = (PolicyNetwork)Quantizer.Prepare(teacher, config, seed: seed + 3);
+        var choices = ClipChoice.Apply(student, calibration);
+        if (config.Activations is not null)
+            Quantizer.CalibrateActivations(student, calibration, b => student.Predict(b));
+        return (student, "clip per layer: " + string.Join(", ", choices.Select(c => $"{c.Path} {c.Chosen}")));
+    }
+
+    /// <summary>
     /// <see cref="PrepareStudent"/>'s student with AWQ's activation-aware input-channel scales searched and folded first,
-    /// on the same calibration batches and quantizer seeds.
+    /// with AWQ's clipping step (MSE clipping of each scale cell), on the same calibration batches and quantizer seeds.
     /// </summary>
     public static PolicyNetwork PrepareAwqStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos, int seed) =>
-        Awq.Apply(teacher, config, CalibrationBatches(demos, seed + 5).ToList(), new AwqOptions { Seed = seed + 3 }).Student;
+        Awq.Apply(teacher, config, CalibrationBatches(demos, seed + 5).ToList(),
+            new AwqOptions { Seed = seed + 3, WeightCalibration = CalibrationMethod.Mse }).Student;
 
     /// <summary>Eight batches of 256 demonstration states drawn with a seed, for activation calibration.</summary>
     public static IEnumerable<PolicyBatch> CalibrationBatches(Demonstrations demos, int seed, int batches = 8, int size = 256)
@@ -116,11 +175,40 @@ public static class QuantizationStudy
         }
     }
 
-    private static EvalResult Evaluate(StudyOptions options, IPolicy policy, int seed, IStudyProgress report)
+    // The FP policy trained the students' fine-tuning epochs more, at their learning rate, with the same checkpoint choice:
+    // whatever a student gains over FP that this control also gains is extra training, not quantization awareness.
+    private static StudyRow Control(StudyOptions options, PolicyNetwork teacher, Demonstrations demos, IPolicy fpPolicy,
+        IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed, IStudyProgress report)
+    {
+        var clock = Stopwatch.StartNew();
+        var control = (PolicyNetwork)teacher.DeepCopy();
+        var extra = new TrainOptions
+        {
+            Epochs = options.FineTuning.Epochs,
+            BatchSize = options.FineTuning.BatchSize,
+            LearningRate = options.FineTuning.LearningRate,
+            WeightDecay = options.FineTuning.WeightDecay,
+            ClipNorm = options.FineTuning.ClipNorm,
+            ValidationFraction = options.Training.ValidationFraction,
+            Seed = options.Seed + 4,
+        };
+        report.Begin($"train {ControlRow}", extra.Epochs);
+        var training = BehaviourCloning.Continue(control, demos, extra,
+            new Progress<(int Epoch, double Loss)>(p => report.Advance($"train {ControlRow}", p.Epoch)), validation, options.CheckpointEvery);
+        string note = string.Create(CultureInfo.InvariantCulture, $"kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
+        report.End($"train {ControlRow}", note);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var policy = new NetworkPolicy(control, ControlRow);
+        return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
+            training, seconds, "FP32", note);
+    }
+
+    private static EvalResult Evaluate(StudyOptions options, IPolicy policy, int seed, IStudyProgress report, IPolicy? reference)
     {
         string stage = $"evaluate {policy.Label}";
         report.Begin(stage, options.EvalEpisodes);
-        var result = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, seed, progress: new Progress<int>(d => report.Advance(stage, d)));
+        var result = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, seed, progress: new Progress<int>(d => report.Advance(stage, d)),
+            reference: reference);
         report.End(stage, $"return {result.MeanReturn:F1} ± {result.StdReturn:F1}, success {result.SuccessRate:F0}%");
         return result;
     }

@@ -18,7 +18,7 @@ public static class SeedSweep
         var runs = new List<StudyResult>(trainingSeeds);
         for (int i = 0; i < trainingSeeds; i++)
         {
-            var seeded = options with { Seed = options.Seed + i * SeedStride, EvaluationSeed = QuantizationStudy.EvaluationSeed(options) };
+            var seeded = options with { Seed = options.Seed + i * SeedStride };
             runs.Add(QuantizationStudy.Run(seeded, progress));
         }
         return new SeedSweepResult(runs);

@@ -9,14 +9,23 @@ public sealed record StudyOptions
     /// <summary>Registered env name.</summary>
     public string Env { get; init; } = "cartpole-balance";
 
-    /// <summary>Expert episodes to imitate.</summary>
+    /// <summary>Expert episodes to imitate (the last tenth held out for the teacher's early stopping).</summary>
     public int DemoEpisodes { get; init; } = 40;
 
     /// <summary>DART noise added to executed expert actions (labels stay clean).</summary>
     public double DemoNoise { get; init; } = 0.1;
 
-    /// <summary>Closed-loop evaluation episodes per policy.</summary>
-    public int EvalEpisodes { get; init; } = 20;
+    /// <summary>Closed-loop test episodes per policy (seeds from <see cref="Evaluation.SeedRanges.TestBase"/>).</summary>
+    public int EvalEpisodes { get; init; } = 100;
+
+    /// <summary>Validation episodes (seeds from <see cref="Evaluation.SeedRanges.ValidationBase"/>) that choose fine-tuning checkpoints.</summary>
+    public int ValidationEpisodes { get; init; } = 10;
+
+    /// <summary>Fine-tuning checkpoints are measured on the validation episodes every this many epochs (and at the start and end).</summary>
+    public int CheckpointEvery { get; init; } = 2;
+
+    /// <summary>Also evaluate the expert and the "FP + extra epochs" control on the same test seeds.</summary>
+    public bool Controls { get; init; } = true;
 
     /// <summary>Hidden widths of the MLP policy.</summary>
     public int[] Hidden { get; init; } = [256, 256];
@@ -25,17 +34,15 @@ public sealed record StudyOptions
     public QuantConfig Config { get; init; } = QuantConfig.W4(groupSize: 32);
 
     /// <summary>Methods to compare with the full-precision policy.</summary>
-    public IReadOnlyList<QuantMethod> Methods { get; init; } = [QuantMethod.Ptq, QuantMethod.Qat, QuantMethod.QailQbc, QuantMethod.Sqil, QuantMethod.OnPolicy];
+    public IReadOnlyList<QuantMethod> Methods { get; init; } =
+        [QuantMethod.PtqMinMax, QuantMethod.Ptq, QuantMethod.Gptq, QuantMethod.Awq, QuantMethod.Qat, QuantMethod.QailQbc, QuantMethod.Sqil];
 
-    /// <summary>Behaviour-cloning settings of the full-precision policy.</summary>
-    public TrainOptions Training { get; init; } = new() { Epochs = 20 };
+    /// <summary>Behaviour-cloning settings of the full-precision policy: at most 60 epochs, early-stopped on held-out episodes.</summary>
+    public TrainOptions Training { get; init; } = new() { Epochs = 60, ValidationFraction = 0.1, Patience = 5 };
 
     /// <summary>Fine-tuning settings shared by the QAT-family methods (QbcWeight is set per method).</summary>
-    public QailOptions FineTuning { get; init; } = new();
+    public QailOptions FineTuning { get; init; } = new() { ValidationFraction = 0.1 };
 
-    /// <summary>Seed of everything: demonstrations, initialisation, batches, evaluation episodes.</summary>
+    /// <summary>Seed of the training run: demonstrations, initialisation, batches (never of the test episodes).</summary>
     public int Seed { get; init; }
-
-    /// <summary>First evaluation episode seed; null derives it from <see cref="Seed"/> (see QuantizationStudy.EvaluationSeed).</summary>
-    public int? EvaluationSeed { get; init; }
 }

@@ -4,9 +4,18 @@ using Qail.Training;
 namespace Qail.Experiments;
 
 /// <summary>One policy's line in a study: how it was made and how it did in closed loop.</summary>
-/// <param name="Name">"FP32", "PTQ", "QAT", ...</param>
-/// <param name="Evaluation">Closed-loop results over the evaluation seeds.</param>
-/// <param name="Discrepancy">Per-step action distance to the FP policy along one episode this policy drives (empty for FP).</param>
-/// <param name="Training">Fine-tuning curve (null when nothing was trained).</param>
+/// <param name="Name">"FP32", "expert", "FP + extra epochs", "PTQ (best clip)", "QAT", ...</param>
+/// <param name="Evaluation">Closed-loop results over the test seeds; each episode carries its mean action error to the
+/// FP policy over every step it drove (NaN for the FP policy and the expert).</param>
+/// <param name="ActionErrorOnFpStates">Mean action error to the FP policy on the states the FP policy itself visits in
+/// the test episodes (no compounding); NaN where it does not apply.</param>
+/// <param name="Training">Training or fine-tuning curve and validation choice (null when nothing was trained).</param>
 /// <param name="Seconds">Wall time to produce the policy (training or quantization).</param>
-public sealed record StudyRow(string Name, EvalResult Evaluation, double[] Discrepancy, TrainReport? Training, double Seconds);
+/// <param name="Start">The policy fine-tuning started from (null when none).</param>
+/// <param name="Note">What was chosen while making it (clipping per layer, epochs), for the report.</param>
+public sealed record StudyRow(string Name, EvalResult Evaluation, double ActionErrorOnFpStates, TrainReport? Training, double Seconds,
+    string? Start = null, string Note = "")
+{
+    /// <summary>Mean action error over every step of every test episode this policy drove (NaN for FP and the expert).</summary>
+    public double ActionError => Evaluation.Episodes.Average(e => e.ActionError);
+}

@@ -40,8 +40,13 @@ public static class Quantizer
             layer.WeightTransform = weightQuantizer;
             var activationSpec = i == 0 ? config.FirstLayerActivations ?? config.Activations : config.Activations;
             if (activationSpec is TensorQuantSpec activations && layer is not Embedding)
-                layer.InputTransform = new FakeQuantize(activations, QuantTarget.Activation, null, config.LearnStepSizes,
+            {
+                var quantizer = new FakeQuantize(activations, QuantTarget.Activation, null, config.LearnStepSizes,
                     config.Rounding, Init.DeriveSeed(seed, 2 * i + 1), layer.Weight.DType);
+                // A rotated input (QuaRot) is quantized after its rotation.
+                if (layer.InputTransform is RotatedInput rotated) rotated.Quantizer = quantizer;
+                else layer.InputTransform = quantizer;
+            }
         }
         return student;
     }
@@ -56,7 +61,8 @@ public static class Quantizer
             var weight = layer.WeightTransform as FakeQuantize;
             string note = weight is null ? "full precision"
                 : config is not null && weight.Spec.Granularity != config.Weights.Granularity ? $"{weight.Spec.Granularity} fallback" : "";
-            return new QuantizedLayer(path, layer, weight, layer.InputTransform as FakeQuantize, note);
+            var input = layer.InputTransform as FakeQuantize ?? (layer.InputTransform as RotatedInput)?.Quantizer;
+            return new QuantizedLayer(path, layer, weight, input, note);
         }).ToList();
     }
 

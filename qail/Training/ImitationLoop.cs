@@ -10,14 +10,18 @@ namespace Qail.Training;
 /// The one training loop behind behaviour cloning and all quantization-aware methods:
 /// L = imitation(student, expert) + lambda * mean(w_s * D(student, teacher)) over expert states,
 /// plus lambda * mean(D) over extra alignment-only states (the on-policy variant). AdamW, warm-up + cosine, clipping.
+/// Only the steps in <c>trainSteps</c> (all when null) are trained on; <c>afterEpoch</c> hears each finished epoch
+/// (1-based) and returns true to stop early (validation-based stopping and checkpoint choice live there).
 /// </summary>
 internal static class ImitationLoop
 {
     public static TrainReport Run(PolicyNetwork student, Demonstrations demos, TrainOptions options, double lambda,
-        AlignmentSet? expertAlignment, AlignmentSet? extraAlignment, IProgress<(int Epoch, double Loss)>? progress)
+        AlignmentSet? expertAlignment, AlignmentSet? extraAlignment, IProgress<(int Epoch, double Loss)>? progress,
+        int[]? trainSteps = null, Func<int, bool>? afterEpoch = null)
     {
         options.Validate();
-        int n = demos.Steps;
+        var steps = trainSteps ?? Enumerable.Range(0, demos.Steps).ToArray();
+        int n = steps.Length;
         if (n == 0) throw new ArgumentException("Training needs at least one demonstration step.", nameof(demos));
         int batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
         int extraBatches = extraAlignment is null ? 0 : (extraAlignment.Count + options.BatchSize - 1) / options.BatchSize;
@@ -31,6 +35,7 @@ internal static class ImitationLoop
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             var order = Permutation(n, new SeededRandom(Init.DeriveSeed(options.Seed, epoch)));
+            for (int i = 0; i < n; i++) order[i] = steps[order[i]];
             double sumLoss = 0, sumImitation = 0, sumAlignment = 0;
             for (int b = 0; b < batchesPerEpoch; b++)
             {
@@ -66,6 +71,12 @@ internal static class ImitationLoop
             imitations.Add(sumImitation / batchesPerEpoch);
             alignments.Add(sumAlignment / batchesPerEpoch);
             progress?.Report((epoch + 1, losses[^1]));
+            if (afterEpoch is not null)
+            {
+                bool stop = afterEpoch(epoch + 1);
+                student.Train();
+                if (stop) break;
+            }
         }
         student.Eval();
         return new TrainReport(losses, imitations, alignments);

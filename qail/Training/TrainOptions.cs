@@ -21,6 +21,15 @@ public record TrainOptions
     /// <summary>Seed of the minibatch order.</summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Fraction of demonstration episodes (the last ones) held out from training; behaviour cloning stops when their
+    /// imitation loss has not improved for <see cref="Patience"/> epochs and returns the best epoch's weights. 0: no split.
+    /// </summary>
+    public double ValidationFraction { get; init; }
+
+    /// <summary>Epochs without a better validation loss before behaviour cloning stops.</summary>
+    public int Patience { get; init; } = 5;
+
     /// <summary>Throws naming the field when a setting is out of range.</summary>
     public virtual void Validate()
     {
@@ -28,6 +37,9 @@ public record TrainOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Batch size must be positive.");
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "Learning rate must be positive.");
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Weight decay must be >= 0.");
+        if (ValidationFraction is < 0 or >= 1 || double.IsNaN(ValidationFraction))
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "Validation fraction must lie in [0, 1).");
+        if (Patience < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be at least one epoch.");
         if (!(ClipNorm > 0)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "Clip norm must be positive.");
     }
 }

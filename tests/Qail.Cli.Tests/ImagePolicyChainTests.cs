@@ -7,8 +7,8 @@ namespace Qail.Cli.Tests;
 public sealed class ImagePolicyChainTests
 {
     [Theory]
-    [InlineData("driving-nocrash-tt", "cilrs", "8", "8", "PerChannel", "PTQ W8A8")]
-    [InlineData("libero-spatial", "vla", "4", "0", "PerGroup", "PTQ W4g32")]
+    [InlineData("driving-nocrash-tt", "cilrs", "8", "8", "PerChannel", "PTQ (best clip) W8A8")]
+    [InlineData("libero-spatial", "vla", "4", "0", "PerGroup", "PTQ (best clip) W4g32")]
     public void TrainQuantizeEval_RunTheDeployedPolicyInItsEnv(string env, string family, string bits, string actBits, string granularity, string label)
     {
         var folder = Directory.CreateTempSubdirectory("qail-cli-image-").FullName;

@@ -1,3 +1,4 @@
+using Qail.Evaluation;
 using Qail.Experiments;
 using Qail.Quantization;
 using Qail.Training;
@@ -18,18 +19,19 @@ public class SeedSweepTests
             Config = QuantConfig.WeightOnly(3),
             Methods = [QuantMethod.Ptq],
             Training = new TrainOptions { Epochs = 1 },
+            Controls = false,
             Seed = 7,
         };
         var sweep = SeedSweep.Run(options, trainingSeeds: 3);
 
         Assert.Equal([7, 107, 207], sweep.Runs.Select(r => r.Options.Seed));
-        Assert.All(sweep.Runs, r => Assert.Equal(QuantizationStudy.EvaluationSeed(options), QuantizationStudy.EvaluationSeed(r.Options)));
+        Assert.All(sweep.Runs, r => Assert.Equal([SeedRanges.TestBase, SeedRanges.TestBase + 1], r.FullPrecision.Evaluation.Episodes.Select(e => e.Seed)));
         Assert.All(sweep.Runs, r => Assert.Equal(sweep.Runs[0].FullPrecision.Evaluation.Episodes.Select(e => e.Seed), r.FullPrecision.Evaluation.Episodes.Select(e => e.Seed)));
         // Different seeds train different teachers.
         Assert.NotEqual(sweep.Runs[0].Demonstrations.Actions, sweep.Runs[1].Demonstrations.Actions);
 
         var summary = sweep.Summary;
-        Assert.Equal(["FP32", "PTQ"], summary.Select(s => s.Name));
+        Assert.Equal(["FP32", "PTQ (best clip)"], summary.Select(s => s.Name));
         for (int row = 0; row < summary.Count; row++)
         {
             var returns = sweep.Runs.Select(r => r.Rows[row].Evaluation.MeanReturn).ToArray();

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+using Qail.Evaluation;
+using Qail.Experiments;
+using ScottPlot;
+
+namespace Qail.Cli.Report;
+
+/// <summary>
+/// The markdown report of study cells: one table per (env, config) with 95% intervals, paired differences against the
+/// best-clip PTQ and QAT, what validation chose, and a verdict on the papers' ordering; a return plot per table.
+/// </summary>
+internal static class MatrixReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes README.md (and plots) for <paramref name="cells"/> into <paramref name="folder"/>; returns the markdown path.</summary>
+    public static string Write(string folder, IReadOnlyList<StudyCell> cells, string preamble)
+    {
+        Directory.CreateDirectory(folder);
+        var text = new StringBuilder(preamble);
+        foreach (var group in cells.GroupBy(c => (c.Env, c.Config)).OrderBy(g => g.Key.Env, StringComparer.Ordinal).ThenBy(g => g.Key.Config, StringComparer.Ordinal))
+        {
+            var summary = RowSummary.Over([.. group.OrderBy(c => c.Seed)]);
+            string plot = $"returns-{group.Key.Env}-{group.Key.Config}";
+            ReturnPlot(summary, $"{group.Key.Env} {group.Key.Config}", Path.Combine(folder, plot));
+            text.AppendLine(Invariant, $"## {group.Key.Env}, {group.Key.Config}");
+            text.AppendLine();
+            text.AppendLine(Invariant, $"Training seeds {string.Join(", ", group.Select(c => c.Seed).Order())}; FP teacher kept at epoch " +
+                $"{string.Join(", ", group.OrderBy(c => c.Seed).Select(c => c.TeacherEpoch))} (validation loss).");
+            text.AppendLine();
+            text.Append(Table(summary));
+            text.AppendLine();
+            text.AppendLine(Verdict(summary));
+            text.AppendLine();
+            text.AppendLine(Invariant, $"![returns]({plot}.png)");
+            text.AppendLine();
+        }
+        string path = Path.Combine(folder, "README.md");
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    /// <summary>The markdown table of one (env, config).</summary>
+    public static string Table(IReadOnlyList<RowSummary> rows)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| policy | return [95% CI] | std over seeds | success % [Wilson 95%] | action error (own / FP states) | Δ vs PTQ (best clip) [95%] | Δ vs QAT [95%] | chosen on validation |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            text.AppendLine(Invariant,
+                $"| {r.Name} | {r.Return.Format()} | {r.StdOverSeeds:F1} | {r.Success.Format(0)} | {Error(r.ActionError)} / {Error(r.ActionErrorOnFpStates)} | " +
+                $"{r.VersusPtq?.Format() ?? "-"} | {r.VersusQat?.Format() ?? "-"} | {(r.Choices.Length == 0 ? "-" : r.Choices)} |");
+        text.AppendLine();
+        text.AppendLine(Invariant, $"{rows[0].Episodes / Math.Max(1, rows[0].Seeds)} test episodes per policy and seed (seeds {SeedRanges.TestBase} on); " +
+            $"return intervals bootstrap training seeds then episodes; Δ are paired per test episode.");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Whether the papers' ordering holds here: the best of QAIL+QBC and SQIL against the best of PTQ (best clip) and
+    /// QAT, and whether any fine-tuned method ended below its PTQ start by a paired interval that excludes zero.
+    /// </summary>
+    public static string Verdict(IReadOnlyList<RowSummary> rows)
+    {
+        RowSummary? Find(string name) => rows.FirstOrDefault(r => r.Name == name);
+        var fp = Find("FP32");
+        var ptq = Find(RowSummary.PtqName);
+        if (fp is null || ptq is null) return "No verdict: the table lacks the FP32 or the PTQ (best clip) row.";
+        double loss = 100 * (fp.Return.Estimate - ptq.Return.Estimate) / Math.Max(1e-9, Math.Abs(fp.Return.Estimate));
+        var text = new StringBuilder();
+        text.Append(Invariant, $"PTQ (best clip) loses {loss:F1}% of FP's return. ");
+        var aligned = new[] { Find(QuantMethod.QailQbc.Display()), Find(QuantMethod.Sqil.Display()) }.OfType<RowSummary>().ToList();
+        if (aligned.Count > 0)
+        {
+            var best = aligned.MaxBy(r => r.Return.Estimate)!;
+            var qat = Find(RowSummary.QatName);
+            text.Append(Invariant, $"{best.Name} vs PTQ: {best.VersusPtq?.Format() ?? "-"}");
+            if (qat is not null) text.Append(Invariant, $", vs QAT: {best.VersusQat?.Format() ?? "-"}");
+            bool notBelow = best.VersusPtq is { High: >= 0 } && (qat is null || best.VersusQat is { High: >= 0 });
+            text.Append(notBelow ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
+            if (loss > 10) text.Append(best.VersusPtq is { Low: > 0 } ? "; better than PTQ by an interval excluding zero." : "; not better than PTQ by an interval excluding zero.");
+            else text.Append(Invariant, $"; PTQ loses at most 10% here, so there is little to recover.");
+        }
+        var below = rows.Where(r => r.VersusPtq is { High: < 0 } && (r.Name == RowSummary.QatName || aligned.Contains(r))).Select(r => r.Name).ToList();
+        text.Append(below.Count == 0 ? " No fine-tuned method ends below its PTQ start by a paired interval." : $" Below their PTQ start: {string.Join(", ", below)}.");
+        return text.ToString();
+    }
+
+    private static string Error(double value) => double.IsNaN(value) ? "-" : value.ToString("F4", Invariant);
+
+    private static void ReturnPlot(IReadOnlyList<RowSummary> rows, string title, string basePath)
+    {
+        var plot = new Plot();
+        plot.Add.Bars(rows.Select((r, i) => new Bar { Position = i, Value = r.Return.Estimate }).ToArray());
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var interval = plot.Add.Line(i, rows[i].Return.Low, i, rows[i].Return.High);
+            interval.LineWidth = 2;
+            interval.Color = Colors.Black;
+        }
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(), rows.Select(r => r.Name).ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Margins(bottom: 0);
+        plot.Title($"{title}: test return, 95% intervals");
+        plot.YLabel("episode return");
+        plot.SavePng(basePath + ".png", 900, 500);
+    }
+}

@@ -1,0 +1,73 @@
+using Qail.Engine;
+using Qail.Policies;
+
+namespace Qail.Training;
+
+/// <summary>
+/// Keeps the weights of the best epoch seen so far by a validation measure (the starting point counts as epoch 0) and
+/// restores them at the end, so training never hands back something worse, on validation, than it started from or
+/// than an earlier epoch. Ties keep the earlier checkpoint. Optional patience stops training after that many checks
+/// without improvement (early stopping).
+/// </summary>
+internal sealed class BestCheckpoint
+{
+    private readonly PolicyNetwork _network;
+    private readonly Func<PolicyNetwork, double> _measure;
+    private readonly bool _higherIsBetter;
+    private readonly int _every;
+    private readonly int _lastEpoch;
+    private readonly int? _patience;
+    private readonly List<(int Epoch, double Value)> _checks = [];
+    private Dictionary<string, Tensor> _best;
+    private double _bestValue;
+    private int _sinceBest;
+
+    /// <summary>Measures the starting point at once; checks every <paramref name="every"/> epochs and at <paramref name="lastEpoch"/>.</summary>
+    public BestCheckpoint(PolicyNetwork network, Func<PolicyNetwork, double> measure, bool higherIsBetter, int every, int lastEpoch,
+        int? patience = null, bool measureStart = true)
+    {
+        _network = network;
+        _measure = measure;
+        _higherIsBetter = higherIsBetter;
+        _every = Math.Max(1, every);
+        _lastEpoch = lastEpoch;
+        _patience = patience;
+        _best = Snapshot();
+        _bestValue = higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+        ChosenEpoch = 0;
+        if (measureStart) Check(0);
+    }
+
+    /// <summary>The epoch whose weights are kept (0: the start).</summary>
+    public int ChosenEpoch { get; private set; }
+
+    /// <summary>Every (epoch, value) measured.</summary>
+    public IReadOnlyList<(int Epoch, double Value)> Checks => _checks;
+
+    /// <summary>The ImitationLoop hook: measures when due; true when patience ran out.</summary>
+    public bool AfterEpoch(int epoch)
+    {
+        if (epoch % _every != 0 && epoch != _lastEpoch) return false;
+        return Check(epoch);
+    }
+
+    /// <summary>Puts the best weights back into the network.</summary>
+    public void Restore() => _network.LoadState(_best);
+
+    private bool Check(int epoch)
+    {
+        bool wasTraining = _network.IsTraining;
+        double value = _measure(_network);
+        _network.Train(wasTraining);
+        _checks.Add((epoch, value));
+        if (_higherIsBetter ? value > _bestValue : value < _bestValue)
+        {
+            (_bestValue, ChosenEpoch, _sinceBest) = (value, epoch, 0);
+            _best = Snapshot();
+            return false;
+        }
+        return _patience is int p && ++_sinceBest >= p;
+    }
+
+    private Dictionary<string, Tensor> Snapshot() => _network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+}

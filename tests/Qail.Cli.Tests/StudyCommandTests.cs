@@ -1,0 +1,48 @@
+namespace Qail.Cli.Tests;
+
+/// <summary>`qail study` on a tiny matrix in two shards, a resumed rerun, and `qail study merge`.</summary>
+public sealed class StudyCommandTests
+{
+    private static readonly string[] Tiny =
+    [
+        "--envs", "pendulum-swingup", "--configs", "W3", "--methods", "PtqMinMax", "Ptq", "QailQbc", "--training-seeds", "2",
+        "--episodes", "2", "--validation-episodes", "1", "--demos", "3", "--epochs", "2", "--fine-tune-epochs", "1",
+    ];
+
+    [Fact]
+    public void ShardsWriteCellsThatResumeAndMergeIntoOneReport()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "qail-study-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = QailRun.Of(["study", .. Tiny, "--shard", "1/2", "--out", folder]).Succeeded();
+            Assert.Contains("cells done 1/1", first.Output);
+            Assert.Contains("1 of 2 cells present", first.Output);
+            var again = QailRun.Of(["study", .. Tiny, "--shard", "1/2", "--out", folder]).Succeeded();
+            Assert.Contains("1 already done", again.Output);
+            QailRun.Of(["study", .. Tiny, "--shard", "2/2", "--out", folder]).Succeeded();
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "cells"), "*.tsv").Length);
+
+            string merged = Path.Combine(folder, "merged");
+            var merge = QailRun.Of("study", "merge", folder, "--out", merged).Succeeded();
+            Assert.Contains("Merged 2 cells", merge.Output);
+            string report = File.ReadAllText(Path.Combine(merged, "README.md"));
+            foreach (var row in new[] { "| expert |", "| FP32 |", "| FP + extra epochs |", "| PTQ min-max |", "| PTQ (best clip) |", "| QAIL+QBC |" })
+                Assert.Contains(row, report);
+            Assert.Contains("## pendulum-swingup, W3", report);
+            Assert.Contains("PTQ (best clip) loses", report);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BadShardAndConfigAreOneLineErrors()
+    {
+        QailRun.Of("study", "--shard", "3/2").FailedWith("--shard", "3/2");
+        QailRun.Of("study", "--configs", "W9").FailedWith("--configs", "W9");
+        QailRun.Of("study", "merge", "/nonexistent-qail-folder").FailedWith("nonexistent-qail-folder");
+    }
+}

@@ -1,0 +1,72 @@
+using Qail.Experiments;
+using Qail.Quantization;
+
+namespace Qail.Tests.Experiments;
+
+public class StudyCellTests
+{
+    private static StudyCell Cell(int seed, double shift) => new("pendulum-swingup", "W2", seed, 17,
+    [
+        new CellRow("FP32", null, null, 1.5, double.NaN, "kept epoch 17",
+            [new CellEpisode(1_000_000, 900 + shift, true, 1000, double.NaN), new CellEpisode(1_000_001, 910.25 + shift, false, 1000, double.NaN)]),
+        new CellRow("PTQ (best clip)", null, null, 0.1, 0.02, "clip per layer: body.0 Mse",
+            [new CellEpisode(1_000_000, 800 + shift, true, 1000, 0.1), new CellEpisode(1_000_001, 805 + shift, true, 1000, 0.2)]),
+        new CellRow("QAIL+QBC", "PTQ (best clip)", 4, 3.25, 0.01, "kept epoch 4 of 10",
+            [new CellEpisode(1_000_000, 850 + shift, true, 1000, 0.05), new CellEpisode(1_000_001, 860 + shift, true, 1000, 0.06)]),
+    ]);
+
+    [Fact]
+    public void CellFileRoundTripsAndRejectsDamage()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "qail-cell-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cell = Cell(100, 0);
+            string path = StudyCellFile.Write(folder, cell);
+            var read = StudyCellFile.Read(path);
+            Assert.Equal((cell.Env, cell.Config, cell.Seed, cell.TeacherEpoch), (read.Env, read.Config, read.Seed, read.TeacherEpoch));
+            for (int r = 0; r < cell.Rows.Count; r++)
+            {
+                Assert.Equal(cell.Rows[r] with { Episodes = [] }, read.Rows[r] with { Episodes = [] });
+                Assert.Equal(cell.Rows[r].Episodes, read.Rows[r].Episodes);
+            }
+            File.WriteAllText(path, File.ReadAllText(path).Replace("910.25", "nine"));
+            var error = Assert.Throws<InvalidDataException>(() => StudyCellFile.Read(path));
+            Assert.Contains("'nine' is not a number", error.Message);
+            File.WriteAllText(path, File.ReadAllText(path).Replace("1000001\tnine", "500001\t910.25"));
+            Assert.Throws<InvalidDataException>(() => StudyCellFile.Read(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void SummaryPairsEachRowWithPtqOverSeeds()
+    {
+        var summary = RowSummary.Over([Cell(0, 0), Cell(100, 20)]);
+        Assert.Equal(["FP32", "PTQ (best clip)", "QAIL+QBC"], summary.Select(s => s.Name));
+        var qbc = summary[2];
+        Assert.Equal(52.5, qbc.VersusPtq!.Value.Estimate, 9);
+        Assert.Null(qbc.VersusQat);
+        Assert.Equal(100, qbc.Success.Estimate);
+        Assert.Equal(4, qbc.Episodes);
+        Assert.Equal("s0: epoch 4; s100: epoch 4", qbc.Choices);
+        Assert.Equal(50, summary[0].Success.Estimate);
+    }
+
+    [Fact]
+    public void ShardsPartitionTheMatrixAndConfigNamesParse()
+    {
+        var matrix = new StudyMatrix(["a", "b"], ["W2", "W4A4"], [0, 100, 200]);
+        var shards = Enumerable.Range(1, 5).SelectMany(k => matrix.Shard(k, 5)).ToList();
+        Assert.Equal(matrix.Cells.OrderBy(c => c.FileName), shards.OrderBy(c => c.FileName));
+        Assert.Equal((3, 8), StudyMatrix.ParseShard("3/8"));
+        Assert.Throws<ArgumentException>(() => StudyMatrix.ParseShard("9/8"));
+        Assert.Equal("W4g32A4", StudyMatrix.ParseConfig("W4g32A4").Label);
+        Assert.Equal(QuantGranularity.PerChannel, StudyMatrix.ParseConfig("W2").Weights.Granularity);
+        Assert.Equal(8, StudyMatrix.ParseConfig("W4A4").FirstLayerActivations!.Bits);
+        Assert.Throws<ArgumentException>(() => StudyMatrix.ParseConfig("W9"));
+    }
+}
