@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Qail.Experiments;
+using Qail.IO;
 using ScottPlot;
 
 namespace Qail.Cli.Report;
@@ -17,7 +18,7 @@ internal static class StudyReport
         DiscrepancyCurves(study, Path.Combine(folder, "action-discrepancy"));
         if (deployment.Count > 0) LatencyBars(deployment, Path.Combine(folder, "latency"));
         string path = Path.Combine(folder, "README.md");
-        File.WriteAllText(path, Markdown(sweep, deployment));
+        AtomicFile.WriteAllText(path, Markdown(sweep, deployment));
         return path;
     }
 
@@ -127,7 +128,7 @@ internal static class StudyReport
 
     private static void Save(Plot plot, string basePath)
     {
-        plot.SavePng(basePath + ".png", 800, 450);
-        plot.SaveSvg(basePath + ".svg", 800, 450);
+        AtomicFile.WriteAllBytes(basePath + ".png", plot.GetImageBytes(800, 450, ImageFormat.Png));
+        AtomicFile.WriteAllText(basePath + ".svg", plot.GetSvgXml(800, 450));
     }
 }

@@ -1,3 +1,5 @@
+using Qail.IO;
+
 namespace Qail.Nn.Checkpoints;
 
 /// <summary>Saves and loads a module's state (parameters and persistent buffers) as a safetensors file.</summary>
@@ -7,7 +9,8 @@ public static class Checkpoint
     public static void Save(Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        SafeTensors.Save(path, module.StateDict(), metadata);
+        var state = module.StateDict();
+        AtomicFile.Write(path, stream => SafeTensors.Write(stream, state, metadata));
     }
 
     /// <summary>
