@@ -54,7 +54,16 @@ internal static class OptionChecks
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
+            // A value that does not convert is already reported by the parser.
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
             if (!valid(value)) result.AddError($"{option.Name}: {value} {rule}.");
         });
         return option;
