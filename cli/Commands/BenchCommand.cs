@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Qail.Envs;
-using Qail.Runtime;
+using Qail.Deployment;
 using Spectre.Console;
 
 namespace Qail.Cli.Commands;

@@ -1,3 +1,4 @@
+using Qail.Engine.Serialization;
 using Qail.IO;
 
 namespace Qail.Nn.Checkpoints;
