@@ -48,6 +48,9 @@ internal static class PolicyFile
         InputFile.Read(path, option, "policy file", p =>
         {
             var archive = SafeTensors.Load(p);
+            // Both kinds are written with a whole-file CRC: a changed byte is refused, never loaded as another policy.
+            if (!archive.Checksummed)
+                throw new InvalidDataException($"it carries no \"{SafeTensors.ChecksumKey}\" checksum; `qail train` and `qail quantize` write one.");
             if (archive.Metadata.ContainsKey(DeployedPolicy.ConfigKey))
             {
                 var deployed = DeployedPolicy.Load(p);

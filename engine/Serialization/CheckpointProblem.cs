@@ -29,4 +29,6 @@ public enum CheckpointProblem
     UnexpectedKeys,
     /// <summary>A floating-point tensor holds NaN or an infinity.</summary>
     NonFinite,
+    /// <summary>The file's stored checksum is malformed or does not match its bytes.</summary>
+    ChecksumMismatch,
 }

@@ -4,7 +4,7 @@ using System.Text;
 using Qail.Engine;
 using Qail.Envs;
 using Qail.Envs.Rendering;
-using NnSafeTensors = Qail.Nn.Checkpoints.SafeTensors;
+using NnSafeTensors = Qail.Engine.Serialization.SafeTensors;
 
 namespace Qail.Cli.Tests.Hostile;
 
@@ -44,7 +44,7 @@ internal static class FileEdits
         var tensors = archive.Tensors.ToDictionary(p => p.Key, p => p.Value);
         var metadata = archive.Metadata.ToDictionary(p => p.Key, p => p.Value);
         edit((tensors, metadata));
-        File.WriteAllBytes(destination, NnSafeTensors.Serialize(tensors, metadata));
+        File.WriteAllBytes(destination, NnSafeTensors.Serialize(tensors, metadata, checksum: true));
     }
 
     // The tensors in the order of their data in the original file, as the writer lays them out.
