@@ -244,7 +244,7 @@ public sealed class Demonstrations
         Check(offsets.Length >= 2, "episode_offsets needs at least one episode");
         Check(offsets[0] == 0 && offsets[^1] == steps, $"episode_offsets must run from 0 to {steps}");
         for (int i = 1; i < offsets.Length; i++)
-            Check(offsets[i] > offsets[i - 1], $"episode_offsets must increase strictly (episode {i - 1} is empty or reversed)");
+            if (offsets[i] <= offsets[i - 1]) throw Invalid($"episode_offsets must increase strictly (episode {i - 1} is empty or reversed)");
         var success = Required(tensors, "success", SafeTensorDType.U8, 1);
         Check(success.Shape[0] == offsets.Length - 1, $"success has {success.Shape[0]} entries for {offsets.Length - 1} episodes");
         foreach (byte b in success.Data) Check(b <= 1, "success entries must be 0 or 1");
@@ -394,18 +394,21 @@ public sealed class Demonstrations
             $"tensor '{tensor.Name}' must be {dtype} of rank {rank} with {steps} rows, got {tensor.DType} [{string.Join(", ", tensor.Shape)}]");
     }
 
+    // Per-element checks format their message only on failure (a loop of formatted messages would allocate per value).
     private static void Check(bool condition, string message)
     {
-        if (!condition) throw new InvalidDataException($"demonstrations: {message}.");
+        if (!condition) throw Invalid(message);
     }
+
+    private static InvalidDataException Invalid(string message) => new($"demonstrations: {message}.");
 
     // Typed copy of a float tensor, refused when a value is not finite or beyond MaxMagnitude.
     private static float[] Floats(SafeTensor tensor)
     {
         var values = MemoryMarshal.Cast<byte, float>(tensor.Data).ToArray();
         for (int i = 0; i < values.Length; i++)
-            Check(float.IsFinite(values[i]) && Math.Abs(values[i]) <= MaxMagnitude,
-                $"tensor '{tensor.Name}' element {i} = {values[i]} is not a finite value within ±{MaxMagnitude:G}");
+            if (!(Math.Abs(values[i]) <= MaxMagnitude))
+                throw Invalid($"tensor '{tensor.Name}' element {i} = {values[i]} is not a finite value within ±{MaxMagnitude:G}");
         return values;
     }
 

@@ -37,6 +37,29 @@ internal static class FileEdits
         return copy;
     }
 
+    /// <summary>A demonstrations file holding the episodes of <paramref name="file"/> repeated until it reaches <paramref name="bytes"/>.</summary>
+    public static byte[] Repeated(byte[] file, long bytes)
+    {
+        var (tensors, metadata) = SafeTensors.Read(file);
+        int copies = (int)(bytes / file.Length) + 1;
+        var offsets = MemoryMarshal.Cast<byte, long>(tensors["episode_offsets"].Data).ToArray();
+        long steps = offsets[^1];
+        var repeatedOffsets = new List<long> { 0 };
+        for (int c = 0; c < copies; c++)
+            foreach (long end in offsets.Skip(1)) repeatedOffsets.Add(c * steps + end);
+        var edited = new List<SafeTensor>();
+        foreach (var t in SafeTensorsOrder(file, [.. tensors.Values]))
+        {
+            if (t.Name == "episode_offsets")
+                edited.Add(t with { Shape = [repeatedOffsets.Count], Data = MemoryMarshal.AsBytes(repeatedOffsets.ToArray().AsSpan()).ToArray() });
+            else if (t.Name == "success")
+                edited.Add(t with { Shape = [t.Shape[0] * copies], Data = [.. Enumerable.Repeat(t.Data, copies).SelectMany(d => d)] });
+            else
+                edited.Add(t with { Shape = [t.Shape[0] * copies, .. t.Shape[1..]], Data = [.. Enumerable.Repeat(t.Data, copies).SelectMany(d => d)] });
+        }
+        return Restamp(SafeTensors.Write(edited, metadata.ToDictionary(p => p.Key, p => p.Value)));
+    }
+
     /// <summary>Copies a checkpoint to <paramref name="destination"/> after <paramref name="edit"/> changed its tensors or metadata.</summary>
     public static void CheckpointWith(string source, string destination, Action<(Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata)> edit)
     {

@@ -1,6 +1,9 @@
 using FsCheck;
 using FsCheck.Xunit;
+using Qail.Cli.Commands;
 using Qail.Envs;
+using Qail.Policies;
+using Xunit.Abstractions;
 
 namespace Qail.Cli.Tests.Hostile;
 
@@ -16,7 +19,7 @@ public static class MutationArbitraries
 /// the original's or is refused with <see cref="InvalidDataException"/> (the loaders' one fault type), and loading a
 /// file of n bytes allocates at most <see cref="MemoryBound"/>(n) before it accepts or refuses.
 /// </summary>
-public sealed class MutationProperties(MutationCorpus corpus) : IClassFixture<MutationCorpus>
+public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper log) : IClassFixture<MutationCorpus>
 {
     /// <summary>The memory bound of every loader: max(64 MB, 16 n) bytes allocated for a file of n bytes.</summary>
     public static long MemoryBound(long fileBytes) => Math.Max(64L << 20, 16 * fileBytes);
@@ -40,6 +43,31 @@ public sealed class MutationProperties(MutationCorpus corpus) : IClassFixture<Mu
 
     [Property(MaxTest = 300, Replay = "(20261205,175)", Arbitrary = [typeof(MutationArbitraries)])]
     public void DeployedW8A8Mutants_LoadIdentically_OrAreRefused(Mutation mutation) => PolicyMutant(corpus.W8A8, mutation);
+
+    [Fact]
+    public void LargeFiles_LoadWithinSixteenBytesPerFileByte()
+    {
+        // Past the 64 MB floor the multiple itself is what bounds the loaders: a 24 MB checkpoint and a 40 MB
+        // demonstrations file (the chain's episodes repeated).
+        string checkpoint = Path.Combine(corpus.Mutants, "large-fp.safetensors");
+        var spec = Env.Make(TinyChain.Env, 0).Spec;
+        PolicyFile.SaveFullPrecision(PolicyFactory.Create("mlp", spec, [2048, 3000], 1), "mlp", TinyChain.Env, [2048, 3000], 1, checkpoint);
+        AssertLoadBound(checkpoint, MutationCorpus.LoadPolicy);
+        string demos = Path.Combine(corpus.Mutants, "large-demos.safetensors");
+        File.WriteAllBytes(demos, FileEdits.Repeated(File.ReadAllBytes(corpus.Chain.Demos), 40L << 20));
+        AssertLoadBound(demos, Demonstrations.Load);
+    }
+
+    private void AssertLoadBound<T>(string path, Func<string, T> load)
+    {
+        long n = new FileInfo(path).Length;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        load(path);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        string figure = $"loading {Path.GetFileName(path)} ({n} bytes) allocated {allocated} ({(double)allocated / n:F1} per byte)";
+        log.WriteLine(figure);
+        Assert.True(allocated <= 16 * n, figure);
+    }
 
     private void PolicyMutant(string source, Mutation mutation)
     {
