@@ -2,7 +2,10 @@ using FsCheck;
 using FsCheck.Xunit;
 using Qail.Cli.Commands;
 using Qail.Envs;
+using Qail.Experiments;
+using Qail.Exporting;
 using Qail.Policies;
+using Qail.Quantization;
 using Xunit.Abstractions;
 
 namespace Qail.Cli.Tests.Hostile;
@@ -47,12 +50,17 @@ public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper 
     [Fact]
     public void LargeFiles_LoadWithinSixteenBytesPerFileByte()
     {
-        // Past the 64 MB floor the multiple itself is what bounds the loaders: a 24 MB checkpoint and a 40 MB
-        // demonstrations file (the chain's episodes repeated).
+        // Past the 64 MB floor the multiple itself is what bounds the loaders: a 24 MB checkpoint, its W4 export
+        // and a 40 MB demonstrations file (the chain's episodes repeated).
         string checkpoint = Path.Combine(corpus.Mutants, "large-fp.safetensors");
         var spec = Env.Make(TinyChain.Env, 0).Spec;
-        PolicyFile.SaveFullPrecision(PolicyFactory.Create("mlp", spec, [2048, 3000], 1), "mlp", TinyChain.Env, [2048, 3000], 1, checkpoint);
+        var network = PolicyFactory.Create("mlp", spec, [2048, 3000], 1);
+        PolicyFile.SaveFullPrecision(network, "mlp", TinyChain.Env, [2048, 3000], 1, checkpoint);
         AssertLoadBound(checkpoint, MutationCorpus.LoadPolicy);
+        string deployed = Path.Combine(corpus.Mutants, "large-w4.safetensors");
+        var student = QuantizationStudy.PrepareStudent(network, QuantConfig.Create(4, QuantGranularity.PerGroup, 32), Demonstrations.Load(corpus.Chain.Demos), 1);
+        Export.ToIntegerPolicy(student, "W4 large").Save(deployed);
+        AssertLoadBound(deployed, MutationCorpus.LoadPolicy);
         string demos = Path.Combine(corpus.Mutants, "large-demos.safetensors");
         File.WriteAllBytes(demos, FileEdits.Repeated(File.ReadAllBytes(corpus.Chain.Demos), 40L << 20));
         AssertLoadBound(demos, Demonstrations.Load);
