@@ -1,1 +1,1 @@
-return Qail.Cli.Commands.QailCommandLine.Build().Parse(args).Invoke();
+return Qail.Cli.Commands.QailCommandLine.Invoke(args);

@@ -83,6 +83,7 @@ internal sealed class BinAction : UnaryOp
     public static BinAction Read(OpReader reader)
     {
         int actions = reader.Int("actions", 1, RuntimeLimits.MaxWidth), bins = reader.Int("bins", 2, RuntimeLimits.MaxWidth);
+        reader.Reserve(8L * bins, "bin probabilities");
         return new BinAction(reader.Finite("low", [actions]), reader.Finite("high", [actions]), bins, reader.Bool("expectation"));
     }
 }

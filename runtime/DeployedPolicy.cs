@@ -104,7 +104,13 @@ public sealed class DeployedPolicy : IDeployedPolicy
             else _graph.Inputs[i].Fill(inputs, _plan.Slots[i]);
         // Batch 1 is a GEMV: waking worker threads costs more than it saves; parallelism is across policy replicas.
         KernelThreads.With(1, _forward);
-        _plan.Slots[^1].CopyTo(action);
+        var output = _plan.Slots[^1];
+        // Finite inputs within bounds and finite weights can still overflow (huge scales): refuse rather than act NaN.
+        for (int i = 0; i < output.Length; i++)
+            if (!float.IsFinite(output[i]))
+                throw new InvalidDataException(
+                    $"DeployedPolicy.Act: '{Label}' computed action[{i}] = {output[i]}; its weights overflow on these inputs.");
+        output.CopyTo(action);
     }
 
     /// <summary>The action for <paramref name="inputs"/>, in a new array.</summary>
@@ -124,14 +130,14 @@ public sealed class DeployedPolicy : IDeployedPolicy
     public void Save(string path)
     {
         var (tensors, metadata) = Encode();
-        SafeTensors.Save(path, tensors, metadata);
+        SafeTensors.Save(path, tensors, metadata, checksum: true);
     }
 
     /// <summary>The safetensors encoding of the policy, as <see cref="Save"/> writes it.</summary>
     public byte[] ToBytes()
     {
         var (tensors, metadata) = Encode();
-        return SafeTensors.Serialize(tensors, metadata);
+        return SafeTensors.Serialize(tensors, metadata, checksum: true);
     }
 
     /// <summary>
@@ -190,16 +196,19 @@ public sealed class DeployedPolicy : IDeployedPolicy
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Malformed("the config is not a JSON object.");
             if (String(root, "format") != Format) throw Malformed($"the config's format is not \"{Format}\".");
-            if (!root.TryGetProperty("version", out var version) || !version.TryGetInt32(out int v) || v != FormatVersion)
-                throw Malformed($"the config's version is not {FormatVersion}.");
+            if (!root.TryGetProperty("version", out var version) || !IsInt32(version, out int v) || v != FormatVersion)
+                throw Malformed($"the config's \"version\" must be the number {FormatVersion} (found {OpReader.Found(version)}).");
             string label = String(root, "label"), precision = String(root, "precision");
             if (label.Length == 0) throw Malformed("the config's label is empty.");
             var graph = new PolicyGraph();
+            // Activation slots and op scratch are charged against the file's size before anything is allocated.
+            var memory = new WorkingMemory(archive.Entries.Sum(e => e.End - e.Begin) + Encoding.UTF8.GetByteCount(config));
             if (!root.TryGetProperty("inputs", out var inputsElement) || inputsElement.ValueKind != JsonValueKind.Array || inputsElement.GetArrayLength() is < 1 or > 4)
                 throw Malformed("the config has no \"inputs\" array of 1..4 inputs.");
             foreach (var element in inputsElement.EnumerateArray())
             {
                 var input = GraphInput.Read(element, out var problem) ?? throw Malformed(problem!);
+                memory.Reserve(4L * input.Size, $"input {input.Describe()}");
                 try { graph.Input(input); }
                 catch (ArgumentException e) { throw Malformed(e.Message); }
             }
@@ -212,15 +221,16 @@ public sealed class DeployedPolicy : IDeployedPolicy
             {
                 int index = graph.Nodes.Count;
                 if (element.ValueKind != JsonValueKind.Object) throw Malformed($"op {index} is not a JSON object.");
-                var reader = new OpReader(element, archive.Tensors, $"ops.{index}.", used);
+                var reader = new OpReader(element, archive.Tensors, $"ops.{index}.", used, memory);
                 var op = ReadOp(reader, String(element, "kind"));
+                memory.Reserve(4L * op.OutputSize, $"ops.{index} output");
                 try { graph.Add(op, Sources(element, index)); }
                 catch (ArgumentException e) { throw reader.Problem(e.Message); }
             }
             var unknown = archive.Tensors.Keys.Where(name => !used.Contains(name)).Order(StringComparer.Ordinal).FirstOrDefault();
             if (unknown is not null) throw new CheckpointException(CheckpointProblem.UnexpectedKeys, unknown, "no op of the config reads this tensor.");
-            if (!root.TryGetProperty("action_size", out var a) || !a.TryGetInt32(out int actionSize) || actionSize != graph.SlotSize(graph.Last))
-                throw Malformed($"action_size does not match the last op's {graph.SlotSize(graph.Last)} outputs.");
+            if (!root.TryGetProperty("action_size", out var a) || !IsInt32(a, out int actionSize) || actionSize != graph.SlotSize(graph.Last))
+                throw Malformed($"\"action_size\" is not the number {graph.SlotSize(graph.Last)} of the last op's outputs (found {OpReader.Found(a)}).");
             try { return new DeployedPolicy(label, precision, graph); }
             catch (ArgumentException e) when (e is not CheckpointException) { throw Malformed(e.Message); }
         }
@@ -240,14 +250,21 @@ public sealed class DeployedPolicy : IDeployedPolicy
         var sources = new int[element.GetArrayLength()];
         int j = 0;
         foreach (var source in element.EnumerateArray())
-            sources[j++] = source.TryGetInt32(out int slot) ? slot : throw Malformed($"op {index} source {j} is not an integer slot.");
+            sources[j++] = IsInt32(source, out int slot) ? slot : throw Malformed($"op {index} \"sources\" entry {j} is not an integer slot (found {OpReader.Found(source)}).");
         return sources;
+    }
+
+    /// <summary>True for a JSON number that is an int32; a string, boolean or fraction is a type error, not an exception.</summary>
+    internal static bool IsInt32(JsonElement element, out int value)
+    {
+        value = 0;
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value);
     }
 
     private static string String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
-            : throw Malformed($"the config lacks the string \"{name}\".");
+            : throw Malformed($"the config's \"{name}\" must be a string (found {OpReader.Found(value)}).");
 
     private static CheckpointException Malformed(string message) => new(CheckpointProblem.MalformedHeader, null, $"integer policy: {message}");
 }

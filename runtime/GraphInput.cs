@@ -60,8 +60,13 @@ public sealed class GraphInput : IEquatable<GraphInput>
                 if (state.IsEmpty) throw Missing("state vector");
                 CheckLength("state", state.Length);
                 for (int i = 0; i < state.Length; i++)
+                {
                     if (!float.IsFinite(state[i]))
-                        throw new ArgumentException($"{Act}: state[{i}] = {state[i]} is not finite.", nameof(inputs));
+                        throw new ArgumentException($"{Act}: observation state[{i}] = {state[i]} is not finite.", nameof(inputs));
+                    if (Math.Abs(state[i]) > RuntimeLimits.MaxStateMagnitude)
+                        throw new ArgumentException($"{Act}: observation state[{i}] = {state[i]:G} lies beyond ±{RuntimeLimits.MaxStateMagnitude:G}, " +
+                            "far outside any training data.", nameof(inputs));
+                }
                 state.CopyTo(destination);
                 break;
             case GraphInputKind.Image:
@@ -119,9 +124,9 @@ public sealed class GraphInput : IEquatable<GraphInput>
             || !element.TryGetProperty("kind", out var kindElement) || kindElement.ValueKind != JsonValueKind.String
             || !element.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array
             || shapeElement.GetArrayLength() is < 1 or > 3
-            || !element.TryGetProperty("range", out var rangeElement) || !rangeElement.TryGetInt32(out int range))
+            || !element.TryGetProperty("range", out var rangeElement) || !DeployedPolicy.IsInt32(rangeElement, out int range))
         {
-            problem = "an input is not an object with \"kind\", \"shape\" (1..3 sizes) and \"range\".";
+            problem = "an input is not an object with the string \"kind\", the array \"shape\" (1..3 sizes) and the integer \"range\".";
             return null;
         }
         var kind = Enum.GetValues<GraphInputKind>().Where(k => Name(k) == kindElement.GetString())
@@ -129,7 +134,7 @@ public sealed class GraphInput : IEquatable<GraphInput>
         var shape = new int[shapeElement.GetArrayLength()];
         int index = 0;
         foreach (var size in shapeElement.EnumerateArray())
-            shape[index++] = size.TryGetInt32(out int s) && s is >= 1 and <= RuntimeLimits.MaxWidth ? s : 0;
+            shape[index++] = DeployedPolicy.IsInt32(size, out int s) && s is >= 1 and <= RuntimeLimits.MaxWidth ? s : 0;
         GraphInput? input = kind switch
         {
             _ when shape.Contains(0) || range is < 0 or > RuntimeLimits.MaxWidth => null,

@@ -133,6 +133,9 @@ internal sealed class Im2col : UnaryOp
         int kernel = reader.Int("kernel", 1, MaxKernel);
         int stride = reader.Int("stride", 1, MaxKernel);
         int padding = reader.Int("padding", 0, kernel - 1);
+        // The padded input copy and the gather table, from checked sizes, charged before the constructor allocates them.
+        long outputHeight = Math.Max(0, (height + 2L * padding - kernel) / stride + 1), outputWidth = Math.Max(0, (width + 2L * padding - kernel) / stride + 1);
+        reader.Reserve(4L * ((long)channels * height * width + 1) + 4L * outputHeight * outputWidth * channels * kernel * kernel, "padded input and gather table");
         return new Im2col(channels, height, width, kernel, stride, padding, reader.Bool("channels_last"));
     }
 }

@@ -25,6 +25,8 @@ internal sealed class Int4Linear : UnaryOp
     {
         if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int4Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
         if (rows < 1) throw new ArgumentException($"Int4Linear: rows {rows} must be positive.", nameof(rows));
+        if ((long)rows * packed.Columns > RuntimeLimits.MaxValues || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"Int4Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed {RuntimeLimits.MaxValues} values.", nameof(rows));
         (_weights, _bias, _packed, Rows) = (weights, bias, packed, rows);
         _padded = packed.Columns == weights.Columns ? null : new float[rows * packed.Columns];
     }
@@ -83,7 +85,10 @@ internal sealed class Int4Linear : UnaryOp
         int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
         if (!Fits(weights)) throw reader.Problem($"W{weights.Bits} group {weights.GroupSize} codes do not fit the int4 kernel.");
-        return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, RowCount.Read(reader));
+        int rows = RowCount.Read(reader);
+        // The padded input copy (columns rounded up to whole kernel groups), charged before the constructor allocates it.
+        reader.Reserve(4L * rows * (inputs + 127), "padded input rows");
+        return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, rows);
     }
 
     // Canonical layout: symmetric codes as signed nibbles, asymmetric as unsigned with packed per-group zero points.

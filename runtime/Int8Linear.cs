@@ -32,6 +32,8 @@ internal sealed class Int8Linear : UnaryOp
     {
         if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int8Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
         if (rows < 1) throw new ArgumentException($"Int8Linear: rows {rows} must be positive.", nameof(rows));
+        if ((long)rows * weights.Columns > RuntimeLimits.MaxValues || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"Int8Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed {RuntimeLimits.MaxValues} values.", nameof(rows));
         (_weights, _bias, _activation, Rows) = (weights, bias, activation, rows);
         (_packed, _clampedStart, _clampedColumns) = packing;
         _outputScales = new float[weights.Rows];
@@ -165,7 +167,10 @@ internal sealed class Int8Linear : UnaryOp
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
         if (weights.GroupSize != inputs) throw reader.Problem($"weight group size {weights.GroupSize}: the int8 kernel takes one scale per output channel ({inputs}).");
         var activation = ActivationQuantization.Read(reader, "input_");
-        return new Int8Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, activation, RowCount.Read(reader));
+        int rows = RowCount.Read(reader);
+        // Activation codes (one byte per input) and int32 accumulators per row, charged before the constructor allocates them.
+        reader.Reserve((long)rows * inputs + 4L * rows * outputs + 4L * outputs, "activation codes and accumulators");
+        return new Int8Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, activation, rows);
     }
 
     // PackedInt8Weights takes values in -127..127 with a zero point per output in -128..127. Row n stores code - t with

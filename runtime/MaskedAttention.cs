@@ -102,6 +102,8 @@ internal sealed class MaskedAttention : RuntimeOp
         int prefix = reader.Int("prefix", 1, RowCount.Max), words = reader.Int("words", 1, RowCount.Max);
         int dim = reader.Int("dim", 1, RuntimeLimits.MaxWidth), heads = reader.Int("heads", 1, RuntimeLimits.MaxWidth);
         if (dim % heads != 0) throw reader.Problem($"attribute 'dim' = {dim} is not a multiple of 'heads' = {heads}.");
-        return new MaskedAttention(prefix, words, dim, heads, reader.Int("queries", 1, prefix + words));
+        int queries = reader.Int("queries", 1, prefix + words);
+        reader.Reserve(4L * queries * (prefix + words), "attention scores");
+        return new MaskedAttention(prefix, words, dim, heads, queries);
     }
 }

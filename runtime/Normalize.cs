@@ -14,8 +14,9 @@ internal sealed class Normalize : UnaryOp
     {
         if (mean.Length != std.Length || mean.Length < 1) throw new ArgumentException($"Normalize: mean length {mean.Length} and std length {std.Length} must match and be positive.");
         for (int i = 0; i < std.Length; i++)
-            if (std[i] == 0 || !float.IsFinite(std[i]) || !float.IsFinite(mean[i]))
-                throw new ArgumentException($"Normalize: dimension {i} has mean {mean[i]}, std {std[i]}; need finite values and std != 0.");
+            if (!(Math.Abs(std[i]) >= RuntimeLimits.MinStd) || !float.IsFinite(std[i]) || !(Math.Abs(mean[i]) <= RuntimeLimits.MaxMean))
+                throw new ArgumentException($"Normalize: dimension {i} has mean {mean[i]:G}, std {std[i]:G}; need |mean| <= {RuntimeLimits.MaxMean:G} " +
+                    $"and finite |std| >= {RuntimeLimits.MinStd:G}, or the normalised state overflows.");
         (_mean, _std) = (mean, std);
     }
 

@@ -14,7 +14,7 @@ internal static class BenchCommand
         var policies = new Option<string[]>("--policy") { Description = "Policy files to time (repeat the option); speed-ups are relative to the first.", Required = true };
         var env = new Option<string?>("--env") { Description = "Environment whose first observation is the input (default: the first checkpoint's)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the env reset giving the observation.", DefaultValueFactory = _ => 0 };
-        var iterations = new Option<int>("--iterations") { Description = "Timed calls per policy.", DefaultValueFactory = _ => 2000 }.AtLeast(1);
+        var iterations = new Option<int>("--iterations") { Description = "Timed calls per policy.", DefaultValueFactory = _ => 2000 }.Within(1, OptionLimits.Iterations);
         var device = DeviceOption.Create();
         var command = new Command("bench", "Time batch-1 inference of policies (full-precision checkpoints run on the fp32 runtime): median, p90, bytes, speed-up.")
         {

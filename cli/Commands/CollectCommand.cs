@@ -11,7 +11,7 @@ internal static class CollectCommand
     public static Command Create()
     {
         var env = new Option<string>("--env") { Description = "Built-in environment (see `qail envs`).", Required = true };
-        var episodes = new Option<int>("--episodes") { Description = "Expert episodes to record.", DefaultValueFactory = _ => 40 }.AtLeast(1);
+        var episodes = new Option<int>("--episodes") { Description = "Expert episodes to record.", DefaultValueFactory = _ => 40 }.Within(1, OptionLimits.Episodes);
         var seed = new Option<int>("--seed") { Description = "Seed of the episodes (episode i uses a seed derived from it).", DefaultValueFactory = _ => 0 };
         var noise = new Option<double>("--noise") { Description = "DART noise added to the executed expert actions (labels stay clean).", DefaultValueFactory = _ => 0.1 }.NonNegative();
         var output = new Option<string>("--out") { Description = "Demonstrations file to write (.safetensors).", Required = true };
@@ -19,7 +19,7 @@ internal static class CollectCommand
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
             string envName = EnvName.Require(result.GetValue(env)!);
-            string path = InputFile.Writable(result.GetValue(output)!, "--out");
+            string path = InputFile.Output(result.GetValue(output)!, "--out");
             var demos = Demonstrations.Collect(envName, result.GetValue(episodes), result.GetValue(seed), result.GetValue(noise));
             demos.Save(path);
             var returns = Enumerable.Range(0, demos.Episodes)

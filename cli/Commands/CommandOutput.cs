@@ -24,10 +24,25 @@ internal static class CommandOutput
         }
         catch (Exception e) when (InputFault(e) is { } fault)
         {
-            result.InvocationConfiguration.Error.WriteLine($"error: {Describe(fault)}");
+            result.InvocationConfiguration.Error.WriteLine($"error: {OneLine(Describe(fault))}");
+            return InputError;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault no check foresaw still ends as one line, naming its kind so it can be reported and fixed.
+            result.InvocationConfiguration.Error.WriteLine($"error: {OneLine(e.Message)} (unforeseen fault: {e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
             return InputError;
         }
     }
+
+    /// <summary>Writes a parse error (bad option names or values) as one "error:" line; returns the exit code.</summary>
+    public static int ParseErrors(ParseResult result, TextWriter error)
+    {
+        error.WriteLine($"error: {OneLine(string.Join(" ", result.Errors.Select(e => e.Message)))}");
+        return InputError;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     // The message without the " (Parameter 'x')" suffix .NET appends: the messages already name the option or argument.
     private static string Describe(Exception fault) =>

@@ -14,21 +14,21 @@ internal static class DemoCommand
     public static Command Create()
     {
         var env = new Option<string>("--env") { Description = "Built-in environment (see `qail envs`).", DefaultValueFactory = _ => DemoDefaults.Env };
-        var bits = new Option<int>("--bits") { Description = "Weight bit width (2..8).", DefaultValueFactory = _ => DemoDefaults.Bits };
+        var bits = new Option<int>("--bits") { Description = "Weight bit width (2..8).", DefaultValueFactory = _ => DemoDefaults.Bits }.Within(2, 8);
         var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales: PerTensor, PerChannel or PerGroup.", DefaultValueFactory = _ => DemoDefaults.Granularity };
-        var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 };
-        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 };
+        var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 }.Within(1, OptionLimits.GroupSize);
+        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 }.ActivationBits();
         var learnSteps = new Option<bool>("--learn-step-sizes") { Description = "Learn quantizer step sizes (LSQ) while fine-tuning.", DefaultValueFactory = _ => true };
         var methods = new Option<QuantMethod[]>("--methods") { Description = "Methods to compare with FP32.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. DemoDefaults.Methods] }.NamedList();
         // Data and training sizes default per domain (DemoDefaults.For): unset here, resolved once the env is known.
-        var noise = new Option<double?>("--noise") { Description = "DART noise on executed expert actions (fraction of the action half-range); default 0.1." };
-        var demos = new Option<int?>("--demos") { Description = "Expert episodes to imitate; default 40, 320 for libero-*." };
-        var evals = new Option<int>("--episodes") { Description = "Test episodes per policy (seeds 1,000,000 on).", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes };
+        var noise = new Option<double?>("--noise") { Description = "DART noise on executed expert actions (fraction of the action half-range); default 0.1." }.NonNegative();
+        var demos = new Option<int?>("--demos") { Description = "Expert episodes to imitate; default 40, 320 for libero-*." }.Within(1, OptionLimits.Episodes);
+        var evals = new Option<int>("--episodes") { Description = "Test episodes per policy (seeds 1,000,000 on).", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes }.Within(1, OptionLimits.Episodes);
         var validation = new Option<int>("--validation-episodes") { Description = "Validation episodes that choose fine-tuning checkpoints (seeds 500,000 on).", DefaultValueFactory = _ => DemoDefaults.ValidationEpisodes }.Within(1, Evaluation.SeedRanges.MaxValidationEpisodes);
-        var epochs = new Option<int?>("--epochs") { Description = "Most behaviour-cloning epochs (early-stopped on held-out episodes); default 60, 10 for libero-*." };
-        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs.", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs };
+        var epochs = new Option<int?>("--epochs") { Description = "Most behaviour-cloning epochs (early-stopped on held-out episodes); default 60, 10 for libero-*." }.Within(1, OptionLimits.Epochs);
+        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs.", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs }.Within(1, OptionLimits.Epochs);
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
-        var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.Within(1, OptionLimits.TrainingSeeds);
         var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
         var device = DeviceOption.Create();
         device.Description = "Also time the deployed policies on this device: gpu (CUDA, else an OpenCL GPU), cuda or opencl; cpu times the CPU runtime only.";
@@ -37,9 +37,11 @@ internal static class DemoCommand
         {
             env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, validation, epochs, fineTuneEpochs, seed, trainingSeeds, report, device,
         };
-        command.SetAction(result =>
+        // Every option is checked before the study starts, so a bad one costs no collection or training time.
+        command.SetAction(result => CommandOutput.Run(result, _ =>
         {
-            string envName = result.GetValue(env)!;
+            string envName = EnvName.Require(result.GetValue(env)!);
+            string reportFolder = InputFile.OutputFolder(result.GetValue(report)!, "--report");
             var recipe = DemoDefaults.For(envName);
             var defaults = new StudyOptions();
             var options = new StudyOptions
@@ -57,22 +59,9 @@ internal static class DemoCommand
                 FineTuning = defaults.FineTuning with { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
                 Seed = result.GetValue(seed),
             };
-            // The device is found before the study starts, so a missing GPU costs no training time.
-            IComputeDevice? target = null;
-            if (result.GetValue(device) is { } kind && kind != DeviceOption.Cpu)
-            {
-                try
-                {
-                    target = DeviceOption.Resolve(kind);
-                }
-                catch (ArgumentException e)
-                {
-                    result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
-                    return CommandOutput.InputError;
-                }
-            }
-            return Run(options, result.GetValue(trainingSeeds), result.GetValue(report)!, target);
-        });
+            IComputeDevice? target = result.GetValue(device) is { } kind && kind != DeviceOption.Cpu ? DeviceOption.Resolve(kind) : null;
+            return Run(options, result.GetValue(trainingSeeds), reportFolder, target);
+        }));
         return command;
     }
 

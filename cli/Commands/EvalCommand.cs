@@ -12,7 +12,7 @@ internal static class EvalCommand
     {
         var policy = new Option<string>("--policy") { Description = "Full-precision checkpoint (`qail train`) or deployed integer policy (`qail quantize`).", Required = true };
         var env = new Option<string?>("--env") { Description = "Environment to run in (default: the checkpoint's; required for a deployed policy)." };
-        var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes (episode i uses seed + i).", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes (episode i uses seed + i).", DefaultValueFactory = _ => 20 }.Within(1, OptionLimits.Episodes);
         var seed = new Option<int>("--seed") { Description = "Seed of the first episode (default far from the demonstration seeds).", DefaultValueFactory = _ => 1_000_000 };
         var device = DeviceOption.Create();
         var command = new Command("eval", "Run a policy in closed loop over seeded episodes: return, success rate and the env's metrics.") { policy, env, episodes, seed, device };

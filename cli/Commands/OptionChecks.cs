@@ -11,8 +11,18 @@ internal static class OptionChecks
     /// <summary>Rejects values outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Within(this Option<int> option, int min, int max) => option.Check(v => v >= min && v <= max, $"must lie in {min}..{max}");
 
+    /// <summary>Rejects unset-able values outside [<paramref name="min"/>, <paramref name="max"/>]; null (use the default) passes.</summary>
+    public static Option<int?> Within(this Option<int?> option, int min, int max) => option.Check(v => v is null || (v >= min && v <= max), $"must lie in {min}..{max}");
+
     /// <summary>Rejects negative or non-finite values.</summary>
     public static Option<double> NonNegative(this Option<double> option) => option.Check(v => v >= 0 && double.IsFinite(v), "must be a finite number >= 0");
+
+    /// <summary>Rejects negative or non-finite values; null (use the default) passes.</summary>
+    public static Option<double?> NonNegative(this Option<double?> option) =>
+        option.Check(v => v is null || (v >= 0 && double.IsFinite(v.Value)), "must be a finite number >= 0");
+
+    /// <summary>Activation bit widths: 0 (weight-only) or 2..8.</summary>
+    public static Option<int> ActivationBits(this Option<int> option) => option.Check(v => v == 0 || v is >= 2 and <= 8, "must be 0 (weight-only) or lie in 2..8");
 
     /// <summary>
     /// Reads a list of enum members by name, separated by spaces or commas. The stock enum parser would read "ptq,awq"
@@ -44,7 +54,16 @@ internal static class OptionChecks
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
+            // A value that does not convert is already reported by the parser.
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
             if (!valid(value)) result.AddError($"{option.Name}: {value} {rule}.");
         });
         return option;

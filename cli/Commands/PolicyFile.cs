@@ -26,6 +26,12 @@ internal static class PolicyFile
     private const int MaxHiddenLayers = 16;
     private const int MaxHiddenWidth = 1 << 16;
 
+    /// <summary>Most weights between the hidden layers of an MLP (256 MB of float32).</summary>
+    public const long MaxHiddenWeights = 1L << 26;
+
+    /// <summary>Smallest normalisation std a checkpoint may hold: below it a state's normalised value overflows.</summary>
+    public const float MinStd = 1e-6f;
+
     /// <summary>Writes a trained full-precision network with what <see cref="Load"/> needs to rebuild it.</summary>
     public static void SaveFullPrecision(PolicyNetwork network, string family, string envName, int[] hidden, int seed, string path) =>
         Checkpoint.Save(network, path, new Dictionary<string, string>
@@ -42,6 +48,9 @@ internal static class PolicyFile
         InputFile.Read(path, option, "policy file", p =>
         {
             var archive = SafeTensors.Load(p);
+            // Both kinds are written with a whole-file CRC: a changed byte is refused, never loaded as another policy.
+            if (!archive.Checksummed)
+                throw new InvalidDataException($"it carries no \"{SafeTensors.ChecksumKey}\" checksum; `qail train` and `qail quantize` write one.");
             if (archive.Metadata.ContainsKey(DeployedPolicy.ConfigKey))
             {
                 var deployed = DeployedPolicy.Load(p);
@@ -50,17 +59,23 @@ internal static class PolicyFile
             if (!archive.Metadata.TryGetValue(FormatKey, out var format) || format != Format)
                 throw new InvalidDataException($"its metadata has neither \"{DeployedPolicy.ConfigKey}\" (deployed policy) nor \"{FormatKey}\": \"{Format}\" (full-precision checkpoint from `qail train`).");
             string family = Required(archive, FamilyKey);
-            string envName = Required(archive, EnvKey);
+            string envName = EnvName.Require(Required(archive, EnvKey), EnvKey);
             var spec = Env.Lookup(envName).Create().Spec;
             var hidden = ParseHidden(Required(archive, HiddenKey), HiddenKey);
+            // The widths come from the file: the network they declare must fit in the values the file holds before it is built.
+            if (family == "mlp") CheckHeld(MlpParameters(spec, hidden), archive);
             var network = PolicyFactory.Create(family, spec, hidden, seed: 0);
             network.LoadState(archive.Tensors);
+            CheckNormalisation(archive);
             network.Eval();
             long bytes = network.Parameters().Sum(w => w.Value.ElementCount * 4L);
             return new LoadedPolicy(p, new NetworkPolicy(network, "FP32"), network, envName, "FP32", bytes);
         });
 
-    /// <summary>Parses "256,256" into hidden widths (1..16 layers, each 1..65536); <paramref name="what"/> names the source.</summary>
+    /// <summary>
+    /// Parses "256,256" into hidden widths (1..16 layers, each 1..65536, at most <see cref="MaxHiddenWeights"/> weights
+    /// between them); <paramref name="what"/> names the source.
+    /// </summary>
     public static int[] ParseHidden(string text, string what)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
@@ -69,7 +84,26 @@ internal static class PolicyFile
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] is < 1 or > MaxHiddenWidth)
                 throw new ArgumentException($"{what}: '{text}' must be comma-separated widths in 1..{MaxHiddenWidth}, e.g. 256,256.");
+        long weights = 0;
+        for (int i = 1; i < widths.Length; i++) weights += (long)widths[i - 1] * widths[i];
+        if (weights > MaxHiddenWeights)
+            throw new ArgumentException($"{what}: '{text}' needs {weights} weights between hidden layers; at most {MaxHiddenWeights}.");
         return widths;
+    }
+
+    /// <summary>The env spec of a demonstrations file, which must name a registered env and hold its observation and action sizes.</summary>
+    public static EnvSpec SpecOf(Demonstrations data, string option)
+    {
+        if (!Env.Names.Contains(data.EnvName, StringComparer.Ordinal))
+            throw new InvalidDataException($"{option}: the file holds episodes of '{data.EnvName}', which is not a known environment (see `qail envs`).");
+        var spec = Env.Lookup(data.EnvName).Create().Spec;
+        bool fits = data.StateSize == spec.StateSize && data.ActionSize == spec.Action.Size && data.HasCommand == spec.CommandCount > 0
+            && (data.ImageShape is [int h, int w, int c] ? spec.Image == new ImageSpec(h, w, c) : spec.Image is null)
+            && data.InstructionLength == (spec.Instruction?.Length ?? 0);
+        if (!fits)
+            throw new InvalidDataException($"{option}: the file's observations or actions ({data.StateSize} state values, {data.ActionSize} actions) " +
+                $"do not match {data.EnvName} ({Shape(spec)}).");
+        return spec;
     }
 
     /// <summary>Throws unless the policy reads and writes what the env's observations and actions hold.</summary>
@@ -103,6 +137,42 @@ internal static class PolicyFile
 
     private static string Shape(EnvSpec spec) =>
         $"{(spec.Image is { } image ? $"{image.Height}x{image.Width}x{image.Channels} image, " : "")}{spec.StateSize} state values, {spec.Action.Size} actions";
+
+    // Weights and biases of an MLP from the state through the hidden widths to the action, plus its four per-value buffers.
+    private static long MlpParameters(EnvSpec spec, int[] hidden)
+    {
+        long count = 2L * spec.StateSize + 2L * spec.Action.Size;
+        int width = spec.StateSize;
+        foreach (int h in hidden.Append(spec.Action.Size))
+        {
+            count += (long)width * h + h;
+            width = h;
+        }
+        return count;
+    }
+
+    private static void CheckHeld(long parameters, SafeTensorsArchive archive)
+    {
+        long held = archive.Entries.Sum(e => (e.End - e.Begin) / 4);
+        if (parameters > held)
+            throw new InvalidDataException($"\"{HiddenKey}\" declares a network of {parameters} values but the file holds at most {held}.");
+    }
+
+    // Normalisation statistics: a std below MinStd or a mean beyond the observation bound turns any state into NaN.
+    private static void CheckNormalisation(SafeTensorsArchive archive)
+    {
+        foreach (var (name, tensor) in archive.Tensors)
+        {
+            bool std = name.EndsWith("_std", StringComparison.Ordinal), mean = name.EndsWith("_mean", StringComparison.Ordinal);
+            if (!(std || mean) || tensor.DType != Engine.DType.Float32) continue;
+            var values = tensor.ToArray<float>();
+            for (int i = 0; i < values.Length; i++)
+                if (std ? !(values[i] >= MinStd) : Math.Abs(values[i]) > ObservationCheck.MaxMagnitude)
+                    throw new InvalidDataException(std
+                        ? $"tensor '{name}' element {i} = {values[i]:G} is below the smallest normalisation std {MinStd:G}."
+                        : $"tensor '{name}' element {i} = {values[i]:G} lies beyond ±{ObservationCheck.MaxMagnitude:G}.");
+        }
+    }
 
     private static string Required(SafeTensorsArchive archive, string key) =>
         archive.Metadata.TryGetValue(key, out var value) && value.Length > 0

@@ -20,4 +20,15 @@ public static class QailCommandLine
         root.Subcommands.Add(RenderCommand.Create());
         return root;
     }
+
+    /// <summary>
+    /// Parses and runs `qail args...`: a command line that does not parse ends as one "error:" line with exit code 2,
+    /// as every fault inside a command does.
+    /// </summary>
+    public static int Invoke(string[] args, InvocationConfiguration? configuration = null)
+    {
+        var result = Build().Parse(args);
+        configuration ??= new InvocationConfiguration();
+        return result.Errors.Count > 0 ? CommandOutput.ParseErrors(result, configuration.Error) : result.Invoke(configuration);
+    }
 }

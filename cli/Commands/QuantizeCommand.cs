@@ -31,10 +31,9 @@ internal static class QuantizeCommand
         method.AcceptOnlyFromAmong([.. Methods.Keys]);
         var bits = new Option<int>("--bits") { Description = "Weight bit width.", DefaultValueFactory = _ => 4 }.Within(2, 8);
         var granularity = new Option<QuantGranularity>("--granularity") { Description = "Weight scales: PerTensor, PerChannel or PerGroup.", DefaultValueFactory = _ => QuantGranularity.PerGroup };
-        var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 }.AtLeast(1);
-        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 }
-            .Check(v => v == 0 || v is >= 2 and <= 8, "must be 0 (weight-only) or lie in 2..8");
-        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs (not used by ptq or awq).", DefaultValueFactory = _ => 15 }.AtLeast(1);
+        var group = new Option<int>("--group-size") { Description = "Weight group size for per-group scales.", DefaultValueFactory = _ => 32 }.Within(1, OptionLimits.GroupSize);
+        var actBits = new Option<int>("--act-bits") { Description = "Activation bit width (0: weight-only).", DefaultValueFactory = _ => 0 }.ActivationBits();
+        var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs (not used by ptq or awq).", DefaultValueFactory = _ => 15 }.Within(1, OptionLimits.Epochs);
         var qbc = new Option<double>("--qbc-weight") { Description = "lambda of the QBC alignment term (qail, sqil, onpolicy).", DefaultValueFactory = _ => 1.0 }.NonNegative();
         var seed = new Option<int>("--seed") { Description = "Seed of the quantizers, calibration batches and fine-tuning.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Deployed integer policy to write (.safetensors).", Required = true };
@@ -44,17 +43,20 @@ internal static class QuantizeCommand
         };
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
-            string path = InputFile.Writable(result.GetValue(output)!, "--out");
-            var teacherFile = PolicyFile.Load(result.GetValue(policy)!, "--policy");
+            string policyPath = InputFile.Require(result.GetValue(policy)!, "--policy");
+            string demosPath = InputFile.Require(result.GetValue(demos)!, "--demos");
+            string path = InputFile.Output(result.GetValue(output)!, "--out", ("--policy", policyPath), ("--demos", demosPath));
+            var config = QuantConfig.Create(result.GetValue(bits), result.GetValue(granularity), result.GetValue(group), result.GetValue(actBits));
+            var teacherFile = PolicyFile.Load(policyPath, "--policy");
             if (teacherFile.Network is not { } teacher)
                 throw new ArgumentException($"--policy: '{teacherFile.Path}' is already a deployed {teacherFile.Precision} policy; quantize the full-precision checkpoint from `qail train`.");
             if (!Export.CanExport(teacher))
                 throw new ArgumentException($"--policy: '{teacherFile.Path}' is a {teacher.GetType().Name}, which has no integer export.");
-            var data = InputFile.Read(result.GetValue(demos)!, "--demos", "demonstrations file", Demonstrations.Load);
+            var data = InputFile.Read(demosPath, "--demos", "demonstrations file", Demonstrations.Load);
             if (data.EnvName != teacherFile.EnvName)
-                throw new ArgumentException($"--demos: '{result.GetValue(demos)}' holds {data.EnvName} episodes but the policy was trained on {teacherFile.EnvName}.");
+                throw new ArgumentException($"--demos: '{demosPath}' holds {data.EnvName} episodes but the policy was trained on {teacherFile.EnvName}.");
+            PolicyFile.SpecOf(data, "--demos");
 
-            var config = QuantConfig.Create(result.GetValue(bits), result.GetValue(granularity), result.GetValue(group), result.GetValue(actBits));
             var chosen = Methods[result.GetValue(method)!];
             int s = result.GetValue(seed);
             var study = new StudyOptions
@@ -73,8 +75,8 @@ internal static class QuantizeCommand
             {
                 var fineTuning = QuantizationStudy.FineTuningFor(chosen, study);
                 console.MarkupLine($"fine-tuning {Markup.Escape(chosen.Display())} {config.Label} on {data.Steps} steps");
-                var report = QuantAwareImitation.FineTune(student, teacher, data, fineTuning,
-                    new ImmediateProgress<(int Epoch, double Loss)>(p => console.MarkupLine($"  epoch {p.Epoch}/{fineTuning.Epochs}: loss {p.Loss:G4}")));
+                var report = new Divergence(console, "fine-tuning", fineTuning.Epochs, path)
+                    .Run(progress => QuantAwareImitation.FineTune(student, teacher, data, fineTuning, progress));
                 finalLoss = $"{report.FinalLoss:G4}";
             }
             var deployed = Export.ToIntegerPolicy(student, $"{chosen.Display()} {config.Label}");

@@ -16,7 +16,7 @@ internal static class RenderCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the episode.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Animated GIF to write.", Required = true };
         var strip = new Option<string?>("--strip") { Description = "PNG contact sheet of evenly spaced frames to write as well." };
-        var stripFrames = new Option<int>("--strip-frames") { Description = "Frames in the PNG strip.", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var stripFrames = new Option<int>("--strip-frames") { Description = "Frames in the PNG strip.", DefaultValueFactory = _ => 8 }.Within(1, OptionLimits.StripFrames);
         var every = new Option<int>("--frame-every") { Description = "Keep a frame every this many steps.", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var delay = new Option<int>("--delay") { Description = "GIF frame delay in centiseconds.", DefaultValueFactory = _ => 5 }.Within(1, 65535);
         var command = new Command("render", "Record one episode of a policy (or the expert) as a GIF, optionally with a PNG strip.")
@@ -25,12 +25,13 @@ internal static class RenderCommand
         };
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
-            string gif = InputFile.Writable(result.GetValue(output)!, "--out");
-            string? png = result.GetValue(strip) is { } s ? InputFile.Writable(s, "--strip") : null;
+            string? policyPath = result.GetValue(policy) is { } given ? InputFile.Require(given, "--policy") : null;
+            string gif = InputFile.Output(result.GetValue(output)!, "--out", ("--policy", policyPath));
+            string? png = result.GetValue(strip) is { } s ? InputFile.Output(s, "--strip", ("--policy", policyPath), ("--out", gif)) : null;
             int episodeSeed = result.GetValue(seed);
             List<RgbFrame> frames;
             string actor;
-            if (result.GetValue(policy) is { } policyPath)
+            if (policyPath is not null)
             {
                 var loaded = PolicyFile.Load(policyPath, "--policy");
                 string envName = PolicyFile.EnvFor(loaded, result.GetValue(env));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Qail.Evaluation;
 using Qail.Experiments;
+using Qail.IO;
 using ScottPlot;
 
 namespace Qail.Cli.Report;
@@ -37,7 +38,7 @@ internal static class MatrixReport
             text.AppendLine();
         }
         string path = Path.Combine(folder, "README.md");
-        File.WriteAllText(path, text.ToString());
+        AtomicFile.WriteAllText(path, text.ToString());
         return path;
     }
 
@@ -105,6 +106,6 @@ internal static class MatrixReport
         plot.Axes.Margins(bottom: 0);
         plot.Title($"{title}: test return, 95% intervals");
         plot.YLabel("episode return");
-        plot.SavePng(basePath + ".png", 900, 500);
+        AtomicFile.WriteAllBytes(basePath + ".png", plot.GetImageBytes(900, 500, ImageFormat.Png));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Qail.Experiments;
+using Qail.IO;
 using ScottPlot;
 
 namespace Qail.Cli.Report;
@@ -19,7 +20,7 @@ internal static class StudyReport
         string path = MatrixReport.Write(folder, cells, preamble);
         if (deployment.Count == 0) return path;
         LatencyBars(deployment, Path.Combine(folder, "latency"));
-        File.AppendAllText(path, Deployment(deployment));
+        AtomicFile.WriteAllText(path, File.ReadAllText(path) + Deployment(deployment));
         return path;
     }
 
@@ -57,7 +58,12 @@ internal static class StudyReport
         plot.Axes.Margins(bottom: 0);
         plot.Title("Batch-1 latency of deployed policies");
         plot.YLabel("median µs per action");
-        plot.SavePng(basePath + ".png", 800, 450);
-        plot.SaveSvg(basePath + ".svg", 800, 450);
+        Save(plot, basePath);
+    }
+
+    private static void Save(Plot plot, string basePath)
+    {
+        AtomicFile.WriteAllBytes(basePath + ".png", plot.GetImageBytes(800, 450, ImageFormat.Png));
+        AtomicFile.WriteAllText(basePath + ".svg", plot.GetSvgXml(800, 450));
     }
 }

@@ -27,4 +27,8 @@ public enum CheckpointProblem
     MissingKeys,
     /// <summary>The file has tensors the module lacks (strict loading).</summary>
     UnexpectedKeys,
+    /// <summary>A floating-point tensor holds NaN or an infinity.</summary>
+    NonFinite,
+    /// <summary>The file's stored checksum is malformed or does not match its bytes.</summary>
+    ChecksumMismatch,
 }

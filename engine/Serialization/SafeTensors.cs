@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Qail.Engine;
+using Qail.IO;
 
 namespace Qail.Engine.Serialization;
 
@@ -17,35 +18,33 @@ public static class SafeTensors
     /// <summary>Largest accepted JSON header, as in the Python library (100 MB).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    private delegate void ByteSource(long offset, Span<byte> destination);
+    /// <summary>Metadata key of the whole-file CRC-32 that qail's own formats carry (see <see cref="SafeTensorsArchive.Checksummed"/>).</summary>
+    public const string ChecksumKey = "qail.crc32";
 
-    /// <summary>Encodes tensors (ordered by name) and optional metadata into safetensors bytes.</summary>
-    public static byte[] Serialize(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Encodes tensors (ordered by name) and optional metadata into safetensors bytes; with <paramref name="checksum"/>
+    /// the metadata also carries the CRC-32 of the whole file, verified on every load.
+    /// </summary>
+    public static byte[] Serialize(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+        bool checksum = false)
     {
         var buffer = new MemoryStream();
-        Write(buffer, tensors, metadata);
-        return buffer.ToArray();
+        Write(buffer, tensors, checksum ? SafeTensorsChecksum.WithPlaceholder(metadata) : metadata);
+        var file = buffer.ToArray();
+        if (checksum) SafeTensorsChecksum.Stamp(file);
+        return file;
     }
 
-    /// <summary>Writes tensors to <paramref name="path"/> atomically: a temporary file in the same folder, flushed, then renamed over the target.</summary>
-    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Writes tensors to <paramref name="path"/> atomically: a temporary file in the same folder, flushed, then renamed
+    /// over the target (leftovers of killed writers there are removed); <paramref name="checksum"/> as in <see cref="Serialize"/>.
+    /// </summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+        bool checksum = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Write(stream, tensors, metadata);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        if (checksum) AtomicFile.WriteAllBytes(path, Serialize(tensors, metadata, checksum: true));
+        else AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
     }
 
     /// <summary>Writes the safetensors encoding to a stream; header padded with spaces to a multiple of 8 bytes like the Python writer.</summary>
@@ -106,8 +105,11 @@ public static class SafeTensors
     public static SafeTensorsArchive Deserialize(ReadOnlySpan<byte> bytes)
     {
         var copy = bytes.ToArray();
-        var (entries, metadata, dataStart) = ReadLayout(copy.Length, copy.AsSpan(0, Math.Min(8, copy.Length)), n => copy.AsSpan(8, n).ToArray());
-        return Materialise(entries, metadata, (offset, destination) => copy.AsSpan((int)(dataStart + offset), destination.Length).CopyTo(destination));
+        var prefix = copy.AsSpan(0, Math.Min(8, copy.Length));
+        var (entries, metadata, dataStart, header) = ReadLayout(copy.Length, prefix, n => copy.AsSpan(8, n).ToArray());
+        ByteSource source = (offset, destination) => copy.AsSpan((int)(dataStart + offset), destination.Length).CopyTo(destination);
+        bool checksummed = Verify(prefix, header, metadata, copy.Length - dataStart, source);
+        return Materialise(entries, metadata, source, checksummed);
     }
 
     /// <summary>Reads and validates a safetensors file; throws <see cref="CheckpointException"/> naming the fault.</summary>
@@ -118,13 +120,15 @@ public static class SafeTensors
         long length = RandomAccess.GetLength(handle);
         var prefix = new byte[Math.Min(8, length)];
         ReadExactly(handle, 0, prefix);
-        var (entries, metadata, dataStart) = ReadLayout(length, prefix, n =>
+        var (entries, metadata, dataStart, header) = ReadLayout(length, prefix, n =>
         {
             var header = new byte[n];
             ReadExactly(handle, 8, header);
             return header;
         });
-        return Materialise(entries, metadata, (offset, destination) => ReadExactly(handle, dataStart + offset, destination));
+        ByteSource source = (offset, destination) => ReadExactly(handle, dataStart + offset, destination);
+        bool checksummed = Verify(prefix, header, metadata, length - dataStart, source);
+        return Materialise(entries, metadata, source, checksummed);
     }
 
     /// <summary>Reads just the validated header records of a file, without its data.</summary>
@@ -143,7 +147,18 @@ public static class SafeTensors
         }).Entries;
     }
 
-    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadLayout(
+    /// <summary>Copies bytes of the data section, from <paramref name="offset"/> on, into <paramref name="destination"/>.</summary>
+    internal delegate void ByteSource(long offset, Span<byte> destination);
+
+    // Verifies and removes the checksum field when the metadata has one; true when it did.
+    private static bool Verify(ReadOnlySpan<byte> prefix, byte[] header, Dictionary<string, string> metadata, long dataLength, ByteSource source)
+    {
+        if (!metadata.Remove(ChecksumKey, out var stored)) return false;
+        SafeTensorsChecksum.Verify(prefix, header, stored, dataLength, source);
+        return true;
+    }
+
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart, byte[] Header) ReadLayout(
         long fileLength, ReadOnlySpan<byte> prefix, Func<int, byte[]> readHeader)
     {
         if (fileLength < 8)
@@ -159,10 +174,10 @@ public static class SafeTensors
         var header = readHeader((int)headerLength);
         long dataStart = 8 + (long)headerLength;
         var (entries, metadata) = SafeTensorsHeader.Parse(header, fileLength - dataStart);
-        return (entries, metadata, dataStart);
+        return (entries, metadata, dataStart, header);
     }
 
-    private static SafeTensorsArchive Materialise(List<SafeTensorsEntry> entries, Dictionary<string, string> metadata, ByteSource source)
+    private static SafeTensorsArchive Materialise(List<SafeTensorsEntry> entries, Dictionary<string, string> metadata, ByteSource source, bool checksummed)
     {
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -173,7 +188,7 @@ public static class SafeTensors
             if (!BitConverter.IsLittleEndian) ReverseElements(bytes, SafeTensorsDType.Size(entry.DType));
             tensors.Add(entry.Name, tensor);
         }
-        return new SafeTensorsArchive(entries, tensors, metadata);
+        return new SafeTensorsArchive(entries, tensors, metadata, checksummed);
     }
 
     /// <summary>The tensor's elements as little-endian bytes (a copy when the host is big-endian or the tensor is a strided view).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Qail.Envs.Rendering;
+using Qail.IO;
 
 namespace Qail.Envs;
 
@@ -175,12 +176,41 @@ public sealed class Demonstrations
         return file;
     }
 
-    /// <summary>Writes the set to a safetensors file.</summary>
-    public void Save(string path) => File.WriteAllBytes(path, ToBytes());
+    /// <summary>Writes the set to a safetensors file atomically (temp file in the same folder, flushed, renamed).</summary>
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
 
-    /// <summary>Reads a set written by <see cref="Save"/>, validating it as untrusted input.</summary>
-    /// <exception cref="InvalidDataException">The file is malformed; the message says how.</exception>
-    public static Demonstrations Load(string path) => FromBytes(File.ReadAllBytes(path));
+    /// <summary>Largest file <see cref="Load"/> reads: the whole file is held in one array.</summary>
+    public const long MaxFileBytes = 0x7FFFFFC7;
+
+    /// <summary>
+    /// Largest magnitude of a stored state, action or reward (that of <see cref="ObservationCheck"/>): normalising
+    /// statistics stay finite below it, so larger values are refused rather than turned into NaN during training.
+    /// </summary>
+    public const float MaxMagnitude = ObservationCheck.MaxMagnitude;
+
+    /// <summary>
+    /// Reads a set written by <see cref="Save"/>, validating it as untrusted input. A file of n bytes makes the loader
+    /// allocate at most about 4n bytes (the file, the tensors' copies and their typed arrays) before it accepts or refuses.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed, too large or not a regular file; the message says how.</exception>
+    public static Demonstrations Load(string path) => FromBytes(ReadBounded(path));
+
+    // The length is taken from the file system and checked before the buffer is allocated; a device or pipe
+    // (no length, or bytes past it) is refused after reading at most one byte more.
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        if (!stream.CanSeek) throw new InvalidDataException("demonstrations: the file is not a regular file (it has no length).");
+        long length = stream.Length;
+        if (length > MaxFileBytes)
+            throw new InvalidDataException($"demonstrations: the file has {length} bytes, more than the limit of {MaxFileBytes}.");
+        var bytes = new byte[length];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        if (read < bytes.Length) throw new InvalidDataException($"demonstrations: the file ended after {read} of its {length} bytes.");
+        if (stream.ReadByte() != -1)
+            throw new InvalidDataException($"demonstrations: the file holds more than its stated {length} bytes (a device, or still being written).");
+        return bytes;
+    }
 
     /// <summary>Parses safetensors bytes, validating the container and the episode structure.</summary>
     /// <exception cref="InvalidDataException">The bytes are malformed; the message says how.</exception>
@@ -188,10 +218,11 @@ public sealed class Demonstrations
     {
         var (tensors, metadata) = SafeTensors.Read(file);
         Check(metadata.TryGetValue(ChecksumKey, out var stored) && stored.Length == 8, $"metadata lacks '{ChecksumKey}'");
-        var zeroed = file.ToArray();
-        int field = ChecksumFieldOffset(zeroed);
-        Encoding.ASCII.GetBytes(ChecksumPlaceholder, zeroed.AsSpan(field, 8));
-        string actual = Crc32.Compute(zeroed).ToString("x8", CultureInfo.InvariantCulture);
+        // The CRC of the file with its own field read as the placeholder, without copying the file.
+        int field = ChecksumFieldOffset(file);
+        uint crc = Crc32.Update(Crc32.Initial, file[..field]);
+        crc = Crc32.Update(crc, Encoding.ASCII.GetBytes(ChecksumPlaceholder));
+        string actual = Crc32.Finish(Crc32.Update(crc, file[(field + 8)..])).ToString("x8", CultureInfo.InvariantCulture);
         Check(stored == actual, $"checksum {stored} does not match the content ({actual}): the file is corrupted");
         Check(metadata.TryGetValue("format", out var format) && format == Format, $"metadata 'format' must be '{Format}'");
         Check(metadata.TryGetValue("env", out var envName) && envName.Length > 0, "metadata lacks 'env'");
@@ -213,7 +244,7 @@ public sealed class Demonstrations
         Check(offsets.Length >= 2, "episode_offsets needs at least one episode");
         Check(offsets[0] == 0 && offsets[^1] == steps, $"episode_offsets must run from 0 to {steps}");
         for (int i = 1; i < offsets.Length; i++)
-            Check(offsets[i] > offsets[i - 1], $"episode_offsets must increase strictly (episode {i - 1} is empty or reversed)");
+            if (offsets[i] <= offsets[i - 1]) throw Invalid($"episode_offsets must increase strictly (episode {i - 1} is empty or reversed)");
         var success = Required(tensors, "success", SafeTensorDType.U8, 1);
         Check(success.Shape[0] == offsets.Length - 1, $"success has {success.Shape[0]} entries for {offsets.Length - 1} episodes");
         foreach (byte b in success.Data) Check(b <= 1, "success entries must be 0 or 1");
@@ -226,7 +257,7 @@ public sealed class Demonstrations
         {
             CheckPart(state, SafeTensorDType.F32, 2, steps);
             stateSize = (int)state.Shape[1];
-            states = Floats(state.Data);
+            states = Floats(state);
         }
         if (tensors.TryGetValue("image", out var image))
         {
@@ -246,18 +277,18 @@ public sealed class Demonstrations
             commands = MemoryMarshal.Cast<byte, int>(command.Data).ToArray();
         }
         return new Demonstrations(envName!, seed, actionNoise, stateSize, (int)actions.Shape[1], imageShape, instructionLength,
-            commands is not null, states, images, instructions, commands, Floats(actions.Data), Floats(executed.Data),
-            Floats(rewards.Data), offsets, success.Data);
+            commands is not null, states, images, instructions, commands, Floats(actions), Floats(executed),
+            Floats(rewards), offsets, success.Data);
     }
 
     private const string ChecksumKey = "crc32", ChecksumPlaceholder = "00000000";
 
     // Byte offset of the 8 hex digits of the checksum field inside the header.
-    private static int ChecksumFieldOffset(byte[] file)
+    private static int ChecksumFieldOffset(ReadOnlySpan<byte> file)
     {
         var needle = Encoding.ASCII.GetBytes($"\"{ChecksumKey}\":\"");
-        int headerEnd = 8 + (int)BitConverter.ToUInt64(file, 0);
-        var header = file.AsSpan(8, headerEnd - 8);
+        int headerEnd = 8 + (int)BitConverter.ToUInt64(file);
+        var header = file[8..headerEnd];
         int at = header.IndexOf(needle);
         Check(at >= 0 && header[(at + 1)..].IndexOf(needle) < 0 && at + needle.Length + 9 <= header.Length && header[at + needle.Length + 8] == (byte)'"',
             $"the '{ChecksumKey}' field must appear once as 8 hex digits");
@@ -363,12 +394,23 @@ public sealed class Demonstrations
             $"tensor '{tensor.Name}' must be {dtype} of rank {rank} with {steps} rows, got {tensor.DType} [{string.Join(", ", tensor.Shape)}]");
     }
 
+    // Per-element checks format their message only on failure (a loop of formatted messages would allocate per value).
     private static void Check(bool condition, string message)
     {
-        if (!condition) throw new InvalidDataException($"demonstrations: {message}.");
+        if (!condition) throw Invalid(message);
     }
 
-    private static float[] Floats(byte[] data) => MemoryMarshal.Cast<byte, float>(data).ToArray();
+    private static InvalidDataException Invalid(string message) => new($"demonstrations: {message}.");
+
+    // Typed copy of a float tensor, refused when a value is not finite or beyond MaxMagnitude.
+    private static float[] Floats(SafeTensor tensor)
+    {
+        var values = MemoryMarshal.Cast<byte, float>(tensor.Data).ToArray();
+        for (int i = 0; i < values.Length; i++)
+            if (!(Math.Abs(values[i]) <= MaxMagnitude))
+                throw Invalid($"tensor '{tensor.Name}' element {i} = {values[i]} is not a finite value within ±{MaxMagnitude:G}");
+        return values;
+    }
 
     private static byte[] Bytes<T>(T[] values) where T : unmanaged => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Qail.IO;
 
 namespace Qail.Envs.Rendering;
 
@@ -62,9 +63,9 @@ public static class GifWriter
         return output.ToArray();
     }
 
-    /// <summary>Writes the frames to an animated GIF file.</summary>
+    /// <summary>Writes the frames to an animated GIF file atomically (temp file in the same folder, flushed, renamed).</summary>
     public static void Write(string path, IReadOnlyList<RgbFrame> frames, int delayCentiseconds = 4) =>
-        File.WriteAllBytes(path, Encode(frames, delayCentiseconds));
+        AtomicFile.WriteAllBytes(path, Encode(frames, delayCentiseconds));
 
     private static byte Level(int i) => (byte)(i * 51);
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Qail.IO;
 
 namespace Qail.Envs.Rendering;
 
@@ -51,8 +52,8 @@ public static class PngWriter
         return output.ToArray();
     }
 
-    /// <summary>Writes <paramref name="frame"/> to a PNG file.</summary>
-    public static void Write(string path, RgbFrame frame) => File.WriteAllBytes(path, Encode(frame));
+    /// <summary>Writes <paramref name="frame"/> to a PNG file atomically (temp file in the same folder, flushed, renamed).</summary>
+    public static void Write(string path, RgbFrame frame) => AtomicFile.WriteAllBytes(path, Encode(frame));
 
     private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
     {

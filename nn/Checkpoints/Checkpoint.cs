@@ -1,14 +1,15 @@
 using Qail.Engine.Serialization;
+
 namespace Qail.Nn.Checkpoints;
 
 /// <summary>Saves and loads a module's state (parameters and persistent buffers) as a safetensors file.</summary>
 public static class Checkpoint
 {
-    /// <summary>Writes the module's <see cref="Module.StateDict"/> atomically to <paramref name="path"/>.</summary>
+    /// <summary>Writes the module's <see cref="Module.StateDict"/> atomically to <paramref name="path"/>, with a whole-file checksum.</summary>
     public static void Save(Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        SafeTensors.Save(path, module.StateDict(), metadata);
+        SafeTensors.Save(path, module.StateDict(), metadata, checksum: true);
     }
 
     /// <summary>

@@ -25,9 +25,30 @@ internal static class StateLoader
             if (!Shapes.Equal(source.ShapeSpan, target.ShapeSpan))
                 throw new CheckpointException(CheckpointProblem.ShapeMismatch, name,
                     $"the checkpoint's shape {Shapes.Format(source.ShapeSpan)} differs from the module's {Shapes.Format(target.ShapeSpan)}.");
+            CheckFinite(name, source);
         }
         foreach (var (name, target) in targets)
             if (state.TryGetValue(name, out var source)) source.CopyTo(target);
         return new LoadResult(missing, unexpected);
     }
+
+    /// <summary>Throws <see cref="CheckpointProblem.NonFinite"/> naming the first NaN or infinite element of a float tensor.</summary>
+    public static void CheckFinite(string name, Tensor tensor)
+    {
+        if (tensor.DType == DType.Float32)
+        {
+            var values = tensor.ToArray<float>();
+            for (int i = 0; i < values.Length; i++)
+                if (!float.IsFinite(values[i])) throw NonFinite(name, i, values[i]);
+        }
+        else if (tensor.DType == DType.Float64)
+        {
+            var values = tensor.ToArray<double>();
+            for (int i = 0; i < values.Length; i++)
+                if (!double.IsFinite(values[i])) throw NonFinite(name, i, values[i]);
+        }
+    }
+
+    private static CheckpointException NonFinite(string name, int index, double value) =>
+        new(CheckpointProblem.NonFinite, name, $"element {index} = {value} is not finite.");
 }

@@ -1,3 +1,4 @@
+using Qail.IO;
 using System.Globalization;
 using System.Text;
 
@@ -33,9 +34,7 @@ public static class StudyCellFile
                 text.AppendLine(Invariant, $"episode\t{e.Seed}\t{e.Return.ToString("R", Invariant)}\t{(e.Success ? 1 : 0)}\t{e.Steps}\t{e.ActionError.ToString("R", Invariant)}");
         }
         string path = Path.Combine(folder, StudyCell.FileName(cell.Env, cell.Config, cell.Seed));
-        string temporary = path + ".partial";
-        File.WriteAllText(temporary, text.ToString());
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, text.ToString());
         return path;
     }
 

@@ -26,9 +26,16 @@ public sealed class NetworkPolicy : IPolicy
 
     public float[] Act(Observation observation)
     {
+        ArgumentNullException.ThrowIfNull(observation);
+        if (observation.State is { } state) ObservationCheck.State(state, "NetworkPolicy.Act");
         using var noGrad = GradMode.NoGrad();
         var outputs = _network.Predict(PolicyBatch.FromObservation(observation, _network.Spec)).Value;
-        return _network.ToAction(outputs, 0);
+        var action = _network.ToAction(outputs, 0);
+        // Weights that overflow (finite but huge) would otherwise reach the env as NaN.
+        for (int i = 0; i < action.Length; i++)
+            if (!float.IsFinite(action[i]))
+                throw new InvalidDataException($"NetworkPolicy.Act: '{Label}' computed action[{i}] = {action[i]}; its weights overflow.");
+        return action;
     }
 
     public IPolicy Replicate() => new NetworkPolicy((PolicyNetwork)_network.DeepCopy(), Label);

@@ -76,6 +76,10 @@ public sealed class GpuPolicy : IDeployedPolicy, IDisposable
         if (action.Length != _program.ActionSize)
             throw new ArgumentException($"GpuPolicy.Act: the action span holds {action.Length} values, the policy writes {_program.ActionSize}.", nameof(action));
         Run(inputs);
+        // As the CPU runtime: weights that overflow on these inputs are refused rather than acted on.
+        for (int i = 0; i < _program.ActionSize; i++)
+            if (!float.IsFinite(_result[i]))
+                throw new InvalidDataException($"GpuPolicy.Act: '{Label}' computed action[{i}] = {_result[i]}; its weights overflow on these inputs.");
         _result.AsSpan(0, _program.ActionSize).CopyTo(action);
     }
 

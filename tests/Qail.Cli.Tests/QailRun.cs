@@ -11,7 +11,7 @@ public sealed record QailRun(int ExitCode, string Output, string Error)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = QailCommandLine.Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int code = QailCommandLine.Invoke(args, new InvocationConfiguration { Output = output, Error = error });
         return new QailRun(code, output.ToString(), error.ToString());
     }
 
