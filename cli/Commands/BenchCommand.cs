@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Qail.Envs;
+using Qail.Kernels.Cpu;
 using Qail.Runtime;
 using Spectre.Console;
 
@@ -45,6 +46,7 @@ internal static class BenchCommand
                 }
             }
             console.Write(table);
+            console.WriteLine($"CPU kernel path: {KernelDispatch.Describe()}");
             return 0;
         }));
         return command;

@@ -17,6 +17,7 @@ public static class QailCommandLine
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
+        foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction();
         return root;
     }
 }
