@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Qail.Envs;
+using Qail.Deployment;
 using Qail.Kernels.Cpu;
-using Qail.Runtime;
 using Spectre.Console;
 
 namespace Qail.Cli.Commands;

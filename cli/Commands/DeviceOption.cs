@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Qail.Deployment;
 using Qail.Kernels.Cuda;
 using Qail.Policies;
 using Qail.Runtime;
@@ -25,11 +26,11 @@ internal static class DeviceOption
     public static IPolicy Place(IPolicy deployable, string device, string path)
     {
         if (device == Cpu) return deployable;
-        if (deployable is not IntegerPolicy policy)
+        if (deployable is not DeployedPolicyAdapter { Deployed: DeployedPolicy policy })
             throw new ArgumentException($"--device {device}: '{path}' has no deployed graph (only MLP, CILRS and VLA networks export); run it with --device cpu.");
-        return GpuPolicy.Create(policy, Resolve(device));
+        return GpuPolicy.Create(policy, Resolve(device)).AsPolicy();
     }
 
     /// <summary>"CPU" or the device's name, for tables.</summary>
-    public static string Describe(IPolicy placed) => placed is GpuPolicy gpu ? gpu.Device : "CPU";
+    public static string Describe(IPolicy placed) => placed is DeployedPolicyAdapter { Deployed: GpuPolicy gpu } ? gpu.Device : "CPU";
 }

@@ -1,17 +1,19 @@
 using System.Globalization;
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
+using Qail.Engine.Serialization;
 using Qail.Nn.Checkpoints;
 using Qail.Policies;
 using Qail.Runtime;
-using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
+using SafeTensors = Qail.Engine.Serialization.SafeTensors;
 
 namespace Qail.Cli.Commands;
 
 /// <summary>
 /// The two policy files the commands exchange: a full-precision checkpoint (`qail train`: the network's state plus
 /// its family, env and widths in the safetensors metadata, enough to rebuild it) and a deployed integer policy
-/// (`qail quantize`: <see cref="IntegerPolicy"/>'s own format). The metadata tells them apart.
+/// (`qail quantize`: <see cref="DeployedPolicy"/>'s own format). The metadata tells them apart.
 /// </summary>
 internal static class PolicyFile
 {
@@ -40,13 +42,13 @@ internal static class PolicyFile
         InputFile.Read(path, option, "policy file", p =>
         {
             var archive = SafeTensors.Load(p);
-            if (archive.Metadata.ContainsKey(IntegerPolicy.ConfigKey))
+            if (archive.Metadata.ContainsKey(DeployedPolicy.ConfigKey))
             {
-                var deployed = IntegerPolicy.Load(p);
-                return new LoadedPolicy(p, deployed, null, null, deployed.Precision, deployed.ModelBytes);
+                var deployed = DeployedPolicy.Load(p);
+                return new LoadedPolicy(p, deployed.AsPolicy(), null, null, deployed.Precision, deployed.ModelBytes);
             }
             if (!archive.Metadata.TryGetValue(FormatKey, out var format) || format != Format)
-                throw new InvalidDataException($"its metadata has neither \"{IntegerPolicy.ConfigKey}\" (deployed policy) nor \"{FormatKey}\": \"{Format}\" (full-precision checkpoint from `qail train`).");
+                throw new InvalidDataException($"its metadata has neither \"{DeployedPolicy.ConfigKey}\" (deployed policy) nor \"{FormatKey}\": \"{Format}\" (full-precision checkpoint from `qail train`).");
             string family = Required(archive, FamilyKey);
             string envName = Required(archive, EnvKey);
             var spec = Env.Lookup(envName).Create().Spec;
@@ -81,8 +83,8 @@ internal static class PolicyFile
                 throw new ArgumentException($"--env: '{policy.Path}' was trained on {policy.EnvName} ({Shape(network.Spec)}), which does not fit {envName} ({Shape(spec)}).");
             return;
         }
-        var deployed = (IntegerPolicy)policy.Policy;
-        if (deployed.Mismatch(spec) is string problem)
+        var deployed = ((DeployedPolicyAdapter)policy.Policy).Deployed;
+        if (EnvInputs.Mismatch(deployed, spec) is string problem)
             throw new ArgumentException($"--env: '{policy.Path}' does not fit {envName} ({Shape(spec)}): {problem}.");
     }
 
@@ -97,7 +99,7 @@ internal static class PolicyFile
 
     /// <summary>The deployed-runtime form of a loaded policy: integer policies as they are, a checkpoint on the fp32 runtime.</summary>
     public static IPolicy Deployable(LoadedPolicy policy) =>
-        policy.Network is { } network && Export.CanExport(network) ? Export.ToFloatPolicy(network, "FP32") : policy.Policy;
+        policy.Network is { } network && Export.CanExport(network) ? Export.ToFloatPolicy(network, "FP32").AsPolicy() : policy.Policy;
 
     private static string Shape(EnvSpec spec) =>
         $"{(spec.Image is { } image ? $"{image.Height}x{image.Width}x{image.Channels} image, " : "")}{spec.StateSize} state values, {spec.Action.Size} actions";

@@ -1,3 +1,4 @@
+using Qail.Engine.Serialization;
 namespace Qail.Nn.Checkpoints;
 
 /// <summary>Saves and loads a module's state (parameters and persistent buffers) as a safetensors file.</summary>

@@ -1,4 +1,5 @@
 using Qail.Engine;
+using Qail.Engine.Serialization;
 
 namespace Qail.Nn.Checkpoints;
 

@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Evaluation;
 using Qail.Exporting;
@@ -26,7 +27,7 @@ public static class DeploymentStudy
         if (!study.Students.TryGetValue(method, out var student))
             throw new ArgumentException($"DeploymentStudy: the study has no {method.Display()} student (methods: {string.Join(", ", study.Students.Keys)}).", nameof(method));
         var w8a8 = QuantizationStudy.PrepareStudent(study.Teacher, QuantConfig.W8A8(), study.Demonstrations, options.Seed);
-        IPolicy[] deployed =
+        DeployedPolicy[] deployed =
         [
             Export.ToFloatPolicy(study.Teacher, "FP32"),
             Export.ToIntegerPolicy(w8a8, "W8A8 PTQ"),
@@ -34,19 +35,20 @@ public static class DeploymentStudy
         ];
         var probe = Env.Lookup(options.Env).Create().Reset(options.Seed);
         var rows = new List<DeploymentRow>();
-        foreach (var policy in deployed)
+        foreach (var deployedPolicy in deployed)
         {
+            var policy = deployedPolicy.AsPolicy();
             string stage = $"deploy {policy.Label}";
             progress?.Begin(stage, options.EvalEpisodes);
             var evaluation = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, QuantizationStudy.EvaluationSeed(options),
                 progress: progress is null ? null : new Progress<int>(d => progress.Advance(stage, d)));
             var latency = LatencyProbe.Measure(policy, probe);
-            long bytes = ((IntegerPolicy)policy).ModelBytes;
+            long bytes = deployedPolicy.ModelBytes;
             DeviceLatency? onDevice = null;
             if (device is not null)
             {
-                using var gpu = GpuPolicy.Create((IntegerPolicy)policy, device);
-                onDevice = new DeviceLatency(device.Name, LatencyProbe.Measure(gpu, probe).MedianMicroseconds);
+                using var gpu = GpuPolicy.Create(deployedPolicy, device);
+                onDevice = new DeviceLatency(device.Name, LatencyProbe.Measure(gpu.AsPolicy(), probe).MedianMicroseconds);
             }
             progress?.End(stage, $"return {evaluation.MeanReturn:F1}, {latency.MedianMicroseconds:F1} µs per action" +
                 (onDevice is null ? "" : $" ({onDevice.MedianMicroseconds:F1} µs on the device)") + $", {bytes} bytes");

@@ -6,7 +6,7 @@ using Qail.Runtime;
 namespace Qail.Exporting;
 
 /// <summary>
-/// Turns trained policies into deployed <see cref="IntegerPolicy"/> graphs: a fake-quant policy into packed integer
+/// Turns trained policies into deployed <see cref="DeployedPolicy"/> graphs: a fake-quant policy into packed integer
 /// weights run by the CPU kernels, a full-precision one into fp32 layers on Sgemm (for like-for-like latency).
 /// Each policy family has its graph builder (weight-layer ops and float glue ops mirroring its Predict).
 /// </summary>
@@ -16,16 +16,16 @@ public static class Export
     /// The integer policy of a prepared (fake-quantized, calibrated) network: W4 weight-only groups to packed int4,
     /// per-channel weights with quantized activations (W8A8, W4A4) to the int8 GEMM, unquantized layers to fp32.
     /// </summary>
-    public static IntegerPolicy ToIntegerPolicy(PolicyNetwork prepared, string? label = null)
+    public static DeployedPolicy ToIntegerPolicy(PolicyNetwork prepared, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         string precision = WeightLayers(prepared).Select(l => LayerExport.Precision(l.Layer)).Where(p => p != "FP32")
             .GroupBy(p => p).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? "FP32";
-        return new IntegerPolicy(label ?? precision, precision, Graph(prepared, nameof(ToIntegerPolicy)));
+        return new DeployedPolicy(label ?? precision, precision, Graph(prepared, nameof(ToIntegerPolicy)));
     }
 
     /// <summary>The fp32 policy of a full-precision network on the same runtime (Sgemm layers).</summary>
-    public static IntegerPolicy ToFloatPolicy(PolicyNetwork network, string label = "FP32")
+    public static DeployedPolicy ToFloatPolicy(PolicyNetwork network, string label = "FP32")
     {
         ArgumentNullException.ThrowIfNull(network);
         foreach (var (path, layer) in WeightLayers(network))
@@ -33,7 +33,7 @@ public static class Export
                 throw new ArgumentException($"Export.ToFloatPolicy: layer '{path}' carries a quantizer; export a full-precision network (or use ToIntegerPolicy).", nameof(network));
         // Batch norms fold exactly in real arithmetic; the deployed fp32 graph runs the folded convolutions.
         var folded = BatchNormFolding.UnfoldedPath(network) is null ? network : BatchNormFolding.Fold(network);
-        return new IntegerPolicy(label, "FP32", Graph(folded, nameof(ToFloatPolicy)));
+        return new DeployedPolicy(label, "FP32", Graph(folded, nameof(ToFloatPolicy)));
     }
 
     /// <summary>True when the network's family has an integer graph.</summary>

@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Engine;
 using Qail.Envs;
 using Qail.Nn;
@@ -27,9 +28,9 @@ internal static class VlaExport
         if (conv.Options != Conv2dOptions.Uniform(p, 0, 1, 1))
             throw new ArgumentException($"Export: layer 'patch_embed' is not a patch embedding (stride = kernel {p}, no padding, dilation or groups): {conv.Options}.", nameof(vla));
         var graph = new PolicyGraph();
-        int pixels = graph.Input(GraphInput.For(GraphInputKind.Image, spec));
-        int state = graph.Input(GraphInput.For(GraphInputKind.State, spec));
-        int ids = graph.Input(GraphInput.For(GraphInputKind.Instruction, spec));
+        int pixels = graph.Input(EnvInputs.For(GraphInputKind.Image, spec));
+        int state = graph.Input(EnvInputs.For(GraphInputKind.State, spec));
+        int ids = graph.Input(EnvInputs.For(GraphInputKind.Instruction, spec));
 
         var gather = new PatchGather(image.Channels, image.Height, image.Width, p);
         int patchRows = graph.Add(gather, pixels);

@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Qail.Autograd;
 using Qail.Engine;
+using Qail.Engine.Serialization;
 using Qail.Nn.Checkpoints;
 
 namespace Qail.Nn.Tests.Checkpoints;

@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Qail.Engine;
-using Qail.Nn.Checkpoints;
+using Qail.Engine.Serialization;
 
 namespace Qail.Nn.Tests.Checkpoints;
 

@@ -2,14 +2,15 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Qail.Engine;
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Nn;
-using Qail.Nn.Checkpoints;
+using Qail.Engine.Serialization;
 using Qail.Policies;
 using Qail.Quantization;
 using Qail.Runtime;
-using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
+using SafeTensors = Qail.Engine.Serialization.SafeTensors;
 
 namespace Qail.Tests.Exporting;
 
@@ -93,7 +94,7 @@ public class CilrsExportTests
     {
         var policy = Deployed(config);
         var bytes = policy.ToBytes();
-        var loaded = IntegerPolicy.FromBytes(bytes);
+        var loaded = DeployedPolicy.FromBytes(bytes);
         Assert.Equal(bytes, loaded.ToBytes());
         Assert.Equal(policy.ModelBytes, loaded.ModelBytes);
         Assert.Equal(policy.Inputs, loaded.Inputs);
@@ -101,7 +102,7 @@ public class CilrsExportTests
         try
         {
             policy.Save(path);
-            var fromFile = IntegerPolicy.Load(path);
+            var fromFile = DeployedPolicy.Load(path);
             foreach (var observation in CilrsCase.Observations(2))
             {
                 var expected = policy.Act(observation);
@@ -128,19 +129,19 @@ public class CilrsExportTests
         var policy = Deployed("W8A8");
         var archive = SafeTensors.Deserialize(policy.ToBytes());
         var metadata = archive.Metadata.ToDictionary(p => p.Key, p => p.Value);
-        string config = metadata[IntegerPolicy.ConfigKey];
+        string config = metadata[DeployedPolicy.ConfigKey];
         int at = config.IndexOf(original, StringComparison.Ordinal);
         Assert.True(at >= 0, $"the config has no {original}");
-        metadata[IntegerPolicy.ConfigKey] = config[..at] + replacement + config[(at + original.Length)..];
+        metadata[DeployedPolicy.ConfigKey] = config[..at] + replacement + config[(at + original.Length)..];
         var bytes = SafeTensors.Serialize(archive.Tensors.ToDictionary(p => p.Key, p => p.Value), metadata);
-        var error = Assert.ThrowsAny<CheckpointException>(() => IntegerPolicy.FromBytes(bytes));
+        var error = Assert.ThrowsAny<CheckpointException>(() => DeployedPolicy.FromBytes(bytes));
         Assert.Contains(expected, error.Message);
     }
 
     /// <summary>The deployed policy of a small CILRS case at <paramref name="config"/>.</summary>
-    internal static IntegerPolicy Deployed(string config) => Pair(new CilrsCase(2, 8, 8, config, 17)).Deployed;
+    internal static DeployedPolicy Deployed(string config) => Pair(new CilrsCase(2, 8, 8, config, 17)).Deployed;
 
-    private static (IPolicy Reference, IntegerPolicy Deployed) Pair(CilrsCase c)
+    private static (IPolicy Reference, DeployedPolicy Deployed) Pair(CilrsCase c)
     {
         var fp = c.FullPrecision();
         if (c.Config is null) return (new NetworkPolicy(fp, "fp"), Export.ToFloatPolicy(fp));
@@ -149,7 +150,7 @@ public class CilrsExportTests
     }
 
     // Worst |delta| over the action dims relative to each dim's half range, per observation (steps x commands).
-    private static double[] Deltas(IPolicy reference, IPolicy deployed)
+    private static double[] Deltas(IPolicy reference, IDeployedPolicy deployed)
     {
         var low = CilrsCase.Spec.Action.Low;
         var high = CilrsCase.Spec.Action.High;

@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Runtime;
 
@@ -20,7 +21,7 @@ public sealed class DeployedAllocationTests
     [Theory]
     [MemberData(nameof(MlpConfigs))]
     public void MlpActAllocatesOnlyTheReturnedAction(string config) =>
-        AssertOnlyActions(config, IntegerPolicyTests.Deployed(config), new Observation(IntegerPolicyTests.Base.States(1, 5)[0]), steps: 200);
+        AssertOnlyActions(config, DeployedPolicyTests.Deployed(config), new Observation(DeployedPolicyTests.Base.States(1, 5)[0]), steps: 200);
 
     [Theory]
     [InlineData("W8A8")]
@@ -45,9 +46,9 @@ public sealed class DeployedAllocationTests
     {
         var device = Qail.Kernels.Cuda.ComputeDevices.TryGet("opencl", out var reason);
         Skip.If(device is null, $"OpenCL unavailable: {reason}");
-        var cases = new (string Name, IntegerPolicy Policy, Observation Observation)[]
+        var cases = new (string Name, DeployedPolicy Policy, Observation Observation)[]
         {
-            ("MLP W8A8", IntegerPolicyTests.Deployed("W8A8"), new Observation(IntegerPolicyTests.Base.States(1, 5)[0])),
+            ("MLP W8A8", DeployedPolicyTests.Deployed("W8A8"), new Observation(DeployedPolicyTests.Base.States(1, 5)[0])),
             ("CILRS W4A4", CilrsExportTests.Deployed("W4A4"), CilrsCase.At(3, 1)),
         };
         foreach (var (name, policy, observation) in cases)
@@ -57,12 +58,13 @@ public sealed class DeployedAllocationTests
         }
     }
 
-    private static void AssertOnlyActions(string config, IntegerPolicy policy, Observation observation, int steps) =>
+    private static void AssertOnlyActions(string config, DeployedPolicy policy, Observation observation, int steps) =>
         AssertOnlyActions(config, policy, policy.ActionSize, observation, steps);
 
     // Bytes allocated on this thread by the steps, the least of three windows after warm-up (tiered JIT promotion
-    // can allocate once on the calling thread), against what the steps' action arrays alone take.
-    private static void AssertOnlyActions(string config, Qail.Policies.IPolicy policy, int actionSize, Observation observation, int steps)
+    // can allocate once on the calling thread), against what the steps' action arrays alone take; the span overload
+    // allocates nothing.
+    private static void AssertOnlyActions(string config, IDeployedPolicy policy, int actionSize, Observation observation, int steps)
     {
         for (int i = 0; i < 100; i++) policy.Act(observation);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -76,5 +78,14 @@ public sealed class DeployedAllocationTests
             least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
         Assert.True(least == actions, $"{config}: {steps} steps allocated {least} bytes; the actions take {actions}.");
+        var action = new float[actionSize];
+        least = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < steps; i++) policy.Act(EnvInputs.From(observation), action);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(least == 0, $"{config}: {steps} steps into a caller's span allocated {least} bytes.");
     }
 }

@@ -1,10 +1,12 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Policies;
 using Qail.Quantization;
+using Qail.Runtime;
 
 namespace Qail.Tests.Exporting;
 
@@ -63,7 +65,7 @@ public class ExportEqualsFakeQuantTests
     });
 
     // Worst |delta| over states and action dims, relative to the half range, and how many states exceed float rounding.
-    internal static (double Worst, int Flipped) Compare(PolicyCase c, IPolicy reference, IPolicy deployed)
+    internal static (double Worst, int Flipped) Compare(PolicyCase c, IPolicy reference, IDeployedPolicy deployed)
     {
         double worst = 0;
         int flipped = 0;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.FSharp.Core;
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Kernels.Cuda;
@@ -27,12 +28,8 @@ public sealed class GpuPolicyTests
     private const double ActionTolerance = 1e-5;
     private const double FlipTolerance = 0.1;
 
-    private static readonly HashSet<string> ExactKinds =
-    [
-        Normalize.Name, Relu.Name, ResidualAdd.Name, Concat.Name, RowSlice.Name, Im2col.Name, PatchGather.Name, ChannelsFirst.Name,
-        CommandSelect.Name, Int8Linear.Name, LayerNormRows.Name, TokenSequence.Name,
-    ];
-
+    // The registry says which ops the device reproduces bit for bit.
+    private static readonly HashSet<string> ExactKinds = RuntimeOps.All.Where(k => k.DeviceExact).Select(k => k.Name).ToHashSet();
     private static IComputeDevice OpenCl() => On("opencl");
 
     // CUDA runs where a GPU is, OpenCL in CI (PoCL); each skips naming why it is missing.
@@ -110,9 +107,9 @@ public sealed class GpuPolicyTests
     public void BadInputIsRefusedAsOnTheCpuAndTheDeviceRecovers()
     {
         var device = OpenCl();
-        var cpu = IntegerPolicyTests.Deployed("W8A8");
+        var cpu = DeployedPolicyTests.Deployed("W8A8");
         using var gpu = GpuPolicy.Create(cpu, device);
-        var state = IntegerPolicyTests.Base.States(1, 5)[0];
+        var state = DeployedPolicyTests.Base.States(1, 5)[0];
         var expected = gpu.Act(new Observation(state));
         var bad = (float[])state.Clone();
         bad[3] = float.NaN;
@@ -133,12 +130,12 @@ public sealed class GpuPolicyTests
         var device = OpenCl();
         // A NaN in an int8 layer's input slot (as a non-finite layer output would put there): the device raises its
         // fault flag where the CPU kernel throws, for the fused one-row layer (MLP) and the quantize-first path (CNN).
-        var c = IntegerPolicyTests.Base with { ConfigName = "W8A8" };
+        var c = DeployedPolicyTests.Base with { ConfigName = "W8A8" };
         AssertNanFaults(Export.ToIntegerPolicy(c.Prepared(c.FullPrecision())), new Observation(c.States(1, 6)[0]), device);
         AssertNanFaults(CilrsExportTests.Deployed("W8A8"), CilrsCase.At(4, 2), device);
     }
 
-    private static void AssertNanFaults(IntegerPolicy cpu, Observation observation, IComputeDevice device)
+    private static void AssertNanFaults(DeployedPolicy cpu, Observation observation, IComputeDevice device)
     {
         using var gpu = GpuPolicy.Create(cpu, device, new GpuPolicyOptions { Fuse = false });
         var expected = gpu.Act(observation);
@@ -155,10 +152,10 @@ public sealed class GpuPolicyTests
     public void ReplicasShareWeightsAndActIndependently()
     {
         var device = OpenCl();
-        var cpu = IntegerPolicyTests.Deployed("W4A4");
+        var cpu = DeployedPolicyTests.Deployed("W4A4");
         var gpu = GpuPolicy.Create(cpu, device);
         var replica = (GpuPolicy)gpu.Replicate();
-        var states = IntegerPolicyTests.Base.States(6, 7);
+        var states = DeployedPolicyTests.Base.States(6, 7);
         var expected = states.Select(s => gpu.Act(new Observation(s))).ToList();
         gpu.Dispose();
         // The replica keeps the shared weights alive after the first instance is gone.
@@ -169,14 +166,14 @@ public sealed class GpuPolicyTests
         Assert.Throws<ObjectDisposedException>(() => replica.Act(new Observation(states[0])));
     }
 
-    private static float[][] Act(IntegerPolicy cpu, Observation observation)
+    private static float[][] Act(DeployedPolicy cpu, Observation observation)
     {
         cpu.Act(observation);
         return cpu.Slots.Select(s => (float[])s.Clone()).ToArray();
     }
 
     // Per node on the CPU's values, then whole actions; see the class summary for what must agree and how closely.
-    private static void Compare(string name, IntegerPolicy cpu, IComputeDevice device, IReadOnlyList<Observation> observations, bool quantizesActivations,
+    private static void Compare(string name, DeployedPolicy cpu, IComputeDevice device, IReadOnlyList<Observation> observations, bool quantizesActivations,
         ActionSpace actions)
     {
         using var gpu = GpuPolicy.Create(cpu, device);

@@ -3,11 +3,12 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
-using Qail.Nn.Checkpoints;
+using Qail.Engine.Serialization;
 using Qail.Runtime;
-using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
+using SafeTensors = Qail.Engine.Serialization.SafeTensors;
 
 namespace Qail.Tests.Exporting;
 
@@ -18,7 +19,7 @@ public class PolicyFileTests
     {
         var policy = Export.ToIntegerPolicy(c.Prepared(c.FullPrecision()));
         var bytes = policy.ToBytes();
-        var loaded = IntegerPolicy.FromBytes(bytes);
+        var loaded = DeployedPolicy.FromBytes(bytes);
         Assert.Equal(bytes, loaded.ToBytes());
         Assert.Equal(policy.ModelBytes, loaded.ModelBytes);
         Assert.Equal((policy.Label, policy.Precision), (loaded.Label, loaded.Precision));
@@ -29,12 +30,12 @@ public class PolicyFileTests
     [Fact]
     public void SavesToAndLoadsFromOneFile()
     {
-        var policy = IntegerPolicyTests.Deployed("W8A8");
+        var policy = DeployedPolicyTests.Deployed("W8A8");
         string path = Path.Combine(Path.GetTempPath(), $"qail-export-{Environment.ProcessId}.safetensors");
         try
         {
             policy.Save(path);
-            var loaded = IntegerPolicy.Load(path);
+            var loaded = DeployedPolicy.Load(path);
             var state = new Observation(new float[policy.StateSize]);
             Assert.Equal(policy.Act(state), loaded.Act(state));
             Assert.Equal(File.ReadAllBytes(path), loaded.ToBytes());
@@ -65,16 +66,16 @@ public class PolicyFileTests
     [MemberData(nameof(Corruptions))]
     public void CorruptedFilesAreRefusedNamingTheProblem(string corruption, string expected)
     {
-        var policy = IntegerPolicyTests.Deployed("W8A8");
+        var policy = DeployedPolicyTests.Deployed("W8A8");
         var state = new Observation(new float[policy.StateSize]);
         var before = policy.Act(state);
         var bytes = Corrupt(policy, corruption);
-        var error = Assert.ThrowsAny<ArgumentException>(() => IntegerPolicy.FromBytes(bytes));
+        var error = Assert.ThrowsAny<ArgumentException>(() => DeployedPolicy.FromBytes(bytes));
         Assert.Contains(expected, error.Message);
         Assert.Equal(before, policy.Act(state));
     }
 
-    private static byte[] Corrupt(IntegerPolicy policy, string corruption)
+    private static byte[] Corrupt(DeployedPolicy policy, string corruption)
     {
         var bytes = policy.ToBytes();
         switch (corruption)
@@ -94,7 +95,7 @@ public class PolicyFileTests
                     return h[..at] + "999999999" + h[comma..];
                 }, true);
             case "unknown op": return Rewrite(bytes, h => h.Replace("\\u0022relu\\u0022", "\\u0022gelu\\u0022", StringComparison.Ordinal), true);
-            case "no config": return Rewrite(bytes, h => h.Replace(IntegerPolicy.ConfigKey, "something.else", StringComparison.Ordinal), true);
+            case "no config": return Rewrite(bytes, h => h.Replace(DeployedPolicy.ConfigKey, "something.else", StringComparison.Ordinal), true);
             case "bad json": return Rewrite(bytes, h => h.Replace("\\u0022ops\\u0022:[", "\\u0022ops\\u0022:[[", StringComparison.Ordinal), true);
             case "nan scale": return Patch(policy, "ops.1.input_scale", float.NaN);
             case "zero point": return Rewrite(bytes, h => h.Replace("\\u0022input_zero_point\\u0022:", "\\u0022input_zero_point\\u0022:3", StringComparison.Ordinal), true);
@@ -113,7 +114,7 @@ public class PolicyFileTests
     }
 
     // Overwrites one float tensor value while keeping the file well-formed.
-    private static byte[] Patch(IntegerPolicy policy, string tensor, float value)
+    private static byte[] Patch(DeployedPolicy policy, string tensor, float value)
     {
         var archive = SafeTensors.Deserialize(policy.ToBytes());
         var tensors = archive.Tensors.ToDictionary(p => p.Key, p => p.Value.Clone());

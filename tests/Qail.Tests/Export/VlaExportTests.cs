@@ -2,14 +2,15 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Qail.Autograd;
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
-using Qail.Nn.Checkpoints;
+using Qail.Engine.Serialization;
 using Qail.Policies;
 using Qail.Quantization;
 using Qail.Runtime;
 using Qail.Tests.Policies;
-using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
+using SafeTensors = Qail.Engine.Serialization.SafeTensors;
 
 namespace Qail.Tests.Exporting;
 
@@ -66,7 +67,7 @@ public class VlaExportTests
             return prepared;
         }
 
-        public IntegerPolicy Deploy(VlaPolicy network) => Config is null ? Export.ToFloatPolicy(network) : Export.ToIntegerPolicy(network);
+        public DeployedPolicy Deploy(VlaPolicy network) => Config is null ? Export.ToFloatPolicy(network) : Export.ToIntegerPolicy(network);
     }
 
     private static Gen<VlaCase> Cases(params string[] configs) =>
@@ -134,7 +135,7 @@ public class VlaExportTests
     {
         var policy = c.Deploy(c.Network());
         var bytes = policy.ToBytes();
-        var loaded = IntegerPolicy.FromBytes(bytes);
+        var loaded = DeployedPolicy.FromBytes(bytes);
         Assert.Equal(bytes, loaded.ToBytes());
         Assert.Equal(policy.ModelBytes, loaded.ModelBytes);
         Assert.Equal(policy.Describe(), loaded.Describe());
@@ -146,8 +147,8 @@ public class VlaExportTests
     {
         var c = new VlaCase(16, 2, 16, "W4", 1);
         var policy = c.Deploy(c.Network());
-        Assert.Equal(["image[3x64x64]", "state[5]", "instruction[" + Demos.Value.InstructionLength + "]"], policy.Inputs);
-        Assert.Null(policy.Mismatch(Env.Lookup("libero-spatial").Create().Spec));
+        Assert.Equal(["image[3x64x64]", "state[5]", "instruction[" + Demos.Value.InstructionLength + "]"], policy.Inputs.Select(i => i.Describe()));
+        Assert.Null(EnvInputs.Mismatch(policy, Env.Lookup("libero-spatial").Create().Spec));
         // The first block attends from every token; the last only from the action queries, whose rows alone are read after it.
         Assert.Equal(["masked attention 2 heads [61, 16] (21 + 40 word tokens)", "masked attention 2 heads [61, 16] (21 + 40 word tokens), 4 query rows"],
             policy.Describe().Where(op => op.StartsWith("masked attention")));
@@ -163,13 +164,13 @@ public class VlaExportTests
         var c = new VlaCase(16, 1, 16, "W8A8", 2);
         var bytes = c.Deploy(c.Network()).ToBytes();
         var archive = SafeTensors.Deserialize(bytes);
-        var config = archive.Metadata[IntegerPolicy.ConfigKey];
+        var config = archive.Metadata[DeployedPolicy.ConfigKey];
         int at = config.IndexOf(find, StringComparison.Ordinal);
         Assert.True(at >= 0, $"the config has no {find}");
         var metadata = archive.Metadata.ToDictionary(p => p.Key, p => p.Value);
-        metadata[IntegerPolicy.ConfigKey] = config[..at] + replace + config[(at + find.Length)..];
+        metadata[DeployedPolicy.ConfigKey] = config[..at] + replace + config[(at + find.Length)..];
         var corrupted = SafeTensors.Serialize(archive.Tensors.ToDictionary(p => p.Key, p => p.Value), metadata);
-        var error = Assert.ThrowsAny<CheckpointException>(() => IntegerPolicy.FromBytes(corrupted));
+        var error = Assert.ThrowsAny<CheckpointException>(() => DeployedPolicy.FromBytes(corrupted));
         Assert.Contains(expected, error.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Kernels.Cuda;
@@ -47,9 +48,9 @@ internal static class DeployedPolicyCheck
                     var (graphWorst, graphFlips) = graph.Recorded ? Compare(deployed, graph, observations, spec.Action) : (worst, flips);
                     (worst, flips) = (Math.Max(worst, graphWorst), Math.Max(flips, graphFlips));
                     bool passed = precision == "FP32" ? worst <= FloatTolerance : worst <= FlipTolerance && flips * 4 <= observations.Count;
-                    var cpuTime = LatencyProbe.Measure(deployed, observations[0], iterations: iterations).MedianMicroseconds;
-                    var eagerTime = LatencyProbe.Measure(eager, observations[0], iterations: iterations).MedianMicroseconds;
-                    var graphTime = graph.Recorded ? LatencyProbe.Measure(graph, observations[0], iterations: iterations).MedianMicroseconds : double.NaN;
+                    var cpuTime = LatencyProbe.Measure(deployed.AsPolicy(), observations[0], iterations: iterations).MedianMicroseconds;
+                    var eagerTime = LatencyProbe.Measure(eager.AsPolicy(), observations[0], iterations: iterations).MedianMicroseconds;
+                    var graphTime = graph.Recorded ? LatencyProbe.Measure(graph.AsPolicy(), observations[0], iterations: iterations).MedianMicroseconds : double.NaN;
                     var best = double.IsNaN(graphTime) ? eagerTime : Math.Min(eagerTime, graphTime);
                     if (precision == "FP32") fpGpu = best;
                     if (graph.RecordingProblem is string problem) log($"{name}: no CUDA graph, launching eagerly: {problem}");
@@ -67,7 +68,7 @@ internal static class DeployedPolicyCheck
         return results;
     }
 
-    private static IntegerPolicy Deploy(PolicyNetwork fp, QuantConfig config, IReadOnlyList<Observation> observations)
+    private static DeployedPolicy Deploy(PolicyNetwork fp, QuantConfig config, IReadOnlyList<Observation> observations)
     {
         var prepared = (PolicyNetwork)Quantizer.Prepare(fp, config, seed: 7);
         var batch = PolicyBatch.FromObservations(observations, fp.Spec);
@@ -77,7 +78,7 @@ internal static class DeployedPolicyCheck
     }
 
     // Worst |delta| of an action dimension relative to its half range, and observations beyond float rounding.
-    private static (double Worst, int Flips) Compare(IntegerPolicy cpu, GpuPolicy gpu, IReadOnlyList<Observation> observations, ActionSpace actions)
+    private static (double Worst, int Flips) Compare(DeployedPolicy cpu, GpuPolicy gpu, IReadOnlyList<Observation> observations, ActionSpace actions)
     {
         double worst = 0;
         int flips = 0;

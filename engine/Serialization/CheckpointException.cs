@@ -1,4 +1,4 @@
-namespace Qail.Nn.Checkpoints;
+namespace Qail.Engine.Serialization;
 
 /// <summary>
 /// A checkpoint could not be read or does not fit the module; thrown before anything is modified.

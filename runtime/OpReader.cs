@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Qail.Engine;
-using Qail.Nn.Checkpoints;
+using Qail.Engine.Serialization;
 
 namespace Qail.Runtime;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Qail.Envs;
 using Qail.Policies;
 
-namespace Qail.Runtime;
+namespace Qail.Deployment;
 
 /// <summary>Batch-1 latency of a policy: times single <see cref="IPolicy.Act"/> calls and reports the median and 90th percentile.</summary>
 public static class LatencyProbe

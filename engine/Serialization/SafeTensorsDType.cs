@@ -1,6 +1,6 @@
 using Qail.Engine;
 
-namespace Qail.Nn.Checkpoints;
+namespace Qail.Engine.Serialization;
 
 /// <summary>The dtype strings of the safetensors format, as the Python library writes them.</summary>
 public static class SafeTensorsDType

@@ -1,20 +1,18 @@
 using System.Text;
 using System.Text.Json;
 using Qail.Engine;
-using Qail.Envs;
+using Qail.Engine.Serialization;
 using Qail.Kernels.Cpu;
-using Qail.Nn.Checkpoints;
-using Qail.Policies;
-using SafeTensors = Qail.Nn.Checkpoints.SafeTensors;
 
 namespace Qail.Runtime;
 
 /// <summary>
-/// A deployed policy: a graph of integer (or fp32) weight layers and float glue ops over preallocated buffers, run at
-/// batch 1 on one thread. <see cref="Act"/> allocates nothing but the returned action. Saves to and loads from one
-/// safetensors file (codes, scales, zero points, biases, normalisation; the graph as JSON in "__metadata__").
+/// A deployed policy on the CPU: a graph of integer (or fp32) weight layers and float glue ops over preallocated
+/// buffers, run at batch 1 on one thread. <see cref="Act(in PolicyInputs, Span{float})"/> allocates nothing. Saves to
+/// and loads from one safetensors file (codes, scales, zero points, biases, normalisation; the graph as JSON in
+/// "__metadata__").
 /// </summary>
-public sealed class IntegerPolicy : IPolicy
+public sealed class DeployedPolicy : IDeployedPolicy
 {
     /// <summary>The "__metadata__" key holding the graph's JSON config.</summary>
     public const string ConfigKey = "qail.integer_policy";
@@ -27,11 +25,11 @@ public sealed class IntegerPolicy : IPolicy
     private readonly int[][] _sources;
     private readonly Action _forward;
 
-    internal IntegerPolicy(string label, string precision, PolicyGraph graph)
+    internal DeployedPolicy(string label, string precision, PolicyGraph graph)
     {
         ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentNullException.ThrowIfNull(graph);
-        if (graph.Nodes.Count == 0) throw new ArgumentException("IntegerPolicy: the graph holds no ops.", nameof(graph));
+        if (graph.Nodes.Count == 0) throw new ArgumentException("DeployedPolicy: the graph holds no ops.", nameof(graph));
         (Label, Precision, _graph) = (label, precision, graph);
         _slots = new float[graph.Last + 1][];
         for (int slot = 0; slot < _slots.Length; slot++) _slots[slot] = new float[graph.SlotSize(slot)];
@@ -45,20 +43,27 @@ public sealed class IntegerPolicy : IPolicy
     /// <summary>The dataflow the policy runs (read by the device executor).</summary>
     internal PolicyGraph Graph => _graph;
 
-    /// <summary>Every graph value of the last <see cref="Act"/> (inputs, then node outputs), for per-op comparisons.</summary>
+    /// <summary>Every graph value of the last action (inputs, then node outputs), for per-op comparisons.</summary>
     internal IReadOnlyList<float[]> Slots => _slots;
 
     /// <summary>The weight format, e.g. "FP32", "W4g32", "W8A8".</summary>
     public string Precision { get; }
 
-    /// <summary>Observation state length the policy reads (0 when it reads no state vector).</summary>
-    public int StateSize => _graph.Inputs.FirstOrDefault(i => i.Kind == GraphInputKind.State)?.Size ?? 0;
+    /// <summary>State vector length the policy reads (0 when it reads no state vector).</summary>
+    public int StateSize => Input(GraphInputKind.State)?.Size ?? 0;
 
-    /// <summary>Action length the policy writes.</summary>
+    /// <summary>The image the policy reads as (channels, height, width), or null when it reads none.</summary>
+    public (int Channels, int Height, int Width)? ImageShape =>
+        Input(GraphInputKind.Image) is { } image ? (image.Shape[0], image.Shape[1], image.Shape[2]) : null;
+
+    /// <inheritdoc/>
     public int ActionSize => _slots[^1].Length;
 
-    /// <summary>The parts of the observation the policy reads, e.g. "image[5x64x64]", "state[1]", "command[1]".</summary>
-    public IReadOnlyList<string> Inputs => _graph.Inputs.Select(i => i.Describe()).ToList();
+    /// <summary>The graph inputs the policy reads, e.g. image[5x64x64], state[1], command[1].</summary>
+    public IReadOnlyList<GraphInput> Inputs => _graph.Inputs;
+
+    /// <summary>The input of <paramref name="kind"/> the policy reads, or null when it reads none.</summary>
+    public GraphInput? Input(GraphInputKind kind) => _graph.Inputs.FirstOrDefault(i => i.Kind == kind);
 
     /// <summary>Bytes of the deployed parameters as stored: weight codes (4-bit packed or 8-bit), scales, zero points, biases, normalisation.</summary>
     public long ModelBytes => _graph.Nodes.Sum(node => node.Op.ParameterBytes);
@@ -66,29 +71,29 @@ public sealed class IntegerPolicy : IPolicy
     /// <summary>One line per op: kind, shape and the kernel that runs it.</summary>
     public IReadOnlyList<string> Describe() => _graph.Nodes.Select(node => node.Op.Describe()).ToList();
 
-    /// <summary>Why the policy cannot act in an env of <paramref name="spec"/> (observation parts, action size), or null when it can.</summary>
-    public string? Mismatch(EnvSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        foreach (var input in _graph.Inputs)
-            if (input.Mismatch(spec) is string problem) return problem;
-        return ActionSize == spec.Action.Size ? null : $"the policy writes {ActionSize} actions, the env takes {spec.Action.Size}";
-    }
-
     /// <inheritdoc/>
-    public float[] Act(Observation observation)
+    public void Act(in PolicyInputs inputs, Span<float> action)
     {
-        ArgumentNullException.ThrowIfNull(observation);
-        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(observation, _slots[i]);
+        if (action.Length != ActionSize)
+            throw new ArgumentException($"DeployedPolicy.Act: the action span holds {action.Length} values, the policy writes {ActionSize}.", nameof(action));
+        for (int i = 0; i < _graph.Inputs.Count; i++) _graph.Inputs[i].Fill(inputs, _slots[i]);
         // Batch 1 is a GEMV: waking worker threads costs more than it saves; parallelism is across policy replicas.
         KernelThreads.With(1, _forward);
+        _slots[^1].CopyTo(action);
+    }
+
+    /// <summary>The action for <paramref name="inputs"/>, in a new array.</summary>
+    public float[] Act(in PolicyInputs inputs)
+    {
         var action = new float[ActionSize];
-        _slots[^1].CopyTo(action, 0);
+        Act(inputs, action);
         return action;
     }
 
-    /// <inheritdoc/>
-    public IPolicy Replicate() => new IntegerPolicy(Label, Precision, _graph.Replicate());
+    /// <summary>An independent instance sharing the (immutable) weights, with its own buffers, for another thread.</summary>
+    public DeployedPolicy Replicate() => new(Label, Precision, _graph.Replicate());
+
+    IDeployedPolicy IDeployedPolicy.Replicate() => Replicate();
 
     /// <summary>Writes the policy to one safetensors file (atomically: temporary file, then rename).</summary>
     public void Save(string path)
@@ -108,10 +113,10 @@ public sealed class IntegerPolicy : IPolicy
     /// Loads a policy file, validating it as untrusted input (header bound, dtypes, offsets, every tensor's shape
     /// against the config, value ranges, no unknown tensors); throws <see cref="CheckpointException"/> naming the fault.
     /// </summary>
-    public static IntegerPolicy Load(string path) => Decode(SafeTensors.Load(path));
+    public static DeployedPolicy Load(string path) => Decode(SafeTensors.Load(path));
 
     /// <summary>Decodes bytes written by <see cref="ToBytes"/>, with the same validation as <see cref="Load"/>.</summary>
-    public static IntegerPolicy FromBytes(ReadOnlySpan<byte> bytes) => Decode(SafeTensors.Deserialize(bytes));
+    public static DeployedPolicy FromBytes(ReadOnlySpan<byte> bytes) => Decode(SafeTensors.Deserialize(bytes));
 
     private void Forward()
     {
@@ -153,7 +158,7 @@ public sealed class IntegerPolicy : IPolicy
         return (tensors, new Dictionary<string, string> { [ConfigKey] = Encoding.UTF8.GetString(buffer.ToArray()) });
     }
 
-    private static IntegerPolicy Decode(SafeTensorsArchive archive)
+    private static DeployedPolicy Decode(SafeTensorsArchive archive)
     {
         if (!archive.Metadata.TryGetValue(ConfigKey, out var config))
             throw Malformed($"the file has no \"{ConfigKey}\" entry in __metadata__; it is not an integer policy.");
@@ -198,40 +203,15 @@ public sealed class IntegerPolicy : IPolicy
             if (unknown is not null) throw new CheckpointException(CheckpointProblem.UnexpectedKeys, unknown, "no op of the config reads this tensor.");
             if (!root.TryGetProperty("action_size", out var a) || !a.TryGetInt32(out int actionSize) || actionSize != graph.SlotSize(graph.Last))
                 throw Malformed($"action_size does not match the last op's {graph.SlotSize(graph.Last)} outputs.");
-            try { return new IntegerPolicy(label, precision, graph); }
+            try { return new DeployedPolicy(label, precision, graph); }
             catch (ArgumentException e) when (e is not CheckpointException) { throw Malformed(e.Message); }
         }
     }
 
     private static RuntimeOp ReadOp(OpReader reader, string kind)
     {
-        try
-        {
-            return kind switch
-            {
-                Normalize.Name => Normalize.Read(reader),
-                Relu.Name => Relu.Read(reader),
-                TanhAction.Name => TanhAction.Read(reader),
-                FloatLinear.Name => FloatLinear.Read(reader),
-                DequantizedLinear.Name => DequantizedLinear.Read(reader),
-                Int4Linear.Name => Int4Linear.Read(reader),
-                Int8Linear.Name => Int8Linear.Read(reader),
-                PatchGather.Name => PatchGather.Read(reader),
-                TokenSequence.Name => TokenSequence.Read(reader),
-                LayerNormRows.Name => LayerNormRows.Read(reader),
-                MaskedAttention.Name => MaskedAttention.Read(reader),
-                GeluTanh.Name => GeluTanh.Read(reader),
-                RowSlice.Name => RowSlice.Read(reader),
-                BinAction.Name => BinAction.Read(reader),
-                Im2col.Name => Im2col.Read(reader),
-                ResidualAdd.Name => ResidualAdd.Read(reader),
-                Concat.Name => Concat.Read(reader),
-                ChannelsFirst.Name => ChannelsFirst.Read(reader),
-                CommandSelect.Name => CommandSelect.Read(reader),
-                CilrsAction.Name => CilrsAction.Read(reader),
-                _ => throw reader.Problem($"unknown op kind \"{kind}\"."),
-            };
-        }
+        var declared = RuntimeOps.Find(kind) ?? throw reader.Problem($"unknown op kind \"{kind}\".");
+        try { return declared.Read(reader); }
         catch (ArgumentException e) when (e is not CheckpointException) { throw reader.Problem(e.Message); }
     }
 

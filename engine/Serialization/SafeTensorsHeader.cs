@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Qail.Engine;
 
-namespace Qail.Nn.Checkpoints;
+namespace Qail.Engine.Serialization;
 
 /// <summary>
 /// Parses and validates a safetensors JSON header with <see cref="Utf8JsonReader"/> (no reflection, AOT-safe).

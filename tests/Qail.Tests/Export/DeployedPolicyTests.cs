@@ -1,3 +1,4 @@
+using Qail.Deployment;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Policies;
@@ -6,11 +7,11 @@ using Qail.Runtime;
 
 namespace Qail.Tests.Exporting;
 
-public class IntegerPolicyTests
+public class DeployedPolicyTests
 {
     internal static readonly PolicyCase Base = new(11, [64, 64], [-1f, -2f, -0.5f], [1f, 2f, 1.5f], "W4g32", 42);
 
-    internal static IntegerPolicy Deployed(string config)
+    internal static DeployedPolicy Deployed(string config)
     {
         var c = Base with { ConfigName = config == "FP32" ? "W4g32" : config };
         var fp = c.FullPrecision();
@@ -59,11 +60,11 @@ public class IntegerPolicyTests
     public void LatencyProbeReportsOrderedPercentiles()
     {
         var policy = Deployed("W4g32");
-        var result = LatencyProbe.Measure(policy, new Observation(Base.States(1, 3)[0]), warmup: 5, iterations: 50);
+        var result = LatencyProbe.Measure(policy.AsPolicy(), new Observation(Base.States(1, 3)[0]), warmup: 5, iterations: 50);
         Assert.Equal(50, result.Iterations);
         Assert.True(result.MedianMicroseconds > 0);
         Assert.True(result.P90Microseconds >= result.MedianMicroseconds);
-        Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProbe.Measure(policy, new Observation(new float[11]), 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProbe.Measure(policy.AsPolicy(), new Observation(new float[11]), 0, 0));
     }
 
     [Fact]

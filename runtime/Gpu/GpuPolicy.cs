@@ -1,17 +1,15 @@
-using Qail.Envs;
 using Qail.Kernels.Cuda;
-using Qail.Policies;
 
 namespace Qail.Runtime.Gpu;
 
 /// <summary>
-/// A deployed <see cref="IntegerPolicy"/> run on a GPU (CUDA) or any OpenCL device: the same graph, each op lowered
+/// A <see cref="DeployedPolicy"/> run on a GPU (CUDA) or any OpenCL device: the same graph, each op lowered
 /// to the portable kernels of Kernels/policy.cu, weights uploaded once. One action costs one upload per graph input,
 /// the queued kernels (one CUDA graph replay where the device records) and one download of the action. Integer
 /// layers, copies and layer norm give the CPU runtime's bits; fp32 and int4 dot products, tanh, exp and softmax
 /// differ by float rounding only. One instance serves one thread; <see cref="Replicate"/> shares the weights.
 /// </summary>
-public sealed class GpuPolicy : IPolicy, IDisposable
+public sealed class GpuPolicy : IDeployedPolicy, IDisposable
 {
     private readonly GpuProgram _program;
     private readonly GpuPolicyOptions _options;
@@ -38,7 +36,7 @@ public sealed class GpuPolicy : IPolicy, IDisposable
 
     /// <summary>Uploads <paramref name="policy"/> to <paramref name="device"/> (see <see cref="ComputeDevices.TryGet"/>).</summary>
     /// <exception cref="NotSupportedException">The graph has an op whose device form needs what this graph lacks (e.g. a command computed by an op).</exception>
-    public static GpuPolicy Create(IntegerPolicy policy, IComputeDevice device, GpuPolicyOptions? options = null)
+    public static GpuPolicy Create(DeployedPolicy policy, IComputeDevice device, GpuPolicyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(device);
@@ -51,6 +49,12 @@ public sealed class GpuPolicy : IPolicy, IDisposable
 
     /// <summary>The weight format, as the CPU policy's.</summary>
     public string Precision { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<GraphInput> Inputs => _program.Inputs;
+
+    /// <inheritdoc/>
+    public int ActionSize => _program.ActionSize;
 
     /// <summary>The device the policy runs on.</summary>
     public string Device => _program.Device.Name;
@@ -65,13 +69,28 @@ public sealed class GpuPolicy : IPolicy, IDisposable
     public string? RecordingProblem { get; private set; }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The observation lacks a part the policy reads or holds a value it refuses, or a NaN reached a quantized layer.</exception>
-    public float[] Act(Observation observation)
+    /// <exception cref="ArgumentException">The inputs lack a part the policy reads or hold a value it refuses, or a NaN reached a quantized layer.</exception>
+    public void Act(in PolicyInputs inputs, Span<float> action)
     {
-        ArgumentNullException.ThrowIfNull(observation);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (action.Length != _program.ActionSize)
+            throw new ArgumentException($"GpuPolicy.Act: the action span holds {action.Length} values, the policy writes {_program.ActionSize}.", nameof(action));
+        Run(inputs);
+        _result.AsSpan(0, _program.ActionSize).CopyTo(action);
+    }
+
+    /// <summary>The action for <paramref name="inputs"/>, in a new array.</summary>
+    public float[] Act(in PolicyInputs inputs)
+    {
+        var action = new float[ActionSize];
+        Act(inputs, action);
+        return action;
+    }
+
+    private void Run(in PolicyInputs policyInputs)
+    {
         var inputs = _workspace.HostInputs;
-        for (int i = 0; i < inputs.Length; i++) _program.Inputs[i].Fill(observation, inputs[i]);
+        for (int i = 0; i < inputs.Length; i++) _program.Inputs[i].Fill(policyInputs, inputs[i]);
         foreach (var check in _program.Checks) check.Run(inputs);
         var device = _program.Device;
         for (int i = 0; i < inputs.Length; i++) device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[i], inputs[i]);
@@ -81,17 +100,18 @@ public sealed class GpuPolicy : IPolicy, IDisposable
         if (_result[^1] != 0)
         {
             device.Write<float>(_workspace.Values, 4 * (_program.ActionOffset + _program.ActionSize), [0f]);
-            throw new ArgumentException($"GpuPolicy {Label}: a NaN reached the input of a quantized layer (an input or a layer's output is not finite).", nameof(observation));
+            throw new ArgumentException($"GpuPolicy {Label}: a NaN reached the input of a quantized layer (an input or a layer's output is not finite).", "inputs");
         }
-        return _result.AsSpan(0, _program.ActionSize).ToArray();
     }
 
     /// <summary>Another instance on the same device sharing the uploaded weights, with its own arena (and recording).</summary>
-    public IPolicy Replicate()
+    public GpuPolicy Replicate()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return new GpuPolicy(Label, Precision, _program, _options);
     }
+
+    IDeployedPolicy IDeployedPolicy.Replicate() => Replicate();
 
     /// <summary>Frees the instance's arena and recording, and the weights once no instance uses them.</summary>
     public void Dispose()

@@ -1,4 +1,4 @@
-namespace Qail.Runtime;
+namespace Qail.Deployment;
 
 /// <summary>Batch-1 Act latency over <paramref name="Iterations"/> timed calls.</summary>
 /// <param name="MedianMicroseconds">Median latency per call.</param>

@@ -1,6 +1,6 @@
 using Qail.Engine;
 
-namespace Qail.Nn.Checkpoints;
+namespace Qail.Engine.Serialization;
 
 /// <summary>The validated contents of a safetensors file: tensors by name (with their header records) and string metadata.</summary>
 public sealed class SafeTensorsArchive

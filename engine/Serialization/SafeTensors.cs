@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Qail.Engine;
 
-namespace Qail.Nn.Checkpoints;
+namespace Qail.Engine.Serialization;
 
 /// <summary>
 /// Reads and writes the safetensors format: an 8-byte little-endian header length, a UTF-8 JSON header

@@ -1,4 +1,4 @@
-namespace Qail.Nn.Checkpoints;
+namespace Qail.Engine.Serialization;
 
 /// <summary>What was wrong with a checkpoint file or with its fit to a module.</summary>
 public enum CheckpointProblem
