@@ -8,7 +8,7 @@ namespace Qail.Native.Tests;
 /// A deployed policy saved for the examples with recorded env observations (act.c's input format) and the actions
 /// the .NET API computes for them, as float bits in hex, one line per step.
 /// </summary>
-internal sealed record NativeCase(string Name, DeployedPolicy Policy, IReadOnlyList<Observation> Observations)
+internal sealed record NativeCase(string Name, DeployedPolicy Policy, IReadOnlyList<Observation> Observations, float[] Range)
 {
     /// <summary>Writes NAME.safetensors, NAME.inputs and NAME.steps into <paramref name="folder"/>.</summary>
     public void Write(string folder)
