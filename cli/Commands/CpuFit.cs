@@ -22,7 +22,7 @@ internal static class CpuFit
         if (Avx512F.IsSupported && Avx512BW.IsSupported) return "x86-64-v4 (AVX-512)";
         if (Avx2.IsSupported && Fma.IsSupported) return "x86-64-v3 (AVX2 + FMA)";
         if (X86Base.IsSupported) return "x86-64 baseline (SSE; no AVX2, no FMA)";
-        if (Dp.IsSupported) return "armv8.2-a+dotprod";
+        if (Dp.IsSupported) return "armv8.2-a with dotprod";
         if (AdvSimd.Arm64.IsSupported) return "armv8-a (NEON; no dot product)";
         return "no SIMD";
     }
@@ -40,11 +40,11 @@ internal static class CpuFit
         }
         else if (AdvSimd.Arm64.IsSupported && !Dp.IsSupported && ArmReportsDotProduct())
         {
-            better = "armv8.2-a+dotprod";
+            better = "armv8.2-a%2Cdotprod";
         }
         return better is null
             ? null
-            : $"this binary was compiled for {CompiledFor()} but the CPU supports {better}: the kernels run the " +
+            : $"this binary was compiled for {CompiledFor()} but the CPU offers more: the kernels run the " +
               $"{KernelDispatch.Active} path. Publish with -p:IlcInstructionSet={better} (see the README).";
     }
 

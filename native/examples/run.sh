@@ -2,7 +2,7 @@
 # Publishes libqail with NativeAOT, builds the C and C++ examples against it and runs them on every case of a
 # folder: NAME.safetensors (a deployed policy), NAME.inputs (recorded inputs, format in act.c), NAME.steps (count).
 # Prints each run's actions (float bits in hex) under a line "== NAME EXAMPLE".
-#   run.sh linux-x64|linux-arm64 CASES [ILC_INSTRUCTION_SET]
+#   run.sh linux-x64|linux-arm64 CASES [ILC_INSTRUCTION_SET, e.g. x86-64-v4 or armv8.2-a,dotprod]
 # linux-arm64 cross-compiles (clang + gcc-aarch64-linux-gnu, as tests/Qail.Kernels.Arm64Check does) and runs the
 # examples under qemu-aarch64 -cpu max; the C++ example needs g++-aarch64-linux-gnu and is skipped without it.
 set -euo pipefail
@@ -11,7 +11,7 @@ rid="$1" cases="$2" isa="${3:-}"
 out="${QAIL_NATIVE_ARTIFACTS:-${TMPDIR:-/tmp}/qail-native}/$rid"
 mkdir -p "$out"
 dotnet publish "$here/../Qail.Native.csproj" -c Release -r "$rid" -o "$out/lib" -nologo -v quiet \
-  ${isa:+-p:IlcInstructionSet=$isa}
+  ${isa:+-p:IlcInstructionSet=${isa//,/%2C}}
 case "$rid" in
   linux-x64) cc=gcc cxx=g++ run=() ;;
   linux-arm64) cc=aarch64-linux-gnu-gcc cxx=aarch64-linux-gnu-g++ run=(qemu-aarch64 -L /usr/aarch64-linux-gnu -cpu max) ;;

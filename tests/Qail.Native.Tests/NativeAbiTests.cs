@@ -14,7 +14,7 @@ namespace Qail.Native.Tests;
 /// and runs them on FP32, W8A8 and W4 MLPs, a W8A8 CILRS (image + command) and a W4 VLA (image + instruction +
 /// state). On linux-x64 libqail is compiled for the instruction set this process's JIT uses (x86-64-v4 with
 /// AVX-512, x86-64-v3 with AVX2 + FMA), so both take the same kernel path and every action must equal the .NET
-/// API's bit for bit. On linux-arm64 (under qemu, armv8.2-a+dotprod) the three runs must agree bit for bit with each
+/// API's bit for bit. On linux-arm64 (under qemu, armv8.2-a with dotprod) the three runs must agree bit for bit with each
 /// other and with the x64 .NET API within 1e-5 of the action range: NEON and AVX-512 sum fp32 in different orders.
 /// </summary>
 public sealed class NativeAbiTests : IDisposable
@@ -69,7 +69,7 @@ public sealed class NativeAbiTests : IDisposable
         foreach (var c in cases) c.Write(_folder);
 
         var script = Path.Combine(RepositoryRoot(), "native", "examples", "run.sh");
-        string isa = rid == "linux-arm64" ? "armv8.2-a+dotprod" : KernelDispatch.Detected switch
+        string isa = rid == "linux-arm64" ? "armv8.2-a,dotprod" : KernelDispatch.Detected switch
         {
             InstructionSet.Avx512 => "x86-64-v4",
             InstructionSet.Avx2 => "x86-64-v3",

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Xunit.Abstractions;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Policies;
@@ -17,7 +18,7 @@ namespace Qail.Onnx.Tests;
 /// hidden unit by one activation step (about 1% of its range at 8 bits, far more at 4); the bound holds when at most
 /// a few such flips reach the tanh output, and the test reports the largest error it saw.
 /// </summary>
-public sealed class OnnxExportTests
+public sealed class OnnxExportTests(ITestOutputHelper output)
 {
     private static readonly EnvSpec Spec = new(5, null, null, 0, new ActionSpace([-2f, -1f, 0f], [2f, 1f, 3f]), 100, 0.01);
 
@@ -78,6 +79,7 @@ public sealed class OnnxExportTests
             for (int i = 0; i < ours.Length; i++)
                 worst = Math.Max(worst, Math.Abs(ours[i] - theirs[i]) / (Spec.Action.High[i] - Spec.Action.Low[i]));
         }
+        output.WriteLine($"{config}: largest action difference {worst:G3} of the range (bound {bound:G3})");
         Assert.True(worst <= bound, $"{config}: largest action difference {worst:G3} of the range, bound {bound:G3}");
     }
 
