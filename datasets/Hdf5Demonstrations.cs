@@ -23,7 +23,7 @@ public static class Hdf5Demonstrations
         {
             var demo = data.Group(name);
             var obs = demo.Group("obs");
-            var keys = stateKeys ?? obs.Children().OfType<IH5Dataset>().Where(d => d.Space.Rank == 2).Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+            var keys = stateKeys ?? RankTwo(obs);
             return Episode(path, demo, $"data/{name}", obs, $"data/{name}/obs", keys, imageKey, observationSurplus: 0, success: true);
         }).ToList();
         return Assemble(path, episodes);
@@ -38,15 +38,18 @@ public static class Hdf5Demonstrations
             var episode = file.Group(name);
             bool grouped = episode.Get("observations") is IH5Group;
             var source = grouped ? episode.Group("observations") : episode;
-            var keys = grouped ? stateKeys ?? source.Children().OfType<IH5Dataset>().Where(d => d.Space.Rank == 2).Select(d => d.Name).Order(StringComparer.Ordinal).ToList() : ["observations"];
-            var terminations = episode.LinkExists("terminations") ? Floats(path, $"{name}/terminations", episode.Dataset("terminations")).Values : [];
+            var keys = grouped ? stateKeys ?? RankTwo(source) : ["observations"];
+            var terminations = episode.LinkExists("terminations")
+                ? Floats(path, $"{name}/terminations", episode.Dataset("terminations")).Values
+                : [];
             return Episode(path, episode, name, source, grouped ? $"{name}/observations" : name, keys, imageKey,
                 observationSurplus: 1, success: terminations.Length > 0 && terminations[^1] != 0);
         }).ToList();
         return Assemble(path, episodes);
     }
 
-    private sealed record EpisodeArrays(ColumnRows Actions, ColumnRows? States, ColumnRows? Images, int[]? ImageShape, float[]? Rewards, bool Success);
+    private sealed record EpisodeArrays(
+        ColumnRows Actions, ColumnRows? States, ColumnRows? Images, int[]? ImageShape, float[]? Rewards, bool Success);
 
     private static EpisodeArrays Episode(string path, IH5Group episode, string where, IH5Group obs, string obsWhere,
         IReadOnlyList<string> stateKeys, string? imageKey, int observationSurplus, bool success)
@@ -67,8 +70,10 @@ public static class Hdf5Demonstrations
         {
             var dataset = obs.Dataset(imageKey);
             var dims = dataset.Space.Dimensions;
-            if (dims.Length != 4 || dataset.Type.Class != H5DataTypeClass.FixedPoint || dataset.Type.Size != 1 || (long)dims[0] != steps + observationSurplus)
-                throw new InvalidDataException($"{path}: {obsWhere}/{imageKey} must be [{steps + observationSurplus}, H, W, C] uint8, is [{string.Join(", ", dims)}] of {dataset.Type.Class} {dataset.Type.Size} bytes.");
+            if (dims.Length != 4 || dataset.Type.Class != H5DataTypeClass.FixedPoint || dataset.Type.Size != 1
+                || (long)dims[0] != steps + observationSurplus)
+                throw new InvalidDataException($"{path}: {obsWhere}/{imageKey} must be [{steps + observationSurplus}, H, W, C] " +
+                    $"uint8, is [{string.Join(", ", dims)}] of {dataset.Type.Class} {dataset.Type.Size} bytes.");
             CheckSize(path, $"{obsWhere}/{imageKey}", dims);
             var bytes = dataset.Read<byte[]>();
             imageShape = [(int)dims[1], (int)dims[2], (int)dims[3]];
@@ -76,7 +81,8 @@ public static class Hdf5Demonstrations
             images = new ColumnRows(imageKey, steps, frame, bytes.AsSpan(0, steps * frame).ToArray().Select(b => (float)b).ToArray());
         }
         float[]? rewards = episode.LinkExists("rewards") ? Floats(path, $"{where}/rewards", episode.Dataset("rewards")).Values : null;
-        if (rewards is not null && rewards.Length != steps) throw new InvalidDataException($"{path}: {where}/rewards has {rewards.Length} values for {steps} actions.");
+        if (rewards is not null && rewards.Length != steps)
+            throw new InvalidDataException($"{path}: {where}/rewards has {rewards.Length} values for {steps} actions.");
         return new EpisodeArrays(actions, states, images, imageShape, rewards, success);
     }
 
@@ -96,6 +102,10 @@ public static class Hdf5Demonstrations
             rewards: episodes.All(e => e.Rewards is not null) ? [.. episodes.SelectMany(e => e.Rewards!)] : null,
             successes: [.. episodes.Select(e => e.Success ? (byte)1 : (byte)0)]);
     }
+
+    // The rank-2 datasets of an observation group, by name: the default state keys.
+    private static List<string> RankTwo(IH5Group group) =>
+        group.Children().OfType<IH5Dataset>().Where(d => d.Space.Rank == 2).Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
 
     // demo_0, demo_1, ..., demo_10 in numeric order (robomimic and Minari number their episodes).
     private static List<string> Sorted(IH5Group group, string prefix) =>
@@ -120,7 +130,8 @@ public static class Hdf5Demonstrations
             (H5DataTypeClass.FixedPoint, 8) => [.. dataset.Read<long[]>().Select(v => (float)v)],
             _ => throw new InvalidDataException($"{path}: {where} is {type.Class} of {type.Size} bytes, not a number type read here."),
         };
-        if (values.Length != (long)rows * width) throw new InvalidDataException($"{path}: {where} holds {values.Length} values for [{rows}, {width}].");
+        if (values.Length != (long)rows * width)
+            throw new InvalidDataException($"{path}: {where} holds {values.Length} values for [{rows}, {width}].");
         return new ColumnRows(where, rows, width, values);
     }
 

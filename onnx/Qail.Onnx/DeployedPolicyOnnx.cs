@@ -61,7 +61,7 @@ public static class DeployedPolicyOnnx
         {
             "normalize" => Node("Div", [Node("Sub", [x, Floats("mean")]), Floats("std")]),
             "relu" => Node("Relu", [x]),
-            "tanh_action" => Node("Min", [Node("Max", [Node("Add", [Node("Mul", [Node("Tanh", [x]), Floats("half_range")]), Floats("centre")]), Floats("low")]), Floats("high")]),
+            "tanh_action" => Clamp(Node("Add", [Node("Mul", [Node("Tanh", [x]), Floats("half_range")]), Floats("centre")])),
             "linear_f32" => Linear(x, Floats("weight", [Int("outputs"), Int("inputs")])),
             "linear_int8" => Linear(QuantizeInput(x), DequantizeWeight(eightBit: true)),
             "linear_int4" or "linear_dequantized" => Linear(x, DequantizeWeight(eightBit: Int("weight_bits") > 4)),
@@ -79,6 +79,9 @@ public static class DeployedPolicyOnnx
             attributes?.Invoke(node);
             return output;
         }
+
+        // Per-dimension bounds: Clip takes scalars, so Max then Min against the bound vectors.
+        private string Clamp(string x) => Node("Min", [Node("Max", [x, Floats("low")]), Floats("high")]);
 
         private int Int(string name) => op.GetProperty(name).GetInt32();
 
