@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Qail.Envs;
 using Qail.Deployment;
+using Qail.Kernels.Cpu;
 using Spectre.Console;
 
 namespace Qail.Cli.Commands;
@@ -46,6 +47,7 @@ internal static class BenchCommand
             }
             table.Caption($"CPU kernels: {Markup.Escape(Qail.Kernels.Cpu.KernelDispatch.Describe())}");
             console.Write(table);
+            console.WriteLine($"CPU kernel path: {KernelDispatch.Describe()}");
             return 0;
         }));
         return command;

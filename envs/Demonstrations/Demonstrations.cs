@@ -11,7 +11,7 @@ namespace Qail.Envs;
 /// actions actually executed (label + DART noise), rewards, and episode boundaries, with the env name and seed.
 /// Steps of episode e are [EpisodeOffsets[e], EpisodeOffsets[e + 1]). Saved as a safetensors file.
 /// </summary>
-public sealed class Demonstrations
+public sealed partial class Demonstrations
 {
     /// <summary>Format tag stored in the metadata.</summary>
     public const string Format = "qail-demonstrations/1";

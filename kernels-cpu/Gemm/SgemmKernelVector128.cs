@@ -30,23 +30,23 @@ internal unsafe struct SgemmKernelVector128 : ISgemmMicroKernel
             var b0 = Vector128.Load(b + 0);
             var b1 = Vector128.Load(b + 4);
             var a0 = Vector128.Create(a[0]);
-            c0_0 = Vector128.FusedMultiplyAdd(a0, b0, c0_0);
-            c0_1 = Vector128.FusedMultiplyAdd(a0, b1, c0_1);
+            c0_0 = Vector128.MultiplyAddEstimate(a0, b0, c0_0);
+            c0_1 = Vector128.MultiplyAddEstimate(a0, b1, c0_1);
             var a1 = Vector128.Create(a[1]);
-            c1_0 = Vector128.FusedMultiplyAdd(a1, b0, c1_0);
-            c1_1 = Vector128.FusedMultiplyAdd(a1, b1, c1_1);
+            c1_0 = Vector128.MultiplyAddEstimate(a1, b0, c1_0);
+            c1_1 = Vector128.MultiplyAddEstimate(a1, b1, c1_1);
             var a2 = Vector128.Create(a[2]);
-            c2_0 = Vector128.FusedMultiplyAdd(a2, b0, c2_0);
-            c2_1 = Vector128.FusedMultiplyAdd(a2, b1, c2_1);
+            c2_0 = Vector128.MultiplyAddEstimate(a2, b0, c2_0);
+            c2_1 = Vector128.MultiplyAddEstimate(a2, b1, c2_1);
             var a3 = Vector128.Create(a[3]);
-            c3_0 = Vector128.FusedMultiplyAdd(a3, b0, c3_0);
-            c3_1 = Vector128.FusedMultiplyAdd(a3, b1, c3_1);
+            c3_0 = Vector128.MultiplyAddEstimate(a3, b0, c3_0);
+            c3_1 = Vector128.MultiplyAddEstimate(a3, b1, c3_1);
             var a4 = Vector128.Create(a[4]);
-            c4_0 = Vector128.FusedMultiplyAdd(a4, b0, c4_0);
-            c4_1 = Vector128.FusedMultiplyAdd(a4, b1, c4_1);
+            c4_0 = Vector128.MultiplyAddEstimate(a4, b0, c4_0);
+            c4_1 = Vector128.MultiplyAddEstimate(a4, b1, c4_1);
             var a5 = Vector128.Create(a[5]);
-            c5_0 = Vector128.FusedMultiplyAdd(a5, b0, c5_0);
-            c5_1 = Vector128.FusedMultiplyAdd(a5, b1, c5_1);
+            c5_0 = Vector128.MultiplyAddEstimate(a5, b0, c5_0);
+            c5_1 = Vector128.MultiplyAddEstimate(a5, b1, c5_1);
             a += 6;
             b += bStride;
         }
@@ -74,7 +74,7 @@ internal unsafe struct SgemmKernelVector128 : ISgemmMicroKernel
     {
         var result = beta == 0
             ? acc * alpha
-            : Vector128.FusedMultiplyAdd(Vector128.Create(alpha), acc, Vector128.Load(c) * beta);
+            : Vector128.MultiplyAddEstimate(Vector128.Create(alpha), acc, Vector128.Load(c) * beta);
         result.Store(c);
     }
 }

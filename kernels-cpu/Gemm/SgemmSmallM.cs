@@ -376,6 +376,8 @@ internal static unsafe class SgemmSmallM
 
     // C[i, j0..j1) from one row of op(A) times B (k x n, rows contiguous): 4 vectors of C per pass,
     // each element an FMA chain over ascending k, so strip width and column split do not change bits.
+    // The portable paths multiply-add with MultiplyAddEstimate: fused where the CPU (or the AOT target) has
+    // FMA, a multiply and an add otherwise, never the software-emulated fused form (50x slower).
     private static void RowTimesB4(in SgemmProblem p, float* aRow, nint aStep, int i, int j0, int j1)
     {
         float* b = (float*)p.B, c = (float*)p.C + i * p.Ldc;
@@ -387,10 +389,10 @@ internal static unsafe class SgemmSmallM
             for (var q = 0; q < p.K; q++, bp += p.Ldb)
             {
                 var av = Vector128.Create(aRow[q * aStep]);
-                acc0 = Vector128.FusedMultiplyAdd(av, Vector128.Load(bp + 0), acc0);
-                acc1 = Vector128.FusedMultiplyAdd(av, Vector128.Load(bp + 4), acc1);
-                acc2 = Vector128.FusedMultiplyAdd(av, Vector128.Load(bp + 8), acc2);
-                acc3 = Vector128.FusedMultiplyAdd(av, Vector128.Load(bp + 12), acc3);
+                acc0 = Vector128.MultiplyAddEstimate(av, Vector128.Load(bp + 0), acc0);
+                acc1 = Vector128.MultiplyAddEstimate(av, Vector128.Load(bp + 4), acc1);
+                acc2 = Vector128.MultiplyAddEstimate(av, Vector128.Load(bp + 8), acc2);
+                acc3 = Vector128.MultiplyAddEstimate(av, Vector128.Load(bp + 12), acc3);
             }
             Store4(c + j + 0, acc0, p.Alpha, p.Beta);
             Store4(c + j + 4, acc1, p.Alpha, p.Beta);
@@ -401,14 +403,14 @@ internal static unsafe class SgemmSmallM
         {
             Vector128<float> acc = default;
             var bp = b + j;
-            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = Vector128.FusedMultiplyAdd(Vector128.Create(aRow[q * aStep]), Vector128.Load(bp), acc);
+            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = Vector128.MultiplyAddEstimate(Vector128.Create(aRow[q * aStep]), Vector128.Load(bp), acc);
             Store4(c + j, acc, p.Alpha, p.Beta);
         }
         for (; j < j1; j++)
         {
             var acc = 0f;
             var bp = b + j;
-            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = MathF.FusedMultiplyAdd(aRow[q * aStep], *bp, acc);
+            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = float.MultiplyAddEstimate(aRow[q * aStep], *bp, acc);
             c[j] = SgemmTile.Merge(acc, c[j], p.Alpha, p.Beta);
         }
     }
@@ -433,26 +435,26 @@ internal static unsafe class SgemmSmallM
                 var x1 = Vector128.Load(x + q + 4);
                 var x2 = Vector128.Load(x + q + 8);
                 var x3 = Vector128.Load(x + q + 12);
-                s00 = Vector128.FusedMultiplyAdd(x0, Vector128.Load(y0 + q + 0), s00);
-                s01 = Vector128.FusedMultiplyAdd(x1, Vector128.Load(y0 + q + 4), s01);
-                s02 = Vector128.FusedMultiplyAdd(x2, Vector128.Load(y0 + q + 8), s02);
-                s03 = Vector128.FusedMultiplyAdd(x3, Vector128.Load(y0 + q + 12), s03);
-                s10 = Vector128.FusedMultiplyAdd(x0, Vector128.Load(y1 + q + 0), s10);
-                s11 = Vector128.FusedMultiplyAdd(x1, Vector128.Load(y1 + q + 4), s11);
-                s12 = Vector128.FusedMultiplyAdd(x2, Vector128.Load(y1 + q + 8), s12);
-                s13 = Vector128.FusedMultiplyAdd(x3, Vector128.Load(y1 + q + 12), s13);
+                s00 = Vector128.MultiplyAddEstimate(x0, Vector128.Load(y0 + q + 0), s00);
+                s01 = Vector128.MultiplyAddEstimate(x1, Vector128.Load(y0 + q + 4), s01);
+                s02 = Vector128.MultiplyAddEstimate(x2, Vector128.Load(y0 + q + 8), s02);
+                s03 = Vector128.MultiplyAddEstimate(x3, Vector128.Load(y0 + q + 12), s03);
+                s10 = Vector128.MultiplyAddEstimate(x0, Vector128.Load(y1 + q + 0), s10);
+                s11 = Vector128.MultiplyAddEstimate(x1, Vector128.Load(y1 + q + 4), s11);
+                s12 = Vector128.MultiplyAddEstimate(x2, Vector128.Load(y1 + q + 8), s12);
+                s13 = Vector128.MultiplyAddEstimate(x3, Vector128.Load(y1 + q + 12), s13);
             }
             for (; q + 4 <= p.K; q += 4)
             {
                 var xv = Vector128.Load(x + q);
-                s00 = Vector128.FusedMultiplyAdd(xv, Vector128.Load(y0 + q), s00);
-                s10 = Vector128.FusedMultiplyAdd(xv, Vector128.Load(y1 + q), s10);
+                s00 = Vector128.MultiplyAddEstimate(xv, Vector128.Load(y0 + q), s00);
+                s10 = Vector128.MultiplyAddEstimate(xv, Vector128.Load(y1 + q), s10);
             }
             var sum0 = Vector128.Sum((s00 + s01) + (s02 + s03));
-            for (var t = q; t < p.K; t++) sum0 = MathF.FusedMultiplyAdd(x[t], y0[t], sum0);
+            for (var t = q; t < p.K; t++) sum0 = float.MultiplyAddEstimate(x[t], y0[t], sum0);
             c[j + 0] = SgemmTile.Merge(sum0, c[j + 0], p.Alpha, p.Beta);
             var sum1 = Vector128.Sum((s10 + s11) + (s12 + s13));
-            for (var t = q; t < p.K; t++) sum1 = MathF.FusedMultiplyAdd(x[t], y1[t], sum1);
+            for (var t = q; t < p.K; t++) sum1 = float.MultiplyAddEstimate(x[t], y1[t], sum1);
             c[j + 1] = SgemmTile.Merge(sum1, c[j + 1], p.Alpha, p.Beta);
         }
         for (; j < j1; j++)
@@ -462,14 +464,14 @@ internal static unsafe class SgemmSmallM
             var q = 0;
             for (; q + 16 <= p.K; q += 16)
             {
-                s0 = Vector128.FusedMultiplyAdd(Vector128.Load(x + q), Vector128.Load(y + q), s0);
-                s1 = Vector128.FusedMultiplyAdd(Vector128.Load(x + q + 4), Vector128.Load(y + q + 4), s1);
-                s2 = Vector128.FusedMultiplyAdd(Vector128.Load(x + q + 8), Vector128.Load(y + q + 8), s2);
-                s3 = Vector128.FusedMultiplyAdd(Vector128.Load(x + q + 12), Vector128.Load(y + q + 12), s3);
+                s0 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q), Vector128.Load(y + q), s0);
+                s1 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q + 4), Vector128.Load(y + q + 4), s1);
+                s2 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q + 8), Vector128.Load(y + q + 8), s2);
+                s3 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q + 12), Vector128.Load(y + q + 12), s3);
             }
-            for (; q + 4 <= p.K; q += 4) s0 = Vector128.FusedMultiplyAdd(Vector128.Load(x + q), Vector128.Load(y + q), s0);
+            for (; q + 4 <= p.K; q += 4) s0 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q), Vector128.Load(y + q), s0);
             var sum = Vector128.Sum((s0 + s1) + (s2 + s3));
-            for (; q < p.K; q++) sum = MathF.FusedMultiplyAdd(x[q], y[q], sum);
+            for (; q < p.K; q++) sum = float.MultiplyAddEstimate(x[q], y[q], sum);
             c[j] = SgemmTile.Merge(sum, c[j], p.Alpha, p.Beta);
         }
     }
@@ -479,7 +481,7 @@ internal static unsafe class SgemmSmallM
     {
         var result = beta == 0
             ? acc * alpha
-            : Vector128.FusedMultiplyAdd(Vector128.Create(alpha), acc, Vector128.Load(c) * beta);
+            : Vector128.MultiplyAddEstimate(Vector128.Create(alpha), acc, Vector128.Load(c) * beta);
         result.Store(c);
     }
 }

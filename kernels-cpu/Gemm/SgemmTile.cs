@@ -8,10 +8,11 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 internal static unsafe class SgemmTile
 {
-    /// <summary>alpha*acc when beta == 0 (C not read, NaN ignored), else fma(alpha, acc, beta*c).</summary>
+    /// <summary>alpha*acc when beta == 0 (C not read, NaN ignored), else alpha*acc + beta*c, fused where the
+    /// target has FMA (as the vector stores are).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Merge(float acc, float c, float alpha, float beta) =>
-        beta == 0 ? acc * alpha : MathF.FusedMultiplyAdd(alpha, acc, c * beta);
+        beta == 0 ? acc * alpha : float.MultiplyAddEstimate(alpha, acc, c * beta);
 
     /// <summary>Merges the top-left rows x cols of an accumulated tile (row stride nr) into C.</summary>
     public static void MergeEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)

@@ -10,8 +10,9 @@ namespace Qail.Kernels.Cpu;
 /// The float arithmetic is fixed so that every path gives the same bits: each 32-element chunk (low nibbles =
 /// elements 0..15, high = 16..31) splits into 8 lanes of 4 consecutive elements; lane l of group g holds the exact
 /// integer P[g, l] = sum u*x over its elements (over all chunks of the group), u the unsigned code; then
-/// lanes[l] = fma(scaleW[g] * scaleX[g], (float)P[g, l], lanes[l]) (one fused rounding: hardware FMA or
-/// MathF.FusedMultiplyAdd), groups in order. This is
+/// lanes[l] = scaleW[g] * scaleX[g] * (float)P[g, l] + lanes[l] (MultiplyAddEstimate: one fused rounding where the
+/// target has FMA, as every SIMD path here does; a multiply and an add on an x64 target without it, the scalar and
+/// portable paths alike), groups in order. This is
 /// exactly what pmaddubsw+pmaddwd, vpdpbusd and sdot produce per 32-bit lane, so the SIMD paths need no
 /// horizontal sums inside the loop. The offset term sum((u - offset) * x) - sum(u*x) is added by the caller.
 /// </summary>
@@ -62,7 +63,7 @@ internal static unsafe class Int4RowKernels
                         p[4 + (j >> 2)] += (wg[c * 16 + j] >> 4) * xg[c * 32 + 16 + j];
                     }
                 var d = scaleW[g] * scaleX[b * groups + g];
-                for (var l = 0; l < 8; l++) lanes[b * 8 + l] = MathF.FusedMultiplyAdd(d, p[l], lanes[b * 8 + l]);
+                for (var l = 0; l < 8; l++) lanes[b * 8 + l] = float.MultiplyAddEstimate(d, p[l], lanes[b * 8 + l]);
             }
     }
 
@@ -84,8 +85,8 @@ internal static unsafe class Int4RowKernels
                     hi += Quads(Vector128.ShiftRightLogical(bytes, 4), Vector128.Load(xg + c * 32 + 16));
                 }
                 var d = Vector128.Create(scaleW[g] * scaleX[b * groups + g]);
-                acc[2 * b] = Vector128.FusedMultiplyAdd(d, Vector128.ConvertToSingle(lo), acc[2 * b]);
-                acc[2 * b + 1] = Vector128.FusedMultiplyAdd(d, Vector128.ConvertToSingle(hi), acc[2 * b + 1]);
+                acc[2 * b] = Vector128.MultiplyAddEstimate(d, Vector128.ConvertToSingle(lo), acc[2 * b]);
+                acc[2 * b + 1] = Vector128.MultiplyAddEstimate(d, Vector128.ConvertToSingle(hi), acc[2 * b + 1]);
             }
         for (var b = 0; b < batch; b++) { acc[2 * b].Store(lanes + b * 8); acc[2 * b + 1].Store(lanes + b * 8 + 4); }
     }

@@ -56,7 +56,7 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         CL cl;
         try
         {
-            cl = CL.GetApi();
+            cl = new CL(OpenClLibrary.Open());
         }
         catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or InvalidOperationException or EntryPointNotFoundException)
         {

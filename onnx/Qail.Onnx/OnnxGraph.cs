@@ -62,6 +62,23 @@ public sealed class OnnxGraph
         return this;
     }
 
+    /// <summary>Adds a 4-bit initializer (<see cref="OnnxElementType.Int4"/> or UInt4) from packed nibbles, low first.</summary>
+    public OnnxGraph AddPackedInt4Initializer(string name, OnnxElementType type, long[] dims, ReadOnlySpan<byte> packed)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        if (type is not (OnnxElementType.Int4 or OnnxElementType.UInt4))
+            throw new ArgumentException($"OnnxGraph.AddPackedInt4Initializer '{name}': {type} is not a 4-bit type.", nameof(type));
+        long count = dims.Aggregate(1L, (a, d) => d >= 0 ? a * d : throw new ArgumentException($"negative dimension {d}.", nameof(dims)));
+        if ((count + 1) / 2 != packed.Length)
+            throw new ArgumentException($"OnnxGraph.AddPackedInt4Initializer '{name}': {count} nibbles need {(count + 1) / 2} bytes, got {packed.Length}.", nameof(packed));
+        var t = new ProtobufWriter();
+        foreach (var d in dims) t.Int64(1, d);
+        t.Int64(2, (long)type).String(8, Declare(name));
+        t.Bytes(9, packed);
+        _initializers.Add(t);
+        return this;
+    }
+
     /// <summary>Adds a node; returns it so attributes can be attached.</summary>
     public OnnxNode AddNode(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, string domain = "", string? name = null)
     {

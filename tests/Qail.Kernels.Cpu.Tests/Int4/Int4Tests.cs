@@ -122,7 +122,7 @@ public sealed class Int4Tests
                     for (var i = g * gs; i < (g + 1) * gs; i++)
                         p[(i % 32) / 4] += (w.Code(row, i) + (w.IsSymmetric ? 8 : 0)) * q[b * k + i];
                     var d = w.Scales[row * groups + g] * xs[b * groups + g];
-                    for (var l = 0; l < 8; l++) lanes[l] = MathF.FusedMultiplyAdd(d, p[l], lanes[l]);
+                    for (var l = 0; l < 8; l++) lanes[l] = float.MultiplyAddEstimate(d, p[l], lanes[l]);
                     corr[g % 8] += d * (float)(off * sums[b * groups + g]);
                 }
                 float sum = 0f, offTerm = 0f;

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Qail.Exporting;
+using Qail.Policies;
+using Qail.Quantization;
+using Qail.Envs;
+using Qail.Kernels.Cpu;
+
+namespace Qail.Native.Tests;
+
+/// <summary>
+/// libqail's C API (native/include/qail.h) from C and C++: native/examples/run.sh publishes the library with
+/// NativeAOT, compiles act.c (gcc) and policy_node.cpp (g++, a ROS-2-style loop with a replica on a second thread)
+/// and runs them on FP32, W8A8 and W4 MLPs, a W8A8 CILRS (image + command) and a W4 VLA (image + instruction +
+/// state). On linux-x64 libqail is compiled for the instruction set this process's JIT uses (x86-64-v4 with
+/// AVX-512, x86-64-v3 with AVX2 + FMA), so both take the same kernel path and every action must equal the .NET
+/// API's bit for bit. On linux-arm64 (under qemu, armv8.2-a with dotprod) the three runs must agree bit for bit with each
+/// other and with the x64 .NET API within 1e-5 of the action range: NEON and AVX-512 sum fp32 in different orders.
+/// </summary>
+public sealed class NativeAbiTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("qail-native-cases-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static IEnumerable<NativeCase> Cases()
+    {
+        var pendulum = Env.Make("pendulum-swingup", 0).Spec;
+        var mlp = new MlpPolicy(pendulum, [64, 64], seed: 5);
+        var states = NativeCase.Record("pendulum-swingup", 6, seed: 11);
+        yield return new("mlp_fp32", Export.ToFloatPolicy(mlp), states, Range(pendulum));
+        yield return new("mlp_w8a8", Export.ToIntegerPolicy(Calibrated(mlp, QuantConfig.W8A8(), "pendulum-swingup")), states, Range(pendulum));
+        yield return new("mlp_w4g32", Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(mlp, QuantConfig.W4(32), seed: 1)), states,
+            Range(pendulum));
+        var driving = Env.Make("driving-nocrash-tt", 0).Spec;
+        var cilrs = new CilrsPolicy(driving, seed: 6, width: 4, featureSize: 32, headHidden: 16);
+        yield return new("cilrs_w8a8", Export.ToIntegerPolicy(Calibrated(cilrs, QuantConfig.W8A8(), "driving-nocrash-tt")),
+            NativeCase.Record("driving-nocrash-tt", 3, seed: 12), Range(driving));
+        var libero = Env.Make("libero-spatial", 0).Spec;
+        var vla = new VlaPolicy(libero, seed: 7, modelDim: 32, layers: 1, heads: 2, patchSize: 16);
+        yield return new("vla_w4g32", Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(vla, QuantConfig.W4(32), seed: 1)),
+            NativeCase.Record("libero-spatial", 3, seed: 13), Range(libero));
+    }
+
+    private static float[] Range(EnvSpec spec) => [.. spec.Action.High.Zip(spec.Action.Low, (h, l) => h - l)];
+
+    // Activation ranges from a few env observations, as `qail quantize` calibrates on demonstrations.
+    private static PolicyNetwork Calibrated(PolicyNetwork fp, QuantConfig config, string env)
+    {
+        fp.Eval();
+        var prepared = (PolicyNetwork)Quantizer.Prepare(fp, config, seed: 1);
+        var demos = Demonstrations.Collect(env, episodes: 1, seed: 3);
+        int[] rows = [.. Enumerable.Range(0, Math.Min(demos.Steps, 32))];
+        Quantizer.CalibrateActivations(prepared, [PolicyBatch.FromDemonstrations(demos, rows)], b => prepared.Predict(b));
+        prepared.Eval();
+        return prepared;
+    }
+
+    [SkippableTheory]
+    [InlineData("linux-x64")]
+    [InlineData("linux-arm64")]
+    public void CAndCppExamplesActAsTheDotNetApiBitForBit(string rid)
+    {
+        string[] tools = rid == "linux-x64" ? ["clang", "gcc", "g++"] : ["clang", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objcopy", "qemu-aarch64"];
+        var missing = tools.Where(t => !OnPath(t)).ToArray();
+        Skip.If(missing.Length > 0, $"NativeAOT needs clang and the C toolchain for {rid}; missing {string.Join(", ", missing)} " +
+            "(.ci/run installs clang gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user).");
+        var cases = Cases().ToList();
+        foreach (var c in cases) c.Write(_folder);
+
+        var script = Path.Combine(RepositoryRoot(), "native", "examples", "run.sh");
+        string isa = rid == "linux-arm64" ? "armv8.2-a,dotprod" : KernelDispatch.Detected switch
+        {
+            InstructionSet.Avx512 => "x86-64-v4",
+            InstructionSet.Avx2 => "x86-64-v3",
+            _ => "",
+        };
+        var start = new ProcessStartInfo("bash", [script, rid, _folder, isa]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(20)), "run.sh did not finish in 20 minutes.");
+        Assert.True(process.ExitCode == 0, $"run.sh exited {process.ExitCode}:\n{output}\n{stderr.Result}");
+
+        var runs = Sections(output);
+        bool cpp = OnPath(rid == "linux-x64" ? "g++" : "aarch64-linux-gnu-g++");
+        foreach (var c in cases)
+        {
+            var expected = c.ExpectedLines().ToList();
+            var first = runs.GetValueOrDefault($"{c.Name} act") ?? [];
+            foreach (var example in cpp ? ["act", "act-memory", "policy_node"] : new[] { "act", "act-memory" })
+            {
+                var lines = runs.GetValueOrDefault($"{c.Name} {example}") ?? [];
+                bool equal = rid == "linux-x64" ? lines.SequenceEqual(expected) : lines.SequenceEqual(first) && Close(lines, expected, c.Range);
+                Assert.True(equal, $"{rid} {c.Name} {example}: expected\n{string.Join("\n", expected)}\ngot\n{string.Join("\n", lines)}");
+            }
+        }
+    }
+
+    // Every action within 1e-5 of its dimension's range (lines of float bits in hex).
+    private static bool Close(List<string> lines, List<string> expected, float[] range) =>
+        lines.Count == expected.Count && lines.Zip(expected).All(pair =>
+        {
+            var (a, b) = (Floats(pair.First), Floats(pair.Second));
+            return a.Length == b.Length && a.Select((v, i) => Math.Abs(v - b[i]) <= 1e-5 * (i < range.Length ? range[i] : 1)).All(ok => ok);
+        });
+
+    private static float[] Floats(string line) =>
+        [.. line.Split(' ').Select(h => BitConverter.UInt32BitsToSingle(uint.Parse(h, System.Globalization.NumberStyles.HexNumber)))];
+
+    private static Dictionary<string, List<string>> Sections(string output)
+    {
+        var sections = new Dictionary<string, List<string>>();
+        List<string>? current = null;
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (line.StartsWith("== ", StringComparison.Ordinal)) sections[line[3..].Trim()] = current = [];
+            else current?.Add(line.Trim());
+        return sections;
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
+
+    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+}
