@@ -20,17 +20,18 @@ internal sealed unsafe class MujocoLayout
     // A free body a, a hinged child b (about y) and a sliding grandchild c (along x), two motors, 7 sensor values.
     private static readonly string CalibrationXml = string.Create(CultureInfo.InvariantCulture, $"""
         <mujoco model="qail-calibration">
+          <compiler angle="radian"/>
           <option timestep="{CalibrationTimestep}"/>
           <worldbody>
             <body name="a" pos="{BodyA[0]} {BodyA[1]} {BodyA[2]}">
               <freejoint name="free"/>
               <geom name="ga" type="box" size="0.11 0.12 0.13" pos="0.05 0 0" mass="1"/>
               <body name="b" pos="0.2 0 0">
-                <joint name="hinge" type="hinge" axis="0 1 0"/>
+                <joint name="hinge" type="hinge" axis="0 1 0" limited="true" range="-0.61 0.67"/>
                 <geom name="gb" type="sphere" size="0.07" pos="0 0 -0.1" mass="0.5"/>
                 <site name="sb" pos="0.01 0.02 0.03"/>
                 <body name="c" pos="0 0 -0.3">
-                  <joint name="slide" type="slide" axis="1 0 0"/>
+                  <joint name="slide" type="slide" axis="1 0 0" limited="true" range="-0.71 0.73"/>
                   <geom name="gc" type="capsule" size="0.03" fromto="0 0 0 0.1 0 0" mass="0.25"/>
                 </body>
               </body>
@@ -52,6 +53,8 @@ internal sealed unsafe class MujocoLayout
 
     public int Timestep { get; private init; }
     public int ActuatorCtrlRange { get; private init; }
+    public int JntType { get; private init; }
+    public int JntRange { get; private init; }
     public int JntQposAdr { get; private init; }
     public int JntDofAdr { get; private init; }
     public int GeomType { get; private init; }
@@ -119,8 +122,10 @@ internal sealed unsafe class MujocoLayout
         double[] qpos0 = [BodyA[0], BodyA[1], BodyA[2], 1, 0, 0, 0, 0, 0];
         var model = new PointerFields(m, 4096, 1, p => Same((double*)p, qpos0));
         int ctrlRange = model.Find(0, p => Same((double*)p, [-0.37, 0.41, -0.53, 0.59]), "actuator_ctrlrange");
-        int qposAdr = model.Find(0, p => Same((int*)p, [0, 7, 8]), "jnt_qposadr");
+        int jointType = model.Find(0, p => Same((int*)p, [0, 3, 2]), "jnt_type"); // free, hinge, slide
+        int qposAdr = model.Find(model.Index(jointType) + 1, p => Same((int*)p, [0, 7, 8]), "jnt_qposadr");
         int dofAdr = model.Find(model.Index(qposAdr) + 1, p => Same((int*)p, [0, 6, 7]), "jnt_dofadr");
+        int jointRange = model.Find(0, p => Same((double*)p, [0, 0, -0.61, 0.67, -0.71, 0.73]), "jnt_range");
         int geomType = model.Find(0, p => Same((int*)p, [6, 2, 3]), "geom_type"); // box, sphere, capsule
         int geomBody = model.Find(model.Index(geomType) + 1, p => Same((int*)p, [1, 2, 3]), "geom_bodyid");
         int geomSize = model.Find(0, p => Same((double*)p, [0.11, 0.12, 0.13, 0.07, 0, 0, 0.03, 0.05, 0], 1e-12), "geom_size");
@@ -165,7 +170,7 @@ internal sealed unsafe class MujocoLayout
         return new MujocoLayout
         {
             Timestep = timestep, ActuatorCtrlRange = ctrlRange, JntQposAdr = qposAdr, JntDofAdr = dofAdr,
-            GeomType = geomType, GeomBodyId = geomBody, GeomSize = geomSize, BodyMass = bodyMass,
+            JntType = jointType, JntRange = jointRange, GeomType = geomType, GeomBodyId = geomBody, GeomSize = geomSize, BodyMass = bodyMass,
             Qpos = data.Offsets[0], Qvel = data.Offsets[1], Act = data.Offsets[2], QaccWarmstart = data.Offsets[3],
             Ctrl = data.Offsets[4], SensorData = sensor, SensorDataCount = sensorCount,
             Xpos = xpos, Xquat = xquat, Xmat = xmat, Xipos = xipos, GeomXpos = geomXpos, GeomXmat = geomXmat,

@@ -110,6 +110,15 @@ public sealed unsafe class MujocoModel : SafeHandle
     /// <exception cref="ArgumentException">The model has no joint of that name.</exception>
     public int DofAddress(string joint) => IntArray(Mujoco.Layout.JntDofAdr, JointCount)[RequireJoint(joint)];
 
+    /// <summary>Joint type per joint (mjtJoint: 0 free, 1 ball, 2 slide, 3 hinge).</summary>
+    public ReadOnlySpan<int> JointType => IntArray(Mujoco.Layout.JntType, JointCount);
+
+    /// <summary>Joint limits (low, high) per joint, njnt x 2, in radians or metres; (0, 0) when unset.</summary>
+    public ReadOnlySpan<double> JointRange => DoubleArray(Mujoco.Layout.JntRange, 2 * JointCount);
+
+    /// <summary>Index in qpos of each joint's first coordinate.</summary>
+    public ReadOnlySpan<int> JointQposAddress => IntArray(Mujoco.Layout.JntQposAdr, JointCount);
+
     /// <summary>Control range (low, high) per actuator, nu x 2.</summary>
     public ReadOnlySpan<double> ActuatorControlRange => DoubleArray(Mujoco.Layout.ActuatorCtrlRange, 2 * Nu);
 
