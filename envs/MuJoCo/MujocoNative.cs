@@ -36,6 +36,11 @@ internal static unsafe class MujocoNative
     /// <summary>Null when the library is loaded and of the supported version, else why it is not usable.</summary>
     public static string? Problem => Loaded.Value;
 
+    /// <summary>Null for the supported mj_version() value, else why that version is refused.</summary>
+    public static string? VersionProblem(int version) => version == SupportedVersion ? null :
+        $"MuJoCo {version / 100}.{version / 10 % 10}.{version % 10} was found, but only 2.2.2 is supported " +
+        $"(its struct layout is checked); install `{Package}`";
+
     private static string? Load()
     {
         nint handle = 0;
@@ -47,9 +52,7 @@ internal static unsafe class MujocoNative
         {
             Version = (delegate* unmanaged<int>)NativeLibrary.GetExport(handle, "mj_version");
             int version = Version();
-            if (version != SupportedVersion)
-                return $"MuJoCo {version / 100}.{version / 10 % 10}.{version % 10} was found, but only 2.2.2 is supported " +
-                       $"(its struct layout is checked); install `{Package}`";
+            if (VersionProblem(version) is { } problem) return problem;
             LoadXml = (delegate* unmanaged<byte*, nint, byte*, int, nint>)NativeLibrary.GetExport(handle, "mj_loadXML");
             MakeData = (delegate* unmanaged<nint, nint>)NativeLibrary.GetExport(handle, "mj_makeData");
             DeleteData = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(handle, "mj_deleteData");
