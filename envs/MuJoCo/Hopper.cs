@@ -30,6 +30,14 @@ public sealed class Hopper : MujocoEnv
         return standing * SmallControl(data);
     }
 
+    /// <summary>The reward plus a shaping term for planners: the step reward is flat while the hopper lies down.</summary>
+    public override double PlanningObjective(MujocoData data)
+    {
+        double height = data.Xipos[3 * _torso + 2] - data.Xipos[3 * _foot + 2];
+        double upright = data.Xmat[9 * _torso + 8];
+        return Reward(data) + 0.5 * Math.Clamp(height / StandHeight, 0, 1) + 0.25 * (1 + upright) / 2;
+    }
+
     /// <summary>DeepMind Control's small-control factor (4 + mean quadratic tolerance of the controls) / 5.</summary>
     public static double SmallControl(MujocoData data)
     {

@@ -100,21 +100,39 @@ public abstract class MujocoEnv : IEnv, IDisposable
     /// </summary>
     public double Advance(MujocoData data, ReadOnlySpan<double> control)
     {
-        var ctrl = data.Ctrl;
-        for (int i = 0; i < ctrl.Length; i++) ctrl[i] = Math.Clamp(control[i], _low[i], _high[i]);
-        for (int k = 0; k < FrameSkip; k++) data.Step();
-        data.Forward();
+        Simulate(data, control);
         return Reward(data);
+    }
+
+    /// <summary>Like <see cref="Advance"/>, but returns the <see cref="PlanningObjective"/> of the new state.</summary>
+    public double AdvanceForPlanning(MujocoData data, ReadOnlySpan<double> control)
+    {
+        Simulate(data, control);
+        return PlanningObjective(data);
     }
 
     /// <summary>The task's reward in [0, 1] for the state in <paramref name="data"/> (after a forward pass).</summary>
     public abstract double Reward(MujocoData data);
+
+    /// <summary>
+    /// What planners maximise per step: the reward by default; a task whose reward is a flat step almost everywhere
+    /// adds a shaping term so sampled rollouts can tell better from worse.
+    /// </summary>
+    public virtual double PlanningObjective(MujocoData data) => Reward(data);
 
     /// <summary>The observation vector of the state in <paramref name="data"/>.</summary>
     public abstract float[] Observe(MujocoData data);
 
     /// <inheritdoc/>
     public virtual RgbFrame Render() => MujocoRenderer.Render(this);
+
+    private void Simulate(MujocoData data, ReadOnlySpan<double> control)
+    {
+        var ctrl = data.Ctrl;
+        for (int i = 0; i < ctrl.Length; i++) ctrl[i] = Math.Clamp(control[i], _low[i], _high[i]);
+        for (int k = 0; k < FrameSkip; k++) data.Step();
+        data.Forward();
+    }
 
     /// <summary>Frees the simulation data and the model.</summary>
     public void Dispose()

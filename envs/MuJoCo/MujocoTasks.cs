@@ -1,18 +1,21 @@
 namespace Qail.Envs.MuJoCo;
 
-/// <summary>The registry lines of the MuJoCo tasks, with each task's planner settings (chosen on training seeds).</summary>
+/// <summary>
+/// The registry lines of the MuJoCo tasks, with each task's planner settings (chosen on training seeds 200-299;
+/// test seeds are 100-199).
+/// </summary>
 public static class MujocoTasks
 {
     private static readonly (string Name, string Description, Func<MujocoEnv> Create, PlannerSettings Settings)[] Table =
     [
         ("walker-stand", "Planar walker (our MJCF): stand up and stay tall (DMC reward; 1000 steps of 0.025 s; MuJoCo).",
-            () => new PlanarWalker(0), new(Samples: 32, Horizon: 16, Knots: 4, Noise: 0.3, Workers)),
+            () => new PlanarWalker(0), new(Samples: 32, Horizon: 24, Knots: 4, Noise: 0.2, Workers)),
         ("walker-walk", "Planar walker (our MJCF): walk forward at 1 m/s (DMC reward; 1000 steps of 0.025 s; MuJoCo).",
-            () => new PlanarWalker(PlanarWalker.WalkSpeed), new(Samples: 32, Horizon: 16, Knots: 4, Noise: 0.3, Workers)),
+            () => new PlanarWalker(PlanarWalker.WalkSpeed), new(Samples: 32, Horizon: 24, Knots: 4, Noise: 0.3, Workers)),
         ("hopper-stand", "Planar one-legged hopper (our MJCF): stand up (DMC reward; 1000 steps of 0.02 s; MuJoCo).",
-            () => new Hopper(), new(Samples: 32, Horizon: 20, Knots: 4, Noise: 0.3, Workers)),
+            () => new Hopper(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
         ("cheetah-run", "Planar half-cheetah (our MJCF): run forward, full reward at 10 m/s (DMC reward; 1000 steps of 0.01 s; MuJoCo).",
-            () => new Cheetah(), new(Samples: 32, Horizon: 30, Knots: 4, Noise: 0.3, Workers)),
+            () => new Cheetah(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
         ("finger-spin", "Two-link finger (our MJCF): keep a hinged body spinning fast (DMC reward; 1000 steps of 0.02 s; MuJoCo).",
             () => new Finger(), new(Samples: 32, Horizon: 15, Knots: 4, Noise: 0.5, Workers)),
         ("humanoid-stand", "MuJoCo's installed humanoid.xml (21 motors): stand up and stay still (DMC reward; 1000 steps of 0.025 s).",

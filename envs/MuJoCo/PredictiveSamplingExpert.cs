@@ -4,7 +4,7 @@ namespace Qail.Envs.MuJoCo;
 /// Model-predictive control by predictive sampling (Howell et al., MJPC): a nominal plan of control knots is kept
 /// across steps; each control step it is shifted forward, perturbed with Gaussian noise into candidates, every
 /// candidate is rolled out on MuJoCo from the env's current state (state saved and restored per rollout) and scored
-/// by the task's own reward, and the best becomes the new nominal. Rollouts run in parallel over cores; each
+/// by the task's planning objective (its reward, shaped where the reward is flat), and the best becomes the new nominal. Rollouts run in parallel over cores; each
 /// rollout restores the full state first, so the chosen action does not depend on the worker count. The noise is
 /// drawn from the episode's seed and the step, so an episode replays exactly.
 /// </summary>
@@ -83,7 +83,7 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
         for (int t = 0; t < _settings.Horizon; t++)
         {
             Interpolate(knots, t, control);
-            total += _env.Advance(data, control);
+            total += _env.AdvanceForPlanning(data, control);
         }
         return total;
     }

@@ -4,7 +4,7 @@ namespace Qail.Perf.Mujoco;
 
 /// <summary>
 /// MuJoCo figures: <c>dotnet run -c Release --project perf/Qail.Perf.Mujoco -- speed [steps] [rounds]</c> compares our
-/// binding's physics steps/s with <c>mujoco-testspeed</c>; <c>-- expert TASK SEED[,SEED...] [steps]</c> reports the
+/// binding's physics steps/s with <c>mujoco-testspeed</c>; <c>-- expert TASK SEED[,SEED...] [steps [samples horizon knots noise]]</c> reports the
 /// planner expert's return and time per control step on the given (test) seeds.
 /// </summary>
 public static class Program
@@ -25,10 +25,15 @@ public static class Program
                 BindingOverhead.Run(Int(1, 20000), Int(2, 3));
                 return 0;
             case "expert" when args.Length >= 3:
-                ExpertReturns.Run(args[1], args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(), Int(3, 1000));
+                // Optional planner overrides (for tuning on training seeds): samples horizon knots noise.
+                var settings = args.Length >= 8
+                    ? new Qail.Envs.MuJoCo.PlannerSettings(Int(4, 0), Int(5, 0), Int(6, 0),
+                        double.Parse(args[7], CultureInfo.InvariantCulture), Environment.ProcessorCount)
+                    : null;
+                ExpertReturns.Run(args[1], args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(), Int(3, 1000), settings);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Qail.Perf.Mujoco speed [steps] [rounds] | expert TASK SEED[,SEED...] [steps]");
+                Console.Error.WriteLine("usage: Qail.Perf.Mujoco speed [steps] [rounds] | expert TASK SEED[,SEED...] [steps [samples horizon knots noise]]");
                 return 2;
         }
     }
