@@ -11,11 +11,14 @@ namespace Qail.Envs;
 /// </summary>
 public static class DemonstrationCache
 {
-    /// <summary>The default directory: $XDG_CACHE_HOME/qail/demonstrations, else ~/.cache/qail/demonstrations.</summary>
+    /// <summary>
+    /// The default directory: $XDG_CACHE_HOME/qail/demonstrations, else ~/.cache/qail/demonstrations.
+    /// </summary>
     public static string DefaultDirectory =>
         Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
             ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "qail", "demonstrations");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+            "qail", "demonstrations");
 
     /// <summary>The content key (64 hex digits) of a collection recipe.</summary>
     /// <exception cref="ArgumentException">The env is not registered.</exception>
@@ -27,7 +30,8 @@ public static class DemonstrationCache
             ? (settings with { Workers = 1 }).ToString()
             : "registered expert";
         string recipe = string.Create(CultureInfo.InvariantCulture,
-            $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n{episodes}\n{seed}\n{actionNoise:R}");
+            $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n" +
+            $"{episodes}\n{seed}\n{actionNoise:R}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));
     }
 
@@ -35,16 +39,19 @@ public static class DemonstrationCache
     /// The demonstrations of the recipe from <paramref name="directory"/> when present and valid, else collected with
     /// <see cref="Demonstrations.Collect(string, int, int, double, int)"/> and stored there.
     /// </summary>
-    public static Demonstrations GetOrCollect(string envName, int episodes, int seed, double actionNoise, string directory, out bool hit)
+    public static Demonstrations GetOrCollect(string envName, int episodes, int seed, double actionNoise,
+        string directory, out bool hit)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string path = Path.Combine(directory, $"{envName}-{Key(envName, episodes, seed, actionNoise)[..16]}.safetensors");
+        string key = Key(envName, episodes, seed, actionNoise);
+        string path = Path.Combine(directory, $"{envName}-{key[..16]}.safetensors");
         if (File.Exists(path))
         {
             try
             {
                 var cached = Demonstrations.Load(path);
-                if (cached.EnvName == envName && cached.Episodes == episodes && cached.Seed == seed && cached.ActionNoise == actionNoise)
+                if (cached.EnvName == envName && cached.Episodes == episodes && cached.Seed == seed
+                    && cached.ActionNoise == actionNoise)
                 {
                     hit = true;
                     return cached;

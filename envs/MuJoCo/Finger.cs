@@ -31,7 +31,9 @@ public sealed class Finger : MujocoEnv
     /// <inheritdoc/>
     public override double Reward(MujocoData data) => HingeVelocity(data) <= -SpinVelocity ? 1 : 0;
 
-    /// <summary>The reward plus the spin rate toward the target, for planners: the step reward is flat below it.</summary>
+    /// <summary>
+    /// The reward plus the spin rate toward the target, for planners: the step reward is flat below it.
+    /// </summary>
     public override double PlanningObjective(MujocoData data) =>
         Reward(data) + 0.5 * Math.Clamp(-HingeVelocity(data) / SpinVelocity, -1, 1);
 

@@ -30,7 +30,9 @@ public sealed class Hopper : MujocoEnv
         return standing * SmallControl(data);
     }
 
-    /// <summary>The reward plus a shaping term for planners: the step reward is flat while the hopper lies down.</summary>
+    /// <summary>
+    /// The reward plus a shaping term for planners: the step reward is flat while the hopper lies down.
+    /// </summary>
     public override double PlanningObjective(MujocoData data)
     {
         double height = data.Xipos[3 * _torso + 2] - data.Xipos[3 * _foot + 2];
@@ -63,5 +65,6 @@ public sealed class Hopper : MujocoEnv
     }
 
     /// <inheritdoc/>
-    protected override void Initialize(SplitMix64 rng, MujocoData data) => MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
+    protected override void Initialize(SplitMix64 rng, MujocoData data) =>
+        MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
 }

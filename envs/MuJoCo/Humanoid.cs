@@ -20,7 +20,8 @@ public sealed class Humanoid : MujocoEnv
 
     /// <summary>humanoid-stand (<paramref name="speed"/> 0) or humanoid-walk (<paramref name="speed"/> 1).</summary>
     public Humanoid(double speed)
-        : base(speed == 0 ? "humanoid-stand" : "humanoid-walk", MujocoModels.LoadHumanoid(), frameSkip: 5, observationSize: 67)
+        : base(speed == 0 ? "humanoid-stand" : "humanoid-walk", MujocoModels.LoadHumanoid(), frameSkip: 5,
+            observationSize: 67)
     {
         Speed = speed;
         _torso = Model.BodyId("torso");
@@ -39,7 +40,8 @@ public sealed class Humanoid : MujocoEnv
         double common = standing * upright * Hopper.SmallControl(data);
         double vx = data.Qvel[0], vy = data.Qvel[1];
         if (Speed == 0) return common * (Tolerance.Of(vx, 0, 0, margin: 2) + Tolerance.Of(vy, 0, 0, margin: 2)) / 2;
-        double move = Tolerance.Of(Math.Sqrt(vx * vx + vy * vy), Speed, double.PositiveInfinity, Speed, Sigmoid.Linear, 0);
+        double speed = Math.Sqrt(vx * vx + vy * vy);
+        double move = Tolerance.Of(speed, Speed, double.PositiveInfinity, Speed, Sigmoid.Linear, 0);
         return common * (5 * move + 1) / 6;
     }
 
@@ -67,5 +69,6 @@ public sealed class Humanoid : MujocoEnv
     }
 
     /// <inheritdoc/>
-    protected override void Initialize(SplitMix64 rng, MujocoData data) => MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
+    protected override void Initialize(SplitMix64 rng, MujocoData data) =>
+        MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
 }

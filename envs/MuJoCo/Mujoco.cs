@@ -11,11 +11,16 @@ public static class Mujoco
     /// <summary>Null when available; otherwise one line saying what is missing and which package to install.</summary>
     public static string? UnavailableReason => State.Value.Problem;
 
-    /// <summary>Null when <paramref name="version"/> (an mj_version() value) is the supported 2.2.2, else why it is refused.</summary>
+    /// <summary>
+    /// Null when <paramref name="version"/> (an mj_version() value) is the supported 2.2.2, else why it is refused.
+    /// </summary>
     public static string? VersionProblem(int version) => MujocoNative.VersionProblem(version);
 
-    /// <summary>The checked struct layout; throws <see cref="MujocoUnavailableException"/> when MuJoCo cannot be used.</summary>
-    internal static MujocoLayout Layout => State.Value.Layout ?? throw new MujocoUnavailableException(State.Value.Problem!);
+    /// <summary>
+    /// The checked struct layout; throws <see cref="MujocoUnavailableException"/> when MuJoCo cannot be used.
+    /// </summary>
+    internal static MujocoLayout Layout =>
+        State.Value.Layout ?? throw new MujocoUnavailableException(State.Value.Problem!);
 
     private static (MujocoLayout?, string?) Probe()
     {

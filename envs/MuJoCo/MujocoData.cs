@@ -69,7 +69,9 @@ public sealed unsafe class MujocoData : SafeHandle
     /// <summary>Advances the simulation by one physics time step (mj_step).</summary>
     public void Step() => MujocoNative.Step(Model.Pointer, handle);
 
-    /// <summary>Computes positions, velocities-dependent terms and sensors without advancing time (mj_forward).</summary>
+    /// <summary>
+    /// Computes positions, velocities-dependent terms and sensors without advancing time (mj_forward).
+    /// </summary>
     public void Forward() => MujocoNative.Forward(Model.Pointer, handle);
 
     /// <summary>Resets to the model's initial state (mj_resetData).</summary>
@@ -79,16 +81,24 @@ public sealed unsafe class MujocoData : SafeHandle
     public void CopyFrom(MujocoData source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!ReferenceEquals(source.Model, Model)) throw new ArgumentException("MujocoData.CopyFrom: the source simulates another model.", nameof(source));
+        if (!ReferenceEquals(source.Model, Model))
+            throw new ArgumentException("MujocoData.CopyFrom: the source simulates another model.", nameof(source));
         MujocoNative.CopyData(handle, Model.Pointer, source.handle);
     }
 
-    /// <summary>Writes the state that determines the future (qpos, qvel, act, ctrl, solver warm start) to <paramref name="state"/>.</summary>
+    /// <summary>
+    /// Writes the state that determines the future (qpos, qvel, act, ctrl, solver warm start) to <paramref
+    /// name="state"/>.
+    /// </summary>
     public void SaveState(Span<double> state)
     {
         CheckStateLength(state.Length);
         int o = 0;
-        foreach (var part in StateParts()) { Doubles(part.Offset, part.Length).CopyTo(state.Slice(o, part.Length)); o += part.Length; }
+        foreach (var (offset, length) in StateParts())
+        {
+            Doubles(offset, length).CopyTo(state.Slice(o, length));
+            o += length;
+        }
     }
 
     /// <summary>Restores a state written by <see cref="SaveState"/> (not followed by a forward pass).</summary>
@@ -96,7 +106,11 @@ public sealed unsafe class MujocoData : SafeHandle
     {
         CheckStateLength(state.Length);
         int o = 0;
-        foreach (var part in StateParts()) { state.Slice(o, part.Length).CopyTo(Doubles(part.Offset, part.Length)); o += part.Length; }
+        foreach (var (offset, length) in StateParts())
+        {
+            state.Slice(o, length).CopyTo(Doubles(offset, length));
+            o += length;
+        }
     }
 
     /// <inheritdoc/>
@@ -114,7 +128,8 @@ public sealed unsafe class MujocoData : SafeHandle
 
     private void CheckStateLength(int length)
     {
-        if (length != StateSize) throw new ArgumentException($"MujocoData: state has length {length}, expected {StateSize}.", "state");
+        if (length != StateSize)
+            throw new ArgumentException($"MujocoData: state has length {length}, expected {StateSize}.", "state");
     }
 
     private Span<double> Doubles(int offset, int length) => new(*(double**)(D + offset), length);

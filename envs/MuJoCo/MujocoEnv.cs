@@ -14,13 +14,14 @@ public abstract class MujocoEnv : IEnv, IDisposable
     private bool _reset;
 
     /// <summary>Builds the env on <paramref name="model"/> (owned and disposed by the env).</summary>
-    /// <exception cref="ArgumentException">The frame skip, observation size or episode length is not positive.</exception>
+    /// <exception cref="ArgumentException">The frame skip, observation size or episode length is not
+    /// positive.</exception>
     protected MujocoEnv(string name, MujocoModel model, int frameSkip, int observationSize, int episodeSteps = 1000)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (frameSkip < 1 || observationSize < 1 || episodeSteps < 1)
-            throw new ArgumentException($"{name}: frame skip {frameSkip}, observation size {observationSize} and episode " +
-                                        $"length {episodeSteps} must be positive.", nameof(frameSkip));
+            throw new ArgumentException($"{name}: frame skip {frameSkip}, observation size {observationSize} and " +
+                                        $"episode length {episodeSteps} must be positive.", nameof(frameSkip));
         Name = name;
         Model = model;
         Data = new MujocoData(model);
@@ -33,7 +34,8 @@ public abstract class MujocoEnv : IEnv, IDisposable
             _low[i] = (float)range[2 * i];
             _high[i] = (float)range[2 * i + 1];
         }
-        Spec = new EnvSpec(observationSize, null, null, 0, new ActionSpace(_low, _high), episodeSteps, model.Timestep * frameSkip);
+        var actions = new ActionSpace(_low, _high);
+        Spec = new EnvSpec(observationSize, null, null, 0, actions, episodeSteps, model.Timestep * frameSkip);
     }
 
     /// <inheritdoc/>
@@ -78,9 +80,12 @@ public abstract class MujocoEnv : IEnv, IDisposable
     public StepResult Step(ReadOnlySpan<float> action)
     {
         if (!_reset) throw new InvalidOperationException($"{Name}: Step before Reset.");
-        if (Done) throw new InvalidOperationException($"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
+        if (Done)
+            throw new InvalidOperationException(
+                $"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
         if (action.Length != _low.Length)
-            throw new ArgumentException($"{Name}: action has length {action.Length}, expected {_low.Length}.", nameof(action));
+            throw new ArgumentException($"{Name}: action has length {action.Length}, expected {_low.Length}.",
+                nameof(action));
         for (int i = 0; i < action.Length; i++)
             if (!float.IsFinite(action[i]))
                 throw new ArgumentException($"{Name}: action[{i}] = {action[i]} is not finite.", nameof(action));
@@ -142,10 +147,14 @@ public abstract class MujocoEnv : IEnv, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Draws the initial state into <paramref name="data"/> (reset to the model's defaults beforehand).</summary>
+    /// <summary>
+    /// Draws the initial state into <paramref name="data"/> (reset to the model's defaults beforehand).
+    /// </summary>
     protected abstract void Initialize(SplitMix64 rng, MujocoData data);
 
-    /// <summary>Whether the task counts as accomplished at this state; by default, a reward of at least one half.</summary>
+    /// <summary>
+    /// Whether the task counts as accomplished at this state; by default, a reward of at least one half.
+    /// </summary>
     protected virtual bool IsSuccess(MujocoData data) => Reward(data) >= 0.5;
 
     private static readonly IReadOnlyDictionary<string, int> NoInfractions = new Dictionary<string, int>();

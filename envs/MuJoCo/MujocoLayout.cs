@@ -76,7 +76,9 @@ internal sealed unsafe class MujocoLayout
     public int GeomXpos { get; private init; }
     public int GeomXmat { get; private init; }
 
-    /// <summary>Finds and checks every offset; throws <see cref="InvalidOperationException"/> naming the field that failed.</summary>
+    /// <summary>
+    /// Finds and checks every offset; throws <see cref="InvalidOperationException"/> naming the field that failed.
+    /// </summary>
     public static MujocoLayout Discover()
     {
         string path = Path.Combine(Path.GetTempPath(), $"qail-mujoco-calibration-{Environment.ProcessId}.xml");
@@ -128,10 +130,11 @@ internal sealed unsafe class MujocoLayout
         int jointRange = model.Find(0, p => Same((double*)p, [0, 0, -0.61, 0.67, -0.71, 0.73]), "jnt_range");
         int geomType = model.Find(0, p => Same((int*)p, [6, 2, 3]), "geom_type"); // box, sphere, capsule
         int geomBody = model.Find(model.Index(geomType) + 1, p => Same((int*)p, [1, 2, 3]), "geom_bodyid");
-        int geomSize = model.Find(0, p => Same((double*)p, [0.11, 0.12, 0.13, 0.07, 0, 0, 0.03, 0.05, 0], 1e-12), "geom_size");
+        double[] geomSizes = [0.11, 0.12, 0.13, 0.07, 0, 0, 0.03, 0.05, 0];
+        int geomSize = model.Find(0, p => Same((double*)p, geomSizes, 1e-12), "geom_size");
         int bodyMass = model.Find(0, p => Same((double*)p, [0, 1, 0.5, 0.25]), "body_mass");
 
-        // mjData: reset gives qpos = qpos0; the state pointers follow one another in a fixed order, sized nq, nv, na, nv.
+        // mjData: reset gives qpos = qpos0; the state pointers follow in a fixed order, sized nq, nv, na, nv.
         MujocoNative.ResetData((nint)m, (nint)d);
         var data = new PointerFields(d, 1 << 16, 2, p => Same((double*)p, qpos0));
         // 2.2.2 starts every mjData array on a 64-byte boundary.
@@ -148,11 +151,13 @@ internal sealed unsafe class MujocoLayout
         double c = Math.Cos(HingeAngle), s = Math.Sin(HingeAngle);
         double[] a = BodyA, b = [a[0] + 0.2, a[1], a[2]];
         double[] site = [b[0] + 0.01 * c + 0.03 * s, b[1] + 0.02, b[2] - 0.01 * s + 0.03 * c];
-        int sensor = data.Find(5, p => Same((double*)p, [HingeAngle, SlideShift, 0.3, -0.2, .. site], 1e-12), "sensordata / ctrl");
+        double[] sensors = [HingeAngle, SlideShift, 0.3, -0.2, .. site];
+        int sensor = data.Find(5, p => Same((double*)p, sensors, 1e-12), "sensordata / ctrl");
         double[] cPos = [b[0] - 0.3 * s + SlideShift * c, b[1], b[2] - 0.3 * c - SlideShift * s];
         int xpos = data.Find(5, p => Same((double*)p, [0, 0, 0, .. a, .. b, .. cPos], 1e-12), "xpos");
         double ch = Math.Cos(HingeAngle / 2), sh = Math.Sin(HingeAngle / 2);
-        int xquat = data.Find(5, p => Same((double*)p, [1, 0, 0, 0, 1, 0, 0, 0, ch, 0, sh, 0, ch, 0, sh, 0], 1e-12), "xquat");
+        double[] quats = [1, 0, 0, 0, 1, 0, 0, 0, ch, 0, sh, 0, ch, 0, sh, 0];
+        int xquat = data.Find(5, p => Same((double*)p, quats, 1e-12), "xquat");
         double[] rot = [c, 0, s, 0, 1, 0, -s, 0, c], eye = [1, 0, 0, 0, 1, 0, 0, 0, 1];
         int xmat = data.Find(5, p => Same((double*)p, [.. eye, .. eye, .. rot, .. rot], 1e-12), "xmat");
         // Each body's only geom holds its mass, so the body's centre of mass and its geom's centre coincide.
@@ -170,7 +175,8 @@ internal sealed unsafe class MujocoLayout
         return new MujocoLayout
         {
             Timestep = timestep, ActuatorCtrlRange = ctrlRange, JntQposAdr = qposAdr, JntDofAdr = dofAdr,
-            JntType = jointType, JntRange = jointRange, GeomType = geomType, GeomBodyId = geomBody, GeomSize = geomSize, BodyMass = bodyMass,
+            JntType = jointType, JntRange = jointRange, GeomType = geomType, GeomBodyId = geomBody, GeomSize = geomSize,
+            BodyMass = bodyMass,
             Qpos = data.Offsets[0], Qvel = data.Offsets[1], Act = data.Offsets[2], QaccWarmstart = data.Offsets[3],
             Ctrl = data.Offsets[4], SensorData = sensor, SensorDataCount = sensorCount,
             Xpos = xpos, Xquat = xquat, Xmat = xmat, Xipos = xipos, GeomXpos = geomXpos, GeomXmat = geomXmat,
@@ -208,7 +214,8 @@ internal sealed unsafe class MujocoLayout
                 Offsets = offsets.ToArray();
                 return;
             }
-            throw new InvalidOperationException("MuJoCo layout check failed: the struct's array pointers were not found.");
+            throw new InvalidOperationException(
+                "MuJoCo layout check failed: the struct's array pointers were not found.");
         }
 
         public int[] Offsets { get; } = [];
@@ -225,7 +232,8 @@ internal sealed unsafe class MujocoLayout
         {
             for (int i = Math.Max(from, 0); i < Offsets.Length; i++)
                 if (matches(Target(i))) return Offsets[i];
-            throw new InvalidOperationException($"MuJoCo layout check failed: field {what} was not found where 2.2.2 keeps it.");
+            throw new InvalidOperationException(
+                $"MuJoCo layout check failed: field {what} was not found where 2.2.2 keeps it.");
         }
     }
 
@@ -250,6 +258,7 @@ internal sealed unsafe class MujocoLayout
 
     private static void Check(bool ok, string what)
     {
-        if (!ok) throw new InvalidOperationException($"MuJoCo layout check failed: {what} does not match MuJoCo 2.2.2.");
+        if (!ok)
+            throw new InvalidOperationException($"MuJoCo layout check failed: {what} does not match MuJoCo 2.2.2.");
     }
 }

@@ -55,7 +55,8 @@ public sealed unsafe class MujocoModel : SafeHandle
 
     /// <summary>Compiles the MJCF file at <paramref name="path"/>.</summary>
     /// <exception cref="MujocoUnavailableException">MuJoCo 2.2.2 is not installed.</exception>
-    /// <exception cref="ArgumentException">The file is missing or MuJoCo's compiler rejected it; the message holds its error text.</exception>
+    /// <exception cref="ArgumentException">The file is missing or MuJoCo's compiler rejected it; the message holds its
+    /// error text.</exception>
     public static MujocoModel FromFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -66,9 +67,12 @@ public sealed unsafe class MujocoModel : SafeHandle
         return new MujocoModel(m);
     }
 
-    /// <summary>Compiles MJCF text (through a private temporary file, so relative asset paths are not resolved).</summary>
+    /// <summary>
+    /// Compiles MJCF text (through a private temporary file, so relative asset paths are not resolved).
+    /// </summary>
     /// <exception cref="MujocoUnavailableException">MuJoCo 2.2.2 is not installed.</exception>
-    /// <exception cref="ArgumentException">MuJoCo's compiler rejected the text; the message holds its error text.</exception>
+    /// <exception cref="ArgumentException">MuJoCo's compiler rejected the text; the message holds its error
+    /// text.</exception>
     public static MujocoModel FromXml(string xml)
     {
         ArgumentNullException.ThrowIfNull(xml);
@@ -78,7 +82,8 @@ public sealed unsafe class MujocoModel : SafeHandle
         try
         {
             nint m = LoadRaw(path, out string error);
-            if (m == 0) throw new ArgumentException($"MujocoModel: MuJoCo rejected the MJCF text: {error}", nameof(xml));
+            if (m == 0)
+                throw new ArgumentException($"MujocoModel: MuJoCo rejected the MJCF text: {error}", nameof(xml));
             return new MujocoModel(m);
         }
         finally
@@ -145,7 +150,8 @@ public sealed unsafe class MujocoModel : SafeHandle
         nint m;
         fixed (byte* f = file) m = MujocoNative.LoadXml(f, 0, text, errorSize);
         // MuJoCo's message spans lines (error, then where); one line keeps our errors one line.
-        error = string.Join("; ", (Marshal.PtrToStringUTF8((nint)text) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string message = Marshal.PtrToStringUTF8((nint)text) ?? "";
+        error = string.Join("; ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         return m;
     }
 
@@ -172,5 +178,6 @@ public sealed unsafe class MujocoModel : SafeHandle
 
     private ReadOnlySpan<int> IntArray(int offset, int length) => new(*(int**)((byte*)Pointer + offset), length);
 
-    private ReadOnlySpan<double> DoubleArray(int offset, int length) => new(*(double**)((byte*)Pointer + offset), length);
+    private ReadOnlySpan<double> DoubleArray(int offset, int length) =>
+        new(*(double**)((byte*)Pointer + offset), length);
 }

@@ -1,6 +1,8 @@
 namespace Qail.Envs.MuJoCo;
 
-/// <summary>The MJCF models that ship inside Qail, and the path of MuJoCo's own humanoid installed by libmujoco-samples.</summary>
+/// <summary>
+/// The MJCF models that ship inside Qail, and the path of MuJoCo's own humanoid installed by libmujoco-samples.
+/// </summary>
 public static class MujocoModels
 {
     /// <summary>Where Debian's libmujoco-samples installs MuJoCo's humanoid (loaded from there, not copied).</summary>
@@ -11,7 +13,8 @@ public static class MujocoModels
     public static string Xml(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        using var stream = typeof(MujocoModels).Assembly.GetManifestResourceStream($"Qail.Envs.MuJoCo.Models.{name}.xml")
+        var assembly = typeof(MujocoModels).Assembly;
+        using var stream = assembly.GetManifestResourceStream($"Qail.Envs.MuJoCo.Models.{name}.xml")
             ?? throw new ArgumentException($"MujocoModels: no bundled model '{name}'.", nameof(name));
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
@@ -26,7 +29,8 @@ public static class MujocoModels
     {
         _ = Mujoco.Layout;
         if (!File.Exists(HumanoidPath))
-            throw new MujocoUnavailableException($"{HumanoidPath} is missing; install it with `apt-get install libmujoco-samples`");
+            throw new MujocoUnavailableException(
+                $"{HumanoidPath} is missing; install it with `apt-get install libmujoco-samples`");
         return MujocoModel.FromFile(HumanoidPath);
     }
 }

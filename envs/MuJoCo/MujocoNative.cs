@@ -47,7 +47,8 @@ internal static unsafe class MujocoNative
         foreach (var name in Candidates)
             if (NativeLibrary.TryLoad(name, out handle)) break;
         if (handle == 0)
-            return $"the MuJoCo library (libmujoco.so.2.2.2) was not found; install it with `apt-get install {Package}`";
+            return "the MuJoCo library (libmujoco.so.2.2.2) was not found; " +
+                   $"install it with `apt-get install {Package}`";
         try
         {
             Version = (delegate* unmanaged<int>)NativeLibrary.GetExport(handle, "mj_version");

@@ -51,7 +51,8 @@ public static class MujocoRenderer
                 case 6:
                 {
                     double sx = sizes[3 * g], sz = sizes[3 * g + 2];
-                    double ux = mat[9 * g] * sx, uz = mat[9 * g + 6] * sx, vx = mat[9 * g + 2] * sz, vz = mat[9 * g + 8] * sz;
+                    double ux = mat[9 * g] * sx, uz = mat[9 * g + 6] * sx;
+                    double vx = mat[9 * g + 2] * sz, vz = mat[9 * g + 8] * sz;
                     ReadOnlySpan<(double, double)> corners =
                     [
                         Project(x - ux - vx, z - uz - vz), Project(x + ux - vx, z + uz - vz),

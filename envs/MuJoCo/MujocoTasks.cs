@@ -6,23 +6,25 @@ namespace Qail.Envs.MuJoCo;
 /// </summary>
 public static class MujocoTasks
 {
-    private static readonly (string Name, string Description, Func<MujocoEnv> Create, PlannerSettings Settings)[] Table =
+    private static readonly (string Name, string Description, Func<MujocoEnv> Create, PlannerSettings Planner)[]
+        Table =
     [
-        ("walker-stand", "Planar walker (our MJCF): stand up and stay tall (DMC reward; 1000 steps of 0.025 s; MuJoCo).",
+        ("walker-stand", "Planar walker (our MJCF): stand up and stay tall (DMC reward; 1000 steps of 0.025 s).",
             () => new PlanarWalker(0), new(Samples: 32, Horizon: 24, Knots: 4, Noise: 0.2, Workers)),
-        ("walker-walk", "Planar walker (our MJCF): walk forward at 1 m/s (DMC reward; 1000 steps of 0.025 s; MuJoCo).",
-            () => new PlanarWalker(PlanarWalker.WalkSpeed), new(Samples: 32, Horizon: 24, Knots: 4, Noise: 0.3, Workers)),
-        ("hopper-stand", "Planar one-legged hopper (our MJCF): stand up (DMC reward; 1000 steps of 0.02 s; MuJoCo).",
+        ("walker-walk", "Planar walker (our MJCF): walk forward at 1 m/s (DMC reward; 1000 steps of 0.025 s).",
+            () => new PlanarWalker(PlanarWalker.WalkSpeed),
+            new(Samples: 32, Horizon: 24, Knots: 4, Noise: 0.3, Workers)),
+        ("hopper-stand", "Planar one-legged hopper (our MJCF): stand up (DMC reward; 1000 steps of 0.02 s).",
             () => new Hopper(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
-        ("cheetah-run", "Planar half-cheetah (our MJCF): run forward, full reward at 10 m/s (DMC reward; 1000 steps of 0.01 s; MuJoCo).",
+        ("cheetah-run", "Planar half-cheetah (our MJCF): run, full reward at 10 m/s (DMC; 1000 steps of 0.01 s).",
             () => new Cheetah(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
-        ("finger-spin", "Two-link finger (our MJCF): keep a hinged body spinning fast (DMC reward; 1000 steps of 0.02 s; MuJoCo).",
+        ("finger-spin", "Two-link finger (our MJCF): keep a hinged body spinning (DMC reward; 1000 steps of 0.02 s).",
             () => new Finger(), new(Samples: 32, Horizon: 15, Knots: 4, Noise: 0.5, Workers)),
-        ("humanoid-stand", "MuJoCo's installed humanoid.xml (21 motors): stand up and stay still (DMC reward; 1000 steps of 0.025 s).",
+        ("humanoid-stand", "MuJoCo's installed humanoid.xml: stand up, stay still (DMC reward; 1000 steps of 0.025 s).",
             () => new Humanoid(0), new(Samples: 16, Horizon: 10, Knots: 3, Noise: 0.2, Workers)),
-        ("humanoid-walk", "MuJoCo's installed humanoid.xml (21 motors): walk at 1 m/s (DMC reward; 1000 steps of 0.025 s).",
+        ("humanoid-walk", "MuJoCo's installed humanoid.xml: walk at 1 m/s (DMC reward; 1000 steps of 0.025 s).",
             () => new Humanoid(1), new(Samples: 16, Horizon: 10, Knots: 3, Noise: 0.2, Workers)),
-        ("cartpole-balance-mujoco", "Our cart-pole plant simulated by MuJoCo, a cross-check of cartpole-balance (1000 steps of 0.01 s).",
+        ("cartpole-balance-mujoco", "Our cart-pole plant in MuJoCo, checks cartpole-balance (1000 steps of 0.01 s).",
             () => new MujocoCartPole(), new(Samples: 16, Horizon: 40, Knots: 4, Noise: 0.3, Workers)),
     ];
 
@@ -35,9 +37,11 @@ public static class MujocoTasks
     /// <summary>Registry lines for every MuJoCo task.</summary>
     public static IEnumerable<EnvRegistration> Registrations() =>
         Table.Select(t => new EnvRegistration(t.Name, t.Description, t.Create,
-            env => new PredictiveSamplingExpert((MujocoEnv)env, t.Settings)));
+            env => new PredictiveSamplingExpert((MujocoEnv)env, t.Planner)));
 
-    /// <summary>The planner settings of a MuJoCo task's expert, or null when <paramref name="name"/> is not a MuJoCo task.</summary>
+    /// <summary>
+    /// The planner settings of a MuJoCo task's expert, or null when <paramref name="name"/> is not a MuJoCo task.
+    /// </summary>
     public static PlannerSettings? ExpertSettings(string name) =>
-        Table.Where(t => t.Name == name).Select(t => t.Settings).FirstOrDefault();
+        Table.Where(t => t.Name == name).Select(t => t.Planner).FirstOrDefault();
 }

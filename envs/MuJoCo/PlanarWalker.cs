@@ -19,7 +19,8 @@ public sealed class PlanarWalker : MujocoEnv
 
     /// <summary>walker-stand (<paramref name="speed"/> 0) or walker-walk (<paramref name="speed"/> 1).</summary>
     public PlanarWalker(double speed)
-        : base(speed == 0 ? "walker-stand" : "walker-walk", MujocoModels.Load("walker"), frameSkip: 10, observationSize: 24)
+        : base(speed == 0 ? "walker-stand" : "walker-walk", MujocoModels.Load("walker"), frameSkip: 10,
+            observationSize: 24)
     {
         Speed = speed;
         _torso = Model.BodyId("torso");
@@ -36,7 +37,8 @@ public sealed class PlanarWalker : MujocoEnv
         double standing = Tolerance.Of(height, StandHeight, double.PositiveInfinity, margin: StandHeight / 2);
         double stand = (3 * standing + (1 + upright) / 2) / 4;
         if (Speed == 0) return stand;
-        double move = Tolerance.Of(data.Qvel[_rootxDof], Speed, double.PositiveInfinity, Speed / 2, Sigmoid.Linear, 0.5);
+        double move = Tolerance.Of(data.Qvel[_rootxDof], Speed, double.PositiveInfinity, Speed / 2, Sigmoid.Linear,
+            valueAtMargin: 0.5);
         return stand * (5 * move + 1) / 6;
     }
 
@@ -57,5 +59,6 @@ public sealed class PlanarWalker : MujocoEnv
     }
 
     /// <inheritdoc/>
-    protected override void Initialize(SplitMix64 rng, MujocoData data) => MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
+    protected override void Initialize(SplitMix64 rng, MujocoData data) =>
+        MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
 }

@@ -4,7 +4,8 @@ namespace Qail.Envs.MuJoCo;
 /// Model-predictive control by predictive sampling (Howell et al., MJPC): a nominal plan of control knots is kept
 /// across steps; each control step it is shifted forward, perturbed with Gaussian noise into candidates, every
 /// candidate is rolled out on MuJoCo from the env's current state (state saved and restored per rollout) and scored
-/// by the task's planning objective (its reward, shaped where the reward is flat), and the best becomes the new nominal. Rollouts run in parallel over cores; each
+/// by the task's planning objective (its reward, shaped where the reward is flat), and the best becomes the new
+/// nominal. Rollouts run in parallel over cores; each
 /// rollout restores the full state first, so the chosen action does not depend on the worker count. The noise is
 /// drawn from the episode's seed and the step, so an episode replays exactly.
 /// </summary>
@@ -41,7 +42,9 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
     /// <inheritdoc/>
     public float[] Act(IEnv env)
     {
-        if (!ReferenceEquals(env, _env)) throw new ArgumentException($"PredictiveSamplingExpert: bound to another {_env.Name} instance.", nameof(env));
+        if (!ReferenceEquals(env, _env))
+            throw new ArgumentException($"PredictiveSamplingExpert: bound to another {_env.Name} instance.",
+                nameof(env));
         if (_env.EpisodeSeed != _episodeSeed || _env.StepCount <= _lastStep)
         {
             Array.Clear(_nominal);
@@ -98,7 +101,8 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
             {
                 int j = k % _nu;
                 double halfRange = (_high[j] - _low[j]) / 2;
-                candidate[k] = Math.Clamp(_nominal[k] + _settings.Noise * halfRange * rng.NextGaussian(), _low[j], _high[j]);
+                double sample = _nominal[k] + _settings.Noise * halfRange * rng.NextGaussian();
+                candidate[k] = Math.Clamp(sample, _low[j], _high[j]);
             }
         }
     }

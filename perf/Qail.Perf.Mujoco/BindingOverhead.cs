@@ -14,7 +14,8 @@ internal static partial class BindingOverhead
 {
     public static void Run(int steps, int rounds)
     {
-        Console.WriteLine($"| model | mujoco-testspeed steps/s | Qail binding steps/s | overhead | ({steps} steps, best of {rounds}, 1 thread)");
+        Console.WriteLine($"{steps} steps per run, best of {rounds} rounds, 1 thread");
+        Console.WriteLine("| model | mujoco-testspeed steps/s | Qail binding steps/s | overhead |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (name, path) in Models())
         {
@@ -51,7 +52,8 @@ internal static partial class BindingOverhead
         {
             for (int j = 0; j < ctrl.Length; j++)
             {
-                double centre = (range[2 * j + 1] + range[2 * j]) / 2, radius = (range[2 * j + 1] - range[2 * j]) / 2 * 0.01;
+                double centre = (range[2 * j + 1] + range[2 * j]) / 2;
+                double radius = (range[2 * j + 1] - range[2 * j]) / 2 * 0.01;
                 ctrl[j] = centre + radius * (2 * Halton(i, j + 2) - 1);
             }
             ctrl.CopyTo(data.Ctrl);
@@ -62,16 +64,19 @@ internal static partial class BindingOverhead
 
     private static double TestSpeed(string path, int steps)
     {
-        var start = new ProcessStartInfo("mujoco-testspeed", [path, steps.ToString(CultureInfo.InvariantCulture), "1", "0.01"])
+        string count = steps.ToString(CultureInfo.InvariantCulture);
+        var start = new ProcessStartInfo("mujoco-testspeed", [path, count, "1", "0.01"])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("mujoco-testspeed did not start.");
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException("mujoco-testspeed did not start.");
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         var match = StepsPerSecond().Match(output);
-        if (!match.Success) throw new InvalidOperationException($"mujoco-testspeed printed no steps per second: {output}");
+        if (!match.Success)
+            throw new InvalidOperationException($"mujoco-testspeed printed no steps per second: {output}");
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 

@@ -5,7 +5,9 @@ using Qail.Envs.MuJoCo;
 
 namespace Qail.Perf.Mujoco;
 
-/// <summary>Each MuJoCo task's planner expert on held-out test seeds: episode return and wall time per control step.</summary>
+/// <summary>
+/// Each MuJoCo task's planner expert on held-out test seeds: episode return and wall time per control step.
+/// </summary>
 internal static class ExpertReturns
 {
     public static void Run(string task, int[] seeds, int steps, PlannerSettings? settings)
@@ -19,11 +21,13 @@ internal static class ExpertReturns
             double total = 0;
             for (int t = 0; t < steps; t++) total += env.Step(expert.Act(env)).Reward;
             returns.Add(total);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task} seed {seed}: return {total:F1} over {steps} steps"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{task} seed {seed}: return {total:F1} over {steps} steps"));
         }
         double mean = returns.Average();
         double sd = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / Math.Max(1, returns.Count - 1));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {task} | {settings ?? MujocoTasks.ExpertSettings(task)} | {seeds.Length} | {steps} | {mean:F1} | {sd:F1} | {clock.Elapsed.TotalMilliseconds / (seeds.Length * steps):F1} ms |"));
+            $"| {task} | {settings ?? MujocoTasks.ExpertSettings(task)} | {seeds.Length} | {steps} | {mean:F1} | " +
+            $"{sd:F1} | {clock.Elapsed.TotalMilliseconds / (seeds.Length * steps):F1} ms |"));
     }
 }

@@ -30,7 +30,8 @@ public class MujocoBindingTests
     public void Compiler_errors_are_surfaced_in_one_line()
     {
         RequireMujoco();
-        var e = Assert.Throws<ArgumentException>(() => MujocoModel.FromXml("<mujoco><worldbody><geom type='sphere'/></worldbody></mujoco>"));
+        const string sizeless = "<mujoco><worldbody><geom type='sphere'/></worldbody></mujoco>";
+        var e = Assert.Throws<ArgumentException>(() => MujocoModel.FromXml(sizeless));
         Assert.Contains("size", e.Message);
         Assert.DoesNotContain("\n", e.Message);
         Assert.Throws<ArgumentException>(() => MujocoModel.FromXml("<mujoco><worldbody>"));
@@ -59,7 +60,8 @@ public class MujocoBindingTests
     public void Installed_humanoid_loads_from_the_package_path()
     {
         RequireMujoco();
-        Skip.IfNot(File.Exists(MujocoModels.HumanoidPath), $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+        Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
+            $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
         using var humanoid = MujocoModels.LoadHumanoid();
         Assert.Equal((28, 27, 21), (humanoid.Nq, humanoid.Nv, humanoid.Nu));
         Assert.Equal(0.005, humanoid.Timestep);

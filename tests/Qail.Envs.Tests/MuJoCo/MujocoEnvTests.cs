@@ -11,7 +11,8 @@ public class MujocoEnvTests(ITestOutputHelper output)
     {
         MujocoBindingTests.RequireMujoco();
         if (name.StartsWith("humanoid", StringComparison.Ordinal))
-            Skip.IfNot(File.Exists(MujocoModels.HumanoidPath), $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+            Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
+                $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
         return Env.Make(name, seed);
     }
 

@@ -18,7 +18,8 @@ public class ToleranceTests
         Assert.Equal(1.0, Tolerance.Of(0.5, 0, 1, margin: 2, sigmoid, valueAtMargin));
         Assert.Equal(valueAtMargin, Tolerance.Of(3, 0, 1, margin: 2, sigmoid, valueAtMargin), 12);
         Assert.Equal(valueAtMargin, Tolerance.Of(-2, 0, 1, margin: 2, sigmoid, valueAtMargin), 12);
-        double nearer = Tolerance.Of(1.5, 0, 1, 2, sigmoid, valueAtMargin), farther = Tolerance.Of(2.5, 0, 1, 2, sigmoid, valueAtMargin);
+        double nearer = Tolerance.Of(1.5, 0, 1, 2, sigmoid, valueAtMargin);
+        double farther = Tolerance.Of(2.5, 0, 1, 2, sigmoid, valueAtMargin);
         Assert.True(nearer > farther && farther > valueAtMargin && nearer < 1, $"{sigmoid}: {nearer} {farther}");
     }
 

@@ -19,7 +19,8 @@ public class UserModelTests
         </mujoco>
         """;
 
-    private sealed class Slider() : MujocoEnv("user-slider", MujocoModel.FromXml(Xml), frameSkip: 5, observationSize: 2, episodeSteps: 30)
+    private sealed class Slider()
+        : MujocoEnv("user-slider", MujocoModel.FromXml(Xml), frameSkip: 5, observationSize: 2, episodeSteps: 30)
     {
         private readonly int _block = 1;
 
@@ -35,7 +36,8 @@ public class UserModelTests
     {
         MujocoBindingTests.RequireMujoco();
         var settings = new PlannerSettings(Samples: 16, Horizon: 20, Knots: 3, Noise: 0.5, Workers: 2);
-        var demos = Qail.Envs.Demonstrations.Collect(() => new Slider(), env => new PredictiveSamplingExpert((MujocoEnv)env, settings),
+        var demos = Qail.Envs.Demonstrations.Collect(() => new Slider(),
+            env => new PredictiveSamplingExpert((MujocoEnv)env, settings),
             episodes: 2, seed: 1);
         Assert.Equal(60, demos.Steps);
         Assert.Equal(2, demos.StateSize);
