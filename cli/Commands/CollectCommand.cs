@@ -15,12 +15,18 @@ internal static class CollectCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the episodes (episode i uses a seed derived from it).", DefaultValueFactory = _ => 0 };
         var noise = new Option<double>("--noise") { Description = "DART noise added to the executed expert actions (labels stay clean).", DefaultValueFactory = _ => 0.1 }.NonNegative();
         var output = new Option<string>("--out") { Description = "Demonstrations file to write (.safetensors).", Required = true };
-        var command = new Command("collect", "Record expert demonstrations of a built-in environment.") { env, episodes, seed, noise, output };
+        var cache = new Option<string?>("--cache")
+        {
+            Description = "Directory of demonstrations cached by recipe (env, expert, episodes, seed, noise): reuse, or collect and store.",
+        };
+        var command = new Command("collect", "Record expert demonstrations of a built-in environment.") { env, episodes, seed, noise, output, cache };
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
             string envName = EnvName.Require(result.GetValue(env)!);
             string path = InputFile.Output(result.GetValue(output)!, "--out");
-            var demos = Demonstrations.Collect(envName, result.GetValue(episodes), result.GetValue(seed), result.GetValue(noise));
+            var demos = result.GetValue(cache) is { } directory
+                ? DemonstrationCache.GetOrCollect(envName, result.GetValue(episodes), result.GetValue(seed), result.GetValue(noise), directory, out _)
+                : Demonstrations.Collect(envName, result.GetValue(episodes), result.GetValue(seed), result.GetValue(noise));
             demos.Save(path);
             var returns = Enumerable.Range(0, demos.Episodes)
                 .Select(e => demos.Rewards.AsSpan((int)demos.EpisodeOffsets[e], (int)(demos.EpisodeOffsets[e + 1] - demos.EpisodeOffsets[e])).ToArray().Sum(r => (double)r))

@@ -16,7 +16,17 @@ internal static class EnvsCommand
             var table = new Table().AddColumns("env", "observation", "actions", "policy family", "description");
             foreach (var registration in Env.Registrations)
             {
-                var spec = registration.Create().Spec;
+                EnvSpec spec;
+                try
+                {
+                    spec = registration.Create().Spec;
+                }
+                catch (Qail.Envs.MuJoCo.MujocoUnavailableException e)
+                {
+                    // Listed all the same, so users learn the task exists and what it needs.
+                    table.AddRow(Markup.Escape(registration.Name), "-", "-", "-", Markup.Escape($"{registration.Description} {e.Message}"));
+                    continue;
+                }
                 string observation = string.Join(" + ", new[]
                 {
                     spec.Image is { } image ? $"{image.Height}x{image.Width}x{image.Channels} image" : null,

@@ -32,6 +32,7 @@ public static class Env
         new("libero-long", "Tabletop: 10 tasks of 2-3 chained sub-tasks (64x64 RGB + gripper state + instruction; 300 steps of 0.1 s).",
             () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Long), env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
         .. Driving.DrivingSuite.Registrations(),
+        .. MuJoCo.MujocoTasks.Registrations(),
     ];
 
     private static readonly FrozenDictionary<string, EnvRegistration> ByName =

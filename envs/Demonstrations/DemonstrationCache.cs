@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Qail.Envs;
+
+/// <summary>
+/// Demonstrations stored under a name derived from their content's recipe (env, its description, the expert and its
+/// settings, episodes, seed, noise), so slow experts such as the MuJoCo planners run once per recipe. A cached file
+/// is validated on load like any untrusted file; a corrupted one is collected again and replaced.
+/// </summary>
+public static class DemonstrationCache
+{
+    /// <summary>
+    /// The default directory: $XDG_CACHE_HOME/qail/demonstrations, else ~/.cache/qail/demonstrations.
+    /// </summary>
+    public static string DefaultDirectory =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+            "qail", "demonstrations");
+
+    /// <summary>The content key (64 hex digits) of a collection recipe.</summary>
+    /// <exception cref="ArgumentException">The env is not registered.</exception>
+    public static string Key(string envName, int episodes, int seed, double actionNoise)
+    {
+        var registration = Env.Lookup(envName);
+        // The worker count does not change a planner's choices, so it is not part of the recipe.
+        string expert = MuJoCo.MujocoTasks.ExpertSettings(envName) is { } settings
+            ? (settings with { Workers = 1 }).ToString()
+            : "registered expert";
+        string recipe = string.Create(CultureInfo.InvariantCulture,
+            $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n" +
+            $"{episodes}\n{seed}\n{actionNoise:R}");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));
+    }
+
+    /// <summary>
+    /// The demonstrations of the recipe from <paramref name="directory"/> when present and valid, else collected with
+    /// <see cref="Demonstrations.Collect(string, int, int, double, int)"/> and stored there.
+    /// </summary>
+    public static Demonstrations GetOrCollect(string envName, int episodes, int seed, double actionNoise,
+        string directory, out bool hit)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string key = Key(envName, episodes, seed, actionNoise);
+        string path = Path.Combine(directory, $"{envName}-{key[..16]}.safetensors");
+        if (File.Exists(path))
+        {
+            try
+            {
+                var cached = Demonstrations.Load(path);
+                if (cached.EnvName == envName && cached.Episodes == episodes && cached.Seed == seed
+                    && cached.ActionNoise == actionNoise)
+                {
+                    hit = true;
+                    return cached;
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // A damaged cache entry is rebuilt below.
+            }
+        }
+        var demos = Demonstrations.Collect(envName, episodes, seed, actionNoise);
+        Directory.CreateDirectory(directory);
+        demos.Save(path); // atomic: a temp file in the same folder, renamed
+        hit = false;
+        return demos;
+    }
+}

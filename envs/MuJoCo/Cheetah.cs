@@ -1,0 +1,46 @@
+using Qail.Envs.Physics;
+
+namespace Qail.Envs.MuJoCo;
+
+/// <summary>
+/// DeepMind Control's cheetah-run on our half-cheetah model (0.01 s control steps of 1 physics step).
+/// Observation (17): qpos without rootx (8), qvel (9). Reward: tol(v_x, [10, inf), margin 10, linear, 0), v_x the
+/// torso's forward velocity. Episodes start from random joint angles let settle for 200 physics steps.
+/// </summary>
+public sealed class Cheetah : MujocoEnv
+{
+    /// <summary>Forward speed that earns the full reward [m/s].</summary>
+    public const double RunSpeed = 10;
+
+    private readonly int _rootxDof;
+
+    /// <summary>Creates cheetah-run.</summary>
+    public Cheetah()
+        : base("cheetah-run", MujocoModels.Load("cheetah"), frameSkip: 1, observationSize: 17)
+    {
+        _rootxDof = Model.DofAddress("rootx");
+    }
+
+    /// <inheritdoc/>
+    public override double Reward(MujocoData data) =>
+        Tolerance.Of(data.Qvel[_rootxDof], RunSpeed, double.PositiveInfinity, RunSpeed, Sigmoid.Linear, 0);
+
+    /// <inheritdoc/>
+    public override float[] Observe(MujocoData data)
+    {
+        var obs = new float[Spec.StateSize];
+        int o = 0;
+        var qpos = data.Qpos;
+        for (int i = 1; i < qpos.Length; i++) obs[o++] = (float)qpos[i];
+        foreach (double v in data.Qvel) obs[o++] = (float)v;
+        return obs;
+    }
+
+    /// <inheritdoc/>
+    protected override void Initialize(SplitMix64 rng, MujocoData data)
+    {
+        MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
+        data.Ctrl.Clear();
+        for (int i = 0; i < 200; i++) data.Step();
+    }
+}

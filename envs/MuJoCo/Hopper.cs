@@ -1,0 +1,70 @@
+using Qail.Envs.Physics;
+
+namespace Qail.Envs.MuJoCo;
+
+/// <summary>
+/// DeepMind Control's hopper-stand on our hopper model (0.02 s control steps of 4 physics steps).
+/// Observation (15): qpos without rootx (6), qvel (7), log(1 + touch) at toe and heel (2).
+/// Reward: tol(torso z - foot z, [0.6, 2]) x (4 + mean tol(ctrl, 0, margin 1, quadratic, 0)) / 5.
+/// </summary>
+public sealed class Hopper : MujocoEnv
+{
+    /// <summary>Torso height above the foot counted as standing [m].</summary>
+    public const double StandHeight = 0.6;
+
+    private readonly int _torso, _foot;
+
+    /// <summary>Creates hopper-stand.</summary>
+    public Hopper()
+        : base("hopper-stand", MujocoModels.Load("hopper"), frameSkip: 4, observationSize: 15)
+    {
+        _torso = Model.BodyId("torso");
+        _foot = Model.BodyId("foot");
+    }
+
+    /// <inheritdoc/>
+    public override double Reward(MujocoData data)
+    {
+        double height = data.Xipos[3 * _torso + 2] - data.Xipos[3 * _foot + 2];
+        double standing = Tolerance.Of(height, StandHeight, 2);
+        return standing * SmallControl(data);
+    }
+
+    /// <summary>
+    /// The reward plus a shaping term for planners: the step reward is flat while the hopper lies down.
+    /// </summary>
+    public override double PlanningObjective(MujocoData data)
+    {
+        double height = data.Xipos[3 * _torso + 2] - data.Xipos[3 * _foot + 2];
+        double upright = data.Xmat[9 * _torso + 8];
+        return Reward(data) + 0.5 * Math.Clamp(height / StandHeight, 0, 1) + 0.25 * (1 + upright) / 2;
+    }
+
+    /// <summary>DeepMind Control's small-control factor (4 + mean quadratic tolerance of the controls) / 5.</summary>
+    public static double SmallControl(MujocoData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var ctrl = data.Ctrl;
+        double sum = 0;
+        foreach (double u in ctrl) sum += Tolerance.Of(u, 0, 0, margin: 1, Sigmoid.Quadratic, valueAtMargin: 0);
+        return (4 + sum / Math.Max(ctrl.Length, 1)) / 5;
+    }
+
+    /// <inheritdoc/>
+    public override float[] Observe(MujocoData data)
+    {
+        var obs = new float[Spec.StateSize];
+        int o = 0;
+        var qpos = data.Qpos;
+        for (int i = 1; i < qpos.Length; i++) obs[o++] = (float)qpos[i];
+        foreach (double v in data.Qvel) obs[o++] = (float)v;
+        var touch = data.SensorData;
+        obs[o++] = (float)Math.Log(1 + touch[0]);
+        obs[o] = (float)Math.Log(1 + touch[1]);
+        return obs;
+    }
+
+    /// <inheritdoc/>
+    protected override void Initialize(SplitMix64 rng, MujocoData data) =>
+        MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
+}

@@ -1,0 +1,28 @@
+namespace Qail.Envs.MuJoCo;
+
+/// <summary>Settings of <see cref="PredictiveSamplingExpert"/>.</summary>
+/// <param name="Samples">Candidate plans scored per control step (the kept nominal plan among them).</param>
+/// <param name="Horizon">Control steps each rollout looks ahead.</param>
+/// <param name="Knots">Spline knots spanning the horizon (controls are linearly interpolated between them).</param>
+/// <param name="Noise">Standard deviation of the knot perturbations, as a fraction of each control's
+/// half-range.</param>
+/// <param name="Workers">Parallel rollout workers (each owns one mjData); results do not depend on it.</param>
+public sealed record PlannerSettings(int Samples, int Horizon, int Knots, double Noise, int Workers)
+{
+    /// <summary>Checks every field; throws <see cref="ArgumentException"/> naming the bad one.</summary>
+    public void Validate()
+    {
+        if (Samples < 1)
+            throw new ArgumentException($"PlannerSettings: Samples {Samples} must be positive.", nameof(Samples));
+        if (Horizon < 1)
+            throw new ArgumentException($"PlannerSettings: Horizon {Horizon} must be positive.", nameof(Horizon));
+        if (Knots < 2 || Knots > Horizon + 1)
+            throw new ArgumentException($"PlannerSettings: Knots {Knots} must be in [2, Horizon + 1 = {Horizon + 1}].",
+                nameof(Knots));
+        if (!(Noise >= 0 && double.IsFinite(Noise)))
+            throw new ArgumentException($"PlannerSettings: Noise {Noise} must be finite and non-negative.",
+                nameof(Noise));
+        if (Workers < 1)
+            throw new ArgumentException($"PlannerSettings: Workers {Workers} must be positive.", nameof(Workers));
+    }
+}

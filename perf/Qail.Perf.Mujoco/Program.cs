@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Qail.Perf.Mujoco;
+
+/// <summary>
+/// MuJoCo figures: <c>dotnet run -c Release --project perf/Qail.Perf.Mujoco -- speed [steps] [rounds]</c> compares our
+/// binding's physics steps/s with <c>mujoco-testspeed</c>; <c>-- expert TASK SEED[,SEED...] [steps [samples horizon
+/// knots noise]]</c> reports the
+/// planner expert's return and time per control step on the given (test) seeds.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (!Qail.Envs.MuJoCo.Mujoco.IsAvailable)
+        {
+            Console.Error.WriteLine($"MuJoCo is not usable: {Qail.Envs.MuJoCo.Mujoco.UnavailableReason}");
+            return 1;
+        }
+        var architecture = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture;
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {architecture}; " +
+                          "physics runs in MuJoCo 2.2.2's own C (Debian build), our code only binds it");
+        int Int(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        switch (args.FirstOrDefault())
+        {
+            case "speed":
+                BindingOverhead.Run(Int(1, 20000), Int(2, 3));
+                return 0;
+            case "expert" when args.Length >= 3:
+                // Optional planner overrides (for tuning on training seeds): samples horizon knots noise.
+                var settings = args.Length >= 8
+                    ? new Qail.Envs.MuJoCo.PlannerSettings(Int(4, 0), Int(5, 0), Int(6, 0),
+                        double.Parse(args[7], CultureInfo.InvariantCulture), Environment.ProcessorCount)
+                    : null;
+                var seeds = args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                ExpertReturns.Run(args[1], seeds, Int(3, 1000), settings);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: Qail.Perf.Mujoco speed [steps] [rounds]");
+                Console.Error.WriteLine(
+                    "       Qail.Perf.Mujoco expert TASK SEED[,SEED...] [steps [samples horizon knots noise]]");
+                return 2;
+        }
+    }
+}

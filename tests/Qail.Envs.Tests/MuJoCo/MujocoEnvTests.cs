@@ -1,0 +1,95 @@
+using Qail.Envs.MuJoCo;
+using Xunit.Abstractions;
+
+namespace Qail.Envs.Tests.MuJoCo;
+
+public class MujocoEnvTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Names() => new(MujocoTasks.Names);
+
+    private static IEnv Make(string name, int seed)
+    {
+        MujocoBindingTests.RequireMujoco();
+        if (name.StartsWith("humanoid", StringComparison.Ordinal))
+            Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
+                $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+        return Env.Make(name, seed);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Names))]
+    public void Observations_have_the_spec_size_and_rewards_stay_in_0_1(string name)
+    {
+        var env = Make(name, 3);
+        var rng = new SplitMix64(5);
+        var action = new float[env.Spec.Action.Size];
+        var first = env.Reset(3);
+        Assert.Equal(env.Spec.StateSize, first.State!.Length);
+        for (int t = 0; t < 100; t++)
+        {
+            for (int i = 0; i < action.Length; i++) action[i] = (float)rng.Uniform(-1.5, 1.5);
+            var step = env.Step(action);
+            Assert.Equal(env.Spec.StateSize, step.Observation.State!.Length);
+            Assert.All(step.Observation.State, v => Assert.True(float.IsFinite(v), $"{name}: non-finite observation"));
+            Assert.InRange(step.Reward, 0, 1);
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Names))]
+    public void Same_seed_and_actions_give_the_same_bits(string name)
+    {
+        float[][] Run()
+        {
+            var env = Make(name, 11);
+            var rng = new SplitMix64(2);
+            var states = new List<float[]>();
+            for (int t = 0; t < 30; t++)
+            {
+                var action = env.Spec.Action.Low.Select(_ => (float)rng.Uniform(-1, 1)).ToArray();
+                states.Add(env.Step(action).Observation.State!);
+            }
+            return states.ToArray();
+        }
+        Assert.Equal(Run(), Run());
+    }
+
+    [SkippableFact]
+    public void Bad_actions_are_rejected_and_leave_the_state_unchanged()
+    {
+        var env = (MujocoEnv)Make("walker-stand", 1);
+        var before = env.Data.Qpos.ToArray();
+        Assert.Throws<ArgumentException>(() => env.Step(new float[5]));
+        Assert.Throws<ArgumentException>(() => env.Step([0, 0, float.NaN, 0, 0, 0]));
+        Assert.Equal(before, env.Data.Qpos.ToArray());
+        Assert.Equal(0, env.StepCount);
+        Assert.Equal(new float[] { -1, -1, -1, -1, -1, -1 }, env.Spec.Action.Low);
+    }
+
+    [SkippableFact]
+    public void Render_draws_the_bodies()
+    {
+        var env = Make("walker-stand", 1);
+        var frame = env.Render();
+        Assert.Equal(160 * 120 * 3, frame.Pixels.Length);
+        Assert.True(frame.Pixels.Distinct().Count() > 3, "the frame is nearly uniform");
+    }
+
+    [SkippableTheory]
+    [InlineData("walker-stand", 40)]
+    [InlineData("finger-spin", 100)]
+    public void Expert_beats_random_actions_on_a_short_horizon(string name, int steps)
+    {
+        var env = Make(name, 1000);
+        var rng = new SplitMix64(9);
+        double random = 0;
+        for (int t = 0; t < steps; t++)
+            random += env.Step(env.Spec.Action.Low.Select(_ => (float)rng.Uniform(-1, 1)).ToArray()).Reward;
+        env.Reset(1000);
+        var expert = Expert.For(env);
+        double planned = 0;
+        for (int t = 0; t < steps; t++) planned += env.Step(expert.Act(env)).Reward;
+        output.WriteLine($"{name}: expert {planned:F1}, random {random:F1} over {steps} steps");
+        Assert.True(planned > random + 0.1 * steps, $"{name}: expert {planned:F1} does not beat random {random:F1}");
+    }
+}
