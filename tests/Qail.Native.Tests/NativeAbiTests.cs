@@ -71,8 +71,8 @@ public sealed class NativeAbiTests : IDisposable
         var script = Path.Combine(RepositoryRoot(), "native", "examples", "run.sh");
         string isa = rid == "linux-arm64" ? "armv8.2-a,dotprod" : KernelDispatch.Detected switch
         {
-            InstructionSet.Avx512 => "x86-64-v4",
-            InstructionSet.Avx2 => "x86-64-v3",
+            InstructionSet.Vnni512 or InstructionSet.NativeExtended => "x86-64-v4",
+            InstructionSet.Native => "x86-64-v3",
             _ => "",
         };
         var start = new ProcessStartInfo("bash", [script, rid, _folder, isa]) { RedirectStandardOutput = true, RedirectStandardError = true };
