@@ -50,7 +50,7 @@ internal static class MatrixReport
         text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
             text.AppendLine(Invariant,
-                $"| {r.Name} | {r.Return.Format()} | {r.StdOverSeeds:F1} | {r.Success.Format(0)} | {Error(r.ActionError)} / {Error(r.ActionErrorOnFpStates)} | " +
+                $"| {r.Name} | {r.Return.Format()} | {(r.Seeds > 1 ? r.StdOverSeeds.ToString("F1", Invariant) : "-")} | {r.Success.Format(0)} | {Error(r.ActionError)} / {Error(r.ActionErrorOnFpStates)} | " +
                 $"{r.VersusPtq?.Format() ?? "-"} | {r.VersusQat?.Format() ?? "-"} | {(r.Choices.Length == 0 ? "-" : r.Choices)} |");
         text.AppendLine();
         text.AppendLine(Invariant, $"{rows[0].Episodes / Math.Max(1, rows[0].Seeds)} test episodes per policy and seed (seeds {SeedRanges.TestBase} on); " +

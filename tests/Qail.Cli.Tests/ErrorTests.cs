@@ -81,7 +81,7 @@ public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
     [Theory]
     [InlineData("no-such-env", "collect", "--env", "no-such-env", "--out", "d.safetensors")]
     [InlineData("gptq", "quantize", "--policy", "p", "--demos", "d", "--out", "o", "--method", "gptq")]
-    [InlineData("Gptq", "demo", "--methods", "Ptq,Gptq")]
+    [InlineData("Smoothquant", "demo", "--methods", "Ptq,Smoothquant")]
     [InlineData("--hidden", "train", "--demos", "d", "--out", "o", "--hidden", "16,x")]
     [InlineData("--noise", "collect", "--env", "cartpole-balance", "--out", "d.safetensors", "--noise", "-1")]
     [InlineData("--episodes", "collect", "--env", "cartpole-balance", "--out", "d.safetensors", "--episodes", "0")]
