@@ -12,7 +12,8 @@ namespace Qail.IO;
 /// </summary>
 internal static class AtomicFile
 {
-    /// <summary>Ending of every temp file; with the writer's process id in the name, leftovers are recognisably ours.</summary>
+    /// <summary>Ending of every temp file; with the writer's process id in the name, leftovers are recognisably ours.
+    /// </summary>
     public const string TempSuffix = ".qail-tmp";
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
@@ -25,7 +26,8 @@ internal static class AtomicFile
     /// <summary>Writes <paramref name="text"/> as UTF-8 to <paramref name="path"/> atomically.</summary>
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Writes what <paramref name="write"/> puts into the stream to <paramref name="path"/> atomically.</summary>
+    /// <summary>Writes what <paramref name="write"/> puts into the stream to <paramref name="path"/> atomically.
+    /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -56,12 +58,14 @@ internal static class AtomicFile
     public static void ProbeWritable(string folder)
     {
         string probe = TempPath(Path.Combine(Path.GetFullPath(folder), "probe"));
-        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+        var options = FileOptions.DeleteOnClose;
+        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, options))
         {
         }
     }
 
-    /// <summary>Deletes the temp files in <paramref name="folder"/> whose writing process has ended; returns how many.</summary>
+    /// <summary>Deletes the temp files in <paramref name="folder"/> whose writing process has ended; returns how many.
+    /// </summary>
     public static int RemoveLeftovers(string folder)
     {
         int removed = 0;
@@ -87,13 +91,15 @@ internal static class AtomicFile
 
     private static string TempPath(string full) =>
         Path.Combine(Path.GetDirectoryName(full)!,
-            $".{Path.GetFileName(full)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}{TempSuffix}");
+            string.Create(CultureInfo.InvariantCulture,
+                $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}"));
 
     // ".{name}.{pid}.{random}.qail-tmp": the pid is the second-to-last dotted part before the suffix.
     private static bool WriterAlive(string name)
     {
         var parts = name[..^TempSuffix.Length].Split('.');
-        if (parts.Length < 3 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) return false;
+        if (parts.Length < 3 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            return false;
         if (pid == Environment.ProcessId) return true;
         try
         {

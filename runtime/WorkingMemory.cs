@@ -17,13 +17,16 @@ internal sealed class WorkingMemory(long fileBytes)
     /// <summary>Bytes reserved so far.</summary>
     public long Reserved => _reserved;
 
-    /// <summary>Charges <paramref name="bytes"/> for <paramref name="what"/>; throws naming the limit when they do not fit.</summary>
+    /// <summary>
+    /// Charges <paramref name="bytes"/> for <paramref name="what"/>; throws naming the limit when they do not fit.
+    /// </summary>
     public void Reserve(long bytes, string what)
     {
         long limit = Limit(fileBytes);
         if (bytes < 0 || bytes > limit - _reserved)
             throw new CheckpointException(CheckpointProblem.MalformedHeader, null,
-                $"integer policy: {what} needs {bytes} bytes of working memory; with {_reserved} already set aside, that exceeds the limit of " +
+                $"integer policy: {what} needs {bytes} bytes of working memory; with {_reserved} already set aside, " +
+                "that exceeds the limit of " +
                 $"{limit} bytes for a {fileBytes}-byte file (48 MB + 4 bytes per file byte).");
         _reserved += bytes;
     }

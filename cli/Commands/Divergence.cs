@@ -7,7 +7,8 @@ namespace Qail.Cli.Commands;
 /// found by the training loop at a step) into one error naming the epoch and the loss. The caller writes its output
 /// only after training returns, so a diverged run leaves the file at --out as it was.
 /// </summary>
-internal sealed class Divergence(IAnsiConsole console, string stage, int epochs, string output) : IProgress<(int Epoch, double Loss)>
+internal sealed class Divergence(IAnsiConsole console, string stage, int epochs, string output)
+    : IProgress<(int Epoch, double Loss)>
 {
     private int _lastEpoch;
 
@@ -18,7 +19,10 @@ internal sealed class Divergence(IAnsiConsole console, string stage, int epochs,
         console.MarkupLine($"  epoch {value.Epoch}/{epochs}: loss {value.Loss:G4}");
     }
 
-    /// <summary>Runs <paramref name="train"/> with this as its progress, restating a divergence it reports as an <see cref="ArgumentException"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="train"/> with this as its progress, restating a divergence it reports as an
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
     public T Run<T>(Func<IProgress<(int Epoch, double Loss)>, T> train)
     {
         try
@@ -33,5 +37,6 @@ internal sealed class Divergence(IAnsiConsole console, string stage, int epochs,
     }
 
     private ArgumentException Diverged(int epoch, string detail) =>
-        new($"{stage} diverged in epoch {epoch} ({detail.TrimEnd('.')}); '{output}' was left as it was; lower the learning rate.");
+        new($"{stage} diverged in epoch {epoch} ({detail.TrimEnd('.')}); '{output}' was left as it was; " +
+            "lower the learning rate.");
 }

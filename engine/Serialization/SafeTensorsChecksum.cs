@@ -16,7 +16,9 @@ internal static class SafeTensorsChecksum
     /// <summary>Metadata with the checksum field set to the placeholder, for the writer.</summary>
     public static Dictionary<string, string> WithPlaceholder(IReadOnlyDictionary<string, string>? metadata)
     {
-        var copy = metadata is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+        var copy = metadata is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : new Dictionary<string, string>(metadata, StringComparer.Ordinal);
         copy[SafeTensors.ChecksumKey] = Placeholder;
         return copy;
     }
@@ -33,7 +35,8 @@ internal static class SafeTensorsChecksum
     /// Checks the stored CRC against the file (prefix, header, then the data section read through
     /// <paramref name="data"/> in chunks); throws <see cref="CheckpointException"/> when they differ.
     /// </summary>
-    public static void Verify(ReadOnlySpan<byte> prefix, byte[] header, string stored, long dataLength, SafeTensors.ByteSource data)
+    public static void Verify(ReadOnlySpan<byte> prefix, byte[] header, string stored, long dataLength,
+        SafeTensors.ByteSource data)
     {
         int field = Field(header, stored);
         uint crc = Crc32.Update(Crc32.Initial, prefix);
