@@ -25,7 +25,7 @@ public static class MujocoTasks
         ("humanoid-walk", "MuJoCo's installed humanoid.xml: walk at 1 m/s (DMC reward; 1000 steps of 0.025 s).",
             () => new Humanoid(1), new(Samples: 16, Horizon: 10, Knots: 3, Noise: 0.2, Workers)),
         ("cartpole-balance-mujoco", "Our cart-pole plant in MuJoCo, checks cartpole-balance (1000 steps of 0.01 s).",
-            () => new MujocoCartPole(), new(Samples: 16, Horizon: 40, Knots: 4, Noise: 0.3, Workers)),
+            () => new MujocoCartPole(), new(Samples: 16, Horizon: 100, Knots: 4, Noise: 0.3, Workers)),
     ];
 
     /// <summary>Rollout workers: one per core.</summary>
