@@ -60,7 +60,7 @@ internal static class BadCommandLines
             ["--demos", "0"], ["--demos", "2147483647"], ["--epochs", "0"], ["--episodes", "0"], ["--episodes", "2147483647"],
             ["--fine-tune-epochs", "-1"], ["--fine-tune-epochs", "0"], ["--training-seeds", "0"], ["--training-seeds", "101"],
             ["--noise", "-1"], ["--noise", "NaN"], ["--report", demos], ["--report", Path.Combine(demos, "sub")],
-            ["--methods", "Ptq,Gptq"], ["--device", "nosuch"], ["--seed", "x"]);
+            ["--methods", "Ptq,Nosuch"], ["--device", "nosuch"], ["--seed", "x"]);
 
         lines.Add([]);
         lines.Add(["frobnicate"]);
