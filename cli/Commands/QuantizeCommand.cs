@@ -75,7 +75,8 @@ internal static class QuantizeCommand
             {
                 var fineTuning = QuantizationStudy.FineTuningFor(chosen, study);
                 console.MarkupLine($"fine-tuning {Markup.Escape(chosen.Display())} {config.Label} on {data.Steps} steps");
-                var report = new Divergence(console, "fine-tuning", fineTuning.Epochs, path)
+                var report = new Divergence(console, "fine-tuning", fineTuning.Epochs, path,
+                        lastGood => Export.ToIntegerPolicy(student, $"{chosen.Display()} {config.Label}").Save(lastGood))
                     .Run(progress => QuantAwareImitation.FineTune(student, teacher, data, fineTuning, progress));
                 finalLoss = $"{report.FinalLoss:G4}";
             }

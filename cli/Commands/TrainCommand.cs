@@ -42,7 +42,9 @@ internal static class TrainCommand
                 Seed = s + 2,
             };
             console.MarkupLine($"training {family} ({network.ParameterCount} parameters) on {data.Steps} steps of {Markup.Escape(data.EnvName)}");
-            var report = new Divergence(console, "training", options.Epochs, path).Run(progress => BehaviourCloning.Train(network, data, options, progress));
+            var divergence = new Divergence(console, "training", options.Epochs, path,
+                lastGood => PolicyFile.SaveFullPrecision(network, family, data.EnvName, widths, s, lastGood));
+            var report = divergence.Run(progress => BehaviourCloning.Train(network, data, options, progress));
             PolicyFile.SaveFullPrecision(network, family, data.EnvName, widths, s, path);
             var table = new Table().AddColumns("env", "family", "parameters", "epochs", "first loss", "final loss", "file");
             table.AddRow(Markup.Escape(data.EnvName), family, $"{network.ParameterCount}", $"{options.Epochs}", $"{report.Loss[0]:G4}", $"{report.FinalLoss:G4}", Markup.Escape(path));
