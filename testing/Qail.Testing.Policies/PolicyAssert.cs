@@ -3,6 +3,7 @@ using Qail.Envs;
 using Qail.Deployment;
 using Qail.Exporting;
 using Qail.Policies;
+using Qail.Runtime;
 
 namespace Qail.Testing.Policies;
 
@@ -84,6 +85,51 @@ public static class PolicyAssert
             throw new NumericAssertionException(worst.Describe(
                 $"{env.Name} seed {seed}: '{policy.Label}' (driving) vs '{reference.Label}' at step", bound));
         return [.. errors];
+    }
+
+    /// <summary>
+    /// An exported policy (an ONNX Runtime session, a C ABI call, ...), given as a function from state to action,
+    /// acts like the .NET deployed policy it was exported from within <paramref name="bound"/> of each action's half
+    /// range on every state. Returns the worst relative difference; failures name <paramref name="exportName"/>, the
+    /// state's index, the action dimension and both actions.
+    /// </summary>
+    public static double ExportMatches(IDeployedPolicy reference, Func<float[], float[]> exported,
+        IEnumerable<float[]> states, ActionSpace space, double bound, string exportName)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(exported);
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentException.ThrowIfNullOrWhiteSpace(exportName);
+        if (reference.Inputs.FirstOrDefault(i => i.Kind != GraphInputKind.State) is { } other)
+            throw new ArgumentException($"ExportMatches: '{reference.Label}' reads a {other.Kind} input; only " +
+                "state-only policies can be driven by a function of the state.", nameof(reference));
+        var worst = new WorstAction();
+        int index = 0;
+        foreach (var state in states)
+        {
+            ArgumentNullException.ThrowIfNull(state, nameof(states));
+            var expected = new float[reference.ActionSize];
+            reference.Act(new PolicyInputs { State = state }, expected);
+            // A copy, so an export that writes into its input cannot change what the next comparison sees.
+            var actual = exported([.. state]) ?? throw new NumericAssertionException(
+                $"{exportName} returned no action for state {index}.");
+            worst.Observe(index++, expected, actual, space);
+        }
+        if (worst.Error > bound)
+            throw new NumericAssertionException(worst.Describe($"{exportName} vs '{reference.Label}' at state", bound));
+        return worst.Error;
+    }
+
+    /// <summary>
+    /// As above as a property over generated states (e.g. <see cref="PolicyGenerators.State"/>): a failure is shrunk
+    /// to a simple state and reported with the seed that replays it (<see cref="PropertyFailedException"/>).
+    /// </summary>
+    public static void ExportMatches(IDeployedPolicy reference, Func<float[], float[]> exported,
+        Generator<float[]> states, ActionSpace space, double bound, string exportName, CheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        Check.ForAll(states, s => ExportMatches(reference, exported, [s], space, bound, exportName), options);
     }
 
     private sealed class WorstAction

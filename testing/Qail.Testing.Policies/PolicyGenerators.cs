@@ -36,6 +36,21 @@ public static class PolicyGenerators
             o => ShrinkObservation(o, range), Describe);
     }
 
+    /// <summary>
+    /// State vectors of <paramref name="size"/> entries uniform in [-scale, scale] (the input of an exported
+    /// state-only policy), shrinking towards zeros and simple values.
+    /// </summary>
+    public static Generator<float[]> State(int size, double scale = 3)
+    {
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "a state has at least one entry.");
+        if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "must be positive.");
+        var range = new ValueRange(-scale, scale);
+        return new Generator<float[]>(r => [.. Enumerable.Range(0, size).Select(_ =>
+                (float)range.Sample(r, Engine.DType.Float32))],
+            s => ShrinkObservation(new Observation(s, null, null, null), range).Select(o => o.State!),
+            s => Describe(new Observation(s, null, null, null)));
+    }
+
     /// <summary>A small random network of <paramref name="family"/> (default: the family the spec calls for).</summary>
     public static Generator<NetworkCase> Network(EnvSpec spec, string? family = null)
     {

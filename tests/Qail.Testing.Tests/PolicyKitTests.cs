@@ -82,6 +82,46 @@ public class PolicyKitTests
     }
 
     [Fact]
+    public void AnExportThatPerturbsAnActionIsCaughtAndShrunk()
+    {
+        var spec = new EnvSpec(5, null, null, 0, new ActionSpace([-2f, -1f, 0f], [2f, 1f, 3f]), 100, 0.01);
+        var deployed = Export.ToFloatPolicy(new MlpPolicy(spec, [16], seed: 3));
+        var faithful = deployed.Replicate();
+        float[] Faithful(float[] s) => faithful.Act(new Runtime.PolicyInputs { State = s });
+        var states = PolicyGenerators.State(5);
+        PolicyAssert.ExportMatches(deployed, Faithful, states, spec.Action, bound: 0, "replica",
+            new CheckOptions(Cases: 20));
+
+        // Off by 1% of the half range on action 1, everywhere: the worst element is named.
+        float[] Offset(float[] s)
+        {
+            var a = Faithful(s);
+            a[1] += 0.01f;
+            return a;
+        }
+        var all = Enumerable.Range(0, 4).Select(i => states.Generate((ulong)i)).ToArray();
+        var ex = Assert.Throws<NumericAssertionException>(() =>
+            PolicyAssert.ExportMatches(deployed, Offset, all, spec.Action, bound: 1e-5, "offset export"));
+        Assert.Contains("offset export vs 'FP32' at state", ex.Message);
+        Assert.Contains("action 1:", ex.Message);
+
+        // Wrong only where state[2] > 1: shrinks to that one entry, the others zero.
+        float[] Broken(float[] s)
+        {
+            var a = Faithful(s);
+            if (s[2] > 1) a[2] += 0.1f;
+            return a;
+        }
+        var failure = Assert.Throws<PropertyFailedException>(() =>
+            PolicyAssert.ExportMatches(deployed, Broken, states, spec.Action, bound: 1e-5, "broken export"));
+        var minimal = Assert.IsType<float[]>(failure.Counterexample);
+        Assert.Equal([0f, 0f, 0f, 0f], minimal.Where((_, i) => i != 2));
+        Assert.True(minimal[2] > 1, failure.Message);
+        Assert.Contains("state 0, action 2:", failure.Message);
+        Assert.Contains("Replay seed", failure.Message);
+    }
+
+    [Fact]
     public void FilesRoundTrip()
     {
         var env = Env.Make("point-mass", seed: 0);
