@@ -80,6 +80,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         double worst = PolicyAssert.ExportMatches(deployed, RunOnnx, States(200, 9), Spec.Action, 2 * bound,
             $"ONNX Runtime ({config})") / 2;
         output.WriteLine($"{config}: largest action difference {worst:G3} of the range (bound {bound:G3})");
+        // And as a property: a failing generated state is shrunk and printed with its replay seed.
+        PolicyAssert.ExportMatches(deployed, RunOnnx, PolicyGenerators.State(5, scale: 2), Spec.Action, 2 * bound,
+            $"ONNX Runtime ({config})");
     }
 
     [Fact]
