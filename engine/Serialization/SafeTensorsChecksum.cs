@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Qail.IO;
 
 namespace Qail.Engine.Serialization;
 

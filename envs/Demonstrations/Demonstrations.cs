@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Qail.Envs.Rendering;
 using Qail.IO;
 
 namespace Qail.Envs;

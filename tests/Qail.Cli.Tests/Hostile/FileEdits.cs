@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Qail.Engine;
 using Qail.Envs;
-using Qail.Envs.Rendering;
 using NnSafeTensors = Qail.Engine.Serialization.SafeTensors;
+using Qail.IO;
 
 namespace Qail.Cli.Tests.Hostile;
 

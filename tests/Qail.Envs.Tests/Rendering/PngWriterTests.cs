@@ -5,6 +5,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Qail.Envs.Rendering;
+using Qail.IO;
 
 namespace Qail.Envs.Tests.Rendering;
 

@@ -1,12 +1,16 @@
-namespace Qail.Engine.Serialization;
+namespace Qail.IO;
 
-/// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as zlib and PNG compute it.</summary>
+/// <summary>
+/// CRC-32 (ISO 3309 / ITU-T V.42, polynomial 0xEDB88320 reflected), as zlib and PNG compute it: the checksum of
+/// checkpoints, deployed policies, demonstrations and PNG chunks. One source linked into each project that needs it
+/// (engine and envs share no dependency), as io/AtomicFile.cs is.
+/// </summary>
 internal static class Crc32
 {
-    private static readonly uint[] Table = BuildTable();
-
     /// <summary>Running value to start from.</summary>
     public const uint Initial = 0xFFFFFFFFu;
+
+    private static readonly uint[] Table = BuildTable();
 
     /// <summary>Folds <paramref name="data"/> into a running CRC.</summary>
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
@@ -15,8 +19,11 @@ internal static class Crc32
         return crc;
     }
 
-    /// <summary>The final value of a running CRC.</summary>
+    /// <summary>The final CRC value of a running CRC.</summary>
     public static uint Finish(uint crc) => crc ^ 0xFFFFFFFFu;
+
+    /// <summary>CRC-32 of <paramref name="data"/>.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Update(Initial, data));
 
     private static uint[] BuildTable()
     {
