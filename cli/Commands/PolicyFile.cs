@@ -69,7 +69,7 @@ internal static class PolicyFile
             CheckNormalisation(archive);
             network.Eval();
             long bytes = network.Parameters().Sum(w => w.Value.ElementCount * 4L);
-            return new LoadedPolicy(p, new NetworkPolicy(network, "FP32"), network, envName, "FP32", bytes);
+            return new LoadedPolicy(p, new EvalModePolicy(network, "FP32"), network, envName, "FP32", bytes);
         });
 
     /// <summary>

@@ -51,11 +51,11 @@ public static class QuantizationStudy
         string stopped = fpTraining.ChosenEpoch is int e ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
         report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
 
-        var fpPolicy = new NetworkPolicy(teacher, "FP32");
+        var fpPolicy = new EvalModePolicy(teacher, "FP32");
         var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null), double.NaN, fpTraining, fpSeconds, Note: stopped) };
         var fpStates = ClosedLoop.VisitedStates(options.Env, fpPolicy, options.EvalEpisodes, testSeed,
             stride: Math.Max(1, (int)Math.Ceiling((double)rows[0].Evaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
-        Func<PolicyNetwork, double> validation = network => ClosedLoop.Evaluate(options.Env, new NetworkPolicy(network, "validation"),
+        Func<PolicyNetwork, double> validation = network => ClosedLoop.Evaluate(options.Env, new EvalModePolicy(network, "validation"),
             options.ValidationEpisodes, SeedRanges.ValidationBase).MeanReturn;
         if (options.Controls)
         {
@@ -101,7 +101,7 @@ public static class QuantizationStudy
                 };
             if (method == QuantMethod.Ptq && start is null) (start, startNote) = ((PolicyNetwork)student.DeepCopy(), note);
             double seconds = clock.Elapsed.TotalSeconds;
-            var policy = new NetworkPolicy(student, $"{name} {options.Config.Label}");
+            var policy = new EvalModePolicy(student, $"{name} {options.Config.Label}");
             var evaluation = Evaluate(options, policy, testSeed, report, fpPolicy);
             rows.Add(new StudyRow(name, evaluation, ClosedLoop.ActionError(policy, fpPolicy, fpStates), training, seconds,
                 method.FineTunes() ? QuantMethod.Ptq.Display() : null, note));
@@ -198,7 +198,7 @@ public static class QuantizationStudy
         string note = string.Create(CultureInfo.InvariantCulture, $"kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
         report.End($"train {ControlRow}", note);
         double seconds = clock.Elapsed.TotalSeconds;
-        var policy = new NetworkPolicy(control, ControlRow);
+        var policy = new EvalModePolicy(control, ControlRow);
         return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
             training, seconds, "FP32", note);
     }

@@ -73,7 +73,7 @@ public static class QuantAwareImitation
 
     private static List<Observation> VisitedStates(PolicyNetwork student, string envName, int episodes, int seed)
     {
-        var policy = new NetworkPolicy(student, "student");
+        var policy = new EvalModePolicy(student, "student");
         var states = new List<Observation>();
         var env = Env.Lookup(envName).Create();
         for (int e = 0; e < episodes; e++)

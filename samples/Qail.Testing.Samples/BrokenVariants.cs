@@ -54,7 +54,7 @@ public class BrokenVariants(ITestOutputHelper output)
         var fp = new MlpPolicy(env.Spec, hidden: [32, 32], seed: 1);
         var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(2)))
             .AsPolicy();
-        var reference = new NetworkPolicy(fp, "FP32");
+        var reference = new EvalModePolicy(fp, "FP32");
         var generator = PolicyGenerators.Observation(env.Spec);
         void Property(Observation o) => PolicyAssert.ActsAlike(reference, deployed, o, env.Spec.Action, bound: 0.02);
 

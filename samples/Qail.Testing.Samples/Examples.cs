@@ -36,7 +36,7 @@ public class Examples
         var fp = new MlpPolicy(env.Spec, hidden: [32, 32], seed: 1);      // or your trained policy
         var deployed = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8)))
             .AsPolicy();
-        var reference = new NetworkPolicy(fp, "FP32");
+        var reference = new EvalModePolicy(fp, "FP32");
 
         Check.ForAll(PolicyGenerators.Observation(env.Spec),
             o => PolicyAssert.ActsAlike(reference, deployed, o, env.Spec.Action, bound: 0.02));

@@ -23,7 +23,7 @@ public class PolicyKitTests
             var observations = PolicyGenerators.Observation(spec);
             var network = PolicyGenerators.Network(spec).Generate(CaseRandom.CaseSeed(1, 0));
             Assert.Equal(PolicyFactory.FamilyFor(spec), network.Family);
-            var policy = new NetworkPolicy(network.Create(), network.ToString());
+            var policy = new EvalModePolicy(network.Create(), network.ToString());
             for (int i = 0; i < 3; i++)
             {
                 var o = observations.Generate(CaseRandom.CaseSeed(2, i));
@@ -68,7 +68,7 @@ public class PolicyKitTests
     {
         var env = Env.Make("cartpole-balance", seed: 0);
         var fp = new MlpPolicy(env.Spec, [16, 16], seed: 4);
-        var reference = new NetworkPolicy(fp, "FP32");
+        var reference = new EvalModePolicy(fp, "FP32");
         var w8 = Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.WeightOnly(8))).AsPolicy();
         var errors = PolicyAssert.ClosedLoopActionError(env, w8, reference, seed: 1, steps: 100, bound: 0.02);
         Assert.Equal(100, errors.Length);

@@ -144,9 +144,9 @@ public class CilrsExportTests
     private static (IPolicy Reference, DeployedPolicy Deployed) Pair(CilrsCase c)
     {
         var fp = c.FullPrecision();
-        if (c.Config is null) return (new NetworkPolicy(fp, "fp"), Export.ToFloatPolicy(fp));
+        if (c.Config is null) return (new EvalModePolicy(fp, "fp"), Export.ToFloatPolicy(fp));
         var prepared = c.Prepared(fp);
-        return (new NetworkPolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared));
+        return (new EvalModePolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared));
     }
 
     // Worst |delta| over the action dims relative to each dim's half range, per observation (steps x commands).

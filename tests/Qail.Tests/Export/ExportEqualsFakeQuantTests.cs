@@ -28,7 +28,7 @@ public class ExportEqualsFakeQuantTests
     public Property IntegerPolicyActsAsTheFakeQuantModel() => Prop.ForAll(PolicyCase.Generator().ToArbitrary(), c =>
     {
         var prepared = c.Prepared(c.FullPrecision());
-        var reference = new NetworkPolicy(prepared, "fake quant");
+        var reference = new EvalModePolicy(prepared, "fake quant");
         var deployed = Export.ToIntegerPolicy(prepared);
         var (worst, flipped) = Compare(c, reference, deployed);
         if (c.QuantizesActivations)
@@ -51,7 +51,7 @@ public class ExportEqualsFakeQuantTests
             var scales = weight.Scale.ToArray<float>().Select(s => s * 0.6f).ToArray();
             weight.SetScales(scales, weight.ZeroPoint.ToArray<float>());
         }
-        var (worst, flipped) = Compare(c, new NetworkPolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared));
+        var (worst, flipped) = Compare(c, new EvalModePolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared));
         Assert.True(flipped <= (c.QuantizesActivations ? StatesPerCase / 4 : 0), $"{c}: {flipped} states differ beyond float rounding (worst {worst:E3}).");
         Assert.True(worst <= FlipTolerance, $"{c}: worst difference {worst:E3} of the half range.");
     });
@@ -60,7 +60,7 @@ public class ExportEqualsFakeQuantTests
     public Property FloatExportActsAsTheFullPrecisionModel() => Prop.ForAll(PolicyCase.Generator().ToArbitrary(), c =>
     {
         var fp = c.FullPrecision();
-        var (worst, _) = Compare(c, new NetworkPolicy(fp, "fp"), Export.ToFloatPolicy(fp));
+        var (worst, _) = Compare(c, new EvalModePolicy(fp, "fp"), Export.ToFloatPolicy(fp));
         Assert.True(worst <= FloatTolerance, $"{c}: worst difference {worst:E3} of the half range exceeds float rounding.");
     });
 

@@ -75,7 +75,7 @@ public class HostileDeployedFileTests
         Assert.Contains($"observation state[0] = ", e.Message);
         Assert.Contains(reason, e.Message);
         Assert.Equal(ObservationCheck.MaxMagnitude, RuntimeLimits.MaxStateMagnitude);
-        var network = Assert.ThrowsAny<ArgumentException>(() => ObservationCheck.State(state, "NetworkPolicy.Act"));
+        var network = Assert.ThrowsAny<ArgumentException>(() => ObservationCheck.State(state, "EvalModePolicy.Act"));
         Assert.Contains(reason, network.Message);
     }
 

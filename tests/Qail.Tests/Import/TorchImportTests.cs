@@ -27,7 +27,7 @@ public sealed class TorchImportTests
         Assert.Equal(["action_centre", "action_half_range"], report.DefaultedBuffers);
         Assert.Equal([dtype.ToUpperInvariant()], report.DTypes);
         network.Eval();
-        var policy = new NetworkPolicy(network, "imported");
+        var policy = new EvalModePolicy(network, "imported");
         var expected = TorchFixture.Read("mlp_expected.safetensors");
         var states = expected["states"].Values;
         var actions = expected[$"actions_{dtype}"].Values;
@@ -52,7 +52,7 @@ public sealed class TorchImportTests
             Assert.Equal(file[name].Values, ours[name].ToArray<float>());
         network.Eval();
         var env = Env.Make("driving-nocrash-tt", 0);
-        Assert.All(new NetworkPolicy(network, "imported").Act(env.Reset(0)), a => Assert.True(float.IsFinite(a)));
+        Assert.All(new EvalModePolicy(network, "imported").Act(env.Reset(0)), a => Assert.True(float.IsFinite(a)));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class TorchImportTests
         Assert.Equal(file["blocks.0.attention.out_proj.weight"].Values, ours["blocks.0.attention.output.weight"].ToArray<float>());
         network.Eval();
         var env = Env.Make("libero-spatial", 0);
-        Assert.All(new NetworkPolicy(network, "imported").Act(env.Reset(0)), a => Assert.True(float.IsFinite(a)));
+        Assert.All(new EvalModePolicy(network, "imported").Act(env.Reset(0)), a => Assert.True(float.IsFinite(a)));
     }
 
     [Fact]

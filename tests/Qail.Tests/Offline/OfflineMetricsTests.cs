@@ -44,7 +44,7 @@ public sealed class OfflineMetricsTests
         var network = new MlpPolicy(sim.Spec, [32, 32], seed: 3);
         BehaviourCloning.Train(network, train, new TrainOptions { Epochs = 60, BatchSize = 64, LearningRate = 3e-3, Seed = 4 });
         network.Eval();
-        var policy = new NetworkPolicy(network, "FP32");
+        var policy = new EvalModePolicy(network, "FP32");
         var error = OfflineMetrics.Evaluate(policy, heldOut);
         Assert.Equal(heldOut.Steps, error.Steps);
         Assert.True(error.MeanAbsolute[0] < 0.1, $"held-out MAE {error.MeanAbsolute[0]:F3}");

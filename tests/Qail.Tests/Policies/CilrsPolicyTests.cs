@@ -153,7 +153,7 @@ public class CilrsPolicyTests
         Assert.Single(report.Loss);
         Assert.True(double.IsFinite(report.Loss[0]) && report.AlignmentLoss[0] >= 0);
         using var noGrad = GradMode.NoGrad();
-        var action = new NetworkPolicy(student, "W4").Act(Env.Make(demos.EnvName, 9).Reset(9));
+        var action = new EvalModePolicy(student, "W4").Act(Env.Make(demos.EnvName, 9).Reset(9));
         Assert.True(action[0] >= -1 && action[0] <= 1 && action[1] >= 0 && action[1] <= 1 && action[2] >= 0 && action[2] <= 1);
     }
 }

@@ -200,7 +200,7 @@ public class VlaPolicyTests
         var report = QuantAwareImitation.FineTune(student, teacher, demos, new QailOptions { Epochs = 1, BatchSize = 16, Saliency = true, Seed = 4 });
         Assert.Single(report.Loss);
         Assert.True(double.IsFinite(report.Loss[0]) && report.AlignmentLoss[0] > 0);
-        var action = new NetworkPolicy(student, "W4").Act(Env.Make(demos.EnvName, 9).Reset(9));
+        var action = new EvalModePolicy(student, "W4").Act(Env.Make(demos.EnvName, 9).Reset(9));
         for (int d = 0; d < action.Length; d++) Assert.InRange(action[d], student.Spec.Action.Low[d], student.Spec.Action.High[d]);
     }
 }
