@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Qail.Kernels.Cpu;
@@ -11,7 +12,8 @@ namespace Qail.Kernels.Cpu;
 /// <see cref="CenteredConvolutionWeights"/> by multiply-adds of adjacent int16 pairs (each weight vector loaded once
 /// for the four), giving acc[pixel, n] = sum_k (a_k - aZero) (w_nk - wZero[n]) exactly in int32: the value an int8
 /// GEMM over the im2col of the codes computes, without a float im2col or zero-point corrections. AVX-512BW and AVX2
-/// paths (256-bit where 8 outputs or fewer leave half a 512-bit vector idle); every path returns
+/// paths (256-bit where 8 outputs or fewer leave half a 512-bit vector idle), ARM64 NEON and portable Vector128
+/// paths (<see cref="CenteredConvolution128"/>); every path returns
 /// <see cref="CenteredConvolutionReference"/>'s bits (integer sums cannot round). Allocates nothing: the patch buffers
 /// are on the stack.
 /// </summary>
@@ -38,7 +40,9 @@ public static unsafe class CenteredConvolution
             throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} values the kernel buffers.", nameof(weights));
         var isa = KernelDispatch.Active;
         bool avx512 = isa >= InstructionSet.NativeExtended && Avx512BW.IsSupported,
-            avx2 = isa >= InstructionSet.Native && Avx2.IsSupported;
+            avx2 = isa >= InstructionSet.Native && Avx2.IsSupported,
+            neon = isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported,
+            portable = isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
         int padded = weights.PaddedPatch, run = kernel * channels, n = weights.Outputs, pixels = outH * outW;
         Span<short> patches = stackalloc short[Pixels * padded];
         patches.Clear();
@@ -61,6 +65,8 @@ public static unsafe class CenteredConvolution
                 bool wide = n > CenteredConvolutionWeights.Block / 2;
                 if (count == Pixels && avx512 && wide) Dot512(patches, weights, output);
                 else if (count == Pixels && avx2) Dot256(patches, weights, output);
+                else if (count == Pixels && neon) CenteredConvolution128.Neon(patches, weights, output);
+                else if (count == Pixels && portable) CenteredConvolution128.Portable(patches, weights, output);
                 else
                     for (int j = 0; j < count; j++)
                         CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights, output.Slice(j * n, n));

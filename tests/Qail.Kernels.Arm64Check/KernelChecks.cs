@@ -13,6 +13,41 @@ internal static class KernelChecks
     public static string? Int8Gemv(Random r, InstructionSet isa) =>
         Int8Product(r, isa, r.Next(1, 5), 2 * r.Next(0, 40) + 1, 2 * r.Next(0, 150) + 1, "gemv");
 
+    /// <summary>
+    /// The int8 GEMM with the cap at the generated 512-bit VNNI rank: where those kernels are absent (every ARM64
+    /// CPU; x64 without executable memory) the intrinsics kernels must take the call and still equal the reference.
+    /// </summary>
+    public static string? Int8GemmUnderVnni512Cap(Random r, InstructionSet isa)
+    {
+        bool generated = false;
+        KernelDispatch.With(InstructionSet.Vnni512, () => generated = KernelDispatch.UseVnni512);
+        if (generated != (KernelDispatch.Detected == InstructionSet.Vnni512))
+            return $"cap Vnni512 takes the generated kernels = {generated}, CPU detected as {KernelDispatch.Detected}";
+        return Int8Product(r, InstructionSet.Vnni512, r.Next(1, 13), r.Next(1, 40), r.Next(1, 70),
+            $"gemm under cap Vnni512 ({isa} run)");
+    }
+
+    /// <summary>
+    /// The centered int16 convolution: random maps, kernels 1..3, strides 1..2, 1..40 outputs (the 8- and 4-output
+    /// groups' tails), codes often at the +-255 extremes, against <see cref="CenteredConvolutionReference"/>.
+    /// </summary>
+    public static string? CenteredConvolution(Random r, InstructionSet isa)
+    {
+        int channels = r.Next(1, 20), kernel = r.Next(1, 4), stride = r.Next(1, 3), outputs = r.Next(1, 40);
+        int height = r.Next(kernel, kernel + 9), width = r.Next(kernel, kernel + 9), patch = kernel * kernel * channels;
+        int Code() => r.Next(4) == 0 ? (r.Next(2) == 0 ? -255 : 255) : r.Next(-255, 256);
+        var map = Enumerable.Range(0, height * width * channels).Select(_ => (short)Code()).ToArray();
+        var centered = Enumerable.Range(0, outputs * patch).Select(_ => Code()).ToArray();
+        var weights = CenteredConvolutionWeights.Pack(centered, outputs, patch);
+        int pixels = ((height - kernel) / stride + 1) * ((width - kernel) / stride + 1);
+        var expected = new int[pixels * outputs];
+        var actual = new int[pixels * outputs];
+        CenteredConvolutionReference.Run(map, height, width, channels, kernel, stride, weights, expected);
+        KernelDispatch.With(isa,
+            () => Cpu.CenteredConvolution.Run(map, height, width, channels, kernel, stride, weights, actual));
+        return Same(expected, actual, $"c={channels} k={kernel} s={stride} n={outputs} map {height}x{width}");
+    }
+
     // Unsigned or signed activations with a random zero point; no, one or per-channel weight zero points.
     private static string? Int8Product(Random r, InstructionSet isa, int m, int n, int k, string kind)
     {
@@ -77,6 +112,18 @@ internal static class KernelChecks
         return Same(expected, actual, $"length {x.Length}");
     }
 
+    /// <summary>Per-channel quantization of random rows (a kernel whose Scalar rank is the reference).</summary>
+    public static sbyte[] QuantizePerChannel(Random r)
+    {
+        int channels = r.Next(1, 9), inner = r.Next(1, 40);
+        var x = Enumerable.Range(0, channels * inner).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray();
+        var scales = Enumerable.Range(0, channels).Select(_ => 0.001f + (float)r.NextDouble() * 0.05f).ToArray();
+        var zeros = Enumerable.Range(0, channels).Select(_ => r.Next(-20, 20)).ToArray();
+        var q = new sbyte[x.Length];
+        QuantizeLinear.PerChannel(x, channels, scales, zeros, q);
+        return q;
+    }
+
     public static string? Sgemm(Random r, InstructionSet isa)
     {
         var (m, n, k) = (r.Next(1, 40), r.Next(1, 40), r.Next(1, 40));
@@ -109,8 +156,10 @@ internal static class KernelChecks
         return (new PackedInt4Weights(w), Enumerable.Range(0, batch * k).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray(), batch);
     }
 
-    private static string? Same<T>(T[] expected, T[] actual, string what) where T : IEquatable<T>
+    /// <summary>Null when both arrays hold the same values, else the first difference.</summary>
+    public static string? Same<T>(T[] expected, T[] actual, string what) where T : IEquatable<T>
     {
+        if (expected.Length != actual.Length) return $"{what}: {actual.Length} values, expected {expected.Length}";
         for (var i = 0; i < expected.Length; i++)
             if (!expected[i].Equals(actual[i])) return $"{what}: index {i} expected {expected[i]} got {actual[i]}";
         return null;

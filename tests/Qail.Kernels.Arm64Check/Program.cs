@@ -3,22 +3,13 @@ using Qail.Kernels.Cpu;
 
 // Runs every kernel check on every instruction-set cap this CPU supports (on ARM64: Scalar, Vector128,
 // AdvSimd at the Native rank, the dot-product extension at the NativeExtended rank) for a fixed list of seeds.
-// Prints one line per check and "N passed, M failed"; exits 1 on any failure.
+// The checks are CheckList.All. Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 const int SeedsPerCheck = 100;
 Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}: {KernelDispatch.Describe()}");
-(string Name, Func<Random, InstructionSet, string?> Check)[] checks =
-[
-    ("int8-gemm", KernelChecks.Int8Gemm),
-    ("int8-gemv", KernelChecks.Int8Gemv),
-    ("int4-integer", KernelChecks.Int4Integer),
-    ("int4-float", KernelChecks.Int4Float),
-    ("quantize", KernelChecks.Quantize),
-    ("sgemm", KernelChecks.Sgemm),
-];
 int passed = 0, failed = 0;
 foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))
 {
-    foreach (var (name, check) in checks)
+    foreach (var (name, check) in CheckList.All)
     {
         string? failure = null;
         for (var seed = 1; seed <= SeedsPerCheck && failure is null; seed++)
