@@ -8,7 +8,8 @@ namespace Qail.Exporting;
 /// <summary>
 /// Turns trained policies into deployed <see cref="DeployedPolicy"/> graphs: a fake-quant policy into packed integer
 /// weights run by the CPU kernels, a full-precision one into fp32 layers on Sgemm (for like-for-like latency).
-/// Each policy family has its graph builder (weight-layer ops and float glue ops mirroring its Predict).
+/// Networks lower through <see cref="ModuleLowerings"/>: each module type's lowering declared once, each policy
+/// family composing them with its own inputs and heads.
 /// </summary>
 public static class Export
 {
@@ -37,15 +38,10 @@ public static class Export
     }
 
     /// <summary>True when the network's family has an integer graph.</summary>
-    public static bool CanExport(PolicyNetwork network) => network is MlpPolicy or CilrsPolicy or VlaPolicy;
+    public static bool CanExport(PolicyNetwork network) =>
+        ModuleLowerings.HasFamily(network ?? throw new ArgumentNullException(nameof(network)));
 
-    private static PolicyGraph Graph(PolicyNetwork network, string op) => network switch
-    {
-        MlpPolicy mlp => MlpExport.Graph(mlp),
-        VlaPolicy vla => VlaExport.Graph(vla),
-        CilrsPolicy cilrs => CilrsExport.Graph(cilrs),
-        _ => throw new ArgumentException($"Export.{op}: {network.GetType().Name} has no integer graph.", nameof(network)),
-    };
+    private static PolicyGraph Graph(PolicyNetwork network, string op) => ModuleLowerings.Graph(network, op);
 
     private static IEnumerable<(string Path, WeightedLayer Layer)> WeightLayers(PolicyNetwork network) =>
         network.NamedModules().Where(m => m.Value is WeightedLayer).Select(m => (m.Key, (WeightedLayer)m.Value));
