@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Qail.Kernels.Cpu;
@@ -38,11 +37,7 @@ public static unsafe class CenteredConvolution
             stride, weights, acc.Length);
         if (weights.PaddedPatch > MaxStackPatch)
             throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} values the kernel buffers.", nameof(weights));
-        var isa = KernelDispatch.Active;
-        bool avx512 = isa >= InstructionSet.NativeExtended && Avx512BW.IsSupported,
-            avx2 = isa >= InstructionSet.Native && Avx2.IsSupported,
-            neon = isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported,
-            portable = isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
+        var path = KernelTable.Active.Convolution;
         int padded = weights.PaddedPatch, run = kernel * channels, n = weights.Outputs, pixels = outH * outW;
         Span<short> patches = stackalloc short[Pixels * padded];
         patches.Clear();
@@ -63,10 +58,11 @@ public static unsafe class CenteredConvolution
                 }
                 var output = acc.Slice(first * n, count * n);
                 bool wide = n > CenteredConvolutionWeights.Block / 2;
-                if (count == Pixels && avx512 && wide) Dot512(patches, weights, output);
-                else if (count == Pixels && avx2) Dot256(patches, weights, output);
-                else if (count == Pixels && neon) CenteredConvolution128.Neon(patches, weights, output);
-                else if (count == Pixels && portable) CenteredConvolution128.Portable(patches, weights, output);
+                if (count == Pixels && path == ConvolutionPath.Avx512 && wide) Dot512(patches, weights, output);
+                else if (count == Pixels && path >= ConvolutionPath.Avx2) Dot256(patches, weights, output);
+                else if (count == Pixels && path == ConvolutionPath.Neon) CenteredConvolution128.Neon(patches, weights, output);
+                else if (count == Pixels && path == ConvolutionPath.Portable)
+                    CenteredConvolution128.Portable(patches, weights, output);
                 else
                     for (int j = 0; j < count; j++)
                         CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights, output.Slice(j * n, n));

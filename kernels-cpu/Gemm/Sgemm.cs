@@ -1,7 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
-
 namespace Qail.Kernels.Cpu;
 
 /// <summary>
@@ -31,24 +27,12 @@ public static unsafe class Sgemm
         {
             var problem = new SgemmProblem(transA, transB, m, n, k, alpha, (nint)pa, lda, (nint)pb, ldb, beta, (nint)pc, ldc);
             if (SgemmSmallM.Applies(problem)) SgemmSmallM.Run(problem, isa, threads);
-            else if (isa >= InstructionSet.NativeExtended && Avx512F.IsSupported) SgemmDriver<SgemmKernelAvx512>.Run(problem, threads);
-            else if (isa >= InstructionSet.Native && Avx2.IsSupported && Fma.IsSupported) SgemmDriver<SgemmKernelAvx2>.Run(problem, threads);
-            else if (isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported) SgemmDriver<SgemmKernelAdvSimd>.Run(problem, threads);
-            else if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) SgemmDriver<SgemmKernelVector128>.Run(problem, threads);
-            else SgemmDriver<SgemmKernelScalar>.Run(problem, threads);
+            else KernelTable.For(isa).Sgemm.Run(problem, threads);
         }
     }
 
     /// <summary>The micro-kernel tile (rows x columns) the active path uses, for logs and benchmarks.</summary>
-    public static string DescribeKernel()
-    {
-        var isa = KernelDispatch.Active;
-        if (isa >= InstructionSet.NativeExtended && Avx512F.IsSupported) return "AVX-512 12x32";
-        if (isa >= InstructionSet.Native && Avx2.IsSupported && Fma.IsSupported) return "AVX2+FMA 6x16";
-        if (isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported) return "AdvSimd 8x8";
-        if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) return "Vector128 6x8";
-        return "scalar 4x4";
-    }
+    public static string DescribeKernel() => KernelTable.Active.Sgemm.Name;
 
     // alpha == 0 or k == 0: A and B are not read; beta == 0 overwrites C (NaNs ignored).
     private static void ScaleC(int m, int n, float beta, Span<float> c, int ldc)

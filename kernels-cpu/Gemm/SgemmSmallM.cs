@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace Qail.Kernels.Cpu;
 
@@ -95,14 +93,7 @@ internal static unsafe class SgemmSmallM
         }
     }
 
-    private static int VectorWidth(InstructionSet isa)
-    {
-        if (isa >= InstructionSet.NativeExtended && Avx512F.IsSupported) return 16;
-        if (isa >= InstructionSet.Native && Avx2.IsSupported && Fma.IsSupported) return 8;
-        if (isa >= InstructionSet.Native && AdvSimd.Arm64.IsSupported) return 4;
-        if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated) return 4;
-        return 1;
-    }
+    private static int VectorWidth(InstructionSet isa) => KernelTable.For(isa).Sgemm.RowWidth;
 
     private static void RowTimesBScalar(in SgemmProblem p, float* aRow, nint aStep, int i, int j0, int j1)
     {

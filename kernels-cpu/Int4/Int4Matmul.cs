@@ -125,7 +125,7 @@ public static unsafe class Int4Matmul
         public void Part(int part, int parts)
         {
             var kernel = Int4RowKernels.For(isa);
-            var vector = isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
+            var vector = KernelTable.For(isa).Vector128;
             int groups = k / gs, chunks = gs / 32;
             var tiles = (n + RowTile - 1) / RowTile;
             var lanes = stackalloc float[BatchBlock * 8];
@@ -177,9 +177,10 @@ public static unsafe class Int4Matmul
     private static void MultiplyFloat(PackedInt4Weights w, ReadOnlySpan<float> x, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
     {
         int n = w.Rows, k = w.Columns;
-        if (batch <= BatchBlock && isa >= InstructionSet.Native && Avx2.IsSupported)
+        var table = KernelTable.For(isa);
+        if (batch <= BatchBlock && table.Int4FloatRows > 0)
         {
-            FusedGemv(w, x, batch, y, isa >= InstructionSet.NativeExtended && Avx512F.IsSupported);
+            FusedGemv(w, x, batch, y, table.Int4FloatRows == 512);
             if (!bias.IsEmpty)
                 for (var b = 0; b < batch; b++) TensorPrimitives.Add(y.Slice(b * n, n), bias, y.Slice(b * n, n));
             return;
@@ -191,7 +192,7 @@ public static unsafe class Int4Matmul
             var rows = Math.Min(tileRows, n - r0);
             var wTile = tile[..(rows * k)];
             for (var i = 0; i < rows; i++)
-                DequantizeRow(w, r0 + i, wTile.Slice(i * k, k), isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated);
+                DequantizeRow(w, r0 + i, wTile.Slice(i * k, k), table.Vector128);
             if (batch > BatchBlock)
             {
                 // GEMM: the dequantized 64-row tile is an fp32 weight block for Sgemm (y[:, r0:r0+rows] = x * tile^T).

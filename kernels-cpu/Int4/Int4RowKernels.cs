@@ -18,21 +18,12 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 internal static unsafe class Int4RowKernels
 {
-    // One kernel per instruction-set rank, chosen once for this machine (like Int8KernelTable).
-    private static readonly nint[] Table = Fill();
-
-    /// <summary>The row kernel rank <paramref name="isa"/> runs on this machine.</summary>
+    /// <summary>The row kernel rank <paramref name="isa"/> runs on this machine (its entry of KernelTable).</summary>
     public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa) =>
-        (delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void>)Table[(int)isa];
+        KernelTable.For(isa).Int4Rows;
 
-    private static nint[] Fill()
-    {
-        var table = new nint[Enum.GetValues<InstructionSet>().Length];
-        for (var rank = 0; rank < table.Length; rank++) table[rank] = (nint)Choose((InstructionSet)rank);
-        return table;
-    }
-
-    private static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> Choose(InstructionSet isa)
+    /// <summary>Picks rank <paramref name="isa"/>'s row kernel from the hardware checks (once, for the table).</summary>
+    internal static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> Choose(InstructionSet isa)
     {
         if (isa >= InstructionSet.Native)
         {

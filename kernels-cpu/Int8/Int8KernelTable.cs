@@ -35,17 +35,16 @@ internal readonly unsafe struct Int8Kernels
 }
 
 /// <summary>
-/// One entry of int8 kernels per <see cref="InstructionSet"/> rank, filled once from the hardware checks (as ggml
-/// fills its per-ISA function tables): a call reads its entry under the active cap and dispatches through it.
+/// The int8 kernels of each <see cref="InstructionSet"/> rank: chosen once per rank into <see cref="KernelTable"/>,
+/// read from there by a call under the active cap.
 /// </summary>
 internal static unsafe class Int8KernelTable
 {
-    private static readonly Int8Kernels[] Entries = Enum.GetValues<InstructionSet>().Select(Choose).ToArray();
-
     /// <summary>The kernels rank <paramref name="isa"/> runs on this machine.</summary>
-    public static Int8Kernels For(InstructionSet isa) => Entries[(int)isa];
+    public static Int8Kernels For(InstructionSet isa) => KernelTable.For(isa).Int8;
 
-    private static Int8Kernels Choose(InstructionSet isa)
+    /// <summary>Picks rank <paramref name="isa"/>'s kernels from the hardware checks (once, for the table).</summary>
+    internal static Int8Kernels Choose(InstructionSet isa)
     {
         if (isa >= InstructionSet.Vnni512 && Vnni512MicroKernels.IsAvailable)
             return new()

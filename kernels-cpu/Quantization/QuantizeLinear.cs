@@ -126,7 +126,8 @@ public static class QuantizeLinear
         var i = 0;
         ref var q0 = ref MemoryMarshal.GetReference(q);
         // Vector paths: divide, round to nearest even, add the zero point, clamp -- the same IEEE steps as One().
-        if (KernelDispatch.Active >= InstructionSet.NativeExtended && Vector512.IsHardwareAccelerated)
+        var table = KernelTable.Active;
+        if (table.Vector512)
         {
             var vs = Vector512.Create(scale);
             var vz = Vector512.Create((float)zeroPoint);
@@ -142,7 +143,7 @@ public static class QuantizeLinear
                 bytes.StoreUnsafe(ref Unsafe.As<T, sbyte>(ref Unsafe.Add(ref q0, i)));
             }
         }
-        if (KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated)
+        if (table.Vector128)
         {
             var vs = Vector128.Create(scale);
             var vz = Vector128.Create((float)zeroPoint);
