@@ -56,7 +56,8 @@ public static class KernelDispatch
     /// <summary>A one-line description of the active path for logs and benchmark reports.</summary>
     public static string Describe() =>
         $"{Active} = {Names(Active)} (detected {Detected}, cap {Cap}; " +
-        $"int8 kernel {Int8KernelTable.For(Active).Name}; " +
+        $"int8 kernel {KernelTable.Active.Int8.Name}, sgemm {KernelTable.Active.Sgemm.Name}, " +
+        $"convolution {KernelTable.Active.Convolution}; " +
         $"AVX-VNNI {(UseAvxVnni ? "on" : "off")}, ARM dot {(UseArmDot ? "on" : "off")})";
 
     /// <summary>What a rank means on this machine's architecture, e.g. "AVX-512" or "NEON+dot".</summary>

@@ -1,3 +1,5 @@
+using Qail.Kernels.Cpu;
+
 namespace Qail.Kernels.Arm64Check;
 
 /// <summary>
