@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Qail.Kernels.Cpu;
 
-/// <summary>Chooses <see cref="CenteredConvolution"/>'s path for a rank (an entry of <see cref="KernelTable"/>).</summary>
+/// <summary>Chooses <see cref="CenteredConvolution"/>'s path for a rank (an entry of <see
+/// cref="KernelTable"/>).</summary>
 internal static class ConvolutionPaths
 {
     public static ConvolutionPath Choose(InstructionSet isa)

@@ -13,12 +13,15 @@ internal static class AttentionLowering
     public static LoweredValue Lower(LoweringContext context, MultiHeadAttention attention, string path,
         LoweredValue x, (int Start, int Count)? rows)
     {
-        var mask = context.Mask ?? throw new ArgumentException($"Export: attention '{path}' lowers only inside a family that masks its keys.");
+        var mask = context.Mask ?? throw new ArgumentException($"Export: attention '{path}' lowers only inside a " +
+            $"family that masks its keys.");
         int tokens = x.Rows, d = x.Width;
         if (attention.IsCausal || attention.ModelDim != d)
-            throw new ArgumentException($"Export: '{path}' is {(attention.IsCausal ? "causal" : "")} of width {attention.ModelDim}; the runtime takes bidirectional attention of width {d}.");
+            throw new ArgumentException($"Export: '{path}' is {(attention.IsCausal ? "causal" : "")} of width " +
+                $"{attention.ModelDim}; the runtime takes bidirectional attention of width {d}.");
         if (mask.Prefix + mask.Words != tokens)
-            throw new ArgumentException($"Export: attention '{path}' reads {tokens} tokens; its mask covers {mask.Prefix} + {mask.Words} words.");
+            throw new ArgumentException($"Export: attention '{path}' reads {tokens} tokens; its mask covers " +
+                $"{mask.Prefix} + {mask.Words} words.");
         LoweredValue Project(string name, LoweredValue source) =>
             context.Lower(LoweringContext.Child<Linear>(attention, name, $"{path}.{name}"), $"{path}.{name}", source);
         var q = Project("query", Keep(context, x, rows));

@@ -21,7 +21,8 @@ internal static class CilrsLowering
         int speed = graph.Input(GraphInput.State(spec.StateSize));
         int command = graph.Input(GraphInput.Command(spec.CommandCount));
 
-        var map = LoweredValue.Of(pixels, new FeatureMap(image.Channels, image.Height, image.Width, ChannelsLast: false));
+        var map = LoweredValue.Of(pixels,
+            new FeatureMap(image.Channels, image.Height, image.Width, ChannelsLast: false));
         map = context.Lower(cilrs.FindModule("encoder"), "encoder", map);
         var features = LinearLowering.Flattened(context, Module<Linear>(cilrs, "features"), "features", map);
         features = context.Apply(new Relu(features.Size), features);

@@ -13,12 +13,15 @@ internal static class ConvolutionLowering
 {
     public static LoweredValue Lower(LoweringContext context, Conv2d conv, string path, LoweredValue x)
     {
-        var map = x.Map ?? throw new ArgumentException($"Export: convolution '{path}' reads [{x.Rows}, {x.Width}] rows, not a feature map.");
+        var map = x.Map ?? throw new ArgumentException($"Export: convolution '{path}' reads [{x.Rows}, {x.Width}] " +
+            $"rows, not a feature map.");
         var o = conv.Options;
         if (o.Groups != 1 || o.DilationH != 1 || o.DilationW != 1 || o.StrideH != o.StrideW || o.PaddingH != o.PaddingW)
-            throw new ArgumentException($"Export: convolution '{path}' has options {o}; the runtime takes ungrouped, undilated convolutions with equal strides and paddings.");
+            throw new ArgumentException($"Export: convolution '{path}' has options {o}; the runtime takes " +
+                $"ungrouped, undilated convolutions with equal strides and paddings.");
         if (conv.InChannels != map.Channels)
-            throw new ArgumentException($"Export: convolution '{path}' takes {conv.InChannels} channels, the map before it has {map.Channels}.");
+            throw new ArgumentException($"Export: convolution '{path}' takes {conv.InChannels} channels, the map " +
+                $"before it has {map.Channels}.");
         int kernel = conv.KernelSize;
         // [out, in, kh, kw] flattens to [out, in * kh * kw], the column order of both patch ops on a CHW map.
         var weight = LoweringContext.Floats(conv.Weight.Value);
@@ -33,7 +36,8 @@ internal static class ConvolutionLowering
         }
         else
         {
-            var patches = new Im2col(map.Channels, map.Height, map.Width, kernel, o.StrideH, o.PaddingH, map.ChannelsLast);
+            var patches = new Im2col(map.Channels, map.Height, map.Width, kernel, o.StrideH, o.PaddingH,
+                map.ChannelsLast);
             graph.Add(patches, x.Slot);
             (columns, rows, outH, outW) = (patches.Columns, patches.Rows, patches.OutputHeight, patches.OutputWidth);
         }

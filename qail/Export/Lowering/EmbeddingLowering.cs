@@ -3,7 +3,8 @@ using Qail.Runtime;
 
 namespace Qail.Exporting;
 
-/// <summary>An embedding's rows as the fake-quant model reads them: codes with its quantizer's own scales, or fp32.</summary>
+/// <summary>An embedding's rows as the fake-quant model reads them: codes with its quantizer's own scales, or
+/// fp32.</summary>
 internal static class EmbeddingLowering
 {
     public static EmbeddingTable Table(Embedding layer, string path)

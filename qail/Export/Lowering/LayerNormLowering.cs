@@ -9,10 +9,12 @@ internal static class LayerNormLowering
     public static LoweredValue Lower(LoweringContext context, LayerNorm norm, string path, LoweredValue x)
     {
         if (norm.NormalizedShape.Count != 1)
-            throw new ArgumentException($"Export: layer norm '{path}' normalises over {norm.NormalizedShape.Count} dims; the runtime normalises rows.");
+            throw new ArgumentException($"Export: layer norm '{path}' normalises over {norm.NormalizedShape.Count} " +
+                $"dims; the runtime normalises rows.");
         int n = norm.NormalizedShape[0];
         if (x.Map is not null || x.Width != n)
-            throw new ArgumentException($"Export: layer norm '{path}' normalises rows of {n}, the value before it has rows of {x.Width}.");
+            throw new ArgumentException($"Export: layer norm '{path}' normalises rows of {n}, the value before it " +
+                $"has rows of {x.Width}.");
         // Without an affine part the engine skips the scale and shift; x * 1 + 0 is the same value.
         var weight = LoweringContext.Parameter(norm, "weight") is { } w
             ? LoweringContext.Floats(w)

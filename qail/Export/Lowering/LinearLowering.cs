@@ -14,9 +14,11 @@ internal static class LinearLowering
     public static LoweredValue Lower(LoweringContext context, Linear linear, string path, LoweredValue x)
     {
         if (x.Map is not null)
-            throw new ArgumentException($"Export: layer '{path}' reads a feature map; the family must flatten it first.");
+            throw new ArgumentException($"Export: layer '{path}' reads a feature map; the family must flatten it " +
+                $"first.");
         if (linear.InFeatures != x.Width)
-            throw new ArgumentException($"Export: layer '{path}' takes {linear.InFeatures} inputs per row, the value before it has {x.Width}.");
+            throw new ArgumentException($"Export: layer '{path}' takes {linear.InFeatures} inputs per row, the " +
+                $"value before it has {x.Width}.");
         int slot = context.Graph.Add(LayerExport.Linear(path, linear, x.Rows), x.Slot);
         return new LoweredValue(slot, x.Rows, linear.OutFeatures);
     }
@@ -28,11 +30,13 @@ internal static class LinearLowering
     /// </summary>
     public static LoweredValue Flattened(LoweringContext context, Linear linear, string path, LoweredValue x)
     {
-        var map = x.Map ?? throw new ArgumentException($"Export: layer '{path}' flattens a feature map, got [{x.Rows}, {x.Width}] rows.");
+        var map = x.Map ?? throw new ArgumentException($"Export: layer '{path}' flattens a feature map, got " +
+            $"[{x.Rows}, {x.Width}] rows.");
         var graph = context.Graph;
         int channels = map.Channels, plane = map.Height * map.Width, inputs = channels * plane;
         if (linear.InFeatures != inputs)
-            throw new ArgumentException($"Export: layer '{path}' takes {linear.InFeatures} inputs, the map before it holds {inputs}.");
+            throw new ArgumentException($"Export: layer '{path}' takes {linear.InFeatures} inputs, the map before " +
+                $"it holds {inputs}.");
         var weight = LoweringContext.Floats(linear.Weight.Value);
         var bias = linear.Bias is { } b ? LoweringContext.Floats(b.Value) : null;
         int outputs = linear.OutFeatures;

@@ -13,18 +13,21 @@ internal sealed class LoweringContext
     /// <summary>The key mask attention lowers with; null until the family has built its sequence.</summary>
     public KeyMask? Mask { get; set; }
 
-    /// <summary>Lowers <paramref name="module"/> (at <paramref name="path"/>) through its registered lowering.</summary>
+    /// <summary>Lowers <paramref name="module"/> (at <paramref name="path"/>) through its registered
+    /// lowering.</summary>
     public LoweredValue Lower(Module module, string path, LoweredValue input) =>
         ModuleLowerings.Lower(this, module, path, input);
 
-    /// <summary>Appends an op of one input that keeps the value's shape (activation, normalisation, residual).</summary>
+    /// <summary>Appends an op of one input that keeps the value's shape (activation, normalisation,
+    /// residual).</summary>
     public LoweredValue Apply(RuntimeOp op, LoweredValue input) => input with { Slot = Graph.Add(op, input.Slot) };
 
     /// <summary>The sum of a branch and its shortcut, which must hold values of the same shape.</summary>
     public LoweredValue Add(string path, LoweredValue branch, LoweredValue shortcut)
     {
         if (branch.Rows != shortcut.Rows || branch.Width != shortcut.Width || branch.Map != shortcut.Map)
-            throw new ArgumentException($"Export: '{path}' adds a {Describe(branch)} branch to a {Describe(shortcut)} shortcut.");
+            throw new ArgumentException($"Export: '{path}' adds a {Describe(branch)} branch to a " +
+                $"{Describe(shortcut)} shortcut.");
         return branch with { Slot = Graph.Add(new ResidualAdd(branch.Size), branch.Slot, shortcut.Slot) };
     }
 

@@ -5,7 +5,8 @@ using Qail.Runtime;
 
 namespace Qail.Exporting;
 
-/// <summary>Lowers one module applied to <paramref name="input"/>: appends its runtime ops, returns its output.</summary>
+/// <summary>Lowers one module applied to <paramref name="input"/>: appends its runtime ops, returns its
+/// output.</summary>
 internal delegate LoweredValue ModuleLowering(LoweringContext context, Module module, string path, LoweredValue input);
 
 /// <summary>Builds a policy family's whole graph: its inputs, its modules' lowerings and its heads.</summary>
@@ -48,7 +49,8 @@ internal static class ModuleLowerings
     public static PolicyGraph Graph(PolicyNetwork network, string op)
     {
         if (!Families.TryGetValue(network.GetType(), out var lower))
-            throw new ArgumentException($"Export.{op}: {network.GetType().Name} has no integer graph.", nameof(network));
+            throw new ArgumentException($"Export.{op}: {network.GetType().Name} has no integer " +
+                $"graph.", nameof(network));
         var context = new LoweringContext();
         lower(context, network);
         return context.Graph;
@@ -58,7 +60,8 @@ internal static class ModuleLowerings
     public static LoweredValue Lower(LoweringContext context, Module module, string path, LoweredValue input) =>
         Modules.TryGetValue(module.GetType(), out var lower)
             ? lower(context, module, path, input)
-            : throw new ArgumentException($"Export: layer '{path}' is a {module.GetType().Name}, which has no runtime op.");
+            : throw new ArgumentException($"Export: layer '{path}' is a {module.GetType().Name}, which has no " +
+                $"runtime op.");
 
     // A chain lowers its children in order, each named by its index.
     private static LoweredValue Chain(LoweringContext context, Sequential chain, string path, LoweredValue x)
@@ -69,5 +72,6 @@ internal static class ModuleLowerings
 
     // Batch norms lower folded into the convolution before them (BatchNormFolding), never on their own.
     private static ArgumentException Unfolded(string what) =>
-        new($"Export: {what}, which has no runtime op; export a network prepared by Quantizer.Prepare or folded by BatchNormFolding.Fold.");
+        new($"Export: {what}, which has no runtime op; export a network prepared by Quantizer.Prepare or folded by " +
+            $"BatchNormFolding.Fold.");
 }

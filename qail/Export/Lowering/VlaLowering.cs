@@ -25,7 +25,8 @@ internal static class VlaLowering
         int state = graph.Input(EnvInputs.For(GraphInputKind.State, spec));
         int ids = graph.Input(EnvInputs.For(GraphInputKind.Instruction, spec));
 
-        var map = LoweredValue.Of(pixels, new FeatureMap(image.Channels, image.Height, image.Width, ChannelsLast: false));
+        var map = LoweredValue.Of(pixels,
+            new FeatureMap(image.Channels, image.Height, image.Width, ChannelsLast: false));
         var patches = context.Lower(Module<Conv2d>(vla, "patch_embed"), "patch_embed", map);
         var buffers = LoweringContext.Buffers(vla);
         var stateToken = context.Apply(new Normalize(buffers["state_mean"], buffers["state_std"]),
@@ -34,13 +35,16 @@ internal static class VlaLowering
         var positions = Module<LearnedPositionalEmbedding>(vla, "positions");
         int prefix = patches.Rows + 1 + actions, tokens = prefix + words;
         if (positions.MaxLength < tokens)
-            throw new ArgumentException($"Export: 'positions' holds {positions.MaxLength} positions for a sequence of {tokens} tokens.", nameof(vla));
+            throw new ArgumentException($"Export: 'positions' holds {positions.MaxLength} positions for a sequence " +
+                $"of {tokens} tokens.", nameof(vla));
         var positionRows = LoweringContext.Floats(LoweringContext.Parameter(positions, "weight")!.Slice(0, 0, tokens));
         var sequence = new TokenSequence(patches.Rows, words,
             EmbeddingLowering.Table(Module<Embedding>(vla, "action_queries"), "action_queries"),
             EmbeddingLowering.Table(Module<Embedding>(vla, "word_embed"), "word_embed"), positionRows);
         if (sequence.Queries != actions || sequence.Dim != d || patches.Width != d)
-            throw new ArgumentException($"Export: 'action_queries' holds {sequence.Queries} rows of width {sequence.Dim} and 'patch_embed' writes {patches.Width} channels; the policy has {actions} actions of width {d}.", nameof(vla));
+            throw new ArgumentException($"Export: 'action_queries' holds {sequence.Queries} rows of width " +
+                $"{sequence.Dim} and 'patch_embed' writes {patches.Width} channels; the policy has {actions} " +
+                    $"actions of width {d}.", nameof(vla));
         var x = new LoweredValue(graph.Add(sequence, patches.Slot, stateToken.Slot, ids), tokens, d);
         context.Mask = new KeyMask(ids, prefix, words);
 
@@ -56,7 +60,8 @@ internal static class VlaLowering
         x = context.Lower(Module<LayerNorm>(vla, "norm"), "norm", x);
         var head = Module<Linear>(vla, "action_head");
         if (head.OutFeatures != spec.Action.Bins)
-            throw new ArgumentException($"Export: 'action_head' writes {head.OutFeatures} logits per action; the action space has {spec.Action.Bins} bins.", nameof(vla));
+            throw new ArgumentException($"Export: 'action_head' writes {head.OutFeatures} logits per action; the " +
+                $"action space has {spec.Action.Bins} bins.", nameof(vla));
         x = context.Lower(head, "action_head", x);
         graph.Add(new BinAction((float[])spec.Action.Low.Clone(), (float[])spec.Action.High.Clone(),
             spec.Action.Bins, vla.Decoding == ActionDecoding.Expectation), x.Slot);
