@@ -60,7 +60,8 @@ public static unsafe class CenteredConvolution
                 bool wide = n > CenteredConvolutionWeights.Block / 2;
                 if (count == Pixels && path == ConvolutionPath.Avx512 && wide) Dot512(patches, weights, output);
                 else if (count == Pixels && path >= ConvolutionPath.Avx2) Dot256(patches, weights, output);
-                else if (count == Pixels && path == ConvolutionPath.Neon) CenteredConvolution128.Neon(patches, weights, output);
+                else if (count == Pixels && path == ConvolutionPath.Neon)
+                    CenteredConvolution128.Neon(patches, weights, output);
                 else if (count == Pixels && path == ConvolutionPath.Portable)
                     CenteredConvolution128.Portable(patches, weights, output);
                 else
