@@ -3,8 +3,11 @@ namespace Qail.Runtime;
 /// <summary>
 /// How a graph runs on the CPU, decided once when the policy loads: the steps in order and the value buffers they
 /// use. An im2col read only by the W8A8 (or narrower) layer after it runs with that layer as one
-/// <see cref="QuantizedConvolution"/>, absorbing the ReLU after the layer when nothing else reads the layer's output;
-/// the values those steps no longer write get no buffer, and a first convolution over the image reads its 8-bit pixels. Every other op runs as declared. The plan's output equals
+/// <see cref="QuantizedConvolution"/>, absorbing the ReLU after the layer when nothing else reads the layer's output,
+/// and a first convolution over the image reads its 8-bit pixels. Any other quantized layer absorbs the ReLU after
+/// it the same way, and when its result is read only by another quantized layer its epilogue writes that layer's
+/// 8-bit input codes directly (<see cref="Int8Linear.WriteCodes"/>): activations stay integer from layer to layer.
+/// The values those steps no longer write get no buffer. Every other op runs as declared. The plan's output equals
 /// the ops run one by one (<see cref="DeployedPolicy.Trace"/>) bit for bit.
 /// </summary>
 internal sealed class ExecutionPlan
@@ -22,6 +25,7 @@ internal sealed class ExecutionPlan
         var written = new bool[graph.Last + 1];
         for (int i = 0; i < first; i++) written[i] = true;
         var steps = new List<Step>();
+        int codesWritten = -1; // the node whose input codes the previous step wrote
         for (int i = 0; i < count; i++)
         {
             var op = graph.Nodes[i].Op;
@@ -44,6 +48,20 @@ internal sealed class ExecutionPlan
                 else steps.Add(new ConvolutionStep(convolution, source, output, description));
                 written[output] = true;
                 i = output - first;
+                continue;
+            }
+            if (op is Int8Linear linear)
+            {
+                // The ReLU after the layer joins its epilogue; a quantized layer reading the result takes its
+                // 8-bit codes straight from that epilogue, and the float values in between get no buffer.
+                int last = i + 1 < count && graph.Nodes[i + 1].Op is Relu && SoleReader(i + 1, first + i) ? i + 1 : i;
+                var next = last + 1 < count && graph.Nodes[last + 1].Op is Int8Linear following
+                    && SoleReader(last + 1, first + last) && linear.Feeds(following) ? following : null;
+                int input = codesWritten == i ? -1 : graph.Nodes[i].Sources[0];
+                steps.Add(new LinearStep(linear, input, last > i, next, first + last));
+                if (next is null) written[first + last] = true;
+                else codesWritten = last + 1;
+                i = last;
                 continue;
             }
             steps.Add(new NodeStep(op, graph.Nodes[i].Sources, first + i));
@@ -91,6 +109,23 @@ internal sealed class ExecutionPlan
         public override void Run(float[][] slots) => op.Run(new OpInputs(slots, sources), slots[output]);
 
         public override string Describe() => op.Describe();
+    }
+
+    // A quantized layer from its float input (or from the codes the layer before wrote, input -1) to its float
+    // output or, with a next layer, to that layer's codes; a ReLU after it fused into the epilogue.
+    private sealed class LinearStep(Int8Linear layer, int input, bool relu, Int8Linear? next, int output) : Step
+    {
+        public override void Run(float[][] slots)
+        {
+            if (input >= 0) layer.Quantize(slots[input]);
+            layer.Multiply();
+            if (next is null) layer.WriteFloats(relu, slots[output]);
+            else layer.WriteCodes(relu, next);
+        }
+
+        public override string Describe() =>
+            layer.Describe() + (input < 0 ? ", from the 8-bit codes of the layer before" : "") + (relu ? ", ReLU fused" : "")
+            + (next is null ? "" : ", epilogue straight to the next layer's 8-bit codes");
     }
 
     private sealed class PixelConvolutionStep(QuantizedConvolution convolution, byte[] pixels, int output,
