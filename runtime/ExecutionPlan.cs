@@ -14,7 +14,11 @@ internal sealed class ExecutionPlan
 {
     private readonly Step[] _steps;
 
-    public ExecutionPlan(PolicyGraph graph)
+    /// <summary>
+    /// Plans <paramref name="graph"/>; the buffers only the plan allocates (the integer convolutions' NHWC maps,
+    /// codes, sums and packed weights) are charged to <paramref name="memory"/> first when the graph came from a file.
+    /// </summary>
+    public ExecutionPlan(PolicyGraph graph, WorkingMemory? memory = null)
     {
         int first = graph.Inputs.Count, count = graph.Nodes.Count;
         var readers = new int[graph.Last + 1];
@@ -35,8 +39,10 @@ internal sealed class ExecutionPlan
                 bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
                 int output = first + i + (relu ? 2 : 1);
                 int source = graph.Nodes[i].Sources[0];
-                var convolution = new QuantizedConvolution(patches, layer, relu);
                 bool fromPixels = ReadsPixels(graph, source, patches) && readers[source] == 1;
+                memory?.Reserve(QuantizedConvolution.WorkingBytes(patches, layer, fromPixels),
+                    $"ops.{i}-{i + 1} integer convolution (NHWC map, codes, sums, packed weights)");
+                var convolution = new QuantizedConvolution(patches, layer, relu);
                 string fused = $"{patches.Describe()}{(relu ? ", ReLU fused" : "")}{(fromPixels ? ", from the pixels" : "")}";
                 string description = $"{layer.Describe()} as one integer convolution over NHWC codes ({fused})";
                 if (fromPixels)

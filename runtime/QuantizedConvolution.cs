@@ -43,6 +43,22 @@ internal sealed class QuantizedConvolution
         _sums = new int[patches.Rows * weights.Outputs];
     }
 
+    /// <summary>
+    /// Bytes this convolution sets aside beyond the ops' own buffers: input codes, the padded NHWC map, the int32
+    /// sums, the centered weights (and their packed pairs), and with <paramref name="fromPixels"/> the pixel bytes
+    /// and their code table; charged to <see cref="WorkingMemory"/> before the plan allocates them.
+    /// </summary>
+    public static long WorkingBytes(Im2col patches, Int8Linear layer, bool fromPixels)
+    {
+        long padded = (long)(patches.Height + 2 * patches.Padding) * (patches.Width + 2 * patches.Padding);
+        int outputs = layer.Weights.Rows, columns = layer.Weights.Columns;
+        long paddedOutputs = (outputs + CenteredConvolutionWeights.Block - 1) / CenteredConvolutionWeights.Block
+            * CenteredConvolutionWeights.Block;
+        long weights = 4L * outputs * columns + 2L * ((columns + 1) / 2 * 2) * paddedOutputs;
+        long pixels = fromPixels ? patches.InputSize + 2L * 256 : 0;
+        return patches.InputSize + 2 * padded * patches.Channels + 4L * patches.Rows * outputs + weights + pixels;
+    }
+
     /// <summary>True when the pair can run this way: a patch short enough for the kernel's buffer.</summary>
     public static bool Fits(Im2col patches, Int8Linear layer) =>
         layer.Rows == patches.Rows && layer.Weights.Columns == patches.Columns

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Qail.Deployment;
+using Qail.Engine.Serialization;
 using Qail.Envs;
 using Qail.Exporting;
 using Qail.Kernels.Cpu;
@@ -60,6 +61,20 @@ public sealed class ExecutionPlanTests
                 }
             });
     });
+
+    /// <summary>The integer convolutions' own buffers count against the file's working-memory bound.</summary>
+    [Fact]
+    public void ThePlansOwnBuffersAreChargedToWorkingMemory()
+    {
+        var graph = CilrsExportTests.Deployed("W8A8").Graph;
+        var memory = new WorkingMemory(0);
+        _ = new ExecutionPlan(graph, memory);
+        Assert.True(memory.Reserved > 0);
+        var nearlyFull = new WorkingMemory(0);
+        nearlyFull.Reserve(WorkingMemory.Limit(0) - memory.Reserved + 1, "everything else");
+        var refused = Assert.Throws<CheckpointException>(() => new ExecutionPlan(graph, nearlyFull));
+        Assert.Contains("integer convolution", refused.Message, StringComparison.Ordinal);
+    }
 
     private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
 }
