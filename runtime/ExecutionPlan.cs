@@ -26,6 +26,22 @@ internal sealed class ExecutionPlan
             foreach (int source in node.Sources) readers[source]++;
         bool SoleReader(int node, int slot) => graph.Nodes[node].Sources is [var s] && s == slot && readers[slot] == 1;
 
+        // The integer convolution of the im2col at node i and the layer after it, built (and charged) once.
+        var convolutions = new Dictionary<int, (QuantizedConvolution, bool)>();
+        (QuantizedConvolution Convolution, bool FromPixels)? ConvolutionAt(int i)
+        {
+            if (convolutions.TryGetValue(i, out var built)) return built;
+            if (graph.Nodes[i].Op is not Im2col patches || i + 1 >= count || graph.Nodes[i + 1].Op is not Int8Linear layer
+                || !SoleReader(i + 1, first + i) || !QuantizedConvolution.Fits(patches, layer))
+                return null;
+            bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
+            int source = graph.Nodes[i].Sources[0];
+            bool fromPixels = ReadsPixels(graph, source, patches) && readers[source] == 1;
+            memory?.Reserve(QuantizedConvolution.WorkingBytes(patches, layer, fromPixels),
+                $"ops.{i}-{i + 1} integer convolution (NHWC map, codes, sums, packed weights)");
+            return convolutions[i] = (new QuantizedConvolution(patches, layer, relu), fromPixels);
+        }
+
         var written = new bool[graph.Last + 1];
         for (int i = 0; i < first; i++) written[i] = true;
         var steps = new List<Step>();
@@ -33,27 +49,27 @@ internal sealed class ExecutionPlan
         for (int i = 0; i < count; i++)
         {
             var op = graph.Nodes[i].Op;
-            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer
-                && SoleReader(i + 1, first + i) && QuantizedConvolution.Fits(patches, layer))
+            if (ConvolutionAt(i) is ({ } convolution, var fromPixels))
             {
-                bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
-                int output = first + i + (relu ? 2 : 1);
-                int source = graph.Nodes[i].Sources[0];
-                bool fromPixels = ReadsPixels(graph, source, patches) && readers[source] == 1;
-                memory?.Reserve(QuantizedConvolution.WorkingBytes(patches, layer, fromPixels),
-                    $"ops.{i}-{i + 1} integer convolution (NHWC map, codes, sums, packed weights)");
-                var convolution = new QuantizedConvolution(patches, layer, relu);
-                string fused = $"{patches.Describe()}{(relu ? ", ReLU fused" : "")}{(fromPixels ? ", from the pixels" : "")}";
-                string description = $"{layer.Describe()} as one integer convolution over NHWC codes ({fused})";
+                // A convolution read only by the next one writes that one's 8-bit input codes from its epilogue.
+                int last = i + (convolution.ReluFused ? 2 : 1), output = first + last, source = graph.Nodes[i].Sources[0];
+                var next = last + 1 < count && SoleReader(last + 1, output) && ConvolutionAt(last + 1) is ({ } following, _)
+                    && convolution.Feeds(following) ? following : null;
+                bool fromCodes = codesWritten == i;
+                string fused = $"{graph.Nodes[i].Op.Describe()}{(convolution.ReluFused ? ", ReLU fused" : "")}"
+                    + (fromPixels ? ", from the pixels" : "") + (fromCodes ? ", from the 8-bit codes of the one before" : "")
+                    + (next is null ? "" : ", epilogue straight to the next convolution's 8-bit codes");
+                string description = $"{graph.Nodes[i + 1].Op.Describe()} as one integer convolution over NHWC codes ({fused})";
                 if (fromPixels)
                 {
                     (PixelInput, Pixels) = (source, new byte[graph.SlotSize(source)]);
                     written[source] = false;
-                    steps.Add(new PixelConvolutionStep(convolution, Pixels, output, description));
                 }
-                else steps.Add(new ConvolutionStep(convolution, source, output, description));
-                written[output] = true;
-                i = output - first;
+                steps.Add(new ConvolutionStep(convolution, fromCodes ? -1 : source, fromPixels ? Pixels : null, next,
+                    output, description));
+                if (next is null) written[output] = true;
+                else codesWritten = last + 1;
+                i = last;
                 continue;
             }
             if (op is Int8Linear linear)
@@ -134,18 +150,22 @@ internal sealed class ExecutionPlan
             + (next is null ? "" : ", epilogue straight to the next layer's 8-bit codes");
     }
 
-    private sealed class PixelConvolutionStep(QuantizedConvolution convolution, byte[] pixels, int output,
-        string description) : Step
+    // An integer convolution from its float input, the image's pixels, or the codes the one before wrote (input -1),
+    // to its float output or the next convolution's codes.
+    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, byte[]? pixels,
+        QuantizedConvolution? next, int output, string description) : Step
     {
-        public override void Run(float[][] slots) => convolution.RunFromPixels(pixels, slots[output]);
-
-        public override string Describe() => description;
-    }
-
-    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output,
-        string description) : Step
-    {
-        public override void Run(float[][] slots) => convolution.Run(slots[input], slots[output]);
+        public override void Run(float[][] slots)
+        {
+            if (pixels is not null) convolution.ConvolvePixels(pixels);
+            else
+            {
+                if (input >= 0) convolution.Quantize(slots[input]);
+                convolution.Convolve();
+            }
+            if (next is null) convolution.WriteFloats(slots[output]);
+            else convolution.WriteCodes(next);
+        }
 
         public override string Describe() => description;
     }

@@ -28,6 +28,8 @@ public sealed class ExecutionPlanTests
         bool quantized = config != "FP32";
         Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("integer convolution",
             StringComparison.Ordinal)));
+        Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("next convolution's 8-bit codes",
+            StringComparison.Ordinal)));
         var replica = policy.Replicate();
         foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))
             KernelDispatch.With(isa, () =>
