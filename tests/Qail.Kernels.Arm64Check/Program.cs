@@ -13,6 +13,7 @@ Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.Runtim
     ("int4-integer", KernelChecks.Int4Integer),
     ("int4-float", KernelChecks.Int4Float),
     ("quantize", KernelChecks.Quantize),
+    ("int8-code-epilogue", KernelChecks.Int8CodeEpilogue),
     ("sgemm", KernelChecks.Sgemm),
 ];
 int passed = 0, failed = 0;
