@@ -31,8 +31,9 @@ internal sealed class ExecutionPlan
         (QuantizedConvolution Convolution, bool FromPixels)? ConvolutionAt(int i)
         {
             if (convolutions.TryGetValue(i, out var built)) return built;
-            if (graph.Nodes[i].Op is not Im2col patches || i + 1 >= count || graph.Nodes[i + 1].Op is not Int8Linear layer
-                || !SoleReader(i + 1, first + i) || !QuantizedConvolution.Fits(patches, layer))
+            if (graph.Nodes[i].Op is not Im2col patches || i + 1 >= count
+                || graph.Nodes[i + 1].Op is not Int8Linear layer || !SoleReader(i + 1, first + i)
+                || !QuantizedConvolution.Fits(patches, layer))
                 return null;
             bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
             int source = graph.Nodes[i].Sources[0];
@@ -52,14 +53,17 @@ internal sealed class ExecutionPlan
             if (ConvolutionAt(i) is ({ } convolution, var fromPixels))
             {
                 // A convolution read only by the next one writes that one's 8-bit input codes from its epilogue.
-                int last = i + (convolution.ReluFused ? 2 : 1), output = first + last, source = graph.Nodes[i].Sources[0];
-                var next = last + 1 < count && SoleReader(last + 1, output) && ConvolutionAt(last + 1) is ({ } following, _)
-                    && convolution.Feeds(following) ? following : null;
+                int last = i + (convolution.ReluFused ? 2 : 1), output = first + last;
+                int source = graph.Nodes[i].Sources[0];
+                var next = last + 1 < count && SoleReader(last + 1, output)
+                    && ConvolutionAt(last + 1) is ({ } following, _) && convolution.Feeds(following) ? following : null;
                 bool fromCodes = codesWritten == i;
                 string fused = $"{graph.Nodes[i].Op.Describe()}{(convolution.ReluFused ? ", ReLU fused" : "")}"
-                    + (fromPixels ? ", from the pixels" : "") + (fromCodes ? ", from the 8-bit codes of the one before" : "")
+                    + (fromPixels ? ", from the pixels" : "")
+                    + (fromCodes ? ", from the 8-bit codes of the one before" : "")
                     + (next is null ? "" : ", epilogue straight to the next convolution's 8-bit codes");
-                string description = $"{graph.Nodes[i + 1].Op.Describe()} as one integer convolution over NHWC codes ({fused})";
+                string description =
+                    $"{graph.Nodes[i + 1].Op.Describe()} as one integer convolution over NHWC codes ({fused})";
                 if (fromPixels)
                 {
                     (PixelInput, Pixels) = (source, new byte[graph.SlotSize(source)]);
@@ -146,7 +150,8 @@ internal sealed class ExecutionPlan
         }
 
         public override string Describe() =>
-            layer.Describe() + (input < 0 ? ", from the 8-bit codes of the layer before" : "") + (relu ? ", ReLU fused" : "")
+            layer.Describe() + (input < 0 ? ", from the 8-bit codes of the layer before" : "")
+            + (relu ? ", ReLU fused" : "")
             + (next is null ? "" : ", epilogue straight to the next layer's 8-bit codes");
     }
 

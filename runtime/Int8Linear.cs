@@ -81,7 +81,9 @@ internal sealed class Int8Linear : UnaryOp
         else QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
     }
 
-    /// <summary>The exact int32 sums of this layer's activation codes (set by <see cref="Quantize"/> or the layer before).</summary>
+    /// <summary>
+    /// The exact int32 sums of this layer's activation codes (set by <see cref="Quantize"/> or the layer before).
+    /// </summary>
     public void Multiply()
     {
         var a = _activation;
@@ -112,7 +114,8 @@ internal sealed class Int8Linear : UnaryOp
             if (Vector.IsHardwareAccelerated)
                 for (; n + width <= outputs; n += width)
                 {
-                    var v = Vector.ConvertToSingle(new Vector<int>(sums.Slice(n, width))) * new Vector<float>(_outputScales.AsSpan(n, width));
+                    var sum = Vector.ConvertToSingle(new Vector<int>(sums.Slice(n, width)));
+                    var v = sum * new Vector<float>(_outputScales.AsSpan(n, width));
                     if (_bias is not null) v += new Vector<float>(_bias.AsSpan(n, width));
                     if (relu) v = Vector.Max(v, Vector<float>.Zero);
                     v.CopyTo(row.Slice(n, width));
@@ -134,10 +137,13 @@ internal sealed class Int8Linear : UnaryOp
     {
         var a = next._activation;
         var bias = _bias ?? [];
+        var (sums, scales) = (_accumulators, _outputScales);
         if (a.Symmetric)
-            Int8CodeEpilogue.Requantize(_accumulators, _outputScales, bias, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax, next._signedCodes);
+            Int8CodeEpilogue.Requantize(sums, scales, bias, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._signedCodes);
         else
-            Int8CodeEpilogue.Requantize(_accumulators, _outputScales, bias, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax, next._unsignedCodes);
+            Int8CodeEpilogue.Requantize(sums, scales, bias, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._unsignedCodes);
     }
 
     // Subtracts, per row, the activation terms of the weight codes packed as -127 in place of -128 (see Pack).

@@ -143,9 +143,11 @@ internal sealed class QuantizedConvolution
         var bias = _layer.Bias ?? [];
         var scales = _layer.OutputScales;
         if (a.Symmetric)
-            Int8CodeEpilogue.Requantize(_sums, scales, bias, _relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax, next._signedCodes);
+            Int8CodeEpilogue.Requantize(_sums, scales, bias, _relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._signedCodes);
         else
-            Int8CodeEpilogue.Requantize(_sums, scales, bias, _relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax, next._unsignedCodes);
+            Int8CodeEpilogue.Requantize(_sums, scales, bias, _relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._unsignedCodes);
     }
 
     // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation). An HWC

@@ -12,7 +12,8 @@ public static class LatencyProbe
     /// compiled, ten times later when the process may use one CPU (the runtime's single-processor delay multiplier),
     /// so the warm-up spans three such delays; shorter, a one-CPU run (`taskset -c 0`) times unoptimised code.
     /// </summary>
-    public static TimeSpan MinimumWarmup { get; } = TimeSpan.FromMilliseconds(Environment.ProcessorCount == 1 ? 3000 : 300);
+    public static TimeSpan MinimumWarmup { get; } =
+        TimeSpan.FromMilliseconds(Environment.ProcessorCount == 1 ? 3000 : 300);
 
     /// <summary>
     /// Runs untimed calls (at least <paramref name="warmup"/> of them and for at least <see cref="MinimumWarmup"/>),

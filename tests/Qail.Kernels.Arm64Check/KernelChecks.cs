@@ -90,7 +90,8 @@ internal static class KernelChecks
             .Select(i => (byte)Cpu.Int8CodeEpilogue.One(c[i], scales[i % n], bias.Length > 0 ? bias[i % n] : 0f,
                 bias.Length > 0, relu, yScale, zero, 0, 255)).ToArray();
         var actual = new byte[c.Length];
-        KernelDispatch.With(isa, () => Cpu.Int8CodeEpilogue.Requantize(c, scales, bias, relu, yScale, zero, 0, 255, actual));
+        KernelDispatch.With(isa,
+            () => Cpu.Int8CodeEpilogue.Requantize(c, scales, bias, relu, yScale, zero, 0, 255, actual));
         return Same(expected, actual, $"rows {rows} n {n}");
     }
 

@@ -17,7 +17,8 @@ public sealed class Int8CodeEpilogueTests
         var (rows, n) = (r.Next(1, 5), r.Next(1, 70));
         // One case in three puts every value on a half step (scale 0.5, output scale 1): the ties round to even.
         bool ties = r.Next(3) == 0;
-        var c = Enumerable.Range(0, rows * n).Select(_ => r.Next(8) == 0 ? r.Next(int.MinValue, int.MaxValue) : r.Next(-5000, 5000)).ToArray();
+        var c = Enumerable.Range(0, rows * n)
+            .Select(_ => r.Next(8) == 0 ? r.Next(int.MinValue, int.MaxValue) : r.Next(-5000, 5000)).ToArray();
         var scales = Enumerable.Range(0, n).Select(_ => ties ? 0.5f : 1e-4f + 0.01f * (float)r.NextDouble()).ToArray();
         var bias = ties || r.Next(2) == 0 ? [] : Floats(r, n, 3);
         bool relu = r.Next(2) == 0, symmetric = r.Next(2) == 0;
@@ -32,7 +33,8 @@ public sealed class Int8CodeEpilogueTests
             if (bias.Length > 0) v += bias[i % n];
             values[i] = relu ? MathF.Max(v, 0f) : v;
         }
-        string what = $"rows {rows} n {n} bits {bits} {(symmetric ? "int8" : "uint8")} zero {zero} relu {relu} ties {ties}";
+        string what = $"rows {rows} n {n} bits {bits} {(symmetric ? "int8" : "uint8")} zero {zero} relu {relu}"
+            + $" ties {ties}";
         if (symmetric)
         {
             var expected = new sbyte[values.Length];
@@ -70,7 +72,8 @@ public sealed class Int8CodeEpilogueTests
         Assert.Equal("q", Assert.Throws<ArgumentException>(() =>
             Int8CodeEpilogue.Requantize(new int[2], scales, [], false, 1f, 0, 0, 255, new byte[4])).ParamName);
         Assert.Equal("yScale", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Int8CodeEpilogue.Requantize(new int[2], scales, [], false, float.NaN, 0, -128, 127, new sbyte[2])).ParamName);
+            Int8CodeEpilogue.Requantize(new int[2], scales, [], false, float.NaN, 0, -128, 127, new sbyte[2]))
+            .ParamName);
         Assert.Equal("qMin", Assert.Throws<ArgumentException>(() =>
             Int8CodeEpilogue.Requantize(new int[2], scales, [], false, 1f, 0, -128, 127, new byte[2])).ParamName);
         Assert.Equal("yZero", Assert.Throws<ArgumentOutOfRangeException>(() =>

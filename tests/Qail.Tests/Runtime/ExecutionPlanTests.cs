@@ -46,10 +46,14 @@ public sealed class ExecutionPlanTests
 
     /// <summary>MLPs whose layers pass 8-bit codes from epilogue to epilogue act as their ops run one by one.</summary>
     [Property(MaxTest = 12, Replay = "(1515,15)")]
-    public Property QuantizedLayersHandOnTheirCodes() => Prop.ForAll(PolicyCase.Generator("W8A8", "W4A4").ToArbitrary(), c =>
+    public Property QuantizedLayersHandOnTheirCodes() =>
+        Prop.ForAll(PolicyCase.Generator("W8A8", "W4A4").ToArbitrary(), HandsOnCodes);
+
+    private static void HandsOnCodes(PolicyCase c)
     {
         var policy = Export.ToIntegerPolicy(c.Prepared(c.FullPrecision()));
-        Assert.Contains(policy.DescribePlan(), step => step.Contains("next layer's 8-bit codes", StringComparison.Ordinal));
+        Assert.Contains(policy.DescribePlan(),
+            step => step.Contains("next layer's 8-bit codes", StringComparison.Ordinal));
         var replica = policy.Replicate();
         foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))
             KernelDispatch.With(isa, () =>
@@ -62,7 +66,7 @@ public sealed class ExecutionPlanTests
                     Assert.Equal(expected, Bits(replica.Act(inputs)));
                 }
             });
-    });
+    }
 
     /// <summary>The integer convolutions' own buffers count against the file's working-memory bound.</summary>
     [Fact]
