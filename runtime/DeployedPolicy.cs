@@ -24,13 +24,13 @@ public sealed class DeployedPolicy : IDeployedPolicy
     private readonly ExecutionPlan _plan;
     private readonly Action _forward;
 
-    internal DeployedPolicy(string label, string precision, PolicyGraph graph)
+    internal DeployedPolicy(string label, string precision, PolicyGraph graph, WorkingMemory? memory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentNullException.ThrowIfNull(graph);
         if (graph.Nodes.Count == 0) throw new ArgumentException("DeployedPolicy: the graph holds no ops.", nameof(graph));
         (Label, Precision, _graph) = (label, precision, graph);
-        _plan = new ExecutionPlan(graph);
+        _plan = new ExecutionPlan(graph, memory);
         _forward = _plan.Run;
     }
 
@@ -231,7 +231,7 @@ public sealed class DeployedPolicy : IDeployedPolicy
             if (unknown is not null) throw new CheckpointException(CheckpointProblem.UnexpectedKeys, unknown, "no op of the config reads this tensor.");
             if (!root.TryGetProperty("action_size", out var a) || !IsInt32(a, out int actionSize) || actionSize != graph.SlotSize(graph.Last))
                 throw Malformed($"\"action_size\" is not the number {graph.SlotSize(graph.Last)} of the last op's outputs (found {OpReader.Found(a)}).");
-            try { return new DeployedPolicy(label, precision, graph); }
+            try { return new DeployedPolicy(label, precision, graph, memory); }
             catch (ArgumentException e) when (e is not CheckpointException) { throw Malformed(e.Message); }
         }
     }

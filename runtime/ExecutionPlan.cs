@@ -3,15 +3,22 @@ namespace Qail.Runtime;
 /// <summary>
 /// How a graph runs on the CPU, decided once when the policy loads: the steps in order and the value buffers they
 /// use. An im2col read only by the W8A8 (or narrower) layer after it runs with that layer as one
-/// <see cref="QuantizedConvolution"/>, absorbing the ReLU after the layer when nothing else reads the layer's output;
-/// the values those steps no longer write get no buffer, and a first convolution over the image reads its 8-bit pixels. Every other op runs as declared. The plan's output equals
+/// <see cref="QuantizedConvolution"/>, absorbing the ReLU after the layer when nothing else reads the layer's output,
+/// and a first convolution over the image reads its 8-bit pixels. Any other quantized layer absorbs the ReLU after
+/// it the same way, and when its result is read only by another quantized layer its epilogue writes that layer's
+/// 8-bit input codes directly (<see cref="Int8Linear.WriteCodes"/>): activations stay integer from layer to layer.
+/// The values those steps no longer write get no buffer. Every other op runs as declared. The plan's output equals
 /// the ops run one by one (<see cref="DeployedPolicy.Trace"/>) bit for bit.
 /// </summary>
 internal sealed class ExecutionPlan
 {
     private readonly Step[] _steps;
 
-    public ExecutionPlan(PolicyGraph graph)
+    /// <summary>
+    /// Plans <paramref name="graph"/>; the buffers only the plan allocates (the integer convolutions' NHWC maps,
+    /// codes, sums and packed weights) are charged to <paramref name="memory"/> first when the graph came from a file.
+    /// </summary>
+    public ExecutionPlan(PolicyGraph graph, WorkingMemory? memory = null)
     {
         int first = graph.Inputs.Count, count = graph.Nodes.Count;
         var readers = new int[graph.Last + 1];
@@ -19,31 +26,68 @@ internal sealed class ExecutionPlan
             foreach (int source in node.Sources) readers[source]++;
         bool SoleReader(int node, int slot) => graph.Nodes[node].Sources is [var s] && s == slot && readers[slot] == 1;
 
+        // The integer convolution of the im2col at node i and the layer after it, built (and charged) once.
+        var convolutions = new Dictionary<int, (QuantizedConvolution, bool)>();
+        (QuantizedConvolution Convolution, bool FromPixels)? ConvolutionAt(int i)
+        {
+            if (convolutions.TryGetValue(i, out var built)) return built;
+            if (graph.Nodes[i].Op is not Im2col patches || i + 1 >= count
+                || graph.Nodes[i + 1].Op is not Int8Linear layer || !SoleReader(i + 1, first + i)
+                || !QuantizedConvolution.Fits(patches, layer))
+                return null;
+            bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
+            int source = graph.Nodes[i].Sources[0];
+            bool fromPixels = ReadsPixels(graph, source, patches) && readers[source] == 1;
+            memory?.Reserve(QuantizedConvolution.WorkingBytes(patches, layer, fromPixels),
+                $"ops.{i}-{i + 1} integer convolution (NHWC map, codes, sums, packed weights)");
+            return convolutions[i] = (new QuantizedConvolution(patches, layer, relu), fromPixels);
+        }
+
         var written = new bool[graph.Last + 1];
         for (int i = 0; i < first; i++) written[i] = true;
         var steps = new List<Step>();
+        int codesWritten = -1; // the node whose input codes the previous step wrote
         for (int i = 0; i < count; i++)
         {
             var op = graph.Nodes[i].Op;
-            if (op is Im2col patches && i + 1 < count && graph.Nodes[i + 1].Op is Int8Linear layer
-                && SoleReader(i + 1, first + i) && QuantizedConvolution.Fits(patches, layer))
+            if (ConvolutionAt(i) is ({ } convolution, var fromPixels))
             {
-                bool relu = i + 2 < count && graph.Nodes[i + 2].Op is Relu && SoleReader(i + 2, first + i + 1);
-                int output = first + i + (relu ? 2 : 1);
+                // A convolution read only by the next one writes that one's 8-bit input codes from its epilogue.
+                int last = i + (convolution.ReluFused ? 2 : 1), output = first + last;
                 int source = graph.Nodes[i].Sources[0];
-                var convolution = new QuantizedConvolution(patches, layer, relu);
-                bool fromPixels = ReadsPixels(graph, source, patches) && readers[source] == 1;
-                string fused = $"{patches.Describe()}{(relu ? ", ReLU fused" : "")}{(fromPixels ? ", from the pixels" : "")}";
-                string description = $"{layer.Describe()} as one integer convolution over NHWC codes ({fused})";
+                var next = last + 1 < count && SoleReader(last + 1, output)
+                    && ConvolutionAt(last + 1) is ({ } following, _) && convolution.Feeds(following) ? following : null;
+                bool fromCodes = codesWritten == i;
+                string fused = $"{graph.Nodes[i].Op.Describe()}{(convolution.ReluFused ? ", ReLU fused" : "")}"
+                    + (fromPixels ? ", from the pixels" : "")
+                    + (fromCodes ? ", from the 8-bit codes of the one before" : "")
+                    + (next is null ? "" : ", epilogue straight to the next convolution's 8-bit codes");
+                string description =
+                    $"{graph.Nodes[i + 1].Op.Describe()} as one integer convolution over NHWC codes ({fused})";
                 if (fromPixels)
                 {
                     (PixelInput, Pixels) = (source, new byte[graph.SlotSize(source)]);
                     written[source] = false;
-                    steps.Add(new PixelConvolutionStep(convolution, Pixels, output, description));
                 }
-                else steps.Add(new ConvolutionStep(convolution, source, output, description));
-                written[output] = true;
-                i = output - first;
+                steps.Add(new ConvolutionStep(convolution, fromCodes ? -1 : source, fromPixels ? Pixels : null, next,
+                    output, description));
+                if (next is null) written[output] = true;
+                else codesWritten = last + 1;
+                i = last;
+                continue;
+            }
+            if (op is Int8Linear linear)
+            {
+                // The ReLU after the layer joins its epilogue; a quantized layer reading the result takes its
+                // 8-bit codes straight from that epilogue, and the float values in between get no buffer.
+                int last = i + 1 < count && graph.Nodes[i + 1].Op is Relu && SoleReader(i + 1, first + i) ? i + 1 : i;
+                var next = last + 1 < count && graph.Nodes[last + 1].Op is Int8Linear following
+                    && SoleReader(last + 1, first + last) && linear.Feeds(following) ? following : null;
+                int input = codesWritten == i ? -1 : graph.Nodes[i].Sources[0];
+                steps.Add(new LinearStep(linear, input, last > i, next, first + last));
+                if (next is null) written[first + last] = true;
+                else codesWritten = last + 1;
+                i = last;
                 continue;
             }
             steps.Add(new NodeStep(op, graph.Nodes[i].Sources, first + i));
@@ -93,18 +137,40 @@ internal sealed class ExecutionPlan
         public override string Describe() => op.Describe();
     }
 
-    private sealed class PixelConvolutionStep(QuantizedConvolution convolution, byte[] pixels, int output,
-        string description) : Step
+    // A quantized layer from its float input (or from the codes the layer before wrote, input -1) to its float
+    // output or, with a next layer, to that layer's codes; a ReLU after it fused into the epilogue.
+    private sealed class LinearStep(Int8Linear layer, int input, bool relu, Int8Linear? next, int output) : Step
     {
-        public override void Run(float[][] slots) => convolution.RunFromPixels(pixels, slots[output]);
+        public override void Run(float[][] slots)
+        {
+            if (input >= 0) layer.Quantize(slots[input]);
+            layer.Multiply();
+            if (next is null) layer.WriteFloats(relu, slots[output]);
+            else layer.WriteCodes(relu, next);
+        }
 
-        public override string Describe() => description;
+        public override string Describe() =>
+            layer.Describe() + (input < 0 ? ", from the 8-bit codes of the layer before" : "")
+            + (relu ? ", ReLU fused" : "")
+            + (next is null ? "" : ", epilogue straight to the next layer's 8-bit codes");
     }
 
-    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, int output,
-        string description) : Step
+    // An integer convolution from its float input, the image's pixels, or the codes the one before wrote (input -1),
+    // to its float output or the next convolution's codes.
+    private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, byte[]? pixels,
+        QuantizedConvolution? next, int output, string description) : Step
     {
-        public override void Run(float[][] slots) => convolution.Run(slots[input], slots[output]);
+        public override void Run(float[][] slots)
+        {
+            if (pixels is not null) convolution.ConvolvePixels(pixels);
+            else
+            {
+                if (input >= 0) convolution.Quantize(slots[input]);
+                convolution.Convolve();
+            }
+            if (next is null) convolution.WriteFloats(slots[output]);
+            else convolution.WriteCodes(next);
+        }
 
         public override string Describe() => description;
     }

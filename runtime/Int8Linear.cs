@@ -1,3 +1,4 @@
+using System.Numerics;
 using Qail.Kernels.Cpu;
 using Qail.Runtime.Gpu;
 
@@ -64,27 +65,85 @@ internal sealed class Int8Linear : UnaryOp
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output)
     {
+        Quantize(input);
+        Multiply();
+        WriteFloats(relu: false, output);
+    }
+
+    /// <summary>True when this layer's outputs, in order, are <paramref name="next"/>'s inputs.</summary>
+    public bool Feeds(Int8Linear next) => next.InputSize == OutputSize;
+
+    /// <summary>Quantizes <paramref name="input"/> into this layer's activation codes.</summary>
+    public void Quantize(ReadOnlySpan<float> input)
+    {
+        var a = _activation;
+        if (a.Symmetric) QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
+        else QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
+    }
+
+    /// <summary>
+    /// The exact int32 sums of this layer's activation codes (set by <see cref="Quantize"/> or the layer before).
+    /// </summary>
+    public void Multiply()
+    {
         var a = _activation;
         if (a.Symmetric)
         {
-            QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
             Int8Gemm.Multiply(_signedCodes, Rows, a.ZeroPoint, _packed, _accumulators);
-            RestoreClamped(_signedCodes, a.ZeroPoint);
+            if (_clampedColumns.Length > 0) RestoreClamped(_signedCodes, a.ZeroPoint);
         }
         else
         {
-            QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
             Int8Gemm.Multiply(_unsignedCodes, Rows, a.ZeroPoint, _packed, _accumulators);
-            RestoreClamped(_unsignedCodes, a.ZeroPoint);
+            if (_clampedColumns.Length > 0) RestoreClamped(_unsignedCodes, a.ZeroPoint);
         }
-        // Float epilogue (one multiply, one add per output): the kernel's Int8Epilogue allocates its scale row per call.
-        int outputs = _weights.Rows;
+    }
+
+    /// <summary>
+    /// The float epilogue, y = acc * OutputScales[n] then + Bias[n] (two roundings, no fused multiply-add), then
+    /// max(y, 0) when a ReLU is fused: the values the layer and the ReLU op give one after the other.
+    /// </summary>
+    public void WriteFloats(bool relu, Span<float> output)
+    {
+        int outputs = _weights.Rows, width = Vector<float>.Count;
         for (int r = 0; r < Rows; r++)
-            for (int n = 0; n < outputs; n++)
+        {
+            var sums = _accumulators.AsSpan(r * outputs, outputs);
+            var row = output.Slice(r * outputs, outputs);
+            int n = 0;
+            if (Vector.IsHardwareAccelerated)
+                for (; n + width <= outputs; n += width)
+                {
+                    var sum = Vector.ConvertToSingle(new Vector<int>(sums.Slice(n, width)));
+                    var v = sum * new Vector<float>(_outputScales.AsSpan(n, width));
+                    if (_bias is not null) v += new Vector<float>(_bias.AsSpan(n, width));
+                    if (relu) v = Vector.Max(v, Vector<float>.Zero);
+                    v.CopyTo(row.Slice(n, width));
+                }
+            for (; n < outputs; n++)
             {
-                float v = _accumulators[r * outputs + n] * _outputScales[n];
-                output[r * outputs + n] = _bias is null ? v : v + _bias[n];
+                float v = sums[n] * _outputScales[n];
+                if (_bias is not null) v += _bias[n];
+                row[n] = relu ? MathF.Max(v, 0f) : v;
             }
+        }
+    }
+
+    /// <summary>
+    /// The epilogue straight to <paramref name="next"/>'s activation codes (<see cref="Int8CodeEpilogue"/>): the codes
+    /// its <see cref="Quantize"/> gives for <see cref="WriteFloats"/>' values, without the float values in between.
+    /// </summary>
+    public void WriteCodes(bool relu, Int8Linear next)
+    {
+        var a = next._activation;
+        var bias = _bias ?? [];
+        var (sums, scales) = (_accumulators, _outputScales);
+        if (a.Symmetric)
+            Int8CodeEpilogue.Requantize(sums, scales, bias, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._signedCodes);
+        else
+            Int8CodeEpilogue.Requantize(sums, scales, bias, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._unsignedCodes);
     }
 
     // Subtracts, per row, the activation terms of the weight codes packed as -127 in place of -128 (see Pack).

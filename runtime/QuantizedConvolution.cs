@@ -11,7 +11,8 @@ namespace Qail.Runtime;
 /// centered int16 codes with a zero border (the code of a zero is the zero point, so the border adds nothing), and
 /// multiplied by <see cref="CenteredConvolution"/> against weights centered and reordered to (ky, kx, channel) at load.
 /// The int32 sums are the exact sums the int8 GEMM over the im2col of the codes gives, and the float epilogue (and a
-/// following ReLU) is the layer's own, so the output is bit for bit the unplanned ops' output.
+/// following ReLU) is the layer's own, so the output is bit for bit the unplanned ops' output. When the next
+/// convolution alone reads it, the epilogue writes that one's 8-bit codes instead (<see cref="WriteCodes"/>).
 /// </summary>
 internal sealed class QuantizedConvolution
 {
@@ -43,17 +44,33 @@ internal sealed class QuantizedConvolution
         _sums = new int[patches.Rows * weights.Outputs];
     }
 
+    /// <summary>
+    /// Bytes this convolution sets aside beyond the ops' own buffers: input codes, the padded NHWC map, the int32
+    /// sums, the centered weights (and their packed pairs), and with <paramref name="fromPixels"/> the pixel bytes
+    /// and their code table; charged to <see cref="WorkingMemory"/> before the plan allocates them.
+    /// </summary>
+    public static long WorkingBytes(Im2col patches, Int8Linear layer, bool fromPixels)
+    {
+        long padded = (long)(patches.Height + 2 * patches.Padding) * (patches.Width + 2 * patches.Padding);
+        int outputs = layer.Weights.Rows, columns = layer.Weights.Columns;
+        long paddedOutputs = (outputs + CenteredConvolutionWeights.Block - 1) / CenteredConvolutionWeights.Block
+            * CenteredConvolutionWeights.Block;
+        long weights = 4L * outputs * columns + 2L * ((columns + 1) / 2 * 2) * paddedOutputs;
+        long pixels = fromPixels ? patches.InputSize + 2L * 256 : 0;
+        return patches.InputSize + 2 * padded * patches.Channels + 4L * patches.Rows * outputs + weights + pixels;
+    }
+
     /// <summary>True when the pair can run this way: a patch short enough for the kernel's buffer.</summary>
     public static bool Fits(Im2col patches, Int8Linear layer) =>
         layer.Rows == patches.Rows && layer.Weights.Columns == patches.Columns
         && patches.Columns <= Math.Min(CenteredConvolution.MaxStackPatch, CenteredConvolutionWeights.MaxPatch);
 
     /// <summary>
-    /// The same from an image's 8-bit HWC pixels (the im2col reads the image input, whose values are
+    /// <see cref="Convolve"/> from an image's 8-bit HWC pixels (the im2col reads the image input, whose values are
     /// <see cref="GraphInput.Pixel"/> of them): each pixel's centered code comes from a table of the 256 codes,
-    /// quantized by the same kernel as the map's values, so the codes are the ones <see cref="Run"/> computes.
+    /// quantized by the same kernel as the map's values, so the codes are the ones <see cref="Quantize"/> gives.
     /// </summary>
-    public void RunFromPixels(ReadOnlySpan<byte> pixels, Span<float> output)
+    public void ConvolvePixels(ReadOnlySpan<byte> pixels)
     {
         var table = _pixelCodes ??= PixelCodes();
         int run = _patches.Width * _patches.Channels, pad = _patches.Padding;
@@ -65,7 +82,6 @@ internal sealed class QuantizedConvolution
         }
         CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize,
             _patches.Stride, _weights, _sums);
-        Epilogue(output);
     }
 
     // Centered code of every byte's pixel value, through the activation quantizer the map's values take.
@@ -90,23 +106,48 @@ internal sealed class QuantizedConvolution
         return table;
     }
 
-    /// <summary>Computes the layer's output (after the ReLU when one is fused) from the im2col's input map.</summary>
-    public void Run(ReadOnlySpan<float> input, Span<float> output)
+    /// <summary>True when the layer's ReLU runs in this convolution's epilogue.</summary>
+    public bool ReluFused => _relu;
+
+    /// <summary>True when this convolution's outputs, in order, are <paramref name="next"/>'s input map.</summary>
+    public bool Feeds(QuantizedConvolution next) => next._patches.InputSize == _patches.Rows * _weights.Outputs;
+
+    /// <summary>Quantizes the input map into this convolution's activation codes.</summary>
+    public void Quantize(ReadOnlySpan<float> input)
     {
         var a = _layer.Activation;
-        if (a.Symmetric)
-        {
-            QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
-            Center(MemoryMarshal.Cast<sbyte, byte>(_signedCodes), a.ZeroPoint, signed: true);
-        }
-        else
-        {
-            QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
-            Center(_unsignedCodes, a.ZeroPoint, signed: false);
-        }
+        if (a.Symmetric) QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _signedCodes, a.QMin, a.QMax);
+        else QuantizeLinear.PerTensor(input, a.Scale, a.ZeroPoint, _unsignedCodes, a.QMin, a.QMax);
+    }
+
+    /// <summary>
+    /// The int32 sums of this convolution's activation codes (set by <see cref="Quantize"/> or the convolution
+    /// before), centered into the padded NHWC map.
+    /// </summary>
+    public void Convolve()
+    {
+        var a = _layer.Activation;
+        if (a.Symmetric) Center(MemoryMarshal.Cast<sbyte, byte>(_signedCodes), a.ZeroPoint, signed: true);
+        else Center(_unsignedCodes, a.ZeroPoint, signed: false);
         CenteredConvolution.Run(_map, _paddedHeight, _paddedWidth, _patches.Channels, _patches.KernelSize,
             _patches.Stride, _weights, _sums);
-        Epilogue(output);
+    }
+
+    /// <summary>
+    /// The epilogue straight to <paramref name="next"/>'s activation codes (<see cref="Int8CodeEpilogue"/>, the ReLU
+    /// in it when fused): the codes its <see cref="Quantize"/> gives for <see cref="WriteFloats"/>' values.
+    /// </summary>
+    public void WriteCodes(QuantizedConvolution next)
+    {
+        var a = next._layer.Activation;
+        var bias = _layer.Bias ?? [];
+        var scales = _layer.OutputScales;
+        if (a.Symmetric)
+            Int8CodeEpilogue.Requantize(_sums, scales, bias, _relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._signedCodes);
+        else
+            Int8CodeEpilogue.Requantize(_sums, scales, bias, _relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._unsignedCodes);
     }
 
     // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation). An HWC
@@ -148,9 +189,11 @@ internal sealed class QuantizedConvolution
         }
     }
 
-    // The layer's float epilogue, acc * (sA * sW[n]) then + b[n], in the same two roundings (vector lanes round each
-    // element as the scalar loop does; no fused multiply-add), then the ReLU's own call.
-    private void Epilogue(Span<float> output)
+    /// <summary>
+    /// The layer's float epilogue, acc * (sA * sW[n]) then + b[n], in the same two roundings (vector lanes round each
+    /// element as the scalar loop does; no fused multiply-add), then the ReLU's own call when fused.
+    /// </summary>
+    public void WriteFloats(Span<float> output)
     {
         var scales = _layer.OutputScales;
         var bias = _layer.Bias;

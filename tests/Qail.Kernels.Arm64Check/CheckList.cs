@@ -17,6 +17,7 @@ internal static class CheckList
         new("int4-float", KernelChecks.Int4Float),
         new("quantize", KernelChecks.Quantize),
         KernelCheck.Exact("quantize-per-channel", KernelChecks.QuantizePerChannel),
+        new("int8-code-epilogue", KernelChecks.Int8CodeEpilogue),
         new("sgemm", KernelChecks.Sgemm),
         new("centered-convolution", KernelChecks.CenteredConvolution),
     ];

@@ -126,6 +126,25 @@ internal static class KernelChecks
         return q;
     }
 
+    /// <summary>The int32-sums-to-codes epilogue against its one-value reference.</summary>
+    public static string? Int8CodeEpilogue(Random r, InstructionSet isa)
+    {
+        var (rows, n) = (r.Next(1, 4), r.Next(1, 40));
+        var c = Enumerable.Range(0, rows * n).Select(_ => r.Next(-100000, 100000)).ToArray();
+        var scales = Enumerable.Range(0, n).Select(_ => 1e-4f + 0.01f * (float)r.NextDouble()).ToArray();
+        var bias = r.Next(2) == 0 ? [] : Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+        bool relu = r.Next(2) == 0;
+        float yScale = 0.005f + 0.1f * (float)r.NextDouble();
+        int zero = r.Next(0, 256);
+        var expected = Enumerable.Range(0, c.Length)
+            .Select(i => (byte)Cpu.Int8CodeEpilogue.One(c[i], scales[i % n], bias.Length > 0 ? bias[i % n] : 0f,
+                bias.Length > 0, relu, yScale, zero, 0, 255)).ToArray();
+        var actual = new byte[c.Length];
+        KernelDispatch.With(isa,
+            () => Cpu.Int8CodeEpilogue.Requantize(c, scales, bias, relu, yScale, zero, 0, 255, actual));
+        return Same(expected, actual, $"rows {rows} n {n}");
+    }
+
     public static string? Sgemm(Random r, InstructionSet isa)
     {
         var (m, n, k) = (r.Next(1, 40), r.Next(1, 40), r.Next(1, 40));
