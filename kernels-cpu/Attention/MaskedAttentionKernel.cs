@@ -16,7 +16,7 @@ public static class MaskedAttentionKernel
     private const int KeyBlock = 64;
 
     /// <summary>Floats of scratch <see cref="Forward"/> needs for <paramref name="keys"/> visible keys.</summary>
-    public static int ScratchSize(int keys, int dim, int heads) => (dim / heads + 1) * Padded(keys) + keys * (dim / heads);
+    public static int ScratchSize(int keys, int dim, int heads) => (dim / heads + 2) * Padded(keys) + keys * (dim / heads);
 
     /// <summary>
     /// output[i, h*dh..] = softmax_j(scale * q[i, h*dh..] . k[keys[j], h*dh..]) weighted sum of v[keys[j], h*dh..],
@@ -56,51 +56,84 @@ public static class MaskedAttentionKernel
                 $"{keys.Length} keys need {ScratchSize(keys.Length, dim, heads)}.", nameof(scratch));
     }
 
-    private static void Run<TLanes, TVector>(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
-        int dim, int heads, float scale, ReadOnlySpan<int> keys, Span<float> output, Span<float> scratch)
+    private static unsafe void Run<TLanes, TVector>(ReadOnlySpan<float> q, ReadOnlySpan<float> k,
+        ReadOnlySpan<float> v, int dim, int heads, float scale, ReadOnlySpan<int> keys, Span<float> output,
+        Span<float> scratch)
         where TLanes : IFloatLanes<TVector>
         where TVector : struct
     {
-        int dh = dim / heads, n = keys.Length, padded = Padded(n), queries = q.Length / dim, w = TLanes.Count;
-        var transposed = scratch[..(dh * padded)];
-        var scores = scratch.Slice(dh * padded, padded);
-        var values = scratch.Slice((dh + 1) * padded, n * dh);
-        var scaleLanes = TLanes.Broadcast(scale);
-        for (int h = 0; h < heads; h++)
+        int dh = dim / heads, n = keys.Length, padded = Padded(n), queries = q.Length / dim;
+        fixed (float* qBase = q, kBase = k, vBase = v, outBase = output, scratchBase = scratch)
+        fixed (int* keyRows = keys)
         {
-            int head = h * dh;
-            // Visible keys' head slice as [dh, padded] (zeros past n), read along the keys by the score loop.
-            for (int d = 0; d < dh; d++)
+            float* transposed = scratchBase, firstScores = scratchBase + dh * padded, secondScores = firstScores + padded;
+            float* values = secondScores + padded;
+            for (int h = 0; h < heads; h++)
             {
-                var column = transposed.Slice(d * padded, padded);
-                for (int j = 0; j < n; j++) column[j] = k[keys[j] * dim + head + d];
-                column[n..].Clear();
-            }
-            for (int j = 0; j < n; j++) v.Slice(keys[j] * dim + head, dh).CopyTo(values.Slice(j * dh, dh));
-            for (int i = 0; i < queries; i++)
-            {
-                int row = i * dim + head;
-                for (int c = 0; c < padded; c += 4 * w)
+                int head = h * dh;
+                // Visible keys' head slice as [dh, padded] (zeros past n), their value rows as [n, dh].
+                for (int j = 0; j < n; j++)
                 {
-                    TVector s0 = default, s1 = default, s2 = default, s3 = default;
+                    float* key = kBase + (nint)keyRows[j] * dim + head, value = vBase + (nint)keyRows[j] * dim + head;
                     for (int d = 0; d < dh; d++)
                     {
-                        var qd = TLanes.Broadcast(q[row + d]);
-                        int at = d * padded + c;
-                        s0 = TLanes.MultiplyAdd(qd, TLanes.Load(transposed, at), s0);
-                        s1 = TLanes.MultiplyAdd(qd, TLanes.Load(transposed, at + w), s1);
-                        s2 = TLanes.MultiplyAdd(qd, TLanes.Load(transposed, at + 2 * w), s2);
-                        s3 = TLanes.MultiplyAdd(qd, TLanes.Load(transposed, at + 3 * w), s3);
+                        transposed[d * padded + j] = key[d];
+                        values[j * dh + d] = value[d];
                     }
-                    TLanes.Store(TLanes.Multiply(s0, scaleLanes), scores, c);
-                    TLanes.Store(TLanes.Multiply(s1, scaleLanes), scores, c + w);
-                    TLanes.Store(TLanes.Multiply(s2, scaleLanes), scores, c + 2 * w);
-                    TLanes.Store(TLanes.Multiply(s3, scaleLanes), scores, c + 3 * w);
                 }
-                var weights = scores[..n];
-                float sum = Exponentials<TLanes, TVector>(weights, Max<TLanes, TVector>(weights));
-                WeightedValues<TLanes, TVector>(weights, values, dh, sum, output.Slice(row, dh));
+                for (int d = 0; d < dh; d++) new Span<float>(transposed + d * padded + n, padded - n).Clear();
+                // Queries in pairs (the last alone runs as a pair with itself), sharing every key and value load.
+                for (int i = 0; i < queries; i += 2)
+                {
+                    int second = Math.Min(i + 1, queries - 1);
+                    float* q0 = qBase + (nint)i * dim + head, q1 = qBase + (nint)second * dim + head;
+                    Scores<TLanes, TVector>(q0, q1, transposed, dh, padded, scale, firstScores, secondScores);
+                    var weights0 = new Span<float>(firstScores, n);
+                    var weights1 = new Span<float>(secondScores, n);
+                    float sum0 = Exponentials<TLanes, TVector>(weights0, Max<TLanes, TVector>(weights0));
+                    float sum1 = Exponentials<TLanes, TVector>(weights1, Max<TLanes, TVector>(weights1));
+                    WeightedValues<TLanes, TVector>(firstScores, secondScores, n, values, dh, 1f / sum0, 1f / sum1,
+                        outBase + (nint)i * dim + head, outBase + (nint)second * dim + head);
+                }
             }
+        }
+    }
+
+    // scores0/1[c] = scale * q0/1 . keys[c] for every padded key: four lane chunks of keys per pass, two queries.
+    private static unsafe void Scores<TLanes, TVector>(float* q0, float* q1, float* transposed, int dh, int padded,
+        float scale, float* scores0, float* scores1)
+        where TLanes : IFloatLanes<TVector>
+        where TVector : struct
+    {
+        int w = TLanes.Count;
+        var factor = TLanes.Broadcast(scale);
+        for (int c = 0; c < padded; c += 4 * w)
+        {
+            TVector a0 = default, a1 = default, a2 = default, a3 = default;
+            TVector b0 = default, b1 = default, b2 = default, b3 = default;
+            float* column = transposed + c;
+            for (int d = 0; d < dh; d++, column += padded)
+            {
+                TVector x0 = TLanes.Broadcast(q0[d]), x1 = TLanes.Broadcast(q1[d]);
+                TVector k0 = TLanes.LoadAt(column), k1 = TLanes.LoadAt(column + w);
+                TVector k2 = TLanes.LoadAt(column + 2 * w), k3 = TLanes.LoadAt(column + 3 * w);
+                a0 = TLanes.MultiplyAdd(x0, k0, a0);
+                a1 = TLanes.MultiplyAdd(x0, k1, a1);
+                a2 = TLanes.MultiplyAdd(x0, k2, a2);
+                a3 = TLanes.MultiplyAdd(x0, k3, a3);
+                b0 = TLanes.MultiplyAdd(x1, k0, b0);
+                b1 = TLanes.MultiplyAdd(x1, k1, b1);
+                b2 = TLanes.MultiplyAdd(x1, k2, b2);
+                b3 = TLanes.MultiplyAdd(x1, k3, b3);
+            }
+            TLanes.StoreAt(TLanes.Multiply(a0, factor), scores0 + c);
+            TLanes.StoreAt(TLanes.Multiply(a1, factor), scores0 + c + w);
+            TLanes.StoreAt(TLanes.Multiply(a2, factor), scores0 + c + 2 * w);
+            TLanes.StoreAt(TLanes.Multiply(a3, factor), scores0 + c + 3 * w);
+            TLanes.StoreAt(TLanes.Multiply(b0, factor), scores1 + c);
+            TLanes.StoreAt(TLanes.Multiply(b1, factor), scores1 + c + w);
+            TLanes.StoreAt(TLanes.Multiply(b2, factor), scores1 + c + 2 * w);
+            TLanes.StoreAt(TLanes.Multiply(b3, factor), scores1 + c + 3 * w);
         }
     }
 
@@ -139,36 +172,46 @@ public static class MaskedAttentionKernel
         return total;
     }
 
-    // context[c] = sum_j weights[j] values[j, c] / sum: four accumulators along the keys per lane chunk.
-    private static void WeightedValues<TLanes, TVector>(ReadOnlySpan<float> weights, ReadOnlySpan<float> values,
-        int dh, float sum, Span<float> context)
+    // context0/1[c] = sum_j weights0/1[j] values[j, c] * inverse0/1: per lane chunk, keys two at a time into two
+    // accumulators per query.
+    private static unsafe void WeightedValues<TLanes, TVector>(float* weights0, float* weights1, int n, float* values,
+        int dh, float inverse0, float inverse1, float* context0, float* context1)
         where TLanes : IFloatLanes<TVector>
         where TVector : struct
     {
-        int w = TLanes.Count, n = weights.Length, c = 0;
-        var inverse = TLanes.Broadcast(1f / sum);
+        int w = TLanes.Count, c = 0;
         for (; c + w <= dh; c += w)
         {
-            TVector a0 = default, a1 = default, a2 = default, a3 = default;
+            TVector a0 = default, a1 = default, b0 = default, b1 = default;
+            float* row = values + c;
             int j = 0;
-            for (; j + 4 <= n; j += 4)
+            for (; j + 2 <= n; j += 2, row += 2 * dh)
             {
-                int at = j * dh + c;
-                a0 = TLanes.MultiplyAdd(TLanes.Broadcast(weights[j]), TLanes.Load(values, at), a0);
-                a1 = TLanes.MultiplyAdd(TLanes.Broadcast(weights[j + 1]), TLanes.Load(values, at + dh), a1);
-                a2 = TLanes.MultiplyAdd(TLanes.Broadcast(weights[j + 2]), TLanes.Load(values, at + 2 * dh), a2);
-                a3 = TLanes.MultiplyAdd(TLanes.Broadcast(weights[j + 3]), TLanes.Load(values, at + 3 * dh), a3);
+                TVector v0 = TLanes.LoadAt(row), v1 = TLanes.LoadAt(row + dh);
+                a0 = TLanes.MultiplyAdd(TLanes.Broadcast(weights0[j]), v0, a0);
+                a1 = TLanes.MultiplyAdd(TLanes.Broadcast(weights0[j + 1]), v1, a1);
+                b0 = TLanes.MultiplyAdd(TLanes.Broadcast(weights1[j]), v0, b0);
+                b1 = TLanes.MultiplyAdd(TLanes.Broadcast(weights1[j + 1]), v1, b1);
             }
-            for (; j < n; j++) a0 = TLanes.MultiplyAdd(TLanes.Broadcast(weights[j]), TLanes.Load(values, j * dh + c), a0);
-            var total = TLanes.Add(TLanes.Add(a0, a1), TLanes.Add(a2, a3));
-            TLanes.Store(TLanes.Multiply(total, inverse), context, c);
+            if (j < n)
+            {
+                TVector v0 = TLanes.LoadAt(row);
+                a0 = TLanes.MultiplyAdd(TLanes.Broadcast(weights0[j]), v0, a0);
+                b0 = TLanes.MultiplyAdd(TLanes.Broadcast(weights1[j]), v0, b0);
+            }
+            TLanes.StoreAt(TLanes.Multiply(TLanes.Add(a0, a1), TLanes.Broadcast(inverse0)), context0 + c);
+            TLanes.StoreAt(TLanes.Multiply(TLanes.Add(b0, b1), TLanes.Broadcast(inverse1)), context1 + c);
         }
-        float scalarInverse = 1f / sum;
         for (; c < dh; c++)
         {
-            float total = 0;
-            for (int j = 0; j < n; j++) total = MathF.FusedMultiplyAdd(weights[j], values[j * dh + c], total);
-            context[c] = total * scalarInverse;
+            float total0 = 0, total1 = 0;
+            for (int j = 0; j < n; j++)
+            {
+                total0 = MathF.FusedMultiplyAdd(weights0[j], values[j * dh + c], total0);
+                total1 = MathF.FusedMultiplyAdd(weights1[j], values[j * dh + c], total1);
+            }
+            context0[c] = total0 * inverse0;
+            context1[c] = total1 * inverse1;
         }
     }
 }
