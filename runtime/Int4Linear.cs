@@ -93,7 +93,7 @@ internal sealed class Int4Linear : UnaryOp
 
     public override string Describe() =>
         $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} " +
-        (_dequantized is null ? $"int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV" : "dequantized at load (compute-bound or cache-resident), sgemm");
+        (_dequantized is null ? $"int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV" : "int4 codes dequantized to fp32 at load (compute-bound or cache-resident), sgemm");
 
     public override void Write(OpWriter writer)
     {

@@ -7,7 +7,8 @@ namespace Qail.Kernels.Cpu;
 /// softmax(q K^T * scale) V over the listed visible keys only (hidden keys take no part, which equals giving them
 /// weight exactly zero). One pass per head gathers the visible keys' head slice transposed, and their value rows,
 /// into scratch, so the scores of a query are broadcast-multiply-adds along the keys and the context is the
-/// exp-weighted sum of contiguous value rows, divided once by the softmax denominator, e^ by <see cref="ExpPolynomial"/>. No score matrix and no allocation: the caller lends the scratch.
+/// exp-weighted sum of contiguous value rows, divided once by the softmax denominator, e^ by
+/// <see cref="ExpPolynomial"/>. No score matrix and no allocation: the caller lends the scratch.
 /// </summary>
 public static class MaskedAttentionKernel
 {
@@ -16,7 +17,8 @@ public static class MaskedAttentionKernel
     private const int KeyBlock = 64;
 
     /// <summary>Floats of scratch <see cref="Forward"/> needs for <paramref name="keys"/> visible keys.</summary>
-    public static int ScratchSize(int keys, int dim, int heads) => (dim / heads + 2) * Padded(keys) + keys * (dim / heads);
+    public static int ScratchSize(int keys, int dim, int heads) =>
+        (dim / heads + 2) * Padded(keys) + keys * (dim / heads);
 
     /// <summary>
     /// output[i, h*dh..] = softmax_j(scale * q[i, h*dh..] . k[keys[j], h*dh..]) weighted sum of v[keys[j], h*dh..],
@@ -29,10 +31,18 @@ public static class MaskedAttentionKernel
         Check(q, k, v, dim, heads, keys, output, scratch);
         switch (FloatLaneDispatch.Active)
         {
-            case FloatLaneWidth.Bits512: Run<Lanes512, Vector512<float>>(q, k, v, dim, heads, scale, keys, output, scratch); break;
-            case FloatLaneWidth.Bits256: Run<Lanes256, Vector256<float>>(q, k, v, dim, heads, scale, keys, output, scratch); break;
-            case FloatLaneWidth.Bits128: Run<Lanes128, Vector128<float>>(q, k, v, dim, heads, scale, keys, output, scratch); break;
-            default: MaskedAttentionReference.Forward(q, k, v, dim, heads, scale, keys, output, scratch[..keys.Length]); break;
+            case FloatLaneWidth.Bits512:
+                Run<Lanes512, Vector512<float>>(q, k, v, dim, heads, scale, keys, output, scratch);
+                break;
+            case FloatLaneWidth.Bits256:
+                Run<Lanes256, Vector256<float>>(q, k, v, dim, heads, scale, keys, output, scratch);
+                break;
+            case FloatLaneWidth.Bits128:
+                Run<Lanes128, Vector128<float>>(q, k, v, dim, heads, scale, keys, output, scratch);
+                break;
+            default:
+                MaskedAttentionReference.Forward(q, k, v, dim, heads, scale, keys, output, scratch[..keys.Length]);
+                break;
         }
     }
 
@@ -42,15 +52,18 @@ public static class MaskedAttentionKernel
         ReadOnlySpan<int> keys, Span<float> output, Span<float> scratch)
     {
         if (dim < 1 || heads < 1 || dim % heads != 0)
-            throw new ArgumentException($"MaskedAttentionKernel: dim {dim} is not a positive multiple of heads {heads}.");
+            throw new ArgumentException($"MaskedAttentionKernel: dim {dim} is not a positive multiple of heads {heads}.",
+                nameof(dim));
         if (q.Length % dim != 0 || k.Length % dim != 0 || v.Length != k.Length || output.Length != q.Length)
             throw new ArgumentException($"MaskedAttentionKernel: q {q.Length}, k {k.Length}, v {v.Length} and output " +
                 $"{output.Length} values must be whole rows of {dim}, with k and v equal and output as q.");
         int tokens = k.Length / dim;
-        if (keys.IsEmpty) throw new ArgumentException("MaskedAttentionKernel: no visible key; a softmax needs one.", nameof(keys));
+        if (keys.IsEmpty)
+            throw new ArgumentException("MaskedAttentionKernel: no visible key; a softmax needs one.", nameof(keys));
         for (int j = 0; j < keys.Length; j++)
             if ((uint)keys[j] >= (uint)tokens)
-                throw new ArgumentException($"MaskedAttentionKernel: key {j} is row {keys[j]}, outside 0..{tokens - 1}.", nameof(keys));
+                throw new ArgumentException($"MaskedAttentionKernel: key {j} is row {keys[j]}, outside 0..{tokens - 1}.",
+                    nameof(keys));
         if (scratch.Length < ScratchSize(keys.Length, dim, heads))
             throw new ArgumentException($"MaskedAttentionKernel: scratch holds {scratch.Length} floats; " +
                 $"{keys.Length} keys need {ScratchSize(keys.Length, dim, heads)}.", nameof(scratch));
@@ -66,7 +79,8 @@ public static class MaskedAttentionKernel
         fixed (float* qBase = q, kBase = k, vBase = v, outBase = output, scratchBase = scratch)
         fixed (int* keyRows = keys)
         {
-            float* transposed = scratchBase, firstScores = scratchBase + dh * padded, secondScores = firstScores + padded;
+            float* transposed = scratchBase, firstScores = scratchBase + dh * padded;
+            float* secondScores = firstScores + padded;
             float* values = secondScores + padded;
             for (int h = 0; h < heads; h++)
             {

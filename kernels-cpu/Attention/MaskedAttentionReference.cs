@@ -2,7 +2,8 @@ namespace Qail.Kernels.Cpu;
 
 /// <summary>
 /// Scalar reference of <see cref="MaskedAttentionKernel"/>: the textbook steps, one query, head and key at a time
-/// (scores, max, exp by <see cref="ExpPolynomial"/>, sum, weighted values divided by the sum), in float as the SIMD paths compute.
+/// (scores, max, exp by <see cref="ExpPolynomial"/>, sum, weighted values divided by the sum), in float as the SIMD
+/// paths compute.
 /// </summary>
 public static class MaskedAttentionReference
 {
@@ -15,7 +16,8 @@ public static class MaskedAttentionReference
     {
         int dh = dim / heads, n = keys.Length, queries = q.Length / dim;
         if (weights.Length < n)
-            throw new ArgumentException($"MaskedAttentionReference: {weights.Length} weights for {n} keys.", nameof(weights));
+            throw new ArgumentException($"MaskedAttentionReference: {weights.Length} weights for {n} keys.",
+                nameof(weights));
         for (int h = 0; h < heads; h++)
             for (int i = 0; i < queries; i++)
             {
@@ -34,7 +36,8 @@ public static class MaskedAttentionReference
                 for (int c = 0; c < dh; c++)
                 {
                     float total = 0;
-                    for (int j = 0; j < n; j++) total = MathF.FusedMultiplyAdd(weights[j], v[keys[j] * dim + h * dh + c], total);
+                    for (int j = 0; j < n; j++)
+                        total = MathF.FusedMultiplyAdd(weights[j], v[keys[j] * dim + h * dh + c], total);
                     output[row + c] = total * (1f / sum);
                 }
             }

@@ -100,7 +100,8 @@ internal readonly struct Lanes512 : IFloatLanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpPolynomial.Lowest)), Vector512.Create(ExpPolynomial.Highest));
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpPolynomial.Lowest)),
+            Vector512.Create(ExpPolynomial.Highest));
         var n = Vector512.Round(x * ExpPolynomial.Log2E);
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-ExpPolynomial.Ln2High), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-ExpPolynomial.Ln2Low), r);
@@ -166,7 +167,8 @@ internal readonly struct Lanes256 : IFloatLanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpPolynomial.Lowest)), Vector256.Create(ExpPolynomial.Highest));
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpPolynomial.Lowest)),
+            Vector256.Create(ExpPolynomial.Highest));
         var n = Vector256.Round(x * ExpPolynomial.Log2E);
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-ExpPolynomial.Ln2High), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-ExpPolynomial.Ln2Low), r);
@@ -227,12 +229,14 @@ internal readonly struct Lanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector128<float> value) =>
-        MathF.Max(MathF.Max(value.GetElement(0), value.GetElement(1)), MathF.Max(value.GetElement(2), value.GetElement(3)));
+        MathF.Max(MathF.Max(value.GetElement(0), value.GetElement(1)),
+            MathF.Max(value.GetElement(2), value.GetElement(3)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x)
     {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpPolynomial.Lowest)), Vector128.Create(ExpPolynomial.Highest));
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpPolynomial.Lowest)),
+            Vector128.Create(ExpPolynomial.Highest));
         var n = Vector128.Round(x * ExpPolynomial.Log2E);
         var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-ExpPolynomial.Ln2High), x);
         r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-ExpPolynomial.Ln2Low), r);

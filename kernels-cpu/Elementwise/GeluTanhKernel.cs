@@ -40,7 +40,8 @@ public static class GeluTanhKernel
         for (int j = 0; j < whole; j += w)
         {
             var v = TLanes.Load(x, j);
-            var u = TLanes.Multiply(TLanes.Add(TLanes.Multiply(TLanes.Multiply(TLanes.Multiply(v, cubic), v), v), v), coefficient);
+            var cube = TLanes.Multiply(TLanes.Multiply(TLanes.Multiply(v, cubic), v), v);
+            var u = TLanes.Multiply(TLanes.Add(cube, v), coefficient);
             TLanes.Store(TLanes.Divide(v, TLanes.Add(one, TLanes.Exp(TLanes.Multiply(u, minusTwo)))), y, j);
         }
         GeluTanhReference.Forward(x[whole..], y[whole..]);

@@ -11,14 +11,14 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 public static class LayerNormRowsKernel
 {
-    /// <summary>Normalises every row of <paramref name="x"/> into <paramref name="y"/> (which may be the same span).</summary>
+    /// <summary>Normalises each row of <paramref name="x"/> into <paramref name="y"/> (y may be x itself).</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, double eps,
         Span<float> y)
     {
         int features = weight.Length;
         if (features < 1 || bias.Length != features || x.Length % features != 0 || y.Length != x.Length)
-            throw new ArgumentException($"LayerNormRowsKernel: x {x.Length} and y {y.Length} values must be equal whole " +
-                $"rows of weight {weight.Length} = bias {bias.Length} > 0 features.");
+            throw new ArgumentException($"LayerNormRowsKernel: x {x.Length} and y {y.Length} values must be equal " +
+                $"whole rows of weight {weight.Length} = bias {bias.Length} > 0 features.");
         switch (FloatLaneDispatch.Active)
         {
             case FloatLaneWidth.Bits512: Run<Lanes512, Vector512<float>>(x, weight, bias, eps, y); break;
@@ -40,7 +40,8 @@ public static class LayerNormRowsKernel
             var output = y.Slice(start, n);
             float shift = row[0];
             TVector lanes = default, shiftLanes = TLanes.Broadcast(shift);
-            for (int j = 0; j < whole; j += w) lanes = TLanes.Add(lanes, TLanes.Subtract(TLanes.Load(row, j), shiftLanes));
+            for (int j = 0; j < whole; j += w)
+                lanes = TLanes.Add(lanes, TLanes.Subtract(TLanes.Load(row, j), shiftLanes));
             float sum = TLanes.Sum(lanes);
             for (int j = whole; j < n; j++) sum += row[j] - shift;
             float mean = shift + sum / n;
@@ -60,7 +61,8 @@ public static class LayerNormRowsKernel
                 var normal = TLanes.Multiply(TLanes.Subtract(TLanes.Load(row, j), meanLanes), rstdLanes);
                 TLanes.Store(TLanes.MultiplyAdd(normal, TLanes.Load(weight, j), TLanes.Load(bias, j)), output, j);
             }
-            for (int j = whole; j < n; j++) output[j] = MathF.FusedMultiplyAdd((row[j] - mean) * rstd, weight[j], bias[j]);
+            for (int j = whole; j < n; j++)
+                output[j] = MathF.FusedMultiplyAdd((row[j] - mean) * rstd, weight[j], bias[j]);
         }
     }
 }

@@ -22,8 +22,8 @@ public sealed class MaskedAttentionKernelTests
             var keys = Enumerable.Range(0, tokens).Where(_ => r.NextDouble() < 0.7).ToArray();
             if (keys.Length == 0) keys = [r.Next(tokens)];
             float range = (float)(0.5 + r.NextDouble() * 2.5);
-            return new Case(Floats(r, queries * dim, range), Floats(r, tokens * dim, range), Floats(r, tokens * dim, range),
-                dim, heads, (float)(1 / Math.Sqrt(dh)), keys);
+            return new Case(Floats(r, queries * dim, range), Floats(r, tokens * dim, range),
+                Floats(r, tokens * dim, range), dim, heads, (float)(1 / Math.Sqrt(dh)), keys);
         }
 
         public float[] Run()
@@ -79,7 +79,8 @@ public sealed class MaskedAttentionKernelTests
         foreach (var (isa, actual) in OnEveryPath(c.Run))
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])),
-                    $"{isa}: output {i} is {actual[i]}, the reference {expected[i]} ({c.Tokens} tokens, dim {c.Dim}, heads {c.Heads})");
+                    $"{isa}: output {i} is {actual[i]}, the reference {expected[i]} " +
+                    $"({c.Tokens} tokens, dim {c.Dim}, heads {c.Heads})");
     }
 
     [Property(MaxTest = 40, Replay = "(20261205,153)")]
@@ -117,9 +118,10 @@ public sealed class MaskedAttentionKernelTests
         foreach (var isa in Available)
             KernelDispatch.With(isa, () =>
             {
-                for (int i = 0; i < 3; i++) MaskedAttentionKernel.Forward(c.Q, c.K, c.V, c.Dim, c.Heads, c.Scale, c.Keys, output, scratch);
+                void Step() => MaskedAttentionKernel.Forward(c.Q, c.K, c.V, c.Dim, c.Heads, c.Scale, c.Keys, output, scratch);
+                for (int i = 0; i < 3; i++) Step();
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 20; i++) MaskedAttentionKernel.Forward(c.Q, c.K, c.V, c.Dim, c.Heads, c.Scale, c.Keys, output, scratch);
+                for (int i = 0; i < 20; i++) Step();
                 Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{isa} allocated");
             });
     }

@@ -28,7 +28,8 @@ public sealed class GeluTanhKernelTests
         for (int i = 0; i < length; i++)
         {
             double v = x[i], expected = 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
-            Assert.True(Math.Abs(reference[i] - expected) <= 1e-6 * (1 + Math.Abs(expected)), $"gelu({v}) = {reference[i]}, expected {expected}");
+            Assert.True(Math.Abs(reference[i] - expected) <= 1e-6 * (1 + Math.Abs(expected)),
+                $"gelu({v}) = {reference[i]}, expected {expected}");
         }
         var inPlace = (float[])x.Clone();
         GeluTanhKernel.Forward(inPlace, inPlace);
@@ -43,7 +44,8 @@ public sealed class GeluTanhKernelTests
         {
             float x = (float)(r.NextDouble() * 175 - 87);
             double expected = Math.Exp(x), actual = ExpPolynomial.Scalar(x);
-            Assert.True(Math.Abs(actual - expected) <= 3 * 1.2e-7 * expected, $"exp({x}) = {actual}, expected {expected}");
+            Assert.True(Math.Abs(actual - expected) <= 3 * 1.2e-7 * expected,
+                $"exp({x}) = {actual}, expected {expected}");
         }
         Assert.True(ExpPolynomial.Scalar(-1000f) is > 0 and < 2e-38f);
         Assert.True(float.IsFinite(ExpPolynomial.Scalar(1000f)));

@@ -37,7 +37,8 @@ public sealed class LayerNormRowsKernelTests
                 int at = row * features + j;
                 // Float statistics of values far from zero lose about |mean| / std ulps; 1e-4 of the normalised scale.
                 double tolerance = 1e-4 * (1 + Math.Abs(weight[j]) * (1 + Math.Abs(mean) * rstd * 1e-2));
-                Assert.True(Math.Abs(reference[at] - expected) <= tolerance, $"reference [{row}, {j}] {reference[at]} vs {expected}");
+                Assert.True(Math.Abs(reference[at] - expected) <= tolerance,
+                    $"reference [{row}, {j}] {reference[at]} vs {expected}");
                 foreach (var (isa, y) in results)
                     Assert.True(Math.Abs(y[at] - reference[at]) <= 1e-5 * (1 + Math.Abs(reference[at])),
                         $"{isa} [{row}, {j}] {y[at]} vs the reference {reference[at]}");
