@@ -52,7 +52,7 @@ public static class MaskedAttentionKernel
         ReadOnlySpan<int> keys, Span<float> output, Span<float> scratch)
     {
         if (dim < 1 || heads < 1 || dim % heads != 0)
-            throw new ArgumentException($"MaskedAttentionKernel: dim {dim} is not a positive multiple of heads {heads}.",
+            throw new ArgumentException($"MaskedAttentionKernel: dim {dim} is not a positive multiple of heads {heads}",
                 nameof(dim));
         if (q.Length % dim != 0 || k.Length % dim != 0 || v.Length != k.Length || output.Length != q.Length)
             throw new ArgumentException($"MaskedAttentionKernel: q {q.Length}, k {k.Length}, v {v.Length} and output " +
@@ -62,7 +62,7 @@ public static class MaskedAttentionKernel
             throw new ArgumentException("MaskedAttentionKernel: no visible key; a softmax needs one.", nameof(keys));
         for (int j = 0; j < keys.Length; j++)
             if ((uint)keys[j] >= (uint)tokens)
-                throw new ArgumentException($"MaskedAttentionKernel: key {j} is row {keys[j]}, outside 0..{tokens - 1}.",
+                throw new ArgumentException($"MaskedAttentionKernel: key {j} is row {keys[j]}, outside 0..{tokens - 1}",
                     nameof(keys));
         if (scratch.Length < ScratchSize(keys.Length, dim, heads))
             throw new ArgumentException($"MaskedAttentionKernel: scratch holds {scratch.Length} floats; " +

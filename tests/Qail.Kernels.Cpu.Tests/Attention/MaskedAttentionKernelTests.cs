@@ -118,7 +118,8 @@ public sealed class MaskedAttentionKernelTests
         foreach (var isa in Available)
             KernelDispatch.With(isa, () =>
             {
-                void Step() => MaskedAttentionKernel.Forward(c.Q, c.K, c.V, c.Dim, c.Heads, c.Scale, c.Keys, output, scratch);
+                void Step() =>
+                    MaskedAttentionKernel.Forward(c.Q, c.K, c.V, c.Dim, c.Heads, c.Scale, c.Keys, output, scratch);
                 for (int i = 0; i < 3; i++) Step();
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 for (int i = 0; i < 20; i++) Step();
