@@ -14,6 +14,9 @@ Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.Runtim
     ("int4-float", KernelChecks.Int4Float),
     ("quantize", KernelChecks.Quantize),
     ("sgemm", KernelChecks.Sgemm),
+    ("attention", FloatKernelChecks.Attention),
+    ("layer-norm", FloatKernelChecks.LayerNorm),
+    ("gelu", FloatKernelChecks.Gelu),
 ];
 int passed = 0, failed = 0;
 foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))
