@@ -1,36 +1,22 @@
-using System.Numerics.Tensors;
+using Qail.Kernels.Cpu;
 using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
 /// <summary>
 /// GELU by the tanh approximation the engine's Gelu uses, 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), in the
-/// engine's float steps, with the vectorised tanh (which may differ from the scalar one by float rounding).
+/// engine's float steps, fused in one kernel (<see cref="GeluTanhKernel"/>) with the vectorised tanh (which may differ
+/// from the scalar one by float rounding).
 /// </summary>
 internal sealed class GeluTanh(int size) : UnaryOp
 {
     public const string Name = "gelu_tanh";
-    private const float Coefficient = 0.7978845608028654f; // sqrt(2/pi)
-    private const float Cubic = 0.044715f;
-
     public override string Kind => Name;
     public override int InputSize => size;
     public override int OutputSize => size;
     public override long ParameterBytes => 0;
 
-    public override void Run(ReadOnlySpan<float> input, Span<float> output)
-    {
-        // The engine's order: x + ((k x) x) x, then the product with the tanh term.
-        TensorPrimitives.Multiply(input, Cubic, output);
-        TensorPrimitives.Multiply(output, input, output);
-        TensorPrimitives.Multiply(output, input, output);
-        TensorPrimitives.Add(output, input, output);
-        TensorPrimitives.Multiply(output, Coefficient, output);
-        TensorPrimitives.Tanh(output, output);
-        TensorPrimitives.Add(output, 1f, output);
-        TensorPrimitives.Multiply(output, input, output);
-        TensorPrimitives.Multiply(output, 0.5f, output);
-    }
+    public override void Run(ReadOnlySpan<float> input, Span<float> output) => GeluTanhKernel.Forward(input, output);
 
     public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_gelu_tanh", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
 

@@ -7,6 +7,8 @@ namespace Qail.Runtime;
 /// Weight-only layer with 2..4-bit codes packed as <see cref="GroupwiseInt4Weights"/> and run by <see cref="Int4Matmul"/>
 /// in its dequantize-to-fp32 mode (activations stay fp32, as in the fake-quant model). Groups of 32/64/128 map
 /// directly; per-channel codes use groups of 32 sharing the row's scale, with the inputs zero-padded to a multiple of 32.
+/// Where 4-bit weights cannot pay (see <see cref="DequantizesAtLoad"/>) the layer runs fp32 weights dequantized once at
+/// load (bit-identical to the fake-quant weight) on Sgemm instead: the file keeps the 4-bit codes.
 /// </summary>
 internal sealed class Int4Linear : UnaryOp
 {
@@ -15,6 +17,11 @@ internal sealed class Int4Linear : UnaryOp
     private readonly float[]? _bias;
     private readonly PackedInt4Weights _packed;
     private readonly float[]? _padded;
+    private readonly FloatLinear? _dequantized;
+
+    // fp32 weights up to this size stay in the L2 cache between steps (1 MB per core on the EPYC and typical ARM
+    // cores), where streaming them costs less than unpacking nibbles.
+    private const long CacheResidentBytes = 512 * 1024;
 
     public Int4Linear(QuantizedWeights weights, float[]? bias, int rows = 1)
         : this(weights, bias, rows, Pack(weights ?? throw new ArgumentNullException(nameof(weights))))
@@ -28,8 +35,19 @@ internal sealed class Int4Linear : UnaryOp
         if ((long)rows * packed.Columns > RuntimeLimits.MaxValues || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
             throw new ArgumentException($"Int4Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed {RuntimeLimits.MaxValues} values.", nameof(rows));
         (_weights, _bias, _packed, Rows) = (weights, bias, packed, rows);
-        _padded = packed.Columns == weights.Columns ? null : new float[rows * packed.Columns];
+        if (DequantizesAtLoad(weights.Rows, weights.Columns, rows))
+            _dequantized = new FloatLinear(weights.Dequantize(), bias, weights.Rows, weights.Columns, rows);
+        else _padded = packed.Columns == weights.Columns ? null : new float[rows * packed.Columns];
     }
+
+    /// <summary>
+    /// True when a layer of <paramref name="outputs"/> x <paramref name="inputs"/> weights over <paramref name="rows"/>
+    /// input rows runs on fp32 weights dequantized at load: with more than one row each weight is reused per row, so
+    /// the layer is compute-bound and the fp32 GEMM beats unpacking (VLA layers over 109 tokens: 13-59 µs against
+    /// 11-46 µs); with one row it is memory-bound only once the fp32 weights leave the cache.
+    /// </summary>
+    public static bool DequantizesAtLoad(int outputs, int inputs, int rows) =>
+        rows > 1 || 4L * outputs * inputs <= CacheResidentBytes;
 
     public int Rows { get; }
 
@@ -44,6 +62,11 @@ internal sealed class Int4Linear : UnaryOp
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output)
     {
+        if (_dequantized is not null)
+        {
+            _dequantized.Run(input, output);
+            return;
+        }
         var x = input;
         if (_padded is not null)
         {
@@ -69,7 +92,8 @@ internal sealed class Int4Linear : UnaryOp
     }
 
     public override string Describe() =>
-        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV";
+        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} " +
+        (_dequantized is null ? $"int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV" : "int4 codes dequantized to fp32 at load (compute-bound or cache-resident), sgemm");
 
     public override void Write(OpWriter writer)
     {
@@ -86,8 +110,10 @@ internal sealed class Int4Linear : UnaryOp
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
         if (!Fits(weights)) throw reader.Problem($"W{weights.Bits} group {weights.GroupSize} codes do not fit the int4 kernel.");
         int rows = RowCount.Read(reader);
-        // The padded input copy (columns rounded up to whole kernel groups), charged before the constructor allocates it.
-        reader.Reserve(4L * rows * (inputs + 127), "padded input rows");
+        // The fp32 weights dequantized at load, or the padded input copy (columns rounded up to whole kernel groups),
+        // charged before the constructor allocates them.
+        if (DequantizesAtLoad(outputs, inputs, rows)) reader.Reserve(4L * outputs * inputs, "weights dequantized at load");
+        else reader.Reserve(4L * rows * (inputs + 127), "padded input rows");
         return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, rows);
     }
 

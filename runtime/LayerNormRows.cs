@@ -1,15 +1,17 @@
+using Qail.Kernels.Cpu;
 using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
 /// <summary>
 /// Layer normalisation of each row of [rows, features]: (x - mean) / sqrt(var + eps) * weight + bias with the biased
-/// variance, in double and rounded to float once, the same steps as the engine's LayerNorm (so the values match bit for bit).
+/// variance, by the vectorised <see cref="LayerNormRowsKernel"/> (fp32 statistics: within float rounding of the
+/// engine's LayerNorm, which sums in double). The device form keeps double statistics.
 /// </summary>
 internal sealed class LayerNormRows : UnaryOp
 {
     public const string Name = "layer_norm";
-    private readonly double[] _weight, _bias;
+    private readonly float[] _weight, _bias;
     private readonly double _eps;
 
     public LayerNormRows(int rows, float[] weight, float[] bias, double eps)
@@ -20,8 +22,7 @@ internal sealed class LayerNormRows : UnaryOp
         for (int j = 0; j < weight.Length; j++)
             if (!float.IsFinite(weight[j]) || !float.IsFinite(bias[j])) throw new ArgumentException($"LayerNormRows: feature {j} has weight {weight[j]}, bias {bias[j]}; need finite values.");
         (Rows, _eps) = (rows, eps);
-        _weight = Array.ConvertAll(weight, w => (double)w);
-        _bias = Array.ConvertAll(bias, b => (double)b);
+        (_weight, _bias) = ([.. weight], [.. bias]);
     }
 
     public int Rows { get; }
@@ -32,25 +33,12 @@ internal sealed class LayerNormRows : UnaryOp
     public override int OutputSize => Rows * Features;
     public override long ParameterBytes => 8L * Features + 8;
 
-    public override void Run(ReadOnlySpan<float> input, Span<float> output)
-    {
-        int n = Features;
-        for (int r = 0; r < Rows; r++)
-        {
-            var row = input.Slice(r * n, n);
-            var result = output.Slice(r * n, n);
-            double mean = 0;
-            foreach (float v in row) mean += v;
-            mean /= n;
-            double variance = 0;
-            foreach (float v in row) variance += (v - mean) * (v - mean);
-            double invStd = 1 / Math.Sqrt(variance / n + _eps);
-            for (int j = 0; j < n; j++) result[j] = (float)((row[j] - mean) * invStd * _weight[j] + _bias[j]);
-        }
-    }
+    public override void Run(ReadOnlySpan<float> input, Span<float> output) =>
+        LayerNormRowsKernel.Forward(input, _weight, _bias, _eps, output);
 
     public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_layer_norm", Rows, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<double>(_weight), gpu.Upload<double>(_bias), _eps, Rows, Features);
+        gpu.Launch("pol_layer_norm", Rows, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<double>(Array.ConvertAll(_weight, w => (double)w)),
+            gpu.Upload<double>(Array.ConvertAll(_bias, b => (double)b)), _eps, Rows, Features);
 
     public override string Describe() => $"layer norm [{Features}]{RowCount.Describe(Rows)}";
 
@@ -58,8 +46,8 @@ internal sealed class LayerNormRows : UnaryOp
     {
         writer.Attribute("rows", Rows);
         writer.Attribute("features", Features);
-        writer.Tensor("weight", Engine.Tensor.From<float>(Array.ConvertAll(_weight, w => (float)w), [Features]));
-        writer.Tensor("bias", Engine.Tensor.From<float>(Array.ConvertAll(_bias, b => (float)b), [Features]));
+        writer.Tensor("weight", Engine.Tensor.From<float>(_weight, [Features]));
+        writer.Tensor("bias", Engine.Tensor.From<float>(_bias, [Features]));
         writer.Tensor("eps", Engine.Tensor.From<double>([_eps], [1]));
     }
 

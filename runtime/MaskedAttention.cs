@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Qail.Kernels.Cpu;
 using Qail.Runtime.Gpu;
 
@@ -9,12 +8,14 @@ namespace Qail.Runtime;
 /// tokens' queries, or a given [queries, D] subset of them when only those rows are read later), with the
 /// keys of padding words (instruction id 0) hidden. The sequence is <c>prefix</c> tokens that are never masked, then
 /// one token per instruction word. Hidden keys get weight exactly zero, as the training mask's -1e9 scores do (and
-/// add exact zeros to the context); the prefix is never empty, so no query has all its keys hidden.
+/// add exact zeros to the context); the prefix is never empty, so no query has all its keys hidden. Runs as one fused
+/// kernel (<see cref="MaskedAttentionKernel"/>) over the visible keys only: no score matrix, no masking pass.
 /// </summary>
 internal sealed class MaskedAttention : RuntimeOp
 {
     public const string Name = "masked_attention";
-    private readonly float[] _scores;
+    private readonly int[] _visible;
+    private readonly float[] _scratch;
 
     public MaskedAttention(int prefix, int words, int dim, int heads, int queries)
     {
@@ -25,7 +26,8 @@ internal sealed class MaskedAttention : RuntimeOp
             throw new ArgumentException($"MaskedAttention: {tokens} tokens of width {dim} (and their {tokens}x{tokens} scores) exceed {RuntimeLimits.MaxValues} values.");
         if (queries < 1 || queries > tokens) throw new ArgumentException($"MaskedAttention: {queries} query rows for {tokens} tokens; need 1..{tokens}.", nameof(queries));
         (Prefix, Words, Dim, Heads, Queries) = (prefix, words, dim, heads, queries);
-        _scores = new float[Queries * Tokens];
+        _visible = new int[Tokens];
+        _scratch = new float[MaskedAttentionKernel.ScratchSize(Tokens, dim, heads)];
     }
 
     /// <summary>Leading tokens that are never masked (patches, state, action queries).</summary>
@@ -51,27 +53,14 @@ internal sealed class MaskedAttention : RuntimeOp
 
     public override void Run(OpInputs inputs, Span<float> output)
     {
-        ReadOnlySpan<float> q = inputs[0], k = inputs[1], v = inputs[2], ids = inputs[3];
-        int t = Tokens, d = Dim, dh = Dim / Heads;
-        float scale = (float)(1.0 / Math.Sqrt(dh));
-        var scores = _scores.AsSpan();
-        for (int h = 0; h < Heads; h++)
-        {
-            Sgemm.Multiply(false, true, Queries, t, dh, scale, q.Slice(h * dh), d, k.Slice(h * dh), d, 0f, scores, t);
-            for (int i = 0; i < Queries; i++)
-            {
-                var row = scores.Slice(i * t, t);
-                for (int j = 0; j < Words; j++)
-                    if (ids[j] == 0) row[Prefix + j] = float.NegativeInfinity;
-                float max = TensorPrimitives.Max(row);
-                TensorPrimitives.Subtract(row, max, row);
-                TensorPrimitives.Exp(row, row);
-                for (int j = 0; j < Words; j++)
-                    if (ids[j] == 0) row[Prefix + j] = 0f;
-                TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
-            }
-            Sgemm.Multiply(false, false, Queries, dh, t, 1f, scores, t, v.Slice(h * dh), d, 0f, output.Slice(h * dh), d);
-        }
+        ReadOnlySpan<float> ids = inputs[3];
+        int visible = 0;
+        for (int j = 0; j < Prefix; j++) _visible[visible++] = j;
+        for (int j = 0; j < Words; j++)
+            if (ids[j] != 0) _visible[visible++] = Prefix + j;
+        float scale = (float)(1.0 / Math.Sqrt(Dim / Heads));
+        MaskedAttentionKernel.Forward(inputs[0], inputs[1], inputs[2], Dim, Heads, scale, _visible.AsSpan(0, visible), output,
+            _scratch);
     }
 
     public override RuntimeOp Replicate() => new MaskedAttention(Prefix, Words, Dim, Heads, Queries);
@@ -103,7 +92,8 @@ internal sealed class MaskedAttention : RuntimeOp
         int dim = reader.Int("dim", 1, RuntimeLimits.MaxWidth), heads = reader.Int("heads", 1, RuntimeLimits.MaxWidth);
         if (dim % heads != 0) throw reader.Problem($"attribute 'dim' = {dim} is not a multiple of 'heads' = {heads}.");
         int queries = reader.Int("queries", 1, prefix + words);
-        reader.Reserve(4L * queries * (prefix + words), "attention scores");
+        // The kernel's scratch (visible keys transposed per head, one score row) and the visible key list.
+        reader.Reserve(4L * MaskedAttentionKernel.ScratchSize(prefix + words, dim, heads) + 4L * (prefix + words), "attention scratch");
         return new MaskedAttention(prefix, words, dim, heads, queries);
     }
 }

@@ -25,7 +25,7 @@ internal static class RuntimeOps
         new(ChannelsFirst.Name, ChannelsFirst.Read, true, "transposes an HWC feature map to CHW"),
         new(TokenSequence.Name, TokenSequence.Read, true,
             "the VLA sequence: patch, state, query and word embeddings plus positions"),
-        new(LayerNormRows.Name, LayerNormRows.Read, true, "layer normalisation of each row"),
+        new(LayerNormRows.Name, LayerNormRows.Read, false, "layer normalisation of each row"),
         new(MaskedAttention.Name, MaskedAttention.Read, false,
             "multi-head self-attention with padding words' keys hidden"),
         new(RowSlice.Name, RowSlice.Read, true, "a range of rows of a [rows, columns] value"),

@@ -20,5 +20,8 @@ internal static class CheckList
         new("int8-code-epilogue", KernelChecks.Int8CodeEpilogue),
         new("sgemm", KernelChecks.Sgemm),
         new("centered-convolution", KernelChecks.CenteredConvolution),
+        new("attention", FloatKernelChecks.Attention),
+        new("layer-norm", FloatKernelChecks.LayerNorm),
+        new("gelu", FloatKernelChecks.Gelu),
     ];
 }
