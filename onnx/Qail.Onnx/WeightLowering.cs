@@ -5,7 +5,7 @@ namespace Qail.Onnx;
 /// <summary>
 /// Weight layers: linear layers as MatMul over weights stored [inputs, outputs], convolutions (an im2col and the layer
 /// reading it) as Conv over [outputs, channels, k, k]. Quantized weights stay codes behind a DequantizeLinear (per
-/// output channel for 8-bit per-channel codes, in blocks of the group size otherwise); a layer with quantized
+/// output channel for per-channel codes, in blocks of the group size otherwise); a layer with quantized
 /// activations quantizes its input with QuantizeLinear / DequantizeLinear, the QDQ form ONNX Runtime runs on its
 /// integer kernels.
 /// </summary>
@@ -43,7 +43,12 @@ internal sealed partial class OpLowering
         long rows = Int("rows"), inputs = Int("inputs"), outputs = Int("outputs");
         string input = Shaped(x, rows, inputs).Name;
         if (_kind == "linear_int8") input = QuantizeInput(input);
-        string y = Node("MatMul", [input, Weight(outputs, inputs, null)]);
+        // Quantized: a Gemm of the two dequantized inputs alone, the float bias added after it: ONNX Runtime fuses
+        // DQ -> Gemm into its integer QGemm only when every Gemm input is dequantized (a MatMul + Add becomes a Gemm
+        // with a float bias first, which it then runs in float on weights dequantized every call).
+        string y = _kind == "linear_int8"
+            ? Node("Gemm", [input, Weight(outputs, inputs, null)])
+            : Node("MatMul", [input, Weight(outputs, inputs, null)]);
         if (Has("bias")) y = Node("Add", [y, Floats("bias")]);
         return new OnnxValue(y, [rows, outputs]);
     }
@@ -62,14 +67,14 @@ internal sealed partial class OpLowering
         var scales = FloatData("weight_scales");
         var zeros = symmetric ? new int[scales.Length] : Tensor("weight_zero_points").ToArray<int>();
         long groups = columns / group;
-        if (bits > 4 && group == columns)
+        if (group == columns)
         {
-            // 8-bit per channel: DequantizeLinear along the output axis, the form ONNX Runtime fuses into its
-            // integer MatMul / Conv.
+            // Per channel: DequantizeLinear along the output axis, the form ONNX Runtime fuses into its integer
+            // MatMul / Conv (8 bits) or MatMulNBits (4 bits or fewer).
             var weightCodes = convShape is null ? Transpose(codes, rows, columns) : codes;
             long[] dims = convShape ?? [columns, rows];
-            return Node("DequantizeLinear", [Codes8(weightCodes, dims, symmetric), Floats(scales, [rows]),
-                Codes8(zeros, [rows], symmetric)], n => n.Attribute("axis", convShape is null ? 1L : 0L));
+            return Node("DequantizeLinear", [Blocked(weightCodes, dims, bits, symmetric), Floats(scales, [rows]),
+                Blocked(zeros, [rows], bits, symmetric)], n => n.Attribute("axis", convShape is null ? 1L : 0L));
         }
         if (convShape is null)
         {
