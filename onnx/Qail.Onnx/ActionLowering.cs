@@ -7,7 +7,10 @@ namespace Qail.Onnx;
 internal sealed partial class OpLowering
 {
     private OnnxValue TanhAction(OnnxValue x) =>
-        Clamp(x with { Name = Node("Add", [Node("Mul", [Node("Tanh", [x.Name]), Floats("half_range")]), Floats("centre")]) });
+        Clamp(x with
+        {
+            Name = Node("Add", [Node("Mul", [Node("Tanh", [x.Name]), Floats("half_range")]), Floats("centre")]),
+        });
 
     private OnnxValue CilrsAction(OnnxValue x)
     {
@@ -32,7 +35,7 @@ internal sealed partial class OpLowering
             string index = Node("Cast", [best], n => n.Attribute("to", (long)OnnxElementType.Double));
             string offset = Node("Mul", [Node("Add", [index, Doubles([0.5], [])]), Doubles(width, [actions])]);
             string centre = Node("Add", [Doubles(Array.ConvertAll(low, l => (double)l), [actions]), offset]);
-            return new OnnxValue(Node("Cast", [centre], n => n.Attribute("to", (long)OnnxElementType.Float)), [actions]);
+            return new OnnxValue(ToFloat(centre), [actions]);
         }
         var centres = new double[actions * bins];
         for (int d = 0; d < actions; d++)
@@ -41,7 +44,7 @@ internal sealed partial class OpLowering
         string p = Node("Softmax", [wide], n => n.Attribute("axis", 1L));
         string mean = Node("ReduceSum", [Node("Mul", [p, Doubles(centres, [actions, bins])]), Int64s([1], [1])],
             n => n.Attribute("keepdims", 0L));
-        return Clamp(new OnnxValue(Node("Cast", [mean], n => n.Attribute("to", (long)OnnxElementType.Float)), [actions]));
+        return Clamp(new OnnxValue(ToFloat(mean), [actions]));
     }
 
     // The commanded head's output: the heads stacked as rows, the command's row gathered.
@@ -58,5 +61,8 @@ internal sealed partial class OpLowering
     }
 
     // Per-dimension bounds: Clip takes scalars, so Max then Min against the bound vectors.
-    private OnnxValue Clamp(OnnxValue x) => x with { Name = Node("Min", [Node("Max", [x.Name, Floats("low")]), Floats("high")]) };
+    private OnnxValue Clamp(OnnxValue x) =>
+        x with { Name = Node("Min", [Node("Max", [x.Name, Floats("low")]), Floats("high")]) };
+
+    private string ToFloat(string x) => Node("Cast", [x], n => n.Attribute("to", (long)OnnxElementType.Float));
 }

@@ -98,7 +98,8 @@ public static class DeployedPolicyOnnx
                 graph.AddInput("command", OnnxElementType.Int64, 1L);
                 return new OnnxValue("command", [1], Integer: true);
             default:
-                throw new NotSupportedException($"the policy reads an input \"{kind}\", which the ONNX export does not know.");
+                throw new NotSupportedException(
+                    $"the policy reads an input \"{kind}\", which the ONNX export does not know.");
         }
     }
 }

@@ -50,7 +50,8 @@ internal sealed partial class OpLowering
     // softmax(q kᵀ / sqrt(dh) + mask) v per head; the mask is -inf on the keys of padding words (id 0).
     private OnnxValue MaskedAttention(OnnxValue q, OnnxValue k, OnnxValue v, OnnxValue ids)
     {
-        long prefix = Int("prefix"), words = Int("words"), d = Int("dim"), heads = Int("heads"), queries = Int("queries");
+        long prefix = Int("prefix"), words = Int("words"), d = Int("dim"), heads = Int("heads");
+        long queries = Int("queries");
         long tokens = prefix + words, dh = d / heads;
         string Heads(OnnxValue x, long rows, long[] perm) =>
             Node("Transpose", [Shaped(x, rows, heads, dh).Name], n => n.Attribute("perm", perm));
@@ -66,6 +67,6 @@ internal sealed partial class OpLowering
 
     // Token ids must come straight from the instruction input (as the device executor requires too).
     private OnnxValue Indices(OnnxValue ids, long count, string op) => ids.Integer && ids.Size == count ? ids
-        : throw new NotSupportedException($"{_prefix}: {op} reads word ids from an op's output; the ONNX export takes " +
-            "them from the instruction input only.");
+        : throw new NotSupportedException($"{_prefix}: {op} reads word ids from an op's output; the ONNX export " +
+            "takes them from the instruction input only.");
 }

@@ -31,8 +31,8 @@ internal sealed partial class OpLowering
         if (_kind == "linear_int8") input = QuantizeInput(input);
         var inputs = new List<string> { input, Weight(outputs, c * k * k, [outputs, c, k, k]) };
         if (Has("bias")) inputs.Add(Floats("bias"));
-        string conv = Node("Conv", inputs, n => n.Attribute("kernel_shape", [k, k]).Attribute("strides", [stride, stride])
-            .Attribute("pads", [padding, padding, padding, padding]));
+        string conv = Node("Conv", inputs, n => n.Attribute("kernel_shape", [k, k])
+            .Attribute("strides", [stride, stride]).Attribute("pads", [padding, padding, padding, padding]));
         string hwc = Node("Transpose", [conv], n => n.Attribute("perm", [0L, 2L, 3L, 1L]));
         return new OnnxValue(hwc, [1, outHeight, outWidth, outputs]);
     }
@@ -110,7 +110,9 @@ internal sealed partial class OpLowering
     {
         var t = Tensor($"{p}codes");
         if (bits > 4)
-            return symmetric ? Array.ConvertAll(t.ToArray<sbyte>(), v => (int)v) : Array.ConvertAll(t.ToArray<byte>(), v => (int)v);
+            return symmetric
+                ? Array.ConvertAll(t.ToArray<sbyte>(), v => (int)v)
+                : Array.ConvertAll(t.ToArray<byte>(), v => (int)v);
         var packed = t.ToArray<byte>();
         if (packed.Length != (count + 1) / 2)
             throw new InvalidDataException($"{_prefix}{p}codes holds {packed.Length} bytes for {count} codes.");
@@ -127,7 +129,8 @@ internal sealed partial class OpLowering
     private string Codes8(int[] values, long[] dims, bool symmetric)
     {
         var value = Value();
-        if (symmetric) graph.AddInitializer<sbyte>(value, OnnxElementType.Int8, dims, values.Select(v => (sbyte)v).ToArray());
+        if (symmetric)
+            graph.AddInitializer<sbyte>(value, OnnxElementType.Int8, dims, values.Select(v => (sbyte)v).ToArray());
         else graph.AddInitializer<byte>(value, OnnxElementType.UInt8, dims, values.Select(v => (byte)v).ToArray());
         return value;
     }

@@ -24,9 +24,12 @@ public sealed class ImagePolicyOnnxTests(ITestOutputHelper output)
 {
     private static PolicyNetwork Network(string family) => family switch
     {
-        "cilrs" => new CilrsPolicy(Env.Make("driving-nocrash-tt", 0).Spec, seed: 6, width: 4, featureSize: 32, headHidden: 16),
-        "vla" => new VlaPolicy(Env.Make("libero-spatial", 0).Spec, seed: 7, modelDim: 32, layers: 2, heads: 2, patchSize: 16),
-        _ => new VlaPolicy(Env.Make("libero-spatial", 0).Spec, seed: 7, modelDim: 32, layers: 1, heads: 2, patchSize: 16)
+        "cilrs" => new CilrsPolicy(Env.Make("driving-nocrash-tt", 0).Spec, seed: 6, width: 4, featureSize: 32,
+            headHidden: 16),
+        "vla" => new VlaPolicy(Env.Make("libero-spatial", 0).Spec, seed: 7, modelDim: 32, layers: 2, heads: 2,
+            patchSize: 16),
+        _ => new VlaPolicy(Env.Make("libero-spatial", 0).Spec, seed: 7, modelDim: 32, layers: 1, heads: 2,
+            patchSize: 16)
         {
             Decoding = ActionDecoding.Expectation,
         },
@@ -110,8 +113,8 @@ public sealed class ImagePolicyOnnxTests(ITestOutputHelper output)
             {
                 double error = Math.Abs(ours[d] - theirs[d]) / (spec.Action.High[d] - spec.Action.Low[d]);
                 worst = Math.Max(worst, error);
-                Assert.True(error <= bound, $"{family} {config}: action {d} is {ours[d]} in our runtime, {theirs[d]} in " +
-                    $"ONNX Runtime ({error:G3} of the range, bound {bound:G3}).");
+                Assert.True(error <= bound, $"{family} {config}: action {d} is {ours[d]} in our runtime, " +
+                    $"{theirs[d]} in ONNX Runtime ({error:G3} of the range, bound {bound:G3}).");
             }
         }
         // The observations must move the actions, or agreeing would say little.

@@ -90,8 +90,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     {
         var archive = SafeTensors.Deserialize(Deployed("FP32").ToBytes());
         var metadata = archive.Metadata.ToDictionary(m => m.Key, m => m.Value);
-        metadata[DeployedPolicyOnnx.ConfigKey] = metadata[DeployedPolicyOnnx.ConfigKey].Replace("\"relu\"", "\"swish\"");
-        var edited = SafeTensors.Deserialize(SafeTensors.Serialize(archive.Tensors.ToDictionary(t => t.Key, t => t.Value), metadata));
+        string key = DeployedPolicyOnnx.ConfigKey;
+        metadata[key] = metadata[key].Replace("\"relu\"", "\"swish\"", StringComparison.Ordinal);
+        var edited = SafeTensors.Deserialize(SafeTensors.Serialize(archive.Tensors, metadata));
         var error = Assert.Throws<NotSupportedException>(() => DeployedPolicyOnnx.Export(edited, "edited"));
         Assert.Contains("\"swish\"", error.Message, StringComparison.Ordinal);
     }

@@ -11,6 +11,7 @@ public sealed class OnnxOpCoverageTests
         var missing = RuntimeOps.All.Select(kind => kind.Name).Except(DeployedPolicyOnnx.LoweredOps).ToList();
         Assert.True(missing.Count == 0, $"runtime ops without an ONNX lowering: {string.Join(", ", missing)}.");
         var unknown = DeployedPolicyOnnx.LoweredOps.Where(name => RuntimeOps.Find(name) is null).ToList();
-        Assert.True(unknown.Count == 0, $"ONNX lowerings of ops the runtime does not have: {string.Join(", ", unknown)}.");
+        Assert.True(unknown.Count == 0,
+            $"ONNX lowerings of ops the runtime does not have: {string.Join(", ", unknown)}.");
     }
 }

@@ -20,8 +20,8 @@ internal static class OnnxPolicyRun
                     "state" => OrtValue.CreateTensorValueFromMemory(observation.State!, [1, observation.State!.Length]),
                     "image" => OrtValue.CreateTensorValueFromMemory(observation.Image!,
                         [.. session.InputMetadata[name].Dimensions.Select(d => (long)d)]),
-                    "instruction" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(observation.Instruction!, t => (long)t),
-                        [observation.Instruction!.Length]),
+                    "instruction" => OrtValue.CreateTensorValueFromMemory(
+                        Array.ConvertAll(observation.Instruction!, t => (long)t), [observation.Instruction!.Length]),
                     _ => OrtValue.CreateTensorValueFromMemory(new long[] { observation.Command!.Value }, [1]),
                 });
             }

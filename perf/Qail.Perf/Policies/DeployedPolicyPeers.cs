@@ -22,10 +22,14 @@ internal static class DeployedPolicyPeers
     public static IEnumerable<PeerComparison> All(string[] configs, int[] threads)
     {
         foreach (int t in threads)
-            foreach (var (family, env) in new[] { ("mlp", "pendulum-swingup"), ("cilrs", "driving-nocrash-tt"), ("vla", "libero-spatial") })
+            foreach (var (family, env) in Families)
                 foreach (var config in configs)
-                    yield return new PeerComparison($"deployed t{t} {family} {config}", $"ORT {t}t", 0, () => Pair(family, env, config, t));
+                    yield return new PeerComparison($"deployed t{t} {family} {config}", $"ORT {t}t", 0,
+                        () => Pair(family, env, config, t));
     }
+
+    private static readonly (string Family, string Env)[] Families =
+        [("mlp", "pendulum-swingup"), ("cilrs", "driving-nocrash-tt"), ("vla", "libero-spatial")];
 
     private static PeerPair Pair(string family, string env, string config, int threads)
     {
@@ -36,7 +40,8 @@ internal static class DeployedPolicyPeers
         var action = new float[deployed.ActionSize];
         var peer = new OnnxPolicySession(model, threads, observation, deployed.ActionSize);
         var layers = deployed.Describe().Where(IsWeightLine).ToList();
-        Console.WriteLine($"# {family} {config}: ours {deployed.Describe().Count} ops, {layers.Count} weight layers, e.g. {layers[^1]}");
+        Console.WriteLine($"# {family} {config}: ours {deployed.Describe().Count} ops, {layers.Count} weight layers, " +
+            $"e.g. {layers[^1]}");
         Console.WriteLine($"#   ORT runs {peer.Operators}");
         void Ours() => deployed.Act(new PolicyInputs
         {
@@ -83,7 +88,8 @@ internal static class DeployedPolicyPeers
             }
             var state = Enumerable.Range(0, spec.StateSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             int[]? words = spec.Instruction is { } instruction
-                ? [.. Enumerable.Range(0, instruction.Length).Select(i => i < instruction.Length / 2 ? random.Next(1, instruction.VocabularySize) : 0)]
+                ? [.. Enumerable.Range(0, instruction.Length)
+                    .Select(i => i < instruction.Length / 2 ? random.Next(1, instruction.VocabularySize) : 0)]
                 : null;
             return new Observation(state, pixels, words, spec.CommandCount > 0 ? random.Next(spec.CommandCount) : null);
         })];

@@ -32,9 +32,10 @@ internal sealed class OnnxPolicySession : IDisposable
             var value = name switch
             {
                 "state" => OrtValue.CreateTensorValueFromMemory(observation.State!, [1, observation.State!.Length]),
-                "image" => OrtValue.CreateTensorValueFromMemory(observation.Image!, [.. meta.Dimensions.Select(d => (long)d)]),
-                "instruction" => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(observation.Instruction!, t => (long)t),
-                    [observation.Instruction!.Length]),
+                "image" => OrtValue.CreateTensorValueFromMemory(observation.Image!,
+                    [.. meta.Dimensions.Select(d => (long)d)]),
+                "instruction" => OrtValue.CreateTensorValueFromMemory(
+                    Array.ConvertAll(observation.Instruction!, t => (long)t), [observation.Instruction!.Length]),
                 _ => OrtValue.CreateTensorValueFromMemory(new long[] { observation.Command!.Value }, [1]),
             };
             _values.Add(value);
