@@ -14,7 +14,7 @@ internal static class ExportCommand
         var policy = new Option<string>("--policy") { Description = "Deployed policy from `qail quantize` (FP32, W8A8, W4, ...).", Required = true };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "onnx" }.AcceptOnlyFromAmong("onnx");
         var output = new Option<string>("--out") { Description = "Model file to write (.onnx).", Required = true };
-        var command = new Command("export", "Export a deployed policy to ONNX (opset 21: Gemm, QDQ for W8A8, int4 DequantizeLinear for W4).")
+        var command = new Command("export", "Export a deployed policy (MLP, CILRS, VLA) to ONNX (opset 21: MatMul / Conv, QDQ for W8A8, int4 DequantizeLinear for W4).")
         {
             policy, format, output,
         };

@@ -13,6 +13,8 @@ public enum OnnxElementType
     Int32 = 6,
     /// <summary>Signed 64-bit integer.</summary>
     Int64 = 7,
+    /// <summary>64-bit float.</summary>
+    Double = 11,
     /// <summary>4-bit unsigned, two per byte, low nibble first (opset 21).</summary>
     UInt4 = 21,
     /// <summary>4-bit signed, two per byte, low nibble first (opset 21).</summary>

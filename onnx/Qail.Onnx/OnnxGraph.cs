@@ -140,7 +140,7 @@ public sealed class OnnxGraph
     {
         OnnxElementType.Float or OnnxElementType.Int32 => 4,
         OnnxElementType.UInt8 or OnnxElementType.Int8 => 1,
-        OnnxElementType.Int64 => 8,
+        OnnxElementType.Int64 or OnnxElementType.Double => 8,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "OnnxGraph: unsupported element type."),
     };
 }

@@ -86,11 +86,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AnImagePolicyIsRefusedByName()
+    public void AnOpTheExportDoesNotKnowIsRefusedByName()
     {
-        var cilrs = new CilrsPolicy(Env.Make("driving-nocrash-tt", 0).Spec, seed: 1, width: 2, featureSize: 8, headHidden: 4);
-        var deployed = Export.ToFloatPolicy(cilrs);
-        var error = Assert.Throws<NotSupportedException>(() => DeployedPolicyOnnx.Export(SafeTensors.Deserialize(deployed.ToBytes()), "cilrs"));
-        Assert.Contains("\"image\"", error.Message, StringComparison.Ordinal);
+        var archive = SafeTensors.Deserialize(Deployed("FP32").ToBytes());
+        var metadata = archive.Metadata.ToDictionary(m => m.Key, m => m.Value);
+        string key = DeployedPolicyOnnx.ConfigKey;
+        metadata[key] = metadata[key].Replace("\"relu\"", "\"swish\"", StringComparison.Ordinal);
+        var edited = SafeTensors.Deserialize(SafeTensors.Serialize(archive.Tensors, metadata));
+        var error = Assert.Throws<NotSupportedException>(() => DeployedPolicyOnnx.Export(edited, "edited"));
+        Assert.Contains("\"swish\"", error.Message, StringComparison.Ordinal);
     }
 }
