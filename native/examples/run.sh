@@ -1,27 +1,18 @@
 #!/usr/bin/env bash
-# Publishes libqail and act-dotnet (act.c's twin through the .NET API) with NativeAOT, builds the C and C++
-# examples against libqail and runs all of them on every case of a folder: NAME.safetensors (a deployed policy),
-# NAME.inputs (recorded inputs, format in act.c), NAME.steps (count). Prints each run's actions (float bits in hex)
-# under a line "== NAME EXAMPLE CPU", and act-dotnet's kernel path under "== kernel-path CPU".
-#   run.sh linux-x64|linux-arm64 CASES [ILC_INSTRUCTION_SET, e.g. x86-64-v4]
-# linux-x64 runs on this machine (CPU "host"). linux-arm64 cross-compiles (clang + gcc-aarch64-linux-gnu, as
-# tests/Qail.Kernels.Arm64Check does) for the default armv8-a target and runs everything under qemu-aarch64 twice:
-# -cpu max (NEON + dot product) and -cpu cortex-a72 (NEON only); the C++ example needs g++-aarch64-linux-gnu
-# and is skipped without it. QAIL_NATIVE_ARTIFACTS names the build folder; QAIL_NATIVE_PREBUILT=1 reuses the
-# libqail and act-dotnet already published there instead of publishing again.
+# Builds the C and C++ examples against the libqail that publish.sh wrote and runs them, and act-dotnet (act.c's
+# twin through the .NET API), on every case of a folder: NAME.safetensors (a deployed policy), NAME.inputs
+# (recorded inputs, format in act.c), NAME.steps (count). Prints each run's actions (float bits in hex) under a
+# line "== NAME EXAMPLE CPU", and act-dotnet's kernel path under "== kernel-path CPU".
+#   publish.sh RID && run.sh linux-x64|linux-arm64 CASES
+# linux-x64 runs on this machine (CPU "host"); linux-arm64 runs everything under qemu-aarch64 twice: -cpu max
+# (NEON + dot product) and -cpu cortex-a72 (NEON only). The C++ example needs g++ (g++-aarch64-linux-gnu) and is
+# skipped without it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-rid="$1" cases="$2" isa="${3:-}"
+rid="$1" cases="$2"
 out="${QAIL_NATIVE_ARTIFACTS:-${TMPDIR:-/tmp}/qail-native}/$rid"
-mkdir -p "$out"
-if [ "${QAIL_NATIVE_PREBUILT:-0}" != 1 ]; then
-  for project in "$here/../Qail.Native.csproj" "$here/act-dotnet/ActDotNet.csproj"; do
-    dotnet publish "$project" -c Release -r "$rid" -o "$out/lib" -nologo -v quiet \
-      ${isa:+-p:IlcInstructionSet=${isa//,/%2C}}
-  done
-fi
 for built in "$out/lib/libqail.so" "$out/lib/act-dotnet"; do
-  [ -f "$built" ] || { echo "run.sh: $built was not published" >&2; exit 1; }
+  [ -f "$built" ] || { echo "run.sh: $built missing; run native/examples/publish.sh $rid first" >&2; exit 1; }
 done
 case "$rid" in
   linux-x64) cc=gcc cxx=g++ cpus=(host) ;;
