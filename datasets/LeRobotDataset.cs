@@ -7,18 +7,28 @@ namespace Qail.Datasets;
 /// <summary>
 /// LeRobot datasets (format v2: `data/chunk-*/episode_*.parquet`, one parquet file per episode, with the columns
 /// `observation.state`, `action` and `episode_index`; `next.reward` and `next.success` when present). Episodes are
-/// taken in file-name order; each file must hold one episode index. Camera streams (stored as videos) are not read.
+/// taken in file-name order; each file must hold one episode index. Camera streams (meta/info.json features of
+/// dtype "video" or "image") are not decoded: a dataset that has them is refused unless the caller asks for the
+/// states alone.
 /// </summary>
 public static class LeRobotDataset
 {
     /// <summary>Most steps read from one dataset (bounds memory on an untrusted file's row counts).</summary>
     public const long MaxSteps = 10_000_000;
 
-    /// <summary>Reads the dataset rooted at <paramref name="root"/> (the folder holding `data/`).</summary>
-    /// <exception cref="InvalidDataException">A file lacks a column, has rows of unequal width or mixes episodes.</exception>
-    public static Demonstrations Load(string root, string? name = null)
+    /// <summary>
+    /// Reads the dataset rooted at <paramref name="root"/> (the folder holding `data/`). A dataset with camera streams
+    /// is refused unless <paramref name="statesOnly"/> is true, which loads its state observations and drops them.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// A file lacks a column, has rows of unequal width or mixes episodes; or the dataset has cameras and
+    /// <paramref name="statesOnly"/> is false.
+    /// </exception>
+    public static Demonstrations Load(string root, string? name = null, bool statesOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
+        if (!statesOnly && LeRobotCameras.Declared(root) is { Count: > 0 } cameras)
+            throw new InvalidDataException(LeRobotCameras.Refusal(root, cameras));
         var data = Path.Combine(root, "data");
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"{root}: no data/ folder (LeRobot v2 layout).");
         var files = Directory.EnumerateFiles(data, "episode_*.parquet", SearchOption.AllDirectories)
