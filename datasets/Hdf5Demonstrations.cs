@@ -14,7 +14,9 @@ public static class Hdf5Demonstrations
     /// <summary>Most elements read from one dataset (bounds memory on an untrusted file).</summary>
     public const long MaxElements = 1L << 30;
 
-    /// <summary>Reads a robomimic file; <paramref name="stateKeys"/> default to every rank-2 dataset under obs/, by name.</summary>
+    /// <summary>
+    /// Reads a robomimic file; <paramref name="stateKeys"/> default to every rank-2 dataset under obs/, by name.
+    /// </summary>
     public static Demonstrations LoadRobomimic(string path, IReadOnlyList<string>? stateKeys = null, string? imageKey = null)
     {
         using var file = H5File.OpenRead(path);
@@ -29,7 +31,10 @@ public static class Hdf5Demonstrations
         return Assemble(path, episodes);
     }
 
-    /// <summary>Reads a Minari file; observations are `observations` itself, or its datasets named in <paramref name="stateKeys"/>.</summary>
+    /// <summary>
+    /// Reads a Minari file; observations are `observations` itself, or its datasets named in
+    /// <paramref name="stateKeys"/>.
+    /// </summary>
     public static Demonstrations LoadMinari(string path, IReadOnlyList<string>? stateKeys = null, string? imageKey = null)
     {
         using var file = H5File.OpenRead(path);

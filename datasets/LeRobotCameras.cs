@@ -12,7 +12,9 @@ internal static class LeRobotCameras
     // info.json lists features and counts, a few kilobytes; anything far larger is not one.
     private const long MaxInfoBytes = 16 << 20;
 
-    /// <summary>The camera features of the dataset at <paramref name="root"/> as (name, dtype); none without info.json.</summary>
+    /// <summary>
+    /// The camera features of the dataset at <paramref name="root"/> as (name, dtype); none without info.json.
+    /// </summary>
     public static List<(string Name, string DType)> Declared(string root)
     {
         var path = Path.Combine(root, "meta", "info.json");

@@ -3,7 +3,9 @@ using Parquet.Schema;
 
 namespace Qail.Datasets;
 
-/// <summary>Reads a numeric parquet column (scalar or list per row) across row groups into equal-width float rows.</summary>
+/// <summary>
+/// Reads a numeric parquet column (scalar or list per row) across row groups into equal-width float rows.
+/// </summary>
 internal static class ParquetColumns
 {
     public static ColumnRows Read(ParquetReader reader, DataField field, string file, string column)

@@ -6,7 +6,9 @@ using Spectre.Console;
 
 namespace Qail.Cli.Commands;
 
-/// <summary>`qail import`: a PyTorch-trained policy (state dict as safetensors) into a full-precision checkpoint.</summary>
+/// <summary>
+/// `qail import`: a PyTorch-trained policy (state dict as safetensors) into a full-precision checkpoint.
+/// </summary>
 internal static class ImportCommand
 {
     /// <summary>The command with its options and action.</summary>

@@ -6,7 +6,9 @@ using Qail.Kernels.Cpu;
 
 namespace Qail.Cli.Commands;
 
-/// <summary>`qail --version`: the version, how the binary was compiled and the kernel path it takes on this CPU.</summary>
+/// <summary>
+/// `qail --version`: the version, how the binary was compiled and the kernel path it takes on this CPU.
+/// </summary>
 internal sealed class VersionAction : SynchronousCommandLineAction
 {
     /// <summary>The lines `--version` prints.</summary>

@@ -11,7 +11,9 @@ namespace Qail.Import;
 /// </summary>
 public static class TorchImport
 {
-    /// <summary>Reads <paramref name="path"/> (safetensors; F32, F64, F16 or BF16) into <paramref name="network"/>.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/> (safetensors; F32, F64, F16 or BF16) into <paramref name="network"/>.
+    /// </summary>
     public static ImportReport Load(PolicyNetwork network, string path)
     {
         var (floats, integers) = TorchStateDict.Load(path);

@@ -30,7 +30,9 @@ public static class TorchStateDict
         return Read(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>As <see cref="Load"/>, from the bytes of a file; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// As <see cref="Load"/>, from the bytes of a file; <paramref name="source"/> names it in errors.
+    /// </summary>
     public static (IReadOnlyDictionary<string, TorchTensor> Floats, IReadOnlyList<string> Integers) Read(
         ReadOnlySpan<byte> file, string source)
     {

@@ -11,7 +11,8 @@ namespace Qail.Native.Tests;
 /// <summary>
 /// libqail's C API (native/include/qail.h) from C and C++: native/examples/publish.sh publishes the library and
 /// act-dotnet (act.c's twin through the .NET API) with NativeAOT (minutes, so the test does not: it skips when that
-/// output is missing or older than the sources), native/examples/run.sh compiles act.c (gcc) and policy_node.cpp (g++, a
+/// output is missing or older than the sources), native/examples/run.sh compiles act.c (gcc) and policy_node.cpp (g++,
+/// a
 /// ROS-2-style loop with a replica on a second thread) and runs them on FP32, W8A8 and W4 MLPs, a W8A8 CILRS (image +
 /// command) and a W4 VLA (image + instruction + state). On each machine every C and C++ action must equal the .NET
 /// API's bit for bit: on linux-x64 (libqail compiled for the instruction set this process's JIT uses, so the

@@ -50,7 +50,9 @@ public sealed class TorchImportTests
     [Fact]
     public void VlaComputesAsTorchDid() => VlaMatchesTorch(TorchFixture.Path(""));
 
-    /// <summary>Regenerates the fixtures with PyTorch into a fresh folder and checks the three families on them.</summary>
+    /// <summary>
+    /// Regenerates the fixtures with PyTorch into a fresh folder and checks the three families on them.
+    /// </summary>
     [SkippableFact]
     public void FreshTorchFixturesMatchToo()
     {
