@@ -25,7 +25,8 @@ internal static class LeRobotCameras
             return cameras;
         }
         long length = new FileInfo(path).Length;
-        if (length > MaxInfoBytes) throw new InvalidDataException($"{path}: {length} bytes, more than an info.json holds.");
+        if (length > MaxInfoBytes)
+            throw new InvalidDataException($"{path}: {length} bytes, more than an info.json holds.");
         JsonDocument document;
         try
         {
@@ -42,7 +43,8 @@ internal static class LeRobotCameras
                 || features.ValueKind != JsonValueKind.Object)
                 return cameras;
             foreach (var feature in features.EnumerateObject())
-                if (feature.Value.ValueKind == JsonValueKind.Object && feature.Value.TryGetProperty("dtype", out var dtype)
+                if (feature.Value.ValueKind == JsonValueKind.Object
+                    && feature.Value.TryGetProperty("dtype", out var dtype)
                     && dtype.ValueKind == JsonValueKind.String && dtype.GetString() is "video" or "image")
                     cameras.Add((feature.Name, dtype.GetString()!));
         }

@@ -16,9 +16,12 @@ if [ "$rid" = linux-x64 ] && [ -z "$isa" ]; then
   elif grep -qw avx2 <<<"$flags" && grep -qw fma <<<"$flags"; then isa=x86-64-v3
   fi
 fi
-out="${QAIL_NATIVE_ARTIFACTS:-${TMPDIR:-/tmp}/qail-native}/$rid/lib"
+root="${QAIL_NATIVE_ARTIFACTS:-${TMPDIR:-/tmp}/qail-native}/$rid"
+out="$root/lib"
 rm -rf "$out"
+# A build folder of its own: the repository's obj/ folders stay free for concurrent builds of other runtimes.
 for project in "$here/../Qail.Native.csproj" "$here/act-dotnet/ActDotNet.csproj"; do
-  dotnet publish "$project" -c Release -r "$rid" -o "$out" -nologo -v quiet ${isa:+-p:IlcInstructionSet=${isa//,/%2C}}
+  dotnet publish "$project" -c Release -r "$rid" -o "$out" --artifacts-path "$root/build" -nologo -v quiet \
+    ${isa:+-p:IlcInstructionSet=${isa//,/%2C}}
 done
 echo "publish.sh: $out (${isa:-default instruction set})"

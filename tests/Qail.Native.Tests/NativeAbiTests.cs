@@ -32,16 +32,19 @@ public sealed class NativeAbiTests : IDisposable
         var mlp = new MlpPolicy(pendulum, [64, 64], seed: 5);
         var states = NativeCase.Record("pendulum-swingup", 6, seed: 11);
         yield return new("mlp_fp32", Export.ToFloatPolicy(mlp), states, Range(pendulum));
-        yield return new("mlp_w8a8", Export.ToIntegerPolicy(Calibrated(mlp, QuantConfig.W8A8(), "pendulum-swingup")), states, Range(pendulum));
-        yield return new("mlp_w4g32", Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(mlp, QuantConfig.W4(32), seed: 1)), states,
-            Range(pendulum));
+        var mlpW8 = Calibrated(mlp, QuantConfig.W8A8(), "pendulum-swingup");
+        yield return new("mlp_w8a8", Export.ToIntegerPolicy(mlpW8), states, Range(pendulum));
+        var mlpW4 = (PolicyNetwork)Quantizer.Prepare(mlp, QuantConfig.W4(32), seed: 1);
+        yield return new("mlp_w4g32", Export.ToIntegerPolicy(mlpW4), states, Range(pendulum));
         var driving = Env.Make("driving-nocrash-tt", 0).Spec;
         var cilrs = new CilrsPolicy(driving, seed: 6, width: 4, featureSize: 32, headHidden: 16);
-        yield return new("cilrs_w8a8", Export.ToIntegerPolicy(Calibrated(cilrs, QuantConfig.W8A8(), "driving-nocrash-tt")),
+        var cilrsW8 = Calibrated(cilrs, QuantConfig.W8A8(), "driving-nocrash-tt");
+        yield return new("cilrs_w8a8", Export.ToIntegerPolicy(cilrsW8),
             NativeCase.Record("driving-nocrash-tt", 3, seed: 12), Range(driving));
         var libero = Env.Make("libero-spatial", 0).Spec;
         var vla = new VlaPolicy(libero, seed: 7, modelDim: 32, layers: 1, heads: 2, patchSize: 16);
-        yield return new("vla_w4g32", Export.ToIntegerPolicy((PolicyNetwork)Quantizer.Prepare(vla, QuantConfig.W4(32), seed: 1)),
+        var vlaW4 = (PolicyNetwork)Quantizer.Prepare(vla, QuantConfig.W4(32), seed: 1);
+        yield return new("vla_w4g32", Export.ToIntegerPolicy(vlaW4),
             NativeCase.Record("libero-spatial", 3, seed: 13), Range(libero));
     }
 
@@ -54,7 +57,8 @@ public sealed class NativeAbiTests : IDisposable
         var prepared = (PolicyNetwork)Quantizer.Prepare(fp, config, seed: 1);
         var demos = Demonstrations.Collect(env, episodes: 1, seed: 3);
         int[] rows = [.. Enumerable.Range(0, Math.Min(demos.Steps, 32))];
-        Quantizer.CalibrateActivations(prepared, [PolicyBatch.FromDemonstrations(demos, rows)], b => prepared.Predict(b));
+        Quantizer.CalibrateActivations(prepared, [PolicyBatch.FromDemonstrations(demos, rows)],
+            b => prepared.Predict(b));
         prepared.Eval();
         return prepared;
     }
@@ -64,23 +68,31 @@ public sealed class NativeAbiTests : IDisposable
     [InlineData("linux-arm64")]
     public void CAndCppExamplesActAsTheDotNetApiBitForBit(string rid)
     {
-        string[] tools = rid == "linux-x64" ? ["clang", "gcc", "g++"] : ["clang", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objcopy", "qemu-aarch64"];
+        string[] tools = rid == "linux-x64"
+            ? ["clang", "gcc", "g++"]
+            : ["clang", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objcopy", "qemu-aarch64"];
         var missing = tools.Where(t => !OnPath(t)).ToArray();
-        Skip.If(missing.Length > 0, $"NativeAOT needs clang and the C toolchain for {rid}; missing {string.Join(", ", missing)} " +
-            "(.ci/run installs clang gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user).");
+        Skip.If(missing.Length > 0,
+            $"NativeAOT needs clang and the C toolchain for {rid}; missing {string.Join(", ", missing)} (.ci/run " +
+            "installs clang gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user).");
         string artifacts = Path.Combine(Environment.GetEnvironmentVariable("QAIL_NATIVE_ARTIFACTS") ??
             Path.Combine(Path.GetTempPath(), "qail-native"), rid);
         var library = new FileInfo(Path.Combine(artifacts, "lib", "libqail.so"));
         Skip.IfNot(library.Exists && File.Exists(Path.Combine(artifacts, "lib", "act-dotnet")),
-            $"no published libqail for {rid} in {artifacts}: run native/examples/publish.sh {rid} first (NativeAOT, minutes).");
+            $"no published libqail for {rid} in {artifacts}: " +
+            $"run native/examples/publish.sh {rid} first (NativeAOT, minutes).");
         var newest = NewestSource();
         Skip.If(newest.LastWriteTimeUtc > library.LastWriteTimeUtc,
-            $"the libqail published in {artifacts} is older than {newest.FullName}: rerun native/examples/publish.sh {rid}.");
+            $"the libqail published in {artifacts} is older than {newest.FullName}: " +
+            $"rerun native/examples/publish.sh {rid}.");
         var cases = Cases().ToList();
         foreach (var c in cases) c.Write(_folder);
 
         var script = Path.Combine(RepositoryRoot(), "native", "examples", "run.sh");
-        var start = new ProcessStartInfo("bash", [script, rid, _folder]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash", [script, rid, _folder])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
@@ -94,9 +106,11 @@ public sealed class NativeAbiTests : IDisposable
         foreach (var cpu in cpus)
         {
             string path = string.Join(" ", runs.GetValueOrDefault($"kernel-path {cpu}") ?? []);
-            if (rid == "linux-arm64") Assert.Contains(cpu == "max" ? "ARM dot on" : "ARM dot off", path, StringComparison.Ordinal);
-            else Assert.True(path == KernelDispatch.Describe(),
-                $"libqail takes the kernel path {path}, this process {KernelDispatch.Describe()}: rerun publish.sh linux-x64.");
+            if (rid == "linux-arm64")
+                Assert.Contains(cpu == "max" ? "ARM dot on" : "ARM dot off", path, StringComparison.Ordinal);
+            else
+                Assert.True(path == KernelDispatch.Describe(), $"libqail takes the kernel path {path}, " +
+                    $"this process {KernelDispatch.Describe()}: rerun publish.sh linux-x64.");
             foreach (var c in cases)
             {
                 var expected = c.ExpectedLines().ToList();
@@ -121,11 +135,13 @@ public sealed class NativeAbiTests : IDisposable
         lines.Count == expected.Count && lines.Zip(expected).All(pair =>
         {
             var (a, b) = (Floats(pair.First), Floats(pair.Second));
-            return a.Length == b.Length && a.Select((v, i) => Math.Abs(v - b[i]) <= 1e-5 * (i < range.Length ? range[i] : 1)).All(ok => ok);
+            return a.Length == b.Length
+                && a.Select((v, i) => Math.Abs(v - b[i]) <= 1e-5 * (i < range.Length ? range[i] : 1)).All(ok => ok);
         });
 
     private static float[] Floats(string line) =>
-        [.. line.Split(' ').Select(h => BitConverter.UInt32BitsToSingle(uint.Parse(h, System.Globalization.NumberStyles.HexNumber)))];
+        [.. line.Split(' ').Select(h =>
+            BitConverter.UInt32BitsToSingle(uint.Parse(h, System.Globalization.NumberStyles.HexNumber)))];
 
     private static Dictionary<string, List<string>> Sections(string output)
     {
@@ -143,7 +159,8 @@ public sealed class NativeAbiTests : IDisposable
         string root = RepositoryRoot();
         string[] folders = ["native", "runtime", "kernels-cpu", "kernels-cuda", "engine", "io"];
         string[] kinds = [".cs", ".csproj", ".props", ".targets"];
-        var files = folders.SelectMany(f => Directory.EnumerateFiles(Path.Combine(root, f), "*", SearchOption.AllDirectories))
+        var files = folders
+            .SelectMany(f => Directory.EnumerateFiles(Path.Combine(root, f), "*", SearchOption.AllDirectories))
             .Where(f => kinds.Contains(Path.GetExtension(f)) && !f.Contains("/obj/", StringComparison.Ordinal)
                 && !f.Contains("/bin/", StringComparison.Ordinal))
             .Concat(Directory.EnumerateFiles(root, "Directory.*"));

@@ -42,7 +42,8 @@ for (int t = 0; t < steps; t++)
     };
     policy.Act(step, action);
     line.Clear();
-    foreach (var a in action) line.Append(line.Length > 0 ? " " : "").Append(BitConverter.SingleToUInt32Bits(a).ToString("x8"));
+    foreach (var a in action)
+        line.Append(line.Length > 0 ? " " : "").Append(BitConverter.SingleToUInt32Bits(a).ToString("x8"));
     Console.WriteLine(line);
 }
 return 0;

@@ -15,7 +15,14 @@ namespace Qail.Tests.Import;
 /// </summary>
 public sealed class TorchImportTests
 {
-    private static MlpPolicy Mlp(int[]? hidden = null) => new(Env.Make("pendulum-swingup", 0).Spec, hidden ?? [16, 16], seed: 1);
+    private static MlpPolicy Mlp(int[]? hidden = null) =>
+        new(Env.Make("pendulum-swingup", 0).Spec, hidden ?? [16, 16], seed: 1);
+
+    private static CilrsPolicy Cilrs() =>
+        new(Env.Make("driving-nocrash-tt", 0).Spec, seed: 1, width: 2, featureSize: 16, headHidden: 8);
+
+    private static VlaPolicy Vla() =>
+        new(Env.Make("libero-spatial", 0).Spec, seed: 1, modelDim: 16, layers: 1, heads: 2, patchSize: 16);
 
     [Theory]
     [InlineData("f32")]
@@ -79,7 +86,7 @@ public sealed class TorchImportTests
 
     private static void CilrsMatchesTorch(string folder)
     {
-        var network = new CilrsPolicy(Env.Make("driving-nocrash-tt", 0).Spec, seed: 1, width: 2, featureSize: 16, headHidden: 8);
+        var network = Cilrs();
         TorchImport.Load(network, System.IO.Path.Combine(folder, "cilrs_f16.safetensors"));
         network.Eval();
         var io = TorchFixture.Read(System.IO.Path.Combine(folder, "cilrs_expected.safetensors"));
@@ -89,12 +96,13 @@ public sealed class TorchImportTests
         var torch = io["outputs"].Values;
         Assert.Equal(torch.Length, ours.Length);
         for (int i = 0; i < ours.Length; i++)
-            Assert.True(Math.Abs(ours[i] - torch[i]) <= (i % 4 == 3 ? 1e-4f : 1e-5f), $"output {i}: ours {ours[i]}, torch {torch[i]}");
+            Assert.True(Math.Abs(ours[i] - torch[i]) <= (i % 4 == 3 ? 1e-4f : 1e-5f),
+                $"output {i}: ours {ours[i]}, torch {torch[i]}");
     }
 
     private static void VlaMatchesTorch(string folder)
     {
-        var network = new VlaPolicy(Env.Make("libero-spatial", 0).Spec, seed: 1, modelDim: 16, layers: 1, heads: 2, patchSize: 16);
+        var network = Vla();
         TorchImport.Load(network, System.IO.Path.Combine(folder, "vla_bf16.safetensors"));
         network.Eval();
         var io = TorchFixture.Read(System.IO.Path.Combine(folder, "vla_expected.safetensors"));
@@ -120,12 +128,13 @@ public sealed class TorchImportTests
     }
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+        System.IO.Path.GetFullPath(
+            System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
 
     [Fact]
     public void CilrsLoadsBatchNormStatisticsAndIgnoresTheCounter()
     {
-        var network = new CilrsPolicy(Env.Make("driving-nocrash-tt", 0).Spec, seed: 1, width: 2, featureSize: 16, headHidden: 8);
+        var network = Cilrs();
         var report = TorchImport.Load(network, TorchFixture.Path("cilrs_f16.safetensors"));
         Assert.Empty(report.DefaultedBuffers);
         Assert.Equal(10, report.Ignored.Count);
@@ -142,15 +151,17 @@ public sealed class TorchImportTests
     [Fact]
     public void VlaSplitsThePackedAttentionProjection()
     {
-        var network = new VlaPolicy(Env.Make("libero-spatial", 0).Spec, seed: 1, modelDim: 16, layers: 1, heads: 2, patchSize: 16);
+        var network = Vla();
         var report = TorchImport.Load(network, TorchFixture.Path("vla_bf16.safetensors"));
         Assert.Equal(["BF16"], report.DTypes);
         var file = TorchFixture.Read("vla_bf16.safetensors");
         var ours = network.StateDict().ToDictionary(p => p.Key, p => p.Value);
         var packed = file["blocks.0.attention.in_proj_weight"].Values;
         Assert.Equal(packed.AsSpan(256, 256).ToArray(), ours["blocks.0.attention.key.weight"].ToArray<float>());
-        Assert.Equal(file["blocks.0.attention.in_proj_bias"].Values.AsSpan(32, 16).ToArray(), ours["blocks.0.attention.value.bias"].ToArray<float>());
-        Assert.Equal(file["blocks.0.attention.out_proj.weight"].Values, ours["blocks.0.attention.output.weight"].ToArray<float>());
+        Assert.Equal(file["blocks.0.attention.in_proj_bias"].Values.AsSpan(32, 16).ToArray(),
+            ours["blocks.0.attention.value.bias"].ToArray<float>());
+        Assert.Equal(file["blocks.0.attention.out_proj.weight"].Values,
+            ours["blocks.0.attention.output.weight"].ToArray<float>());
         network.Eval();
         var env = Env.Make("libero-spatial", 0);
         Assert.All(new EvalModePolicy(network, "imported").Act(env.Reset(0)), a => Assert.True(float.IsFinite(a)));
@@ -161,10 +172,13 @@ public sealed class TorchImportTests
     {
         var network = Mlp([16, 8, 4]);
         var before = network.StateDict().Select(p => p.Value.ToArray<float>()).ToList();
-        var error = Assert.Throws<InvalidDataException>(() => TorchImport.Load(network, TorchFixture.Path("mlp_f32.safetensors")));
-        Assert.Contains("body.2.weight has shape [16, 16], body.2.weight needs [8, 16]", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(
+            () => TorchImport.Load(network, TorchFixture.Path("mlp_f32.safetensors")));
+        Assert.Contains("body.2.weight has shape [16, 16], body.2.weight needs [8, 16]", error.Message,
+            StringComparison.Ordinal);
         Assert.Contains("missing body.6.weight [1, 4]", error.Message, StringComparison.Ordinal);
-        Assert.Contains("body.4.weight has shape [1, 16], body.4.weight needs [4, 8]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("body.4.weight has shape [1, 16], body.4.weight needs [4, 8]", error.Message,
+            StringComparison.Ordinal);
         Assert.Equal(before, network.StateDict().Select(p => p.Value.ToArray<float>()).ToList());
     }
 
@@ -172,7 +186,8 @@ public sealed class TorchImportTests
     public void ATruncatedFileIsRefused()
     {
         var bytes = File.ReadAllBytes(TorchFixture.Path("mlp_bf16.safetensors"));
-        var error = Assert.Throws<InvalidDataException>(() => TorchStateDict.Read(bytes.AsSpan(0, bytes.Length - 10), "cut.safetensors"));
+        var error = Assert.Throws<InvalidDataException>(
+            () => TorchStateDict.Read(bytes.AsSpan(0, bytes.Length - 10), "cut.safetensors"));
         Assert.Contains("cut.safetensors", error.Message, StringComparison.Ordinal);
         Assert.Contains("does not fit", error.Message, StringComparison.Ordinal);
     }
