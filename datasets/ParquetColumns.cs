@@ -3,7 +3,9 @@ using Parquet.Schema;
 
 namespace Qail.Datasets;
 
-/// <summary>Reads a numeric parquet column (scalar or list per row) across row groups into equal-width float rows.</summary>
+/// <summary>
+/// Reads a numeric parquet column (scalar or list per row) across row groups into equal-width float rows.
+/// </summary>
 internal static class ParquetColumns
 {
     public static ColumnRows Read(ParquetReader reader, DataField field, string file, string column)
@@ -26,7 +28,8 @@ internal static class ParquetColumns
                 if (i < read.Length && repeated && levels[i] != 0) continue;
                 int rowWidth = i - start;
                 if (width >= 0 && rowWidth != width)
-                    throw new InvalidDataException($"{file}: '{column}' row {rows} has {rowWidth} values, earlier rows {width}.");
+                    throw new InvalidDataException(
+                        $"{file}: '{column}' row {rows} has {rowWidth} values, earlier rows {width}.");
                 width = rowWidth;
                 rows++;
                 start = i;
@@ -37,7 +40,8 @@ internal static class ParquetColumns
     }
 
     // Every numeric physical type LeRobot writes, widened to float; nulls are refused (a step without a value).
-    private static float[] ReadFloats(ParquetRowGroupReader group, DataField field, int count, int[] levels, string file, string column)
+    private static float[] ReadFloats(ParquetRowGroupReader group, DataField field, int count, int[] levels,
+        string file, string column)
     {
         var type = field.ClrType;
         if (type == typeof(float)) return Read<float>(group, field, count, levels, file, column, v => v);
@@ -55,8 +59,10 @@ internal static class ParquetColumns
     {
         var values = new T[count];
         var definitions = new int[count];
-        group.ReadRawAsync(field, values.AsMemory(), definitions.AsMemory(), levels.AsMemory()).GetAwaiter().GetResult();
-        if (field.MaxDefinitionLevel > 0 && Array.FindIndex(definitions, d => d != field.MaxDefinitionLevel) is var hole and >= 0)
+        group.ReadRawAsync(field, values.AsMemory(), definitions.AsMemory(), levels.AsMemory())
+            .GetAwaiter().GetResult();
+        if (field.MaxDefinitionLevel > 0
+            && Array.FindIndex(definitions, d => d != field.MaxDefinitionLevel) is var hole and >= 0)
             throw new InvalidDataException($"{file}: '{column}' value {hole} is null or an empty list.");
         var result = new float[count];
         for (int i = 0; i < count; i++) result[i] = widen(values[i]);

@@ -39,7 +39,8 @@ internal static unsafe class Exports
         {
             if (data is null) return Fail("qail_load_memory: data is NULL.");
             if (length > int.MaxValue) return Fail($"qail_load_memory: {length} bytes exceed the 2 GiB bound.");
-            return GCHandle.ToIntPtr(GCHandle.Alloc(DeployedPolicy.FromBytes(new ReadOnlySpan<byte>(data, (int)length))));
+            var bytes = new ReadOnlySpan<byte>(data, (int)length);
+            return GCHandle.ToIntPtr(GCHandle.Alloc(DeployedPolicy.FromBytes(bytes)));
         }
         catch (Exception e)
         {
@@ -77,8 +78,10 @@ internal static unsafe class Exports
     {
         if (Policy(policy) is not { } p) return ArgumentError;
         if (inputs is null || action is null) return Refuse("qail_act: inputs or action is NULL.");
-        if (actionLength != (nuint)p.ActionSize) return Refuse($"qail_act: action_length {actionLength}, the policy writes {p.ActionSize}.");
-        if (!Fits(inputs->State, inputs->StateLength) || !Fits(inputs->Image, inputs->ImageLength) || !Fits(inputs->Instruction, inputs->InstructionLength))
+        if (actionLength != (nuint)p.ActionSize)
+            return Refuse($"qail_act: action_length {actionLength}, the policy writes {p.ActionSize}.");
+        if (!Fits(inputs->State, inputs->StateLength) || !Fits(inputs->Image, inputs->ImageLength)
+            || !Fits(inputs->Instruction, inputs->InstructionLength))
             return Refuse("qail_act: a buffer is NULL with a non-zero length, or longer than 2^31 elements.");
         try
         {
@@ -135,7 +138,8 @@ internal static unsafe class Exports
         return null;
     }
 
-    private static bool Fits(void* buffer, nuint length) => length <= int.MaxValue && (buffer is not null || length == 0);
+    private static bool Fits(void* buffer, nuint length) =>
+        length <= int.MaxValue && (buffer is not null || length == 0);
 
     private static nint Fail(string message)
     {

@@ -3,7 +3,9 @@ using System.Text;
 
 namespace Qail.Native;
 
-/// <summary>The calling thread's last failure as a NUL-terminated UTF-8 string in native memory (qail_last_error).</summary>
+/// <summary>
+/// The calling thread's last failure as a NUL-terminated UTF-8 string in native memory (qail_last_error).
+/// </summary>
 internal static unsafe class LastError
 {
     [ThreadStatic] private static byte* _text;

@@ -6,7 +6,9 @@ using Qail.Kernels.Cpu;
 
 namespace Qail.Cli.Commands;
 
-/// <summary>`qail --version`: the version, how the binary was compiled and the kernel path it takes on this CPU.</summary>
+/// <summary>
+/// `qail --version`: the version, how the binary was compiled and the kernel path it takes on this CPU.
+/// </summary>
 internal sealed class VersionAction : SynchronousCommandLineAction
 {
     /// <summary>The lines `--version` prints.</summary>
@@ -16,7 +18,9 @@ internal sealed class VersionAction : SynchronousCommandLineAction
             .InformationalVersion ?? "unknown";
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         if (plus > 0) version = version[..plus];
-        var build = CpuFit.AheadOfTime ? $"NativeAOT, compiled for {CpuFit.CompiledFor()}" : "JIT (compiled for this CPU)";
+        var build = CpuFit.AheadOfTime
+            ? $"NativeAOT, compiled for {CpuFit.CompiledFor()}"
+            : "JIT (compiled for this CPU)";
         return $"qail {version}\n" +
                $"runtime: .NET {Environment.Version}, {RuntimeInformation.RuntimeIdentifier}, {build}\n" +
                $"kernel path: {KernelDispatch.Describe()}";

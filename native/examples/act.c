@@ -26,7 +26,10 @@ static void *read_file(const char *path, size_t *length) {
 
 int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: act POLICY INPUTS STEPS [--memory]\n"); return 2; }
-    if (qail_abi_version() != QAIL_ABI_VERSION) { fprintf(stderr, "libqail ABI %d, header %d\n", qail_abi_version(), QAIL_ABI_VERSION); return 1; }
+    if (qail_abi_version() != QAIL_ABI_VERSION) {
+        fprintf(stderr, "libqail ABI %d, header %d\n", qail_abi_version(), QAIL_ABI_VERSION);
+        return 1;
+    }
     qail_policy *policy;
     if (argc > 4 && strcmp(argv[4], "--memory") == 0) {
         size_t length;
@@ -45,7 +48,10 @@ int main(int argc, char **argv) {
     size_t record = state * 4 + image + tokens * 4 + command * 4, length;
     uint8_t *inputs = read_file(argv[2], &length);
     long steps = strtol(argv[3], NULL, 10);
-    if (!inputs || length != record * (size_t)steps) { fprintf(stderr, "inputs: %zu bytes, expected %zu\n", length, record * steps); return 1; }
+    if (!inputs || length != record * (size_t)steps) {
+        fprintf(stderr, "inputs: %zu bytes, expected %zu\n", length, record * steps);
+        return 1;
+    }
 
     float *action = malloc(sizeof(float) * actions);
     for (long t = 0; t < steps; t++) {
@@ -55,7 +61,10 @@ int main(int argc, char **argv) {
         step.image = at; step.image_length = image; at += image;
         step.instruction = (const int32_t *)at; step.instruction_length = tokens; at += tokens * 4;
         if (command) { memcpy(&step.command, at, 4); step.has_command = 1; }
-        if (qail_act(policy, &step, action, actions) != QAIL_OK) { fprintf(stderr, "act failed: %s\n", qail_last_error()); return 1; }
+        if (qail_act(policy, &step, action, actions) != QAIL_OK) {
+            fprintf(stderr, "act failed: %s\n", qail_last_error());
+            return 1;
+        }
         for (int32_t i = 0; i < actions; i++) {
             uint32_t bits;
             memcpy(&bits, &action[i], 4);
@@ -64,7 +73,8 @@ int main(int argc, char **argv) {
         printf("\n");
     }
     /* A wrong action length is refused with a message, not a crash. */
-    if (qail_act(policy, &(qail_inputs){0}, action, actions + 1) != QAIL_ERROR_ARGUMENT || !*qail_last_error()) return 1;
+    if (qail_act(policy, &(qail_inputs){0}, action, actions + 1) != QAIL_ERROR_ARGUMENT || !*qail_last_error())
+        return 1;
     free(action);
     free(inputs);
     qail_free(policy);

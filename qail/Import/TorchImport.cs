@@ -11,7 +11,9 @@ namespace Qail.Import;
 /// </summary>
 public static class TorchImport
 {
-    /// <summary>Reads <paramref name="path"/> (safetensors; F32, F64, F16 or BF16) into <paramref name="network"/>.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/> (safetensors; F32, F64, F16 or BF16) into <paramref name="network"/>.
+    /// </summary>
     public static ImportReport Load(PolicyNetwork network, string path)
     {
         var (floats, integers) = TorchStateDict.Load(path);
@@ -38,14 +40,17 @@ public static class TorchImport
                 continue;
             }
             if (!Shapes.Equal(source1.Shape, target.ShapeSpan))
-                problems.Add($"{source1.Name} has shape {Shapes.Format(source1.Shape)}, {name} needs {Shapes.Format(target.ShapeSpan)}");
+                problems.Add($"{source1.Name} has shape {Shapes.Format(source1.Shape)}, " +
+                    $"{name} needs {Shapes.Format(target.ShapeSpan)}");
         }
         var known = targets.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
-        problems.AddRange(ours.Where(t => !known.Contains(t.Key)).Select(t => $"unexpected {t.Value.Name} (as {t.Key})"));
+        problems.AddRange(ours.Where(t => !known.Contains(t.Key))
+            .Select(t => $"unexpected {t.Value.Name} (as {t.Key})"));
         var ignored = integerTensors.Where(n => n.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
         problems.AddRange(integerTensors.Except(ignored).Select(n => $"unexpected integer tensor {n}"));
         if (problems.Count > 0)
-            throw new InvalidDataException($"{source}: does not fit the {network.GetType().Name}: {string.Join("; ", problems)}.");
+            throw new InvalidDataException(
+                $"{source}: does not fit the {network.GetType().Name}: {string.Join("; ", problems)}.");
         foreach (var (name, target) in targets)
             if (ours.TryGetValue(name, out var tensor))
                 Tensor.From<float>(tensor.Values, tensor.Shape).CopyTo(target);

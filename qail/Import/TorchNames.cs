@@ -15,14 +15,18 @@ public static class TorchNames
         var ours = new Dictionary<string, TorchTensor>(StringComparer.Ordinal);
         foreach (var (torchName, tensor) in torch)
         {
-            var name = torchName.StartsWith("module.", StringComparison.Ordinal) ? torchName["module.".Length..] : torchName;
+            var name = torchName.StartsWith("module.", StringComparison.Ordinal)
+                ? torchName["module.".Length..]
+                : torchName;
             name = name.Replace(".out_proj.", ".output.", StringComparison.Ordinal);
-            if (name.EndsWith(".in_proj_weight", StringComparison.Ordinal) || name.EndsWith(".in_proj_bias", StringComparison.Ordinal))
+            if (name.EndsWith(".in_proj_weight", StringComparison.Ordinal)
+                || name.EndsWith(".in_proj_bias", StringComparison.Ordinal))
             {
                 var prefix = name[..name.LastIndexOf('.')];
                 var suffix = name.EndsWith("weight", StringComparison.Ordinal) ? "weight" : "bias";
                 if (tensor.Shape.Length == 0 || tensor.Shape[0] % 3 != 0)
-                    throw new InvalidDataException($"{source}: '{torchName}' has shape [{string.Join(", ", tensor.Shape)}]; " +
+                    throw new InvalidDataException(
+                        $"{source}: '{torchName}' has shape [{string.Join(", ", tensor.Shape)}]; " +
                         "a packed q/k/v projection needs a first dimension divisible by 3.");
                 var part = tensor.Values.Length / 3;
                 var shape = (int[])tensor.Shape.Clone();

@@ -30,7 +30,9 @@ public static class TorchStateDict
         return Read(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>As <see cref="Load"/>, from the bytes of a file; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// As <see cref="Load"/>, from the bytes of a file; <paramref name="source"/> names it in errors.
+    /// </summary>
     public static (IReadOnlyDictionary<string, TorchTensor> Floats, IReadOnlyList<string> Integers) Read(
         ReadOnlySpan<byte> file, string source)
     {
@@ -44,7 +46,8 @@ public static class TorchStateDict
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            var header = file.Slice(8, (int)headerLength).ToArray();
+            doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException e)
         {
@@ -59,12 +62,15 @@ public static class TorchStateDict
                 var (dtype, shape, begin, end) = Entry(entry, source);
                 long count = 1;
                 foreach (var d in shape) count = checked(count * d);
-                if (count > MaxElements) throw Bad(source, $"tensor '{entry.Name}' has {count} elements, over {MaxElements}.");
+                if (count > MaxElements)
+                    throw Bad(source, $"tensor '{entry.Name}' has {count} elements, over {MaxElements}.");
                 if (end - begin != count * ElementSizes[dtype] || end > data.Length)
-                    throw Bad(source, $"tensor '{entry.Name}' ({dtype}, shape [{string.Join(", ", shape)}]) has byte range " +
+                    throw Bad(source,
+                        $"tensor '{entry.Name}' ({dtype}, shape [{string.Join(", ", shape)}]) has byte range " +
                         $"[{begin}, {end}) that does not fit its shape or the {data.Length}-byte data section.");
                 if (dtype is "F32" or "F64" or "F16" or "BF16")
-                    floats[entry.Name] = new TorchTensor(entry.Name, dtype, shape, Widen(dtype, data[(int)begin..(int)end], count));
+                    floats[entry.Name] =
+                        new TorchTensor(entry.Name, dtype, shape, Widen(dtype, data[(int)begin..(int)end], count));
                 else
                     integers.Add(entry.Name);
             }
@@ -83,7 +89,8 @@ public static class TorchStateDict
             throw Bad(source, $"tensor '{entry.Name}' lacks a string dtype, a shape array or two data_offsets.");
         var dtype = dtypeJson.GetString()!;
         if (!ElementSizes.ContainsKey(dtype))
-            throw Bad(source, $"tensor '{entry.Name}' has dtype \"{dtype}\" (known: {string.Join(", ", ElementSizes.Keys)}).");
+            throw Bad(source,
+                $"tensor '{entry.Name}' has dtype \"{dtype}\" (known: {string.Join(", ", ElementSizes.Keys)}).");
         if (shapeJson.GetArrayLength() > 8) throw Bad(source, $"tensor '{entry.Name}' has more than 8 dimensions.");
         var shape = new int[shapeJson.GetArrayLength()];
         int i = 0;

@@ -92,4 +92,25 @@ public sealed class LeRobotDatasetTests : IDisposable
         error = Assert.Throws<InvalidDataException>(() => LeRobotDataset.Load(_root));
         Assert.Contains("differ from the first episode's 3/2", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CameraStreamsAreRefusedUnlessTheStatesAloneAreAsked()
+    {
+        WriteEpisode(0, steps: 3);
+        Directory.CreateDirectory(Path.Combine(_root, "meta"));
+        File.WriteAllText(Path.Combine(_root, "meta", "info.json"), """
+            {"codebase_version": "v2.1", "fps": 30, "features": {
+              "observation.state": {"dtype": "float32", "shape": [3]},
+              "observation.images.top": {"dtype": "video", "shape": [480, 640, 3]},
+              "observation.images.wrist": {"dtype": "image", "shape": [96, 96, 3]},
+              "action": {"dtype": "float32", "shape": [2]}}}
+            """);
+        var error = Assert.Throws<InvalidDataException>(() => LeRobotDataset.Load(_root));
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("observation.images.top (video), observation.images.wrist (image)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("statesOnly: true", error.Message, StringComparison.Ordinal);
+        var demos = LeRobotDataset.Load(_root, statesOnly: true);
+        Assert.Equal(3, demos.Steps);
+        Assert.Null(demos.Images);
+    }
 }

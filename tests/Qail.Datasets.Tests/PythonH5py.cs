@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace Qail.Datasets.Tests;
 
-/// <summary>Runs a Python snippet with Debian's python3-h5py (CI installs it) to write HDF5 files as robot libraries do.</summary>
+/// <summary>
+/// Runs a Python snippet with Debian's python3-h5py (CI installs it) to write HDF5 files as robot libraries do.
+/// </summary>
 internal static class PythonH5py
 {
     private static readonly Lazy<string?> Missing = new(() => Run("import h5py, numpy", null) is { } why ? why : null);
@@ -10,7 +12,9 @@ internal static class PythonH5py
     /// <summary>Null when python3 with h5py and numpy runs here, else why not.</summary>
     public static string? WhyMissing => Missing.Value;
 
-    /// <summary>Runs <paramref name="script"/> with the output path as sys.argv[1]; null on success, else stderr.</summary>
+    /// <summary>
+    /// Runs <paramref name="script"/> with the output path as sys.argv[1]; null on success, else stderr.
+    /// </summary>
     public static string? Run(string script, string? path)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };

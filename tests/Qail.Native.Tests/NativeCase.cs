@@ -8,7 +8,8 @@ namespace Qail.Native.Tests;
 /// A deployed policy saved for the examples with recorded env observations (act.c's input format) and the actions
 /// the .NET API computes for them, as float bits in hex, one line per step.
 /// </summary>
-internal sealed record NativeCase(string Name, DeployedPolicy Policy, IReadOnlyList<Observation> Observations, float[] Range)
+internal sealed record NativeCase(
+    string Name, DeployedPolicy Policy, IReadOnlyList<Observation> Observations, float[] Range)
 {
     /// <summary>Writes NAME.safetensors, NAME.inputs and NAME.steps into <paramref name="folder"/>.</summary>
     public void Write(string folder)
@@ -19,8 +20,10 @@ internal sealed record NativeCase(string Name, DeployedPolicy Policy, IReadOnlyL
             {
                 if (Policy.StateSize > 0) inputs.Write(MemoryMarshal.AsBytes(o.State.AsSpan()));
                 if (Policy.ImageShape is not null) inputs.Write(o.Image);
-                if (Policy.Input(GraphInputKind.Instruction) is not null) inputs.Write(MemoryMarshal.AsBytes(o.Instruction.AsSpan()));
-                if (Policy.Input(GraphInputKind.Command) is not null) inputs.Write(BitConverter.GetBytes(o.Command ?? 0));
+                if (Policy.Input(GraphInputKind.Instruction) is not null)
+                    inputs.Write(MemoryMarshal.AsBytes(o.Instruction.AsSpan()));
+                if (Policy.Input(GraphInputKind.Command) is not null)
+                    inputs.Write(BitConverter.GetBytes(o.Command ?? 0));
             }
         File.WriteAllText(Path.Combine(folder, $"{Name}.steps"), $"{Observations.Count}");
     }
@@ -31,7 +34,11 @@ internal sealed record NativeCase(string Name, DeployedPolicy Policy, IReadOnlyL
         var action = new float[Policy.ActionSize];
         foreach (var o in Observations)
         {
-            Policy.Act(new PolicyInputs { State = o.State, Image = o.Image, Instruction = o.Instruction, Command = o.Command }, action);
+            var inputs = new PolicyInputs
+            {
+                State = o.State, Image = o.Image, Instruction = o.Instruction, Command = o.Command,
+            };
+            Policy.Act(inputs, action);
             yield return string.Join(" ", action.Select(a => BitConverter.SingleToUInt32Bits(a).ToString("x8")));
         }
     }
@@ -44,7 +51,8 @@ internal sealed record NativeCase(string Name, DeployedPolicy Policy, IReadOnlyL
         var observations = new List<Observation> { e.Reset(seed) };
         while (observations.Count < steps)
         {
-            var action = e.Spec.Action.Low.Zip(e.Spec.Action.High, (l, h) => l + (float)random.NextDouble() * (h - l)).ToArray();
+            var action = e.Spec.Action.Low
+                .Zip(e.Spec.Action.High, (l, h) => l + (float)random.NextDouble() * (h - l)).ToArray();
             var step = e.Step(action);
             if (step.Done) break;
             observations.Add(step.Observation);
