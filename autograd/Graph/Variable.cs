@@ -137,6 +137,8 @@ public sealed partial class Variable
     internal void AccumulateGrad(Tensor gradient)
     {
         // A fresh copy: rules may hand out views or tensors shared with other inputs, and optimizers update Grad in place.
+        // A leaf's gradient outlives the step (accumulation over micro-batches), so it never comes from a TensorArena.
+        using var _ = TensorArena.Suspend();
         Grad = Grad is null ? gradient.Clone() : Tensor.Add(Grad, gradient);
     }
 }

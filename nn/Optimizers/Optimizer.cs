@@ -49,6 +49,8 @@ public abstract class Optimizer
                     throw new InvalidOperationException($"{GetType().Name}: gradient {grad} does not match parameter {p}.");
                 if (!_state.TryGetValue(p, out var state))
                 {
+                    // The moments outlive the step: never from a TensorArena scope around it.
+                    using var outside = TensorArena.Suspend();
                     state = new ParameterState(Enumerable.Range(0, StateBuffers).Select(_ => Tensor.Zeros(p.Value.ShapeSpan, p.Value.DType)).ToArray());
                     _state.Add(p, state);
                 }
