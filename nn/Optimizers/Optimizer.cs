@@ -62,11 +62,15 @@ public abstract class Optimizer
         StepCount++;
     }
 
-    /// <summary>Clears every parameter's gradient.</summary>
+    /// <summary>
+    /// Clears every parameter's gradient (null until the next backward pass reaches it); the gradient tensors are
+    /// recycled (<see cref="Variable.RecycleGrad"/>), so a steady-state step allocates none: clone a gradient to
+    /// keep it past this call.
+    /// </summary>
     public void ZeroGrad()
     {
         foreach (var group in Groups)
-            foreach (var p in group.Parameters) p.ZeroGrad();
+            foreach (var p in group.Parameters) p.RecycleGrad();
     }
 
     /// <summary>How many parameter-shaped state tensors the optimizer keeps (momentum, second moment, ...).</summary>
