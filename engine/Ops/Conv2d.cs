@@ -44,35 +44,24 @@ public sealed partial class Tensor
         if (result.ElementCount == 0) return result;
         int chunk = g.SamplesPerChunk;
         var col = ConvScratch.Matrix(0, g.K, chunk * g.L, input.DType);
-        var product = g.PerSampleGemm ? null : ConvScratch.Matrix(1, g.Og, chunk * g.L, input.DType);
+        var product = ConvScratch.Matrix(1, g.Og, chunk * g.L, input.DType);
         for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
             int samples = Math.Min(chunk, g.N - n0);
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 Unfold(x, g, n0, samples, grp, col);
-                var kernel = w.Slice(0, grp * g.Og, (grp + 1) * g.Og);
-                long at = ((long)n0 * g.O + grp * g.Og) * g.L;
-                if (g.PerSampleGemm)
-                {
-                    // Each sample's [Og, L] block of the output is contiguous: the GEMM writes it in place.
-                    for (int s = 0; s < samples; s++)
-                        Gemm(kernel, col.Slice(1, s * g.L, (s + 1) * g.L), result, at + (long)s * g.O * g.L, beta: 0);
-                    continue;
-                }
-                Gemm(kernel, col.Slice(1, 0, samples * g.L), product!, 0, beta: 0);
+                Gemm(w.Slice(0, grp * g.Og, (grp + 1) * g.Og), col.Slice(1, 0, samples * g.L), product, 0, beta: 0);
                 // product [Og, samples * L], packed by the GEMM -> result [n0 + s, grp * Og + o, :].
-                MoveBlocks(result, at, g, product!, samples * g.L, samples, gather: false);
+                long at = ((long)n0 * g.O + grp * g.Og) * g.L;
+                MoveBlocks(result, at, g, product, samples * g.L, samples, gather: false);
             }
         }
         if (bias is not null) AddChannelBias(result, bias, g);
         return result;
     }
 
-    /// <summary>
-    /// Gradient of <see cref="Conv2d"/> with respect to its input (shape <paramref name="inputShape"/>): at stride 1
-    /// the convolution of the gradient with the flipped kernel, else by GEMM + col2im.
-    /// </summary>
+    /// <summary>Gradient of <see cref="Conv2d"/> with respect to its input (shape <paramref name="inputShape"/>), by GEMM + col2im.</summary>
     public static Tensor Conv2dBackwardInput(Tensor gradOutput, Tensor weight, ReadOnlySpan<int> inputShape, Conv2dOptions options)
     {
         const string op = nameof(Conv2dBackwardInput);
@@ -84,15 +73,6 @@ public sealed partial class Tensor
         CheckSameDType(op, gradOutput, weight);
         gradOutput.RequireFloat(op);
         g.CheckGradOutput(op, gradOutput);
-        if (g.IsTransposable && g.N * g.C * g.H * g.W > 0 && g.L > 0)
-        {
-            // Stride 1: the input gradient is the convolution of gradOutput with the flipped, transposed kernel, one
-            // GEMM with the forward's long inner dimension (O kH kW) and no col2im accumulation.
-            var o = g.Options;
-            var transposed = new Conv2dOptions(1, 1, o.DilationH * (g.KH - 1) - o.PaddingH,
-                o.DilationW * (g.KW - 1) - o.PaddingW, o.DilationH, o.DilationW, o.Groups);
-            return Conv2d(gradOutput, FlippedTransposedWeight(weight, g), null, transposed);
-        }
         var gy = gradOutput.Contiguous();
         var w = weight.Contiguous().Reshape(g.O, g.K);
         var result = Zeros(inputShape, gradOutput.DType);
@@ -133,28 +113,16 @@ public sealed partial class Tensor
         var result = Uninitialized([g.O, g.K], gradOutput.DType);
         int chunk = g.SamplesPerChunk;
         var col = ConvScratch.Matrix(0, g.K, chunk * g.L, gradOutput.DType);
-        var gyChunk = g.PerSampleGemm ? null : ConvScratch.Matrix(2, g.Og, chunk * g.L, gradOutput.DType);
+        var gyChunk = ConvScratch.Matrix(2, g.Og, chunk * g.L, gradOutput.DType);
         for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
             int samples = Math.Min(chunk, g.N - n0);
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 Unfold(x, g, n0, samples, grp, col);
-                long at = (long)grp * g.Og * g.K;
-                if (g.PerSampleGemm)
-                {
-                    // Each sample's gradient block [Og, L] is a view of gradOutput: no gather.
-                    for (int s = 0; s < samples; s++)
-                    {
-                        long plane = gy.Offset + ((long)(n0 + s) * g.O + grp * g.Og) * g.L;
-                        var block = new Tensor(gy.HostStorage(), [g.Og, g.L], [g.L, 1], plane);
-                        Gemm(block, col.Slice(1, s * g.L, (s + 1) * g.L).T, result, at, beta: n0 + s == 0 ? 0 : 1);
-                    }
-                    continue;
-                }
-                GatherPlanes(gy, g, n0, samples, grp, gyChunk!);
+                GatherPlanes(gy, g, n0, samples, grp, gyChunk);
                 var columns = col.Slice(1, 0, samples * g.L).T;
-                Gemm(gyChunk!.Slice(1, 0, samples * g.L), columns, result, at, beta: n0 == 0 ? 0 : 1);
+                Gemm(gyChunk.Slice(1, 0, samples * g.L), columns, result, (long)grp * g.Og * g.K, beta: n0 == 0 ? 0 : 1);
             }
         }
         return result.Reshape(weightShape.ToArray());
@@ -220,29 +188,6 @@ public sealed partial class Tensor
             }
     }
 
-    // The kernel of the transposed convolution: W'[grp Cg + c, o, i, j] = W[grp Og + o, c, kH - 1 - i, kW - 1 - j].
-    private static Tensor FlippedTransposedWeight(Tensor weight, ConvGeometry g)
-    {
-        var w = weight.Contiguous();
-        var flipped = Uninitialized([g.C, g.Og, g.KH, g.KW], w.DType);
-        if (w.DType == DType.Float32) Flip(w.AsSpan<float>(), g, flipped.AsSpan<float>());
-        else Flip(w.AsSpan<double>(), g, flipped.AsSpan<double>());
-        return flipped;
-    }
-
-    private static void Flip<T>(ReadOnlySpan<T> w, ConvGeometry g, Span<T> flipped)
-    {
-        int taps = g.KH * g.KW;
-        for (int grp = 0; grp < g.Groups; grp++)
-            for (int o = 0; o < g.Og; o++)
-                for (int c = 0; c < g.Cg; c++)
-                {
-                    var source = w.Slice(((grp * g.Og + o) * g.Cg + c) * taps, taps);
-                    var target = flipped.Slice(((grp * g.Cg + c) * g.Og + o) * taps, taps);
-                    for (int t = 0; t < taps; t++) target[taps - 1 - t] = source[t];
-                }
-    }
-
     // Adds bias[o] to every output plane in place.
     private static void AddChannelBias(Tensor result, Tensor bias, ConvGeometry g)
     {
@@ -272,18 +217,6 @@ public sealed partial class Tensor
         public int Og => O / Groups;
         public int K => Cg * KH * KW;
         public int L => OH * OW;
-
-        /// <summary>
-        /// Output planes of 256 values or more: one GEMM per sample reads and writes the [N, O, L] planes in place
-        /// (long enough rows for the GEMM); smaller planes are gathered into one GEMM per chunk of samples.
-        /// </summary>
-        public bool PerSampleGemm => L >= 256;
-
-        /// <summary>
-        /// Stride 1 with padding at most the dilated kernel's reach: the input gradient is a stride-1 convolution.
-        /// </summary>
-        public bool IsTransposable => Options.StrideH == 1 && Options.StrideW == 1
-            && Options.PaddingH <= Options.DilationH * (KH - 1) && Options.PaddingW <= Options.DilationW * (KW - 1);
 
         /// <summary>Samples unfolded together: as many as keep the column buffer near 2^20 elements (>= 1).</summary>
         public int SamplesPerChunk => (int)Math.Clamp((1L << 20) / Math.Max(1L, (long)K * L), 1, Math.Max(N, 1));
