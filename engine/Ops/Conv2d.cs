@@ -122,7 +122,8 @@ public sealed partial class Tensor
                 Unfold(x, g, n0, samples, grp, col);
                 GatherPlanes(gy, g, n0, samples, grp, gyChunk);
                 var columns = col.Slice(1, 0, samples * g.L).T;
-                Gemm(gyChunk.Slice(1, 0, samples * g.L), columns, result, (long)grp * g.Og * g.K, beta: n0 == 0 ? 0 : 1);
+                Gemm(gyChunk.Slice(1, 0, samples * g.L), columns, result, (long)grp * g.Og * g.K,
+                    beta: n0 == 0 ? 0 : 1);
             }
         }
         return result.Reshape(weightShape.ToArray());

@@ -19,7 +19,9 @@ internal readonly record struct Im2ColGeometry(int C, int H, int W, int KH, int 
     /// </summary>
     public bool IsShiftedPlane => StrideH == 1 && StrideW == 1 && OW == W;
 
-    /// <summary>The output rows [first, last) whose input row oh * StrideH - PaddingH + ki * DilationH is inside.</summary>
+    /// <summary>
+    /// The output rows [first, last) whose input row oh * StrideH - PaddingH + ki * DilationH lies inside the image.
+    /// </summary>
     public (int First, int Last) ValidRows(int ki)
     {
         int shift = ki * DilationH - PaddingH;

@@ -32,7 +32,7 @@ public sealed class TensorArena
     /// <summary>Bytes held by the pool's idle buffers.</summary>
     public long IdleBytes { get; private set; }
 
-    /// <summary>Opens a step scope on the calling thread; dispose it (on the same thread) to return the buffers.</summary>
+    /// <summary>Opens a step scope on the calling thread; disposing it (on that thread) returns the buffers.</summary>
     public StepScope Step()
     {
         if (t_active is not null)
@@ -72,13 +72,13 @@ public sealed class TensorArena
         return null;
     }
 
-    /// <summary>Records storage made from a leased or newly allocated buffer, to be returned when the scope closes.</summary>
+    /// <summary>Records storage over a leased or new buffer, to be returned when the scope closes.</summary>
     internal void Track(CpuStorage storage) => _leased.Add(storage);
 
     private void Close()
     {
         if (_owner != Thread.CurrentThread)
-            throw new InvalidOperationException("TensorArena: a step scope must be closed on the thread that opened it.");
+            throw new InvalidOperationException("TensorArena: close a step scope on the thread that opened it.");
         foreach (var storage in _leased)
         {
             var buffer = storage.Release();

@@ -20,9 +20,11 @@ public static class CilrsAllocationReport
 
     public static void Run()
     {
-        Console.WriteLine($"CILRS step, batch {Batch}, driving-nocrash-tt rasters; kernels: {KernelDispatch.Describe()}; "
-            + $"1 kernel thread, {Steps} steps after 3 warm-up steps, scaled to 100");
-        Console.WriteLine("| CILRS training step | CPU ms per step | MB allocated per 100 steps | gen-2 GCs per 100 steps |");
+        Console.WriteLine($"CILRS step, batch {Batch}, driving-nocrash-tt rasters; "
+            + $"kernels: {KernelDispatch.Describe()}; 1 kernel thread, {Steps} steps after 3 warm-up steps, "
+            + "scaled to 100");
+        Console.WriteLine("| CILRS training step | CPU ms per step | MB allocated per 100 steps "
+            + "| gen-2 GCs per 100 steps |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (bool pooled in (bool[])[false, true])
         {
@@ -56,7 +58,8 @@ public static class CilrsAllocationReport
                 double mb = (GC.GetAllocatedBytesForCurrentThread() - bytes) / 1e6 * 100 / Steps;
                 double collections = (GC.CollectionCount(2) - gen2) * 100.0 / Steps;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(pooled ? "in a TensorArena step scope" : "plain")} | {ms:F0} | {mb:F1} | {collections:F0} |"));
+                    $"| {(pooled ? "in a TensorArena step scope" : "plain")} | {ms:F0} | {mb:F1} "
+                    + $"| {collections:F0} |"));
             });
         }
     }
@@ -67,7 +70,8 @@ public static class CilrsAllocationReport
         var rng = new SeededRandom(seed);
         var images = Tensor.RandomUniform([Batch, image.Channels, image.Height, image.Width], seed);
         var speeds = Tensor.RandomUniform([Batch, 1], seed + 1, 0, 8);
-        var commands = Tensor.From<int>(Enumerable.Range(0, Batch).Select(_ => rng.NextInt(spec.CommandCount)).ToArray());
+        var commands = Tensor.From<int>(
+            Enumerable.Range(0, Batch).Select(_ => rng.NextInt(spec.CommandCount)).ToArray());
         var actions = Tensor.RandomUniform([Batch, 3], seed + 2);
         return new PolicyBatch(speeds, images, null, commands, actions);
     }

@@ -28,7 +28,7 @@ public sealed class PolicyFamily
     /// <summary>AdamW over all parameters.</summary>
     public Qail.Nn.Optimizer Optimizer { get; }
 
-    /// <summary>Forward, backward and one AdamW step on the training batch, in a <see cref="TensorArena"/> step scope.</summary>
+    /// <summary>Forward, backward and one AdamW step on the batch, in a <see cref="TensorArena"/> step scope.</summary>
     public double TrainStep()
     {
         using var step = _arena.Step();
