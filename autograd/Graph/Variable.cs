@@ -13,6 +13,7 @@ public sealed partial class Variable
     private Variable[] _inputs = [];
     private BackwardRule? _backward;
     private bool _graphFreed;
+    private Tensor? _spareGrad;
 
     /// <summary>Wraps <paramref name="value"/>; a leaf that requires gradients must hold float32 or float64.</summary>
     public Variable(Tensor value, bool requiresGrad = false, string? name = null)
@@ -79,6 +80,17 @@ public sealed partial class Variable
     /// <summary>Clears the accumulated gradient (sets <see cref="Grad"/> to null).</summary>
     public void ZeroGrad() => Grad = null;
 
+    /// <summary>
+    /// Clears the accumulated gradient like <see cref="ZeroGrad"/> but keeps its tensor, which the next backward
+    /// pass overwrites with the new gradient instead of allocating one: a reference to the old
+    /// <see cref="Grad"/> then sees the new values (clone it to keep it).
+    /// </summary>
+    public void RecycleGrad()
+    {
+        _spareGrad = Grad;
+        Grad = null;
+    }
+
     /// <summary>The value of a one-element variable as double.</summary>
     public double Item() => Value.Item();
 
@@ -137,6 +149,15 @@ public sealed partial class Variable
     internal void AccumulateGrad(Tensor gradient)
     {
         // A fresh copy: rules may hand out views or tensors shared with other inputs, and optimizers update Grad in place.
+        // A leaf's gradient outlives the step (accumulation over micro-batches), so it never comes from a TensorArena.
+        if (Grad is null && _spareGrad is { IsContiguous: true } spare && spare.DType == gradient.DType
+            && Shapes.Equal(spare.ShapeSpan, gradient.ShapeSpan))
+        {
+            gradient.CopyTo(spare);
+            (Grad, _spareGrad) = (spare, null);
+            return;
+        }
+        using var _ = TensorArena.Suspend();
         Grad = Grad is null ? gradient.Clone() : Tensor.Add(Grad, gradient);
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class Tensor
         }
         var g = gradOutput.Contiguous();
         var y = output.Contiguous();
-        var dx = Zeros(y.ShapeSpan, y.DType);
+        var dx = Uninitialized(y.ShapeSpan, y.DType);
         if (y.DType == DType.Float32)
             SignKernel.ReluBackward<float>(g.AsSpan<float>(), y.AsSpan<float>(), dx.AsSpan<float>());
         else SignKernel.ReluBackward<double>(g.AsSpan<double>(), y.AsSpan<double>(), dx.AsSpan<double>());

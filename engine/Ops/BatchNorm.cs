@@ -25,7 +25,7 @@ public sealed partial class Tensor
         ReadOnlySpan<double> shift)
     {
         var (x, n, c, spatial) = BatchNormOperand(nameof(BatchNormAffine), input);
-        var y = Zeros(x.ShapeSpan, x.DType);
+        var y = Uninitialized(x.ShapeSpan, x.DType);
         if (x.DType == DType.Float32)
             BatchNormKernels.Normalize<float>(x.AsSpan<float>(), n, c, spatial, mean, scale, shift, y.AsSpan<float>());
         else
@@ -58,7 +58,7 @@ public sealed partial class Tensor
         var g = BatchNormGradient(op, gradOutput, x);
         if (gScale.Length != c || xScale.Length != c || shift.Length != c || mean.Length != c)
             throw new ArgumentException($"{op}: mean, gScale, xScale and shift need one value per channel ({c}).");
-        var dx = Zeros(x.ShapeSpan, x.DType);
+        var dx = Uninitialized(x.ShapeSpan, x.DType);
         if (x.DType == DType.Float32)
         {
             BatchNormKernels.InputGradient<float>(g.AsSpan<float>(), x.AsSpan<float>(), n, c, spatial, mean, gScale,

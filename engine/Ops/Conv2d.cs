@@ -39,7 +39,8 @@ public sealed partial class Tensor
         }
         var x = input.Contiguous();
         var w = weight.Contiguous().Reshape(g.O, g.K);
-        var result = Zeros([g.N, g.O, g.OH, g.OW], input.DType);
+        // Every plane is written by the GEMMs' scatter below.
+        var result = Uninitialized([g.N, g.O, g.OH, g.OW], input.DType);
         if (result.ElementCount == 0) return result;
         int chunk = g.SamplesPerChunk;
         var col = ConvScratch.Matrix(0, g.K, chunk * g.L, input.DType);
@@ -107,8 +108,9 @@ public sealed partial class Tensor
         g.CheckGradOutput(op, gradOutput);
         var gy = gradOutput.Contiguous();
         var x = input.Contiguous();
-        var result = Zeros([g.O, g.K], gradOutput.DType);
-        if (g.N == 0 || g.L == 0) return result.Reshape(weightShape.ToArray());
+        if (g.N == 0 || g.L == 0) return Zeros(weightShape, gradOutput.DType);
+        // The first chunk's GEMMs overwrite (beta 0) every group's block; later chunks accumulate.
+        var result = Uninitialized([g.O, g.K], gradOutput.DType);
         int chunk = g.SamplesPerChunk;
         var col = ConvScratch.Matrix(0, g.K, chunk * g.L, gradOutput.DType);
         var gyChunk = ConvScratch.Matrix(2, g.Og, chunk * g.L, gradOutput.DType);
@@ -120,7 +122,8 @@ public sealed partial class Tensor
                 Unfold(x, g, n0, samples, grp, col);
                 GatherPlanes(gy, g, n0, samples, grp, gyChunk);
                 var columns = col.Slice(1, 0, samples * g.L).T;
-                Gemm(gyChunk.Slice(1, 0, samples * g.L), columns, result, (long)grp * g.Og * g.K, beta: 1);
+                Gemm(gyChunk.Slice(1, 0, samples * g.L), columns, result, (long)grp * g.Og * g.K,
+                    beta: n0 == 0 ? 0 : 1);
             }
         }
         return result.Reshape(weightShape.ToArray());

@@ -75,7 +75,7 @@ public sealed partial class Tensor
 
     private Tensor Map<T, TOp>(TOp op) where T : unmanaged where TOp : struct, ISpanUnary<T>
     {
-        var result = Zeros(_shape, DType);
+        var result = Uninitialized(_shape, DType);
         // TensorPrimitives rejects some empty spans.
         if (ElementCount > 0) op.Apply(Contiguous().AsSpan<T>(), result.AsSpan<T>());
         return result;
@@ -131,7 +131,7 @@ public sealed partial class Tensor
 
     private static Tensor Zip<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged where TOp : struct, ISpanBinary<T>
     {
-        var result = Zeros(shape, a.DType);
+        var result = Uninitialized(shape, a.DType);
         if (result.ElementCount == 0) return result;
         var ea = a.Expand(shape);
         var eb = b.Expand(shape);

@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Qail.Engine;
 
@@ -11,7 +14,25 @@ internal readonly record struct Im2ColGeometry(int C, int H, int W, int KH, int 
     /// The output columns [start, end) whose input column ow * StrideW - PaddingW + kj * DilationW lies inside the
     /// image; the others read padding.
     /// </summary>
-    public (int Start, int End) ValidColumns(int kj)
+    /// <summary>
+    /// Stride 1 and output rows as wide as the input's: each col row is the input plane moved by one offset.
+    /// </summary>
+    public bool IsShiftedPlane => StrideH == 1 && StrideW == 1 && OW == W;
+
+    /// <summary>
+    /// The output rows [first, last) whose input row oh * StrideH - PaddingH + ki * DilationH lies inside the image.
+    /// </summary>
+    public (int First, int Last) ValidRows(int ki)
+    {
+        int shift = ki * DilationH - PaddingH;
+        int first = shift >= 0 ? 0 : (-shift + StrideH - 1) / StrideH;
+        int lastRow = H - 1 - shift;
+        int last = lastRow < 0 ? 0 : Math.Min(OH, lastRow / StrideH + 1);
+        first = Math.Min(first, OH);
+        return (first, Math.Max(first, last));
+    }
+
+        public (int Start, int End) ValidColumns(int kj)
     {
         int shift = kj * DilationW - PaddingW;
         int start = shift >= 0 ? 0 : (-shift + StrideW - 1) / StrideW;
@@ -45,6 +66,11 @@ internal static class Im2Col
                     var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * ld + column, length);
                     var (start, end) = g.ValidColumns(kj);
                     int shift = kj * g.DilationW - g.PaddingW;
+                    if (g.IsShiftedPlane)
+                    {
+                        UnfoldShifted(plane, g, ki, start, end, shift, row);
+                        continue;
+                    }
                     for (int oh = 0; oh < g.OH; oh++)
                     {
                         int ih = oh * g.StrideH - g.PaddingH + ki * g.DilationH;
@@ -63,8 +89,7 @@ internal static class Im2Col
                         }
                         else
                         {
-                            for (int ow = start, iw = start * g.StrideW + shift; ow < end; ow++, iw += g.StrideW)
-                                outRow[ow] = source[iw];
+                            Gather(source[(start * g.StrideW + shift)..], g.StrideW, outRow[start..end]);
                         }
                     }
                 }
@@ -73,8 +98,9 @@ internal static class Im2Col
 
     /// <summary>
     /// The adjoint of <see cref="Unfold{T}"/>: adds col rows (at column, stride ld) into dx's planes at inOffset.
+    /// The values col holds for padding positions may be cleared on the way (col is the caller's scratch).
     /// </summary>
-    public static void Fold<T>(ReadOnlySpan<T> col, int ld, int column, Im2ColGeometry g, Span<T> dx, long inOffset)
+    public static void Fold<T>(Span<T> col, int ld, int column, Im2ColGeometry g, Span<T> dx, long inOffset)
         where T : unmanaged, INumber<T>
     {
         int length = g.OH * g.OW;
@@ -88,6 +114,11 @@ internal static class Im2Col
                     var (start, end) = g.ValidColumns(kj);
                     if (start == end) continue;
                     int shift = kj * g.DilationW - g.PaddingW;
+                    if (g.IsShiftedPlane)
+                    {
+                        FoldShifted(row, g, ki, start, end, shift, plane);
+                        continue;
+                    }
                     for (int oh = 0; oh < g.OH; oh++)
                     {
                         int ih = oh * g.StrideH - g.PaddingH + ki * g.DilationH;
@@ -107,5 +138,79 @@ internal static class Im2Col
                     }
                 }
         }
+    }
+    // Stride 1 with rows as wide as the input's: the valid rows of a col row are the input plane moved by one offset,
+    // so they are one block copy; the columns that read padding (which the copy filled from the neighbouring row)
+    // are then cleared, |shift| values per row.
+    private static void UnfoldShifted<T>(ReadOnlySpan<T> plane, Im2ColGeometry g, int ki, int start, int end,
+        int shift, Span<T> row) where T : unmanaged, INumber<T>
+    {
+        var (first, last) = g.ValidRows(ki);
+        if (start == end || first == last)
+        {
+            row.Clear();
+            return;
+        }
+        int w = g.W;
+        row[..(first * w)].Clear();
+        row[(last * w)..].Clear();
+        var (target, source, count) = ShiftedBlock(g, ki, first, last, shift);
+        plane.Slice(source, count).CopyTo(row.Slice(target, count));
+        ClearPaddingColumns(row, w, first, last, start, end);
+    }
+
+    // The adjoint of UnfoldShifted: clears the padding columns' values, then adds the valid rows as one block.
+    private static void FoldShifted<T>(Span<T> row, Im2ColGeometry g, int ki, int start, int end, int shift,
+        Span<T> plane) where T : unmanaged, INumber<T>
+    {
+        var (first, last) = g.ValidRows(ki);
+        if (first == last) return;
+        ClearPaddingColumns(row, g.W, first, last, start, end);
+        var (target, source, count) = ShiftedBlock(g, ki, first, last, shift);
+        var span = plane.Slice(source, count);
+        TensorPrimitives.Add(span, row.Slice(target, count), span);
+    }
+
+    // The block of a shifted col row (from output row first to last) and the plane offset it maps to, less the
+    // elements before the plane's start or past its end (those lie in padding columns).
+    private static (int Target, int Source, int Count) ShiftedBlock(Im2ColGeometry g, int ki, int first, int last,
+        int shift)
+    {
+        int w = g.W;
+        int target = first * w, count = (last - first) * w;
+        int source = target + (ki * g.DilationH - g.PaddingH) * w + shift;
+        int skip = Math.Max(0, -source), over = Math.Max(0, source + count - g.H * w);
+        return (target + skip, source + skip, count - skip - over);
+    }
+
+    private static void ClearPaddingColumns<T>(Span<T> row, int w, int first, int last, int start, int end)
+        where T : unmanaged, INumber<T>
+    {
+        if (start == 0 && end == w) return;
+        for (int oh = first; oh < last; oh++)
+        {
+            var outRow = row.Slice(oh * w, w);
+            outRow[..start].Clear();
+            outRow[end..].Clear();
+        }
+    }
+
+    // target[i] = source[i * stride]; float rows of stride 2 take 16 values per AVX-512 two-register permute.
+    private static void Gather<T>(ReadOnlySpan<T> source, int stride, Span<T> target) where T : unmanaged
+    {
+        int i = 0;
+        if (typeof(T) == typeof(float) && stride == 2 && Avx512F.IsSupported)
+        {
+            var from = MemoryMarshal.Cast<T, float>(source);
+            var to = MemoryMarshal.Cast<T, float>(target);
+            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            for (; i + 16 <= to.Length && 2 * i + 32 <= from.Length; i += 16)
+            {
+                var low = Vector512.Create(from.Slice(2 * i, 16));
+                var high = Vector512.Create(from.Slice(2 * i + 16, 16));
+                Avx512F.PermuteVar16x32x2(low, evens, high).CopyTo(to.Slice(i, 16));
+            }
+        }
+        for (; i < target.Length; i++) target[i] = source[i * stride];
     }
 }

@@ -4,16 +4,25 @@ namespace Qail.Engine;
 public sealed class CpuStorage : Storage
 {
     private readonly long _length;
+    private readonly Array _data;
+    private bool _released;
 
     private CpuStorage(Array data, DType dtype, long length)
     {
-        Data = data;
+        _data = data;
         DType = dtype;
         _length = length;
     }
 
-    /// <summary>The backing array: float[], double[], int[], sbyte[] or byte[].</summary>
-    public Array Data { get; }
+    /// <summary>
+    /// The backing array: float[], double[], int[], sbyte[] or byte[]. Throws once a <see cref="TensorArena"/> step
+    /// scope that lent the buffer has closed.
+    /// </summary>
+    public Array Data => _released
+        ? throw new InvalidOperationException(
+            "Tensor storage was returned to its TensorArena when the step scope that made it closed; copy what "
+            + "outlives a step (Clone under TensorArena.Suspend) before the scope ends.")
+        : _data;
 
     public override DType DType { get; }
 
@@ -21,12 +30,34 @@ public sealed class CpuStorage : Storage
 
     public override Device Device => Device.Cpu;
 
-    /// <summary>Allocates zero-filled storage for <paramref name="length"/> elements.</summary>
-    public static CpuStorage Allocate(DType dtype, long length)
+    /// <summary>
+    /// Allocates zero-filled storage for <paramref name="length"/> elements (from the open <see cref="TensorArena"/>
+    /// step scope's pool, if any).
+    /// </summary>
+    public static CpuStorage Allocate(DType dtype, long length) => Allocate(dtype, length, zeroed: true);
+
+    /// <summary>
+    /// Storage whose contents are unspecified, for ops that overwrite every element: from the open
+    /// <see cref="TensorArena"/> step scope's pool without clearing, else a fresh array.
+    /// </summary>
+    public static CpuStorage AllocateUninitialized(DType dtype, long length) => Allocate(dtype, length, zeroed: false);
+
+    private static CpuStorage Allocate(DType dtype, long length, bool zeroed)
     {
         if (length < 0 || length > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(length), length, $"Storage length must lie in 0..{Array.MaxLength}.");
         int n = (int)length;
+        if (dtype is DType.Float32 or DType.Float64 or DType.Int32)
+        {
+            var leased = TensorArena.Lease(dtype, n, zeroed, out var arena);
+            if (arena is not null)
+            {
+                var storage = new CpuStorage(leased ?? NewArray(dtype, n, zeroed), dtype, length);
+                arena.Track(storage);
+                return storage;
+            }
+            if (!zeroed) return new CpuStorage(NewArray(dtype, n, zeroed), dtype, length);
+        }
         Array data = dtype switch
         {
             DType.Float32 => new float[n],
@@ -39,6 +70,20 @@ public sealed class CpuStorage : Storage
         };
         return new CpuStorage(data, dtype, length);
     }
+
+    /// <summary>Marks the storage released and hands its buffer back to the arena that lent it.</summary>
+    internal Array Release()
+    {
+        _released = true;
+        return _data;
+    }
+
+    private static Array NewArray(DType dtype, int n, bool zeroed) => dtype switch
+    {
+        DType.Float32 => zeroed ? new float[n] : GC.AllocateUninitializedArray<float>(n),
+        DType.Float64 => zeroed ? new double[n] : GC.AllocateUninitializedArray<double>(n),
+        _ => zeroed ? new int[n] : GC.AllocateUninitializedArray<int>(n),
+    };
 
     /// <summary>Wraps an existing array without copying; the caller gives up ownership.</summary>
     public static CpuStorage Wrap<T>(T[] data) where T : unmanaged

@@ -6,6 +6,12 @@ public sealed partial class Tensor
     public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32) =>
         new(CpuStorage.Allocate(dtype, Shapes.ElementCount(shape)), shape);
 
+    /// <summary>
+    /// A contiguous CPU tensor with unspecified contents, for ops that write every element before anyone reads it.
+    /// </summary>
+    internal static Tensor Uninitialized(ReadOnlySpan<int> shape, DType dtype) =>
+        new(CpuStorage.AllocateUninitialized(dtype, Shapes.ElementCount(shape)), shape);
+
     /// <summary>A contiguous CPU tensor of ones.</summary>
     public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
 

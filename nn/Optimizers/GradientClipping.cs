@@ -16,13 +16,31 @@ public static class GradientClipping
         if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "ClipByGlobalNorm: maxNorm must be positive.");
         var grads = parameters.Select(p => p.Grad).OfType<Tensor>().ToList();
         double sumSquares = 0;
-        foreach (var g in grads)
-            foreach (double x in g.ToDoubleArray()) sumSquares += x * x;
+        foreach (var g in grads) sumSquares += SumOfSquares(g);
         double norm = Math.Sqrt(sumSquares);
         double scale = maxNorm / (norm + 1e-6);
         if (scale < 1)
             foreach (var g in grads) Scale(g, scale);
         return norm;
+    }
+
+    // In double, element by element in order, as a widened copy would give, without the copy.
+    private static double SumOfSquares(Tensor g)
+    {
+        double sum = 0;
+        if (g.IsContiguous && g.DType == DType.Float32)
+        {
+            foreach (float x in g.AsSpan<float>()) sum += (double)x * x;
+        }
+        else if (g.IsContiguous && g.DType == DType.Float64)
+        {
+            foreach (double x in g.AsSpan<double>()) sum += x * x;
+        }
+        else
+        {
+            foreach (double x in g.ToDoubleArray()) sum += x * x;
+        }
+        return sum;
     }
 
     private static void Scale(Tensor g, double scale)

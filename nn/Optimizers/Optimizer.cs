@@ -49,6 +49,8 @@ public abstract class Optimizer
                     throw new InvalidOperationException($"{GetType().Name}: gradient {grad} does not match parameter {p}.");
                 if (!_state.TryGetValue(p, out var state))
                 {
+                    // The moments outlive the step: never from a TensorArena scope around it.
+                    using var outside = TensorArena.Suspend();
                     state = new ParameterState(Enumerable.Range(0, StateBuffers).Select(_ => Tensor.Zeros(p.Value.ShapeSpan, p.Value.DType)).ToArray());
                     _state.Add(p, state);
                 }
@@ -60,11 +62,15 @@ public abstract class Optimizer
         StepCount++;
     }
 
-    /// <summary>Clears every parameter's gradient.</summary>
+    /// <summary>
+    /// Clears every parameter's gradient (null until the next backward pass reaches it); the gradient tensors are
+    /// recycled (<see cref="Variable.RecycleGrad"/>), so a steady-state step allocates none: clone a gradient to
+    /// keep it past this call.
+    /// </summary>
     public void ZeroGrad()
     {
         foreach (var group in Groups)
-            foreach (var p in group.Parameters) p.ZeroGrad();
+            foreach (var p in group.Parameters) p.RecycleGrad();
     }
 
     /// <summary>How many parameter-shaped state tensors the optimizer keeps (momentum, second moment, ...).</summary>

@@ -12,6 +12,7 @@ public sealed class PolicyFamily
 {
     private readonly Func<Variable> _loss;
     private readonly Func<Variable> _singleForward;
+    private readonly TensorArena _arena = new();
 
     private PolicyFamily(Qail.Nn.Module model, Func<Variable> loss, Func<Variable> singleForward)
     {
@@ -27,9 +28,10 @@ public sealed class PolicyFamily
     /// <summary>AdamW over all parameters.</summary>
     public Qail.Nn.Optimizer Optimizer { get; }
 
-    /// <summary>Forward, backward and one AdamW step on the training batch.</summary>
+    /// <summary>Forward, backward and one AdamW step on the batch, in a <see cref="TensorArena"/> step scope.</summary>
     public double TrainStep()
     {
+        using var step = _arena.Step();
         Optimizer.ZeroGrad();
         var loss = _loss();
         loss.Backward();

@@ -10,7 +10,7 @@ namespace Qail.Perf.Nn;
 /// <c>dotnet run -c Release --project perf/Qail.Perf.Nn -- [filter]</c> (filter: substring of a class or method name),
 /// <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>, <c>-- peer</c> for the
 /// step-time ratios against PyTorch of <see cref="PeerReport"/>, or <c>-- alloc</c> for the per-step CPU time,
-/// allocation and gen-2 collections of <see cref="AllocationReport"/>.
+/// allocation and gen-2 collections of <see cref="AllocationReport"/> and <see cref="CilrsAllocationReport"/>.
 /// </summary>
 public static class Program
 {
@@ -25,6 +25,7 @@ public static class Program
         if (args is ["alloc"])
         {
             AllocationReport.Run();
+            CilrsAllocationReport.Run();
             return 0;
         }
         if (args is ["cputime"])

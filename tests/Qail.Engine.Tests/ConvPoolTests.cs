@@ -95,6 +95,27 @@ public class ConvPoolTests
             Tensor.Conv2dBackwardWeight(c.GradOutput, c.Input, c.Weight.ShapeToArray(), o), 1e-10, 1e-10);
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1)] // rows as wide as the input's: one shifted block copy per col row
+    [InlineData(1, 1, 2, 2)] // the same with dilation
+    [InlineData(2, 2, 1, 1)] // stride 2 on rows wider than 32 floats: the AVX-512 two-register gather
+    [InlineData(1, 2, 0, 1)]
+    public void WideFloatRowsMatchTheDirectLoop(int strideH, int strideW, int padding, int dilation)
+    {
+        var o = new Conv2dOptions(strideH, strideW, padding, padding, dilation, dilation);
+        var input = Tensor.RandomNormal([2, 3, 9, 70], 41);
+        var weight = Tensor.RandomNormal([4, 3, 3, 3], 42);
+        int oh = Conv2dOptions.OutputSize(9, 3, strideH, padding, dilation);
+        int ow = Conv2dOptions.OutputSize(70, 3, strideW, padding, dilation);
+        var c = new ConvCase(input, weight, null, o, Tensor.RandomNormal([2, 4, oh, ow], 43));
+        var (y, gx, gw) = Reference(c);
+        TensorAssert.AllClose(y, c.GradOutput.ShapeToArray(), Tensor.Conv2d(input, weight, null, o), 1e-4, 1e-4);
+        TensorAssert.AllClose(gx, input.ShapeToArray(),
+            Tensor.Conv2dBackwardInput(c.GradOutput, weight, input.ShapeToArray(), o), 1e-4, 1e-4);
+        TensorAssert.AllClose(gw, weight.ShapeToArray(),
+            Tensor.Conv2dBackwardWeight(c.GradOutput, input, weight.ShapeToArray(), o), 1e-4, 1e-3);
+    }
+
     [Fact]
     public void Conv2dRejectsChannelMismatch()
     {
