@@ -10,7 +10,8 @@ namespace Qail.Perf.Nn;
 /// <c>dotnet run -c Release --project perf/Qail.Perf.Nn -- [filter]</c> (filter: substring of a class or method name),
 /// <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>, <c>-- peer</c> for the
 /// step-time ratios against PyTorch of <see cref="PeerReport"/>, or <c>-- alloc</c> for the per-step CPU time,
-/// allocation and gen-2 collections of <see cref="AllocationReport"/>.
+/// allocation and gen-2 collections of <see cref="AllocationReport"/>, or <c>-- saliency</c> for the SQIL saliency
+/// time of <see cref="SaliencyReport"/>.
 /// </summary>
 public static class Program
 {
@@ -18,10 +19,15 @@ public static class Program
     {
         if (args.Length > 1 || (args.Length == 1 && args[0].StartsWith('-')))
         {
-            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer | alloc]");
+            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer | alloc | saliency]");
             return 2;
         }
         if (args is ["peer"]) return PeerReport.Run();
+        if (args is ["saliency"])
+        {
+            SaliencyReport.Run();
+            return 0;
+        }
         if (args is ["alloc"])
         {
             AllocationReport.Run();
