@@ -44,8 +44,7 @@ public sealed class Linear : WeightedLayer
         if (input.Rank == 0 || input.Size(-1) != InFeatures)
             throw new ArgumentException($"Linear: input shape {Shapes.Format(input.Value.ShapeSpan)} must end in {InFeatures}.", nameof(input));
         var rows = input.Rank == 2 ? input : input.Reshape(-1, InFeatures);
-        var y = Variable.MatMul(rows, weight.T);
-        if (Bias is not null || activation != Activation.Identity) y = Variable.BiasActivation(y, Bias, activation);
+        var y = Variable.Linear(rows, weight, Bias, activation);
         if (input.Rank == 2) return y;
         var shape = input.Value.ShapeToArray();
         shape[^1] = OutFeatures;

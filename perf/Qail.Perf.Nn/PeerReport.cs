@@ -36,6 +36,7 @@ public static class PeerReport
             return 0;
         }
         Console.WriteLine($"Qail kernels: {KernelDispatch.Describe()}; peer: {peer.Info}");
+        WarmUp(workloads.Select(w => w.Body));
         Console.WriteLine($"median over {Rounds} interleaved rounds of the per-round ratio (Qail / PyTorch) of median "
             + "wall time and of mean process CPU time (all threads) per call");
         Console.WriteLine("| workload | threads | Qail wall ms | PyTorch wall ms | wall ratio | Qail CPU ms "
@@ -68,6 +69,18 @@ public static class PeerReport
             }
         }
         return 0;
+    }
+
+    // Every workload past the JIT's tier-0 call count (30) for at least half a second, then a pause for the
+    // background tier-1 compiles: otherwise the first (1-thread) rounds would time tier-0 code.
+    private static void WarmUp(IEnumerable<Action> bodies)
+    {
+        foreach (var body in bodies)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 40 || Stopwatch.GetElapsedTime(start).TotalSeconds < 0.5; i++) body();
+        }
+        Thread.Sleep(1000);
     }
 
     private static (double Wall, double Cpu) Measure(Action body, int calls)
