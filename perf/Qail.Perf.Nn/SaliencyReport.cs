@@ -9,14 +9,16 @@ namespace Qail.Perf.Nn;
 
 /// <summary>
 /// SQIL saliency of the libero-spatial VLA teacher (the demo's size: width 64, 2 blocks, 8x8 patches, 64 masks) over
-/// one expert episode: wall and process CPU seconds of <see cref="Saliency.PerMask"/> with 1 and 2 workers.
+/// four expert episodes: wall and process CPU seconds of <see cref="Saliency.PerMask"/> with 1 and 2 workers, after
+/// one warm-up pass over the first episode's steps.
 /// </summary>
 public static class SaliencyReport
 {
     public static void Run()
     {
-        var demos = Demonstrations.Collect("libero-spatial", episodes: 1, seed: 3, actionNoise: 0.1);
+        var demos = Demonstrations.Collect("libero-spatial", episodes: 4, seed: 3, actionNoise: 0.1);
         var teacher = new VlaPolicy(Env.Lookup("libero-spatial").Create().Spec, 0);
+        Saliency.PerMask(teacher, Demonstrations.Collect("libero-spatial", episodes: 1, seed: 4), 8, 2);
         Console.WriteLine($"Qail kernels: {KernelDispatch.Describe()}; {demos.Steps} steps, patch 8");
         Console.WriteLine("| workers | wall s | CPU s | steps/s (wall) |");
         Console.WriteLine("|---:|---:|---:|---:|");

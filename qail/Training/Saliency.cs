@@ -39,10 +39,14 @@ public static class Saliency
         if (patchSize < 1) throw new ArgumentOutOfRangeException(nameof(patchSize), patchSize, "Patch size must be positive.");
         teacher.Eval();
         var stateMean = demos.States is null ? null : ColumnMeans(demos.States, demos.StateSize);
-        int maskCount = demos.Steps == 0 ? 0 : Masks(PolicyBatch.FromDemonstrations(demos, [0]), patchSize, stateMean).Count;
+        var first = demos.Steps == 0 ? null : PolicyBatch.FromDemonstrations(demos, [0]);
+        int maskCount = first is null ? 0 : Masks(first, patchSize, stateMean).Count;
         var changes = Enumerable.Range(0, maskCount).Select(_ => new double[demos.Steps]).ToArray();
-        // About RowsPerForward rows per forward pass: the chunk's steps once unmasked, then once per mask.
-        int chunk = Math.Max(1, RowsPerForward / (maskCount + 1));
+        // Each forward pass takes the chunk's steps once unmasked, then once per mask: at most RowsPerForward rows
+        // and about InputsPerForward input values, so its activations stay cache-sized (at least one step).
+        long perRow = first is null ? 1 : (first.Images?.ElementCount ?? 0) + (first.States?.ElementCount ?? 0);
+        long rows = Math.Min(RowsPerForward, InputsPerForward / Math.Max(1, perRow));
+        int chunk = (int)Math.Max(1, rows / (maskCount + 1));
         int chunks = (demos.Steps + chunk - 1) / chunk;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount };
         Parallel.For(0, chunks, parallel, () => (PolicyNetwork)teacher.DeepCopy(), (c, _, copy) =>
@@ -87,6 +91,7 @@ public static class Saliency
     }
 
     private const int RowsPerForward = 512;
+    private const long InputsPerForward = 1 << 18;
 
     private static IMasks Masks(PolicyBatch batch, int patchSize, float[]? stateMean) =>
         batch.Images is not null ? new ImageMasks(batch, patchSize) : new StateMasks(batch, stateMean!);
