@@ -94,7 +94,10 @@ public sealed partial class Tensor
         }
         int b = query.Size(0), t = query.Size(1), d = query.Size(2);
         if (heads <= 0 || d % heads != 0)
-            throw new ArgumentOutOfRangeException(nameof(heads), heads, $"{op}: width {d} must be a positive multiple of heads.");
+        {
+            throw new ArgumentOutOfRangeException(nameof(heads), heads,
+                $"{op}: width {d} must be a positive multiple of heads.");
+        }
         bool[]? padded = null;
         if (keyPaddingMask is not null)
         {

@@ -19,7 +19,11 @@ public sealed partial class Tensor
         var y = Zeros(x.ShapeSpan, x.DType);
         if (x.DType == DType.Float32)
             BiasActivationRows<float>(x.AsSpan<float>(), BiasSpan<float>(bias), columns, activation, y.AsSpan<float>());
-        else BiasActivationRows<double>(x.AsSpan<double>(), BiasSpan<double>(bias), columns, activation, y.AsSpan<double>());
+        else
+        {
+            BiasActivationRows<double>(x.AsSpan<double>(), BiasSpan<double>(bias), columns, activation,
+                y.AsSpan<double>());
+        }
         return y;
     }
 
@@ -47,8 +51,9 @@ public sealed partial class Tensor
         var db = bias is null ? null : Zeros([columns], x.DType);
         if (x.DType == DType.Float32)
         {
-            BiasActivationGradRows<float>(g.AsSpan<float>(), x.AsSpan<float>(), y.AsSpan<float>(), BiasSpan<float>(bias),
-                columns, activation, dz.AsSpan<float>(), db is null ? default : db.AsSpan<float>());
+            BiasActivationGradRows<float>(g.AsSpan<float>(), x.AsSpan<float>(), y.AsSpan<float>(),
+                BiasSpan<float>(bias), columns, activation, dz.AsSpan<float>(),
+                db is null ? default : db.AsSpan<float>());
         }
         else
         {
@@ -65,7 +70,10 @@ public sealed partial class Tensor
         input.HostStorage(op);
         input.RequireFloat(op);
         if (input.Rank < 1 || input.Size(-1) == 0)
-            throw new ArgumentException($"{op}: input {Shapes.Format(input.ShapeSpan)} needs a non-empty last dimension.", nameof(input));
+        {
+            throw new ArgumentException(
+                $"{op}: input {Shapes.Format(input.ShapeSpan)} needs a non-empty last dimension.", nameof(input));
+        }
         if (bias is null) return input.Size(-1);
         bias.HostStorage(op);
         CheckSameDType(op, input, bias);
@@ -101,7 +109,8 @@ public sealed partial class Tensor
         for (int start = 0; start < x.Length; start += columns)
         {
             var dRow = dz.Slice(start, columns);
-            if (activation == Activation.Relu) SignKernel.ReluBackward<T>(g.Slice(start, columns), y.Slice(start, columns), dRow);
+            if (activation == Activation.Relu)
+                SignKernel.ReluBackward<T>(g.Slice(start, columns), y.Slice(start, columns), dRow);
             else if (activation == Activation.Gelu)
             {
                 // The pre-activation x + b is rebuilt chunk by chunk instead of being kept from the forward pass.

@@ -47,8 +47,8 @@ public sealed partial class Tensor
         CheckSameDType(op, probabilities, gradOutput);
         if (!Shapes.Equal(gradOutput.ShapeSpan, targets.ShapeSpan))
         {
-            throw new ArgumentException($"{op}: gradOutput {Shapes.Format(gradOutput.ShapeSpan)} must have the targets' "
-                + $"shape {Shapes.Format(targets.ShapeSpan)}.", nameof(gradOutput));
+            throw new ArgumentException($"{op}: gradOutput {Shapes.Format(gradOutput.ShapeSpan)} must have the "
+                + $"targets' shape {Shapes.Format(targets.ShapeSpan)}.", nameof(gradOutput));
         }
         var (g, p) = (gradOutput.Contiguous(), probabilities.Contiguous());
         var dx = Zeros(p.ShapeSpan, p.DType);
@@ -92,7 +92,8 @@ public sealed partial class Tensor
         return labels;
     }
 
-    // loss = logZ - (1 - e) x_c - (e / C) sum(x), logZ = max + log(sum(exp(x - max))): -sum(q log softmax(x)) as q sums to 1.
+    // loss = logZ - (1 - e) x_c - (e / C) sum(x), logZ = max + log(sum(exp(x - max))): that is -sum(q log softmax(x)),
+    // as q sums to 1.
     private static void SoftmaxCrossEntropyRows<T>(ReadOnlySpan<T> x, int[] labels, int classes, double smoothing,
         int ignoreIndex, Span<T> p, Span<T> losses) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -24,7 +24,8 @@ public sealed class Linear : WeightedLayer
     public int OutFeatures { get; }
 
     /// <inheritdoc/>
-    public override Variable ForwardWith(Variable input, Variable weight) => Project(input, weight, Activation.Identity);
+    public override Variable ForwardWith(Variable input, Variable weight) =>
+        Project(input, weight, Activation.Identity);
 
     /// <summary>
     /// activation(Forward(input)) with the bias add and the activation fused into one op (input and weight

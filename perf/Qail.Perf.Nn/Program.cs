@@ -9,7 +9,8 @@ namespace Qail.Perf.Nn;
 /// Training-step and batch-1 inference timings of the policy families:
 /// <c>dotnet run -c Release --project perf/Qail.Perf.Nn -- [filter]</c> (filter: substring of a class or method name),
 /// <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>, <c>-- peer [workloads
-/// [rounds]]</c> for the step-time ratios against PyTorch of <see cref="PeerReport"/>, or <c>-- alloc</c> for the per-step CPU time,
+/// [rounds]]</c> for the step-time ratios against PyTorch of <see cref="PeerReport"/>, or <c>-- alloc</c> for the
+/// per-step CPU time,
 /// allocation and gen-2 collections of <see cref="AllocationReport"/>, or <c>-- saliency</c> for the SQIL saliency
 /// time of <see cref="SaliencyReport"/>.
 /// </summary>
@@ -29,7 +30,8 @@ public static class Program
         }
         if (args.Length > 1 || (args.Length == 1 && args[0].StartsWith('-')))
         {
-            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer [workloads [rounds]] | alloc | saliency]"
+            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer [workloads [rounds]] | alloc "
+                + "| saliency]"
                 + " (workloads: comma-separated step-mlp, step-cnn, step-transformer, forward-mlp, forward-cnn, "
                 + "forward-transformer)");
             return 2;

@@ -134,7 +134,8 @@ public static class Saliency
                 if (c == 0) continue;
                 for (int r = 0; r < rows; r++) copy[r * width + c - 1] = mean[c - 1];
             }
-            return Repeated(batch, Count + 1) with { States = Tensor.From<float>(stacked, [rows * (Count + 1), width]) };
+            var shape = new[] { rows * (Count + 1), width };
+            return Repeated(batch, Count + 1) with { States = Tensor.From<float>(stacked, shape) };
         }
     }
 

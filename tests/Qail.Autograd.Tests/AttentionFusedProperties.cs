@@ -73,7 +73,8 @@ public class AttentionFusedProperties
         var e = Assert.Throws<ArgumentException>(() =>
             Tensor.ScaledDotProductAttention(q, k.Reshape(3, 2, 4), v, 2, false, null, out _));
         Assert.Contains("key", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.ScaledDotProductAttention(q, k, v, 3, false, null, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Tensor.ScaledDotProductAttention(q, k, v, 3, false, null, out _));
         e = Assert.Throws<ArgumentException>(() =>
             Tensor.ScaledDotProductAttention(q, k, v, 2, false, Tensor.Zeros([2, 3]), out _));
         Assert.Contains("key padding mask", e.Message);

@@ -28,7 +28,8 @@ public class SoftmaxCrossEntropyFusedProperties
         var fused = Variable.SoftmaxCrossEntropy(fusedInput, targets, smoothing);
         fused.Backward(upstream);
         var input = Variable.Parameter(x);
-        var reference = -(Variable.Constant(Target(labels, c, smoothing, [.. shape, c])) * input.LogSoftmax(-1)).Sum(-1);
+        var target = Variable.Constant(Target(labels, c, smoothing, [.. shape, c]));
+        var reference = -(target * input.LogSoftmax(-1)).Sum(-1);
         reference.Backward(upstream);
 
         TensorAssert.AllClose(reference.Value, fused.Value, 1e-11, 1e-11);

@@ -16,7 +16,8 @@ public class SequentialFusionTests
     public void FusedChainEqualsTheModulesOneByOne(bool transforms)
     {
         var chain = new Sequential(new Linear(5, 7, 1, dtype: DType.Float64), new ReLU(),
-            new Linear(7, 6, 2, dtype: DType.Float64), new GELU(), new Linear(6, 3, 3, bias: false, dtype: DType.Float64));
+            new Linear(7, 6, 2, dtype: DType.Float64), new GELU(),
+            new Linear(6, 3, 3, bias: false, dtype: DType.Float64));
         if (transforms)
         {
             ((Linear)chain[0]).InputTransform = new Tanh();

@@ -18,7 +18,8 @@ public class SaliencyBatchTests
     public void ImagePatchChangesEqualOneForwardPerMask()
     {
         var demos = StepLimitedEnv.Collect("driving-nocrash-tt", 1, 20, seed: 7);
-        var teacher = new CilrsPolicy(Env.Lookup(demos.EnvName).Create().Spec, 3, width: 4, featureSize: 16, headHidden: 8);
+        var spec = Env.Lookup(demos.EnvName).Create().Spec;
+        var teacher = new CilrsPolicy(spec, 3, width: 4, featureSize: 16, headHidden: 8);
         const int patch = 16;
         var perMask = Saliency.PerMask(teacher, demos, patch, workers: 2);
         var batch = PolicyBatch.FromDemonstrations(demos, Enumerable.Range(0, demos.Steps).ToArray());
