@@ -24,14 +24,28 @@ public sealed class Linear : WeightedLayer
     public int OutFeatures { get; }
 
     /// <inheritdoc/>
-    public override Variable ForwardWith(Variable input, Variable weight)
+    public override Variable ForwardWith(Variable input, Variable weight) =>
+        Project(input, weight, Activation.Identity);
+
+    /// <summary>
+    /// activation(Forward(input)) with the bias add and the activation fused into one op (input and weight
+    /// transforms applied as in <see cref="WeightedLayer.Forward"/>); <see cref="Sequential"/> uses it for a Linear
+    /// followed by <see cref="ReLU"/> or <see cref="GELU"/>.
+    /// </summary>
+    public Variable ForwardActivated(Variable input, Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var x = InputTransform is Module transform ? transform.Forward(input) : input;
+        return Project(x, EffectiveWeight(), activation);
+    }
+
+    private Variable Project(Variable input, Variable weight, Activation activation)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Size(-1) != InFeatures)
             throw new ArgumentException($"Linear: input shape {Shapes.Format(input.Value.ShapeSpan)} must end in {InFeatures}.", nameof(input));
         var rows = input.Rank == 2 ? input : input.Reshape(-1, InFeatures);
-        var y = Variable.MatMul(rows, weight.T);
-        if (Bias is Variable b) y = y + b;
+        var y = Variable.Linear(rows, weight, Bias, activation);
         if (input.Rank == 2) return y;
         var shape = input.Value.ShapeToArray();
         shape[^1] = OutFeatures;

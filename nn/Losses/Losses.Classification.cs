@@ -24,20 +24,17 @@ public static partial class Losses
             throw new ArgumentException(
                 $"CrossEntropy: targets {targets} must be int32 of shape {Shapes.Format(logits.Value.ShapeSpan[..^1])} for logits {Shapes.Format(logits.Value.ShapeSpan)}.", nameof(targets));
         var labels = targets.ToArray<int>();
-        var distribution = new double[labels.Length * (long)classes];
-        var counted = new double[labels.Length];
+        double count = 0;
         for (int n = 0; n < labels.Length; n++)
         {
             int c = labels[n];
             if (c == ignoreIndex) continue;
             if ((uint)c >= (uint)classes)
                 throw new ArgumentException($"CrossEntropy: target {c} at sample {n} is outside 0..{classes - 1} (ignore index {ignoreIndex}).", nameof(targets));
-            counted[n] = 1;
-            for (int k = 0; k < classes; k++) distribution[(long)n * classes + k] = labelSmoothing / classes;
-            distribution[(long)n * classes + c] += 1 - labelSmoothing;
+            count++;
         }
-        var perSample = SoftCrossEntropyPerSample(logits, Tensor.From<double>(distribution, logits.Value.ShapeSpan).Cast(logits.DType));
-        double count = counted.Sum();
+        // Softmax and cross-entropy fused: one pass per row forward and backward, no one-hot distribution tensor.
+        var perSample = Variable.SoftmaxCrossEntropy(logits, targets, labelSmoothing, ignoreIndex);
         return reduction switch
         {
             Reduction.Mean => perSample.Sum() * (1.0 / Math.Max(count, 1)),

@@ -1,4 +1,5 @@
 using Qail.Autograd;
+using Qail.Engine;
 
 namespace Qail.Nn;
 
@@ -35,7 +36,24 @@ public sealed class Sequential : Module
     public override Variable Forward(Variable input)
     {
         var x = input;
-        for (int i = 0; i < _count; i++) x = this[i].Forward(x);
+        for (int i = 0; i < _count; i++)
+        {
+            var module = this[i];
+            // A Linear followed by ReLU or GELU runs as one matmul and one fused bias + activation op.
+            if (module is Linear linear && i + 1 < _count && FusedActivation(this[i + 1]) is Activation activation)
+            {
+                x = linear.ForwardActivated(x, activation);
+                i++;
+            }
+            else x = module.Forward(x);
+        }
         return x;
     }
+
+    private static Activation? FusedActivation(Module next) => next switch
+    {
+        ReLU => Activation.Relu,
+        GELU => Activation.Gelu,
+        _ => null,
+    };
 }

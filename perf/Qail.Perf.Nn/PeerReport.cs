@@ -13,9 +13,11 @@ namespace Qail.Perf.Nn;
 /// </summary>
 public static class PeerReport
 {
-    private const int Rounds = 5;
-
-    public static int Run()
+    /// <summary>
+    /// Runs the workloads whose peer names (step-mlp, forward-cnn, ...) are in <paramref name="only"/> (all when
+    /// null) for <paramref name="rounds"/> interleaved rounds at 1 and 2 threads and prints the table.
+    /// </summary>
+    public static int Run(IReadOnlyCollection<string>? only = null, int rounds = 5)
     {
         var mlp = PolicyFamily.Mlp();
         var cnn = PolicyFamily.Cnn();
@@ -29,6 +31,16 @@ public static class PeerReport
             ("forward, ResNet CNN, batch 1", "forward-cnn", () => cnn.ForwardSingle(), 40),
             ("forward, transformer, batch 1", "forward-transformer", () => transformer.ForwardSingle(), 60),
         ];
+        if (only is not null)
+        {
+            var unknown = only.Where(o => !workloads.Any(w => w.Peer == o)).ToArray();
+            if (unknown.Length > 0)
+            {
+                Console.Error.WriteLine($"peer: unknown workload(s) {string.Join(", ", unknown)}.");
+                return 2;
+            }
+            workloads = workloads.Where(w => only.Contains(w.Peer)).ToArray();
+        }
         using var peer = TorchPeer.Start(out string? reason);
         if (peer is null)
         {
@@ -36,7 +48,8 @@ public static class PeerReport
             return 0;
         }
         Console.WriteLine($"Qail kernels: {KernelDispatch.Describe()}; peer: {peer.Info}");
-        Console.WriteLine($"median over {Rounds} interleaved rounds of the per-round ratio (Qail / PyTorch) of median "
+        WarmUp(workloads.Select(w => w.Body));
+        Console.WriteLine($"median over {rounds} interleaved rounds of the per-round ratio (Qail / PyTorch) of median "
             + "wall time and of mean process CPU time (all threads) per call");
         Console.WriteLine("| workload | threads | Qail wall ms | PyTorch wall ms | wall ratio | Qail CPU ms "
             + "| PyTorch CPU ms | CPU ratio |");
@@ -45,13 +58,13 @@ public static class PeerReport
         {
             foreach (int threads in (int[])[1, 2])
             {
-                var ours = new (double Wall, double Cpu)[Rounds];
-                var theirs = new (double Wall, double Cpu)[Rounds];
+                var ours = new (double Wall, double Cpu)[rounds];
+                var theirs = new (double Wall, double Cpu)[rounds];
                 KernelThreads.With(threads, () =>
                 {
                     for (int i = 0; i < 2; i++) body();
                     peer.Measure(peerName, threads, 2);
-                    for (int r = 0; r < Rounds; r++)
+                    for (int r = 0; r < rounds; r++)
                     {
                         ours[r] = Measure(body, calls);
                         theirs[r] = peer.Measure(peerName, threads, calls);
@@ -68,6 +81,18 @@ public static class PeerReport
             }
         }
         return 0;
+    }
+
+    // Every workload past the JIT's tier-0 call count (30) for at least half a second, then a pause for the
+    // background tier-1 compiles: otherwise the first (1-thread) rounds would time tier-0 code.
+    private static void WarmUp(IEnumerable<Action> bodies)
+    {
+        foreach (var body in bodies)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 40 || Stopwatch.GetElapsedTime(start).TotalSeconds < 0.5; i++) body();
+        }
+        Thread.Sleep(1000);
     }
 
     private static (double Wall, double Cpu) Measure(Action body, int calls)
