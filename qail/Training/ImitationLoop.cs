@@ -31,6 +31,9 @@ internal static class ImitationLoop
         var trainable = student.Parameters().Where(p => p.RequiresGrad).ToList();
         var (losses, imitations, alignments) = (new List<double>(), new List<double>(), new List<double>());
         long step = 0;
+        // Each batch's tensors come from one pool and go back when the batch ends: a steady-state step allocates
+        // almost nothing (no large-object heap, no gen-2 collections).
+        var arena = new TensorArena();
         student.Train();
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -40,6 +43,7 @@ internal static class ImitationLoop
             for (int b = 0; b < batchesPerEpoch; b++)
             {
                 var indices = order.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, n - b * options.BatchSize)).ToArray();
+                using var batchScope = arena.Step();
                 var batch = PolicyBatch.FromDemonstrations(demos, indices);
                 var outputs = student.Predict(batch);
                 var imitation = student.ImitationLoss(outputs, batch);
@@ -61,6 +65,7 @@ internal static class ImitationLoop
                 for (int b = 0; b < extraBatches; b++)
                 {
                     var indices = extraOrder.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, extraAlignment.Count - b * options.BatchSize)).ToArray();
+                    using var batchScope = arena.Step();
                     var (teacher, weights) = extraAlignment.Rows(indices);
                     var outputs = student.Predict(extraAlignment.Batch(indices));
                     var alignment = (student.Alignment(outputs, teacher) * Variable.Constant(weights)).Mean() * lambda;
