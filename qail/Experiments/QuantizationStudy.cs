@@ -143,7 +143,7 @@ public static class QuantizationStudy
         var (lr, weight, choice, screens) = FineTuningChoice.Choose(options.LearningRates, weights, (lr, w) =>
         {
             var candidate = (PolicyNetwork)start.DeepCopy();
-            QuantAwareImitation.FineTune(candidate, teacher, demos, fineTuning with { Epochs = options.ScreenEpochs, LearningRate = lr, QbcWeight = w });
+            QuantAwareImitation.FineTune(candidate, teacher, demos, fineTuning with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr, QbcWeight = w });
             return validation(candidate);
         });
         return (fineTuning with { LearningRate = lr, QbcWeight = weight }, choice, screens);
@@ -220,7 +220,7 @@ public static class QuantizationStudy
         var (lr, _, choice, screens) = FineTuningChoice.Choose(options.LearningRates, [0.0], (lr, _) =>
         {
             var candidate = (PolicyNetwork)teacher.DeepCopy();
-            BehaviourCloning.Continue(candidate, demos, extra with { Epochs = options.ScreenEpochs, LearningRate = lr });
+            BehaviourCloning.Continue(candidate, demos, extra with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr });
             return validation(candidate);
         });
         extra = extra with { LearningRate = lr };

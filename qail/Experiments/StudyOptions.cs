@@ -49,7 +49,7 @@ public sealed record StudyOptions
     /// <summary>QBC weights (lambda) screened for the aligned methods (QAIL+QBC, SQIL, on-policy), with every learning rate.</summary>
     public IReadOnlyList<double> QbcWeights { get; init; } = [0.3, 1, 3];
 
-    /// <summary>Epochs of each screening run (shorter than <see cref="FineTuning"/>'s, scored by validation return at the end).</summary>
+    /// <summary>Epochs of each screening run (at most <see cref="FineTuning"/>'s; scored by validation return at its end).</summary>
     public int ScreenEpochs { get; init; } = 3;
 
     /// <summary>Seed of the training run: demonstrations, initialisation, batches (never of the test episodes).</summary>

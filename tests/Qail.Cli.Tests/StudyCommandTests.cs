@@ -7,6 +7,7 @@ public sealed class StudyCommandTests
     [
         "--envs", "pendulum-swingup", "--configs", "W3", "--methods", "PtqMinMax", "Ptq", "QailQbc", "--training-seeds", "2",
         "--episodes", "2", "--validation-episodes", "1", "--demos", "3", "--epochs", "2", "--fine-tune-epochs", "1",
+        "--learning-rates", "3e-4", "1e-3", "--qbc-weights", "1", "3",
     ];
 
     [Fact]
@@ -31,6 +32,8 @@ public sealed class StudyCommandTests
                 Assert.Contains(row, report);
             Assert.Contains("## pendulum-swingup, W3", report);
             Assert.Contains("PTQ (best clip) loses", report);
+            // The learning rate and QBC weight chosen on validation episodes are recorded per seed.
+            Assert.Matches(@"\| QAIL\+QBC \|.*s0: lr (3e-4|1e-3), λ [13], epoch", report);
         }
         finally
         {
