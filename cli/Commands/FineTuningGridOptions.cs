@@ -9,20 +9,21 @@ namespace Qail.Cli.Commands;
 /// </summary>
 internal sealed class FineTuningGridOptions
 {
-    private FineTuningGridOptions(IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights, int screenEpochs)
+    private FineTuningGridOptions(IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights,
+        int screenEpochs)
     {
         LearningRates = new Option<double[]>("--learning-rates")
         {
             Description = "Fine-tuning learning rates screened on validation episodes.",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [.. learningRates],
-        }.Check(v => v is { Length: > 0 } && v.All(x => x > 0 && double.IsFinite(x)), "must be one or more positive numbers");
+        }.Check(Positive, "must be one or more positive numbers");
         QbcWeights = new Option<double[]>("--qbc-weights")
         {
             Description = "QBC weights (lambda) screened with every learning rate for QAIL+QBC, SQIL and on-policy.",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [.. qbcWeights],
-        }.Check(v => v is { Length: > 0 } && v.All(x => x > 0 && double.IsFinite(x)), "must be one or more positive numbers");
+        }.Check(Positive, "must be one or more positive numbers");
         ScreenEpochs = new Option<int>("--screen-epochs")
         {
             Description = "Epochs of each screening run (scored by validation return at its end).",
@@ -50,8 +51,11 @@ internal sealed class FineTuningGridOptions
     }
 
     /// <summary>Options with the given defaults (`qail demo`'s smaller grid).</summary>
-    public static FineTuningGridOptions With(IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights, int screenEpochs) =>
-        new(learningRates, qbcWeights, screenEpochs);
+    public static FineTuningGridOptions With(IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights,
+        int screenEpochs) => new(learningRates, qbcWeights, screenEpochs);
+
+    private static bool Positive(double[] values) =>
+        values is { Length: > 0 } && values.All(x => x > 0 && double.IsFinite(x));
 
     /// <summary><paramref name="options"/> with the parsed grid.</summary>
     public StudyOptions Apply(StudyOptions options, ParseResult result) => options with

@@ -14,17 +14,20 @@ public static class FineTuningChoice
     /// (learning rate, QBC weight) to validation score, higher better; returns the choice, its short label and a note
     /// listing every screen's score.
     /// </summary>
-    public static (double LearningRate, double QbcWeight, string Label, string Screens) Choose(IReadOnlyList<double> learningRates,
-        IReadOnlyList<double> qbcWeights, Func<double, double, double> screen)
+    public static (double LearningRate, double QbcWeight, string Label, string Screens) Choose(
+        IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights, Func<double, double, double> screen)
     {
         ArgumentNullException.ThrowIfNull(learningRates);
         ArgumentNullException.ThrowIfNull(qbcWeights);
         ArgumentNullException.ThrowIfNull(screen);
         if (learningRates.Count == 0 || qbcWeights.Count == 0)
-            throw new ArgumentException("FineTuningChoice: the learning-rate and QBC-weight grids need at least one value each.");
+            throw new ArgumentException("FineTuningChoice: the learning-rate and QBC-weight grids need a value each.");
         bool aligned = qbcWeights.Any(w => w > 0);
         if (learningRates.Count * qbcWeights.Count == 1)
-            return (learningRates[0], qbcWeights[0], Label(learningRates[0], qbcWeights[0], aligned), "fixed, no screen");
+        {
+            var (lr, weight) = (learningRates[0], qbcWeights[0]);
+            return (lr, weight, Label(lr, weight, aligned), "fixed, no screen");
+        }
         var scores = new List<string>();
         (double Lr, double Weight, double Score) best = (learningRates[0], qbcWeights[0], double.NegativeInfinity);
         foreach (double lr in learningRates)
