@@ -30,6 +30,7 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
         var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.Within(1, OptionLimits.TrainingSeeds);
         var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
+        var grid = FineTuningGridOptions.With(DemoDefaults.LearningRates, DemoDefaults.QbcWeights, DemoDefaults.ScreenEpochs);
         var device = DeviceOption.Create();
         device.Description = "Also time the deployed policies on this device: gpu (CUDA, else an OpenCL GPU), cuda or opencl; cpu times the CPU runtime only.";
         var command = new Command("demo", "Collect demonstrations, train the FP policy, quantize it (PTQ, QAT, QAIL+QBC, SQIL, on-policy), " +
@@ -37,6 +38,7 @@ internal static class DemoCommand
         {
             env, bits, granularity, group, actBits, learnSteps, methods, noise, demos, evals, validation, epochs, fineTuneEpochs, seed, trainingSeeds, report, device,
         };
+        foreach (var option in grid.All) command.Options.Add(option);
         // Every option is checked before the study starts, so a bad one costs no collection or training time.
         command.SetAction(result => CommandOutput.Run(result, _ =>
         {
@@ -59,6 +61,7 @@ internal static class DemoCommand
                 FineTuning = defaults.FineTuning with { Epochs = result.GetValue(fineTuneEpochs), BatchSize = recipe.BatchSize },
                 Seed = result.GetValue(seed),
             };
+            options = grid.Apply(options, result);
             IComputeDevice? target = result.GetValue(device) is { } kind && kind != DeviceOption.Cpu ? DeviceOption.Resolve(kind) : null;
             return Run(options, result.GetValue(trainingSeeds), reportFolder, target);
         }));

@@ -24,6 +24,18 @@ internal static class DemoDefaults
     ];
     public const int FineTuneEpochs = 10;
 
+    /// <summary>
+    /// The demo's smaller screen (the study's is 3 learning rates x 3 QBC weights): learning rates only, QBC weight 1,
+    /// 2-epoch screens, so the demo stays within its time budget.
+    /// </summary>
+    public static IReadOnlyList<double> LearningRates { get; } = [1e-4, 3e-4, 1e-3];
+
+    /// <summary>The demo's QBC weight (one value: not screened).</summary>
+    public static IReadOnlyList<double> QbcWeights { get; } = [1.0];
+
+    /// <summary>Epochs of each demo screening run.</summary>
+    public const int ScreenEpochs = 2;
+
     /// <summary>State-vector and driving envs: small MLP/CILRS data sets, large batches.</summary>
     public static DemoRecipe General { get; } = new(DemoEpisodes: 40, Noise: 0.1, Epochs: 60, BatchSize: 256);
 

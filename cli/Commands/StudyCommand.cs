@@ -28,10 +28,12 @@ internal static class StudyCommand
         var fineTune = new Option<int>("--fine-tune-epochs") { Description = "Fine-tuning epochs (and the FP control's extra epochs).", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs }.AtLeast(1);
         var shard = new Option<string>("--shard") { Description = "Run shard K of N of the matrix (e.g. 3/8 for a job array).", DefaultValueFactory = _ => "1/1" };
         var output = new Option<string>("--out") { Description = "Folder for cells/ and the report.", DefaultValueFactory = _ => "reports/study" };
+        var grid = FineTuningGridOptions.StudyDefaults();
         var command = new Command("study", "Run a matrix of envs x bit configs x methods x training seeds under the honest protocol; each cell is a file, so reruns resume.")
         {
             envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, shard, output, Merge(),
         };
+        foreach (var option in grid.All) command.Options.Add(option);
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
             var envNames = result.GetValue(envs)!.Select(e => EnvName.Require(e, "--envs")).ToList();
@@ -41,7 +43,7 @@ internal static class StudyCommand
             var matrix = new StudyMatrix(envNames, configNames, [.. Enumerable.Range(0, result.GetValue(seeds)).Select(i => i * SeedSweep.SeedStride)]);
             var settings = new CellSettings(result.GetValue(methods)!, result.GetValue(episodes), result.GetValue(validation), result.GetValue(demos),
                 result.GetValue(epochs), result.GetValue(fineTune));
-            return Run(console, matrix, k, n, settings, result.GetValue(output)!);
+            return Run(console, matrix, k, n, settings, result.GetValue(output)!, o => grid.Apply(o, result));
         }));
         return command;
     }
@@ -74,7 +76,8 @@ internal static class StudyCommand
         return command;
     }
 
-    private static int Run(IAnsiConsole console, StudyMatrix matrix, int k, int n, CellSettings settings, string folder)
+    private static int Run(IAnsiConsole console, StudyMatrix matrix, int k, int n, CellSettings settings, string folder,
+        Func<StudyOptions, StudyOptions> withGrid)
     {
         string cellsFolder = Path.Combine(folder, "cells");
         var mine = matrix.Shard(k, n);
@@ -85,7 +88,7 @@ internal static class StudyCommand
         {
             var spec = todo[i];
             console.MarkupLine($"[bold]cell {i + 1}/{todo.Count}[/]: {Markup.Escape(spec.Env)} {Markup.Escape(spec.Config)} seed {spec.Seed}");
-            var study = QuantizationStudy.Run(Options(spec, settings), new CellProgress(console));
+            var study = QuantizationStudy.Run(withGrid(Options(spec, settings)), new CellProgress(console));
             StudyCellFile.Write(cellsFolder, StudyCell.From(study, spec.Config));
             double perCell = clock.Elapsed.TotalSeconds / (i + 1);
             var left = TimeSpan.FromSeconds(perCell * (todo.Count - i - 1));
@@ -139,7 +142,8 @@ internal static class StudyCommand
 
     private static string Preamble(int cells) => FormattableString.Invariant(
         $"# Qail study ({cells} cells)\n\nProtocol: FP teachers early-stopped on held-out demonstration episodes; fine-tuned methods ") +
-        "start from PTQ (best clip) and keep the checkpoint (start included) with the best return on validation episodes (seeds " +
+        "start from PTQ (best clip) with the learning rate and QBC weight chosen by short screening runs, and keep the checkpoint " +
+        "(start included), with the best return on validation episodes (seeds " +
         FormattableString.Invariant($"{SeedRanges.ValidationBase} on); every figure is on test episodes (seeds {SeedRanges.TestBase} on), ") +
         "which no choice sees. Success: Wilson 95% over all episodes; return: bootstrap 95% over training seeds then episodes; " +
         "Δ: paired per episode.\n\n";

@@ -68,9 +68,13 @@ internal static class MatrixReport
         var fp = Find("FP32");
         var ptq = Find(RowSummary.PtqName);
         if (fp is null || ptq is null) return "No verdict: the table lacks the FP32 or the PTQ (best clip) row.";
-        double loss = 100 * (fp.Return.Estimate - ptq.Return.Estimate) / Math.Max(1e-9, Math.Abs(fp.Return.Estimate));
+        // A relative loss means nothing when the FP policy scores about nothing (a teacher that did not learn the task).
+        bool fpScores = fp.Return.Estimate >= 1;
+        double loss = fpScores ? 100 * (fp.Return.Estimate - ptq.Return.Estimate) / fp.Return.Estimate : 0;
         var text = new StringBuilder();
-        text.Append(Invariant, $"PTQ (best clip) loses {loss:F1}% of FP's return. ");
+        if (!fpScores) text.Append(Invariant, $"FP scores {fp.Return.Estimate:F1}: no relative PTQ loss (the FP policy did not learn the task). ");
+        else if (loss >= 0) text.Append(Invariant, $"PTQ (best clip) loses {loss:F1}% of FP's return. ");
+        else text.Append(Invariant, $"PTQ (best clip) scores {-loss:F1}% above FP. ");
         var aligned = new[] { Find(QuantMethod.QailQbc.Display()), Find(QuantMethod.Sqil.Display()) }.OfType<RowSummary>().ToList();
         if (aligned.Count > 0)
         {
@@ -81,7 +85,8 @@ internal static class MatrixReport
             bool notBelow = best.VersusPtq is { High: >= 0 } && (qat is null || best.VersusQat is { High: >= 0 });
             text.Append(notBelow ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
             if (loss > 10) text.Append(best.VersusPtq is { Low: > 0 } ? "; better than PTQ by an interval excluding zero." : "; not better than PTQ by an interval excluding zero.");
-            else text.Append(Invariant, $"; PTQ loses at most 10% here, so there is little to recover.");
+            else if (fpScores) text.Append(Invariant, $"; PTQ loses at most 10% here, so there is little to recover.");
+            else text.Append('.');
         }
         var below = rows.Where(r => r.VersusPtq is { High: < 0 } && (r.Name == RowSummary.QatName || aligned.Contains(r))).Select(r => r.Name).ToList();
         text.Append(below.Count == 0 ? " No fine-tuned method ends below its PTQ start by a paired interval." : $" Below their PTQ start: {string.Join(", ", below)}.");

@@ -31,6 +31,7 @@ public static class QuantizationStudy
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Config.Validate();
+        CheckGrid(options);
         var report = progress ?? NoProgress.Instance;
         var env = Env.Lookup(options.Env).Create();
         int testSeed = SeedRanges.TestBase;
@@ -76,17 +77,18 @@ public static class QuantizationStudy
             string name = method.Display();
             PolicyNetwork student;
             TrainReport? training = null;
-            string note = "";
+            string note = "", choice = "";
             if (method.FineTunes())
             {
                 if (start is null) (start, startNote) = PrepareBestClip(teacher, options.Config, calibration, options.Seed);
                 student = (PolicyNetwork)start.DeepCopy();
-                var fineTuning = FineTuningFor(method, options);
+                (var fineTuning, choice, string screens) = ScreenFineTuning(FineTuningFor(method, options), start, teacher, demos, validation, options);
+                report.End($"screen {name}", $"{choice}; {screens} ({clock.Elapsed.TotalSeconds:F1} s)");
                 report.Begin($"fine-tune {name}", fineTuning.Epochs);
                 training = QuantAwareImitation.FineTune(student, teacher, demos, fineTuning,
                     new Progress<(int Epoch, double Loss)>(p => report.Advance($"fine-tune {name}", p.Epoch)), validation, options.CheckpointEvery);
-                note = $"kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} (validation return)";
-                report.End($"fine-tune {name}", $"{note} ({clock.Elapsed.TotalSeconds:F1} s)");
+                note = $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} (validation return)";
+                report.End($"fine-tune {name}", $"{choice}, kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
             else
                 (student, note) = method switch
@@ -104,7 +106,7 @@ public static class QuantizationStudy
             var policy = new EvalModePolicy(student, $"{name} {options.Config.Label}");
             var evaluation = Evaluate(options, policy, testSeed, report, fpPolicy);
             rows.Add(new StudyRow(name, evaluation, ClosedLoop.ActionError(policy, fpPolicy, fpStates), training, seconds,
-                method.FineTunes() ? QuantMethod.Ptq.Display() : null, note));
+                method.FineTunes() ? QuantMethod.Ptq.Display() : null, note, choice));
             students[method] = student;
         }
         return new StudyResult(options, demos, rows, teacher, students);
@@ -124,6 +126,28 @@ public static class QuantizationStudy
         },
         _ => throw new ArgumentException($"{method} involves no fine-tuning.", nameof(method)),
     };
+
+    /// <summary>
+    /// The fine-tuning options with the learning rate (and, for aligned methods, the QBC weight) chosen by
+    /// <see cref="FineTuningChoice"/>: each grid point fine-tunes a copy of <paramref name="start"/> for
+    /// <see cref="StudyOptions.ScreenEpochs"/> and is scored by <paramref name="validation"/> (validation episodes).
+    /// </summary>
+    public static (QailOptions Options, string Choice, string Screens) ScreenFineTuning(QailOptions fineTuning, PolicyNetwork start,
+        PolicyNetwork teacher, Demonstrations demos, Func<PolicyNetwork, double> validation, StudyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(fineTuning);
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<double> weights = fineTuning.QbcWeight > 0 ? options.QbcWeights : [0.0];
+        var (lr, weight, choice, screens) = FineTuningChoice.Choose(options.LearningRates, weights, (lr, w) =>
+        {
+            var candidate = (PolicyNetwork)start.DeepCopy();
+            QuantAwareImitation.FineTune(candidate, teacher, demos, fineTuning with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr, QbcWeight = w });
+            return validation(candidate);
+        });
+        return (fineTuning with { LearningRate = lr, QbcWeight = weight }, choice, screens);
+    }
 
     /// <summary>
     /// The fake-quantized copy of <paramref name="teacher"/> with min-max weight ranges and, when the config quantizes
@@ -192,15 +216,33 @@ public static class QuantizationStudy
             ValidationFraction = options.Training.ValidationFraction,
             Seed = options.Seed + 4,
         };
+        // The control's learning rate is screened like the students' (same grid, same screen length, same episodes).
+        var (lr, _, choice, screens) = FineTuningChoice.Choose(options.LearningRates, [0.0], (lr, _) =>
+        {
+            var candidate = (PolicyNetwork)teacher.DeepCopy();
+            BehaviourCloning.Continue(candidate, demos, extra with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr });
+            return validation(candidate);
+        });
+        extra = extra with { LearningRate = lr };
+        report.End($"screen {ControlRow}", $"{choice}; {screens}");
         report.Begin($"train {ControlRow}", extra.Epochs);
         var training = BehaviourCloning.Continue(control, demos, extra,
             new Progress<(int Epoch, double Loss)>(p => report.Advance($"train {ControlRow}", p.Epoch)), validation, options.CheckpointEvery);
-        string note = string.Create(CultureInfo.InvariantCulture, $"kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
-        report.End($"train {ControlRow}", note);
+        string note = string.Create(CultureInfo.InvariantCulture, $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
+        report.End($"train {ControlRow}", $"{choice}, kept epoch {training.ChosenEpoch} of {extra.Epochs}");
         double seconds = clock.Elapsed.TotalSeconds;
         var policy = new EvalModePolicy(control, ControlRow);
         return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
-            training, seconds, "FP32", note);
+            training, seconds, "FP32", note, choice);
+    }
+
+    private static void CheckGrid(StudyOptions options)
+    {
+        if (options.LearningRates.Count == 0 || options.LearningRates.Any(lr => !(lr > 0) || !double.IsFinite(lr)))
+            throw new ArgumentException("Study: learning rates must be one or more positive numbers.", nameof(options));
+        if (options.QbcWeights.Count == 0 || options.QbcWeights.Any(w => !(w > 0) || !double.IsFinite(w)))
+            throw new ArgumentException("Study: QBC weights must be one or more positive numbers.", nameof(options));
+        if (options.ScreenEpochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.ScreenEpochs, "Study: screen epochs must be at least 1.");
     }
 
     private static EvalResult Evaluate(StudyOptions options, IPolicy policy, int seed, IStudyProgress report, IPolicy? reference)

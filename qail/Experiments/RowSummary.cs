@@ -31,8 +31,17 @@ public sealed record RowSummary(string Name, int Seeds, int Episodes, Interval R
             return new RowSummary(name, cells.Count, episodes, Intervals.BootstrapMean(returns, seed + index),
                 EvalResult.Std(rows.Select(r => r.MeanReturn)), success, rows.Average(r => r.ActionError),
                 rows.Average(r => r.ActionErrorOnFpStates), Paired(cells, name, PtqName, seed + index), Paired(cells, name, QatName, seed + index),
-                string.Join("; ", rows.Select(r => r.ChosenEpoch is int e ? $"s{cells[rows.IndexOf(r)].Seed}: epoch {e}" : null).OfType<string>()));
+                string.Join("; ", rows.Select((r, i) => Chosen(cells[i].Seed, r)).OfType<string>()));
         }).ToList();
+    }
+
+    // "s0: lr 3e-4, λ 1, epoch 6": what validation chose for one training seed's row (null when nothing).
+    private static string? Chosen(int seed, CellRow row)
+    {
+        var parts = new List<string>();
+        if (row.Choice.Length > 0) parts.Add(row.Choice);
+        if (row.ChosenEpoch is int e) parts.Add($"epoch {e}");
+        return parts.Count == 0 ? null : $"s{seed}: {string.Join(", ", parts)}";
     }
 
     private static Interval? Paired(IReadOnlyList<StudyCell> cells, string name, string against, long seed)

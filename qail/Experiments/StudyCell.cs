@@ -5,9 +5,12 @@ namespace Qail.Experiments;
 /// <summary>One test episode of one policy, as a study cell stores it.</summary>
 public sealed record CellEpisode(int Seed, double Return, bool Success, int Steps, double ActionError);
 
-/// <summary>One policy row of a study cell: what it is, what was chosen while making it, and its test episodes.</summary>
+/// <summary>
+/// One policy row of a study cell: what it is, what was chosen while making it (epoch; <paramref name="Choice"/>: the
+/// learning rate and QBC weight chosen on validation episodes, empty where none), and its test episodes.
+/// </summary>
 public sealed record CellRow(string Name, string? Start, int? ChosenEpoch, double Seconds, double ActionErrorOnFpStates, string Note,
-    IReadOnlyList<CellEpisode> Episodes)
+    IReadOnlyList<CellEpisode> Episodes, string Choice = "")
 {
     /// <summary>Mean test return.</summary>
     public double MeanReturn => Episodes.Average(e => e.Return);
@@ -33,7 +36,7 @@ public sealed record StudyCell(string Env, string Config, int Seed, int TeacherE
     {
         ArgumentNullException.ThrowIfNull(study);
         var rows = study.Rows.Select(r => new CellRow(r.Name, r.Start, r.Training?.ChosenEpoch, r.Seconds, r.ActionErrorOnFpStates, r.Note,
-            r.Evaluation.Episodes.Select(e => new CellEpisode(e.Seed, e.Return, e.Success, e.Steps, e.ActionError)).ToList())).ToList();
+            r.Evaluation.Episodes.Select(e => new CellEpisode(e.Seed, e.Return, e.Success, e.Steps, e.ActionError)).ToList(), r.Choice)).ToList();
         return new StudyCell(study.Options.Env, configName, study.Options.Seed, study.FullPrecision.Training?.ChosenEpoch ?? 0, rows);
     }
 

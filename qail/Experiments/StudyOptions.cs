@@ -43,6 +43,15 @@ public sealed record StudyOptions
     /// <summary>Fine-tuning settings shared by the QAT-family methods (QbcWeight is set per method).</summary>
     public QailOptions FineTuning { get; init; } = new() { ValidationFraction = 0.1 };
 
+    /// <summary>Learning rates screened for every fine-tuned method and the FP control (chosen on validation episodes).</summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = [1e-4, 3e-4, 1e-3];
+
+    /// <summary>QBC weights (lambda) screened for the aligned methods (QAIL+QBC, SQIL, on-policy), with every learning rate.</summary>
+    public IReadOnlyList<double> QbcWeights { get; init; } = [0.3, 1, 3];
+
+    /// <summary>Epochs of each screening run (at most <see cref="FineTuning"/>'s; scored by validation return at its end).</summary>
+    public int ScreenEpochs { get; init; } = 3;
+
     /// <summary>Seed of the training run: demonstrations, initialisation, batches (never of the test episodes).</summary>
     public int Seed { get; init; }
 }

@@ -54,7 +54,12 @@ public static class QuaRot
         return student;
     }
 
-    /// <summary>Sylvester's Hadamard matrix of order <paramref name="k"/> (a power of two) with random column signs, scaled to be orthogonal; row-major.</summary>
+    /// <summary>
+    /// Q = diag(±1) H / sqrt(k): Sylvester's Hadamard matrix of order <paramref name="k"/> (a power of two) with random
+    /// row signs, orthogonal, row-major. The signs flip the input before H mixes it (x Q = (x ⊙ s) H / sqrt(k)): signs on
+    /// H's columns would only flip outputs, leaving |x H| unchanged, so a non-negative (ReLU) input would keep its
+    /// whole mean in the first rotated channel, sqrt(k) times the mean: one outlier that sets a per-tensor grid's range.
+    /// </summary>
     public static float[] RandomizedHadamard(int k, long seed)
     {
         if (k < 1 || (k & (k - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(k), k, "RandomizedHadamard: the order must be a power of two.");
@@ -64,7 +69,7 @@ public static class QuaRot
         var q = new float[k * k];
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
-                q[i * k + j] = (int.PopCount(i & j) % 2 == 0 ? norm : -norm) * signs[j];
+                q[i * k + j] = (int.PopCount(i & j) % 2 == 0 ? norm : -norm) * signs[i];
         return q;
     }
 }

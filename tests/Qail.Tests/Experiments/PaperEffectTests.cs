@@ -24,6 +24,9 @@ public class PaperEffectTests
             Controls = false,
             Training = new TrainOptions { Epochs = 10, ValidationFraction = 0.1 },
             FineTuning = new QailOptions { Epochs = 5, ValidationFraction = 0.1 },
+            LearningRates = [3e-4, 1e-3],
+            QbcWeights = [1],
+            ScreenEpochs = 1,
             Config = QuantConfig.WeightOnly(2),
             Methods = [QuantMethod.PtqMinMax, QuantMethod.Ptq, QuantMethod.QailQbc],
             Seed = 0,
@@ -39,6 +42,8 @@ public class PaperEffectTests
 
         var qbc = study.Rows[3];
         Assert.Equal(QuantMethod.Ptq.Display(), qbc.Start);
+        Assert.Matches("^lr (3e-4|1e-3), λ 1$", qbc.Choice);
+        Assert.Contains("validation return of 2 screens", qbc.Note);
         var checks = qbc.Training!.Validation!;
         Assert.Equal(0, checks[0].Epoch);
         Assert.Equal(checks.Max(c => c.Value), checks.First(c => c.Epoch == qbc.Training.ChosenEpoch).Value);

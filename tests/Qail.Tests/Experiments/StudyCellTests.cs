@@ -12,7 +12,7 @@ public class StudyCellTests
         new CellRow("PTQ (best clip)", null, null, 0.1, 0.02, "clip per layer: body.0 Mse",
             [new CellEpisode(1_000_000, 800 + shift, true, 1000, 0.1), new CellEpisode(1_000_001, 805 + shift, true, 1000, 0.2)]),
         new CellRow("QAIL+QBC", "PTQ (best clip)", 4, 3.25, 0.01, "kept epoch 4 of 10",
-            [new CellEpisode(1_000_000, 850 + shift, true, 1000, 0.05), new CellEpisode(1_000_001, 860 + shift, true, 1000, 0.06)]),
+            [new CellEpisode(1_000_000, 850 + shift, true, 1000, 0.05), new CellEpisode(1_000_001, 860 + shift, true, 1000, 0.06)], "lr 3e-4, λ 1"),
     ]);
 
     [Fact]
@@ -30,6 +30,12 @@ public class StudyCellTests
                 Assert.Equal(cell.Rows[r] with { Episodes = [] }, read.Rows[r] with { Episodes = [] });
                 Assert.Equal(cell.Rows[r].Episodes, read.Rows[r].Episodes);
             }
+            // A version 1 cell (no chosen learning rate and QBC weight) still reads, with an empty choice.
+            string v1 = string.Join('\n', File.ReadAllLines(path).Select(line => line.StartsWith("row\t", StringComparison.Ordinal)
+                ? line[..line.LastIndexOf('\t')] : line == StudyCellFile.Header ? StudyCellFile.HeaderV1 : line));
+            File.WriteAllText(path, v1);
+            Assert.Equal("", StudyCellFile.Read(path).Rows[2].Choice);
+            Assert.Equal(cell.Rows[2].Note, StudyCellFile.Read(path).Rows[2].Note);
             File.WriteAllText(path, File.ReadAllText(path).Replace("910.25", "nine"));
             var error = Assert.Throws<InvalidDataException>(() => StudyCellFile.Read(path));
             Assert.Contains("'nine' is not a number", error.Message);
@@ -52,8 +58,27 @@ public class StudyCellTests
         Assert.Null(qbc.VersusQat);
         Assert.Equal(100, qbc.Success.Estimate);
         Assert.Equal(4, qbc.Episodes);
-        Assert.Equal("s0: epoch 4; s100: epoch 4", qbc.Choices);
+        Assert.Equal("s0: lr 3e-4, λ 1, epoch 4; s100: lr 3e-4, λ 1, epoch 4", qbc.Choices);
         Assert.Equal(50, summary[0].Success.Estimate);
+    }
+
+    [Fact]
+    public void FineTuningChoiceTakesTheBestValidationScoreAndRecordsEveryScreen()
+    {
+        var screened = new List<(double, double)>();
+        var (lr, weight, label, screens) = FineTuningChoice.Choose([1e-4, 3e-4, 1e-3], [0.3, 1, 3], (lr, w) =>
+        {
+            screened.Add((lr, w));
+            return lr == 1e-3 && w == 0.3 ? 10 : lr == 3e-4 && w == 3 ? 10 : 1; // a tie keeps the earlier point
+        });
+        Assert.Equal(9, screened.Count);
+        Assert.Equal((3e-4, 3.0, "lr 3e-4, λ 3"), (lr, weight, label));
+        Assert.StartsWith("validation return of 9 screens: lr 1e-4, λ 0.3: 1.0;", screens);
+        var qat = FineTuningChoice.Choose([1e-4, 1e-3], [0.0], (lr, _) => -lr);
+        Assert.Equal("lr 1e-4", qat.Label);
+        int calls = 0;
+        var fixedPoint = FineTuningChoice.Choose([3e-4], [1.0], (_, _) => ++calls);
+        Assert.Equal((0, "lr 3e-4, λ 1", "fixed, no screen"), (calls, fixedPoint.Label, fixedPoint.Screens));
     }
 
     [Fact]

@@ -26,6 +26,19 @@ public class QuaRotTests
     }
 
     [Fact]
+    public void RandomizedHadamardSpreadsANonNegativeInput()
+    {
+        // A ReLU layer's output is non-negative: a rotation without input signs would put sqrt(k) * mean into one channel.
+        const int k = 256;
+        var q = QuaRot.RandomizedHadamard(k, seed: 4);
+        var rotated = new double[k];
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < k; i++) rotated[j] += q[i * k + j];
+        double largest = rotated.Max(Math.Abs);
+        Assert.True(largest < 0.5 * Math.Sqrt(k), $"largest rotated channel of a constant input {largest:F2}, sqrt(k) = {Math.Sqrt(k)}");
+    }
+
+    [Fact]
     public void RotatedFullPrecisionNetworkComputesTheSameFunction()
     {
         var demos = Demonstrations.Collect("pendulum-swingup", 2, seed: 8, actionNoise: 0.1);
