@@ -47,7 +47,8 @@ public sealed class PackageTests : IDisposable
         string root = RepositoryRoot();
         using var tool = PackBuilt(Path.Combine(root, "cli", "Qail.Cli.csproj"), "Qail.Cli");
         Assert.Contains("<packageType name=\"DotnetTool\" />", Nuspec(tool, "Qail.Cli"), StringComparison.Ordinal);
-        var settings = tool.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        var settings = tool.Entries
+            .Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
         using (var reader = new StreamReader(settings.Open()))
             Assert.Contains("Name=\"qail\"", reader.ReadToEnd(), StringComparison.Ordinal);
 
