@@ -40,6 +40,16 @@ internal sealed unsafe class KernelTable
             ? rank >= InstructionSet.NativeExtended && Avx512F.IsSupported ? 512 : 256
             : 0;
         Convolution = ConvolutionPaths.Choose(rank);
+        FloatLanes = rank switch
+        {
+            >= InstructionSet.NativeExtended when System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated =>
+                FloatLaneWidth.Bits512,
+            >= InstructionSet.Native when System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated =>
+                FloatLaneWidth.Bits256,
+            >= InstructionSet.Vector128 when System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated =>
+                FloatLaneWidth.Bits128,
+            _ => FloatLaneWidth.Scalar,
+        };
     }
 
     /// <summary>The entry of rank <paramref name="isa"/> on this machine.</summary>
@@ -68,4 +78,7 @@ internal sealed unsafe class KernelTable
 
     /// <summary>The centered convolution's path.</summary>
     public ConvolutionPath Convolution { get; }
+
+    /// <summary>The widest vector lanes element-wise kernels use (512 bits at NativeExtended, 256 at Native).</summary>
+    public FloatLaneWidth FloatLanes { get; }
 }

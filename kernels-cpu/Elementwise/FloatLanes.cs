@@ -264,11 +264,5 @@ internal enum FloatLaneWidth
 internal static class FloatLaneDispatch
 {
     /// <summary>512 bits at NativeExtended and above where accelerated, 256 at Native, 128 at Vector128.</summary>
-    public static FloatLaneWidth Active => KernelDispatch.Active switch
-    {
-        >= InstructionSet.NativeExtended when Vector512.IsHardwareAccelerated => FloatLaneWidth.Bits512,
-        >= InstructionSet.Native when Vector256.IsHardwareAccelerated => FloatLaneWidth.Bits256,
-        >= InstructionSet.Vector128 when Vector128.IsHardwareAccelerated => FloatLaneWidth.Bits128,
-        _ => FloatLaneWidth.Scalar,
-    };
+    public static FloatLaneWidth Active => KernelTable.Active.FloatLanes;
 }

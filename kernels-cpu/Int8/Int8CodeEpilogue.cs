@@ -64,18 +64,18 @@ public static class Int8CodeEpilogue
         float yScale, int yZero, int qMin, int qMax, Span<byte> q)
     {
         int n = scales.Length, rows = c.Length / n;
-        var isa = KernelDispatch.Active;
+        var lanes = KernelTable.Active.FloatLanes;
         var hasBias = !bias.IsEmpty;
         for (int r = 0; r < rows; r++)
         {
             var sums = c.Slice(r * n, n);
             var codes = q.Slice(r * n, n);
             int j = 0;
-            if (isa >= InstructionSet.NativeExtended && Vector512.IsHardwareAccelerated)
+            if (lanes == FloatLaneWidth.Bits512)
                 j = Vector512Path(sums, scales, bias, relu, yScale, yZero, qMin, qMax, codes);
-            else if (isa >= InstructionSet.Native && Vector256.IsHardwareAccelerated)
+            else if (lanes == FloatLaneWidth.Bits256)
                 j = Vector256Path(sums, scales, bias, relu, yScale, yZero, qMin, qMax, codes);
-            if (isa >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated)
+            if (lanes >= FloatLaneWidth.Bits128)
                 j = Vector128Path(j, sums, scales, bias, relu, yScale, yZero, qMin, qMax, codes);
             for (; j < n; j++)
             {

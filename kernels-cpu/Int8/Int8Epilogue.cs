@@ -14,7 +14,7 @@ public static class Int8Epilogue
     public static void Rescale(ReadOnlySpan<int> c, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
         Check("Int8Epilogue.Rescale", c.Length, m, n, aScale, wScales, bias, y.Length);
-        var vector = KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
+        var vector = KernelTable.Active.Vector128;
         for (var i = 0; i < m; i++) RescaleRange(c.Slice(i * n, n), 0, aScale, wScales, bias, relu, y.Slice(i * n, n), vector);
     }
 
@@ -26,7 +26,7 @@ public static class Int8Epilogue
         if (yZeroPoint is < -128 or > 127) throw new ArgumentOutOfRangeException(nameof(yZeroPoint), yZeroPoint, "Int8Epilogue.Requantize: yZeroPoint must be in -128..127.");
         if (y.Length != (long)m * n) throw new ArgumentException($"Int8Epilogue.Requantize: y length {y.Length} != m {m} * n {n}.", nameof(y));
         Check("Int8Epilogue.Requantize", c.Length, m, n, aScale, wScales, bias, y.Length);
-        var vector = KernelDispatch.Active >= InstructionSet.Vector128 && Vector128.IsHardwareAccelerated;
+        var vector = KernelTable.Active.Vector128;
         // A stack block of rescaled floats at a time: the same values as a whole rescaled row, nothing allocated.
         Span<float> block = stackalloc float[Block];
         for (var i = 0; i < m; i++)
