@@ -10,7 +10,8 @@ public static class Backends
     public static void Register(IBackend backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        if (backend.Kind == DeviceKind.Cpu) throw new ArgumentException("The CPU has no backend to register.", nameof(backend));
+        if (backend.Kind == DeviceKind.Cpu)
+            throw new ArgumentException("The CPU has no backend to register.", nameof(backend));
         lock (Gate) Registered[backend.Kind] = backend;
     }
 
@@ -20,7 +21,8 @@ public static class Backends
         lock (Gate)
         {
             if (!Registered.TryGetValue(kind, out var backend))
-                throw new InvalidOperationException($"No {kind} backend is registered; reference and initialise its assembly first.");
+                throw new InvalidOperationException(
+                    $"No {kind} backend is registered; reference and initialise its assembly first.");
             if (!backend.IsAvailable)
                 throw new InvalidOperationException($"The {kind} backend is unavailable: {backend.Status}");
             return backend;

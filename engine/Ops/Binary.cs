@@ -6,25 +6,32 @@ namespace Qail.Engine;
 public sealed partial class Tensor
 {
     /// <summary>a + b with NumPy broadcasting (float32, float64, int32).</summary>
-    public static Tensor Add(Tensor a, Tensor b) => ZipNumeric(nameof(Add), a, b, new AddOp<float>(), new AddOp<double>(), new AddOp<int>());
+    public static Tensor Add(Tensor a, Tensor b) =>
+        ZipNumeric(nameof(Add), a, b, new AddOp<float>(), new AddOp<double>(), new AddOp<int>());
 
     /// <summary>a - b with NumPy broadcasting (float32, float64, int32).</summary>
-    public static Tensor Sub(Tensor a, Tensor b) => ZipNumeric(nameof(Sub), a, b, new SubOp<float>(), new SubOp<double>(), new SubOp<int>());
+    public static Tensor Sub(Tensor a, Tensor b) =>
+        ZipNumeric(nameof(Sub), a, b, new SubOp<float>(), new SubOp<double>(), new SubOp<int>());
 
     /// <summary>a * b with NumPy broadcasting (float32, float64, int32).</summary>
-    public static Tensor Mul(Tensor a, Tensor b) => ZipNumeric(nameof(Mul), a, b, new MulOp<float>(), new MulOp<double>(), new MulOp<int>());
+    public static Tensor Mul(Tensor a, Tensor b) =>
+        ZipNumeric(nameof(Mul), a, b, new MulOp<float>(), new MulOp<double>(), new MulOp<int>());
 
     /// <summary>a / b with NumPy broadcasting (floating point only).</summary>
-    public static Tensor Div(Tensor a, Tensor b) => ZipFloat(nameof(Div), a, b, new DivOp<float>(), new DivOp<double>());
+    public static Tensor Div(Tensor a, Tensor b) =>
+        ZipFloat(nameof(Div), a, b, new DivOp<float>(), new DivOp<double>());
 
     /// <summary>a ^ b with NumPy broadcasting (floating point only).</summary>
-    public static Tensor Pow(Tensor a, Tensor b) => ZipFloat(nameof(Pow), a, b, new PowOp<float>(), new PowOp<double>());
+    public static Tensor Pow(Tensor a, Tensor b) =>
+        ZipFloat(nameof(Pow), a, b, new PowOp<float>(), new PowOp<double>());
 
     /// <summary>Elementwise maximum with broadcasting; NaN propagates.</summary>
-    public static Tensor Maximum(Tensor a, Tensor b) => ZipNumeric(nameof(Maximum), a, b, new MaxOp<float>(), new MaxOp<double>(), new MaxOp<int>());
+    public static Tensor Maximum(Tensor a, Tensor b) =>
+        ZipNumeric(nameof(Maximum), a, b, new MaxOp<float>(), new MaxOp<double>(), new MaxOp<int>());
 
     /// <summary>Elementwise minimum with broadcasting; NaN propagates.</summary>
-    public static Tensor Minimum(Tensor a, Tensor b) => ZipNumeric(nameof(Minimum), a, b, new MinOp<float>(), new MinOp<double>(), new MinOp<int>());
+    public static Tensor Minimum(Tensor a, Tensor b) =>
+        ZipNumeric(nameof(Minimum), a, b, new MinOp<float>(), new MinOp<double>(), new MinOp<int>());
 
     /// <summary>a + b for a scalar b.</summary>
     public static Tensor Add(Tensor a, double b) => Add(a, ScalarOf(b, a, nameof(Add)));

@@ -5,16 +5,20 @@ namespace Qail.Engine;
 public sealed partial class Tensor
 {
     /// <summary>a == b elementwise with broadcasting, as a uint8 mask (1 where true).</summary>
-    public static Tensor Eq(Tensor a, Tensor b) => CompareNumeric(nameof(Eq), a, b, new EqOp<float>(), new EqOp<double>(), new EqOp<int>());
+    public static Tensor Eq(Tensor a, Tensor b) =>
+        CompareNumeric(nameof(Eq), a, b, new EqOp<float>(), new EqOp<double>(), new EqOp<int>());
 
     /// <summary>a != b elementwise with broadcasting, as a uint8 mask.</summary>
-    public static Tensor Ne(Tensor a, Tensor b) => CompareNumeric(nameof(Ne), a, b, new NeOp<float>(), new NeOp<double>(), new NeOp<int>());
+    public static Tensor Ne(Tensor a, Tensor b) =>
+        CompareNumeric(nameof(Ne), a, b, new NeOp<float>(), new NeOp<double>(), new NeOp<int>());
 
     /// <summary>a &lt; b elementwise with broadcasting, as a uint8 mask.</summary>
-    public static Tensor Lt(Tensor a, Tensor b) => CompareNumeric(nameof(Lt), a, b, new LtOp<float>(), new LtOp<double>(), new LtOp<int>());
+    public static Tensor Lt(Tensor a, Tensor b) =>
+        CompareNumeric(nameof(Lt), a, b, new LtOp<float>(), new LtOp<double>(), new LtOp<int>());
 
     /// <summary>a &lt;= b elementwise with broadcasting, as a uint8 mask.</summary>
-    public static Tensor Le(Tensor a, Tensor b) => CompareNumeric(nameof(Le), a, b, new LeOp<float>(), new LeOp<double>(), new LeOp<int>());
+    public static Tensor Le(Tensor a, Tensor b) =>
+        CompareNumeric(nameof(Le), a, b, new LeOp<float>(), new LeOp<double>(), new LeOp<int>());
 
     /// <summary>a &gt; b elementwise with broadcasting, as a uint8 mask.</summary>
     public static Tensor Gt(Tensor a, Tensor b) => Lt(b, a);
@@ -48,7 +52,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(condition);
         if (condition.DType != DType.UInt8)
-            throw new ArgumentException($"Where: condition must be a uint8 mask, got {condition.DType.Name()} (shape {Shapes.Format(condition.ShapeSpan)}).", nameof(condition));
+            throw new ArgumentException($"Where: condition must be a uint8 mask, got {condition.DType.Name()} (shape "
+                + $"{Shapes.Format(condition.ShapeSpan)}).", nameof(condition));
         var ab = PrepareBinary(nameof(Where), a, b);
         condition.HostStorage(nameof(Where));
         int[] shape;
@@ -59,7 +64,8 @@ public sealed partial class Tensor
         catch (ArgumentException)
         {
             throw new ArgumentException(
-                $"Where: condition {Shapes.Format(condition.ShapeSpan)}, a {Shapes.Format(a.ShapeSpan)} and b {Shapes.Format(b.ShapeSpan)} cannot be broadcast together.");
+                $"Where: condition {Shapes.Format(condition.ShapeSpan)}, a {Shapes.Format(a.ShapeSpan)} and b "
+                + $"{Shapes.Format(b.ShapeSpan)} cannot be broadcast together.");
         }
         return a.DType switch
         {

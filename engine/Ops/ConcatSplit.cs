@@ -2,14 +2,17 @@ namespace Qail.Engine;
 
 public sealed partial class Tensor
 {
-    /// <summary>Joins tensors along an existing <paramref name="axis"/>; all other dims and the dtype must match.</summary>
+    /// <summary>
+    /// Joins tensors along an existing <paramref name="axis"/>; all other dims and the dtype must match.
+    /// </summary>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis)
     {
         const string op = nameof(Concat);
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) throw new ArgumentException("Concat: needs at least one tensor.", nameof(tensors));
         var first = tensors[0] ?? throw new ArgumentNullException(nameof(tensors), "Concat: tensor 0 is null.");
-        if (first.Rank == 0) throw new ArgumentException("Concat: scalars cannot be concatenated; Stack them instead.", nameof(tensors));
+        if (first.Rank == 0)
+            throw new ArgumentException("Concat: scalars cannot be concatenated; Stack them instead.", nameof(tensors));
         int d = Shapes.NormalizeAxis(axis, first.Rank, op);
         int total = 0;
         for (int i = 0; i < tensors.Count; i++)
@@ -21,7 +24,8 @@ public sealed partial class Tensor
             for (int j = 0; j < first.Rank && ok; j++) ok = j == d || t._shape[j] == first._shape[j];
             if (!ok)
                 throw new ArgumentException(
-                    $"Concat: shapes {Shapes.Format(first.ShapeSpan)} and {Shapes.Format(t.ShapeSpan)} (tensor {i}) differ outside axis {d}.", nameof(tensors));
+                    $"Concat: shapes {Shapes.Format(first.ShapeSpan)} and {Shapes.Format(t.ShapeSpan)} (tensor {i}) "
+                    + $"differ outside axis {d}.", nameof(tensors));
             total += t._shape[d];
         }
         var shape = first.ShapeToArray();
@@ -47,18 +51,22 @@ public sealed partial class Tensor
         {
             var t = tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"Stack: tensor {i} is null.");
             if (!Shapes.Equal(t.ShapeSpan, first.ShapeSpan))
-                throw new ArgumentException($"Stack: shapes {Shapes.Format(first.ShapeSpan)} and {Shapes.Format(t.ShapeSpan)} (tensor {i}) differ.", nameof(tensors));
+                throw new ArgumentException($"Stack: shapes {Shapes.Format(first.ShapeSpan)} and "
+                    + $"{Shapes.Format(t.ShapeSpan)} (tensor {i}) differ.", nameof(tensors));
         }
         return Concat(tensors.Select(t => t.Unsqueeze(d)).ToArray(), d);
     }
 
-    /// <summary>Splits into views of the given sizes along <paramref name="axis"/>; the sizes must sum to that dim.</summary>
+    /// <summary>
+    /// Splits into views of the given sizes along <paramref name="axis"/>; the sizes must sum to that dim.
+    /// </summary>
     public Tensor[] Split(int[] sizes, int axis)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         int d = Shapes.NormalizeAxis(axis, Rank, nameof(Split));
         if (sizes.Any(s => s < 0) || sizes.Sum() != _shape[d])
-            throw new ArgumentException($"Split: sizes {Shapes.Format(sizes)} must be non-negative and sum to {_shape[d]} (dim {d} of {Shapes.Format(_shape)}).", nameof(sizes));
+            throw new ArgumentException($"Split: sizes {Shapes.Format(sizes)} must be non-negative and sum to "
+                + $"{_shape[d]} (dim {d} of {Shapes.Format(_shape)}).", nameof(sizes));
         var parts = new Tensor[sizes.Length];
         int start = 0;
         for (int i = 0; i < sizes.Length; i++)
@@ -69,10 +77,14 @@ public sealed partial class Tensor
         return parts;
     }
 
-    /// <summary>Splits into <paramref name="chunks"/> views of ceil(size/chunks) along <paramref name="axis"/> (the last may be smaller; fewer when the dim is short).</summary>
+    /// <summary>
+    /// Splits into <paramref name="chunks"/> views of ceil(size/chunks) along <paramref name="axis"/> (the last may be
+    /// smaller; fewer when the dim is short).
+    /// </summary>
     public Tensor[] Chunk(int chunks, int axis)
     {
-        if (chunks <= 0) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "Chunk: chunks must be positive.");
+        if (chunks <= 0)
+            throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "Chunk: chunks must be positive.");
         int d = Shapes.NormalizeAxis(axis, Rank, nameof(Chunk));
         int size = _shape[d];
         if (size == 0) return [this];

@@ -24,7 +24,8 @@ public sealed partial class Tensor
     {
         if (a.DType != b.DType)
             throw new ArgumentException(
-                $"{op}: dtypes {a.DType.Name()} and {b.DType.Name()} differ (shapes {Shapes.Format(a.ShapeSpan)} and {Shapes.Format(b.ShapeSpan)}); cast one explicitly.");
+                $"{op}: dtypes {a.DType.Name()} and {b.DType.Name()} differ (shapes {Shapes.Format(a.ShapeSpan)} and "
+                + $"{Shapes.Format(b.ShapeSpan)}); cast one explicitly.");
     }
 
     internal static ArgumentException Unsupported(string op, Tensor t, string supported) =>
@@ -37,14 +38,16 @@ public sealed partial class Tensor
 
     internal void RequireNumeric(string op)
     {
-        if (DType is not (DType.Float32 or DType.Float64 or DType.Int32)) throw Unsupported(op, this, "float32, float64 or int32");
+        if (DType is not (DType.Float32 or DType.Float64 or DType.Int32))
+            throw Unsupported(op, this, "float32, float64 or int32");
     }
 
     /// <summary>A scalar of this tensor's dtype, for the (Tensor, double) overloads.</summary>
     private static Tensor ScalarOf(double value, Tensor like, string op)
     {
         if (like.DType == DType.Int32 && (value != Math.Round(value) || value < int.MinValue || value > int.MaxValue))
-            throw new ArgumentException($"{op}: scalar {value} is not an int32 value, but the tensor (shape {Shapes.Format(like.ShapeSpan)}) is int32.");
+            throw new ArgumentException($"{op}: scalar {value} is not an int32 value, but the tensor (shape "
+                + $"{Shapes.Format(like.ShapeSpan)}) is int32.");
         return Scalar(value, like.DType);
     }
 
@@ -107,7 +110,8 @@ public sealed partial class Tensor
     }
 
     private static Tensor CompareNumeric<TF, TD, TI>(string op, Tensor a, Tensor b, TF f, TD d, TI i)
-        where TF : struct, ISpanCompare<float> where TD : struct, ISpanCompare<double> where TI : struct, ISpanCompare<int>
+        where TF : struct, ISpanCompare<float> where TD : struct, ISpanCompare<double>
+        where TI : struct, ISpanCompare<int>
     {
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
@@ -129,7 +133,8 @@ public sealed partial class Tensor
         return Shapes.Broadcast(a._shape, b._shape, op);
     }
 
-    private static Tensor Zip<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged where TOp : struct, ISpanBinary<T>
+    private static Tensor Zip<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged
+        where TOp : struct, ISpanBinary<T>
     {
         var result = Uninitialized(shape, a.DType);
         if (result.ElementCount == 0) return result;
@@ -145,14 +150,16 @@ public sealed partial class Tensor
         int o = 0;
         do
         {
-            op.Apply(StridedRows.Row(da, rows.Offset(0), sa, inner, scratchA), StridedRows.Row(db, rows.Offset(1), sb, inner, scratchB),
+            op.Apply(StridedRows.Row(da, rows.Offset(0), sa, inner, scratchA),
+                StridedRows.Row(db, rows.Offset(1), sb, inner, scratchB),
                 dst.AsSpan(o, inner));
             o += inner;
         } while (rows.MoveNext());
         return result;
     }
 
-    private static Tensor Compare<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged where TOp : struct, ISpanCompare<T>
+    private static Tensor Compare<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged
+        where TOp : struct, ISpanCompare<T>
     {
         var result = Zeros(shape, DType.UInt8);
         if (result.ElementCount == 0) return result;
@@ -168,7 +175,8 @@ public sealed partial class Tensor
         int o = 0;
         do
         {
-            op.Apply(StridedRows.Row(da, rows.Offset(0), sa, inner, scratchA), StridedRows.Row(db, rows.Offset(1), sb, inner, scratchB),
+            op.Apply(StridedRows.Row(da, rows.Offset(0), sa, inner, scratchA),
+                StridedRows.Row(db, rows.Offset(1), sb, inner, scratchB),
                 dst.AsSpan(o, inner));
             o += inner;
         } while (rows.MoveNext());

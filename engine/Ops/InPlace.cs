@@ -14,10 +14,12 @@ public sealed partial class Tensor
         CheckSameDType(op, this, other);
         RequireNumeric(op);
         if (!Shapes.Equal(_shape, other._shape))
-            throw new ArgumentException($"{op}: shapes {Shapes.Format(_shape)} and {Shapes.Format(other.ShapeSpan)} differ.", nameof(other));
+            throw new ArgumentException(
+                $"{op}: shapes {Shapes.Format(_shape)} and {Shapes.Format(other.ShapeSpan)} differ.", nameof(other));
         if (IsContiguous && other.IsContiguous && DType.IsFloatingPoint())
         {
-            if (DType == DType.Float32) TensorPrimitives.MultiplyAdd(other.AsSpan<float>(), (float)alpha, AsSpan<float>(), AsSpan<float>());
+            if (DType == DType.Float32)
+                TensorPrimitives.MultiplyAdd(other.AsSpan<float>(), (float)alpha, AsSpan<float>(), AsSpan<float>());
             else TensorPrimitives.MultiplyAdd(other.AsSpan<double>(), alpha, AsSpan<double>(), AsSpan<double>());
             return this;
         }
@@ -31,13 +33,17 @@ public sealed partial class Tensor
         const string op = nameof(ScaleInPlace);
         RequireWritable(op);
         RequireNumeric(op);
-        if (IsContiguous && DType == DType.Float32) TensorPrimitives.Multiply(AsSpan<float>(), (float)factor, AsSpan<float>());
-        else if (IsContiguous && DType == DType.Float64) TensorPrimitives.Multiply(AsSpan<double>(), factor, AsSpan<double>());
+        if (IsContiguous && DType == DType.Float32)
+            TensorPrimitives.Multiply(AsSpan<float>(), (float)factor, AsSpan<float>());
+        else if (IsContiguous && DType == DType.Float64)
+            TensorPrimitives.Multiply(AsSpan<double>(), factor, AsSpan<double>());
         else Mul(this, factor).CopyTo(this);
         return this;
     }
 
-    /// <summary>Sets every element to <paramref name="value"/> (exactly representable in the dtype), in place. Returns this.</summary>
+    /// <summary>
+    /// Sets every element to <paramref name="value"/> (exactly representable in the dtype), in place. Returns this.
+    /// </summary>
     public Tensor FillInPlace(double value)
     {
         const string op = nameof(FillInPlace);
@@ -56,6 +62,7 @@ public sealed partial class Tensor
         HostStorage(op);
         for (int d = 0; d < Rank; d++)
             if (_strides[d] == 0 && _shape[d] > 1)
-                throw new InvalidOperationException($"{op}: tensor {Shapes.Format(_shape)} with strides {Shapes.Format(_strides)} is a broadcast view; in-place writes would alias.");
+                throw new InvalidOperationException($"{op}: tensor {Shapes.Format(_shape)} with strides "
+                    + $"{Shapes.Format(_strides)} is a broadcast view; in-place writes would alias.");
     }
 }

@@ -5,8 +5,8 @@ namespace Qail.Engine;
 public sealed partial class Tensor
 {
     /// <summary>
-    /// Layer normalization over the last <paramref name="normalizedDims"/> dims: (x - mean) / sqrt(var + eps) * weight + bias,
-    /// with the biased variance; weight and bias (optional) have the shape of those dims.
+    /// Layer normalization over the last <paramref name="normalizedDims"/> dims: (x - mean) / sqrt(var + eps) * weight
+    /// + bias, with the biased variance; weight and bias (optional) have the shape of those dims.
     /// </summary>
     public static Tensor LayerNorm(Tensor input, int normalizedDims, Tensor? weight, Tensor? bias, double eps = 1e-5) =>
         LayerNormWithStats(input, normalizedDims, weight, bias, eps).Output;
@@ -15,15 +15,18 @@ public sealed partial class Tensor
     /// <see cref="LayerNorm"/> that also returns each row's mean and 1/sqrt(var + eps), shaped like the input with the
     /// normalized dims set to 1 (so they broadcast against it), in float64; for the backward pass.
     /// </summary>
-    public static (Tensor Output, Tensor Mean, Tensor InvStd) LayerNormWithStats(Tensor input, int normalizedDims, Tensor? weight, Tensor? bias, double eps = 1e-5)
+    public static (Tensor Output, Tensor Mean, Tensor InvStd) LayerNormWithStats(Tensor input, int normalizedDims,
+        Tensor? weight, Tensor? bias, double eps = 1e-5)
     {
         const string op = nameof(LayerNorm);
         ArgumentNullException.ThrowIfNull(input);
         input.HostStorage(op);
         input.RequireFloat(op);
         if (normalizedDims < 1 || normalizedDims > input.Rank)
-            throw new ArgumentOutOfRangeException(nameof(normalizedDims), normalizedDims, $"LayerNorm: normalizedDims must lie in 1..{input.Rank} for input {Shapes.Format(input.ShapeSpan)}.");
-        if (!(eps >= 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "LayerNorm: eps must be non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(normalizedDims), normalizedDims,
+                $"LayerNorm: normalizedDims must lie in 1..{input.Rank} for input {Shapes.Format(input.ShapeSpan)}.");
+        if (!(eps >= 0))
+            throw new ArgumentOutOfRangeException(nameof(eps), eps, "LayerNorm: eps must be non-negative.");
         var normShape = input.ShapeSpan[^normalizedDims..];
         foreach (var (p, name) in new[] { (weight, nameof(weight)), (bias, nameof(bias)) })
         {
@@ -31,7 +34,8 @@ public sealed partial class Tensor
             p.HostStorage(op);
             CheckSameDType(op, input, p);
             if (!Shapes.Equal(p.ShapeSpan, normShape))
-                throw new ArgumentException($"LayerNorm: {name} shape {Shapes.Format(p.ShapeSpan)} must equal the normalized shape {Shapes.Format(normShape)} of input {Shapes.Format(input.ShapeSpan)}.", name);
+                throw new ArgumentException($"LayerNorm: {name} shape {Shapes.Format(p.ShapeSpan)} must equal the "
+                    + $"normalized shape {Shapes.Format(normShape)} of input {Shapes.Format(input.ShapeSpan)}.", name);
         }
         int inner = (int)Shapes.ElementCount(normShape);
         int rows = (int)Shapes.ElementCount(input.ShapeSpan[..^normalizedDims]);

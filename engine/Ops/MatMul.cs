@@ -18,12 +18,14 @@ public sealed partial class Tensor
         CheckSameDType(op, a, b);
         a.RequireFloat(op);
         if (a.Rank == 0 || b.Rank == 0)
-            throw new ArgumentException($"MatMul: operands need rank >= 1, got shapes {Shapes.Format(a.ShapeSpan)} and {Shapes.Format(b.ShapeSpan)}.");
+            throw new ArgumentException($"MatMul: operands need rank >= 1, got shapes {Shapes.Format(a.ShapeSpan)} and "
+                + $"{Shapes.Format(b.ShapeSpan)}.");
         var a2 = a.Rank == 1 ? a.Unsqueeze(0) : a;
         var b2 = b.Rank == 1 ? b.Unsqueeze(1) : b;
         int m = a2.Size(-2), k = a2.Size(-1), n = b2.Size(-1);
         if (b2.Size(-2) != k)
-            throw new ArgumentException($"MatMul: inner dimensions differ: shapes {Shapes.Format(a.ShapeSpan)} and {Shapes.Format(b.ShapeSpan)} ({k} vs {b2.Size(-2)}).");
+            throw new ArgumentException($"MatMul: inner dimensions differ: shapes {Shapes.Format(a.ShapeSpan)} and "
+                + $"{Shapes.Format(b.ShapeSpan)} ({k} vs {b2.Size(-2)}).");
         int[] batch;
         try
         {
@@ -31,7 +33,8 @@ public sealed partial class Tensor
         }
         catch (ArgumentException)
         {
-            throw new ArgumentException($"MatMul: batch dimensions of {Shapes.Format(a.ShapeSpan)} and {Shapes.Format(b.ShapeSpan)} cannot be broadcast.");
+            throw new ArgumentException($"MatMul: batch dimensions of {Shapes.Format(a.ShapeSpan)} and "
+                + $"{Shapes.Format(b.ShapeSpan)} cannot be broadcast.");
         }
         var ea = a2.Expand([.. batch, m, k]);
         var eb = b2.Expand([.. batch, k, n]);
@@ -61,7 +64,9 @@ public sealed partial class Tensor
         return result.Reshape([.. shape]);
     }
 
-    /// <summary>C (contiguous m x n at <paramref name="offsetC"/> in <paramref name="c"/>) = A*B + beta*C for 2-D views.</summary>
+    /// <summary>
+    /// C (contiguous m x n at <paramref name="offsetC"/> in <paramref name="c"/>) = A*B + beta*C for 2-D views.
+    /// </summary>
     internal static void Gemm(Tensor a, Tensor b, Tensor c, long offsetC, double beta)
     {
         int m = a._shape[0], k = a._shape[1], n = b._shape[1];
@@ -69,7 +74,8 @@ public sealed partial class Tensor
         if (k == 0)
         {
             // An empty inner dimension contributes nothing; the operands may not even have addressable storage.
-            if (c.DType == DType.Float32) ScaleRegion(c.HostStorage().AsSpan<float>().Slice((int)offsetC, m * n), (float)beta);
+            if (c.DType == DType.Float32)
+                ScaleRegion(c.HostStorage().AsSpan<float>().Slice((int)offsetC, m * n), (float)beta);
             else ScaleRegion(c.HostStorage().AsSpan<double>().Slice((int)offsetC, m * n), beta);
             return;
         }
@@ -78,12 +84,14 @@ public sealed partial class Tensor
         if (c.DType == DType.Float32)
         {
             Sgemm.Multiply(transA, transB, m, n, k, 1f, sa.HostStorage().AsSpan<float>()[(int)offA..], lda,
-                sb.HostStorage().AsSpan<float>()[(int)offB..], ldb, (float)beta, c.HostStorage().AsSpan<float>().Slice((int)offsetC, m * n), n);
+                sb.HostStorage().AsSpan<float>()[(int)offB..], ldb, (float)beta,
+                c.HostStorage().AsSpan<float>().Slice((int)offsetC, m * n), n);
         }
         else
         {
             Dgemm.Multiply(transA, transB, m, n, k, 1.0, sa.HostStorage().AsSpan<double>()[(int)offA..], lda,
-                sb.HostStorage().AsSpan<double>()[(int)offB..], ldb, beta, c.HostStorage().AsSpan<double>().Slice((int)offsetC, m * n), n);
+                sb.HostStorage().AsSpan<double>()[(int)offB..], ldb, beta,
+                c.HostStorage().AsSpan<double>().Slice((int)offsetC, m * n), n);
         }
     }
 
@@ -93,7 +101,8 @@ public sealed partial class Tensor
         else System.Numerics.Tensors.TensorPrimitives.Multiply(region, beta, region);
     }
 
-    // A 2-D view as a BLAS operand: row-major (unit column stride) or transposed (unit row stride) in place; else a copy.
+    // A 2-D view as a BLAS operand: row-major (unit column stride) or transposed (unit row stride) in place; else a
+    // copy.
     private static (Tensor Source, bool Transposed, int Ld, long Offset) GemmOperand(Tensor t)
     {
         int rows = t._shape[0], cols = t._shape[1];

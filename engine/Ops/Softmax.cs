@@ -28,7 +28,8 @@ public sealed partial class Tensor
         return d == last ? result : result.Transpose(d, last).Contiguous();
     }
 
-    private static void SoftmaxRows<T>(ReadOnlySpan<T> x, Span<T> y, int inner, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void SoftmaxRows<T>(ReadOnlySpan<T> x, Span<T> y, int inner, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int start = 0; start < x.Length; start += inner)
         {

@@ -12,7 +12,9 @@ internal sealed class StridedRows
     private readonly int[] _index;
     private long _row;
 
-    /// <summary>Prepares a walk over <paramref name="shape"/> for operands with the given strides and offsets.</summary>
+    /// <summary>
+    /// Prepares a walk over <paramref name="shape"/> for operands with the given strides and offsets.
+    /// </summary>
     public StridedRows(ReadOnlySpan<int> shape, int[][] strides, long[] offsets)
     {
         // Merge dimension d into d+1 when every operand steps over d exactly as one run of d+1.

@@ -43,7 +43,8 @@ public sealed class SeededRandom
     /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
     public int NextInt(int maxExclusive)
     {
-        if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, "Must be positive.");
+        if (maxExclusive <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, "Must be positive.");
         ulong bound = (ulong)maxExclusive;
         ulong limit = ulong.MaxValue - ulong.MaxValue % bound;
         ulong r;
@@ -68,7 +69,8 @@ public sealed class SeededRandom
     }
 
     /// <summary>A generator for a sub-stream, independent of this one's later draws (e.g. one per episode).</summary>
-    public static SeededRandom Derive(long seed, long stream) => new(unchecked(seed * unchecked((long)0x9E3779B97F4A7C15UL) ^ (stream + 0x632BE59BD9B4E019L)));
+    public static SeededRandom Derive(long seed, long stream) =>
+        new(unchecked(seed * unchecked((long)0x9E3779B97F4A7C15UL) ^ (stream + 0x632BE59BD9B4E019L)));
 
     private static ulong SplitMix(ref ulong x)
     {

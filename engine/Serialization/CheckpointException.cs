@@ -8,7 +8,8 @@ public sealed class CheckpointException : ArgumentException
 {
     /// <summary>Creates the exception; the message is prefixed with the tensor name when there is one.</summary>
     public CheckpointException(CheckpointProblem problem, string? tensorName, string message)
-        : base(tensorName is null ? $"Checkpoint ({problem}): {message}" : $"Checkpoint tensor '{tensorName}' ({problem}): {message}")
+        : base(tensorName is null
+            ? $"Checkpoint ({problem}): {message}" : $"Checkpoint tensor '{tensorName}' ({problem}): {message}")
     {
         Problem = problem;
         TensorName = tensorName;

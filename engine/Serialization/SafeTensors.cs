@@ -18,14 +18,18 @@ public static class SafeTensors
     /// <summary>Largest accepted JSON header, as in the Python library (100 MB).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Metadata key of the whole-file CRC-32 that qail's own formats carry (see <see cref="SafeTensorsArchive.Checksummed"/>).</summary>
+    /// <summary>
+    /// Metadata key of the whole-file CRC-32 that qail's own formats carry (see
+    /// <see cref="SafeTensorsArchive.Checksummed"/>).
+    /// </summary>
     public const string ChecksumKey = "qail.crc32";
 
     /// <summary>
     /// Encodes tensors (ordered by name) and optional metadata into safetensors bytes; with <paramref name="checksum"/>
     /// the metadata also carries the CRC-32 of the whole file, verified on every load.
     /// </summary>
-    public static byte[] Serialize(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+    public static byte[] Serialize(IEnumerable<KeyValuePair<string, Tensor>> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null,
         bool checksum = false)
     {
         var buffer = new MemoryStream();
@@ -37,9 +41,11 @@ public static class SafeTensors
 
     /// <summary>
     /// Writes tensors to <paramref name="path"/> atomically: a temporary file in the same folder, flushed, then renamed
-    /// over the target (leftovers of killed writers there are removed); <paramref name="checksum"/> as in <see cref="Serialize"/>.
+    /// over the target (leftovers of killed writers there are removed); <paramref name="checksum"/> as in
+    /// <see cref="Serialize"/>.
     /// </summary>
-    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null,
         bool checksum = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -47,8 +53,12 @@ public static class SafeTensors
         else AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
     }
 
-    /// <summary>Writes the safetensors encoding to a stream; header padded with spaces to a multiple of 8 bytes like the Python writer.</summary>
-    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Writes the safetensors encoding to a stream; header padded with spaces to a multiple of 8 bytes like the Python
+    /// writer.
+    /// </summary>
+    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -57,7 +67,8 @@ public static class SafeTensors
         {
             var (name, tensor) = (ordered[i].Key, ordered[i].Value);
             if (string.IsNullOrEmpty(name) || name == "__metadata__")
-                throw new ArgumentException($"SafeTensors.Write: tensor name '{name}' is empty or reserved.", nameof(tensors));
+                throw new ArgumentException($"SafeTensors.Write: tensor name '{name}' is empty or reserved.",
+                    nameof(tensors));
             if (i > 0 && ordered[i - 1].Key == name)
                 throw new ArgumentException($"SafeTensors.Write: tensor name '{name}' appears twice.", nameof(tensors));
             ArgumentNullException.ThrowIfNull(tensor, name);
@@ -71,7 +82,8 @@ public static class SafeTensors
             if (metadata is { Count: > 0 })
             {
                 json.WriteStartObject("__metadata__");
-                foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+                foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    json.WriteString(key, value);
                 json.WriteEndObject();
             }
             long offset = 0;
@@ -101,18 +113,23 @@ public static class SafeTensors
         foreach (var (_, tensor) in ordered) stream.Write(LittleEndianBytes(tensor));
     }
 
-    /// <summary>Decodes and validates safetensors bytes; throws <see cref="CheckpointException"/> naming the fault.</summary>
+    /// <summary>
+    /// Decodes and validates safetensors bytes; throws <see cref="CheckpointException"/> naming the fault.
+    /// </summary>
     public static SafeTensorsArchive Deserialize(ReadOnlySpan<byte> bytes)
     {
         var copy = bytes.ToArray();
         var prefix = copy.AsSpan(0, Math.Min(8, copy.Length));
         var (entries, metadata, dataStart, header) = ReadLayout(copy.Length, prefix, n => copy.AsSpan(8, n).ToArray());
-        ByteSource source = (offset, destination) => copy.AsSpan((int)(dataStart + offset), destination.Length).CopyTo(destination);
+        ByteSource source = (offset, destination) =>
+            copy.AsSpan((int)(dataStart + offset), destination.Length).CopyTo(destination);
         bool checksummed = Verify(prefix, header, metadata, copy.Length - dataStart, source);
         return Materialise(entries, metadata, source, checksummed);
     }
 
-    /// <summary>Reads and validates a safetensors file; throws <see cref="CheckpointException"/> naming the fault.</summary>
+    /// <summary>
+    /// Reads and validates a safetensors file; throws <see cref="CheckpointException"/> naming the fault.
+    /// </summary>
     public static SafeTensorsArchive Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -147,37 +164,46 @@ public static class SafeTensors
         }).Entries;
     }
 
-    /// <summary>Copies bytes of the data section, from <paramref name="offset"/> on, into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Copies bytes of the data section, from <paramref name="offset"/> on, into <paramref name="destination"/>.
+    /// </summary>
     internal delegate void ByteSource(long offset, Span<byte> destination);
 
     // Verifies and removes the checksum field when the metadata has one; true when it did.
-    private static bool Verify(ReadOnlySpan<byte> prefix, byte[] header, Dictionary<string, string> metadata, long dataLength, ByteSource source)
+    private static bool Verify(ReadOnlySpan<byte> prefix, byte[] header, Dictionary<string, string> metadata,
+        long dataLength, ByteSource source)
     {
         if (!metadata.Remove(ChecksumKey, out var stored)) return false;
         SafeTensorsChecksum.Verify(prefix, header, stored, dataLength, source);
         return true;
     }
 
-    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart, byte[] Header) ReadLayout(
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart,
+        byte[] Header) ReadLayout(
         long fileLength, ReadOnlySpan<byte> prefix, Func<int, byte[]> readHeader)
     {
         if (fileLength < 8)
-            throw new CheckpointException(CheckpointProblem.Truncated, null, $"the file has {fileLength} bytes, fewer than the 8-byte header length.");
+            throw new CheckpointException(CheckpointProblem.Truncated, null,
+                $"the file has {fileLength} bytes, fewer than the 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxHeaderBytes)
-            throw new CheckpointException(CheckpointProblem.HeaderLength, null, $"header length {headerLength} exceeds the {MaxHeaderBytes}-byte bound.");
+            throw new CheckpointException(CheckpointProblem.HeaderLength, null,
+                $"header length {headerLength} exceeds the {MaxHeaderBytes}-byte bound.");
         if ((long)headerLength > fileLength - 8)
             throw new CheckpointException(CheckpointProblem.HeaderLength, null,
-                $"header length {headerLength} exceeds the {fileLength - 8} bytes that follow the length prefix (file truncated or length corrupt).");
+                $"header length {headerLength} exceeds the {fileLength - 8} bytes that follow the length prefix (file "
+                + "truncated or length corrupt).");
         if (headerLength < 2)
-            throw new CheckpointException(CheckpointProblem.MalformedHeader, null, $"header length {headerLength} cannot hold a JSON object.");
+            throw new CheckpointException(CheckpointProblem.MalformedHeader, null,
+                $"header length {headerLength} cannot hold a JSON object.");
         var header = readHeader((int)headerLength);
         long dataStart = 8 + (long)headerLength;
         var (entries, metadata) = SafeTensorsHeader.Parse(header, fileLength - dataStart);
         return (entries, metadata, dataStart, header);
     }
 
-    private static SafeTensorsArchive Materialise(List<SafeTensorsEntry> entries, Dictionary<string, string> metadata, ByteSource source, bool checksummed)
+    private static SafeTensorsArchive Materialise(List<SafeTensorsEntry> entries, Dictionary<string, string> metadata,
+        ByteSource source, bool checksummed)
     {
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -191,7 +217,10 @@ public static class SafeTensors
         return new SafeTensorsArchive(entries, tensors, metadata, checksummed);
     }
 
-    /// <summary>The tensor's elements as little-endian bytes (a copy when the host is big-endian or the tensor is a strided view).</summary>
+    /// <summary>
+    /// The tensor's elements as little-endian bytes (a copy when the host is big-endian or the tensor is a strided
+    /// view).
+    /// </summary>
     private static ReadOnlySpan<byte> LittleEndianBytes(Tensor tensor)
     {
         var host = tensor.To(Device.Cpu).Contiguous();
@@ -208,7 +237,8 @@ public static class SafeTensors
         DType.Int32 => MemoryMarshal.AsBytes(tensor.AsSpan<int>()),
         DType.Int8 => MemoryMarshal.AsBytes(tensor.AsSpan<sbyte>()),
         DType.UInt8 => tensor.AsSpan<byte>(),
-        _ => throw new ArgumentException($"dtype {tensor.DType.Name()} has no safetensors representation.", nameof(tensor)),
+        _ => throw new ArgumentException($"dtype {tensor.DType.Name()} has no safetensors representation.",
+            nameof(tensor)),
     };
 
     private static void ReverseElements(Span<byte> bytes, int size)
@@ -222,7 +252,9 @@ public static class SafeTensors
         while (destination.Length > 0)
         {
             int read = RandomAccess.Read(handle, destination, offset);
-            if (read == 0) throw new CheckpointException(CheckpointProblem.Truncated, null, $"the file ended while reading byte {offset}.");
+            if (read == 0)
+                throw new CheckpointException(CheckpointProblem.Truncated, null,
+                    $"the file ended while reading byte {offset}.");
             destination = destination[read..];
             offset += read;
         }

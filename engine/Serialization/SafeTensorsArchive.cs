@@ -2,10 +2,13 @@ using Qail.Engine;
 
 namespace Qail.Engine.Serialization;
 
-/// <summary>The validated contents of a safetensors file: tensors by name (with their header records) and string metadata.</summary>
+/// <summary>
+/// The validated contents of a safetensors file: tensors by name (with their header records) and string metadata.
+/// </summary>
 public sealed class SafeTensorsArchive
 {
-    internal SafeTensorsArchive(IReadOnlyList<SafeTensorsEntry> entries, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata,
+    internal SafeTensorsArchive(IReadOnlyList<SafeTensorsEntry> entries, IReadOnlyDictionary<string, Tensor> tensors,
+        IReadOnlyDictionary<string, string> metadata,
         bool checksummed = false)
     {
         Checksummed = checksummed;
@@ -14,7 +17,10 @@ public sealed class SafeTensorsArchive
         Metadata = metadata;
     }
 
-    /// <summary>True when the file carried a whole-file CRC-32 (<see cref="SafeTensors.ChecksumKey"/>), which then matched; it is not in <see cref="Metadata"/>.</summary>
+    /// <summary>
+    /// True when the file carried a whole-file CRC-32 (<see cref="SafeTensors.ChecksumKey"/>), which then matched; it
+    /// is not in <see cref="Metadata"/>.
+    /// </summary>
     public bool Checksummed { get; }
 
     /// <summary>Header records in the order the header lists them.</summary>

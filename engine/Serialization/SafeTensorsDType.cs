@@ -16,7 +16,9 @@ public static class SafeTensorsDType
         _ => throw new ArgumentException($"dtype {dtype.Name()} has no safetensors representation.", nameof(dtype)),
     };
 
-    /// <summary>Parses a safetensors dtype name; false for names this engine does not hold (F16, BF16, BOOL, ...).</summary>
+    /// <summary>
+    /// Parses a safetensors dtype name; false for names this engine does not hold (F16, BF16, BOOL, ...).
+    /// </summary>
     public static bool TryParse(string name, out DType dtype)
     {
         switch (name)

@@ -13,13 +13,15 @@ internal static class SafeTensorsHeader
     private const string MetadataKey = "__metadata__";
 
     /// <summary>Validated entries (in header order) and the string metadata.</summary>
-    public static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) Parse(ReadOnlySpan<byte> json, long dataLength)
+    public static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) Parse(ReadOnlySpan<byte> json,
+        long dataLength)
     {
         if (!System.Text.Unicode.Utf8.IsValid(json)) throw Malformed(null, "the header is not valid UTF-8.");
         var entries = new List<SafeTensorsEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
+        var reader = new Utf8JsonReader(json,
+            new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
         try
         {
             Expect(ref reader, JsonTokenType.StartObject, "the header");
@@ -51,7 +53,8 @@ internal static class SafeTensorsHeader
             if (reader.TokenType == JsonTokenType.EndObject) return;
             string key = reader.GetString()!;
             Expect(ref reader, JsonTokenType.String, $"{MetadataKey}.{key}");
-            if (!metadata.TryAdd(key, reader.GetString()!)) throw Malformed(null, $"metadata key '{key}' appears twice.");
+            if (!metadata.TryAdd(key, reader.GetString()!))
+                throw Malformed(null, $"metadata key '{key}' appears twice.");
         }
     }
 
@@ -79,23 +82,27 @@ internal static class SafeTensorsHeader
                     offsets = ReadIntegers(ref reader, name, field);
                     break;
                 default:
-                    throw Malformed(name, $"field '{field}' is unknown or repeated (expected dtype, shape, data_offsets once each).");
+                    throw Malformed(name,
+                        $"field '{field}' is unknown or repeated (expected dtype, shape, data_offsets once each).");
             }
         }
         if (dtypeName is null || shape is null || offsets is null)
             throw Malformed(name, "entry lacks one of dtype, shape, data_offsets.");
         if (!SafeTensorsDType.TryParse(dtypeName, out var dtype))
-            throw new CheckpointException(CheckpointProblem.UnknownDType, name, $"dtype \"{dtypeName}\" is not supported (F32, F64, I32, I8, U8).");
+            throw new CheckpointException(CheckpointProblem.UnknownDType, name,
+                $"dtype \"{dtypeName}\" is not supported (F32, F64, I32, I8, U8).");
         var dims = ValidateShape(name, shape);
         if (offsets.Count != 2)
             throw Malformed(name, $"data_offsets has {offsets.Count} entries, expected [begin, end].");
         long begin = offsets[0], end = offsets[1];
         if (begin > end)
-            throw new CheckpointException(CheckpointProblem.OffsetsOutOfRange, name, $"data_offsets [{begin}, {end}] are reversed.");
+            throw new CheckpointException(CheckpointProblem.OffsetsOutOfRange, name,
+                $"data_offsets [{begin}, {end}] are reversed.");
         long expected = Shapes.ElementCount(dims) * SafeTensorsDType.Size(dtype);
         if (end - begin != expected)
             throw new CheckpointException(CheckpointProblem.ByteLengthMismatch, name,
-                $"data_offsets [{begin}, {end}] cover {end - begin} bytes but shape {Shapes.Format(dims)} of {dtypeName} needs {expected}.");
+                $"data_offsets [{begin}, {end}] cover {end - begin} bytes but shape {Shapes.Format(dims)} of "
+                + $"{dtypeName} needs {expected}.");
         return new SafeTensorsEntry(name, dtype, dims.ToImmutableArray(), begin, end);
     }
 
@@ -121,14 +128,16 @@ internal static class SafeTensorsHeader
     /// </summary>
     private static void CheckRanges(List<SafeTensorsEntry> entries, long dataLength)
     {
-        var byBegin = entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
+        var byBegin = entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin)
+            .ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
         for (int i = 1; i < byBegin.Count; i++)
         {
             var previous = byBegin[i - 1];
             var current = byBegin[i];
             if (current.Begin < previous.End)
                 throw new CheckpointException(CheckpointProblem.OverlappingOffsets, current.Name,
-                    $"bytes [{current.Begin}, {current.End}) overlap tensor '{previous.Name}' at [{previous.Begin}, {previous.End}).");
+                    $"bytes [{current.Begin}, {current.End}) overlap tensor '{previous.Name}' at [{previous.Begin}, "
+                    + $"{previous.End}).");
         }
         var empty = entries.FirstOrDefault(e => e.End == e.Begin && e.End > dataLength);
         if (empty is not null)

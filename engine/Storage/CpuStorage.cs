@@ -45,7 +45,8 @@ public sealed class CpuStorage : Storage
     private static CpuStorage Allocate(DType dtype, long length, bool zeroed)
     {
         if (length < 0 || length > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(length), length, $"Storage length must lie in 0..{Array.MaxLength}.");
+            throw new ArgumentOutOfRangeException(nameof(length), length,
+                $"Storage length must lie in 0..{Array.MaxLength}.");
         int n = (int)length;
         if (dtype is DType.Float32 or DType.Float64 or DType.Int32)
         {
@@ -97,7 +98,8 @@ public sealed class CpuStorage : Storage
     {
         ArgumentNullException.ThrowIfNull(packed);
         if (count < 0 || (count + 1) / 2 != packed.Length)
-            throw new ArgumentException($"{count} int4 codes need {(count + 1) / 2} bytes, got {packed.Length}.", nameof(packed));
+            throw new ArgumentException($"{count} int4 codes need {(count + 1) / 2} bytes, got {packed.Length}.",
+                nameof(packed));
         return new CpuStorage(packed, DType.Int4Packed, count);
     }
 

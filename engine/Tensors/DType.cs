@@ -39,6 +39,7 @@ public static class DTypeInfo
         if (typeof(T) == typeof(int)) return DType.Int32;
         if (typeof(T) == typeof(sbyte)) return DType.Int8;
         if (typeof(T) == typeof(byte)) return DType.UInt8;
-        throw new ArgumentException($"Type {typeof(T).Name} is not a tensor element type (float, double, int, sbyte, byte).", nameof(T));
+        throw new ArgumentException(
+            $"Type {typeof(T).Name} is not a tensor element type (float, double, int, sbyte, byte).", nameof(T));
     }
 }

@@ -14,5 +14,6 @@ public readonly record struct Device(DeviceKind Kind, int Index = 0)
     /// <summary>The host CPU.</summary>
     public static Device Cpu => new(DeviceKind.Cpu);
 
-    public override string ToString() => Kind == DeviceKind.Cpu ? "cpu" : $"{Kind.ToString().ToLowerInvariant()}:{Index}";
+    public override string ToString() =>
+        Kind == DeviceKind.Cpu ? "cpu" : $"{Kind.ToString().ToLowerInvariant()}:{Index}";
 }

@@ -16,7 +16,9 @@ public static class Shapes
         {
             if (d < 0) throw new ArgumentException($"Shape {Format(shape)} has a negative dimension.", nameof(shape));
             n *= d;
-            if (n > Array.MaxLength) throw new ArgumentException($"Shape {Format(shape)} has more than {Array.MaxLength} elements.", nameof(shape));
+            if (n > Array.MaxLength)
+                throw new ArgumentException($"Shape {Format(shape)} has more than {Array.MaxLength} elements.",
+                    nameof(shape));
         }
         return n;
     }
@@ -34,7 +36,9 @@ public static class Shapes
         return strides;
     }
 
-    /// <summary>NumPy broadcast of two shapes; throws naming <paramref name="op"/> and both shapes when incompatible.</summary>
+    /// <summary>
+    /// NumPy broadcast of two shapes; throws naming <paramref name="op"/> and both shapes when incompatible.
+    /// </summary>
     public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
     {
         int rank = Math.Max(a.Length, b.Length);
@@ -44,7 +48,8 @@ public static class Shapes
             int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
             int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
             if (da != db && da != 1 && db != 1)
-                throw new ArgumentException($"{op}: shapes {Format(a)} and {Format(b)} cannot be broadcast (dimension {i}: {da} vs {db}).");
+                throw new ArgumentException(
+                    $"{op}: shapes {Format(a)} and {Format(b)} cannot be broadcast (dimension {i}: {da} vs {db}).");
             result[i] = da == 1 ? db : da;
         }
         return result;
@@ -55,7 +60,8 @@ public static class Shapes
     {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank)
-            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"{op}: axis {axis} is out of range for rank {rank}.");
+            throw new ArgumentOutOfRangeException(nameof(axis), axis,
+                $"{op}: axis {axis} is out of range for rank {rank}.");
         return a;
     }
 

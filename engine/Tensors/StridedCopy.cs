@@ -3,13 +3,17 @@ namespace Qail.Engine;
 /// <summary>Copies and converts between strided CPU views, walking the source in row-major order.</summary>
 internal static class StridedCopy
 {
-    /// <summary>Copies <paramref name="source"/> into the same-shaped <paramref name="destination"/>, converting element types.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> into the same-shaped <paramref name="destination"/>, converting element types.
+    /// </summary>
     public static void Copy(Tensor source, Tensor destination)
     {
         if (!Shapes.Equal(source.ShapeSpan, destination.ShapeSpan))
-            throw new ArgumentException($"Copy: shapes {Shapes.Format(source.ShapeSpan)} and {Shapes.Format(destination.ShapeSpan)} differ.");
+            throw new ArgumentException($"Copy: shapes {Shapes.Format(source.ShapeSpan)} and "
+                + $"{Shapes.Format(destination.ShapeSpan)} differ.");
         if (source.DType == DType.Int4Packed || destination.DType == DType.Int4Packed)
-            throw new ArgumentException("Copy: packed int4 tensors are converted by the quantization kernels, not by Copy.");
+            throw new ArgumentException(
+                "Copy: packed int4 tensors are converted by the quantization kernels, not by Copy.");
         switch (source.DType)
         {
             case DType.Float32: CopyFrom<float>(source, destination); break;
@@ -20,7 +24,8 @@ internal static class StridedCopy
         }
     }
 
-    private static void CopyFrom<TSrc>(Tensor source, Tensor destination) where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
+    private static void CopyFrom<TSrc>(Tensor source, Tensor destination)
+        where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
     {
         switch (destination.DType)
         {

@@ -2,7 +2,10 @@ namespace Qail.Engine;
 
 public sealed partial class Tensor
 {
-    /// <summary>Converts to another dtype (a copy; this tensor when the dtype already matches). Float to integer truncates and saturates.</summary>
+    /// <summary>
+    /// Converts to another dtype (a copy; this tensor when the dtype already matches). Float to integer truncates and
+    /// saturates.
+    /// </summary>
     public Tensor Cast(DType dtype)
     {
         if (dtype == DType) return this;
@@ -11,14 +14,18 @@ public sealed partial class Tensor
         return result;
     }
 
-    /// <summary>Copies this tensor's values into <paramref name="destination"/> (same shape, any layout), converting dtype.</summary>
+    /// <summary>
+    /// Copies this tensor's values into <paramref name="destination"/> (same shape, any layout), converting dtype.
+    /// </summary>
     public void CopyTo(Tensor destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         StridedCopy.Copy(this, destination);
     }
 
-    /// <summary>The elements in row-major order as a new array of <typeparamref name="T"/>; the dtype must match.</summary>
+    /// <summary>
+    /// The elements in row-major order as a new array of <typeparamref name="T"/>; the dtype must match.
+    /// </summary>
     public T[] ToArray<T>() where T : unmanaged
     {
         if (DTypeInfo.Of<T>() != DType)
@@ -32,7 +39,8 @@ public sealed partial class Tensor
     /// <summary>The value of a one-element tensor as double.</summary>
     public double Item()
     {
-        if (ElementCount != 1) throw new InvalidOperationException($"Item needs exactly one element; shape is {Shapes.Format(_shape)}.");
+        if (ElementCount != 1)
+            throw new InvalidOperationException($"Item needs exactly one element; shape is {Shapes.Format(_shape)}.");
         return ToDoubleArray()[0];
     }
 
@@ -44,7 +52,9 @@ public sealed partial class Tensor
         {
             ArgumentNullException.ThrowIfNull(index);
             if (index.Length != Rank)
-                throw new ArgumentException($"Index {Shapes.Format(index)} has {index.Length} entries for shape {Shapes.Format(_shape)}.", nameof(index));
+                throw new ArgumentException(
+                    $"Index {Shapes.Format(index)} has {index.Length} entries for shape {Shapes.Format(_shape)}.",
+                    nameof(index));
             var view = this;
             for (int d = index.Length - 1; d >= 0; d--) view = view.Select(d, index[d]);
             return view.Item();

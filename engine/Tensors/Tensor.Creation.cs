@@ -15,7 +15,10 @@ public sealed partial class Tensor
     /// <summary>A contiguous CPU tensor of ones.</summary>
     public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
 
-    /// <summary>A contiguous CPU tensor filled with <paramref name="value"/> (converted to the dtype, which must represent it exactly for integers).</summary>
+    /// <summary>
+    /// A contiguous CPU tensor filled with <paramref name="value"/> (converted to the dtype, which must represent it
+    /// exactly for integers).
+    /// </summary>
     public static Tensor Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32)
     {
         var t = Zeros(shape, dtype);
@@ -24,9 +27,12 @@ public sealed partial class Tensor
         {
             case DType.Float32: storage.AsSpan<float>().Fill((float)value); break;
             case DType.Float64: storage.AsSpan<double>().Fill(value); break;
-            case DType.Int32: storage.AsSpan<int>().Fill(ExactInteger<int>(value, int.MinValue, int.MaxValue, dtype)); break;
-            case DType.Int8: storage.AsSpan<sbyte>().Fill(ExactInteger<sbyte>(value, sbyte.MinValue, sbyte.MaxValue, dtype)); break;
-            case DType.UInt8: storage.AsSpan<byte>().Fill(ExactInteger<byte>(value, byte.MinValue, byte.MaxValue, dtype)); break;
+            case DType.Int32: storage.AsSpan<int>().Fill(ExactInteger<int>(value, int.MinValue, int.MaxValue,
+                dtype)); break;
+            case DType.Int8: storage.AsSpan<sbyte>().Fill(ExactInteger<sbyte>(value, sbyte.MinValue, sbyte.MaxValue,
+                dtype)); break;
+            case DType.UInt8: storage.AsSpan<byte>().Fill(ExactInteger<byte>(value, byte.MinValue, byte.MaxValue,
+                dtype)); break;
             default: throw new ArgumentException($"Full is not defined for {dtype.Name()}.", nameof(dtype));
         }
         return t;
@@ -39,7 +45,8 @@ public sealed partial class Tensor
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(end))
-            throw new ArgumentException($"Arange needs finite start/end and a non-zero step (got {start}, {end}, {step}).");
+            throw new ArgumentException(
+                $"Arange needs finite start/end and a non-zero step (got {start}, {end}, {step}).");
         long count = Math.Max(0, (long)Math.Ceiling((end - start) / step));
         var values = new double[count];
         for (long i = 0; i < count; i++) values[i] = start + i * step;
@@ -51,7 +58,8 @@ public sealed partial class Tensor
     {
         long n = Shapes.ElementCount(shape);
         if (n != data.Length)
-            throw new ArgumentException($"From: {data.Length} values do not fill shape {Shapes.Format(shape)} ({n} elements).", nameof(data));
+            throw new ArgumentException(
+                $"From: {data.Length} values do not fill shape {Shapes.Format(shape)} ({n} elements).", nameof(data));
         var storage = CpuStorage.Allocate(DTypeInfo.Of<T>(), n);
         data.CopyTo(storage.AsSpan<T>());
         return new Tensor(storage, shape);
@@ -61,7 +69,8 @@ public sealed partial class Tensor
     public static Tensor From<T>(T[] data) where T : unmanaged => From<T>(data, [data.Length]);
 
     /// <summary>Samples N(mean, std^2) with <see cref="SeededRandom"/>; same seed, same bits.</summary>
-    public static Tensor RandomNormal(ReadOnlySpan<int> shape, long seed, double mean = 0, double std = 1, DType dtype = DType.Float32)
+    public static Tensor RandomNormal(ReadOnlySpan<int> shape, long seed, double mean = 0, double std = 1,
+        DType dtype = DType.Float32)
     {
         var rng = new SeededRandom(seed);
         var values = new double[Shapes.ElementCount(shape)];
@@ -70,7 +79,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>Samples U[low, high) with <see cref="SeededRandom"/>; same seed, same bits.</summary>
-    public static Tensor RandomUniform(ReadOnlySpan<int> shape, long seed, double low = 0, double high = 1, DType dtype = DType.Float32)
+    public static Tensor RandomUniform(ReadOnlySpan<int> shape, long seed, double low = 0, double high = 1,
+        DType dtype = DType.Float32)
     {
         if (!(high >= low)) throw new ArgumentException($"RandomUniform needs low <= high (got {low}, {high}).");
         var rng = new SeededRandom(seed);
@@ -100,7 +110,8 @@ public sealed partial class Tensor
         return Full(like._shape, value, like.DType);
     }
 
-    private static T ExactInteger<T>(double value, double min, double max, DType dtype) where T : System.Numerics.INumber<T>
+    private static T ExactInteger<T>(double value, double min, double max, DType dtype)
+        where T : System.Numerics.INumber<T>
     {
         if (value != Math.Round(value) || value < min || value > max)
             throw new ArgumentException($"{value} is not representable as {dtype.Name()}.", nameof(value));

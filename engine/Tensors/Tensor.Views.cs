@@ -17,7 +17,8 @@ public sealed partial class Tensor
     {
         var resolved = ResolveReshape(shape, nameof(View));
         return TryView(resolved) ?? throw new InvalidOperationException(
-            $"View: shape {Shapes.Format(_shape)} with strides {Shapes.Format(_strides)} cannot be viewed as {Shapes.Format(resolved)} without a copy; use Reshape.");
+            $"View: shape {Shapes.Format(_shape)} with strides {Shapes.Format(_strides)} cannot be viewed as "
+            + $"{Shapes.Format(resolved)} without a copy; use Reshape.");
     }
 
     /// <summary>Reorders dimensions: result dimension i is input dimension <paramref name="order"/>[i].</summary>
@@ -25,14 +26,17 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(order);
         if (order.Length != Rank)
-            throw new ArgumentException($"Permute: order {Shapes.Format(order)} has {order.Length} entries for rank {Rank}.", nameof(order));
+            throw new ArgumentException(
+                $"Permute: order {Shapes.Format(order)} has {order.Length} entries for rank {Rank}.", nameof(order));
         var seen = new bool[Rank];
         var shape = new int[Rank];
         var strides = new int[Rank];
         for (int i = 0; i < Rank; i++)
         {
             int d = Shapes.NormalizeAxis(order[i], Rank, nameof(Permute));
-            if (seen[d]) throw new ArgumentException($"Permute: order {Shapes.Format(order)} repeats dimension {d}.", nameof(order));
+            if (seen[d])
+                throw new ArgumentException($"Permute: order {Shapes.Format(order)} repeats dimension {d}.",
+                    nameof(order));
             seen[d] = true;
             shape[i] = _shape[d];
             strides[i] = _strides[d];
@@ -44,13 +48,15 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         var order = Enumerable.Range(0, Rank).ToArray();
-        int a = Shapes.NormalizeAxis(dim0, Rank, nameof(Transpose)), b = Shapes.NormalizeAxis(dim1, Rank, nameof(Transpose));
+        int a = Shapes.NormalizeAxis(dim0, Rank, nameof(Transpose)),
+            b = Shapes.NormalizeAxis(dim1, Rank, nameof(Transpose));
         (order[a], order[b]) = (order[b], order[a]);
         return Permute(order);
     }
 
     /// <summary>Transpose of a 2-D tensor (swaps the last two dimensions of higher ranks).</summary>
-    public Tensor T => Rank >= 2 ? Transpose(-2, -1) : throw new InvalidOperationException($"T needs rank >= 2, got shape {Shapes.Format(_shape)}.");
+    public Tensor T => Rank >= 2 ? Transpose(-2, -1)
+        : throw new InvalidOperationException($"T needs rank >= 2, got shape {Shapes.Format(_shape)}.");
 
     /// <summary>
     /// Elements start, start+step, ... below end along <paramref name="dim"/> (a view). Negative start/end count
@@ -64,7 +70,8 @@ public sealed partial class Tensor
         int s = start < 0 ? start + size : start;
         int e = end < 0 ? end + size : end;
         if (s < 0 || s > size || e < s || e > size)
-            throw new ArgumentOutOfRangeException(nameof(start), $"Slice: range {start}..{end} is outside dimension {d} of size {size} (shape {Shapes.Format(_shape)}).");
+            throw new ArgumentOutOfRangeException(nameof(start), $"Slice: range {start}..{end} is outside dimension "
+                + $"{d} of size {size} (shape {Shapes.Format(_shape)}).");
         var shape = ShapeToArray();
         var strides = (int[])_strides.Clone();
         shape[d] = (e - s + step - 1) / step;
@@ -73,22 +80,28 @@ public sealed partial class Tensor
         return new Tensor(Storage, shape, strides, offset);
     }
 
-    /// <summary>Index <paramref name="index"/> along <paramref name="dim"/>, dropping that dimension (a view).</summary>
+    /// <summary>
+    /// Index <paramref name="index"/> along <paramref name="dim"/>, dropping that dimension (a view).
+    /// </summary>
     public Tensor Select(int dim, int index)
     {
         int d = Shapes.NormalizeAxis(dim, Rank, nameof(Select));
         int i = index < 0 ? index + _shape[d] : index;
         if (i < 0 || i >= _shape[d])
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"Select: index out of range for dimension {d} of size {_shape[d]}.");
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"Select: index out of range for dimension {d} of size {_shape[d]}.");
         return Slice(d, i, i + 1).Squeeze(d);
     }
 
-    /// <summary>Broadcasts size-1 (or missing leading) dimensions to <paramref name="shape"/> with stride 0 (a view).</summary>
+    /// <summary>
+    /// Broadcasts size-1 (or missing leading) dimensions to <paramref name="shape"/> with stride 0 (a view).
+    /// </summary>
     public Tensor Expand(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Length < Rank)
-            throw new ArgumentException($"Expand: target {Shapes.Format(shape)} has lower rank than {Shapes.Format(_shape)}.", nameof(shape));
+            throw new ArgumentException(
+                $"Expand: target {Shapes.Format(shape)} has lower rank than {Shapes.Format(_shape)}.", nameof(shape));
         var strides = new int[shape.Length];
         int lead = shape.Length - Rank;
         for (int i = 0; i < shape.Length; i++)
@@ -97,7 +110,10 @@ public sealed partial class Tensor
             int have = src >= 0 ? _shape[src] : 1;
             if (have == shape[i]) strides[i] = src >= 0 ? _strides[src] : 0;
             else if (have == 1 && shape[i] >= 0) strides[i] = 0;
-            else throw new ArgumentException($"Expand: cannot expand {Shapes.Format(_shape)} to {Shapes.Format(shape)} (dimension {i}).", nameof(shape));
+            else
+                throw new ArgumentException(
+                    $"Expand: cannot expand {Shapes.Format(_shape)} to {Shapes.Format(shape)} (dimension {i}).",
+                    nameof(shape));
         }
         return new Tensor(Storage, shape, strides, Offset);
     }
@@ -106,8 +122,11 @@ public sealed partial class Tensor
     public Tensor Squeeze(int dim)
     {
         int d = Shapes.NormalizeAxis(dim, Rank, nameof(Squeeze));
-        if (_shape[d] != 1) throw new ArgumentException($"Squeeze: dimension {d} of {Shapes.Format(_shape)} has size {_shape[d]}, not 1.", nameof(dim));
-        return new Tensor(Storage, _shape.Where((_, i) => i != d).ToArray(), _strides.Where((_, i) => i != d).ToArray(), Offset);
+        if (_shape[d] != 1)
+            throw new ArgumentException(
+                $"Squeeze: dimension {d} of {Shapes.Format(_shape)} has size {_shape[d]}, not 1.", nameof(dim));
+        return new Tensor(Storage, _shape.Where((_, i) => i != d).ToArray(), _strides.Where((_, i) => i != d).ToArray(),
+            Offset);
     }
 
     /// <summary>Removes every size-1 dimension.</summary>
@@ -132,7 +151,8 @@ public sealed partial class Tensor
     public Tensor Clone()
     {
         if (DType == DType.Int4Packed)
-            return new Tensor(CpuStorage.WrapInt4((byte[])HostStorage(nameof(Clone)).AsArray<byte>().Clone(), ElementCount), _shape);
+            return new Tensor(CpuStorage.WrapInt4((byte[])HostStorage(nameof(Clone)).AsArray<byte>().Clone(),
+                ElementCount), _shape);
         var result = Zeros(_shape, DType);
         StridedCopy.Copy(this, result);
         return result;
@@ -148,20 +168,26 @@ public sealed partial class Tensor
         {
             if (resolved[i] == -1)
             {
-                if (infer >= 0) throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} has more than one -1.", nameof(shape));
+                if (infer >= 0)
+                    throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} has more than one -1.",
+                        nameof(shape));
                 infer = i;
             }
-            else if (resolved[i] < 0) throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} has a negative dimension.", nameof(shape));
+            else if (resolved[i] < 0)
+                throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} has a negative dimension.",
+                    nameof(shape));
             else known *= resolved[i];
         }
         if (infer >= 0)
         {
             if (known == 0 || ElementCount % known != 0)
-                throw new ArgumentException($"{op}: cannot infer -1 in {Shapes.Format(shape)} for {ElementCount} elements (from {Shapes.Format(_shape)}).", nameof(shape));
+                throw new ArgumentException($"{op}: cannot infer -1 in {Shapes.Format(shape)} for {ElementCount} "
+                    + $"elements (from {Shapes.Format(_shape)}).", nameof(shape));
             resolved[infer] = (int)(ElementCount / known);
         }
         if (Shapes.ElementCount(resolved) != ElementCount)
-            throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} does not hold the {ElementCount} elements of {Shapes.Format(_shape)}.", nameof(shape));
+            throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} does not hold the {ElementCount} elements "
+                + $"of {Shapes.Format(_shape)}.", nameof(shape));
         return resolved;
     }
 

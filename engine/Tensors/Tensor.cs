@@ -16,7 +16,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(storage);
         if (shape.Length != strides.Length)
-            throw new ArgumentException($"Shape {Shapes.Format(shape)} and strides {Shapes.Format(strides)} differ in rank.", nameof(strides));
+            throw new ArgumentException(
+                $"Shape {Shapes.Format(shape)} and strides {Shapes.Format(strides)} differ in rank.", nameof(strides));
         long count = Shapes.ElementCount(shape);
         if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, "Offset must be non-negative.");
         if (count > 0)
@@ -29,9 +30,11 @@ public sealed partial class Tensor
             }
             if (lo < 0 || hi >= storage.Length)
                 throw new ArgumentException(
-                    $"View shape {Shapes.Format(shape)} strides {Shapes.Format(strides)} offset {offset} reaches elements {lo}..{hi} outside storage of {storage.Length}.");
+                    $"View shape {Shapes.Format(shape)} strides {Shapes.Format(strides)} offset {offset} reaches "
+                    + $"elements {lo}..{hi} outside storage of {storage.Length}.");
         }
-        if (storage.DType == DType.Int4Packed && (offset != 0 || !strides.SequenceEqual(Shapes.ContiguousStrides(shape))))
+        if (storage.DType == DType.Int4Packed
+            && (offset != 0 || !strides.SequenceEqual(Shapes.ContiguousStrides(shape))))
             throw new ArgumentException("Packed int4 tensors must be contiguous with offset 0.", nameof(strides));
 
         Storage = storage;
@@ -47,7 +50,9 @@ public sealed partial class Tensor
         : this(storage, shape, Shapes.ContiguousStrides(shape))
     {
         if (ElementCount != storage.Length)
-            throw new ArgumentException($"Shape {Shapes.Format(shape)} holds {ElementCount} elements but storage has {storage.Length}.", nameof(shape));
+            throw new ArgumentException(
+                $"Shape {Shapes.Format(shape)} holds {ElementCount} elements but storage has {storage.Length}.",
+                nameof(shape));
     }
 
     /// <summary>The underlying buffer, possibly shared with other views.</summary>
@@ -91,13 +96,18 @@ public sealed partial class Tensor
 
     /// <summary>The CPU storage, or an exception naming the op when the tensor lives elsewhere.</summary>
     public CpuStorage HostStorage(string op = "this op") => Storage as CpuStorage
-        ?? throw new InvalidOperationException($"{op} needs a CPU tensor; this one is on {Device}. Copy it with To(Device.Cpu).");
+        ?? throw new InvalidOperationException(
+            $"{op} needs a CPU tensor; this one is on {Device}. Copy it with To(Device.Cpu).");
 
     /// <summary>The elements of a contiguous CPU tensor as a span; throws for strided views.</summary>
     public Span<T> AsSpan<T>() where T : unmanaged
     {
-        if (!IsContiguous) throw new InvalidOperationException($"AsSpan needs a contiguous tensor (shape {Shapes.Format(_shape)}, strides {Shapes.Format(_strides)}); call Contiguous() first.");
-        if (DType == DType.Int4Packed) throw new InvalidOperationException("AsSpan is not defined for packed int4; use HostStorage().AsSpan<byte>().");
+        if (!IsContiguous)
+            throw new InvalidOperationException($"AsSpan needs a contiguous tensor (shape {Shapes.Format(_shape)}, "
+                + $"strides {Shapes.Format(_strides)}); call Contiguous() first.");
+        if (DType == DType.Int4Packed)
+            throw new InvalidOperationException(
+                "AsSpan is not defined for packed int4; use HostStorage().AsSpan<byte>().");
         // An empty view may carry any offset, even one past the end of its storage.
         if (ElementCount == 0) return HostStorage(nameof(AsSpan)).AsSpan<T>()[..0];
         return HostStorage(nameof(AsSpan)).AsSpan<T>().Slice((int)Offset, (int)ElementCount);
