@@ -12,7 +12,9 @@ public abstract class CustomFunction
     /// <summary>Name used in graph messages (defaults to the type name).</summary>
     public virtual string Name => GetType().Name;
 
-    /// <summary>Runs <see cref="Forward"/> on the inputs' values and records <see cref="Backward"/> when gradients are needed.</summary>
+    /// <summary>
+    /// Runs <see cref="Forward"/> on the inputs' values and records <see cref="Backward"/> when gradients are needed.
+    /// </summary>
     public Variable Apply(params Variable[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -24,9 +26,11 @@ public abstract class CustomFunction
         return Variable.Record(Name, output, inputs, (g, _) =>
         {
             var grads = Backward(context, g)
-                ?? throw new InvalidOperationException($"{Name}: Backward returned null instead of one gradient (or null) per input.");
+                ?? throw new InvalidOperationException(
+                    $"{Name}: Backward returned null instead of one gradient (or null) per input.");
             if (grads.Count != inputs.Length)
-                throw new InvalidOperationException($"{Name}: Backward returned {grads.Count} gradients for {inputs.Length} inputs.");
+                throw new InvalidOperationException(
+                    $"{Name}: Backward returned {grads.Count} gradients for {inputs.Length} inputs.");
             var result = new Tensor?[grads.Count];
             for (int i = 0; i < result.Length; i++)
             {
@@ -38,7 +42,9 @@ public abstract class CustomFunction
         });
     }
 
-    /// <summary>Computes the output from the input values; may save tensors on <paramref name="context"/> for the backward pass.</summary>
+    /// <summary>
+    /// Computes the output from the input values; may save tensors on <paramref name="context"/> for the backward pass.
+    /// </summary>
     protected abstract Tensor Forward(FunctionContext context, IReadOnlyList<Tensor> inputs);
 
     /// <summary>

@@ -3,7 +3,9 @@ using Qail.Engine;
 
 namespace Qail.Autograd;
 
-/// <summary>Per-call state shared by a <see cref="CustomFunction"/>'s forward and backward: saved tensors and input facts.</summary>
+/// <summary>
+/// Per-call state shared by a <see cref="CustomFunction"/>'s forward and backward: saved tensors and input facts.
+/// </summary>
 public sealed class FunctionContext
 {
     private readonly List<Tensor> _saved = [];
@@ -19,7 +21,9 @@ public sealed class FunctionContext
     public void SaveForBackward(params Tensor[] tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        foreach (var t in tensors) _saved.Add(t ?? throw new ArgumentNullException(nameof(tensors), "SaveForBackward: a saved tensor is null."));
+        foreach (var t in tensors)
+            _saved.Add(t ?? throw new ArgumentNullException(nameof(tensors),
+                "SaveForBackward: a saved tensor is null."));
     }
 
     /// <summary>The tensors passed to <see cref="SaveForBackward"/>.</summary>
@@ -28,6 +32,8 @@ public sealed class FunctionContext
     /// <summary>Shapes of the inputs, in order.</summary>
     public ImmutableArray<ImmutableArray<int>> InputShapes { get; }
 
-    /// <summary>Whether input <paramref name="index"/> requires a gradient (backward may return null for the others).</summary>
+    /// <summary>
+    /// Whether input <paramref name="index"/> requires a gradient (backward may return null for the others).
+    /// </summary>
     public bool NeedsInputGrad(int index) => _needsInputGrad[index];
 }

@@ -13,16 +13,22 @@ public static class GradientChecker
     /// Checks d f / d inputs for every element of every input. Inputs are copied to float64; a float64 input keeps its
     /// strides (so non-contiguous views stay non-contiguous) unless elements overlap, as in expanded views.
     /// </summary>
-    public static GradCheckResult Check(Func<IReadOnlyList<Variable>, Variable> function, IReadOnlyList<Tensor> inputs, GradCheckOptions? options = null)
+    public static GradCheckResult Check(Func<IReadOnlyList<Variable>, Variable> function, IReadOnlyList<Tensor> inputs,
+        GradCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(inputs);
         options ??= GradCheckOptions.Default;
-        if (inputs.Count == 0) throw new ArgumentException("GradientChecker: at least one input is needed.", nameof(inputs));
+        if (inputs.Count == 0)
+            throw new ArgumentException("GradientChecker: at least one input is needed.", nameof(inputs));
         for (int i = 0; i < inputs.Count; i++)
             if (inputs[i] is null || !inputs[i].DType.IsFloatingPoint())
-                throw new ArgumentException($"GradientChecker: input {i} must be a float tensor, got {inputs[i]?.ToString() ?? "null"}.", nameof(inputs));
-        if (!(options.Epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Epsilon, "GradientChecker: Epsilon must be positive.");
+                throw new ArgumentException(
+                    $"GradientChecker: input {i} must be a float tensor, got {inputs[i]?.ToString() ?? "null"}.",
+                    nameof(inputs));
+        if (!(options.Epsilon > 0))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Epsilon,
+                "GradientChecker: Epsilon must be positive.");
 
         var copies = inputs.Select(PrivateFloat64Copy).ToArray();
 
@@ -31,7 +37,9 @@ public static class GradientChecker
         var output = function(parameters);
         var weights = Tensor.RandomUniform(output.Value.ShapeSpan, options.Seed, -1, 1, output.DType);
         if (!output.RequiresGrad)
-            throw new ArgumentException("GradientChecker: the function's output does not depend on its inputs through recorded ops.", nameof(function));
+            throw new ArgumentException(
+                "GradientChecker: the function's output does not depend on its inputs through recorded ops.",
+                nameof(function));
         output.Backward(weights);
 
         var worst = new Worst();

@@ -24,7 +24,8 @@ internal static class BackwardPass
             for (int i = 0; i < needs.Length; i++) needs[i] = inputs[i].RequiresGrad;
             var inputGrads = node.TakeRule()(grad, needs);
             if (inputGrads.Length != inputs.Count)
-                throw new InvalidOperationException($"Backward of {node.OpName}: the rule returned {inputGrads.Length} gradients for {inputs.Count} inputs.");
+                throw new InvalidOperationException($"Backward of {node.OpName}: the rule returned {inputGrads.Length} "
+                    + $"gradients for {inputs.Count} inputs.");
             for (int i = 0; i < inputGrads.Length; i++)
             {
                 var g = inputGrads[i];
@@ -32,7 +33,8 @@ internal static class BackwardPass
                 var input = inputs[i];
                 if (!Shapes.Equal(g.ShapeSpan, input.Value.ShapeSpan))
                     throw new InvalidOperationException(
-                        $"Backward of {node.OpName}: gradient for input {i} has shape {Shapes.Format(g.ShapeSpan)}, expected {Shapes.Format(input.Value.ShapeSpan)}.");
+                        $"Backward of {node.OpName}: gradient for input {i} has shape {Shapes.Format(g.ShapeSpan)}, "
+                        + $"expected {Shapes.Format(input.Value.ShapeSpan)}.");
                 if (g.DType != input.DType) g = g.Cast(input.DType);
                 pending[input] = pending.TryGetValue(input, out var acc) ? Tensor.Add(acc, g) : g;
             }

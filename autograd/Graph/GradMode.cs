@@ -5,7 +5,8 @@ namespace Qail.Autograd;
 /// and record nothing, so results never require gradients (used for evaluation and optimizer updates).
 /// </summary>
 /// <remarks>Named GradMode rather than Autograd: a type called Autograd would be hidden by the namespace
-/// Qail.Autograd in every namespace under Qail (Qail.Nn, Qail), where <c>Autograd.NoGrad()</c> would not compile.</remarks>
+/// Qail.Autograd in every namespace under Qail (Qail.Nn, Qail), where <c>Autograd.NoGrad()</c> would not
+/// compile.</remarks>
 public static class GradMode
 {
     [ThreadStatic] private static int t_noGradDepth;
@@ -32,7 +33,8 @@ public static class GradMode
         {
             if (_threadId == 0) return;
             if (_threadId != Environment.CurrentManagedThreadId)
-                throw new InvalidOperationException("NoGrad scope disposed on a different thread than the one that opened it.");
+                throw new InvalidOperationException(
+                    "NoGrad scope disposed on a different thread than the one that opened it.");
             if (t_noGradDepth == 0)
                 throw new InvalidOperationException("NoGrad scope disposed more times than it was opened.");
             t_noGradDepth--;

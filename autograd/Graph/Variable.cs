@@ -6,7 +6,9 @@ namespace Qail.Autograd;
 /// A tensor that takes part in reverse-mode differentiation: ops on variables record the graph (unless a
 /// <see cref="GradMode.NoGrad"/> scope is open) and <c>Backward()</c> accumulates gradients into leaves.
 /// </summary>
-/// <remarks>Gradients are plain tensors: a backward pass is not itself recorded (no higher-order derivatives).</remarks>
+/// <remarks>
+/// Gradients are plain tensors: a backward pass is not itself recorded (no higher-order derivatives).
+/// </remarks>
 public sealed partial class Variable
 {
     // Set for recorded (non-leaf) variables; cleared when the graph is freed after backward.
@@ -20,7 +22,8 @@ public sealed partial class Variable
     {
         ArgumentNullException.ThrowIfNull(value);
         if (requiresGrad && !value.DType.IsFloatingPoint())
-            throw new ArgumentException($"Variable: only float32/float64 tensors can require gradients; got {value.DType.Name()} {Shapes.Format(value.ShapeSpan)}.", nameof(value));
+            throw new ArgumentException("Variable: only float32/float64 tensors can require gradients; got "
+                + $"{value.DType.Name()} {Shapes.Format(value.ShapeSpan)}.", nameof(value));
         Value = value;
         RequiresGrad = requiresGrad;
         Name = name;
@@ -44,7 +47,10 @@ public sealed partial class Variable
     /// <summary>The forward value.</summary>
     public Tensor Value { get; }
 
-    /// <summary>Accumulated gradient of a leaf (same shape and dtype as <see cref="Value"/>); null until a backward pass reaches it.</summary>
+    /// <summary>
+    /// Accumulated gradient of a leaf (same shape and dtype as <see cref="Value"/>); null until a backward pass reaches
+    /// it.
+    /// </summary>
     public Tensor? Grad { get; set; }
 
     /// <summary>True when gradients flow to (or through) this variable.</summary>
@@ -94,29 +100,38 @@ public sealed partial class Variable
     /// <summary>The value of a one-element variable as double.</summary>
     public double Item() => Value.Item();
 
-    /// <summary>Backpropagates from a one-element output (seed gradient 1); frees the graph unless <paramref name="retainGraph"/>.</summary>
+    /// <summary>
+    /// Backpropagates from a one-element output (seed gradient 1); frees the graph unless
+    /// <paramref name="retainGraph"/>.
+    /// </summary>
     public void Backward(bool retainGraph = false)
     {
         if (Value.ElementCount != 1)
             throw new InvalidOperationException(
-                $"Backward() without a gradient needs a scalar (one-element) output, but this {OpName ?? "variable"} has shape {Shapes.Format(Value.ShapeSpan)}; pass Backward(gradOutput) with that shape.");
+                $"Backward() without a gradient needs a scalar (one-element) output, but this {OpName ?? "variable"} "
+                + $"has shape {Shapes.Format(Value.ShapeSpan)}; pass Backward(gradOutput) with that shape.");
         Backward(Tensor.Ones(Value.ShapeSpan, Value.DType), retainGraph);
     }
 
-    /// <summary>Backpropagates <paramref name="gradOutput"/> (same shape and dtype as the value) through the recorded graph.</summary>
+    /// <summary>
+    /// Backpropagates <paramref name="gradOutput"/> (same shape and dtype as the value) through the recorded graph.
+    /// </summary>
     public void Backward(Tensor gradOutput, bool retainGraph = false)
     {
         ArgumentNullException.ThrowIfNull(gradOutput);
         if (!RequiresGrad)
-            throw new InvalidOperationException($"Backward: this variable (shape {Shapes.Format(Value.ShapeSpan)}) does not require gradients; no input on its path requires them, or it was computed under NoGrad.");
+            throw new InvalidOperationException($"Backward: this variable (shape {Shapes.Format(Value.ShapeSpan)}) "
+                + "does not require gradients; no input on its path requires them, or it was computed under NoGrad.");
         if (!Shapes.Equal(gradOutput.ShapeSpan, Value.ShapeSpan) || gradOutput.DType != Value.DType)
             throw new ArgumentException(
-                $"Backward: gradOutput {gradOutput.DType.Name()} {Shapes.Format(gradOutput.ShapeSpan)} must match the output {Value.DType.Name()} {Shapes.Format(Value.ShapeSpan)}.", nameof(gradOutput));
+                $"Backward: gradOutput {gradOutput.DType.Name()} {Shapes.Format(gradOutput.ShapeSpan)} must match the "
+                + $"output {Value.DType.Name()} {Shapes.Format(Value.ShapeSpan)}.", nameof(gradOutput));
         BackwardPass.Run(this, gradOutput, retainGraph);
     }
 
     public override string ToString() =>
-        $"Variable({Name ?? OpName ?? "leaf"}, {Value.DType.Name()}, {Shapes.Format(Value.ShapeSpan)}{(RequiresGrad ? ", requires grad" : "")})";
+        $"Variable({Name ?? OpName ?? "leaf"}, {Value.DType.Name()}, {Shapes.Format(Value.ShapeSpan)}"
+            + $"{(RequiresGrad ? ", requires grad" : "")})";
 
     /// <summary>
     /// Wraps an op's result: records <paramref name="backward"/> when recording is on and some input requires
@@ -126,7 +141,8 @@ public sealed partial class Variable
     {
         if (!GradMode.IsEnabled || !inputs.Any(v => v.RequiresGrad)) return new Variable(value);
         if (!value.DType.IsFloatingPoint())
-            throw new InvalidOperationException($"{opName}: produced a {value.DType.Name()} result from inputs that require gradients; only float outputs are differentiable.");
+            throw new InvalidOperationException($"{opName}: produced a {value.DType.Name()} result from inputs that "
+                + "require gradients; only float outputs are differentiable.");
         return new Variable(value, opName, inputs, backward);
     }
 
@@ -134,7 +150,8 @@ public sealed partial class Variable
     {
         if (_backward is null)
             throw new InvalidOperationException(_graphFreed
-                ? $"Backward: the graph through {OpName} was freed by an earlier backward pass; pass retainGraph: true to the first Backward to go through it twice."
+                ? $"Backward: the graph through {OpName} was freed by an earlier backward pass; pass retainGraph: true "
+                + "to the first Backward to go through it twice."
                 : $"Backward: {this} has no recorded rule.");
         return _backward;
     }
@@ -148,8 +165,9 @@ public sealed partial class Variable
 
     internal void AccumulateGrad(Tensor gradient)
     {
-        // A fresh copy: rules may hand out views or tensors shared with other inputs, and optimizers update Grad in place.
-        // A leaf's gradient outlives the step (accumulation over micro-batches), so it never comes from a TensorArena.
+        // A fresh copy: rules may hand out views or tensors shared with other inputs, and optimizers update Grad in
+        // place. A leaf's gradient outlives the step (accumulation over micro-batches), so it never comes from a
+        // TensorArena.
         if (Grad is null && _spareGrad is { IsContiguous: true } spare && spare.DType == gradient.DType
             && Shapes.Equal(spare.ShapeSpan, gradient.ShapeSpan))
         {

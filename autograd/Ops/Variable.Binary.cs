@@ -35,11 +35,13 @@ public sealed partial class Variable
         var (x, y) = (a.Value, b.Value);
         var q = Tensor.Div(x, y);
         return Record(nameof(Div), q, [a, b], (g, n) =>
-            [n[0] ? Unbroadcast(g / y, x.ShapeToArray()) : null, n[1] ? Unbroadcast((g * q / y).Neg(), y.ShapeToArray()) : null]);
+            [n[0] ? Unbroadcast(g / y, x.ShapeToArray()) : null,
+                n[1] ? Unbroadcast((g * q / y).Neg(), y.ShapeToArray()) : null]);
     }
 
     /// <summary>
-    /// a^b (broadcasting). d/da = b a^(b-1); d/db = a^b ln a, taken as 0 where a &lt;= 0 (there it is undefined or, at a = 0, the limit 0).
+    /// a^b (broadcasting). d/da = b a^(b-1); d/db = a^b ln a, taken as 0 where a &lt;= 0 (there it is undefined or, at
+    /// a = 0, the limit 0).
     /// </summary>
     public static Variable Pow(Variable a, Variable b)
     {
@@ -61,10 +63,12 @@ public sealed partial class Variable
     }
 
     /// <summary>Elementwise maximum (broadcasting); at ties the gradient is split equally between a and b.</summary>
-    public static Variable Maximum(Variable a, Variable b) => Extremum(nameof(Maximum), a, b, Tensor.Maximum(a.Value, b.Value), Tensor.Gt(a.Value, b.Value));
+    public static Variable Maximum(Variable a, Variable b) =>
+        Extremum(nameof(Maximum), a, b, Tensor.Maximum(a.Value, b.Value), Tensor.Gt(a.Value, b.Value));
 
     /// <summary>Elementwise minimum (broadcasting); at ties the gradient is split equally between a and b.</summary>
-    public static Variable Minimum(Variable a, Variable b) => Extremum(nameof(Minimum), a, b, Tensor.Minimum(a.Value, b.Value), Tensor.Lt(a.Value, b.Value));
+    public static Variable Minimum(Variable a, Variable b) =>
+        Extremum(nameof(Minimum), a, b, Tensor.Minimum(a.Value, b.Value), Tensor.Lt(a.Value, b.Value));
 
     private static Variable Extremum(string op, Variable a, Variable b, Tensor y, Tensor aWins)
     {
@@ -74,7 +78,8 @@ public sealed partial class Variable
             // Share of the gradient going to a: 1 where a wins, 1/2 at ties, 0 where b wins.
             var share = aWins.Cast(g.DType) + Tensor.Eq(x, z).Cast(g.DType) * 0.5;
             var ga = g * share;
-            return [n[0] ? Unbroadcast(ga, x.ShapeToArray()) : null, n[1] ? Unbroadcast(g - ga, z.ShapeToArray()) : null];
+            return [n[0] ? Unbroadcast(ga, x.ShapeToArray()) : null,
+                n[1] ? Unbroadcast(g - ga, z.ShapeToArray()) : null];
         });
     }
 
@@ -108,13 +113,19 @@ public sealed partial class Variable
         return Record(nameof(Pow), Tensor.Pow(v, p), [x], (g, _) => [g * Tensor.Pow(v, p - 1) * p]);
     }
 
-    /// <summary>s^x for a constant base (the <see cref="Pow(Variable, Variable)"/> rule with a constant base).</summary>
+    /// <summary>
+    /// s^x for a constant base (the <see cref="Pow(Variable, Variable)"/> rule with a constant base).
+    /// </summary>
     public static Variable Pow(double s, Variable x) => Pow(Constant(Tensor.Scalar(s, x.DType)), x);
 
-    /// <summary>max(x, s) elementwise; ties with s pass half the gradient (the <see cref="Maximum(Variable, Variable)"/> rule).</summary>
+    /// <summary>
+    /// max(x, s) elementwise; ties with s pass half the gradient (the <see cref="Maximum(Variable, Variable)"/> rule).
+    /// </summary>
     public static Variable Maximum(Variable x, double s) => Maximum(x, Constant(Tensor.Scalar(s, x.DType)));
 
-    /// <summary>min(x, s) elementwise; ties with s pass half the gradient (the <see cref="Minimum(Variable, Variable)"/> rule).</summary>
+    /// <summary>
+    /// min(x, s) elementwise; ties with s pass half the gradient (the <see cref="Minimum(Variable, Variable)"/> rule).
+    /// </summary>
     public static Variable Minimum(Variable x, double s) => Minimum(x, Constant(Tensor.Scalar(s, x.DType)));
 
     /// <summary>a + b.</summary>
@@ -144,7 +155,10 @@ public sealed partial class Variable
     /// <summary>s / x.</summary>
     public static Variable operator /(double s, Variable x) => Div(s, x);
 
-    /// <summary>Selects a where <paramref name="condition"/> (a uint8 mask) is non-zero, else b (broadcasting); the mask gets no gradient.</summary>
+    /// <summary>
+    /// Selects a where <paramref name="condition"/> (a uint8 mask) is non-zero, else b (broadcasting); the mask gets no
+    /// gradient.
+    /// </summary>
     public static Variable Where(Tensor condition, Variable a, Variable b)
     {
         ArgumentNullException.ThrowIfNull(condition);

@@ -5,7 +5,10 @@ namespace Qail.Autograd;
 // Index-driven ops: gradients flow to the float operands; int32 index tensors get none.
 public sealed partial class Variable
 {
-    /// <summary>Rows <paramref name="indices"/> (int32, 1-D) along <paramref name="axis"/>; repeated indices accumulate their gradients.</summary>
+    /// <summary>
+    /// Rows <paramref name="indices"/> (int32, 1-D) along <paramref name="axis"/>; repeated indices accumulate their
+    /// gradients.
+    /// </summary>
     public Variable IndexSelect(int axis, Tensor indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
@@ -14,7 +17,9 @@ public sealed partial class Variable
             [Tensor.Zeros(source, g.DType).IndexAdd(axis, indices, g)]);
     }
 
-    /// <summary>out[..i..] = x[..index[..i..]..] along <paramref name="axis"/>; the gradient is scatter-added back.</summary>
+    /// <summary>
+    /// out[..i..] = x[..index[..i..]..] along <paramref name="axis"/>; the gradient is scatter-added back.
+    /// </summary>
     public Variable Gather(int axis, Tensor index)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -23,19 +28,27 @@ public sealed partial class Variable
             [Tensor.Zeros(source, g.DType).ScatterAdd(axis, index, g)]);
     }
 
-    /// <summary>Rows of <paramref name="weight"/> [vocab, dim] picked by int32 <paramref name="indices"/> of any shape: result indices.shape + [dim].</summary>
+    /// <summary>
+    /// Rows of <paramref name="weight"/> [vocab, dim] picked by int32 <paramref name="indices"/> of any shape: result
+    /// indices.shape + [dim].
+    /// </summary>
     public static Variable Embedding(Variable weight, Tensor indices)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(indices);
         if (weight.Rank != 2)
-            throw new ArgumentException($"Embedding: weight must be [vocab, dim], got {Shapes.Format(weight.Value.ShapeSpan)}.", nameof(weight));
+            throw new ArgumentException(
+                $"Embedding: weight must be [vocab, dim], got {Shapes.Format(weight.Value.ShapeSpan)}.",
+                nameof(weight));
         // A flattened IndexSelect plus a reshape: both carry their own gradients, so Embedding needs no rule.
         int[] shape = [.. indices.ShapeSpan, weight.Size(1)];
         return weight.IndexSelect(0, indices.Reshape(-1)).Reshape(shape);
     }
 
-    /// <summary>A copy of this variable with <paramref name="source"/> added at <paramref name="indices"/> along <paramref name="axis"/>.</summary>
+    /// <summary>
+    /// A copy of this variable with <paramref name="source"/> added at <paramref name="indices"/> along
+    /// <paramref name="axis"/>.
+    /// </summary>
     public Variable IndexAdd(int axis, Tensor indices, Variable source)
     {
         ArgumentNullException.ThrowIfNull(indices);
@@ -44,7 +57,9 @@ public sealed partial class Variable
             [n[0] ? g : null, n[1] ? g.IndexSelect(axis, indices) : null]);
     }
 
-    /// <summary>A copy of this variable with source[..i..] added at [..index[..i..]..] along <paramref name="axis"/>.</summary>
+    /// <summary>
+    /// A copy of this variable with source[..i..] added at [..index[..i..]..] along <paramref name="axis"/>.
+    /// </summary>
     public Variable ScatterAdd(int axis, Tensor index, Variable source)
     {
         ArgumentNullException.ThrowIfNull(index);

@@ -6,9 +6,11 @@ public sealed partial class Variable
 {
     /// <summary>
     /// Layer normalization over the last <paramref name="normalizedDims"/> dimensions, then optional elementwise
-    /// <paramref name="weight"/> and <paramref name="bias"/> (shaped like those dimensions). Gradients flow to all three.
+    /// <paramref name="weight"/> and <paramref name="bias"/> (shaped like those dimensions). Gradients flow to all
+    /// three.
     /// </summary>
-    public static Variable LayerNorm(Variable input, int normalizedDims, Variable? weight = null, Variable? bias = null, double eps = 1e-5)
+    public static Variable LayerNorm(Variable input, int normalizedDims, Variable? weight = null, Variable? bias = null,
+        double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
         var x = input.Value;

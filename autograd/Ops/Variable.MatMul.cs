@@ -13,7 +13,8 @@ public sealed partial class Variable
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Rank == 0 || b.Rank == 0)
-            throw new ArgumentException($"MatMul: operands must have rank >= 1, got {Shapes.Format(a.Value.ShapeSpan)} and {Shapes.Format(b.Value.ShapeSpan)}.");
+            throw new ArgumentException($"MatMul: operands must have rank >= 1, got {Shapes.Format(a.Value.ShapeSpan)} "
+                + $"and {Shapes.Format(b.Value.ShapeSpan)}.");
         // Vectors go through the matrix rule as [1, k] / [k, 1] views; the view ops carry their own gradients.
         if (a.Rank == 1) return MatMul(a.Unsqueeze(0), b).Squeeze(-2);
         if (b.Rank == 1) return MatMul(a, b.Unsqueeze(1)).Squeeze(-1);

@@ -19,14 +19,23 @@ public sealed partial class Variable
         var shape = Value.ShapeToArray();
         var kept = KeptShape(shape, axes, nameof(Mean));
         double count = ReducedCount(shape, kept);
-        return Record(nameof(Mean), Value.Mean(axes, keepDim), [this], (g, _) => [(g / count).Reshape(kept).Expand(shape)]);
+        return Record(nameof(Mean), Value.Mean(axes, keepDim), [this],
+            (g, _) => [(g / count).Reshape(kept).Expand(shape)]);
     }
 
-    /// <summary>Maximum over <paramref name="axes"/>; when several elements tie for the maximum the gradient is split equally among them.</summary>
-    public Variable Max(int[]? axes = null, bool keepDim = false) => ReduceExtremum(nameof(Max), Value.Max(axes, keepDim), axes);
+    /// <summary>
+    /// Maximum over <paramref name="axes"/>; when several elements tie for the maximum the gradient is split equally
+    /// among them.
+    /// </summary>
+    public Variable Max(int[]? axes = null, bool keepDim = false) =>
+        ReduceExtremum(nameof(Max), Value.Max(axes, keepDim), axes);
 
-    /// <summary>Minimum over <paramref name="axes"/>; when several elements tie for the minimum the gradient is split equally among them.</summary>
-    public Variable Min(int[]? axes = null, bool keepDim = false) => ReduceExtremum(nameof(Min), Value.Min(axes, keepDim), axes);
+    /// <summary>
+    /// Minimum over <paramref name="axes"/>; when several elements tie for the minimum the gradient is split equally
+    /// among them.
+    /// </summary>
+    public Variable Min(int[]? axes = null, bool keepDim = false) =>
+        ReduceExtremum(nameof(Min), Value.Min(axes, keepDim), axes);
 
     private Variable ReduceExtremum(string op, Tensor y, int[]? axes)
     {
@@ -41,7 +50,10 @@ public sealed partial class Variable
         });
     }
 
-    /// <summary>Variance over <paramref name="axes"/>, divided by N - 1 when <paramref name="unbiased"/>, else N; d/dx = 2 (x - mean) / divisor.</summary>
+    /// <summary>
+    /// Variance over <paramref name="axes"/>, divided by N - 1 when <paramref name="unbiased"/>, else N; d/dx = 2 (x -
+    /// mean) / divisor.
+    /// </summary>
     public Variable Variance(int[]? axes = null, bool keepDim = false, bool unbiased = false)
     {
         var x = Value;
@@ -68,7 +80,8 @@ public sealed partial class Variable
     public Variable Min(int axis, bool keepDim = false) => Min([axis], keepDim);
 
     /// <summary>Variance over one axis.</summary>
-    public Variable Variance(int axis, bool keepDim = false, bool unbiased = false) => Variance([axis], keepDim, unbiased);
+    public Variable Variance(int axis, bool keepDim = false, bool unbiased = false) =>
+        Variance([axis], keepDim, unbiased);
 
     // The output shape with keepDim: true (reduced axes set to 1), validating axes as the engine would.
     private static int[] KeptShape(int[] shape, int[]? axes, string op)

@@ -66,7 +66,10 @@ public sealed partial class Variable
         return Record(nameof(Tanh), y, [this], (g, _) => [g * (1.0 - y.Square())]);
     }
 
-    /// <summary>Clamps to [min, max]; the gradient passes where min &lt;= x &lt;= max (boundaries included, as in PyTorch) and is 0 outside.</summary>
+    /// <summary>
+    /// Clamps to [min, max]; the gradient passes where min &lt;= x &lt;= max (boundaries included, as in PyTorch) and
+    /// is 0 outside.
+    /// </summary>
     public Variable Clamp(double min, double max)
     {
         var x = Value;
@@ -74,11 +77,15 @@ public sealed partial class Variable
         return Record(nameof(Clamp), y, [this], (g, _) => [g * Tensor.Eq(y, x).Cast(g.DType)]);
     }
 
-    /// <summary>Rounds half to even; its gradient is 0 everywhere (use a custom function for a straight-through estimator).</summary>
-    public Variable Round() => Record(nameof(Round), Value.Round(), [this], (g, _) => [Tensor.Zeros(g.ShapeSpan, g.DType)]);
+    /// <summary>
+    /// Rounds half to even; its gradient is 0 everywhere (use a custom function for a straight-through estimator).
+    /// </summary>
+    public Variable Round() =>
+        Record(nameof(Round), Value.Round(), [this], (g, _) => [Tensor.Zeros(g.ShapeSpan, g.DType)]);
 
     /// <summary>Sign (-1, 0, 1); its gradient is 0 everywhere.</summary>
-    public Variable Sign() => Record(nameof(Sign), Value.Sign(), [this], (g, _) => [Tensor.Zeros(g.ShapeSpan, g.DType)]);
+    public Variable Sign() =>
+        Record(nameof(Sign), Value.Sign(), [this], (g, _) => [Tensor.Zeros(g.ShapeSpan, g.DType)]);
 
     /// <summary>x^2; d/dx = 2x.</summary>
     public Variable Square()

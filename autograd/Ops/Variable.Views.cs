@@ -26,9 +26,12 @@ public sealed partial class Variable
         Record(nameof(Transpose), Value.Transpose(dim0, dim1), [this], (g, _) => [g.Transpose(dim0, dim1)]);
 
     /// <summary>Transpose of a matrix (swaps the last two dimensions).</summary>
-    public Variable T => Rank >= 2 ? Transpose(-2, -1) : throw new InvalidOperationException($"T needs rank >= 2, got shape {Shapes.Format(Value.ShapeSpan)}.");
+    public Variable T => Rank >= 2 ? Transpose(-2, -1)
+        : throw new InvalidOperationException($"T needs rank >= 2, got shape {Shapes.Format(Value.ShapeSpan)}.");
 
-    /// <summary>Elements start, start+step, ... below end along <paramref name="dim"/>; the gradient is zero outside the slice.</summary>
+    /// <summary>
+    /// Elements start, start+step, ... below end along <paramref name="dim"/>; the gradient is zero outside the slice.
+    /// </summary>
     public Variable Slice(int dim, int start, int end, int step = 1)
     {
         var source = Value.ShapeToArray();
@@ -81,5 +84,6 @@ public sealed partial class Variable
     }
 
     /// <summary>A contiguous version of the value (a copy only when needed); the gradient passes unchanged.</summary>
-    public Variable Contiguous() => Value.IsContiguous ? this : Record(nameof(Contiguous), Value.Contiguous(), [this], (g, _) => [g]);
+    public Variable Contiguous() =>
+        Value.IsContiguous ? this : Record(nameof(Contiguous), Value.Contiguous(), [this], (g, _) => [g]);
 }
