@@ -5,7 +5,10 @@ namespace Qail.Nn.Checkpoints;
 /// <summary>Saves and loads a module's state (parameters and persistent buffers) as a safetensors file.</summary>
 public static class Checkpoint
 {
-    /// <summary>Writes the module's <see cref="Module.StateDict"/> atomically to <paramref name="path"/>, with a whole-file checksum.</summary>
+    /// <summary>
+    /// Writes the module's <see cref="Module.StateDict"/> atomically to <paramref name="path"/>, with a whole-file
+    /// checksum.
+    /// </summary>
     public static void Save(Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(module);

@@ -1,6 +1,8 @@
 namespace Qail.Nn;
 
-/// <summary>Which fan Kaiming initialisation preserves the variance of: inputs (forward pass) or outputs (backward pass).</summary>
+/// <summary>
+/// Which fan Kaiming initialisation preserves the variance of: inputs (forward pass) or outputs (backward pass).
+/// </summary>
 public enum FanMode
 {
     /// <summary>Preserve activation variance in the forward pass.</summary>

@@ -3,8 +3,8 @@ using Qail.Engine;
 namespace Qail.Nn;
 
 /// <summary>
-/// Weight initialisation schemes, each drawing from <see cref="SeededRandom"/> with an explicit seed (same seed, same bits).
-/// Fans follow PyTorch: for a weight [out, in, k...], fan-in = in * prod(k), fan-out = out * prod(k).
+/// Weight initialisation schemes, each drawing from <see cref="SeededRandom"/> with an explicit seed (same seed, same
+/// bits). Fans follow PyTorch: for a weight [out, in, k...], fan-in = in * prod(k), fan-out = out * prod(k).
 /// </summary>
 public static class Init
 {
@@ -15,7 +15,8 @@ public static class Init
     public static (long FanIn, long FanOut) Fans(ReadOnlySpan<int> shape)
     {
         if (shape.Length < 2)
-            throw new ArgumentException($"Init.Fans: a weight needs rank >= 2 to have fans, got shape {Shapes.Format(shape)}.", nameof(shape));
+            throw new ArgumentException(
+                $"Init.Fans: a weight needs rank >= 2 to have fans, got shape {Shapes.Format(shape)}.", nameof(shape));
         long receptive = 1;
         for (int i = 2; i < shape.Length; i++) receptive *= shape[i];
         return (shape[1] * receptive, shape[0] * receptive);
@@ -24,7 +25,8 @@ public static class Init
     /// <summary>N(mean, std^2).</summary>
     public static Tensor Normal(int[] shape, long seed, double mean = 0, double std = 1, DType dtype = DType.Float32)
     {
-        if (!(std >= 0)) throw new ArgumentOutOfRangeException(nameof(std), std, "Init.Normal: std must be non-negative.");
+        if (!(std >= 0))
+            throw new ArgumentOutOfRangeException(nameof(std), std, "Init.Normal: std must be non-negative.");
         return Tensor.RandomNormal(shape, seed, mean, std, dtype);
     }
 
@@ -33,11 +35,13 @@ public static class Init
         Tensor.RandomUniform(shape, seed, low, high, dtype);
 
     /// <summary>Kaiming (He) normal: std = gain / sqrt(fan).</summary>
-    public static Tensor KaimingNormal(int[] shape, long seed, double gain = 1.4142135623730951, FanMode mode = FanMode.FanIn, DType dtype = DType.Float32) =>
+    public static Tensor KaimingNormal(int[] shape, long seed, double gain = 1.4142135623730951,
+        FanMode mode = FanMode.FanIn, DType dtype = DType.Float32) =>
         Normal(shape, seed, 0, gain / Math.Sqrt(Fan(shape, mode, nameof(KaimingNormal))), dtype);
 
     /// <summary>Kaiming (He) uniform: bound = gain * sqrt(3 / fan).</summary>
-    public static Tensor KaimingUniform(int[] shape, long seed, double gain = 1.4142135623730951, FanMode mode = FanMode.FanIn, DType dtype = DType.Float32)
+    public static Tensor KaimingUniform(int[] shape, long seed, double gain = 1.4142135623730951,
+        FanMode mode = FanMode.FanIn, DType dtype = DType.Float32)
     {
         double bound = gain * Math.Sqrt(3.0 / Fan(shape, mode, nameof(KaimingUniform)));
         return Uniform(shape, seed, -bound, bound, dtype);
@@ -68,7 +72,10 @@ public static class Init
         return Uniform(shape, seed, -bound, bound, dtype);
     }
 
-    /// <summary>A seed for the <paramref name="stream"/>-th component of something seeded with <paramref name="seed"/> (e.g. each layer of a model).</summary>
+    /// <summary>
+    /// A seed for the <paramref name="stream"/>-th component of something seeded with <paramref name="seed"/> (e.g.
+    /// each layer of a model).
+    /// </summary>
     public static long DeriveSeed(long seed, long stream) =>
         unchecked((long)((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)(stream + 1) * 0xBF58476D1CE4E5B9UL));
 
@@ -76,7 +83,8 @@ public static class Init
     {
         var (fanIn, fanOut) = Fans(shape);
         long fan = mode == FanMode.FanIn ? fanIn : fanOut;
-        if (fan <= 0) throw new ArgumentException($"Init.{op}: shape {Shapes.Format(shape)} has zero {mode}.", nameof(shape));
+        if (fan <= 0)
+            throw new ArgumentException($"Init.{op}: shape {Shapes.Format(shape)} has zero {mode}.", nameof(shape));
         return fan;
     }
 }

@@ -7,14 +7,17 @@ namespace Qail.Nn;
 public sealed class Flatten(int startDim = 1) : Module
 {
     /// <summary>First dimension merged.</summary>
-    public int StartDim { get; } = startDim >= 0 ? startDim : throw new ArgumentOutOfRangeException(nameof(startDim), startDim, "Flatten: startDim must be non-negative.");
+    public int StartDim { get; } = startDim >= 0 ? startDim : throw new ArgumentOutOfRangeException(nameof(startDim),
+        startDim, "Flatten: startDim must be non-negative.");
 
     /// <inheritdoc/>
     public override Variable Forward(Variable input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank <= StartDim)
-            throw new ArgumentException($"Flatten: input shape {Shapes.Format(input.Value.ShapeSpan)} has no dimension {StartDim}.", nameof(input));
+            throw new ArgumentException(
+                $"Flatten: input shape {Shapes.Format(input.Value.ShapeSpan)} has no dimension {StartDim}.",
+                nameof(input));
         var shape = input.Value.ShapeSpan;
         var result = new int[StartDim + 1];
         shape[..StartDim].CopyTo(result);

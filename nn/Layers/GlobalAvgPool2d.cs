@@ -10,7 +10,10 @@ public sealed class GlobalAvgPool2d : Module
     public override Variable Forward(Variable input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Rank != 4) throw new ArgumentException($"GlobalAvgPool2d: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [N, C, H, W].", nameof(input));
+        if (input.Rank != 4)
+            throw new ArgumentException(
+                $"GlobalAvgPool2d: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [N, C, H, W].",
+                nameof(input));
         return input.Mean([2, 3]);
     }
 }

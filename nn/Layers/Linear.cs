@@ -3,18 +3,25 @@ using Qail.Engine;
 
 namespace Qail.Nn;
 
-/// <summary>y = x W^T + b over the last dimension; weight [out, in], bias [out]; PyTorch's default initialisation.</summary>
+/// <summary>
+/// y = x W^T + b over the last dimension; weight [out, in], bias [out]; PyTorch's default initialisation.
+/// </summary>
 public sealed class Linear : WeightedLayer
 {
-    /// <summary>Creates the layer with U(-1/sqrt(in), 1/sqrt(in)) weights and bias drawn from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Creates the layer with U(-1/sqrt(in), 1/sqrt(in)) weights and bias drawn from <paramref name="seed"/>.
+    /// </summary>
     public Linear(int inFeatures, int outFeatures, long seed, bool bias = true, DType dtype = DType.Float32)
     {
         if (inFeatures <= 0 || outFeatures <= 0)
-            throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Linear: features must be positive, got in {inFeatures}, out {outFeatures}.");
+            throw new ArgumentOutOfRangeException(nameof(inFeatures),
+                $"Linear: features must be positive, got in {inFeatures}, out {outFeatures}.");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        RegisterParameter("weight", Init.FanInUniform([outFeatures, inFeatures], inFeatures, Init.DeriveSeed(seed, 0), dtype));
-        if (bias) RegisterParameter("bias", Init.FanInUniform([outFeatures], inFeatures, Init.DeriveSeed(seed, 1), dtype));
+        RegisterParameter("weight",
+            Init.FanInUniform([outFeatures, inFeatures], inFeatures, Init.DeriveSeed(seed, 0), dtype));
+        if (bias)
+            RegisterParameter("bias", Init.FanInUniform([outFeatures], inFeatures, Init.DeriveSeed(seed, 1), dtype));
     }
 
     /// <summary>Input width.</summary>
@@ -43,7 +50,8 @@ public sealed class Linear : WeightedLayer
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Size(-1) != InFeatures)
-            throw new ArgumentException($"Linear: input shape {Shapes.Format(input.Value.ShapeSpan)} must end in {InFeatures}.", nameof(input));
+            throw new ArgumentException(
+                $"Linear: input shape {Shapes.Format(input.Value.ShapeSpan)} must end in {InFeatures}.", nameof(input));
         var rows = input.Rank == 2 ? input : input.Reshape(-1, InFeatures);
         var y = Variable.Linear(rows, weight, Bias, activation);
         if (input.Rank == 2) return y;

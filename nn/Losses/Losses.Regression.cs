@@ -3,7 +3,9 @@ using Qail.Engine;
 
 namespace Qail.Nn;
 
-/// <summary>Loss functions over variables; each returns a scalar unless <see cref="Reduction.None"/> is asked for.</summary>
+/// <summary>
+/// Loss functions over variables; each returns a scalar unless <see cref="Reduction.None"/> is asked for.
+/// </summary>
 public static partial class Losses
 {
     /// <summary>Mean squared error (prediction - target)^2; shapes must match.</summary>
@@ -20,8 +22,11 @@ public static partial class Losses
         return Reduce((prediction - target).Abs(), reduction);
     }
 
-    /// <summary>Huber loss: 0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), with d = prediction - target.</summary>
-    public static Variable Huber(Variable prediction, Variable target, double delta = 1.0, Reduction reduction = Reduction.Mean)
+    /// <summary>
+    /// Huber loss: 0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), with d = prediction - target.
+    /// </summary>
+    public static Variable Huber(Variable prediction, Variable target, double delta = 1.0,
+        Reduction reduction = Reduction.Mean)
     {
         CheckSameShape(nameof(Huber), prediction, target);
         if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), delta, "Huber: delta must be positive.");
@@ -37,7 +42,8 @@ public static partial class Losses
     /// Negative log-likelihood of <paramref name="target"/> under N(mean, exp(logStd)^2), per element:
     /// 0.5 ((target - mean) / std)^2 + logStd (+ 0.5 log 2 pi when <paramref name="full"/>). Shapes must match.
     /// </summary>
-    public static Variable GaussianNll(Variable mean, Variable logStd, Variable target, bool full = false, Reduction reduction = Reduction.Mean)
+    public static Variable GaussianNll(Variable mean, Variable logStd, Variable target, bool full = false,
+        Reduction reduction = Reduction.Mean)
     {
         CheckSameShape(nameof(GaussianNll), mean, target);
         CheckSameShape(nameof(GaussianNll), logStd, target);
@@ -60,6 +66,7 @@ public static partial class Losses
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (!Shapes.Equal(a.Value.ShapeSpan, b.Value.ShapeSpan))
-            throw new ArgumentException($"{op}: shapes {Shapes.Format(a.Value.ShapeSpan)} and {Shapes.Format(b.Value.ShapeSpan)} differ.");
+            throw new ArgumentException(
+                $"{op}: shapes {Shapes.Format(a.Value.ShapeSpan)} and {Shapes.Format(b.Value.ShapeSpan)} differ.");
     }
 }

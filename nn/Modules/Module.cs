@@ -90,7 +90,8 @@ public abstract class Module
 
     /// <summary>
     /// Replaces every parameter with a leaf over the same values that does (or does not) require gradients; a frozen
-    /// teacher is <c>model.DeepCopy()</c> then <c>SetRequiresGrad(false)</c>. Optimizers built earlier keep the old leaves.
+    /// teacher is <c>model.DeepCopy()</c> then <c>SetRequiresGrad(false)</c>. Optimizers built earlier keep the old
+    /// leaves.
     /// </summary>
     public void SetRequiresGrad(bool requiresGrad)
     {
@@ -147,11 +148,13 @@ public abstract class Module
         var owner = dot < 0 ? this : FindModule(path[..dot]);
         string name = path[(dot + 1)..];
         int index = owner._parameters.FindIndex(p => p.Key == name);
-        if (index < 0) throw new ArgumentException($"ReplaceParameter: no parameter '{path}' in {GetType().Name}.", nameof(path));
+        if (index < 0)
+            throw new ArgumentException($"ReplaceParameter: no parameter '{path}' in {GetType().Name}.", nameof(path));
         var old = owner._parameters[index].Value;
         if (!Shapes.Equal(old.Value.ShapeSpan, replacement.Value.ShapeSpan) || old.DType != replacement.DType)
             throw new ArgumentException(
-                $"ReplaceParameter: '{path}' is {old.DType.Name()} {Shapes.Format(old.Value.ShapeSpan)}, the replacement {replacement.DType.Name()} {Shapes.Format(replacement.Value.ShapeSpan)}.",
+                $"ReplaceParameter: '{path}' is {old.DType.Name()} {Shapes.Format(old.Value.ShapeSpan)}, the "
+                + $"replacement {replacement.DType.Name()} {Shapes.Format(replacement.Value.ShapeSpan)}.",
                 nameof(replacement));
         owner._parameters[index] = new(name, replacement);
     }
@@ -165,7 +168,8 @@ public abstract class Module
         foreach (var part in path.Split('.'))
         {
             var next = current._modules.FirstOrDefault(m => m.Key == part).Value;
-            current = next ?? throw new ArgumentException($"FindModule: no submodule '{path}' in {GetType().Name} (failed at '{part}').", nameof(path));
+            current = next ?? throw new ArgumentException(
+                $"FindModule: no submodule '{path}' in {GetType().Name} (failed at '{part}').", nameof(path));
         }
         return current;
     }
@@ -196,7 +200,10 @@ public abstract class Module
         return value;
     }
 
-    /// <summary>Registers a child module (null reserves an optional slot, filled later by <see cref="SetModule"/>) and returns it.</summary>
+    /// <summary>
+    /// Registers a child module (null reserves an optional slot, filled later by <see cref="SetModule"/>) and returns
+    /// it.
+    /// </summary>
     protected T RegisterModule<T>(string name, T module) where T : Module?
     {
         CheckNewName(name);
@@ -219,7 +226,9 @@ public abstract class Module
         throw new ArgumentException($"{GetType().Name}: no parameter '{name}'.", nameof(name));
     }
 
-    /// <summary>The registered parameter <paramref name="name"/>, or null when the module has none of that name (e.g. no bias).</summary>
+    /// <summary>
+    /// The registered parameter <paramref name="name"/>, or null when the module has none of that name (e.g. no bias).
+    /// </summary>
     protected Variable? TryGetParameter(string name)
     {
         foreach (var (key, p) in _parameters) if (key == name) return p;
@@ -233,7 +242,9 @@ public abstract class Module
         throw new ArgumentException($"{GetType().Name}: no buffer '{name}'.", nameof(name));
     }
 
-    /// <summary>The child in slot <paramref name="name"/>, cast to <typeparamref name="T"/>; null when the slot is empty.</summary>
+    /// <summary>
+    /// The child in slot <paramref name="name"/>, cast to <typeparamref name="T"/>; null when the slot is empty.
+    /// </summary>
     protected T? GetModule<T>(string name) where T : Module
     {
         foreach (var (key, m) in _modules)
@@ -245,7 +256,8 @@ public abstract class Module
 
     /// <summary>The child in slot <paramref name="name"/>; throws when the slot is empty.</summary>
     protected T RequireModule<T>(string name) where T : Module =>
-        GetModule<T>(name) ?? throw new InvalidOperationException($"{GetType().Name}: submodule slot '{name}' is empty.");
+        GetModule<T>(name)
+            ?? throw new InvalidOperationException($"{GetType().Name}: submodule slot '{name}' is empty.");
 
     private IEnumerable<KeyValuePair<string, Tensor>> PersistentBuffers(string prefix)
     {
@@ -258,7 +270,8 @@ public abstract class Module
     private void CheckNewName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))
-            throw new ArgumentException($"{GetType().Name}: name '{name}' must be non-empty and contain no '.'.", nameof(name));
+            throw new ArgumentException($"{GetType().Name}: name '{name}' must be non-empty and contain no '.'.",
+                nameof(name));
         if (_parameters.Any(p => p.Key == name) || _buffers.Any(b => b.Key == name) || _modules.Any(m => m.Key == name))
             throw new ArgumentException($"{GetType().Name}: name '{name}' is already registered.", nameof(name));
     }

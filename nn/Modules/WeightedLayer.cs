@@ -6,8 +6,8 @@ namespace Qail.Nn;
 /// <summary>
 /// Base of layers that multiply by a weight (Linear, Conv2d, Embedding): the hook point for quantization.
 /// <see cref="Forward"/> passes the input through <see cref="InputTransform"/> and the weight through
-/// <see cref="WeightTransform"/> (when set) and then calls <see cref="ForwardWith"/>, so fake quantization is inserted by
-/// setting these two slots, without editing any layer.
+/// <see cref="WeightTransform"/> (when set) and then calls <see cref="ForwardWith"/>, so fake quantization is inserted
+/// by setting these two slots, without editing any layer.
 /// </summary>
 /// <remarks>
 /// The transforms are child modules (registered as "weight_transform" and "input_transform"), so their parameters
@@ -46,7 +46,8 @@ public abstract class WeightedLayer : Module
         set
         {
             if (value is not null && !AcceptsInputTransform)
-                throw new InvalidOperationException($"{GetType().Name}: its input is an index tensor, which takes no input transform.");
+                throw new InvalidOperationException(
+                    $"{GetType().Name}: its input is an index tensor, which takes no input transform.");
             SetModule(InputSlot, value);
         }
     }
@@ -54,7 +55,9 @@ public abstract class WeightedLayer : Module
     /// <summary>False for layers whose input is not a float activation (Embedding).</summary>
     protected virtual bool AcceptsInputTransform => true;
 
-    /// <summary>The weight as this layer uses it: <see cref="WeightTransform"/> applied to <see cref="Weight"/>.</summary>
+    /// <summary>
+    /// The weight as this layer uses it: <see cref="WeightTransform"/> applied to <see cref="Weight"/>.
+    /// </summary>
     public Variable EffectiveWeight()
     {
         var weight = Weight;
@@ -62,7 +65,8 @@ public abstract class WeightedLayer : Module
         var transformed = transform.Forward(weight);
         if (!Shapes.Equal(transformed.Value.ShapeSpan, weight.Value.ShapeSpan))
             throw new InvalidOperationException(
-                $"{GetType().Name}: weight transform {transform.GetType().Name} changed the weight shape {Shapes.Format(weight.Value.ShapeSpan)} to {Shapes.Format(transformed.Value.ShapeSpan)}.");
+                $"{GetType().Name}: weight transform {transform.GetType().Name} changed the weight shape "
+                + $"{Shapes.Format(weight.Value.ShapeSpan)} to {Shapes.Format(transformed.Value.ShapeSpan)}.");
         return transformed;
     }
 

@@ -11,15 +11,21 @@ namespace Qail.Nn;
 public class Adam : Optimizer
 {
     /// <summary>One group over <paramref name="parameters"/>.</summary>
-    public Adam(IEnumerable<Variable> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    public Adam(IEnumerable<Variable> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-8, double weightDecay = 0)
         : this([new ParameterGroup(parameters, learningRate, weightDecay)], beta1, beta2, epsilon) { }
 
     /// <summary>Several groups sharing betas and epsilon.</summary>
-    public Adam(IEnumerable<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) : base(groups)
+    public Adam(IEnumerable<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+        : base(groups)
     {
-        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{GetType().Name}: beta1 must lie in [0, 1).");
-        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{GetType().Name}: beta2 must lie in [0, 1).");
-        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{GetType().Name}: epsilon must be positive.");
+        if (!(beta1 >= 0 && beta1 < 1))
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{GetType().Name}: beta1 must lie in [0, 1).");
+        if (!(beta2 >= 0 && beta2 < 1))
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{GetType().Name}: beta2 must lie in [0, 1).");
+        if (!(epsilon > 0))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon,
+                $"{GetType().Name}: epsilon must be positive.");
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
@@ -41,7 +47,8 @@ public class Adam : Optimizer
     protected override int StateBuffers => 2;
 
     /// <inheritdoc/>
-    protected override void Update<T>(ParameterGroup group, Span<T> value, ReadOnlySpan<T> grad, T[][] state, long steps)
+    protected override void Update<T>(ParameterGroup group, Span<T> value, ReadOnlySpan<T> grad, T[][] state,
+        long steps)
     {
         T lr = T.CreateTruncating(group.LearningRate), wd = T.CreateTruncating(group.WeightDecay);
         T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2), eps = T.CreateTruncating(Epsilon);

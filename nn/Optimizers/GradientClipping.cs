@@ -13,7 +13,9 @@ public static class GradientClipping
     public static double ClipByGlobalNorm(IEnumerable<Variable> parameters, double maxNorm)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "ClipByGlobalNorm: maxNorm must be positive.");
+        if (!(maxNorm > 0))
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm,
+                "ClipByGlobalNorm: maxNorm must be positive.");
         var grads = parameters.Select(p => p.Grad).OfType<Tensor>().ToList();
         double sumSquares = 0;
         foreach (var g in grads) sumSquares += SumOfSquares(g);

@@ -17,7 +17,8 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(groups);
         Groups = groups.ToArray();
-        if (Groups.Count == 0) throw new ArgumentException($"{GetType().Name}: at least one parameter group is needed.", nameof(groups));
+        if (Groups.Count == 0)
+            throw new ArgumentException($"{GetType().Name}: at least one parameter group is needed.", nameof(groups));
         var seen = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
         foreach (var group in Groups)
             foreach (var p in group.Parameters)
@@ -26,8 +27,11 @@ public abstract class Optimizer
                 if (!p.RequiresGrad || !p.IsLeaf)
                     throw new ArgumentException($"{GetType().Name}: {p} is not a trainable leaf.", nameof(groups));
                 if (!p.Value.DType.IsFloatingPoint() || !p.Value.IsContiguous || p.Value.Device != Device.Cpu)
-                    throw new ArgumentException($"{GetType().Name}: {p} must be a contiguous float CPU tensor.", nameof(groups));
-                if (!seen.Add(p)) throw new ArgumentException($"{GetType().Name}: {p} appears in more than one group or twice.", nameof(groups));
+                    throw new ArgumentException($"{GetType().Name}: {p} must be a contiguous float CPU tensor.",
+                        nameof(groups));
+                if (!seen.Add(p))
+                    throw new ArgumentException($"{GetType().Name}: {p} appears in more than one group or twice.",
+                        nameof(groups));
             }
     }
 
@@ -46,18 +50,24 @@ public abstract class Optimizer
             {
                 if (p.Grad is not Tensor grad) continue;
                 if (!Shapes.Equal(grad.ShapeSpan, p.Value.ShapeSpan) || grad.DType != p.Value.DType)
-                    throw new InvalidOperationException($"{GetType().Name}: gradient {grad} does not match parameter {p}.");
+                    throw new InvalidOperationException(
+                        $"{GetType().Name}: gradient {grad} does not match parameter {p}.");
                 if (!_state.TryGetValue(p, out var state))
                 {
                     // The moments outlive the step: never from a TensorArena scope around it.
                     using var outside = TensorArena.Suspend();
-                    state = new ParameterState(Enumerable.Range(0, StateBuffers).Select(_ => Tensor.Zeros(p.Value.ShapeSpan, p.Value.DType)).ToArray());
+                    state = new ParameterState(Enumerable.Range(0, StateBuffers)
+                        .Select(_ => Tensor.Zeros(p.Value.ShapeSpan, p.Value.DType)).ToArray());
                     _state.Add(p, state);
                 }
                 state.Steps++;
                 var g = grad.Contiguous();
-                if (p.Value.DType == DType.Float32) Update<float>(group, p.Value.AsSpan<float>(), g.AsSpan<float>(), state.Buffers.Select(b => b.HostStorage().AsArray<float>()).ToArray(), state.Steps);
-                else Update<double>(group, p.Value.AsSpan<double>(), g.AsSpan<double>(), state.Buffers.Select(b => b.HostStorage().AsArray<double>()).ToArray(), state.Steps);
+                if (p.Value.DType == DType.Float32)
+                    Update<float>(group, p.Value.AsSpan<float>(), g.AsSpan<float>(),
+                        state.Buffers.Select(b => b.HostStorage().AsArray<float>()).ToArray(), state.Steps);
+                else
+                    Update<double>(group, p.Value.AsSpan<double>(), g.AsSpan<double>(),
+                        state.Buffers.Select(b => b.HostStorage().AsArray<double>()).ToArray(), state.Steps);
             }
         StepCount++;
     }
@@ -76,8 +86,11 @@ public abstract class Optimizer
     /// <summary>How many parameter-shaped state tensors the optimizer keeps (momentum, second moment, ...).</summary>
     protected abstract int StateBuffers { get; }
 
-    /// <summary>Updates one parameter in place; <paramref name="steps"/> counts this parameter's updates, 1 on the first.</summary>
-    protected abstract void Update<T>(ParameterGroup group, Span<T> value, ReadOnlySpan<T> grad, T[][] state, long steps)
+    /// <summary>
+    /// Updates one parameter in place; <paramref name="steps"/> counts this parameter's updates, 1 on the first.
+    /// </summary>
+    protected abstract void Update<T>(ParameterGroup group, Span<T> value, ReadOnlySpan<T> grad, T[][] state,
+        long steps)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>;
 
     private sealed class ParameterState(Tensor[] buffers)

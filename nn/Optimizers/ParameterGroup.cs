@@ -2,17 +2,22 @@ using Qail.Autograd;
 
 namespace Qail.Nn;
 
-/// <summary>Parameters that share a learning rate and weight decay (e.g. quantizer step sizes at a smaller rate).</summary>
+/// <summary>
+/// Parameters that share a learning rate and weight decay (e.g. quantizer step sizes at a smaller rate).
+/// </summary>
 public sealed class ParameterGroup
 {
     /// <summary>Creates a group; the rate must be non-negative and finite, the decay non-negative.</summary>
-    public ParameterGroup(IEnumerable<Variable> parameters, double learningRate, double weightDecay = 0, string? name = null)
+    public ParameterGroup(IEnumerable<Variable> parameters, double learningRate, double weightDecay = 0,
+        string? name = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(learningRate >= 0) || double.IsInfinity(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "ParameterGroup: learning rate must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
+                "ParameterGroup: learning rate must be finite and non-negative.");
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "ParameterGroup: weight decay must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay,
+                "ParameterGroup: weight decay must be finite and non-negative.");
         Parameters = parameters.ToArray();
         BaseLearningRate = learningRate;
         LearningRate = learningRate;

@@ -10,14 +10,17 @@ namespace Qail.Nn;
 public sealed class Sgd : Optimizer
 {
     /// <summary>One group over <paramref name="parameters"/>.</summary>
-    public Sgd(IEnumerable<Variable> parameters, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+    public Sgd(IEnumerable<Variable> parameters, double learningRate, double momentum = 0, bool nesterov = false,
+        double weightDecay = 0)
         : this([new ParameterGroup(parameters, learningRate, weightDecay)], momentum, nesterov) { }
 
     /// <summary>Several groups sharing the momentum settings.</summary>
     public Sgd(IEnumerable<ParameterGroup> groups, double momentum = 0, bool nesterov = false) : base(groups)
     {
-        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Sgd: momentum must lie in [0, 1).");
-        if (nesterov && momentum == 0) throw new ArgumentException("Sgd: Nesterov momentum needs momentum > 0.", nameof(nesterov));
+        if (!(momentum >= 0 && momentum < 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Sgd: momentum must lie in [0, 1).");
+        if (nesterov && momentum == 0)
+            throw new ArgumentException("Sgd: Nesterov momentum needs momentum > 0.", nameof(nesterov));
         Momentum = momentum;
         Nesterov = nesterov;
     }
@@ -32,9 +35,11 @@ public sealed class Sgd : Optimizer
     protected override int StateBuffers => Momentum > 0 ? 1 : 0;
 
     /// <inheritdoc/>
-    protected override void Update<T>(ParameterGroup group, Span<T> value, ReadOnlySpan<T> grad, T[][] state, long steps)
+    protected override void Update<T>(ParameterGroup group, Span<T> value, ReadOnlySpan<T> grad, T[][] state,
+        long steps)
     {
-        T lr = T.CreateTruncating(group.LearningRate), wd = T.CreateTruncating(group.WeightDecay), mu = T.CreateTruncating(Momentum);
+        T lr = T.CreateTruncating(group.LearningRate), wd = T.CreateTruncating(group.WeightDecay),
+            mu = T.CreateTruncating(Momentum);
         for (int i = 0; i < value.Length; i++)
         {
             T g = grad[i] + wd * value[i];

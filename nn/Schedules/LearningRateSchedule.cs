@@ -9,7 +9,9 @@ public abstract class LearningRateSchedule
     /// <summary>The multiplier at <paramref name="step"/> (>= 0).</summary>
     public abstract double Factor(long step);
 
-    /// <summary>Sets each group's <see cref="ParameterGroup.LearningRate"/> to BaseLearningRate * Factor(step).</summary>
+    /// <summary>
+    /// Sets each group's <see cref="ParameterGroup.LearningRate"/> to BaseLearningRate * Factor(step).
+    /// </summary>
     public void Apply(Optimizer optimizer, long step)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -20,6 +22,8 @@ public abstract class LearningRateSchedule
     /// <summary>Throws for a negative step.</summary>
     protected static void CheckStep(long step)
     {
-        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Learning-rate schedule: step must be non-negative.");
+        if (step < 0)
+            throw new ArgumentOutOfRangeException(nameof(step), step,
+                "Learning-rate schedule: step must be non-negative.");
     }
 }

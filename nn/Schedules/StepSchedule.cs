@@ -1,13 +1,19 @@
 namespace Qail.Nn;
 
-/// <summary>Multiplies the rate by <see cref="Gamma"/> every <see cref="StepSize"/> steps: factor = gamma^floor(step / stepSize).</summary>
+/// <summary>
+/// Multiplies the rate by <see cref="Gamma"/> every <see cref="StepSize"/> steps: factor = gamma^floor(step /
+/// stepSize).
+/// </summary>
 public sealed class StepSchedule : LearningRateSchedule
 {
     /// <summary>Creates the schedule; stepSize must be positive and gamma in (0, 1].</summary>
     public StepSchedule(long stepSize, double gamma)
     {
-        if (stepSize <= 0) throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "StepSchedule: stepSize must be positive.");
-        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "StepSchedule: gamma must lie in (0, 1].");
+        if (stepSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize,
+                "StepSchedule: stepSize must be positive.");
+        if (!(gamma > 0 && gamma <= 1))
+            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "StepSchedule: gamma must lie in (0, 1].");
         StepSize = stepSize;
         Gamma = gamma;
     }

@@ -10,9 +10,11 @@ public sealed class WarmupCosineSchedule : LearningRateSchedule
     public WarmupCosineSchedule(long warmupSteps, long totalSteps, double minFactor = 0)
     {
         if (warmupSteps < 0 || totalSteps <= warmupSteps)
-            throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, $"WarmupCosineSchedule: need 0 <= warmupSteps ({warmupSteps}) < totalSteps ({totalSteps}).");
+            throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps,
+                $"WarmupCosineSchedule: need 0 <= warmupSteps ({warmupSteps}) < totalSteps ({totalSteps}).");
         if (!(minFactor >= 0 && minFactor <= 1))
-            throw new ArgumentOutOfRangeException(nameof(minFactor), minFactor, "WarmupCosineSchedule: minFactor must lie in [0, 1].");
+            throw new ArgumentOutOfRangeException(nameof(minFactor), minFactor,
+                "WarmupCosineSchedule: minFactor must lie in [0, 1].");
         WarmupSteps = warmupSteps;
         TotalSteps = totalSteps;
         MinFactor = minFactor;

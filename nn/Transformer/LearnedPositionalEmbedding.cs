@@ -13,7 +13,8 @@ public sealed class LearnedPositionalEmbedding : Module
     public LearnedPositionalEmbedding(int maxLength, int dim, long seed, double std = 1.0, DType dtype = DType.Float32)
     {
         if (maxLength <= 0 || dim <= 0)
-            throw new ArgumentOutOfRangeException(nameof(maxLength), $"LearnedPositionalEmbedding: maxLength {maxLength} and dim {dim} must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(maxLength),
+                $"LearnedPositionalEmbedding: maxLength {maxLength} and dim {dim} must be positive.");
         MaxLength = maxLength;
         Dim = dim;
         RegisterParameter("weight", Init.Normal([maxLength, dim], Init.DeriveSeed(seed, 0), 0, std, dtype));
@@ -30,7 +31,8 @@ public sealed class LearnedPositionalEmbedding : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 3 || input.Size(2) != Dim || input.Size(1) > MaxLength)
-            throw new ArgumentException($"LearnedPositionalEmbedding: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [B, T <= {MaxLength}, {Dim}].", nameof(input));
+            throw new ArgumentException("LearnedPositionalEmbedding: input shape "
+                + $"{Shapes.Format(input.Value.ShapeSpan)} must be [B, T <= {MaxLength}, {Dim}].", nameof(input));
         return input + GetParameter("weight").Slice(0, 0, input.Size(1));
     }
 }

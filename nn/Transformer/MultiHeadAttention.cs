@@ -15,10 +15,13 @@ namespace Qail.Nn;
 public sealed class MultiHeadAttention : Module
 {
     /// <summary>Creates the layer; <paramref name="modelDim"/> must be divisible by <paramref name="heads"/>.</summary>
-    public MultiHeadAttention(int modelDim, int heads, long seed, bool causal = false, bool bias = true, DType dtype = DType.Float32)
+    public MultiHeadAttention(int modelDim, int heads, long seed, bool causal = false, bool bias = true,
+        DType dtype = DType.Float32)
     {
         if (modelDim <= 0 || heads <= 0 || modelDim % heads != 0)
-            throw new ArgumentException($"MultiHeadAttention: modelDim {modelDim} must be a positive multiple of heads {heads}.", nameof(heads));
+            throw new ArgumentException(
+                $"MultiHeadAttention: modelDim {modelDim} must be a positive multiple of heads {heads}.",
+                nameof(heads));
         ModelDim = modelDim;
         Heads = heads;
         IsCausal = causal;
@@ -48,7 +51,8 @@ public sealed class MultiHeadAttention : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 3 || input.Size(2) != ModelDim)
-            throw new ArgumentException($"MultiHeadAttention: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [B, T, {ModelDim}].", nameof(input));
+            throw new ArgumentException($"MultiHeadAttention: input shape {Shapes.Format(input.Value.ShapeSpan)} must "
+                + $"be [B, T, {ModelDim}].", nameof(input));
         if (keyPaddingMask is not null && (keyPaddingMask.Rank != 2 || keyPaddingMask.Size(0) != input.Size(0)
             || keyPaddingMask.Size(1) != input.Size(1) || keyPaddingMask.DType.IsFloatingPoint()))
         {

@@ -9,12 +9,18 @@ namespace Qail.Nn;
 /// </summary>
 public sealed class TransformerBlock : Module
 {
-    /// <summary>Creates the block; all randomness (weights, dropout masks) derives from <paramref name="seed"/>.</summary>
-    public TransformerBlock(int modelDim, int heads, int feedForwardDim, long seed, bool causal = false, double dropout = 0, DType dtype = DType.Float32)
+    /// <summary>
+    /// Creates the block; all randomness (weights, dropout masks) derives from <paramref name="seed"/>.
+    /// </summary>
+    public TransformerBlock(int modelDim, int heads, int feedForwardDim, long seed, bool causal = false,
+        double dropout = 0, DType dtype = DType.Float32)
     {
-        if (feedForwardDim <= 0) throw new ArgumentOutOfRangeException(nameof(feedForwardDim), feedForwardDim, "TransformerBlock: feedForwardDim must be positive.");
+        if (feedForwardDim <= 0)
+            throw new ArgumentOutOfRangeException(nameof(feedForwardDim), feedForwardDim,
+                "TransformerBlock: feedForwardDim must be positive.");
         RegisterModule("norm1", new LayerNorm(modelDim, dtype: dtype));
-        RegisterModule("attention", new MultiHeadAttention(modelDim, heads, Init.DeriveSeed(seed, 0), causal, dtype: dtype));
+        RegisterModule("attention",
+            new MultiHeadAttention(modelDim, heads, Init.DeriveSeed(seed, 0), causal, dtype: dtype));
         RegisterModule("norm2", new LayerNorm(modelDim, dtype: dtype));
         RegisterModule("mlp", new Sequential(
             new Linear(modelDim, feedForwardDim, Init.DeriveSeed(seed, 1), dtype: dtype),
@@ -26,12 +32,16 @@ public sealed class TransformerBlock : Module
     /// <summary>The block without a padding mask.</summary>
     public override Variable Forward(Variable input) => Forward(input, null);
 
-    /// <summary>The block; <paramref name="keyPaddingMask"/> [B, T] (non-zero = padding) is passed to the attention.</summary>
+    /// <summary>
+    /// The block; <paramref name="keyPaddingMask"/> [B, T] (non-zero = padding) is passed to the attention.
+    /// </summary>
     public Variable Forward(Variable input, Tensor? keyPaddingMask)
     {
         var dropout = RequireModule<Dropout>("dropout");
-        var attended = RequireModule<MultiHeadAttention>("attention").Forward(RequireModule<LayerNorm>("norm1").Forward(input), keyPaddingMask);
+        var attended = RequireModule<MultiHeadAttention>("attention")
+            .Forward(RequireModule<LayerNorm>("norm1").Forward(input), keyPaddingMask);
         var x = input + dropout.Forward(attended);
-        return x + dropout.Forward(RequireModule<Sequential>("mlp").Forward(RequireModule<LayerNorm>("norm2").Forward(x)));
+        return x
+            + dropout.Forward(RequireModule<Sequential>("mlp").Forward(RequireModule<LayerNorm>("norm2").Forward(x)));
     }
 }

@@ -9,7 +9,10 @@ namespace Qail.Nn;
 /// </summary>
 public sealed class ResNetBasicBlock : Module
 {
-    /// <summary>Creates the block with Kaiming-normal (fan-out, ReLU gain) convolution weights drawn from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Creates the block with Kaiming-normal (fan-out, ReLU gain) convolution weights drawn from
+    /// <paramref name="seed"/>.
+    /// </summary>
     public ResNetBasicBlock(int inChannels, int outChannels, long seed, int stride = 1, DType dtype = DType.Float32)
     {
         RegisterModule("conv1", KaimingConv(inChannels, outChannels, 3, stride, 1, Init.DeriveSeed(seed, 0), dtype));
@@ -18,7 +21,8 @@ public sealed class ResNetBasicBlock : Module
         RegisterModule("bn2", new BatchNorm2d(outChannels, dtype: dtype));
         bool project = stride != 1 || inChannels != outChannels;
         RegisterModule("shortcut", project
-            ? new Sequential(KaimingConv(inChannels, outChannels, 1, stride, 0, Init.DeriveSeed(seed, 2), dtype), new BatchNorm2d(outChannels, dtype: dtype))
+            ? new Sequential(KaimingConv(inChannels, outChannels, 1, stride, 0, Init.DeriveSeed(seed, 2), dtype),
+                new BatchNorm2d(outChannels, dtype: dtype))
             : null);
     }
 
@@ -31,7 +35,8 @@ public sealed class ResNetBasicBlock : Module
         return (h + shortcut).Relu();
     }
 
-    private static Conv2d KaimingConv(int inChannels, int outChannels, int kernel, int stride, int padding, long seed, DType dtype) =>
+    private static Conv2d KaimingConv(int inChannels, int outChannels, int kernel, int stride, int padding, long seed,
+        DType dtype) =>
         Conv2d.FromWeights(
             Init.KaimingNormal([outChannels, inChannels, kernel, kernel], seed, Init.ReluGain, FanMode.FanOut, dtype),
             null, Conv2dOptions.Uniform(stride, padding, 1, 1));
