@@ -11,26 +11,40 @@ public static class Env
     [
         new("cartpole-balance", "Cart-pole starting near upright; keep the pole up (DMC reward, 1000 steps of 0.01 s).",
             () => new CartPole(swingUp: false), env => new CartPoleExpert((CartPole)env)),
-        new("cartpole-swingup", "Cart-pole starting hanging down; swing up and balance (DMC reward, 1000 steps of 0.01 s).",
+        new("cartpole-swingup",
+            "Cart-pole starting hanging down; swing up and balance (DMC reward, 1000 steps of 0.01 s).",
             () => new CartPole(swingUp: true), env => new CartPoleExpert((CartPole)env)),
-        new("pendulum-swingup", "Torque-limited pendulum from a random angle; swing up and hold upright (1000 steps of 0.02 s).",
+        new("pendulum-swingup",
+            "Torque-limited pendulum from a random angle; swing up and hold upright (1000 steps of 0.02 s).",
             () => new Pendulum(), env => new PendulumExpert((Pendulum)env)),
-        new("acrobot-swingup", "Two-link acrobot actuated at the elbow; raise the tip a link length above the shoulder (1000 steps of 0.02 s).",
+        new("acrobot-swingup", "Two-link acrobot actuated at the elbow; raise the tip a link length above the shoulder "
+            + "(1000 steps of 0.02 s).",
             () => new Acrobot(), env => new AcrobotExpert((Acrobot)env)),
-        new("reacher-easy", "Two-link planar arm; bring the fingertip to a random target of radius 5 cm (1000 steps of 0.02 s).",
+        new("reacher-easy",
+            "Two-link planar arm; bring the fingertip to a random target of radius 5 cm (1000 steps of 0.02 s).",
             () => new Reacher(hard: false), env => new ReacherExpert((Reacher)env)),
-        new("reacher-hard", "Two-link planar arm; bring the fingertip to a random target of radius 1.5 cm (1000 steps of 0.02 s).",
+        new("reacher-hard",
+            "Two-link planar arm; bring the fingertip to a random target of radius 1.5 cm (1000 steps of 0.02 s).",
             () => new Reacher(hard: true), env => new ReacherExpert((Reacher)env)),
-        new("point-mass", "Planar point mass driven by two forces; reach and stay at the origin (1000 steps of 0.02 s).",
+        new("point-mass",
+            "Planar point mass driven by two forces; reach and stay at the origin (1000 steps of 0.02 s).",
             () => new PointMass(), env => new PointMassExpert((PointMass)env)),
-        new("libero-spatial", "Tabletop pick-and-place, same objects in 10 layouts, the block named by position (64x64 RGB + gripper state + instruction; 200 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Spatial), env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
-        new("libero-object", "Tabletop: put one of 10 target objects in the white bowl among distractors (64x64 RGB + gripper state + instruction; 200 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Object), env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
-        new("libero-goal", "Tabletop: one layout, 10 goals (put in/on, stack, push beside) (64x64 RGB + gripper state + instruction; 200 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Goal), env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
-        new("libero-long", "Tabletop: 10 tasks of 2-3 chained sub-tasks (64x64 RGB + gripper state + instruction; 300 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Long), env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+        new("libero-spatial", "Tabletop pick-and-place, same objects in 10 layouts, the block named by position (64x64 "
+            + "RGB + gripper state + instruction; 200 steps of 0.1 s).",
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Spatial), env =>
+                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+        new("libero-object", "Tabletop: put one of 10 target objects in the white bowl among distractors (64x64 RGB + "
+            + "gripper state + instruction; 200 steps of 0.1 s).",
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Object), env =>
+                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+        new("libero-goal", "Tabletop: one layout, 10 goals (put in/on, stack, push beside) (64x64 RGB + gripper state "
+            + "+ instruction; 200 steps of 0.1 s).",
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Goal), env =>
+                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+        new("libero-long", "Tabletop: 10 tasks of 2-3 chained sub-tasks (64x64 RGB + gripper state + instruction; 300 "
+            + "steps of 0.1 s).",
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Long), env =>
+                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
         .. Driving.DrivingSuite.Registrations(),
         .. MuJoCo.MujocoTasks.Registrations(),
     ];
@@ -66,6 +80,7 @@ public static class Env
     {
         ArgumentNullException.ThrowIfNull(name);
         if (ByName.TryGetValue(name, out var registration)) return registration;
-        throw new ArgumentException($"Env.Make: unknown environment '{name}'. Known: {string.Join(", ", Names)}.", nameof(name));
+        throw new ArgumentException($"Env.Make: unknown environment '{name}'. Known: {string.Join(", ", Names)}.",
+            nameof(name));
     }
 }

@@ -23,7 +23,8 @@ public static class ObservationCheck
                 throw new ArgumentException($"{who}: observation state[{i}] = {v} is not finite.", "observation");
             if (Math.Abs(v) > MaxMagnitude)
                 throw new ArgumentException(
-                    $"{who}: observation state[{i}] = {v:G} lies beyond ±{MaxMagnitude:G}, far outside any training data.",
+                    $"{who}: observation state[{i}] = {v:G} lies beyond ±{MaxMagnitude:G}, far outside any "
+                    + "training data.",
                     "observation");
         }
     }

@@ -8,7 +8,10 @@ public sealed class SplitMix64(ulong seed)
 {
     private ulong _state = seed;
 
-    /// <summary>A generator for a child stream, e.g. episode <paramref name="index"/> of a run seeded with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// A generator for a child stream, e.g. episode <paramref name="index"/> of a run seeded with
+    /// <paramref name="seed"/>.
+    /// </summary>
     public static SplitMix64 Derive(long seed, long index) =>
         new(Mix(unchecked((ulong)seed * 0x9E3779B97F4A7C15ul ^ Mix((ulong)index + 0x632BE59BD9B4E019ul))));
 
@@ -24,7 +27,9 @@ public sealed class SplitMix64(ulong seed)
     /// <summary>Uniform integer in [0, count).</summary>
     public int NextInt(int count)
     {
-        if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), $"SplitMix64.NextInt: count {count} must be positive.");
+        if (count <= 0)
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"SplitMix64.NextInt: count {count} must be positive.");
         return (int)(NextUInt64() % (ulong)count);
     }
 

@@ -11,7 +11,8 @@ public sealed record StepResult(Observation Observation, double Reward, bool Ter
 /// <param name="Success">The task was accomplished (for return-based tasks: false until defined by the env).</param>
 /// <param name="Infractions">Named counts, e.g. "collision_vehicle", "red_light".</param>
 /// <param name="Metrics">Named scalar metrics, e.g. "route_completion".</param>
-public sealed record StepInfo(bool Success, IReadOnlyDictionary<string, int> Infractions, IReadOnlyDictionary<string, double> Metrics)
+public sealed record StepInfo(bool Success, IReadOnlyDictionary<string, int> Infractions,
+    IReadOnlyDictionary<string, double> Metrics)
 {
     public static readonly StepInfo None = new(false, new Dictionary<string, int>(), new Dictionary<string, double>());
 }

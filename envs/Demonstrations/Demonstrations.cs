@@ -15,7 +15,8 @@ public sealed partial class Demonstrations
     /// <summary>Format tag stored in the metadata.</summary>
     public const string Format = "qail-demonstrations/1";
 
-    private Demonstrations(string envName, int seed, double actionNoise, int stateSize, int actionSize, int[]? imageShape,
+    private Demonstrations(string envName, int seed, double actionNoise, int stateSize, int actionSize,
+        int[]? imageShape,
         int instructionLength, bool hasCommand, float[]? states, byte[]? images, int[]? instructions, int[]? commands,
         float[] actions, float[] executedActions, float[] rewards, long[] episodeOffsets, byte[] successes)
     {
@@ -77,7 +78,9 @@ public sealed partial class Demonstrations
     /// <summary>Clean expert action labels, steps x ActionSize.</summary>
     public float[] Actions { get; }
 
-    /// <summary>Actions executed in the env (label + noise, kept inside the action bounds), steps x ActionSize.</summary>
+    /// <summary>
+    /// Actions executed in the env (label + noise, kept inside the action bounds), steps x ActionSize.
+    /// </summary>
     public float[] ExecutedActions { get; }
 
     /// <summary>Reward received after each step.</summary>
@@ -96,26 +99,30 @@ public sealed partial class Demonstrations
     public int Steps => Rewards.Length;
 
     /// <summary>Collects episodes of a registered env with its registered expert; see the factory overload.</summary>
-    public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0, int maxDegreeOfParallelism = -1)
+    public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0,
+        int maxDegreeOfParallelism = -1)
     {
         var registration = Env.Lookup(envName);
         return Collect(registration.Create, registration.Expert, episodes, seed, actionNoise, maxDegreeOfParallelism);
     }
 
     /// <summary>
-    /// Collects <paramref name="episodes"/> expert episodes in parallel (one env per worker, a fresh expert per episode).
-    /// Episode i resets with a seed derived from (<paramref name="seed"/>, i) and draws its noise from its own stream,
-    /// so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x half-range)^2)
-    /// per dimension, kept inside the bounds; the recorded label is the clean expert action (DART).
+    /// Collects <paramref name="episodes"/> expert episodes in parallel (one env per worker, a fresh expert per
+    /// episode). Episode i resets with a seed derived from (<paramref name="seed"/>, i) and draws its noise from its
+    /// own stream, so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x
+    /// half-range)^2) per dimension, kept inside the bounds; the recorded label is the clean expert action (DART).
     /// </summary>
-    public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes, int seed,
+    public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes,
+        int seed,
         double actionNoise = 0, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(envFactory);
         ArgumentNullException.ThrowIfNull(expertFactory);
         CheckCounts(episodes, actionNoise);
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
-            throw new ArgumentException($"Demonstrations.Collect: maxDegreeOfParallelism {maxDegreeOfParallelism} must be -1 or positive.", nameof(maxDegreeOfParallelism));
+            throw new ArgumentException(
+                $"Demonstrations.Collect: maxDegreeOfParallelism {maxDegreeOfParallelism} must be -1 or positive.",
+                nameof(maxDegreeOfParallelism));
         var recorded = new Episode[episodes];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, episodes, options, envFactory, (i, _, env) =>
@@ -141,7 +148,10 @@ public sealed partial class Demonstrations
         return Assemble(env, recorded, seed, actionNoise);
     }
 
-    /// <summary>The per-episode reset seed that <see cref="Collect(string, int, int, double, int)"/> uses for episode <paramref name="index"/>.</summary>
+    /// <summary>
+    /// The per-episode reset seed that <see cref="Collect(string, int, int, double, int)"/> uses for episode
+    /// <paramref name="index"/>.
+    /// </summary>
     public static int EpisodeSeed(int seed, int index) => SplitMix64.Derive(seed, index).NextSeed();
 
     /// <summary>Serializes to safetensors bytes.</summary>
@@ -157,8 +167,11 @@ public sealed partial class Demonstrations
             new("success", SafeTensorDType.U8, [Episodes], (byte[])Successes.Clone()),
         };
         if (States is not null) tensors.Add(new("state", SafeTensorDType.F32, [steps, StateSize], Bytes(States)));
-        if (Images is not null) tensors.Add(new("image", SafeTensorDType.U8, [steps, ImageShape![0], ImageShape[1], ImageShape[2]], (byte[])Images.Clone()));
-        if (Instructions is not null) tensors.Add(new("instruction", SafeTensorDType.I32, [steps, InstructionLength], Bytes(Instructions)));
+        if (Images is not null)
+            tensors.Add(new("image", SafeTensorDType.U8, [steps, ImageShape![0], ImageShape[1], ImageShape[2]],
+                (byte[])Images.Clone()));
+        if (Instructions is not null)
+            tensors.Add(new("instruction", SafeTensorDType.I32, [steps, InstructionLength], Bytes(Instructions)));
         if (Commands is not null) tensors.Add(new("command", SafeTensorDType.I32, [steps], Bytes(Commands)));
         var metadata = new Dictionary<string, string>
         {
@@ -171,11 +184,14 @@ public sealed partial class Demonstrations
         var file = SafeTensors.Write(tensors, metadata);
         // The CRC covers the whole file with its own field zeroed, so any corrupted byte is caught on load.
         int field = ChecksumFieldOffset(file);
-        Encoding.ASCII.GetBytes(Crc32.Compute(file).ToString("x8", CultureInfo.InvariantCulture), file.AsSpan(field, 8));
+        Encoding.ASCII.GetBytes(Crc32.Compute(file).ToString("x8", CultureInfo.InvariantCulture),
+            file.AsSpan(field, 8));
         return file;
     }
 
-    /// <summary>Writes the set to a safetensors file atomically (temp file in the same folder, flushed, renamed).</summary>
+    /// <summary>
+    /// Writes the set to a safetensors file atomically (temp file in the same folder, flushed, renamed).
+    /// </summary>
     public void Save(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
 
     /// <summary>Largest file <see cref="Load"/> reads: the whole file is held in one array.</summary>
@@ -189,9 +205,11 @@ public sealed partial class Demonstrations
 
     /// <summary>
     /// Reads a set written by <see cref="Save"/>, validating it as untrusted input. A file of n bytes makes the loader
-    /// allocate at most about 4n bytes (the file, the tensors' copies and their typed arrays) before it accepts or refuses.
+    /// allocate at most about 4n bytes (the file, the tensors' copies and their typed arrays) before it accepts or
+    /// refuses.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is malformed, too large or not a regular file; the message says how.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, too large or not a regular file; the message says
+    /// how.</exception>
     public static Demonstrations Load(string path) => FromBytes(ReadBounded(path));
 
     // The length is taken from the file system and checked before the buffer is allocated; a device or pipe
@@ -199,15 +217,19 @@ public sealed partial class Demonstrations
     private static byte[] ReadBounded(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-        if (!stream.CanSeek) throw new InvalidDataException("demonstrations: the file is not a regular file (it has no length).");
+        if (!stream.CanSeek)
+            throw new InvalidDataException("demonstrations: the file is not a regular file (it has no length).");
         long length = stream.Length;
         if (length > MaxFileBytes)
-            throw new InvalidDataException($"demonstrations: the file has {length} bytes, more than the limit of {MaxFileBytes}.");
+            throw new InvalidDataException(
+                $"demonstrations: the file has {length} bytes, more than the limit of {MaxFileBytes}.");
         var bytes = new byte[length];
         int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        if (read < bytes.Length) throw new InvalidDataException($"demonstrations: the file ended after {read} of its {length} bytes.");
+        if (read < bytes.Length)
+            throw new InvalidDataException($"demonstrations: the file ended after {read} of its {length} bytes.");
         if (stream.ReadByte() != -1)
-            throw new InvalidDataException($"demonstrations: the file holds more than its stated {length} bytes (a device, or still being written).");
+            throw new InvalidDataException($"demonstrations: the file holds more than its stated {length} bytes (a "
+                + "device, or still being written).");
         return bytes;
     }
 
@@ -216,26 +238,34 @@ public sealed partial class Demonstrations
     public static Demonstrations FromBytes(ReadOnlySpan<byte> file)
     {
         var (tensors, metadata) = SafeTensors.Read(file);
-        Check(metadata.TryGetValue(ChecksumKey, out var stored) && stored.Length == 8, $"metadata lacks '{ChecksumKey}'");
+        Check(metadata.TryGetValue(ChecksumKey, out var stored) && stored.Length == 8,
+            $"metadata lacks '{ChecksumKey}'");
         // The CRC of the file with its own field read as the placeholder, without copying the file.
         int field = ChecksumFieldOffset(file);
         uint crc = Crc32.Update(Crc32.Initial, file[..field]);
         crc = Crc32.Update(crc, Encoding.ASCII.GetBytes(ChecksumPlaceholder));
-        string actual = Crc32.Finish(Crc32.Update(crc, file[(field + 8)..])).ToString("x8", CultureInfo.InvariantCulture);
+        string actual = Crc32.Finish(Crc32.Update(crc, file[(field + 8)..]))
+            .ToString("x8", CultureInfo.InvariantCulture);
         Check(stored == actual, $"checksum {stored} does not match the content ({actual}): the file is corrupted");
-        Check(metadata.TryGetValue("format", out var format) && format == Format, $"metadata 'format' must be '{Format}'");
+        Check(metadata.TryGetValue("format", out var format) && format == Format,
+            $"metadata 'format' must be '{Format}'");
         Check(metadata.TryGetValue("env", out var envName) && envName.Length > 0, "metadata lacks 'env'");
-        Check(metadata.TryGetValue("seed", out var seedText) && int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _), "metadata 'seed' is not an integer");
-        Check(metadata.TryGetValue("action_noise", out var noiseText) && double.TryParse(noiseText, NumberStyles.Float, CultureInfo.InvariantCulture, out double noise) && noise >= 0 && double.IsFinite(noise), "metadata 'action_noise' is not a finite non-negative number");
+        Check(metadata.TryGetValue("seed", out var seedText) && int.TryParse(seedText, NumberStyles.AllowLeadingSign,
+            CultureInfo.InvariantCulture, out _), "metadata 'seed' is not an integer");
+        Check(metadata.TryGetValue("action_noise", out var noiseText) && double.TryParse(noiseText, NumberStyles.Float,
+            CultureInfo.InvariantCulture, out double noise) && noise >= 0 && double.IsFinite(noise),
+            "metadata 'action_noise' is not a finite non-negative number");
         int seed = int.Parse(seedText!, CultureInfo.InvariantCulture);
         double actionNoise = double.Parse(noiseText!, CultureInfo.InvariantCulture);
-        var known = new HashSet<string> { "actions", "executed_actions", "rewards", "episode_offsets", "success", "state", "image", "instruction", "command" };
+        var known = new HashSet<string> { "actions", "executed_actions", "rewards", "episode_offsets", "success",
+            "state", "image", "instruction", "command" };
         foreach (var name in tensors.Keys) Check(known.Contains(name), $"unknown tensor '{name}'");
 
         var rewards = Required(tensors, "rewards", SafeTensorDType.F32, 1);
         long steps = rewards.Shape[0];
         var actions = Required(tensors, "actions", SafeTensorDType.F32, 2);
-        Check(actions.Shape[0] == steps && actions.Shape[1] > 0, $"actions shape [{string.Join(", ", actions.Shape)}] does not match {steps} steps");
+        Check(actions.Shape[0] == steps && actions.Shape[1] > 0,
+            $"actions shape [{string.Join(", ", actions.Shape)}] does not match {steps} steps");
         var executed = Required(tensors, "executed_actions", SafeTensorDType.F32, 2);
         Check(executed.Shape.SequenceEqual(actions.Shape), "executed_actions and actions shapes differ");
         var offsetsTensor = Required(tensors, "episode_offsets", SafeTensorDType.I64, 1);
@@ -243,9 +273,11 @@ public sealed partial class Demonstrations
         Check(offsets.Length >= 2, "episode_offsets needs at least one episode");
         Check(offsets[0] == 0 && offsets[^1] == steps, $"episode_offsets must run from 0 to {steps}");
         for (int i = 1; i < offsets.Length; i++)
-            if (offsets[i] <= offsets[i - 1]) throw Invalid($"episode_offsets must increase strictly (episode {i - 1} is empty or reversed)");
+            if (offsets[i] <= offsets[i - 1])
+                throw Invalid($"episode_offsets must increase strictly (episode {i - 1} is empty or reversed)");
         var success = Required(tensors, "success", SafeTensorDType.U8, 1);
-        Check(success.Shape[0] == offsets.Length - 1, $"success has {success.Shape[0]} entries for {offsets.Length - 1} episodes");
+        Check(success.Shape[0] == offsets.Length - 1,
+            $"success has {success.Shape[0]} entries for {offsets.Length - 1} episodes");
         foreach (byte b in success.Data) Check(b <= 1, "success entries must be 0 or 1");
 
         float[]? states = null;
@@ -275,7 +307,8 @@ public sealed partial class Demonstrations
             CheckPart(command, SafeTensorDType.I32, 1, steps);
             commands = MemoryMarshal.Cast<byte, int>(command.Data).ToArray();
         }
-        return new Demonstrations(envName!, seed, actionNoise, stateSize, (int)actions.Shape[1], imageShape, instructionLength,
+        return new Demonstrations(envName!, seed, actionNoise, stateSize, (int)actions.Shape[1], imageShape,
+            instructionLength,
             commands is not null, states, images, instructions, commands, Floats(actions), Floats(executed),
             Floats(rewards), offsets, success.Data);
     }
@@ -289,12 +322,14 @@ public sealed partial class Demonstrations
         int headerEnd = 8 + (int)BitConverter.ToUInt64(file);
         var header = file[8..headerEnd];
         int at = header.IndexOf(needle);
-        Check(at >= 0 && header[(at + 1)..].IndexOf(needle) < 0 && at + needle.Length + 9 <= header.Length && header[at + needle.Length + 8] == (byte)'"',
+        Check(at >= 0 && header[(at + 1)..].IndexOf(needle) < 0 && at + needle.Length + 9 <= header.Length
+            && header[at + needle.Length + 8] == (byte)'"',
             $"the '{ChecksumKey}' field must appear once as 8 hex digits");
         return 8 + at + needle.Length;
     }
 
-    private sealed record Episode(List<Observation> Observations, List<float[]> Labels, List<float[]> Executed, List<float> Rewards, bool Success);
+    private sealed record Episode(List<Observation> Observations, List<float[]> Labels, List<float[]> Executed,
+        List<float> Rewards, bool Success);
 
     private static Episode Record(IEnv env, IExpert expert, int index, int seed, double actionNoise)
     {
@@ -310,7 +345,8 @@ public sealed partial class Demonstrations
                 for (int d = 0; d < executed.Length && d < space.Size; d++)
                 {
                     double halfRange = (space.High[d] - space.Low[d]) / 2.0;
-                    executed[d] = (float)Math.Clamp(label[d] + actionNoise * halfRange * rng.NextGaussian(), space.Low[d], space.High[d]);
+                    executed[d] = (float)Math.Clamp(label[d] + actionNoise * halfRange * rng.NextGaussian(),
+                        space.Low[d], space.High[d]);
                 }
             var result = env.Step(executed);
             episode.Observations.Add(observation);
@@ -353,44 +389,57 @@ public sealed partial class Demonstrations
                 var o = episode.Observations[i];
                 if (states is not null) Copy(o.State, states, t, spec.StateSize, env.Name, "state");
                 if (images is not null) Copy(o.Image, images, t, imageSize, env.Name, "image");
-                if (instructions is not null) Copy(o.Instruction, instructions, t, instructionLength, env.Name, "instruction");
+                if (instructions is not null)
+                    Copy(o.Instruction, instructions, t, instructionLength, env.Name, "instruction");
                 if (commands is not null)
-                    commands[t] = o.Command ?? throw new InvalidOperationException($"Demonstrations: {env.Name} observation lacks the command its spec declares.");
+                    commands[t] = o.Command ?? throw new InvalidOperationException(
+                        $"Demonstrations: {env.Name} observation lacks the command its spec declares.");
                 Copy(episode.Labels[i], actions, t, actionSize, env.Name, "expert action");
                 Copy(episode.Executed[i], executedActions, t, actionSize, env.Name, "executed action");
                 rewards[t] = episode.Rewards[i];
             }
         }
         offsets[^1] = t;
-        return new Demonstrations(env.Name, seed, actionNoise, spec.StateSize, actionSize, imageShape, instructionLength,
-            commands is not null, states, images, instructions, commands, actions, executedActions, rewards, offsets, successes);
+        return new Demonstrations(env.Name, seed, actionNoise, spec.StateSize, actionSize, imageShape,
+            instructionLength,
+            commands is not null, states, images, instructions, commands, actions, executedActions, rewards, offsets,
+            successes);
     }
 
     private static void Copy<T>(T[]? source, T[] destination, int step, int size, string env, string part)
     {
         if (source is null || source.Length != size)
-            throw new InvalidOperationException($"Demonstrations: {env} gave a {part} of length {source?.Length ?? 0}, its spec says {size}.");
+            throw new InvalidOperationException(
+                $"Demonstrations: {env} gave a {part} of length {source?.Length ?? 0}, its spec says {size}.");
         source.CopyTo(destination, (long)step * size);
     }
 
     private static void CheckCounts(int episodes, double actionNoise)
     {
-        if (episodes <= 0) throw new ArgumentException($"Demonstrations.Collect: episodes must be positive, got {episodes}.", nameof(episodes));
+        if (episodes <= 0)
+            throw new ArgumentException($"Demonstrations.Collect: episodes must be positive, got {episodes}.",
+                nameof(episodes));
         if (!(actionNoise >= 0) || !double.IsFinite(actionNoise))
-            throw new ArgumentException($"Demonstrations.Collect: actionNoise must be finite and non-negative, got {actionNoise}.", nameof(actionNoise));
+            throw new ArgumentException(
+                $"Demonstrations.Collect: actionNoise must be finite and non-negative, got {actionNoise}.",
+                nameof(actionNoise));
     }
 
-    private static SafeTensor Required(IReadOnlyDictionary<string, SafeTensor> tensors, string name, SafeTensorDType dtype, int rank)
+    private static SafeTensor Required(IReadOnlyDictionary<string, SafeTensor> tensors, string name,
+        SafeTensorDType dtype, int rank)
     {
         Check(tensors.TryGetValue(name, out var tensor), $"tensor '{name}' is missing");
-        Check(tensor!.DType == dtype && tensor.Shape.Length == rank, $"tensor '{name}' must be {dtype} of rank {rank}, got {tensor.DType} [{string.Join(", ", tensor.Shape)}]");
+        Check(tensor!.DType == dtype && tensor.Shape.Length == rank,
+            $"tensor '{name}' must be {dtype} of rank {rank}, got {tensor.DType} [{string.Join(", ", tensor.Shape)}]");
         return tensor;
     }
 
     private static void CheckPart(SafeTensor tensor, SafeTensorDType dtype, int rank, long steps)
     {
-        Check(tensor.DType == dtype && tensor.Shape.Length == rank && tensor.Shape[0] == steps && tensor.Shape.All(d => d > 0),
-            $"tensor '{tensor.Name}' must be {dtype} of rank {rank} with {steps} rows, got {tensor.DType} [{string.Join(", ", tensor.Shape)}]");
+        Check(tensor.DType == dtype && tensor.Shape.Length == rank && tensor.Shape[0] == steps
+            && tensor.Shape.All(d => d > 0),
+            $"tensor '{tensor.Name}' must be {dtype} of rank {rank} with {steps} rows, got {tensor.DType} ["
+            + $"{string.Join(", ", tensor.Shape)}]");
     }
 
     // Per-element checks format their message only on failure (a loop of formatted messages would allocate per value).
@@ -407,7 +456,8 @@ public sealed partial class Demonstrations
         var values = MemoryMarshal.Cast<byte, float>(tensor.Data).ToArray();
         for (int i = 0; i < values.Length; i++)
             if (!(Math.Abs(values[i]) <= MaxMagnitude))
-                throw Invalid($"tensor '{tensor.Name}' element {i} = {values[i]} is not a finite value within ±{MaxMagnitude:G}");
+                throw Invalid($"tensor '{tensor.Name}' element {i} = {values[i]} is not a finite value within ±"
+                    + $"{MaxMagnitude:G}");
         return values;
     }
 

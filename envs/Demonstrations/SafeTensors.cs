@@ -52,17 +52,20 @@ public static class SafeTensors
         {
             json.WriteStartObject();
             json.WriteStartObject(MetadataKey);
-            foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+            foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                json.WriteString(key, value);
             json.WriteEndObject();
             long offset = 0;
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var t in tensors)
             {
                 if (t.Name == MetadataKey || !names.Add(t.Name))
-                    throw new ArgumentException($"SafeTensors.Write: tensor name '{t.Name}' is reserved or repeated.", nameof(tensors));
+                    throw new ArgumentException($"SafeTensors.Write: tensor name '{t.Name}' is reserved or repeated.",
+                        nameof(tensors));
                 long expected = ElementCount(t.Shape, t.Name) * SizeOf(t.DType);
                 if (expected != t.Data.Length)
-                    throw new ArgumentException($"SafeTensors.Write: tensor '{t.Name}' has {t.Data.Length} bytes, shape [{string.Join(", ", t.Shape)}] x {t.DType} needs {expected}.", nameof(tensors));
+                    throw new ArgumentException($"SafeTensors.Write: tensor '{t.Name}' has {t.Data.Length} bytes, "
+                        + $"shape [{string.Join(", ", t.Shape)}] x {t.DType} needs {expected}.", nameof(tensors));
                 json.WriteStartObject(t.Name);
                 json.WriteString("dtype", t.DType.ToString());
                 json.WriteStartArray("shape");
@@ -91,14 +94,19 @@ public static class SafeTensors
 
     /// <summary>Parses and validates a safetensors byte image; returns the tensors by name and the metadata.</summary>
     /// <exception cref="InvalidDataException">Any structural violation, named in the message.</exception>
-    public static (IReadOnlyDictionary<string, SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(ReadOnlySpan<byte> file)
+    public static (IReadOnlyDictionary<string, SafeTensor> Tensors,
+        IReadOnlyDictionary<string, string> Metadata) Read(ReadOnlySpan<byte> file)
     {
-        if (file.Length < 8) throw new InvalidDataException($"safetensors: file of {file.Length} bytes is shorter than the 8-byte header length.");
+        if (file.Length < 8)
+            throw new InvalidDataException(
+                $"safetensors: file of {file.Length} bytes is shorter than the 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
         if (headerLength > (ulong)MaxHeaderLength)
-            throw new InvalidDataException($"safetensors: header length {headerLength} exceeds the limit of {MaxHeaderLength} bytes.");
+            throw new InvalidDataException(
+                $"safetensors: header length {headerLength} exceeds the limit of {MaxHeaderLength} bytes.");
         if (headerLength < 2 || headerLength > (ulong)(file.Length - 8))
-            throw new InvalidDataException($"safetensors: header length {headerLength} does not fit a file of {file.Length} bytes.");
+            throw new InvalidDataException(
+                $"safetensors: header length {headerLength} does not fit a file of {file.Length} bytes.");
         var header = file.Slice(8, (int)headerLength);
         var data = file[(8 + (int)headerLength)..];
 
@@ -134,9 +142,11 @@ public static class SafeTensors
         foreach (var e in ordered)
         {
             if (e.Begin != cursor)
-                throw new InvalidDataException($"safetensors: tensor '{e.Name}' starts at {e.Begin}, expected {cursor} (overlap or hole).");
+                throw new InvalidDataException(
+                    $"safetensors: tensor '{e.Name}' starts at {e.Begin}, expected {cursor} (overlap or hole).");
             if (e.End > data.Length)
-                throw new InvalidDataException($"safetensors: tensor '{e.Name}' ends at {e.End}, past the {data.Length} data bytes.");
+                throw new InvalidDataException(
+                    $"safetensors: tensor '{e.Name}' ends at {e.End}, past the {data.Length} data bytes.");
             cursor = e.End;
         }
         if (cursor != data.Length)
@@ -155,7 +165,8 @@ public static class SafeTensors
         {
             Expect(reader.TokenType == JsonTokenType.PropertyName, "__metadata__ expects string keys");
             string key = reader.GetString()!;
-            Expect(reader.Read() && reader.TokenType == JsonTokenType.String, $"__metadata__ value of '{key}' is not a string");
+            Expect(reader.Read() && reader.TokenType == JsonTokenType.String,
+                $"__metadata__ value of '{key}' is not a string");
             Expect(metadata.TryAdd(key, reader.GetString()!), $"__metadata__ key '{key}' appears twice");
         }
         Expect(reader.TokenType == JsonTokenType.EndObject, "__metadata__ ends early");
@@ -173,7 +184,8 @@ public static class SafeTensors
             switch (field)
             {
                 case "dtype" when dtype is null:
-                    Expect(reader.Read() && reader.TokenType == JsonTokenType.String, $"tensor '{name}' dtype is not a string");
+                    Expect(reader.Read() && reader.TokenType == JsonTokenType.String,
+                        $"tensor '{name}' dtype is not a string");
                     dtype = reader.GetString() switch
                     {
                         "U8" => SafeTensorDType.U8,
@@ -181,7 +193,8 @@ public static class SafeTensors
                         "I64" => SafeTensorDType.I64,
                         "F32" => SafeTensorDType.F32,
                         "F64" => SafeTensorDType.F64,
-                        var other => throw new InvalidDataException($"safetensors: tensor '{name}' has unknown dtype '{other}'."),
+                        var other => throw new InvalidDataException(
+                            $"safetensors: tensor '{name}' has unknown dtype '{other}'."),
                     };
                     break;
                 case "shape" when shape is null:
@@ -189,30 +202,36 @@ public static class SafeTensors
                     break;
                 case "data_offsets" when offsets is null:
                     offsets = ReadIntegers(ref reader, name, field, maxCount: 2);
-                    Expect(offsets.Length == 2, $"tensor '{name}' data_offsets must hold 2 numbers, got {offsets.Length}");
+                    Expect(offsets.Length == 2,
+                        $"tensor '{name}' data_offsets must hold 2 numbers, got {offsets.Length}");
                     break;
                 default:
-                    throw new InvalidDataException($"safetensors: tensor '{name}' has an unknown or repeated field '{field}'.");
+                    throw new InvalidDataException(
+                        $"safetensors: tensor '{name}' has an unknown or repeated field '{field}'.");
             }
         }
         Expect(reader.TokenType == JsonTokenType.EndObject, $"tensor '{name}' ends early");
-        Expect(dtype is not null && shape is not null && offsets is not null, $"tensor '{name}' lacks dtype, shape or data_offsets");
+        Expect(dtype is not null && shape is not null && offsets is not null,
+            $"tensor '{name}' lacks dtype, shape or data_offsets");
         long begin = offsets![0], end = offsets[1];
         Expect(begin <= end, $"tensor '{name}' data_offsets [{begin}, {end}] are reversed");
         long count = 1;
         foreach (long d in shape!)
         {
-            Expect(d <= int.MaxValue && (d == 0 || count <= long.MaxValue / 8 / d), $"tensor '{name}' shape [{string.Join(", ", shape)}] is too large");
+            Expect(d <= int.MaxValue && (d == 0 || count <= long.MaxValue / 8 / d),
+                $"tensor '{name}' shape [{string.Join(", ", shape)}] is too large");
             count *= d;
         }
         long bytes = count * SizeOf(dtype!.Value);
-        Expect(bytes == end - begin, $"tensor '{name}' shape [{string.Join(", ", shape)}] x {dtype} is {bytes} bytes but data_offsets span {end - begin}");
+        Expect(bytes == end - begin, $"tensor '{name}' shape [{string.Join(", ", shape)}] x {dtype} is {bytes} bytes "
+            + $"but data_offsets span {end - begin}");
         return (name, dtype.Value, shape, begin, end);
     }
 
     private static long[] ReadIntegers(ref Utf8JsonReader reader, string name, string field, int maxCount)
     {
-        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartArray, $"tensor '{name}' {field} is not an array");
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartArray,
+            $"tensor '{name}' {field} is not an array");
         var values = new List<long>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -231,7 +250,8 @@ public static class SafeTensors
         foreach (long d in shape)
         {
             if (d < 0 || (d > 0 && count > long.MaxValue / 8 / d))
-                throw new ArgumentException($"SafeTensors.Write: tensor '{name}' shape [{string.Join(", ", shape)}] is invalid.");
+                throw new ArgumentException(
+                    $"SafeTensors.Write: tensor '{name}' shape [{string.Join(", ", shape)}] is invalid.");
             count *= d;
         }
         return count;

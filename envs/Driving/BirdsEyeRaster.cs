@@ -48,11 +48,17 @@ public static class BirdsEyeRaster
         _ => 85,
     };
 
-    /// <summary>Draws the clean (weather-free) raster around <paramref name="ego"/> into <paramref name="image"/> (Size x Size x Channels).</summary>
-    public static void Draw(Span<byte> image, Town town, Route route, double progress, Traffic traffic, VehiclePose ego, double time)
+    /// <summary>
+    /// Draws the clean (weather-free) raster around <paramref name="ego"/> into <paramref name="image"/> (Size x Size x
+    /// Channels).
+    /// </summary>
+    public static void Draw(Span<byte> image, Town town, Route route, double progress, Traffic traffic, VehiclePose ego,
+        double time)
     {
         if (image.Length != Size * Size * Channels)
-            throw new ArgumentException($"BirdsEyeRaster.Draw: image has {image.Length} bytes, expected {Size}x{Size}x{Channels}.", nameof(image));
+            throw new ArgumentException(
+                $"BirdsEyeRaster.Draw: image has {image.Length} bytes, expected {Size}x{Size}x{Channels}.",
+                nameof(image));
         image.Clear();
         var centre = ego.Centre;
         var forward = Vec2.FromAngle(ego.Heading);
@@ -98,7 +104,10 @@ public static class BirdsEyeRaster
         }
     }
 
-    /// <summary>The stop-line bar (1.5 m deep, across both lanes) where traffic travelling in direction <paramref name="d"/> enters box <paramref name="k"/>.</summary>
+    /// <summary>
+    /// The stop-line bar (1.5 m deep, across both lanes) where traffic travelling in direction <paramref name="d"/>
+    /// enters box <paramref name="k"/>.
+    /// </summary>
     public static void StopLine(Town town, int k, int d, Span<Vec2> quad)
     {
         var u = Town.Unit(d);
@@ -129,7 +138,8 @@ public static class BirdsEyeRaster
     {
         double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
         foreach (var p in polygon) { minY = Math.Min(minY, p.Y); maxY = Math.Max(maxY, p.Y); }
-        int r0 = (int)Math.Clamp(Math.Ceiling(minY - 0.5), 0, Size), r1 = (int)Math.Clamp(Math.Ceiling(maxY - 0.5), 0, Size);
+        int r0 = (int)Math.Clamp(Math.Ceiling(minY - 0.5), 0, Size),
+            r1 = (int)Math.Clamp(Math.Ceiling(maxY - 0.5), 0, Size);
         for (int r = r0; r < r1; r++)
         {
             double yc = r + 0.5, left = double.PositiveInfinity, rightX = double.NegativeInfinity;
@@ -145,7 +155,8 @@ public static class BirdsEyeRaster
                 }
             }
             if (left > rightX) continue;
-            int c0 = (int)Math.Clamp(Math.Ceiling(left - 0.5), 0, Size), c1 = (int)Math.Clamp(Math.Ceiling(rightX - 0.5), 0, Size);
+            int c0 = (int)Math.Clamp(Math.Ceiling(left - 0.5), 0, Size),
+                c1 = (int)Math.Clamp(Math.Ceiling(rightX - 0.5), 0, Size);
             for (int c = c0; c < c1; c++) image[(r * Size + c) * Channels + channel] = value;
         }
     }
@@ -160,7 +171,8 @@ public static class BirdsEyeRaster
             for (int i = 0; i < points.Length; i++)
             {
                 var d = points[i] - _centre;
-                points[i] = new Vec2(EgoColumn + d.Dot(_right) / MetresPerPixel, EgoRow - d.Dot(_forward) / MetresPerPixel);
+                points[i] = new Vec2(EgoColumn + d.Dot(_right) / MetresPerPixel,
+                    EgoRow - d.Dot(_forward) / MetresPerPixel);
             }
             return points;
         }

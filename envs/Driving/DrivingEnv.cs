@@ -28,7 +28,9 @@ public sealed class DrivingEnv : IEnv
     /// <summary>The goal counts as reached within this route distance, metres.</summary>
     public const double GoalTolerance = 1.0;
 
-    /// <summary>Background cars per kilometre of lane at <see cref="TrafficDensity.Regular"/> (twice that at dense).</summary>
+    /// <summary>
+    /// Background cars per kilometre of lane at <see cref="TrafficDensity.Regular"/> (twice that at dense).
+    /// </summary>
     public const double CarsPerKilometre = 8.0;
 
     private readonly IReadOnlyList<Weather> _weathers;
@@ -41,12 +43,16 @@ public sealed class DrivingEnv : IEnv
     private Route? _route;
     private Weather? _weather;
 
-    /// <summary>An env drawing towns from <paramref name="family"/>, weathers from <paramref name="weathers"/>, with the given traffic.</summary>
+    /// <summary>
+    /// An env drawing towns from <paramref name="family"/>, weathers from <paramref name="weathers"/>, with the given
+    /// traffic.
+    /// </summary>
     public DrivingEnv(string name, TownFamily family, IReadOnlyList<Weather> weathers, TrafficDensity density)
     {
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(weathers);
-        if (weathers.Count == 0) throw new ArgumentException("DrivingEnv: needs at least one weather.", nameof(weathers));
+        if (weathers.Count == 0)
+            throw new ArgumentException("DrivingEnv: needs at least one weather.", nameof(weathers));
         Name = name;
         Family = family;
         _weathers = weathers;
@@ -136,14 +142,18 @@ public sealed class DrivingEnv : IEnv
     public StepResult Step(ReadOnlySpan<float> action)
     {
         if (_town is null) throw NotReset();
-        if (Done) throw new InvalidOperationException($"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
+        if (Done)
+            throw new InvalidOperationException(
+                $"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
         if (action.Length != 3)
-            throw new ArgumentException($"{Name}: action has length {action.Length}, expected 3 (steer, throttle, brake).", nameof(action));
+            throw new ArgumentException(
+                $"{Name}: action has length {action.Length}, expected 3 (steer, throttle, brake).", nameof(action));
         for (int i = 0; i < 3; i++)
             if (!float.IsFinite(action[i]))
                 throw new ArgumentException($"{Name}: action[{i}] = {action[i]} is not finite.", nameof(action));
 
-        double steer = Math.Clamp(action[0], -1.0, 1.0), throttle = Math.Clamp(action[1], 0.0, 1.0), brake = Math.Clamp(action[2], 0.0, 1.0);
+        double steer = Math.Clamp(action[0], -1.0, 1.0), throttle = Math.Clamp(action[1], 0.0, 1.0),
+            brake = Math.Clamp(action[2], 0.0, 1.0);
         var before = Ego.Centre;
         double timeBefore = Time, progressBefore = Progress;
         Ego = KinematicBicycle.Step(Ego, steer, throttle, brake, TimeStep);
@@ -185,7 +195,8 @@ public sealed class DrivingEnv : IEnv
         {
             var c = Town.Centre(box);
             // The side crossed is the one the previous position lay furthest beyond.
-            double[] beyond = [c.X - Town.BoxHalf - before.X, c.Y - Town.BoxHalf - before.Y, before.X - c.X - Town.BoxHalf, before.Y - c.Y - Town.BoxHalf];
+            double[] beyond = [c.X - Town.BoxHalf - before.X, c.Y - Town.BoxHalf - before.Y,
+                before.X - c.X - Town.BoxHalf, before.Y - c.Y - Town.BoxHalf];
             int direction = 0;
             for (int d = 1; d < 4; d++) if (beyond[d] > beyond[direction]) direction = d;
             if (Town.Light(box, direction, time) == TrafficLightState.Red) _infractions[Infractions.RedLight]++;

@@ -13,7 +13,8 @@ public sealed class DrivingExpert(DrivingEnv env) : IExpert
     /// <summary>Speed through turns, m/s.</summary>
     public const double TurnSpeed = 4.5;
 
-    private static readonly IntelligentDriverModel Straight = new(CruiseSpeed, MaxAcceleration: 2.5, MinimumGap: 2.5, TimeHeadway: 1.0);
+    private static readonly IntelligentDriverModel Straight = new(CruiseSpeed, MaxAcceleration: 2.5, MinimumGap: 2.5,
+        TimeHeadway: 1.0);
     private static readonly IntelligentDriverModel Turning = Straight with { DesiredSpeed = TurnSpeed };
     private const int Samples = (int)Traffic.LookAhead + 1;
     private readonly DrivingEnv _env = env ?? throw new ArgumentNullException(nameof(env));
@@ -24,7 +25,8 @@ public sealed class DrivingExpert(DrivingEnv env) : IExpert
     public float[] Act(IEnv env)
     {
         if (!ReferenceEquals(env, _env))
-            throw new ArgumentException($"DrivingExpert.Act: this expert is bound to '{_env.Name}', got '{env?.Name}'.", nameof(env));
+            throw new ArgumentException($"DrivingExpert.Act: this expert is bound to '{_env.Name}', got '{env?.Name}'.",
+                nameof(env));
         var route = _env.Route;
         var path = route.Path;
         var ego = _env.Ego;
@@ -50,10 +52,12 @@ public sealed class DrivingExpert(DrivingEnv env) : IExpert
         {
             turning = junction.Turn != DrivingCommand.Straight && progress > junction.StopLine - 12.0;
             double stop = progress < junction.StopLine
-                ? _env.Traffic.StopLineGap(_env.Town, junction.Intersection, junction.Direction, junction.StopLine - progress,
+                ? _env.Traffic.StopLineGap(_env.Town, junction.Intersection, junction.Direction,
+                    junction.StopLine - progress,
                     junction.Exit - junction.StopLine, ego.Speed, gap, leaderSpeed, _env.Time, -1, ego)
                 : junction.Turn == DrivingCommand.Left
-                    ? _env.Traffic.LeftTurnYieldGap(_env.Town, junction.Intersection, junction.Direction, progress - junction.StopLine, _env.Time, -1, ego)
+                    ? _env.Traffic.LeftTurnYieldGap(_env.Town, junction.Intersection, junction.Direction,
+                        progress - junction.StopLine, _env.Time, -1, ego)
                     : double.PositiveInfinity;
             if (stop < gap) (gap, leaderSpeed) = (stop, 0);
         }

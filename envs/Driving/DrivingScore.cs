@@ -27,19 +27,27 @@ public static class DrivingScore
         foreach (var (name, count) in infractions)
         {
             if (!Coefficients.TryGetValue(name, out double coefficient))
-                throw new ArgumentException($"DrivingScore.Penalty: unknown infraction '{name}'. Known: {string.Join(", ", Coefficients.Keys)}.", nameof(infractions));
-            if (count < 0) throw new ArgumentException($"DrivingScore.Penalty: infraction '{name}' has negative count {count}.", nameof(infractions));
+                throw new ArgumentException($"DrivingScore.Penalty: unknown infraction '{name}'. Known: "
+                    + $"{string.Join(", ", Coefficients.Keys)}.", nameof(infractions));
+            if (count < 0)
+                throw new ArgumentException($"DrivingScore.Penalty: infraction '{name}' has negative count {count}.",
+                    nameof(infractions));
             penalty *= Math.Pow(coefficient, count);
         }
         return penalty;
     }
 
-    /// <summary>Driving score in [0, 100]: <paramref name="routeCompletion"/> (percent, 0..100) times <see cref="Penalty"/>.</summary>
-    /// <exception cref="ArgumentException">Route completion outside [0, 100] or not a number, or bad infractions.</exception>
+    /// <summary>
+    /// Driving score in [0, 100]: <paramref name="routeCompletion"/> (percent, 0..100) times <see cref="Penalty"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Route completion outside [0, 100] or not a number, or bad
+    /// infractions.</exception>
     public static double Compute(double routeCompletion, IReadOnlyDictionary<string, int> infractions)
     {
         if (!(routeCompletion >= 0 && routeCompletion <= 100))
-            throw new ArgumentException($"DrivingScore.Compute: route completion {routeCompletion} must lie in [0, 100] percent.", nameof(routeCompletion));
+            throw new ArgumentException(
+                $"DrivingScore.Compute: route completion {routeCompletion} must lie in [0, 100] percent.",
+                nameof(routeCompletion));
         return routeCompletion * Penalty(infractions);
     }
 }

@@ -12,12 +12,17 @@ public static class Infractions
     /// <summary>The ego's centre left the pavement (ends the episode).</summary>
     public const string OffRoad = "off_road";
 
-    /// <summary>The ego's centre crossed into a lane of opposite travel direction (counted once per crossing).</summary>
+    /// <summary>
+    /// The ego's centre crossed into a lane of opposite travel direction (counted once per crossing).
+    /// </summary>
     public const string LaneInvasion = "lane_invasion";
 
-    /// <summary>The ego's centre strayed more than <see cref="DrivingEnv.MaxRouteDeviation"/> from the route (ends the episode).</summary>
+    /// <summary>
+    /// The ego's centre strayed more than <see cref="DrivingEnv.MaxRouteDeviation"/> from the route (ends the episode).
+    /// </summary>
     public const string RouteDeviation = "route_deviation";
 
     /// <summary>All names, in the order used by reports.</summary>
-    public static readonly IReadOnlyList<string> All = [CollisionVehicle, RedLight, OffRoad, LaneInvasion, RouteDeviation];
+    public static readonly IReadOnlyList<string> All = [CollisionVehicle, RedLight, OffRoad, LaneInvasion,
+        RouteDeviation];
 }

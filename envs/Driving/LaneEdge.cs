@@ -11,7 +11,8 @@ namespace Qail.Envs.Driving;
 /// <param name="Lane">0 for the inner lane (next to the centre line), 1 for the outer lane.</param>
 /// <param name="Turn">The connector's manoeuvre; <see cref="DrivingCommand.Follow"/> for road lanes.</param>
 /// <param name="Path">Lane centreline.</param>
-public sealed record LaneEdge(int Index, bool IsConnector, int Intersection, int Direction, int Lane, DrivingCommand Turn, Polyline Path)
+public sealed record LaneEdge(int Index, bool IsConnector, int Intersection, int Direction, int Lane,
+    DrivingCommand Turn, Polyline Path)
 {
     /// <summary>Edges a vehicle may continue onto from the end of this one.</summary>
     public List<int> Successors { get; } = [];

@@ -22,10 +22,12 @@ public readonly record struct OrientedBox(Vec2 Centre, double Heading, double Le
         Span<Vec2> a = stackalloc Vec2[4], b = stackalloc Vec2[4];
         Corners(a);
         other.Corners(b);
-        Span<Vec2> axes = [Vec2.FromAngle(Heading), Vec2.FromAngle(Heading).Left, Vec2.FromAngle(other.Heading), Vec2.FromAngle(other.Heading).Left];
+        Span<Vec2> axes = [Vec2.FromAngle(Heading), Vec2.FromAngle(Heading).Left, Vec2.FromAngle(other.Heading),
+            Vec2.FromAngle(other.Heading).Left];
         foreach (var axis in axes)
         {
-            double aMin = double.PositiveInfinity, aMax = double.NegativeInfinity, bMin = double.PositiveInfinity, bMax = double.NegativeInfinity;
+            double aMin = double.PositiveInfinity, aMax = double.NegativeInfinity, bMin = double.PositiveInfinity,
+                bMax = double.NegativeInfinity;
             for (int i = 0; i < 4; i++)
             {
                 double pa = a[i].Dot(axis), pb = b[i].Dot(axis);

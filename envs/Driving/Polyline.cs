@@ -9,13 +9,15 @@ public sealed class Polyline
     /// <summary>Builds the curve through <paramref name="points"/>; consecutive duplicates are not allowed.</summary>
     public Polyline(IReadOnlyList<Vec2> points)
     {
-        if (points.Count < 2) throw new ArgumentException($"Polyline: needs at least 2 points, got {points.Count}.", nameof(points));
+        if (points.Count < 2)
+            throw new ArgumentException($"Polyline: needs at least 2 points, got {points.Count}.", nameof(points));
         _points = [.. points];
         _arc = new double[_points.Length];
         for (int i = 1; i < _points.Length; i++)
         {
             double step = (_points[i] - _points[i - 1]).Length;
-            if (!(step > 1e-9)) throw new ArgumentException($"Polyline: points {i - 1} and {i} coincide.", nameof(points));
+            if (!(step > 1e-9))
+                throw new ArgumentException($"Polyline: points {i - 1} and {i} coincide.", nameof(points));
             _arc[i] = _arc[i - 1] + step;
         }
     }
@@ -45,7 +47,10 @@ public sealed class Polyline
         return Math.Atan2(d.Y, d.X);
     }
 
-    /// <summary>Arc length of the point of the curve nearest to <paramref name="p"/> among arc lengths in [from, to], and the distance to it.</summary>
+    /// <summary>
+    /// Arc length of the point of the curve nearest to <paramref name="p"/> among arc lengths in [from, to], and the
+    /// distance to it.
+    /// </summary>
     public (double S, double Distance) Project(Vec2 p, double from, double to)
     {
         int first = SegmentAt(from), last = SegmentAt(to);

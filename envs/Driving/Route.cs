@@ -3,7 +3,10 @@ namespace Qail.Envs.Driving;
 /// <summary>A planned route: a lane-level path from the ego's start to its goal, and the junctions on it.</summary>
 public sealed class Route
 {
-    /// <summary>Distance before a stop line at which the junction's command replaces <see cref="DrivingCommand.Follow"/>, metres.</summary>
+    /// <summary>
+    /// Distance before a stop line at which the junction's command replaces <see cref="DrivingCommand.Follow"/>,
+    /// metres.
+    /// </summary>
     public const double CommandDistance = 15.0;
 
     internal Route(IReadOnlyList<int> edges, Polyline path, IReadOnlyList<RouteJunction> junctions)
@@ -31,7 +34,9 @@ public sealed class Route
         return DrivingCommand.Follow;
     }
 
-    /// <summary>The first junction whose box the route has not yet left at <paramref name="progress"/>, or null.</summary>
+    /// <summary>
+    /// The first junction whose box the route has not yet left at <paramref name="progress"/>, or null.
+    /// </summary>
     public RouteJunction? NextJunction(double progress)
     {
         foreach (var junction in Junctions)

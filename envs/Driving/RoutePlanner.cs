@@ -17,7 +17,9 @@ public static class RoutePlanner
     public static Route Plan(Town town, SplitMix64 rng, int intersections)
     {
         ArgumentNullException.ThrowIfNull(town);
-        if (intersections < 1) throw new ArgumentException($"RoutePlanner.Plan: intersections must be >= 1, got {intersections}.", nameof(intersections));
+        if (intersections < 1)
+            throw new ArgumentException($"RoutePlanner.Plan: intersections must be >= 1, got {intersections}.",
+                nameof(intersections));
         var roads = town.Edges.Where(e => !e.IsConnector).Select(e => e.Index).ToArray();
         int start = roads[rng.NextInt(roads.Length)];
         var (hops, previous) = ShortestPaths(town, start);
@@ -36,19 +38,27 @@ public static class RoutePlanner
         return Build(town, edges);
     }
 
-    /// <summary>The route along the given lane-graph edges (road, connector, road, ...), from the start offset to the goal offset.</summary>
+    /// <summary>
+    /// The route along the given lane-graph edges (road, connector, road, ...), from the start offset to the goal
+    /// offset.
+    /// </summary>
     public static Route Build(Town town, IReadOnlyList<int> edges)
     {
         ArgumentNullException.ThrowIfNull(town);
         ArgumentNullException.ThrowIfNull(edges);
         if (edges.Count < 1 || edges.Count % 2 == 0)
-            throw new ArgumentException($"RoutePlanner.Build: expected road, connector, ..., road edges, got {edges.Count} edges.", nameof(edges));
+            throw new ArgumentException(
+                $"RoutePlanner.Build: expected road, connector, ..., road edges, got {edges.Count} edges.",
+                nameof(edges));
         for (int i = 0; i < edges.Count; i++)
         {
             if ((uint)edges[i] >= (uint)town.Edges.Count)
-                throw new ArgumentException($"RoutePlanner.Build: edge {edges[i]} outside 0..{town.Edges.Count - 1}.", nameof(edges));
-            if (town.Edges[edges[i]].IsConnector != (i % 2 == 1) || (i > 0 && !town.Edges[edges[i - 1]].Successors.Contains(edges[i])))
-                throw new ArgumentException($"RoutePlanner.Build: edge {edges[i]} at position {i} does not continue the route.", nameof(edges));
+                throw new ArgumentException($"RoutePlanner.Build: edge {edges[i]} outside 0..{town.Edges.Count - 1}.",
+                    nameof(edges));
+            if (town.Edges[edges[i]].IsConnector != (i % 2 == 1)
+                || (i > 0 && !town.Edges[edges[i - 1]].Successors.Contains(edges[i])))
+                throw new ArgumentException(
+                    $"RoutePlanner.Build: edge {edges[i]} at position {i} does not continue the route.", nameof(edges));
         }
         var points = new List<Vec2>();
         var junctions = new List<RouteJunction>();
@@ -59,7 +69,8 @@ public static class RoutePlanner
             var path = edge.Path;
             double from = i == 0 ? StartOffset : 0;
             double to = i == edges.Count - 1 ? Math.Min(GoalOffset, path.Length - 12.0) : path.Length;
-            if (edge.IsConnector) junctions.Add(new RouteJunction(edge.Intersection, edge.Direction, edge.Turn, arc, arc + path.Length));
+            if (edge.IsConnector)
+                junctions.Add(new RouteJunction(edge.Intersection, edge.Direction, edge.Turn, arc, arc + path.Length));
             Add(points, path.PointAt(from));
             var vertices = path.Points;
             var arcs = path.ArcLengths;

@@ -2,7 +2,9 @@ using Qail.Envs.Rendering;
 
 namespace Qail.Envs.Driving;
 
-/// <summary>The human-facing frame of a driving episode: the whole town from above with lights, route, traffic and ego.</summary>
+/// <summary>
+/// The human-facing frame of a driving episode: the whole town from above with lights, route, traffic and ego.
+/// </summary>
 public static class TopDownView
 {
     /// <summary>Largest side of the frame in pixels.</summary>
@@ -71,7 +73,8 @@ public static class TopDownView
         {
             var (x0, y0) = ToPixel(points[i]);
             var (x1, y1) = ToPixel(points[i + 1]);
-            canvas.DrawLine(x0, y0, x1, y1, Math.Max(1.5, 1.0 * scale), arcs[i + 1] <= env.Progress ? DoneColour : RouteColour);
+            canvas.DrawLine(x0, y0, x1, y1, Math.Max(1.5, 1.0 * scale),
+                arcs[i + 1] <= env.Progress ? DoneColour : RouteColour);
         }
         var (gx, gy) = ToPixel(path.PointAt(path.Length));
         canvas.FillCircle(gx, gy, Math.Max(3, 2.0 * scale), RouteColour);

@@ -28,12 +28,14 @@ public sealed class Town
     private readonly double[] _ys;
     private readonly bool[,] _eastLink;  // road between column i and i+1 on row j
     private readonly bool[,] _northLink; // road between row j and j+1 on column i
-    private readonly int[,,] _roadEdge;  // [intersection, direction, lane] -> edge leaving that intersection, -1 if none
+    // [intersection, direction, lane] -> edge leaving that intersection, -1 if none
+    private readonly int[,,] _roadEdge;
     private readonly List<LaneEdge> _edges = [];
     private readonly double[] _lightOffset;
     private readonly TrafficLightTiming _timing;
 
-    internal Town(double[] xs, double[] ys, bool[,] eastLink, bool[,] northLink, TrafficLightTiming timing, SplitMix64 rng)
+    internal Town(double[] xs, double[] ys, bool[,] eastLink, bool[,] northLink, TrafficLightTiming timing,
+        SplitMix64 rng)
     {
         _xs = xs;
         _ys = ys;
@@ -64,12 +66,16 @@ public sealed class Town
     public IReadOnlyList<LaneEdge> Edges => _edges;
 
     /// <summary>Lower-left and upper-right corners of the paved area.</summary>
-    public (Vec2 Min, Vec2 Max) Bounds => (new(_xs[0] - BoxHalf, _ys[0] - BoxHalf), new(_xs[^1] + BoxHalf, _ys[^1] + BoxHalf));
+    public (Vec2 Min, Vec2 Max) Bounds =>
+        (new(_xs[0] - BoxHalf, _ys[0] - BoxHalf), new(_xs[^1] + BoxHalf, _ys[^1] + BoxHalf));
 
     /// <summary>Centre of intersection <paramref name="k"/>.</summary>
     public Vec2 Centre(int k) => new(_xs[k % _xs.Length], _ys[k / _xs.Length]);
 
-    /// <summary>Neighbour of intersection <paramref name="k"/> along direction <paramref name="d"/>, or -1 when no road leads there.</summary>
+    /// <summary>
+    /// Neighbour of intersection <paramref name="k"/> along direction <paramref name="d"/>, or -1 when no road leads
+    /// there.
+    /// </summary>
     public int Neighbour(int k, int d)
     {
         int i = k % _xs.Length, j = k / _xs.Length;
@@ -109,7 +115,10 @@ public sealed class Town
         return phase - active * _timing.Slot < _timing.Green ? TrafficLightState.Green : TrafficLightState.Yellow;
     }
 
-    /// <summary>The road lane leaving intersection <paramref name="k"/> in direction <paramref name="d"/> on lane <paramref name="lane"/>, or -1.</summary>
+    /// <summary>
+    /// The road lane leaving intersection <paramref name="k"/> in direction <paramref name="d"/> on lane
+    /// <paramref name="lane"/>, or -1.
+    /// </summary>
     public int RoadEdge(int k, int d, int lane) => _roadEdge[k, d, lane];
 
     /// <summary>Index of the intersection whose box contains <paramref name="p"/>, or -1.</summary>
@@ -184,7 +193,8 @@ public sealed class Town
                     var start = Centre(k) + BoxHalf * u + LaneOffset(d, l);
                     var end = Centre(b) - BoxHalf * u + LaneOffset(d, l);
                     _roadEdge[k, d, l] = _edges.Count;
-                    _edges.Add(new LaneEdge(_edges.Count, false, b, d, l, DrivingCommand.Follow, new Polyline([start, end])));
+                    _edges.Add(new LaneEdge(_edges.Count, false, b, d, l, DrivingCommand.Follow,
+                        new Polyline([start, end])));
                 }
         int roads = _edges.Count;
         for (int r = 0; r < roads; r++)
@@ -205,7 +215,8 @@ public sealed class Town
     // Inner lanes go straight or left, outer lanes straight or right; where neither exists the other turn is allowed.
     private List<DrivingCommand> Movements(int b, int d, int lane)
     {
-        bool straight = Neighbour(b, d) >= 0, left = Neighbour(b, (d + 1) % 4) >= 0, right = Neighbour(b, (d + 3) % 4) >= 0;
+        bool straight = Neighbour(b, d) >= 0, left = Neighbour(b, (d + 1) % 4) >= 0,
+            right = Neighbour(b, (d + 3) % 4) >= 0;
         var moves = new List<DrivingCommand>();
         if (straight) moves.Add(DrivingCommand.Straight);
         if (lane == 0 && left) moves.Add(DrivingCommand.Left);

@@ -11,7 +11,8 @@ namespace Qail.Envs.Driving;
 /// <param name="MaxRows">Most east-west roads.</param>
 /// <param name="MinBlock">Shortest distance between neighbouring roads (metres).</param>
 /// <param name="MaxBlock">Longest distance between neighbouring roads (metres).</param>
-/// <param name="RemovedSegments">Road segments removed at random (keeping the town connected, at least two arms per intersection).</param>
+/// <param name="RemovedSegments">Road segments removed at random (keeping the town connected, at least two arms per
+/// intersection).</param>
 /// <param name="Lights">Traffic-light timing.</param>
 public sealed record TownFamily(string Name, int MinColumns, int MaxColumns, int MinRows, int MaxRows,
     double MinBlock, double MaxBlock, int RemovedSegments, TrafficLightTiming Lights)
@@ -19,7 +20,9 @@ public sealed record TownFamily(string Name, int MinColumns, int MaxColumns, int
     /// <summary>Training towns: full 3x3 grids with blocks of 70-90 m.</summary>
     public static readonly TownFamily Train = new("train", 3, 3, 3, 3, 70, 90, 0, new TrafficLightTiming(8.0, 2.0));
 
-    /// <summary>Held-out towns: 3-4 x 3-4 grids with blocks of 55-110 m and two missing segments (T-junctions).</summary>
+    /// <summary>
+    /// Held-out towns: 3-4 x 3-4 grids with blocks of 55-110 m and two missing segments (T-junctions).
+    /// </summary>
     public static readonly TownFamily New = new("new", 3, 4, 3, 4, 55, 110, 2, new TrafficLightTiming(8.0, 2.0));
 
     /// <summary>Generates the town of this family for <paramref name="seed"/>.</summary>

@@ -13,7 +13,9 @@ public sealed class Traffic
     /// <summary>A vehicle closer than this to one's path counts as being on it, metres.</summary>
     public const double PathHalfWidth = 1.8;
 
-    /// <summary>Only vehicles heading within this angle of one's path are followed (others are crossing), radians.</summary>
+    /// <summary>
+    /// Only vehicles heading within this angle of one's path are followed (others are crossing), radians.
+    /// </summary>
     public const double FollowAngle = Math.PI / 3;
 
     /// <summary>Deceleration a driver accepts to stop for a yellow light, m/s^2.</summary>
@@ -49,21 +51,28 @@ public sealed class Traffic
         _accel = new double[_cars.Count];
     }
 
-    /// <summary>Adds a car at rest <paramref name="s"/> metres along lane-graph edge <paramref name="edge"/> (for constructed scenarios).</summary>
+    /// <summary>
+    /// Adds a car at rest <paramref name="s"/> metres along lane-graph edge <paramref name="edge"/> (for constructed
+    /// scenarios).
+    /// </summary>
     public TrafficCar Place(Town town, int edge, double s, IntelligentDriverModel driver, SplitMix64 rng)
     {
         ArgumentNullException.ThrowIfNull(town);
         if ((uint)edge >= (uint)town.Edges.Count)
             throw new ArgumentException($"Traffic.Place: edge {edge} outside 0..{town.Edges.Count - 1}.", nameof(edge));
         if (!(s >= 0 && s <= town.Edges[edge].Path.Length))
-            throw new ArgumentException($"Traffic.Place: s = {s} outside the edge's 0..{town.Edges[edge].Path.Length:F1} m.", nameof(s));
+            throw new ArgumentException(
+                $"Traffic.Place: s = {s} outside the edge's 0..{town.Edges[edge].Path.Length:F1} m.", nameof(s));
         var car = new TrafficCar(town, edge, s, driver, rng);
         _cars.Add(car);
         _accel = new double[_cars.Count];
         return car;
     }
 
-    /// <summary>Advances every car by <paramref name="dt"/> seconds; decisions use the state at time <paramref name="time"/> (all cars decide, then all move).</summary>
+    /// <summary>
+    /// Advances every car by <paramref name="dt"/> seconds; decisions use the state at time <paramref name="time"/>
+    /// (all cars decide, then all move).
+    /// </summary>
     public void Step(Town town, double time, double dt, VehiclePose ego, SplitMix64 rng)
     {
         for (int i = 0; i < _cars.Count; i++)
@@ -73,8 +82,10 @@ public sealed class Traffic
             var (gap, leaderSpeed) = LeaderGap(town, _points, _headings, i, ego);
             var edge = town.Edges[car.Edge];
             double stop = edge.IsConnector
-                ? edge.Turn == DrivingCommand.Left ? LeftTurnYieldGap(town, edge.Intersection, edge.Direction, car.S, time, i, ego) : double.PositiveInfinity
-                : StopLineGap(town, edge.Intersection, edge.Direction, edge.Path.Length - car.S, town.Edges[car.Ahead[0]].Path.Length,
+                ? edge.Turn == DrivingCommand.Left ? LeftTurnYieldGap(town, edge.Intersection, edge.Direction, car.S,
+                    time, i, ego) : double.PositiveInfinity
+                : StopLineGap(town, edge.Intersection, edge.Direction, edge.Path.Length - car.S,
+                    town.Edges[car.Ahead[0]].Path.Length,
                     car.Speed, gap, leaderSpeed, time, i, ego);
             if (stop < gap) (gap, leaderSpeed) = (stop, 0);
             _accel[i] = car.Driver.Acceleration(car.Speed, gap, leaderSpeed);
@@ -84,11 +95,13 @@ public sealed class Traffic
 
     /// <summary>
     /// Bumper-to-bumper gap to the nearest vehicle on the sampled path (1 m spacing from the driver's centre) and its
-    /// speed; +infinity when the path is clear. <paramref name="self"/> is the driver's car index, -1 for the ego. The ego
-    /// blocks background cars at any heading; other cars count when heading along the path, or at any heading within
+    /// speed; +infinity when the path is clear. <paramref name="self"/> is the driver's car index, -1 for the ego. The
+    /// ego blocks background cars at any heading; other cars count when heading along the path, or at any heading
+    /// within
     /// <paramref name="crossingRange"/> metres (an imminent crash).
     /// </summary>
-    public (double Gap, double Speed) LeaderGap(Town town, ReadOnlySpan<Vec2> points, ReadOnlySpan<double> headings, int self, VehiclePose ego,
+    public (double Gap, double Speed) LeaderGap(Town town, ReadOnlySpan<Vec2> points, ReadOnlySpan<double> headings,
+        int self, VehiclePose ego,
         double crossingRange = 8.0)
     {
         double best = double.PositiveInfinity, speed = 0;
@@ -104,7 +117,8 @@ public sealed class Traffic
             for (int k = 1; k < points.Length && k - VehiclePose.Length < best; k++)
             {
                 if ((p - points[k]).LengthSquared > PathHalfWidth * PathHalfWidth) continue;
-                bool follows = j < 0 || k <= crossingRange || Math.Abs(Headings.Difference(heading, headings[k])) < FollowAngle;
+                bool follows = j < 0 || k <= crossingRange
+                    || Math.Abs(Headings.Difference(heading, headings[k])) < FollowAngle;
                 if (!follows) continue;
                 best = Math.Max(0, k - VehiclePose.Length);
                 speed = v;
@@ -116,10 +130,11 @@ public sealed class Traffic
 
     /// <summary>
     /// Gap to the stop line of intersection <paramref name="k"/> (entered in direction <paramref name="direction"/>,
-    /// <paramref name="distance"/> metres from the driver's centre, box path <paramref name="boxLength"/> metres) when the
-    /// driver must stop there, else +infinity: red; yellow while a stop at <see cref="YellowStopDeceleration"/> is still
-    /// possible; and, while a stop is still possible, a crossing car in the box or a slow leader
-    /// (<paramref name="leaderGap"/>, <paramref name="leaderSpeed"/>) leaving no room beyond the box (do not block the box).
+    /// <paramref name="distance"/> metres from the driver's centre, box path <paramref name="boxLength"/> metres) when
+    /// the driver must stop there, else +infinity: red; yellow while a stop at <see cref="YellowStopDeceleration"/> is
+    /// still possible; and, while a stop is still possible, a crossing car in the box or a slow leader
+    /// (<paramref name="leaderGap"/>, <paramref name="leaderSpeed"/>) leaving no room beyond the box (do not block the
+    /// box).
     /// </summary>
     public double StopLineGap(Town town, int k, int direction, double distance, double boxLength, double speed,
         double leaderGap, double leaderSpeed, double time, int self, VehiclePose ego)
@@ -137,14 +152,16 @@ public sealed class Traffic
     }
 
     /// <summary>
-    /// For a driver turning left in box <paramref name="k"/>, <paramref name="travelled"/> metres past the stop line: the
-    /// gap to its yield point (<see cref="LeftTurnYield"/> metres in, clear of oncoming lanes) while oncoming traffic
-    /// has priority, else +infinity. Drivers wait there, as in real junctions, and finish the turn in a gap or when the
-    /// oncoming flow stops for its light.
+    /// For a driver turning left in box <paramref name="k"/>, <paramref name="travelled"/> metres past the stop line:
+    /// the gap to its yield point (<see cref="LeftTurnYield"/> metres in, clear of oncoming lanes) while oncoming
+    /// traffic has priority, else +infinity. Drivers wait there, as in real junctions, and finish the turn in a gap or
+    /// when the oncoming flow stops for its light.
     /// </summary>
-    public double LeftTurnYieldGap(Town town, int k, int direction, double travelled, double time, int self, VehiclePose ego)
+    public double LeftTurnYieldGap(Town town, int k, int direction, double travelled, double time, int self,
+        VehiclePose ego)
     {
-        if (travelled >= LeftTurnYield || !OncomingTraffic(town, k, direction, time, self, ego)) return double.PositiveInfinity;
+        if (travelled >= LeftTurnYield || !OncomingTraffic(town, k, direction, time, self, ego))
+            return double.PositiveInfinity;
         return LeftTurnYield - travelled + 2.0;
     }
 
@@ -152,9 +169,9 @@ public sealed class Traffic
     public const double LeftTurnYield = 3.5;
 
     /// <summary>
-    /// True when a vehicle other than <paramref name="self"/> is in box <paramref name="k"/> crossing the path of traffic
-    /// entering in direction <paramref name="direction"/>: heading between 20 and 160 degrees away (oncoming cars going
-    /// straight or turning right keep clear of one's path and do not count).
+    /// True when a vehicle other than <paramref name="self"/> is in box <paramref name="k"/> crossing the path of
+    /// traffic entering in direction <paramref name="direction"/>: heading between 20 and 160 degrees away (oncoming
+    /// cars going straight or turning right keep clear of one's path and do not count).
     /// </summary>
     public bool BoxBlocked(Town town, int k, int direction, int self, VehiclePose ego)
     {
@@ -172,10 +189,10 @@ public sealed class Traffic
     }
 
     /// <summary>
-    /// True when oncoming traffic (entering <paramref name="k"/> in the direction opposite <paramref name="direction"/>)
-    /// that will not turn left is in the box or reaches it within <see cref="LeftTurnGap"/> seconds (unless it faces a
-    /// light it can comfortably stop for), so a left turn must wait. The ego's intention is unknown to other drivers and
-    /// taken as straight on.
+    /// True when oncoming traffic (entering <paramref name="k"/> in the direction opposite
+    /// <paramref name="direction"/>) that will not turn left is in the box or reaches it within
+    /// <see cref="LeftTurnGap"/> seconds (unless it faces a light it can comfortably stop for), so a left turn must
+    /// wait. The ego's intention is unknown to other drivers and taken as straight on.
     /// </summary>
     public bool OncomingTraffic(Town town, int k, int direction, double time, int self, VehiclePose ego)
     {

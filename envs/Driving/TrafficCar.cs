@@ -1,11 +1,15 @@
 namespace Qail.Envs.Driving;
 
-/// <summary>A background car that follows lane centrelines through the lane graph, choosing its turns at random.</summary>
+/// <summary>
+/// A background car that follows lane centrelines through the lane graph, choosing its turns at random.
+/// </summary>
 public sealed class TrafficCar
 {
     private readonly List<int> _ahead = [];
 
-    /// <summary>Places a car <paramref name="s"/> metres along lane-graph edge <paramref name="edge"/>, at rest.</summary>
+    /// <summary>
+    /// Places a car <paramref name="s"/> metres along lane-graph edge <paramref name="edge"/>, at rest.
+    /// </summary>
     public TrafficCar(Town town, int edge, double s, IntelligentDriverModel driver, SplitMix64 rng)
     {
         Edge = edge;
@@ -38,7 +42,10 @@ public sealed class TrafficCar
     /// <summary>Footprint for collision checks.</summary>
     public OrientedBox Box(Town town) => new(Position(town), Heading(town), VehiclePose.Length, VehiclePose.Width);
 
-    /// <summary>Writes points (and tangent headings) along the car's future path, <paramref name="spacing"/> metres apart, starting at its centre.</summary>
+    /// <summary>
+    /// Writes points (and tangent headings) along the car's future path, <paramref name="spacing"/> metres apart,
+    /// starting at its centre.
+    /// </summary>
     public void SampleAhead(Town town, Span<Vec2> points, Span<double> headings, double spacing)
     {
         int edge = Edge, next = 0;
@@ -58,7 +65,10 @@ public sealed class TrafficCar
         }
     }
 
-    /// <summary>Integrates one step of <paramref name="dt"/> seconds at constant acceleration <paramref name="accel"/> (speed never negative).</summary>
+    /// <summary>
+    /// Integrates one step of <paramref name="dt"/> seconds at constant acceleration <paramref name="accel"/> (speed
+    /// never negative).
+    /// </summary>
     public void Advance(Town town, double accel, double dt, SplitMix64 rng)
     {
         double v1 = Math.Max(0, Speed + accel * dt);

@@ -1,6 +1,9 @@
 namespace Qail.Envs.Driving;
 
-/// <summary>Two-phase signal timing: east-west travel, then north-south travel, each <paramref name="Green"/> then <paramref name="Yellow"/> seconds.</summary>
+/// <summary>
+/// Two-phase signal timing: east-west travel, then north-south travel, each <paramref name="Green"/> then
+/// <paramref name="Yellow"/> seconds.
+/// </summary>
 public sealed record TrafficLightTiming(double Green, double Yellow)
 {
     /// <summary>One phase's share of the cycle.</summary>

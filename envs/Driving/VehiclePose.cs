@@ -1,6 +1,8 @@
 namespace Qail.Envs.Driving;
 
-/// <summary>Ego state: rear-axle position (m), heading (rad, counter-clockwise from east, in (-pi, pi]) and speed (m/s).</summary>
+/// <summary>
+/// Ego state: rear-axle position (m), heading (rad, counter-clockwise from east, in (-pi, pi]) and speed (m/s).
+/// </summary>
 public readonly record struct VehiclePose(double X, double Y, double Heading, double Speed)
 {
     /// <summary>Body length of every car, metres.</summary>

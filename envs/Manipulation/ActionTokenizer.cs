@@ -15,12 +15,16 @@ public sealed class ActionTokenizer
     public ActionTokenizer(ActionSpace space)
     {
         ArgumentNullException.ThrowIfNull(space);
-        if (space.Bins < 2) throw new ArgumentException($"ActionTokenizer: the action space offers {space.Bins} bins; need at least 2.", nameof(space));
+        if (space.Bins < 2)
+            throw new ArgumentException($"ActionTokenizer: the action space offers {space.Bins} bins; need at least 2.",
+                nameof(space));
         if (space.High.Length != space.Low.Length)
-            throw new ArgumentException($"ActionTokenizer: {space.Low.Length} low bounds but {space.High.Length} high bounds.", nameof(space));
+            throw new ArgumentException(
+                $"ActionTokenizer: {space.Low.Length} low bounds but {space.High.Length} high bounds.", nameof(space));
         for (int d = 0; d < space.Low.Length; d++)
             if (!(float.IsFinite(space.Low[d]) && float.IsFinite(space.High[d]) && space.Low[d] < space.High[d]))
-                throw new ArgumentException($"ActionTokenizer: dimension {d} has bounds [{space.Low[d]}, {space.High[d]}]; need finite low < high.", nameof(space));
+                throw new ArgumentException($"ActionTokenizer: dimension {d} has bounds [{space.Low[d]}, "
+                    + $"{space.High[d]}]; need finite low < high.", nameof(space));
         _low = (float[])space.Low.Clone();
         _high = (float[])space.High.Clone();
         Bins = space.Bins;
@@ -36,7 +40,8 @@ public sealed class ActionTokenizer
     public double BinWidth(int dimension) => ((double)_high[dimension] - _low[dimension]) / Bins;
 
     /// <summary>The token of each dimension of <paramref name="action"/> into <paramref name="tokens"/>.</summary>
-    /// <exception cref="ArgumentException">Wrong lengths, or a value that is not finite or lies outside its bounds.</exception>
+    /// <exception cref="ArgumentException">Wrong lengths, or a value that is not finite or lies outside its
+    /// bounds.</exception>
     public void Encode(ReadOnlySpan<float> action, Span<int> tokens)
     {
         CheckLength(action.Length, tokens.Length, nameof(Encode));
@@ -44,7 +49,8 @@ public sealed class ActionTokenizer
         {
             float v = action[d];
             if (!(v >= _low[d] && v <= _high[d]))
-                throw new ArgumentException($"ActionTokenizer.Encode: action[{d}] = {v} outside [{_low[d]}, {_high[d]}].", nameof(action));
+                throw new ArgumentException(
+                    $"ActionTokenizer.Encode: action[{d}] = {v} outside [{_low[d]}, {_high[d]}].", nameof(action));
             int bin = (int)Math.Floor(((double)v - _low[d]) / BinWidth(d));
             tokens[d] = Math.Min(bin, Bins - 1);
         }
@@ -58,7 +64,10 @@ public sealed class ActionTokenizer
         return tokens;
     }
 
-    /// <summary>The action whose dimensions are the centres of the bins <paramref name="tokens"/> name, into <paramref name="action"/>.</summary>
+    /// <summary>
+    /// The action whose dimensions are the centres of the bins <paramref name="tokens"/> name, into
+    /// <paramref name="action"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a token outside [0, <see cref="Bins"/>).</exception>
     public void Decode(ReadOnlySpan<int> tokens, Span<float> action)
     {
@@ -66,7 +75,8 @@ public sealed class ActionTokenizer
         for (int d = 0; d < tokens.Length; d++)
         {
             if ((uint)tokens[d] >= (uint)Bins)
-                throw new ArgumentException($"ActionTokenizer.Decode: token[{d}] = {tokens[d]} outside [0, {Bins}).", nameof(tokens));
+                throw new ArgumentException($"ActionTokenizer.Decode: token[{d}] = {tokens[d]} outside [0, {Bins}).",
+                    nameof(tokens));
             action[d] = (float)(_low[d] + (tokens[d] + 0.5) * BinWidth(d));
         }
     }
@@ -82,6 +92,7 @@ public sealed class ActionTokenizer
     private void CheckLength(int actionLength, int tokenLength, string op)
     {
         if (actionLength != Size || tokenLength != Size)
-            throw new ArgumentException($"ActionTokenizer.{op}: action length {actionLength} and token length {tokenLength} must both be {Size}.");
+            throw new ArgumentException($"ActionTokenizer.{op}: action length {actionLength} and token length "
+                + $"{tokenLength} must both be {Size}.");
     }
 }

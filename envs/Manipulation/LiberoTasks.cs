@@ -30,9 +30,11 @@ public static class LiberoTasks
         string.Join(" then ", goals.Select(g => g.Sentence(Build(specs))));
 
     // Objects standing apart, only for wording sentences.
-    private static List<TabletopObject> Build(IReadOnlyList<ObjectSpec> specs) => specs.Select(s => new TabletopObject(s.Kind, s.Colour)).ToList();
+    private static List<TabletopObject> Build(IReadOnlyList<ObjectSpec> specs) =>
+        specs.Select(s => new TabletopObject(s.Kind, s.Colour)).ToList();
 
-    private static ManipulationTask Task(ObjectSpec[] objects, TaskGoal[] goals, (double X, double Y)[]? nominal = null, double jitter = 0) =>
+    private static ManipulationTask Task(ObjectSpec[] objects, TaskGoal[] goals, (double X, double Y)[]? nominal = null,
+        double jitter = 0) =>
         new(objects, goals, Join(objects, goals), nominal, jitter);
 
     // Same five objects (two of them identical red blocks); each task has its own layout, and the instruction names the
@@ -42,7 +44,8 @@ public static class LiberoTasks
     {
         ObjectSpec[] objects =
         [
-            O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Bowl, ObjectColour.Blue),
+            O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Block, ObjectColour.Red),
+            O(ObjectKind.Bowl, ObjectColour.Blue),
             O(ObjectKind.Plate, ObjectColour.White), O(ObjectKind.Cylinder, ObjectColour.Green),
         ];
         string[] qualifiers = ["left", "right", "front", "back"];
@@ -51,13 +54,15 @@ public static class LiberoTasks
         for (int i = 0; i < TasksPerSuite; i++)
         {
             string qualifier = qualifiers[i % 4];
-            var goal = i < 4 ? new TaskGoal(GoalRelation.In, 0, 2) : i < 8 ? new TaskGoal(GoalRelation.On, 0, 3) : new TaskGoal(GoalRelation.Stack, 0, 4);
+            var goal = i < 4 ? new TaskGoal(GoalRelation.In, 0, 2) : i < 8
+                ? new TaskGoal(GoalRelation.On, 0, 3) : new TaskGoal(GoalRelation.Stack, 0, 4);
             var rng = SplitMix64.Derive(0x5EA71A1, i);
             var xy = new (double X, double Y)[objects.Length];
             var probe = new ManipulationTask(objects, [goal], "", null, 0);
             for (int attempt = 0; ; attempt++)
             {
-                if (attempt == 100_000) throw new InvalidOperationException($"LiberoTasks: no spatial layout for task {i}.");
+                if (attempt == 100_000)
+                    throw new InvalidOperationException($"LiberoTasks: no spatial layout for task {i}.");
                 for (int k = 0; k < xy.Length; k++)
                 {
                     double limit = Tabletop.HalfSize - radius[k] - 0.03;
@@ -84,7 +89,8 @@ public static class LiberoTasks
             for (int j = i + 1; j < xy.Length; j++)
             {
                 double dx = xy[i].X - xy[j].X, dy = xy[i].Y - xy[j].Y;
-                if (Math.Sqrt(dx * dx + dy * dy) < radius[i] + radius[j] + TabletopLayout.Clearance + 0.06) return false;
+                if (Math.Sqrt(dx * dx + dy * dy) < radius[i] + radius[j] + TabletopLayout.Clearance + 0.06)
+                    return false;
             }
         return true;
     }
@@ -94,15 +100,19 @@ public static class LiberoTasks
     {
         ObjectSpec[] pool =
         [
-            O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Cylinder, ObjectColour.Green), O(ObjectKind.Block, ObjectColour.Yellow),
-            O(ObjectKind.Cylinder, ObjectColour.Purple), O(ObjectKind.Block, ObjectColour.Orange), O(ObjectKind.Cylinder, ObjectColour.Blue),
-            O(ObjectKind.Block, ObjectColour.Green), O(ObjectKind.Cylinder, ObjectColour.Yellow), O(ObjectKind.Block, ObjectColour.Blue),
+            O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Cylinder, ObjectColour.Green),
+            O(ObjectKind.Block, ObjectColour.Yellow),
+            O(ObjectKind.Cylinder, ObjectColour.Purple), O(ObjectKind.Block, ObjectColour.Orange),
+            O(ObjectKind.Cylinder, ObjectColour.Blue),
+            O(ObjectKind.Block, ObjectColour.Green), O(ObjectKind.Cylinder, ObjectColour.Yellow),
+            O(ObjectKind.Block, ObjectColour.Blue),
             O(ObjectKind.Cylinder, ObjectColour.Red),
         ];
         var tasks = new ManipulationTask[TasksPerSuite];
         for (int i = 0; i < TasksPerSuite; i++)
         {
-            ObjectSpec[] objects = [pool[i], pool[(i + 3) % 10], pool[(i + 5) % 10], pool[(i + 8) % 10], O(ObjectKind.Bowl, ObjectColour.White)];
+            ObjectSpec[] objects = [pool[i], pool[(i + 3) % 10], pool[(i + 5) % 10], pool[(i + 8) % 10],
+                O(ObjectKind.Bowl, ObjectColour.White)];
             tasks[i] = Task(objects, [new TaskGoal(GoalRelation.In, 0, 4)]);
         }
         return tasks;
@@ -113,13 +123,15 @@ public static class LiberoTasks
     {
         ObjectSpec[] objects =
         [
-            O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Block, ObjectColour.Yellow), O(ObjectKind.Cylinder, ObjectColour.Green),
+            O(ObjectKind.Block, ObjectColour.Red), O(ObjectKind.Block, ObjectColour.Yellow),
+            O(ObjectKind.Cylinder, ObjectColour.Green),
             O(ObjectKind.Bowl, ObjectColour.Blue), O(ObjectKind.Plate, ObjectColour.White),
         ];
         (double, double)[] layout = [(-0.02, -0.02), (-0.16, -0.14), (0.16, -0.12), (0.14, 0.14), (-0.16, 0.14)];
         TaskGoal[] goals =
         [
-            new(GoalRelation.In, 0, 3), new(GoalRelation.On, 0, 4), new(GoalRelation.In, 2, 3), new(GoalRelation.On, 1, 4),
+            new(GoalRelation.In, 0, 3), new(GoalRelation.On, 0, 4), new(GoalRelation.In, 2, 3),
+            new(GoalRelation.On, 1, 4),
             new(GoalRelation.Stack, 0, 1), new(GoalRelation.Stack, 2, 0), new(GoalRelation.On, 3, 4),
             new(GoalRelation.RightOf, 0, 4), new(GoalRelation.RightOf, 2, 0), new(GoalRelation.LeftOf, 1, 0),
         ];
@@ -135,25 +147,35 @@ public static class LiberoTasks
         var plate = ObjectKind.Plate;
         return
         [
-            Task([O(block, ObjectColour.Red), O(block, ObjectColour.Green), O(bowl, ObjectColour.Blue), O(plate, ObjectColour.White)],
+            Task([O(block, ObjectColour.Red), O(block, ObjectColour.Green), O(bowl, ObjectColour.Blue),
+                O(plate, ObjectColour.White)],
                 [new(GoalRelation.In, 0, 2), new(GoalRelation.On, 1, 3)]),
-            Task([O(block, ObjectColour.Yellow), O(block, ObjectColour.Red), O(cylinder, ObjectColour.Purple), O(plate, ObjectColour.White)],
+            Task([O(block, ObjectColour.Yellow), O(block, ObjectColour.Red), O(cylinder, ObjectColour.Purple),
+                O(plate, ObjectColour.White)],
                 [new(GoalRelation.Stack, 0, 1), new(GoalRelation.On, 2, 3)]),
-            Task([O(cylinder, ObjectColour.Green), O(block, ObjectColour.Orange), O(bowl, ObjectColour.Blue), O(bowl, ObjectColour.Yellow)],
+            Task([O(cylinder, ObjectColour.Green), O(block, ObjectColour.Orange), O(bowl, ObjectColour.Blue),
+                O(bowl, ObjectColour.Yellow)],
                 [new(GoalRelation.In, 0, 2), new(GoalRelation.In, 1, 3)]),
-            Task([O(block, ObjectColour.Red), O(block, ObjectColour.Blue), O(block, ObjectColour.Green), O(plate, ObjectColour.White)],
+            Task([O(block, ObjectColour.Red), O(block, ObjectColour.Blue), O(block, ObjectColour.Green),
+                O(plate, ObjectColour.White)],
                 [new(GoalRelation.On, 0, 3), new(GoalRelation.Stack, 1, 0), new(GoalRelation.Stack, 2, 1)]),
-            Task([O(cylinder, ObjectColour.Yellow), O(block, ObjectColour.Red), O(bowl, ObjectColour.Blue), O(plate, ObjectColour.White)],
+            Task([O(cylinder, ObjectColour.Yellow), O(block, ObjectColour.Red), O(bowl, ObjectColour.Blue),
+                O(plate, ObjectColour.White)],
                 [new(GoalRelation.RightOf, 1, 3), new(GoalRelation.In, 0, 2)]),
-            Task([O(block, ObjectColour.Orange), O(block, ObjectColour.Purple), O(bowl, ObjectColour.Blue), O(plate, ObjectColour.White)],
+            Task([O(block, ObjectColour.Orange), O(block, ObjectColour.Purple), O(bowl, ObjectColour.Blue),
+                O(plate, ObjectColour.White)],
                 [new(GoalRelation.On, 2, 3), new(GoalRelation.In, 0, 2)]),
-            Task([O(cylinder, ObjectColour.Red), O(block, ObjectColour.Green), O(block, ObjectColour.Yellow), O(bowl, ObjectColour.Blue)],
+            Task([O(cylinder, ObjectColour.Red), O(block, ObjectColour.Green), O(block, ObjectColour.Yellow),
+                O(bowl, ObjectColour.Blue)],
                 [new(GoalRelation.Stack, 1, 2), new(GoalRelation.In, 0, 3)]),
-            Task([O(block, ObjectColour.Blue), O(cylinder, ObjectColour.Yellow), O(plate, ObjectColour.White), O(bowl, ObjectColour.Purple)],
+            Task([O(block, ObjectColour.Blue), O(cylinder, ObjectColour.Yellow), O(plate, ObjectColour.White),
+                O(bowl, ObjectColour.Purple)],
                 [new(GoalRelation.LeftOf, 0, 3), new(GoalRelation.On, 1, 2)]),
-            Task([O(block, ObjectColour.Red), O(block, ObjectColour.Green), O(block, ObjectColour.Yellow), O(bowl, ObjectColour.Blue), O(plate, ObjectColour.White)],
+            Task([O(block, ObjectColour.Red), O(block, ObjectColour.Green), O(block, ObjectColour.Yellow),
+                O(bowl, ObjectColour.Blue), O(plate, ObjectColour.White)],
                 [new(GoalRelation.In, 0, 3), new(GoalRelation.On, 1, 4), new(GoalRelation.Stack, 2, 1)]),
-            Task([O(cylinder, ObjectColour.Orange), O(block, ObjectColour.Blue), O(plate, ObjectColour.White), O(bowl, ObjectColour.Green)],
+            Task([O(cylinder, ObjectColour.Orange), O(block, ObjectColour.Blue), O(plate, ObjectColour.White),
+                O(bowl, ObjectColour.Green)],
                 [new(GoalRelation.On, 0, 2), new(GoalRelation.In, 1, 3)]),
         ];
     }

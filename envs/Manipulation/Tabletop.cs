@@ -5,7 +5,8 @@ namespace Qail.Envs.Manipulation;
 /// gripper at (x, y, z) that is open or closed. A grasped object (and whatever rests on it) moves with the gripper;
 /// a released object drops onto the highest surface under its footprint (a bowl's floor, a plate, a block, the table);
 /// the closed, empty gripper lands on objects it comes down onto and pushes those it meets sideways below their top;
-/// footprints of objects standing on the table never overlap. Units: metres; the table spans [-<see cref="HalfSize"/>, <see cref="HalfSize"/>] in x and y.
+/// footprints of objects standing on the table never overlap. Units: metres; the table spans [-<see cref="HalfSize"/>,
+/// <see cref="HalfSize"/>] in x and y.
 /// </summary>
 public sealed class Tabletop
 {
@@ -18,7 +19,9 @@ public sealed class Tabletop
     /// <summary>Radius of the closed gripper's footprint when it pushes, metres.</summary>
     public const double GripperRadius = 0.012;
 
-    /// <summary>Largest horizontal distance from an object's centre at which closing the gripper grasps it, metres.</summary>
+    /// <summary>
+    /// Largest horizontal distance from an object's centre at which closing the gripper grasps it, metres.
+    /// </summary>
     public const double GraspTolerance = 0.015;
 
     /// <summary><see cref="TabletopObject.Support"/> of an object standing on the table.</summary>
@@ -38,7 +41,8 @@ public sealed class Tabletop
     {
         CheckInside(gripperX, gripperY, 0, nameof(gripperX));
         if (!(gripperZ >= 0 && gripperZ <= MaxHeight))
-            throw new ArgumentOutOfRangeException(nameof(gripperZ), $"Tabletop: gripper height {gripperZ} outside [0, {MaxHeight}].");
+            throw new ArgumentOutOfRangeException(nameof(gripperZ),
+                $"Tabletop: gripper height {gripperZ} outside [0, {MaxHeight}].");
         GripperX = gripperX;
         GripperY = gripperY;
         GripperZ = gripperZ;
@@ -62,7 +66,9 @@ public sealed class Tabletop
     /// <summary>Index of the grasped object, or -1.</summary>
     public int Held { get; private set; } = -1;
 
-    /// <summary>Offset from the gripper to the held object's centre (x, y) and from its base up to the fingertips (z).</summary>
+    /// <summary>
+    /// Offset from the gripper to the held object's centre (x, y) and from its base up to the fingertips (z).
+    /// </summary>
     public (double X, double Y, double Z) HeldOffset => (_heldDx, _heldDy, _heldDz);
 
     /// <summary>Adds an object centred at (x, y), dropped onto whatever lies under it; returns its index.</summary>
@@ -145,7 +151,8 @@ public sealed class Tabletop
             if (o.Support == InGripper || (Held >= 0 && IsWithin(i, Held))) continue;
             double d = Distance(x, y, o.X, o.Y);
             if (d >= radius + o.Radius - Epsilon) continue;
-            double surface = o.Kind == ObjectKind.Bowl && d + radius <= o.InnerRadius + Epsilon ? o.Base + o.FloorHeight : o.Top;
+            double surface = o.Kind == ObjectKind.Bowl && d + radius <= o.InnerRadius + Epsilon
+                ? o.Base + o.FloorHeight : o.Top;
             if (surface > best)
             {
                 best = surface;
@@ -168,7 +175,9 @@ public sealed class Tabletop
         return top;
     }
 
-    /// <summary>True when <paramref name="i"/> is <paramref name="ancestor"/> or rests on it, directly or through a stack.</summary>
+    /// <summary>
+    /// True when <paramref name="i"/> is <paramref name="ancestor"/> or rests on it, directly or through a stack.
+    /// </summary>
     public bool IsWithin(int i, int ancestor)
     {
         for (int guard = 0; i >= 0 && guard <= _objects.Count; guard++)
@@ -179,7 +188,9 @@ public sealed class Tabletop
         return false;
     }
 
-    /// <summary>Top of the stack standing on object <paramref name="root"/> (its own top when nothing rests on it).</summary>
+    /// <summary>
+    /// Top of the stack standing on object <paramref name="root"/> (its own top when nothing rests on it).
+    /// </summary>
     public double StackTop(int root)
     {
         double top = 0;
@@ -191,7 +202,8 @@ public sealed class Tabletop
     /// <summary>Horizontal distance between two objects' centres.</summary>
     public double Distance(int a, int b) => Distance(_objects[a].X, _objects[a].Y, _objects[b].X, _objects[b].Y);
 
-    private static double Distance(double x0, double y0, double x1, double y1) => Math.Sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+    private static double Distance(double x0, double y0, double x1, double y1) =>
+        Math.Sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
 
     private void Grasp()
     {
@@ -242,7 +254,8 @@ public sealed class Tabletop
         }
         bool contact = false;
         for (int i = 0; i < n && !contact; i++)
-            contact = root[i] && StackTop(i) > GripperZ && Distance(GripperX, GripperY, x0[i], y0[i]) < _objects[i].Radius + GripperRadius - Epsilon;
+            contact = root[i] && StackTop(i) > GripperZ
+                && Distance(GripperX, GripperY, x0[i], y0[i]) < _objects[i].Radius + GripperRadius - Epsilon;
         if (!contact) return;
 
         bool settled = false;
@@ -252,7 +265,8 @@ public sealed class Tabletop
             {
                 if (!root[i] || StackTop(i) <= GripperZ) continue;
                 var o = _objects[i];
-                double ox = o.X - GripperX, oy = o.Y - GripperY, d = Math.Sqrt(ox * ox + oy * oy), min = o.Radius + GripperRadius;
+                double ox = o.X - GripperX, oy = o.Y - GripperY, d = Math.Sqrt(ox * ox + oy * oy),
+                    min = o.Radius + GripperRadius;
                 if (d >= min) continue;
                 if (d < Epsilon)
                 {
@@ -270,7 +284,8 @@ public sealed class Tabletop
                 {
                     if (!root[j]) continue;
                     TabletopObject a = _objects[i], b = _objects[j];
-                    double ux = b.X - a.X, uy = b.Y - a.Y, d = Math.Sqrt(ux * ux + uy * uy), overlap = a.Radius + b.Radius - d;
+                    double ux = b.X - a.X, uy = b.Y - a.Y, d = Math.Sqrt(ux * ux + uy * uy),
+                        overlap = a.Radius + b.Radius - d;
                     if (overlap <= 0) continue;
                     if (d < Epsilon) (ux, uy, d) = (1.0, 0.0, 1.0);
                     ux /= d;
@@ -334,7 +349,8 @@ public sealed class Tabletop
             var a = _objects[i];
             double limit = HalfSize - a.Radius + slack;
             if (Math.Abs(a.X) > limit || Math.Abs(a.Y) > limit) return false;
-            if (StackTop(i) > GripperZ && Distance(GripperX, GripperY, a.X, a.Y) < a.Radius + GripperRadius - slack) return false;
+            if (StackTop(i) > GripperZ && Distance(GripperX, GripperY, a.X, a.Y) < a.Radius + GripperRadius - slack)
+                return false;
             for (int j = i + 1; j < _objects.Count; j++)
                 if (root[j] && Distance(i, j) < a.Radius + _objects[j].Radius - slack) return false;
         }
@@ -356,6 +372,7 @@ public sealed class Tabletop
     {
         double limit = HalfSize - radius;
         if (!(Math.Abs(x) <= limit && Math.Abs(y) <= limit))
-            throw new ArgumentOutOfRangeException(name, $"Tabletop: position ({x}, {y}) with radius {radius} is not on the table [-{HalfSize}, {HalfSize}]^2.");
+            throw new ArgumentOutOfRangeException(name,
+                $"Tabletop: position ({x}, {y}) with radius {radius} is not on the table [-{HalfSize}, {HalfSize}]^2.");
     }
 }

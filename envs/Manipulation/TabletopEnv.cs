@@ -31,12 +31,16 @@ public sealed class TabletopEnv : IEnv
     private ManipulationTask? _task;
     private int[] _instruction = [];
 
-    /// <summary>An env over <paramref name="suite"/>; with <paramref name="taskIndex"/> every reset uses that task, else the seed picks it.</summary>
+    /// <summary>
+    /// An env over <paramref name="suite"/>; with <paramref name="taskIndex"/> every reset uses that task, else the
+    /// seed picks it.
+    /// </summary>
     public TabletopEnv(LiberoSuite suite, int? taskIndex = null)
     {
         var tasks = LiberoTasks.Of(suite);
         if (taskIndex is int t && (uint)t >= (uint)tasks.Count)
-            throw new ArgumentOutOfRangeException(nameof(taskIndex), $"TabletopEnv: task index {t} outside [0, {tasks.Count}) of {suite}.");
+            throw new ArgumentOutOfRangeException(nameof(taskIndex),
+                $"TabletopEnv: task index {t} outside [0, {tasks.Count}) of {suite}.");
         Suite = suite;
         FixedTask = taskIndex;
         Name = LiberoTasks.Name(suite);
@@ -46,7 +50,8 @@ public sealed class TabletopEnv : IEnv
             new ImageSpec(ImageSize, ImageSize, 3),
             InstructionVocabulary.Spec,
             CommandCount: 0,
-            new ActionSpace([-MaxStepMetres, -MaxStepMetres, -MaxStepMetres, -1f], [MaxStepMetres, MaxStepMetres, MaxStepMetres, 1f], Bins: 256),
+            new ActionSpace([-MaxStepMetres, -MaxStepMetres, -MaxStepMetres, -1f],
+                [MaxStepMetres, MaxStepMetres, MaxStepMetres, 1f], Bins: 256),
             maxSteps,
             TimeStep: 0.1);
     }
@@ -105,9 +110,13 @@ public sealed class TabletopEnv : IEnv
     public StepResult Step(ReadOnlySpan<float> action)
     {
         var scene = _scene ?? throw NotReset();
-        if (Done) throw new InvalidOperationException($"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
+        if (Done)
+            throw new InvalidOperationException(
+                $"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
         if (action.Length != Spec.Action.Size)
-            throw new ArgumentException($"{Name}: action has length {action.Length}, expected {Spec.Action.Size} (dx, dy, dz, gripper).", nameof(action));
+            throw new ArgumentException(
+                $"{Name}: action has length {action.Length}, expected {Spec.Action.Size} (dx, dy, dz, gripper).",
+                nameof(action));
         for (int i = 0; i < action.Length; i++)
             if (!float.IsFinite(action[i]))
                 throw new ArgumentException($"{Name}: action[{i}] = {action[i]} is not finite.", nameof(action));

@@ -11,17 +11,22 @@ public sealed class TabletopExpert : IExpert
 {
     private const double Step = TabletopEnv.MaxStepMetres;
     // Horizontal error under which the gripper descends (correcting as it goes), and under which the jaws act. Both
-    // are well inside the grasp tolerance and the bowl's floor, so the plan survives noise of several millimetres a step.
+    // are well inside the grasp tolerance and the bowl's floor, so the plan survives noise of several millimetres a
+    // step.
     private const double Near = 0.02;
     private const double Aligned = 0.008;
     private const double PushHeight = 0.01;
     private const double PushSpeed = 0.02;
 
-    /// <summary>An expert for <paramref name="env"/> with horizontal noise of standard deviation <paramref name="noise"/> metres per step.</summary>
+    /// <summary>
+    /// An expert for <paramref name="env"/> with horizontal noise of standard deviation <paramref name="noise"/> metres
+    /// per step.
+    /// </summary>
     public TabletopExpert(TabletopEnv env, double noise = 0.0015)
     {
         ArgumentNullException.ThrowIfNull(env);
-        if (!(noise >= 0 && noise <= 0.01)) throw new ArgumentOutOfRangeException(nameof(noise), $"TabletopExpert: noise {noise} outside [0, 0.01] m.");
+        if (!(noise >= 0 && noise <= 0.01))
+            throw new ArgumentOutOfRangeException(nameof(noise), $"TabletopExpert: noise {noise} outside [0, 0.01] m.");
         Env = env;
         Noise = noise;
     }
@@ -36,11 +41,13 @@ public sealed class TabletopExpert : IExpert
     public float[] Act(IEnv env)
     {
         if (!ReferenceEquals(env, Env))
-            throw new ArgumentException($"TabletopExpert.Act: this expert is bound to another env instance ({Env.Name}).", nameof(env));
+            throw new ArgumentException(
+                $"TabletopExpert.Act: this expert is bound to another env instance ({Env.Name}).", nameof(env));
         var scene = Env.Scene;
         var goal = Env.Task.Goals.FirstOrDefault(g => !g.IsSatisfiedBy(scene));
         double[] a = goal is null ? [0, 0, Step, -1]
-            : goal.Relation is GoalRelation.LeftOf or GoalRelation.RightOf ? Push(scene, goal) : PickAndPlace(scene, goal);
+            : goal.Relation is GoalRelation.LeftOf or GoalRelation.RightOf
+                ? Push(scene, goal) : PickAndPlace(scene, goal);
         var rng = SplitMix64.Derive(Env.EpisodeSeed, 0xE8E47L << 20 | (uint)Env.StepCount);
         a[0] += Noise * rng.NextGaussian();
         a[1] += Noise * rng.NextGaussian();
@@ -111,7 +118,8 @@ public sealed class TabletopExpert : IExpert
         {
             // In contact on the line: aim a little into the object along the line, correcting sideways drift.
             double advance = Math.Min(PushSpeed, distance);
-            return [px + ux * advance - scene.GripperX, py + uy * advance - scene.GripperY, PushHeight - scene.GripperZ, 1];
+            return [px + ux * advance - scene.GripperX, py + uy * advance - scene.GripperY, PushHeight - scene.GripperZ,
+                1];
         }
         if (low && g2q < 0.015) return [px - scene.GripperX, py - scene.GripperY, PushHeight - scene.GripperZ, 1];
         if (g2q <= Aligned) return [qx - scene.GripperX, qy - scene.GripperY, PushHeight - scene.GripperZ, 1];

@@ -12,14 +12,16 @@ public static class TabletopLayout
     private const int MaxTries = 20000;
 
     /// <summary>A fresh scene for <paramref name="task"/> drawn from <paramref name="rng"/>.</summary>
-    /// <exception cref="InvalidOperationException">No valid layout was found in the bounded number of tries.</exception>
+    /// <exception cref="InvalidOperationException">No valid layout was found in the bounded number of
+    /// tries.</exception>
     public static Tabletop Sample(ManipulationTask task, SplitMix64 rng)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(rng);
         int n = task.Objects.Count;
         if (task.Nominal is not null && task.Nominal.Count != n)
-            throw new ArgumentException($"TabletopLayout: {task.Nominal.Count} nominal positions for {n} objects.", nameof(task));
+            throw new ArgumentException($"TabletopLayout: {task.Nominal.Count} nominal positions for {n} objects.",
+                nameof(task));
         var radius = task.Objects.Select(o => new TabletopObject(o.Kind, o.Colour).Radius).ToArray();
         var xy = new (double X, double Y)[n];
         for (int attempt = 0; attempt < MaxTries; attempt++)
@@ -27,7 +29,8 @@ public static class TabletopLayout
             for (int i = 0; i < n; i++)
             {
                 if (task.Nominal is { } nominal)
-                    xy[i] = (nominal[i].X + rng.Uniform(-task.Jitter, task.Jitter), nominal[i].Y + rng.Uniform(-task.Jitter, task.Jitter));
+                    xy[i] = (nominal[i].X + rng.Uniform(-task.Jitter, task.Jitter),
+                        nominal[i].Y + rng.Uniform(-task.Jitter, task.Jitter));
                 else
                 {
                     double limit = Tabletop.HalfSize - radius[i] - 0.01;
@@ -39,11 +42,15 @@ public static class TabletopLayout
             for (int i = 0; i < n; i++) table.Add(task.Objects[i].Kind, task.Objects[i].Colour, xy[i].X, xy[i].Y);
             return table;
         }
-        throw new InvalidOperationException($"TabletopLayout: no valid layout for '{task.Instruction}' in {MaxTries} tries.");
+        throw new InvalidOperationException(
+            $"TabletopLayout: no valid layout for '{task.Instruction}' in {MaxTries} tries.");
     }
 
-    /// <summary>Whether positions keep the clearance, stay on the table, and leave every push goal a free straight path.</summary>
-    public static bool IsValid(ManipulationTask task, ReadOnlySpan<(double X, double Y)> xy, ReadOnlySpan<double> radius)
+    /// <summary>
+    /// Whether positions keep the clearance, stay on the table, and leave every push goal a free straight path.
+    /// </summary>
+    public static bool IsValid(ManipulationTask task, ReadOnlySpan<(double X, double Y)> xy,
+        ReadOnlySpan<double> radius)
     {
         ArgumentNullException.ThrowIfNull(task);
         int n = xy.Length;
@@ -59,7 +66,8 @@ public static class TabletopLayout
             if (goal.Relation is not (GoalRelation.LeftOf or GoalRelation.RightOf)) continue;
             int o = goal.Object;
             double sign = goal.Relation == GoalRelation.LeftOf ? -1 : 1;
-            var target = (X: xy[goal.Target].X + sign * (radius[o] + radius[goal.Target] + TaskGoal.SideGap), xy[goal.Target].Y);
+            var target = (X: xy[goal.Target].X + sign * (radius[o] + radius[goal.Target] + TaskGoal.SideGap),
+                xy[goal.Target].Y);
             double limit = Tabletop.HalfSize - radius[o] - 0.01;
             if (Math.Abs(target.X) > limit || Math.Abs(target.Y) > limit) return false;
             double length = Distance(xy[o], target);

@@ -2,7 +2,8 @@ namespace Qail.Envs.Manipulation;
 
 /// <summary>
 /// One rigid object on the table, in the 2.5-D model: a disc footprint (centre X, Y and radius, metres) extruded from
-/// <see cref="Base"/> to <see cref="Top"/>, resting on <see cref="Support"/> (another object's index, the table, or the gripper).
+/// <see cref="Base"/> to <see cref="Top"/>, resting on <see cref="Support"/> (another object's index, the table, or the
+/// gripper).
 /// </summary>
 public sealed class TabletopObject
 {
@@ -43,7 +44,9 @@ public sealed class TabletopObject
     /// <summary>Height of the bottom face above the table, metres.</summary>
     public double Base { get; internal set; }
 
-    /// <summary>What it rests on: an object index, <see cref="Tabletop.OnTable"/> or <see cref="Tabletop.InGripper"/>.</summary>
+    /// <summary>
+    /// What it rests on: an object index, <see cref="Tabletop.OnTable"/> or <see cref="Tabletop.InGripper"/>.
+    /// </summary>
     public int Support { get; internal set; }
 
     /// <summary>Height of the top face above the table, metres.</summary>

@@ -13,7 +13,10 @@ public static class TabletopRenderer
     private static readonly Rgb TableEdge = new(120, 92, 62);
     private static readonly Rgb Shadow = new(60, 45, 35);
 
-    /// <summary>Draws <paramref name="scene"/> onto the whole of <paramref name="canvas"/> (square canvases keep the table square).</summary>
+    /// <summary>
+    /// Draws <paramref name="scene"/> onto the whole of <paramref name="canvas"/> (square canvases keep the table
+    /// square).
+    /// </summary>
     public static void Draw(Tabletop scene, Canvas canvas)
     {
         ArgumentNullException.ThrowIfNull(scene);
@@ -32,7 +35,8 @@ public static class TabletopRenderer
 
         var objects = scene.Objects;
         // Painter's order: the held stack last (it is above everything under it), otherwise lower bases first, ties by
-        // index. The gripper's shadow goes on after the surface under it and before anything that rises above that surface.
+        // index. The gripper's shadow goes on after the surface under it and before anything that rises above that
+        // surface.
         var order = Enumerable.Range(0, objects.Count)
             .OrderBy(i => scene.Held >= 0 && scene.IsWithin(i, scene.Held) ? 1 : 0)
             .ThenBy(i => objects[i].Base)
@@ -101,7 +105,8 @@ public static class TabletopRenderer
         }
     }
 
-    private static void DrawShadow(Tabletop scene, Canvas canvas, Func<double, double> px, Func<double, double> py, double scale, double surface)
+    private static void DrawShadow(Tabletop scene, Canvas canvas, Func<double, double> px, Func<double, double> py,
+        double scale, double surface)
     {
         double offset = 0.5 * Math.Max(0, scene.GripperZ - surface);
         canvas.FillCircle(px(scene.GripperX + offset), py(scene.GripperY - offset), 0.014 * scale, Shadow);
@@ -116,9 +121,12 @@ public static class TabletopRenderer
         double spread = (scene.GripperOpen ? 0.032 : 0.016) * unit;
         double fingerW = 0.011 * unit, fingerL = 0.036 * unit, palm = 0.006 * unit;
         // Palm bar, then the two fingers either side of the gripper centre along x, each with a dark outline.
-        canvas.FillRect(cx - spread - fingerW - outline, cy - palm - outline, cx + spread + fingerW + outline, cy + palm + outline, edge);
-        canvas.FillRect(cx - spread - fingerW - outline, cy - fingerL / 2 - outline, cx - spread + outline, cy + fingerL / 2 + outline, edge);
-        canvas.FillRect(cx + spread - outline, cy - fingerL / 2 - outline, cx + spread + fingerW + outline, cy + fingerL / 2 + outline, edge);
+        canvas.FillRect(cx - spread - fingerW - outline, cy - palm - outline, cx + spread + fingerW + outline,
+            cy + palm + outline, edge);
+        canvas.FillRect(cx - spread - fingerW - outline, cy - fingerL / 2 - outline, cx - spread + outline,
+            cy + fingerL / 2 + outline, edge);
+        canvas.FillRect(cx + spread - outline, cy - fingerL / 2 - outline, cx + spread + fingerW + outline,
+            cy + fingerL / 2 + outline, edge);
         canvas.FillRect(cx - spread - fingerW, cy - palm, cx + spread + fingerW, cy + palm, metal);
         canvas.FillRect(cx - spread - fingerW, cy - fingerL / 2, cx - spread, cy + fingerL / 2, metal);
         canvas.FillRect(cx + spread, cy - fingerL / 2, cx + spread + fingerW, cy + fingerL / 2, metal);

@@ -1,6 +1,9 @@
 namespace Qail.Envs.Manipulation;
 
-/// <summary>One sub-task: make <see cref="Relation"/> hold between object <see cref="Object"/> and object <see cref="Target"/> (indices).</summary>
+/// <summary>
+/// One sub-task: make <see cref="Relation"/> hold between object <see cref="Object"/> and object <see cref="Target"/>
+/// (indices).
+/// </summary>
 public sealed record TaskGoal(GoalRelation Relation, int Object, int Target)
 {
     /// <summary>Gap between footprints that the expert aims at for left/right-of, metres.</summary>
@@ -18,7 +21,8 @@ public sealed record TaskGoal(GoalRelation Relation, int Object, int Target)
         ArgumentNullException.ThrowIfNull(table);
         var objects = table.Objects;
         if ((uint)Object >= (uint)objects.Count || (uint)Target >= (uint)objects.Count || Object == Target)
-            throw new ArgumentException($"TaskGoal: object {Object} and target {Target} must be distinct indices below {objects.Count}.");
+            throw new ArgumentException(
+                $"TaskGoal: object {Object} and target {Target} must be distinct indices below {objects.Count}.");
         var a = objects[Object];
         var b = objects[Target];
         double d = table.Distance(Object, Target);
@@ -41,7 +45,9 @@ public sealed record TaskGoal(GoalRelation Relation, int Object, int Target)
         }
     }
 
-    /// <summary>Where the expert brings the object's centre for a left/right-of goal, given the current positions.</summary>
+    /// <summary>
+    /// Where the expert brings the object's centre for a left/right-of goal, given the current positions.
+    /// </summary>
     public (double X, double Y) SideTarget(Tabletop table)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -53,7 +59,10 @@ public sealed record TaskGoal(GoalRelation Relation, int Object, int Target)
         return (b.X + sign * (a.Radius + b.Radius + SideGap), b.Y);
     }
 
-    /// <summary>The sentence for this goal, e.g. "put the red block in the blue bowl"; <paramref name="qualifier"/> precedes the object's words.</summary>
+    /// <summary>
+    /// The sentence for this goal, e.g. "put the red block in the blue bowl"; <paramref name="qualifier"/> precedes the
+    /// object's words.
+    /// </summary>
     public string Sentence(IReadOnlyList<TabletopObject> objects, string? qualifier = null)
     {
         ArgumentNullException.ThrowIfNull(objects);

@@ -30,7 +30,8 @@ public sealed class Acrobot : PhysicsEnv
     private bool _reachedGoalHeight;
 
     /// <summary>Creates the swing-up task.</summary>
-    public Acrobot() : base("acrobot-swingup", stateSize: 4, observationSize: 6, actionSize: 1, timeStep: 0.02, substeps: 2)
+    public Acrobot()
+        : base("acrobot-swingup", stateSize: 4, observationSize: 6, actionSize: 1, timeStep: 0.02, substeps: 2)
     {
     }
 
@@ -43,12 +44,14 @@ public sealed class Acrobot : PhysicsEnv
         double d2 = m * (lc * lc + l * lc * c2) + i;
         double d3 = m * lc * lc + i;
         double kinetic = 0.5 * (d1 * x[2] * x[2] + 2 * d2 * x[2] * x[3] + d3 * x[3] * x[3]);
-        double potential = -m * Gravity * lc * Math.Cos(x[0]) - m * Gravity * (l * Math.Cos(x[0]) + lc * Math.Cos(x[0] + x[1]));
+        double potential = -m * Gravity * lc * Math.Cos(x[0])
+            - m * Gravity * (l * Math.Cos(x[0]) + lc * Math.Cos(x[0] + x[1]));
         return kinetic + potential;
     }
 
     /// <summary>Energy [J] of the upright rest state.</summary>
-    public static double UprightEnergy => LinkMass * Gravity * CentreOfMass + LinkMass * Gravity * (LinkLength + CentreOfMass);
+    public static double UprightEnergy =>
+        LinkMass * Gravity * CentreOfMass + LinkMass * Gravity * (LinkLength + CentreOfMass);
 
     /// <summary>Tip position [m] relative to the shoulder, y up.</summary>
     public static (double X, double Y) Tip(ReadOnlySpan<double> x) =>
@@ -69,8 +72,10 @@ public sealed class Acrobot : PhysicsEnv
         double d1 = m * lc * lc + m * (l * l + lc * lc + 2 * l * lc * c2) + 2 * i;
         double d2 = m * (lc * lc + l * lc * c2) + i;
         double phi2 = m * lc * Gravity * Math.Sin(q1 + q2);
-        double phi1 = -m * l * lc * w2 * w2 * s2 - 2 * m * l * lc * w2 * w1 * s2 + (m * lc + m * l) * Gravity * Math.Sin(q1) + phi2;
-        double a2 = (MaxTorque * u[0] + d2 / d1 * phi1 - m * l * lc * w1 * w1 * s2 - phi2) / (m * lc * lc + i - d2 * d2 / d1);
+        double phi1 = -m * l * lc * w2 * w2 * s2 - 2 * m * l * lc * w2 * w1 * s2
+            + (m * lc + m * l) * Gravity * Math.Sin(q1) + phi2;
+        double a2 = (MaxTorque * u[0] + d2 / d1 * phi1 - m * l * lc * w1 * w1 * s2 - phi2)
+            / (m * lc * lc + i - d2 * d2 / d1);
         dxdt[0] = w1;
         dxdt[1] = w2;
         dxdt[2] = -(d2 * a2 + phi1) / d1;
@@ -83,7 +88,8 @@ public sealed class Acrobot : PhysicsEnv
 
     /// <inheritdoc/>
     public override float[] Observe(ReadOnlySpan<double> x) =>
-        [(float)Math.Cos(x[0]), (float)Math.Sin(x[0]), (float)Math.Cos(x[1]), (float)Math.Sin(x[1]), (float)x[2], (float)x[3]];
+        [(float)Math.Cos(x[0]), (float)Math.Sin(x[0]), (float)Math.Cos(x[1]), (float)Math.Sin(x[1]), (float)x[2],
+            (float)x[3]];
 
     /// <inheritdoc/>
     protected override void Initialize(SplitMix64 rng, Span<double> x)

@@ -13,7 +13,8 @@ public sealed class AcrobotExpert : IExpert
 
     private readonly Acrobot _env;
     // The model's constants are fixed, so one design serves every instance.
-    private static readonly Lazy<Lqr> Regulator = new(() => Lqr.Design(new Acrobot(), [Math.PI, 0, 0, 0], [0], stateWeights: [10, 10, 1, 1], controlWeights: [1]));
+    private static readonly Lazy<Lqr> Regulator = new(() =>
+        Lqr.Design(new Acrobot(), [Math.PI, 0, 0, 0], [0], stateWeights: [10, 10, 1, 1], controlWeights: [1]));
     private readonly Lqr _lqr = Regulator.Value;
     private readonly double[] _mean = new double[Horizon];
     private readonly double[] _spread = new double[Horizon];
@@ -32,7 +33,8 @@ public sealed class AcrobotExpert : IExpert
     /// <inheritdoc/>
     public float[] Act(IEnv env)
     {
-        if (!ReferenceEquals(env, _env)) throw new ArgumentException($"AcrobotExpert: bound to another {_env.Name} instance.", nameof(env));
+        if (!ReferenceEquals(env, _env))
+            throw new ArgumentException($"AcrobotExpert: bound to another {_env.Name} instance.", nameof(env));
         var x = _env.PhysicalState;
         Span<double> dx = [Angles.Wrap(x[0] - Math.PI), Angles.Wrap(x[1]), x[2], x[3]];
         if (_lqr.CostToGo(dx) < BasinCost)
@@ -88,7 +90,8 @@ public sealed class AcrobotExpert : IExpert
                 double mean = 0, square = 0;
                 for (int e = 0; e < Elites; e++) mean += _plans[_order[e]][t];
                 mean /= Elites;
-                for (int e = 0; e < Elites; e++) square += (_plans[_order[e]][t] - mean) * (_plans[_order[e]][t] - mean);
+                for (int e = 0; e < Elites; e++)
+                    square += (_plans[_order[e]][t] - mean) * (_plans[_order[e]][t] - mean);
                 _mean[t] = mean;
                 _spread[t] = Math.Max(0.05, Math.Sqrt(square / Elites));
             }

@@ -4,10 +4,10 @@ namespace Qail.Envs.Physics;
 
 /// <summary>
 /// Cart-pole with the Barto-Sutton-Anderson (1983) equations: cart 1.0 kg, pole 0.1 kg of half-length 0.5 m,
-/// g = 9.8 m/s^2, no friction, force = 10 N x action. State (x [m], theta [rad, 0 = upright], x' [m/s], theta' [rad/s]);
-/// control step 0.01 s (2 RK4 substeps). Observation (x, cos theta, sin theta, x', theta').
-/// Reward as DeepMind Control's cartpole: upright * centred * small control * small velocity, in [0, 1].
-/// Success: balance: |theta| &lt; 0.2 rad and |x| &lt; 2.4 m at every step so far; swing-up: the same held over the last 200 steps.
+/// g = 9.8 m/s^2, no friction, force = 10 N x action. State (x [m], theta [rad, 0 = upright], x' [m/s], theta'
+/// [rad/s]); control step 0.01 s (2 RK4 substeps). Observation (x, cos theta, sin theta, x', theta'). Reward as
+/// DeepMind Control's cartpole: upright * centred * small control * small velocity, in [0, 1]. Success: balance:
+/// |theta| &lt; 0.2 rad and |x| &lt; 2.4 m at every step so far; swing-up: the same held over the last 200 steps.
 /// </summary>
 public sealed class CartPole : PhysicsEnv
 {
@@ -33,7 +33,8 @@ public sealed class CartPole : PhysicsEnv
 
     /// <summary>Creates the balance task (near upright start) or the swing-up task (hanging start).</summary>
     public CartPole(bool swingUp)
-        : base(swingUp ? "cartpole-swingup" : "cartpole-balance", stateSize: 4, observationSize: 5, actionSize: 1, timeStep: 0.01, substeps: 2)
+        : base(swingUp ? "cartpole-swingup" : "cartpole-balance", stateSize: 4, observationSize: 5, actionSize: 1,
+            timeStep: 0.01, substeps: 2)
     {
         SwingUp = swingUp;
     }

@@ -12,7 +12,8 @@ public sealed class CartPoleExpert : IExpert
     private const double PumpAcceleration = 8, PumpSharpness = 10, CentringStiffness = 1, CentringDamping = 1.5;
     private readonly CartPole _env;
     // The model's constants are fixed, so one design serves every instance (and both cart-pole tasks).
-    private static readonly Lazy<Lqr> Regulator = new(() => Lqr.Design(new CartPole(swingUp: false), [0, 0, 0, 0], [0], stateWeights: [10, 10, 1, 1], controlWeights: [0.1]));
+    private static readonly Lazy<Lqr> Regulator = new(() => Lqr.Design(new CartPole(swingUp: false), [0, 0, 0, 0], [0],
+        stateWeights: [10, 10, 1, 1], controlWeights: [0.1]));
     private readonly Lqr _lqr = Regulator.Value;
 
     /// <summary>Binds the expert to <paramref name="env"/>; the regulator is designed once per process.</summary>
@@ -24,11 +25,13 @@ public sealed class CartPoleExpert : IExpert
     /// <inheritdoc/>
     public float[] Act(IEnv env)
     {
-        if (!ReferenceEquals(env, _env)) throw new ArgumentException($"CartPoleExpert: bound to another {_env.Name} instance.", nameof(env));
+        if (!ReferenceEquals(env, _env))
+            throw new ArgumentException($"CartPoleExpert: bound to another {_env.Name} instance.", nameof(env));
         var x = _env.PhysicalState;
         double theta = Angles.Wrap(x[1]);
         const double inertia = 4.0 / 3.0 * CartPole.PoleMass * CartPole.HalfLength * CartPole.HalfLength;
-        double energy = 0.5 * inertia * x[3] * x[3] + CartPole.PoleMass * CartPole.Gravity * CartPole.HalfLength * (Math.Cos(theta) - 1);
+        double energy = 0.5 * inertia * x[3] * x[3]
+            + CartPole.PoleMass * CartPole.Gravity * CartPole.HalfLength * (Math.Cos(theta) - 1);
         double u;
         if (Math.Abs(theta) < 0.35 && Math.Abs(energy) < 0.05)
         {
@@ -39,8 +42,10 @@ public sealed class CartPoleExpert : IExpert
         }
         else
         {
-            // dE/dt = -m l a theta' cos(theta): a of the sign of E theta' cos(theta) drives E up to 0 (the upright energy).
-            double accel = PumpAcceleration * Math.Tanh(PumpSharpness * energy * x[3] * Math.Cos(theta)) - CentringStiffness * x[0] - CentringDamping * x[2];
+            // dE/dt = -m l a theta' cos(theta): a of the sign of E theta' cos(theta) drives E up to 0 (the upright
+            // energy).
+            double accel = PumpAcceleration * Math.Tanh(PumpSharpness * energy * x[3] * Math.Cos(theta))
+                - CentringStiffness * x[0] - CentringDamping * x[2];
             u = accel * (CartPole.CartMass + CartPole.PoleMass) / CartPole.ForceMagnitude;
         }
         return [(float)Math.Clamp(u, -1.0, 1.0)];

@@ -23,12 +23,16 @@ public sealed class Lqr
     /// <summary>Riccati solution P (n x n): the cost-to-go is (x - x0)' P (x - x0).</summary>
     public double[,] Cost { get; }
 
-    /// <summary>Designs the regulator of <paramref name="env"/>'s model around (x0, u0) with diagonal weights.</summary>
+    /// <summary>
+    /// Designs the regulator of <paramref name="env"/>'s model around (x0, u0) with diagonal weights.
+    /// </summary>
     public static Lqr Design(PhysicsEnv env, double[] x0, double[] u0, double[] stateWeights, double[] controlWeights)
     {
         int n = x0.Length, m = u0.Length;
         if (n != env.StateSize || m != env.Spec.Action.Size || stateWeights.Length != n || controlWeights.Length != m)
-            throw new ArgumentException($"Lqr.Design: sizes x0 {n}, u0 {m}, Q {stateWeights.Length}, R {controlWeights.Length} do not match {env.Name} ({env.StateSize} states, {env.Spec.Action.Size} controls).");
+            throw new ArgumentException($"Lqr.Design: sizes x0 {n}, u0 {m}, Q {stateWeights.Length}, R "
+                + $"{controlWeights.Length} do not match {env.Name} ({env.StateSize} states, {env.Spec.Action.Size} "
+                + "controls).");
         var (a, b) = Linearize(env, x0, u0);
         var p = new double[n, n];
         for (int i = 0; i < n; i++) p[i, i] = stateWeights[i];
@@ -57,7 +61,9 @@ public sealed class Lqr
         throw new InvalidOperationException($"Lqr.Design: Riccati iteration for {env.Name} did not converge.");
     }
 
-    /// <summary>The control u0 - K (x - x0), before saturation; <paramref name="dx"/> is x - x0 (angles already wrapped).</summary>
+    /// <summary>
+    /// The control u0 - K (x - x0), before saturation; <paramref name="dx"/> is x - x0 (angles already wrapped).
+    /// </summary>
     public void Control(ReadOnlySpan<double> dx, Span<double> u)
     {
         for (int i = 0; i < u.Length; i++)

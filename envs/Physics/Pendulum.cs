@@ -3,10 +3,10 @@ using Qail.Envs.Rendering;
 namespace Qail.Envs.Physics;
 
 /// <summary>
-/// Torque-limited pendulum: point mass 1 kg on a massless 0.5 m rod, g = 9.81 m/s^2, no friction, torque = 2 N m x action
-/// (less than m g l = 4.9 N m, so it must swing). State (theta [rad, 0 = upright], theta' [rad/s]); control step 0.02 s
-/// (2 RK4 substeps). Observation (cos theta, sin theta, theta'). Reward as DeepMind Control: 1 within 30 degrees of
-/// upright, else 0. Success: within 30 degrees of upright for each of the last 200 steps.
+/// Torque-limited pendulum: point mass 1 kg on a massless 0.5 m rod, g = 9.81 m/s^2, no friction, torque = 2 N m x
+/// action (less than m g l = 4.9 N m, so it must swing). State (theta [rad, 0 = upright], theta' [rad/s]); control step
+/// 0.02 s (2 RK4 substeps). Observation (cos theta, sin theta, theta'). Reward as DeepMind Control: 1 within 30 degrees
+/// of upright, else 0. Success: within 30 degrees of upright for each of the last 200 steps.
 /// </summary>
 public sealed class Pendulum : PhysicsEnv
 {
@@ -25,11 +25,14 @@ public sealed class Pendulum : PhysicsEnv
     private int _upStreak;
 
     /// <summary>Creates the swing-up task.</summary>
-    public Pendulum() : base("pendulum-swingup", stateSize: 2, observationSize: 3, actionSize: 1, timeStep: 0.02, substeps: 2)
+    public Pendulum()
+        : base("pendulum-swingup", stateSize: 2, observationSize: 3, actionSize: 1, timeStep: 0.02, substeps: 2)
     {
     }
 
-    /// <summary>Total mechanical energy [J] relative to resting upright: 0.5 m l^2 theta'^2 + m g l (cos theta - 1).</summary>
+    /// <summary>
+    /// Total mechanical energy [J] relative to resting upright: 0.5 m l^2 theta'^2 + m g l (cos theta - 1).
+    /// </summary>
     public static double Energy(double theta, double thetaDot) =>
         0.5 * Mass * Length * Length * thetaDot * thetaDot + Mass * Gravity * Length * (Math.Cos(theta) - 1);
 
@@ -41,10 +44,12 @@ public sealed class Pendulum : PhysicsEnv
     }
 
     /// <inheritdoc/>
-    public override double Reward(ReadOnlySpan<double> x, ReadOnlySpan<double> u) => Math.Cos(x[0]) >= UprightCos ? 1.0 : 0.0;
+    public override double Reward(ReadOnlySpan<double> x, ReadOnlySpan<double> u) =>
+        Math.Cos(x[0]) >= UprightCos ? 1.0 : 0.0;
 
     /// <inheritdoc/>
-    public override float[] Observe(ReadOnlySpan<double> x) => [(float)Math.Cos(x[0]), (float)Math.Sin(x[0]), (float)x[1]];
+    public override float[] Observe(ReadOnlySpan<double> x) =>
+        [(float)Math.Cos(x[0]), (float)Math.Sin(x[0]), (float)x[1]];
 
     /// <inheritdoc/>
     protected override void Initialize(SplitMix64 rng, Span<double> x)

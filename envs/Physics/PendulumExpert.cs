@@ -8,7 +8,8 @@ public sealed class PendulumExpert : IExpert
 {
     private readonly Pendulum _env;
     // The model's constants are fixed, so one design serves every instance.
-    private static readonly Lazy<Lqr> Regulator = new(() => Lqr.Design(new Pendulum(), [0, 0], [0], stateWeights: [10, 1], controlWeights: [0.1]));
+    private static readonly Lazy<Lqr> Regulator = new(() =>
+        Lqr.Design(new Pendulum(), [0, 0], [0], stateWeights: [10, 1], controlWeights: [0.1]));
     private readonly Lqr _lqr = Regulator.Value;
 
     /// <summary>Binds the expert to <paramref name="env"/>; the regulator is designed once per process.</summary>
@@ -20,7 +21,8 @@ public sealed class PendulumExpert : IExpert
     /// <inheritdoc/>
     public float[] Act(IEnv env)
     {
-        if (!ReferenceEquals(env, _env)) throw new ArgumentException($"PendulumExpert: bound to another {_env.Name} instance.", nameof(env));
+        if (!ReferenceEquals(env, _env))
+            throw new ArgumentException($"PendulumExpert: bound to another {_env.Name} instance.", nameof(env));
         var x = _env.PhysicalState;
         double theta = Angles.Wrap(x[0]), energy = Pendulum.Energy(theta, x[1]);
         double u;

@@ -47,7 +47,9 @@ public abstract class PhysicsEnv : IEnv
     /// <summary>True once the episode is over; <see cref="Step"/> then throws until the next reset.</summary>
     public bool Done { get; private set; }
 
-    /// <summary>The true physical state (generalized positions then velocities, SI units), for experts and tests.</summary>
+    /// <summary>
+    /// The true physical state (generalized positions then velocities, SI units), for experts and tests.
+    /// </summary>
     public ReadOnlySpan<double> PhysicalState => _x;
 
     /// <summary>The saturated action applied in the last step (zero after reset).</summary>
@@ -72,9 +74,12 @@ public abstract class PhysicsEnv : IEnv
     public StepResult Step(ReadOnlySpan<float> action)
     {
         if (!_reset) throw new InvalidOperationException($"{Name}: Step before Reset.");
-        if (Done) throw new InvalidOperationException($"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
+        if (Done)
+            throw new InvalidOperationException(
+                $"{Name}: Step after the episode ended at step {StepCount}; call Reset.");
         if (action.Length != _u.Length)
-            throw new ArgumentException($"{Name}: action has length {action.Length}, expected {_u.Length}.", nameof(action));
+            throw new ArgumentException($"{Name}: action has length {action.Length}, expected {_u.Length}.",
+                nameof(action));
         for (int i = 0; i < action.Length; i++)
             if (!float.IsFinite(action[i]))
                 throw new ArgumentException($"{Name}: action[{i}] = {action[i]} is not finite.", nameof(action));
@@ -89,7 +94,10 @@ public abstract class PhysicsEnv : IEnv
         return new StepResult(new Observation(Observe(_x)), reward, Terminated: false, Truncated: Done, info);
     }
 
-    /// <summary>Advances <paramref name="x"/> by one control step under the saturated control <paramref name="u"/> (pure; in-place allowed).</summary>
+    /// <summary>
+    /// Advances <paramref name="x"/> by one control step under the saturated control <paramref name="u"/> (pure;
+    /// in-place allowed).
+    /// </summary>
     public void Simulate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next)
     {
         int n = x.Length;
@@ -113,7 +121,10 @@ public abstract class PhysicsEnv : IEnv
         y.CopyTo(next);
     }
 
-    /// <summary>Continuous-time dynamics: writes dx/dt at state <paramref name="x"/> under control <paramref name="u"/> in [-1, 1].</summary>
+    /// <summary>
+    /// Continuous-time dynamics: writes dx/dt at state <paramref name="x"/> under control <paramref name="u"/> in [-1,
+    /// 1].
+    /// </summary>
     public abstract void Derivative(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> dxdt);
 
     /// <summary>Per-step reward in [0, 1] for the state reached under control <paramref name="u"/>.</summary>
@@ -125,10 +136,15 @@ public abstract class PhysicsEnv : IEnv
     /// <inheritdoc/>
     public abstract RgbFrame Render();
 
-    /// <summary>Draws the initial state (and any task parameters such as a target) from <paramref name="rng"/>.</summary>
+    /// <summary>
+    /// Draws the initial state (and any task parameters such as a target) from <paramref name="rng"/>.
+    /// </summary>
     protected abstract void Initialize(SplitMix64 rng, Span<double> x);
 
-    /// <summary>Folds the new state into the task's success criterion and returns whether the task counts as accomplished so far.</summary>
+    /// <summary>
+    /// Folds the new state into the task's success criterion and returns whether the task counts as accomplished so
+    /// far.
+    /// </summary>
     protected abstract bool UpdateSuccess(ReadOnlySpan<double> x, int step);
 
     /// <summary>Applies hard constraints (walls) after each substep; the default has none.</summary>

@@ -24,7 +24,8 @@ public sealed class PointMass : PhysicsEnv
     private bool _atTarget;
 
     /// <summary>Creates the task.</summary>
-    public PointMass() : base("point-mass", stateSize: 4, observationSize: 4, actionSize: 2, timeStep: 0.02, substeps: 2)
+    public PointMass()
+        : base("point-mass", stateSize: 4, observationSize: 4, actionSize: 2, timeStep: 0.02, substeps: 2)
     {
     }
 
@@ -83,7 +84,8 @@ public sealed class PointMass : PhysicsEnv
         var x = PhysicalState;
         var canvas = new Canvas(120, 120, new Rgb(90, 90, 90));
         const double scale = 180; // pixels per metre
-        canvas.FillRect(60 - scale * Wall, 60 - scale * Wall, 60 + scale * Wall, 60 + scale * Wall, new Rgb(235, 235, 235));
+        canvas.FillRect(60 - scale * Wall, 60 - scale * Wall, 60 + scale * Wall, 60 + scale * Wall,
+            new Rgb(235, 235, 235));
         canvas.FillCircle(60, 60, scale * TargetRadius, new Rgb(220, 60, 60));
         canvas.FillCircle(60 + scale * x[0], 60 - scale * x[1], 4, new Rgb(60, 90, 160));
         return canvas.ToFrame();

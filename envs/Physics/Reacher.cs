@@ -6,8 +6,9 @@ namespace Qail.Envs.Physics;
 /// Two-link planar arm in a horizontal plane (no gravity): two uniform rods of 0.1 kg and 0.12 m, joint damping
 /// 0.005 N m s/rad, torque = 0.05 N m x action per joint. State (q1, q2 [rad], q1', q2' [rad/s]); control step 0.02 s
 /// (4 RK4 substeps). A target is drawn at angle U(0, 2 pi) and radius U(0.05, 0.20) m; its radius is 0.05 m (easy)
-/// or 0.015 m (hard), the fingertip's 0.01 m. Observation (cos q1, sin q1, cos q2, sin q2, target - fingertip [m], q1', q2').
-/// Reward as DeepMind Control: 1 while the fingertip touches the target, else 0. Success: touching at the last step.
+/// or 0.015 m (hard), the fingertip's 0.01 m. Observation (cos q1, sin q1, cos q2, sin q2, target - fingertip [m], q1',
+/// q2'). Reward as DeepMind Control: 1 while the fingertip touches the target, else 0. Success: touching at the last
+/// step.
 /// </summary>
 public sealed class Reacher : PhysicsEnv
 {
@@ -27,7 +28,8 @@ public sealed class Reacher : PhysicsEnv
 
     /// <summary>Creates reacher-easy (target radius 0.05 m) or reacher-hard (0.015 m).</summary>
     public Reacher(bool hard)
-        : base(hard ? "reacher-hard" : "reacher-easy", stateSize: 4, observationSize: 8, actionSize: 2, timeStep: 0.02, substeps: 4)
+        : base(hard ? "reacher-hard" : "reacher-easy", stateSize: 4, observationSize: 8, actionSize: 2, timeStep: 0.02,
+            substeps: 4)
     {
         TargetRadius = hard ? 0.015 : 0.05;
     }
@@ -80,7 +82,8 @@ public sealed class Reacher : PhysicsEnv
     }
 
     /// <inheritdoc/>
-    public override double Reward(ReadOnlySpan<double> x, ReadOnlySpan<double> u) => Distance(x) <= TargetRadius + FingerRadius ? 1.0 : 0.0;
+    public override double Reward(ReadOnlySpan<double> x, ReadOnlySpan<double> u) =>
+        Distance(x) <= TargetRadius + FingerRadius ? 1.0 : 0.0;
 
     /// <inheritdoc/>
     public override float[] Observe(ReadOnlySpan<double> x)

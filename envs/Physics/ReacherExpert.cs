@@ -11,7 +11,8 @@ public sealed class ReacherExpert(Reacher env) : IExpert
     /// <inheritdoc/>
     public float[] Act(IEnv caller)
     {
-        if (!ReferenceEquals(caller, env)) throw new ArgumentException($"ReacherExpert: bound to another {env.Name} instance.", nameof(caller));
+        if (!ReferenceEquals(caller, env))
+            throw new ArgumentException($"ReacherExpert: bound to another {env.Name} instance.", nameof(caller));
         var x = env.PhysicalState;
         var (tx, ty) = env.Target;
         double l = Reacher.LinkLength;
@@ -28,6 +29,7 @@ public sealed class ReacherExpert(Reacher env) : IExpert
         double a1 = Kp * g1 - Kd * x[2], a2 = Kp * g2 - Kd * x[3];
         double t1 = m11 * a1 + m12 * a2 + c1 + Reacher.Damping * x[2];
         double t2 = m12 * a1 + m22 * a2 + c2 + Reacher.Damping * x[3];
-        return [(float)Math.Clamp(t1 / Reacher.MaxTorque, -1.0, 1.0), (float)Math.Clamp(t2 / Reacher.MaxTorque, -1.0, 1.0)];
+        return [(float)Math.Clamp(t1 / Reacher.MaxTorque, -1.0, 1.0),
+            (float)Math.Clamp(t2 / Reacher.MaxTorque, -1.0, 1.0)];
     }
 }

@@ -83,7 +83,9 @@ public sealed class Canvas
         FillCircle(x1, y1, thickness / 2, color);
     }
 
-    /// <summary>Fills a rectangle of the given length (along <paramref name="angle"/>, radians) and width centred at (cx, cy).</summary>
+    /// <summary>
+    /// Fills a rectangle of the given length (along <paramref name="angle"/>, radians) and width centred at (cx, cy).
+    /// </summary>
     public void FillRotatedRect(double cx, double cy, double length, double width, double angle, Rgb color)
     {
         CheckFinite(cx, cy, length, width);
@@ -101,7 +103,9 @@ public sealed class Canvas
     /// <summary>Fills a convex polygon given by its vertices in either winding order.</summary>
     public void FillConvexPolygon(ReadOnlySpan<(double X, double Y)> vertices, Rgb color)
     {
-        if (vertices.Length < 3) throw new ArgumentException($"Canvas.FillConvexPolygon: needs at least 3 vertices, got {vertices.Length}.", nameof(vertices));
+        if (vertices.Length < 3)
+            throw new ArgumentException($"Canvas.FillConvexPolygon: needs at least 3 vertices, got {vertices.Length}.",
+                nameof(vertices));
         double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
         foreach (var (x, y) in vertices)
         {
@@ -138,7 +142,8 @@ public sealed class Canvas
         int xa = Math.Max(0, x), xb = Math.Min(Width, x + source.Width);
         if (xa >= xb) return;
         for (int row = Math.Max(0, y); row < Math.Min(Height, y + source.Height); row++)
-            Array.Copy(source.Pixels, ((row - y) * source.Width + xa - x) * 3, Pixels, (row * Width + xa) * 3, (xb - xa) * 3);
+            Array.Copy(source.Pixels, ((row - y) * source.Width + xa - x) * 3, Pixels, (row * Width + xa) * 3,
+                (xb - xa) * 3);
     }
 
     /// <summary>A copy of the raster as a frame.</summary>
@@ -149,7 +154,9 @@ public sealed class Canvas
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (frame.Pixels.Length != frame.Height * frame.Width * 3)
-            throw new ArgumentException($"Canvas.FromFrame: {frame.Pixels.Length} bytes for a {frame.Height}x{frame.Width}x3 frame.", nameof(frame));
+            throw new ArgumentException(
+                $"Canvas.FromFrame: {frame.Pixels.Length} bytes for a {frame.Height}x{frame.Width}x3 frame.",
+                nameof(frame));
         var canvas = new Canvas(frame.Width, frame.Height);
         frame.Pixels.CopyTo(canvas.Pixels, 0);
         return canvas;

@@ -1,18 +1,22 @@
 namespace Qail.Envs.Rendering;
 
-/// <summary>Plays one episode under a controller and keeps rendered frames, for a GIF or a PNG strip of what happened.</summary>
+/// <summary>
+/// Plays one episode under a controller and keeps rendered frames, for a GIF or a PNG strip of what happened.
+/// </summary>
 public static class EpisodeRecorder
 {
     /// <summary>
-    /// Resets <paramref name="env"/> with <paramref name="seed"/>, steps it with <paramref name="act"/> (given the env and
-    /// its latest observation) until the episode ends, and returns the frames after reset and after every
+    /// Resets <paramref name="env"/> with <paramref name="seed"/>, steps it with <paramref name="act"/> (given the env
+    /// and its latest observation) until the episode ends, and returns the frames after reset and after every
     /// <paramref name="frameEvery"/>-th step (the last step always included).
     /// </summary>
     public static List<RgbFrame> Record(IEnv env, Func<IEnv, Observation, float[]> act, int seed, int frameEvery = 1)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(act);
-        if (frameEvery <= 0) throw new ArgumentException($"EpisodeRecorder.Record: frameEvery must be positive, got {frameEvery}.", nameof(frameEvery));
+        if (frameEvery <= 0)
+            throw new ArgumentException($"EpisodeRecorder.Record: frameEvery must be positive, got {frameEvery}.",
+                nameof(frameEvery));
         var observation = env.Reset(seed);
         var frames = new List<RgbFrame> { env.Render() };
         for (int step = 1; ; step++)
@@ -25,7 +29,8 @@ public static class EpisodeRecorder
     }
 
     /// <summary>Records an episode of the env's registered expert and writes it as an animated GIF.</summary>
-    public static void WriteExpertGif(string envName, int seed, string path, int frameEvery = 5, int delayCentiseconds = 5)
+    public static void WriteExpertGif(string envName, int seed, string path, int frameEvery = 5,
+        int delayCentiseconds = 5)
     {
         var env = Env.Make(envName, seed);
         var expert = Expert.For(env);

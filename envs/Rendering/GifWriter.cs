@@ -12,21 +12,26 @@ public static class GifWriter
     private const int MaxCodeSize = 12;
     private const int ClearCode = 256, EndCode = 257;
 
-    /// <summary>GIF bytes of <paramref name="frames"/> (all of the same size), shown <paramref name="delayCentiseconds"/> each.</summary>
+    /// <summary>
+    /// GIF bytes of <paramref name="frames"/> (all of the same size), shown <paramref name="delayCentiseconds"/> each.
+    /// </summary>
     public static byte[] Encode(IReadOnlyList<RgbFrame> frames, int delayCentiseconds = 4)
     {
         ArgumentNullException.ThrowIfNull(frames);
         if (frames.Count == 0) throw new ArgumentException("GifWriter.Encode: no frames.", nameof(frames));
         if (delayCentiseconds is < 0 or > ushort.MaxValue)
-            throw new ArgumentException($"GifWriter.Encode: delay {delayCentiseconds} cs outside 0..65535.", nameof(delayCentiseconds));
+            throw new ArgumentException($"GifWriter.Encode: delay {delayCentiseconds} cs outside 0..65535.",
+                nameof(delayCentiseconds));
         int width = frames[0].Width, height = frames[0].Height;
         if (width is <= 0 or > ushort.MaxValue || height is <= 0 or > ushort.MaxValue)
-            throw new ArgumentException($"GifWriter.Encode: frame size {height}x{width} outside 1..65535.", nameof(frames));
+            throw new ArgumentException($"GifWriter.Encode: frame size {height}x{width} outside 1..65535.",
+                nameof(frames));
         for (int i = 0; i < frames.Count; i++)
         {
             var f = frames[i];
             if (f.Width != width || f.Height != height || f.Pixels.Length != width * height * 3)
-                throw new ArgumentException($"GifWriter.Encode: frame {i} is {f.Height}x{f.Width} with {f.Pixels.Length} bytes; expected {height}x{width}x3.", nameof(frames));
+                throw new ArgumentException($"GifWriter.Encode: frame {i} is {f.Height}x{f.Width} with "
+                    + $"{f.Pixels.Length} bytes; expected {height}x{width}x3.", nameof(frames));
         }
 
         using var output = new MemoryStream();
@@ -39,7 +44,12 @@ public static class GifWriter
         for (int i = 0; i < 256; i++)
         {
             // Entries 0..215 are the colour cube; the rest are unused black.
-            if (i < 216) { output.WriteByte(Level(i / 36)); output.WriteByte(Level(i / 6 % 6)); output.WriteByte(Level(i % 6)); }
+            if (i < 216)
+            {
+                output.WriteByte(Level(i / 36));
+                output.WriteByte(Level(i / 6 % 6));
+                output.WriteByte(Level(i % 6));
+            }
             else { output.WriteByte(0); output.WriteByte(0); output.WriteByte(0); }
         }
         output.Write([0x21, 0xFF, 0x0B, .. "NETSCAPE2.0"u8, 0x03, 0x01, 0x00, 0x00, 0x00]); // loop forever
@@ -55,7 +65,8 @@ public static class GifWriter
             BinaryPrimitives.WriteUInt16LittleEndian(descriptor[7..], (ushort)height);
             output.Write(descriptor);
             for (int p = 0; p < indices.Length; p++)
-                indices[p] = (byte)(Quantize(frame.Pixels[3 * p]) * 36 + Quantize(frame.Pixels[3 * p + 1]) * 6 + Quantize(frame.Pixels[3 * p + 2]));
+                indices[p] = (byte)(Quantize(frame.Pixels[3 * p]) * 36 + Quantize(frame.Pixels[3 * p + 1]) * 6
+                    + Quantize(frame.Pixels[3 * p + 2]));
             output.WriteByte(8); // LZW minimum code size
             WriteLzw(output, indices);
         }
@@ -63,7 +74,9 @@ public static class GifWriter
         return output.ToArray();
     }
 
-    /// <summary>Writes the frames to an animated GIF file atomically (temp file in the same folder, flushed, renamed).</summary>
+    /// <summary>
+    /// Writes the frames to an animated GIF file atomically (temp file in the same folder, flushed, renamed).
+    /// </summary>
     public static void Write(string path, IReadOnlyList<RgbFrame> frames, int delayCentiseconds = 4) =>
         AtomicFile.WriteAllBytes(path, Encode(frames, delayCentiseconds));
 

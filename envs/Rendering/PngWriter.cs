@@ -4,7 +4,9 @@ using Qail.IO;
 
 namespace Qail.Envs.Rendering;
 
-/// <summary>Encodes RGB frames as 8-bit truecolour PNG (zlib deflate via System.IO.Compression, CRC-32 per chunk).</summary>
+/// <summary>
+/// Encodes RGB frames as 8-bit truecolour PNG (zlib deflate via System.IO.Compression, CRC-32 per chunk).
+/// </summary>
 public static class PngWriter
 {
     /// <summary>The 8-byte PNG file signature.</summary>
@@ -21,7 +23,8 @@ public static class PngWriter
     public static byte[] Encode(int width, int height, ReadOnlySpan<byte> rgb)
     {
         if (width <= 0 || height <= 0 || (long)width * height * 3 != rgb.Length)
-            throw new ArgumentException($"PngWriter.Encode: {rgb.Length} bytes do not form a {height}x{width}x3 image.", nameof(rgb));
+            throw new ArgumentException($"PngWriter.Encode: {rgb.Length} bytes do not form a {height}x{width}x3 image.",
+                nameof(rgb));
         using var output = new MemoryStream();
         output.Write(Signature);
 
@@ -52,7 +55,9 @@ public static class PngWriter
         return output.ToArray();
     }
 
-    /// <summary>Writes <paramref name="frame"/> to a PNG file atomically (temp file in the same folder, flushed, renamed).</summary>
+    /// <summary>
+    /// Writes <paramref name="frame"/> to a PNG file atomically (temp file in the same folder, flushed, renamed).
+    /// </summary>
     public static void Write(string path, RgbFrame frame) => AtomicFile.WriteAllBytes(path, Encode(frame));
 
     private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
