@@ -26,7 +26,8 @@ public static class KernelDispatch
         get => _threadCap ?? DefaultCap;
         set
         {
-            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown instruction set.");
+            if (!Enum.IsDefined(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown instruction set.");
             _threadCap = value;
         }
     }
@@ -40,7 +41,9 @@ public static class KernelDispatch
     /// <summary>True when the ARM64 dot-product extension may be used on the active path.</summary>
     public static bool UseArmDot => Active >= InstructionSet.NativeExtended && Dp.IsSupported;
 
-    /// <summary>Runs <paramref name="action"/> with the cap lowered to <paramref name="cap"/>, then restores it.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> with the cap lowered to <paramref name="cap"/>, then restores it.
+    /// </summary>
     public static void With(InstructionSet cap, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);

@@ -48,7 +48,8 @@ public static class Elementwise
     public static void AddScaled(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {
         if (x.Length != y.Length)
-            throw new ArgumentException($"Elementwise.AddScaled: x has {x.Length} elements but y has {y.Length}.", nameof(y));
+            throw new ArgumentException($"Elementwise.AddScaled: x has {x.Length} elements but y has {y.Length}.",
+                nameof(y));
         TensorPrimitives.FusedMultiplyAdd(x, alpha, y, y);
     }
 
@@ -90,13 +91,16 @@ public static class Elementwise
     private static void CheckUnary(string op, ReadOnlySpan<float> x, Span<float> destination)
     {
         if (x.Length != destination.Length)
-            throw new ArgumentException($"Elementwise.{op}: x has {x.Length} elements but destination has {destination.Length}.", nameof(destination));
+            throw new ArgumentException(
+                $"Elementwise.{op}: x has {x.Length} elements but destination has {destination.Length}.",
+                nameof(destination));
     }
 
     private static void CheckBinary(string op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
     {
         if (x.Length != y.Length)
-            throw new ArgumentException($"Elementwise.{op}: x has {x.Length} elements but y has {y.Length}.", nameof(y));
+            throw new ArgumentException($"Elementwise.{op}: x has {x.Length} elements but y has {y.Length}.",
+                nameof(y));
         CheckUnary(op, x, destination);
     }
 }

@@ -11,7 +11,9 @@ public static unsafe class Dgemm
 {
     private const long ThreadingThreshold = 1L << 18;
 
-    /// <summary>C (m x n, ldc) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C; beta == 0 ignores C's contents.</summary>
+    /// <summary>
+    /// C (m x n, ldc) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C; beta == 0 ignores C's contents.
+    /// </summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, double alpha,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
     {

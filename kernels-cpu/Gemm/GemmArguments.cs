@@ -21,14 +21,17 @@ internal static class GemmArguments
         CheckMatrix(op, "c", "ldc", m, n, cLength, ldc, "m x n");
     }
 
-    private static void CheckMatrix(string op, string name, string ldName, int rows, int cols, int length, int ld, string shape)
+    private static void CheckMatrix(string op, string name, string ldName, int rows, int cols, int length, int ld,
+        string shape)
     {
         if (ld < Math.Max(1, cols))
             throw new ArgumentOutOfRangeException(ldName, ld,
-                $"{op}: {ldName} = {ld} must be >= max(1, {cols}), the row length of {name} ({shape} = {rows} x {cols}).");
+                $"{op}: {ldName} = {ld} must be >= max(1, {cols}), the row length of {name} ({shape} = {rows} "
+                + $"x {cols}).");
         long needed = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
         if (length < needed)
             throw new ArgumentException(
-                $"{op}: {name} has {length} elements but {name} ({shape} = {rows} x {cols}, {ldName} = {ld}) needs {needed}.", name);
+                $"{op}: {name} has {length} elements but {name} ({shape} = {rows} x {cols}, {ldName} = {ld}) needs "
+                + $"{needed}.", name);
     }
 }

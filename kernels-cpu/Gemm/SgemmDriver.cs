@@ -68,7 +68,9 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
                     var fullNc = nc - nc % nr;
                     // In place, only a ragged last panel is packed (zero-padded), at the buffer's start.
                     if (!directB) SgemmPacking.PackB(p.TransB, b, p.Ldb, pc, jc, kc, nc, nr, packB, TKernel.AvxPacking);
-                    else if (fullNc < nc) SgemmPacking.PackB(false, b, p.Ldb, pc, jc + fullNc, kc, nc - fullNc, nr, packB, TKernel.AvxPacking);
+                    else if (fullNc < nc)
+                        SgemmPacking.PackB(false, b, p.Ldb, pc, jc + fullNc, kc, nc - fullNc, nr, packB,
+                            TKernel.AvxPacking);
                     for (var ir = 0; ir < mc; ir += mr)
                     {
                         var rows = Math.Min(mr, mc - ir);

@@ -14,7 +14,8 @@ internal static unsafe class SgemmPacking
     /// Packs op(A)[i0..i0+mc, p0..p0+kc] into panels of mr rows: dst[panel][p*mr + i]. With
     /// <paramref name="avxTranspose"/> (AVX paths only) untransposed A moves in 8 x 8 and 4 x 4 register blocks.
     /// </summary>
-    public static void PackA(bool transA, float* a, nint lda, int i0, int p0, int mc, int kc, int mr, float* dst, bool avxTranspose)
+    public static void PackA(bool transA, float* a, nint lda, int i0, int p0, int mc, int kc, int mr, float* dst,
+        bool avxTranspose)
     {
         if (!transA && avxTranspose && Avx.IsSupported)
         {
@@ -60,9 +61,11 @@ internal static unsafe class SgemmPacking
 
     /// <summary>
     /// Packs op(B)[p0..p0+kc, j0..j0+nc] into panels of nr columns: dst[panel][p*nr + j]. With
-    /// <paramref name="avxTranspose"/> (AVX paths only, nr a multiple of 8) transposed B moves in 8 x 8 register blocks.
+    /// <paramref name="avxTranspose"/> (AVX paths only, nr a multiple of 8) transposed B moves in 8 x 8 register
+    /// blocks.
     /// </summary>
-    public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst, bool avxTranspose)
+    public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst,
+        bool avxTranspose)
     {
         if (transB && avxTranspose && Avx.IsSupported)
         {
@@ -145,10 +148,14 @@ internal static unsafe class SgemmPacking
             r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride),
             r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride),
             r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3),
-            t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE),
-            s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3),
+            t3 = Avx.UnpackHigh(r2, r3),
+            t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7),
+                t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44),
+            s3 = Avx.Shuffle(t1, t3, 0xEE),
+            s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44),
+                s7 = Avx.Shuffle(t5, t7, 0xEE);
         Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
         Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
         Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
@@ -204,7 +211,8 @@ internal static unsafe class SgemmPacking
     {
         Vector128<float> r0 = Sse.LoadVector128(src), r1 = Sse.LoadVector128(src + srcStride),
             r2 = Sse.LoadVector128(src + 2 * srcStride), r3 = Sse.LoadVector128(src + 3 * srcStride);
-        Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+        Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3),
+            t3 = Sse.UnpackHigh(r2, r3);
         Sse.Store(dst, Sse.MoveLowToHigh(t0, t2));
         Sse.Store(dst + dstStride, Sse.MoveHighToLow(t2, t0));
         Sse.Store(dst + 2 * dstStride, Sse.MoveLowToHigh(t1, t3));

@@ -10,7 +10,8 @@ public static class SgemmReference
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        GemmArguments.Validate("SgemmReference.Multiply", transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        GemmArguments.Validate("SgemmReference.Multiply", transA, transB, m, n, k, a.Length, lda, b.Length, ldb,
+            c.Length, ldc);
         for (var i = 0; i < m; i++)
         {
             for (var j = 0; j < n; j++)

@@ -71,7 +71,8 @@ internal static unsafe class SgemmSmallM
             return;
         }
         // A transposed A row is gathered into a contiguous copy: on the stack, or rented when K is large.
-        Span<float> rowCopy = !p.TransA ? default : p.K <= StackFloats ? stackalloc float[p.K] : ThreadScratch.AtLeast(ref t_rowCopy, p.K);
+        Span<float> rowCopy = !p.TransA ? default : p.K <= StackFloats
+            ? stackalloc float[p.K] : ThreadScratch.AtLeast(ref t_rowCopy, p.K);
         fixed (float* copy = rowCopy)
         {
             for (var i = 0; i < p.M; i++)
@@ -127,7 +128,8 @@ internal static unsafe class SgemmSmallM
         var j = j0;
         for (; j + 128 <= j1; j += 128)
         {
-            Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default, acc4 = default, acc5 = default, acc6 = default, acc7 = default;
+            Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default, acc4 = default,
+                acc5 = default, acc6 = default, acc7 = default;
             var bp = b + j;
             for (var q = 0; q < p.K; q++, bp += p.Ldb)
             {
@@ -154,7 +156,8 @@ internal static unsafe class SgemmSmallM
         {
             Vector512<float> acc = default;
             var bp = b + j;
-            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = Vector512.FusedMultiplyAdd(Vector512.Create(aRow[q * aStep]), Vector512.Load(bp), acc);
+            for (var q = 0; q < p.K; q++, bp += p.Ldb)
+                acc = Vector512.FusedMultiplyAdd(Vector512.Create(aRow[q * aStep]), Vector512.Load(bp), acc);
             Store16(c + j, acc, p.Alpha, p.Beta);
         }
         for (; j < j1; j++)
@@ -240,7 +243,8 @@ internal static unsafe class SgemmSmallM
                 s2 = Vector512.FusedMultiplyAdd(Vector512.Load(x + q + 32), Vector512.Load(y + q + 32), s2);
                 s3 = Vector512.FusedMultiplyAdd(Vector512.Load(x + q + 48), Vector512.Load(y + q + 48), s3);
             }
-            for (; q + 16 <= p.K; q += 16) s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + q), Vector512.Load(y + q), s0);
+            for (; q + 16 <= p.K; q += 16)
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + q), Vector512.Load(y + q), s0);
             var sum = Vector512.Sum((s0 + s1) + (s2 + s3));
             for (; q < p.K; q++) sum = MathF.FusedMultiplyAdd(x[q], y[q], sum);
             c[j] = SgemmTile.Merge(sum, c[j], p.Alpha, p.Beta);
@@ -283,7 +287,8 @@ internal static unsafe class SgemmSmallM
         {
             Vector256<float> acc = default;
             var bp = b + j;
-            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = Vector256.FusedMultiplyAdd(Vector256.Create(aRow[q * aStep]), Vector256.Load(bp), acc);
+            for (var q = 0; q < p.K; q++, bp += p.Ldb)
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(aRow[q * aStep]), Vector256.Load(bp), acc);
             Store8(c + j, acc, p.Alpha, p.Beta);
         }
         for (; j < j1; j++)
@@ -349,7 +354,8 @@ internal static unsafe class SgemmSmallM
                 s2 = Vector256.FusedMultiplyAdd(Vector256.Load(x + q + 16), Vector256.Load(y + q + 16), s2);
                 s3 = Vector256.FusedMultiplyAdd(Vector256.Load(x + q + 24), Vector256.Load(y + q + 24), s3);
             }
-            for (; q + 8 <= p.K; q += 8) s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + q), Vector256.Load(y + q), s0);
+            for (; q + 8 <= p.K; q += 8)
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + q), Vector256.Load(y + q), s0);
             var sum = Vector256.Sum((s0 + s1) + (s2 + s3));
             for (; q < p.K; q++) sum = MathF.FusedMultiplyAdd(x[q], y[q], sum);
             c[j] = SgemmTile.Merge(sum, c[j], p.Alpha, p.Beta);
@@ -394,7 +400,8 @@ internal static unsafe class SgemmSmallM
         {
             Vector128<float> acc = default;
             var bp = b + j;
-            for (var q = 0; q < p.K; q++, bp += p.Ldb) acc = Vector128.MultiplyAddEstimate(Vector128.Create(aRow[q * aStep]), Vector128.Load(bp), acc);
+            for (var q = 0; q < p.K; q++, bp += p.Ldb)
+                acc = Vector128.MultiplyAddEstimate(Vector128.Create(aRow[q * aStep]), Vector128.Load(bp), acc);
             Store4(c + j, acc, p.Alpha, p.Beta);
         }
         for (; j < j1; j++)
@@ -460,7 +467,8 @@ internal static unsafe class SgemmSmallM
                 s2 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q + 8), Vector128.Load(y + q + 8), s2);
                 s3 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q + 12), Vector128.Load(y + q + 12), s3);
             }
-            for (; q + 4 <= p.K; q += 4) s0 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q), Vector128.Load(y + q), s0);
+            for (; q + 4 <= p.K; q += 4)
+                s0 = Vector128.MultiplyAddEstimate(Vector128.Load(x + q), Vector128.Load(y + q), s0);
             var sum = Vector128.Sum((s0 + s1) + (s2 + s3));
             for (; q < p.K; q++) sum = float.MultiplyAddEstimate(x[q], y[q], sum);
             c[j] = SgemmTile.Merge(sum, c[j], p.Alpha, p.Beta);

@@ -37,15 +37,19 @@ public sealed class GroupwiseInt4Weights
         ArgumentNullException.ThrowIfNull(scales);
         CheckShape(rows, columns, groupSize);
         if (codes.Length != (long)rows * columns / 2)
-            throw new ArgumentException($"GroupwiseInt4Weights: codes length {codes.Length} != N*K/2 = {(long)rows * columns / 2} for [{rows}, {columns}].", nameof(codes));
+            throw new ArgumentException($"GroupwiseInt4Weights: codes length {codes.Length} != N*K/2 = "
+                + $"{(long)rows * columns / 2} for [{rows}, {columns}].", nameof(codes));
         var groups = (long)rows * (columns / groupSize);
         if (scales.Length != groups)
-            throw new ArgumentException($"GroupwiseInt4Weights: scales length {scales.Length} != N*K/G = {groups}.", nameof(scales));
+            throw new ArgumentException($"GroupwiseInt4Weights: scales length {scales.Length} != N*K/G = {groups}.",
+                nameof(scales));
         for (var i = 0; i < scales.Length; i++)
             if (!float.IsFinite(scales[i]) || scales[i] <= 0)
-                throw new ArgumentException($"GroupwiseInt4Weights: scales[{i}] = {scales[i]} must be finite and > 0.", nameof(scales));
+                throw new ArgumentException($"GroupwiseInt4Weights: scales[{i}] = {scales[i]} must be finite and > 0.",
+                    nameof(scales));
         if (zeroPoints is not null && zeroPoints.Length != (groups + 1) / 2)
-            throw new ArgumentException($"GroupwiseInt4Weights: zeroPoints length {zeroPoints.Length} != ceil(N*K/G/2) = {(groups + 1) / 2}.", nameof(zeroPoints));
+            throw new ArgumentException($"GroupwiseInt4Weights: zeroPoints length {zeroPoints.Length} != ceil(N*K/G/2) "
+                + $"= {(groups + 1) / 2}.", nameof(zeroPoints));
         Codes = codes;
         Scales = scales;
         ZeroPoints = zeroPoints;
@@ -58,10 +62,13 @@ public sealed class GroupwiseInt4Weights
     public static void CheckShape(int rows, int columns, int groupSize)
     {
         if (groupSize is not (32 or 64 or 128))
-            throw new ArgumentException($"GroupwiseInt4Weights: groupSize {groupSize} must be 32, 64 or 128.", nameof(groupSize));
-        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "GroupwiseInt4Weights: rows must be >= 1.");
+            throw new ArgumentException($"GroupwiseInt4Weights: groupSize {groupSize} must be 32, 64 or 128.",
+                nameof(groupSize));
+        if (rows < 1)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, "GroupwiseInt4Weights: rows must be >= 1.");
         if (columns < 1 || columns % groupSize != 0)
-            throw new ArgumentException($"GroupwiseInt4Weights: columns (K) {columns} must be a positive multiple of groupSize {groupSize}.", nameof(columns));
+            throw new ArgumentException($"GroupwiseInt4Weights: columns (K) {columns} must be a positive multiple of "
+                + $"groupSize {groupSize}.", nameof(columns));
     }
 
     /// <summary>
@@ -70,11 +77,13 @@ public sealed class GroupwiseInt4Weights
     /// [min, max] (widened to include 0) maps to codes 0..15 with zero point round_half_to_even(-min/scale).
     /// An all-zero group gets scale 1.
     /// </summary>
-    public static GroupwiseInt4Weights Quantize(ReadOnlySpan<float> weights, int rows, int columns, int groupSize, bool symmetric)
+    public static GroupwiseInt4Weights Quantize(ReadOnlySpan<float> weights, int rows, int columns, int groupSize,
+        bool symmetric)
     {
         CheckShape(rows, columns, groupSize);
         if (weights.Length != (long)rows * columns)
-            throw new ArgumentException($"GroupwiseInt4Weights.Quantize: weights length {weights.Length} != rows*columns = {(long)rows * columns}.", nameof(weights));
+            throw new ArgumentException($"GroupwiseInt4Weights.Quantize: weights length {weights.Length} != "
+                + $"rows*columns = {(long)rows * columns}.", nameof(weights));
         var groupsPerRow = columns / groupSize;
         var codes = new byte[(long)rows * columns / 2];
         var scales = new float[rows * groupsPerRow];
@@ -110,13 +119,16 @@ public sealed class GroupwiseInt4Weights
     }
 
     /// <summary>The zero point of group (row, group): 0 when symmetric.</summary>
-    public int ZeroPoint(int row, int group) => ZeroPoints is null ? 0 : Nibble(ZeroPoints, (long)row * GroupsPerRow + group);
+    public int ZeroPoint(int row, int group) =>
+        ZeroPoints is null ? 0 : Nibble(ZeroPoints, (long)row * GroupsPerRow + group);
 
     /// <summary>Dequantizes to fp32 W[N, K]: value = scale * (q - z).</summary>
     public void Dequantize(Span<float> weights)
     {
         if (weights.Length != (long)Rows * Columns)
-            throw new ArgumentException($"GroupwiseInt4Weights.Dequantize: weights length {weights.Length} != {(long)Rows * Columns}.", nameof(weights));
+            throw new ArgumentException(
+                $"GroupwiseInt4Weights.Dequantize: weights length {weights.Length} != {(long)Rows * Columns}.",
+                nameof(weights));
         for (var n = 0; n < Rows; n++)
             for (var k = 0; k < Columns; k++)
             {
@@ -128,7 +140,9 @@ public sealed class GroupwiseInt4Weights
     /// <summary>Reads nibble i of a low-nibble-first packed array.</summary>
     public static int Nibble(ReadOnlySpan<byte> packed, long i) => (packed[(int)(i >> 1)] >> (int)((i & 1) << 2)) & 0xF;
 
-    /// <summary>Writes the low 4 bits of <paramref name="value"/> as nibble i of a low-nibble-first packed array.</summary>
+    /// <summary>
+    /// Writes the low 4 bits of <paramref name="value"/> as nibble i of a low-nibble-first packed array.
+    /// </summary>
     public static void SetNibble(Span<byte> packed, long i, int value)
     {
         var shift = (int)((i & 1) << 2);

@@ -4,10 +4,10 @@ using System.Runtime.Intrinsics.X86;
 namespace Qail.Kernels.Cpu;
 
 /// <summary>
-/// Fused dequantize-and-dot for the fp32 (weight-only) int4 mode on AVX2 and AVX-512: each 32-element chunk is unpacked to
-/// codes, widened to float, offset-corrected and multiplied into the fp32 activations without writing the
-/// dequantized row to memory: y = sum_g scale[g] * sum_k (u - offset[g]) * x. Float results differ from the
-/// scalar dequantize-then-dot only by reassociation.
+/// Fused dequantize-and-dot for the fp32 (weight-only) int4 mode on AVX2 and AVX-512: each 32-element chunk is unpacked
+/// to codes, widened to float, offset-corrected and multiplied into the fp32 activations without writing the
+/// dequantized row to memory: y = sum_g scale[g] * sum_k (u - offset[g]) * x. Float results differ from the scalar
+/// dequantize-then-dot only by reassociation.
 /// </summary>
 internal static unsafe class Int4FloatDot
 {
@@ -24,10 +24,16 @@ internal static unsafe class Int4FloatDot
                 var bytes = Sse2.LoadVector128(w);
                 var lo = Sse2.And(bytes, mask);
                 var hi = Sse2.And(Sse2.ShiftRightLogical(bytes.AsUInt16(), 4).AsByte(), mask);
-                s0 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(lo)), off), Avx.LoadVector256(x), s0);
-                s1 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(lo, 8))), off), Avx.LoadVector256(x + 8), s1);
-                s0 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(hi)), off), Avx.LoadVector256(x + 16), s0);
-                s1 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(hi, 8))), off), Avx.LoadVector256(x + 24), s1);
+                s0 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(lo)), off),
+                    Avx.LoadVector256(x), s0);
+                s1 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(
+                    Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(lo, 8))), off),
+                    Avx.LoadVector256(x + 8), s1);
+                s0 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(hi)), off),
+                    Avx.LoadVector256(x + 16), s0);
+                s1 = Fma.MultiplyAdd(Avx.Subtract(Avx.ConvertToVector256Single(
+                    Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(hi, 8))), off),
+                    Avx.LoadVector256(x + 24), s1);
             }
             acc = Fma.MultiplyAdd(Vector256.Create(scales[g]), Avx.Add(s0, s1), acc);
         }
@@ -50,9 +56,12 @@ internal static unsafe class Int4FloatDot
             {
                 var bytes = Sse2.LoadVector128(w);
                 var lo = Sse2.Subtract(Sse2.And(bytes, mask), off).AsSByte();
-                var hi = Sse2.Subtract(Sse2.And(Sse2.ShiftRightLogical(bytes.AsUInt16(), 4).AsByte(), mask), off).AsSByte();
-                s0 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(lo)), Vector512.Load(x), s0);
-                s1 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(hi)), Vector512.Load(x + 16), s1);
+                var hi = Sse2.Subtract(Sse2.And(Sse2.ShiftRightLogical(bytes.AsUInt16(), 4).AsByte(),
+                    mask), off).AsSByte();
+                s0 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(lo)),
+                    Vector512.Load(x), s0);
+                s1 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(hi)),
+                    Vector512.Load(x + 16), s1);
             }
             acc = Avx512F.FusedMultiplyAdd(Vector512.Create(scales[g]), Avx512F.Add(s0, s1), acc);
         }

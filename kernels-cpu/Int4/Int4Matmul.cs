@@ -10,15 +10,18 @@ namespace Qail.Kernels.Cpu;
 /// row); larger batches tile the weights (64 rows) and walk the batch in blocks of 8, which is the GEMM.
 /// In the integer modes the dot products are exact integers and the float accumulation follows one fixed
 /// order (8 lanes, documented in Int4RowKernels), so every SIMD path gives the scalar path's bits exactly; the
-/// <see cref="Int4ActivationMode.Float"/> mode dequantizes rows (GEMV: fused into the dot products; GEMM: 64-row fp32 tiles
-/// fed to <see cref="Sgemm"/>) and differs from the scalar sum only by float reassociation (about K * 2^-24 relative).
+/// <see cref="Int4ActivationMode.Float"/> mode dequantizes rows (GEMV: fused into the dot products; GEMM: 64-row fp32
+/// tiles fed to <see cref="Sgemm"/>) and differs from the scalar sum only by float reassociation (about K * 2^-24
+/// relative).
 /// </summary>
 public static unsafe class Int4Matmul
 {
     private const int BatchBlock = 8;
     private const int RowTile = 64;
 
-    /// <summary>Scratch buffers up to this size live on the stack; larger ones in this thread's scratch below.</summary>
+    /// <summary>
+    /// Scratch buffers up to this size live on the stack; larger ones in this thread's scratch below.
+    /// </summary>
     private const int StackBytes = 16 * 1024;
 
     [ThreadStatic] private static sbyte[]? t_codes;
@@ -32,7 +35,8 @@ public static unsafe class Int4Matmul
     {
         ArgumentNullException.ThrowIfNull(weights);
         CheckShapes(weights, x.Length, batch, y, bias, "x");
-        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Int4Matmul: unknown activation mode.");
+        if (!Enum.IsDefined(mode))
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Int4Matmul: unknown activation mode.");
         var isa = KernelDispatch.Active;
         if (mode == Int4ActivationMode.Float)
         {
@@ -41,9 +45,12 @@ public static unsafe class Int4Matmul
         }
         int k = weights.Columns, groups = batch * (k / weights.GroupSize);
         // Quantized activations on the stack for GEMV-sized calls (rented beyond): batch 1 allocates nothing.
-        var q = batch * k <= StackBytes ? stackalloc sbyte[batch * k] : ThreadScratch.AtLeast(ref t_codes, batch * k).AsSpan(0, batch * k);
-        var scales = groups <= StackBytes / 4 ? stackalloc float[groups] : ThreadScratch.AtLeast(ref t_scales, groups).AsSpan(0, groups);
-        var sums = groups <= StackBytes / 4 ? stackalloc int[groups] : ThreadScratch.AtLeast(ref t_sums, groups).AsSpan(0, groups);
+        var q = batch * k <= StackBytes
+            ? stackalloc sbyte[batch * k] : ThreadScratch.AtLeast(ref t_codes, batch * k).AsSpan(0, batch * k);
+        var scales = groups <= StackBytes / 4
+            ? stackalloc float[groups] : ThreadScratch.AtLeast(ref t_scales, groups).AsSpan(0, groups);
+        var sums = groups <= StackBytes / 4
+            ? stackalloc int[groups] : ThreadScratch.AtLeast(ref t_sums, groups).AsSpan(0, groups);
         QuantizeActivations(x, batch, k, weights.GroupSize, mode == Int4ActivationMode.Int8 ? 127 : 7, q, scales, sums);
         Integer(weights, q, scales, sums, batch, y, bias, isa);
     }
@@ -52,13 +59,18 @@ public static unsafe class Int4Matmul
     /// W4A4 with activations already in the canonical int4 format (symmetric, [batch, K], same group size):
     /// the activation codes are unpacked to int8 and fed to the same integer dot products.
     /// </summary>
-    public static void Multiply(PackedInt4Weights weights, GroupwiseInt4Weights activations, Span<float> y, ReadOnlySpan<float> bias = default)
+    public static void Multiply(PackedInt4Weights weights, GroupwiseInt4Weights activations, Span<float> y,
+        ReadOnlySpan<float> bias = default)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(activations);
-        if (!activations.IsSymmetric) throw new ArgumentException("Int4Matmul: 4-bit activations must be symmetric (no zero points).", nameof(activations));
+        if (!activations.IsSymmetric)
+            throw new ArgumentException("Int4Matmul: 4-bit activations must be symmetric (no zero points).",
+                nameof(activations));
         if (activations.Columns != weights.Columns || activations.GroupSize != weights.GroupSize)
-            throw new ArgumentException($"Int4Matmul: activations [{activations.Rows}, {activations.Columns}] group {activations.GroupSize} do not match weights K {weights.Columns} group {weights.GroupSize}.", nameof(activations));
+            throw new ArgumentException($"Int4Matmul: activations [{activations.Rows}, {activations.Columns}] group "
+                + $"{activations.GroupSize} do not match weights K {weights.Columns} group {weights.GroupSize}.",
+                nameof(activations));
         int batch = activations.Rows, k = weights.Columns, groups = batch * (k / weights.GroupSize);
         CheckShapes(weights, batch * k, batch, y, bias, nameof(activations));
         var q = ThreadScratch.AtLeast(ref t_codes, batch * k);
@@ -76,23 +88,32 @@ public static unsafe class Int4Matmul
 
     /// <summary>
     /// Quantizes activations x[batch, K] per row and per group of <paramref name="groupSize"/>: scale = max|x| / qMax
-    /// (1 for an all-zero group), q = round_half_to_even(x / scale) in [-qMax, qMax]; also returns each group's code sum.
+    /// (1 for an all-zero group), q = round_half_to_even(x / scale) in [-qMax, qMax]; also returns each group's code
+    /// sum.
     /// </summary>
     public static void QuantizeActivations(ReadOnlySpan<float> x, int batch, int k, int groupSize, int qMax,
         Span<sbyte> q, Span<float> scales, Span<int> sums)
     {
         if (batch < 1 || k < 1 || x.Length != (long)batch * k || q.Length != x.Length)
-            throw new ArgumentException($"QuantizeActivations: x length {x.Length}, q length {q.Length} must equal batch {batch} * K {k}.", nameof(x));
-        if (groupSize < 1 || k % groupSize != 0) throw new ArgumentException($"QuantizeActivations: groupSize {groupSize} must divide K {k}.", nameof(groupSize));
-        if (qMax is < 1 or > 127) throw new ArgumentOutOfRangeException(nameof(qMax), qMax, "QuantizeActivations: qMax must be in 1..127.");
+            throw new ArgumentException(
+                $"QuantizeActivations: x length {x.Length}, q length {q.Length} must equal batch {batch} * K {k}.",
+                nameof(x));
+        if (groupSize < 1 || k % groupSize != 0)
+            throw new ArgumentException($"QuantizeActivations: groupSize {groupSize} must divide K {k}.",
+                nameof(groupSize));
+        if (qMax is < 1 or > 127)
+            throw new ArgumentOutOfRangeException(nameof(qMax), qMax, "QuantizeActivations: qMax must be in 1..127.");
         var groups = x.Length / groupSize;
         if (scales.Length != groups || sums.Length != groups)
-            throw new ArgumentException($"QuantizeActivations: scales {scales.Length} / sums {sums.Length} must have {groups} entries.", nameof(scales));
+            throw new ArgumentException(
+                $"QuantizeActivations: scales {scales.Length} / sums {sums.Length} must have {groups} entries.",
+                nameof(scales));
         for (var g = 0; g < groups; g++)
         {
             var block = x.Slice(g * groupSize, groupSize);
             var absMax = TensorPrimitives.MaxMagnitude(block);
-            if (float.IsNaN(absMax) || float.IsInfinity(absMax)) throw new ArgumentException($"QuantizeActivations: group {g} holds a NaN or infinity.", nameof(x));
+            if (float.IsNaN(absMax) || float.IsInfinity(absMax))
+                throw new ArgumentException($"QuantizeActivations: group {g} holds a NaN or infinity.", nameof(x));
             var p = QuantizationParameters.Symmetric(MathF.Abs(absMax), qMax);
             // The vectorized per-tensor kernel takes the same IEEE steps as QuantizeLinear.One.
             var codes = q.Slice(g * groupSize, groupSize);
@@ -104,14 +125,16 @@ public static unsafe class Int4Matmul
         }
     }
 
-    private static void Integer(PackedInt4Weights w, ReadOnlySpan<sbyte> q, ReadOnlySpan<float> xScales, ReadOnlySpan<int> xSums, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
+    private static void Integer(PackedInt4Weights w, ReadOnlySpan<sbyte> q, ReadOnlySpan<float> xScales,
+        ReadOnlySpan<int> xSums, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
     {
         fixed (byte* wBase = w.Chunks)
         fixed (float* swBase = w.GroupScales, sxBase = xScales, yBase = y, biasBase = bias)
         fixed (int* offBase = w.GroupOffsets, sumBase = xSums)
         fixed (sbyte* xBase = q)
         {
-            var job = new IntegerJob(w.Rows, w.Columns, w.GroupSize, wBase, swBase, offBase, xBase, sxBase, sumBase, batch, yBase, bias.IsEmpty ? null : biasBase, isa);
+            var job = new IntegerJob(w.Rows, w.Columns, w.GroupSize, wBase, swBase, offBase, xBase, sxBase, sumBase,
+                batch, yBase, bias.IsEmpty ? null : biasBase, isa);
             // Rows are split in whole 64-row tiles, a fixed partition: the result does not depend on the thread count.
             var tiles = (w.Rows + RowTile - 1) / RowTile;
             var parts = Math.Min(KernelThreads.Count, tiles);
@@ -119,7 +142,8 @@ public static unsafe class Int4Matmul
         }
     }
 
-    private readonly struct IntegerJob(int n, int k, int gs, byte* wBase, float* swBase, int* offBase, sbyte* xBase, float* sxBase, int* sumBase,
+    private readonly struct IntegerJob(int n, int k, int gs, byte* wBase, float* swBase, int* offBase, sbyte* xBase,
+        float* sxBase, int* sumBase,
         int batch, float* y, float* bias, InstructionSet isa) : IPartitionedJob
     {
         public void Part(int part, int parts)
@@ -139,10 +163,12 @@ public static unsafe class Int4Matmul
                     for (var row = r0; row < r1; row++)
                     {
                         var sw = swBase + row * groups;
-                        kernel(wBase + (long)row * k / 2, sw, groups, chunks, xBase + (long)b0 * k, k, sxBase + b0 * groups, bn, lanes);
+                        kernel(wBase + (long)row * k / 2, sw, groups, chunks, xBase + (long)b0 * k, k,
+                            sxBase + b0 * groups, bn, lanes);
                         for (var b = 0; b < bn; b++)
                         {
-                            OffsetTerm(sw, offBase + row * groups, sxBase + (b0 + b) * groups, sumBase + (b0 + b) * groups, groups, vector, corr);
+                            OffsetTerm(sw, offBase + row * groups, sxBase + (b0 + b) * groups,
+                                sumBase + (b0 + b) * groups, groups, vector, corr);
                             float sum = 0f, off = 0f;
                             for (var l = 0; l < 8; l++) { sum += lanes[b * 8 + l]; off += corr[l]; }
                             var v = sum - off;
@@ -165,8 +191,10 @@ public static unsafe class Int4Matmul
             Vector128<float> lo = default, hi = default;
             for (; g + 8 <= groups; g += 8)
             {
-                lo += Vector128.Load(sw + g) * Vector128.Load(sx + g) * Vector128.ConvertToSingle(Vector128.Load(off + g) * Vector128.Load(sumX + g));
-                hi += Vector128.Load(sw + g + 4) * Vector128.Load(sx + g + 4) * Vector128.ConvertToSingle(Vector128.Load(off + g + 4) * Vector128.Load(sumX + g + 4));
+                lo += Vector128.Load(sw + g) * Vector128.Load(sx + g)
+                    * Vector128.ConvertToSingle(Vector128.Load(off + g) * Vector128.Load(sumX + g));
+                hi += Vector128.Load(sw + g + 4) * Vector128.Load(sx + g + 4)
+                    * Vector128.ConvertToSingle(Vector128.Load(off + g + 4) * Vector128.Load(sumX + g + 4));
             }
             lo.Store(corr);
             hi.Store(corr + 4);
@@ -174,7 +202,8 @@ public static unsafe class Int4Matmul
         for (; g < groups; g++) corr[g & 7] += sw[g] * sx[g] * (float)(off[g] * sumX[g]);
     }
 
-    private static void MultiplyFloat(PackedInt4Weights w, ReadOnlySpan<float> x, int batch, Span<float> y, ReadOnlySpan<float> bias, InstructionSet isa)
+    private static void MultiplyFloat(PackedInt4Weights w, ReadOnlySpan<float> x, int batch, Span<float> y,
+        ReadOnlySpan<float> bias, InstructionSet isa)
     {
         int n = w.Rows, k = w.Columns;
         var table = KernelTable.For(isa);
@@ -186,7 +215,8 @@ public static unsafe class Int4Matmul
             return;
         }
         var tileRows = batch > BatchBlock ? RowTile : 1;
-        var tile = tileRows * k <= StackBytes / 4 ? stackalloc float[tileRows * k] : ThreadScratch.AtLeast(ref t_tile, tileRows * k);
+        var tile = tileRows * k <= StackBytes / 4
+            ? stackalloc float[tileRows * k] : ThreadScratch.AtLeast(ref t_tile, tileRows * k);
         for (var r0 = 0; r0 < n; r0 += tileRows)
         {
             var rows = Math.Min(tileRows, n - r0);
@@ -229,8 +259,10 @@ public static unsafe class Int4Matmul
                 var wr = wb + (long)row * k / 2;
                 for (var b = 0; b < batch; b++)
                     yb[(long)b * n + row] = avx512
-                        ? Int4FloatDot.Avx512Row(wr, sw + row * groups, off + row * groups, groups, chunks, xb + (long)b * k)
-                        : Int4FloatDot.Avx2Row(wr, sw + row * groups, off + row * groups, groups, chunks, xb + (long)b * k);
+                        ? Int4FloatDot.Avx512Row(wr, sw + row * groups, off + row * groups, groups, chunks,
+                            xb + (long)b * k)
+                        : Int4FloatDot.Avx2Row(wr, sw + row * groups, off + row * groups, groups, chunks,
+                            xb + (long)b * k);
             }
         }
     }
@@ -279,11 +311,13 @@ public static unsafe class Int4Matmul
         (s * Vector128.ConvertToSingle(d.AsInt32() - o)).CopyTo(dst[12..]);
     }
 
-    private static void CheckShapes(PackedInt4Weights w, int xLength, int batch, Span<float> y, ReadOnlySpan<float> bias, string xName)
+    private static void CheckShapes(PackedInt4Weights w, int xLength, int batch, Span<float> y,
+        ReadOnlySpan<float> bias, string xName)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Int4Matmul: batch must be >= 1.");
         if (xLength != (long)batch * w.Columns)
-            throw new ArgumentException($"Int4Matmul: {xName} length {xLength} != batch {batch} * K {w.Columns}.", xName);
+            throw new ArgumentException($"Int4Matmul: {xName} length {xLength} != batch {batch} * K {w.Columns}.",
+                xName);
         if (y.Length != (long)batch * w.Rows)
             throw new ArgumentException($"Int4Matmul: y length {y.Length} != batch {batch} * N {w.Rows}.", nameof(y));
         if (!bias.IsEmpty && bias.Length != w.Rows)

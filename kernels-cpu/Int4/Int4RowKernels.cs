@@ -22,8 +22,11 @@ internal static unsafe class Int4RowKernels
     public static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> For(InstructionSet isa) =>
         KernelTable.For(isa).Int4Rows;
 
-    /// <summary>Picks rank <paramref name="isa"/>'s row kernel from the hardware checks (once, for the table).</summary>
-    internal static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*, void> Choose(InstructionSet isa)
+    /// <summary>
+    /// Picks rank <paramref name="isa"/>'s row kernel from the hardware checks (once, for the table).
+    /// </summary>
+    internal static delegate*<byte*, float*, int, int, sbyte*, int, float*, int, float*,
+        void> Choose(InstructionSet isa)
     {
         if (isa >= InstructionSet.Native)
         {
@@ -37,7 +40,8 @@ internal static unsafe class Int4RowKernels
         return &Scalar;
     }
 
-    public static void Scalar(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch, float* lanes)
+    public static void Scalar(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch,
+        float* lanes)
     {
         var p = stackalloc int[8];
         for (var i = 0; i < batch * 8; i++) lanes[i] = 0f;
@@ -58,7 +62,8 @@ internal static unsafe class Int4RowKernels
             }
     }
 
-    public static void Portable(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch, float* lanes)
+    public static void Portable(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX,
+        int batch, float* lanes)
     {
         var acc = stackalloc Vector128<float>[16];
         for (var i = 0; i < 2 * batch; i++) acc[i] = Vector128<float>.Zero;
@@ -105,7 +110,8 @@ internal static unsafe class Int4RowKernels
     // One activation row at a time with the accumulator in a register; the weight row (K/2 bytes) stays in L1
     // across the batch, so re-unpacking it per row is cheaper than keeping 8 accumulators in memory. The group
     // factors scaleW*scaleX are formed 8 at a time (one vmulps, the same IEEE products) and broadcast from memory.
-    public static void Avx2Path(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch, float* lanes)
+    public static void Avx2Path(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX,
+        int batch, float* lanes)
     {
         var ones = Vector256.Create((short)1);
         var d = stackalloc float[8];
@@ -126,7 +132,8 @@ internal static unsafe class Int4RowKernels
                     var xg = xb + g * chunks * 32;
                     var p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Unpack(wg), Avx.LoadVector256(xg)), ones);
                     for (var c = 1; c < chunks; c++)
-                        p = Avx2.Add(p, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Unpack(wg + c * 16), Avx.LoadVector256(xg + c * 32)), ones));
+                        p = Avx2.Add(p, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Unpack(wg + c * 16),
+                            Avx.LoadVector256(xg + c * 32)), ones));
                     acc = Fma.MultiplyAdd(Vector256.Create(d[i]), Avx.ConvertToVector256Single(p), acc);
                 }
             }
@@ -134,7 +141,8 @@ internal static unsafe class Int4RowKernels
         }
     }
 
-    public static void Vnni(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch, float* lanes)
+    public static void Vnni(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch,
+        float* lanes)
     {
         for (var b = 0; b < batch; b++)
         {
@@ -146,14 +154,16 @@ internal static unsafe class Int4RowKernels
                 var wg = w + g * chunks * 16;
                 var xg = xb + g * chunks * 32;
                 var p = Vector256<int>.Zero;
-                for (var c = 0; c < chunks; c++) p = AvxVnni.MultiplyWideningAndAdd(p, Unpack(wg + c * 16), Avx.LoadVector256(xg + c * 32));
+                for (var c = 0; c < chunks; c++)
+                    p = AvxVnni.MultiplyWideningAndAdd(p, Unpack(wg + c * 16), Avx.LoadVector256(xg + c * 32));
                 acc = Fma.MultiplyAdd(Vector256.Create(scaleW[g] * sx[g]), Avx.ConvertToVector256Single(p), acc);
             }
             acc.Store(lanes + b * 8);
         }
     }
 
-    public static void ArmNeon(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch, float* lanes)
+    public static void ArmNeon(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX,
+        int batch, float* lanes)
     {
         var acc = stackalloc Vector128<float>[16];
         for (var i = 0; i < 2 * batch; i++) acc[i] = Vector128<float>.Zero;
@@ -167,8 +177,10 @@ internal static unsafe class Int4RowKernels
                 for (var c = 0; c < chunks; c++)
                 {
                     var bytes = AdvSimd.LoadVector128(wg + c * 16);
-                    lo = AdvSimd.Add(lo, NeonQuads(AdvSimd.And(bytes, mask).AsSByte(), AdvSimd.LoadVector128(xg + c * 32)));
-                    hi = AdvSimd.Add(hi, NeonQuads(AdvSimd.ShiftRightLogical(bytes, 4).AsSByte(), AdvSimd.LoadVector128(xg + c * 32 + 16)));
+                    lo = AdvSimd.Add(lo,
+                        NeonQuads(AdvSimd.And(bytes, mask).AsSByte(), AdvSimd.LoadVector128(xg + c * 32)));
+                    hi = AdvSimd.Add(hi, NeonQuads(AdvSimd.ShiftRightLogical(bytes, 4).AsSByte(),
+                        AdvSimd.LoadVector128(xg + c * 32 + 16)));
                 }
                 var d = Vector128.Create(scaleW[g] * scaleX[b * groups + g]);
                 acc[2 * b] = AdvSimd.FusedMultiplyAdd(acc[2 * b], d, AdvSimd.ConvertToSingle(lo));
@@ -186,7 +198,8 @@ internal static unsafe class Int4RowKernels
         return AdvSimd.Arm64.AddPairwise(pairsLo, pairsHi);
     }
 
-    public static void ArmDot(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch, float* lanes)
+    public static void ArmDot(byte* w, float* scaleW, int groups, int chunks, sbyte* x, int k, float* scaleX, int batch,
+        float* lanes)
     {
         var acc = stackalloc Vector128<float>[16];
         for (var i = 0; i < 2 * batch; i++) acc[i] = Vector128<float>.Zero;
@@ -201,7 +214,8 @@ internal static unsafe class Int4RowKernels
                 {
                     var bytes = AdvSimd.LoadVector128(wg + c * 16);
                     lo = Dp.DotProduct(lo, AdvSimd.And(bytes, mask).AsSByte(), AdvSimd.LoadVector128(xg + c * 32));
-                    hi = Dp.DotProduct(hi, AdvSimd.ShiftRightLogical(bytes, 4).AsSByte(), AdvSimd.LoadVector128(xg + c * 32 + 16));
+                    hi = Dp.DotProduct(hi, AdvSimd.ShiftRightLogical(bytes, 4).AsSByte(),
+                        AdvSimd.LoadVector128(xg + c * 32 + 16));
                 }
                 var d = Vector128.Create(scaleW[g] * scaleX[b * groups + g]);
                 acc[2 * b] = AdvSimd.FusedMultiplyAdd(acc[2 * b], d, AdvSimd.ConvertToSingle(lo));

@@ -6,10 +6,14 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 public readonly record struct QuantizationParameters(float Scale, int ZeroPoint, int QMin, int QMax)
 {
-    /// <summary>Symmetric parameters covering [-absMax, absMax] with codes in [-qMax, qMax] (scale = absMax / qMax; 1 when absMax is 0).</summary>
+    /// <summary>
+    /// Symmetric parameters covering [-absMax, absMax] with codes in [-qMax, qMax] (scale = absMax / qMax; 1 when
+    /// absMax is 0).
+    /// </summary>
     public static QuantizationParameters Symmetric(float absMax, int qMax)
     {
-        if (!(absMax >= 0) || float.IsInfinity(absMax)) throw new ArgumentOutOfRangeException(nameof(absMax), absMax, "Symmetric: absMax must be finite and >= 0.");
+        if (!(absMax >= 0) || float.IsInfinity(absMax))
+            throw new ArgumentOutOfRangeException(nameof(absMax), absMax, "Symmetric: absMax must be finite and >= 0.");
         if (qMax < 1) throw new ArgumentOutOfRangeException(nameof(qMax), qMax, "Symmetric: qMax must be >= 1.");
         var scale = absMax == 0 ? 1f : absMax / qMax;
         return new QuantizationParameters(scale, 0, -qMax, qMax);
@@ -23,7 +27,8 @@ public readonly record struct QuantizationParameters(float Scale, int ZeroPoint,
     {
         if (!float.IsFinite(min) || !float.IsFinite(max) || min > max)
             throw new ArgumentException($"Asymmetric: need finite min <= max, got min={min}, max={max}.", nameof(min));
-        if (qMin >= qMax) throw new ArgumentException($"Asymmetric: need qMin < qMax, got {qMin}..{qMax}.", nameof(qMin));
+        if (qMin >= qMax)
+            throw new ArgumentException($"Asymmetric: need qMin < qMax, got {qMin}..{qMax}.", nameof(qMin));
         min = MathF.Min(min, 0);
         max = MathF.Max(max, 0);
         var scale = max == min ? 1f : (max - min) / (qMax - qMin);

@@ -25,42 +25,57 @@ public static class QuantizeLinear
     }
 
     /// <summary>Per-tensor quantization to int8 codes in [qMin, qMax] (pass -127..127 for symmetric weights).</summary>
-    public static void PerTensor(ReadOnlySpan<float> x, float scale, int zeroPoint, Span<sbyte> q, int qMin = -128, int qMax = 127)
+    public static void PerTensor(ReadOnlySpan<float> x, float scale, int zeroPoint, Span<sbyte> q, int qMin = -128,
+        int qMax = 127)
     {
         CheckScale(scale, "scale");
         CheckRange(zeroPoint, qMin, qMax, -128, 127);
-        if (q.Length != x.Length) throw new ArgumentException($"QuantizeLinear.PerTensor: q length {q.Length} != x length {x.Length}.", nameof(q));
+        if (q.Length != x.Length)
+            throw new ArgumentException($"QuantizeLinear.PerTensor: q length {q.Length} != x length {x.Length}.",
+                nameof(q));
         Run(x, scale, zeroPoint, qMin, qMax, q);
     }
 
     /// <summary>Per-tensor quantization to uint8 codes in [qMin, qMax].</summary>
-    public static void PerTensor(ReadOnlySpan<float> x, float scale, int zeroPoint, Span<byte> q, int qMin = 0, int qMax = 255)
+    public static void PerTensor(ReadOnlySpan<float> x, float scale, int zeroPoint, Span<byte> q, int qMin = 0,
+        int qMax = 255)
     {
         CheckScale(scale, "scale");
         CheckRange(zeroPoint, qMin, qMax, 0, 255);
-        if (q.Length != x.Length) throw new ArgumentException($"QuantizeLinear.PerTensor: q length {q.Length} != x length {x.Length}.", nameof(q));
+        if (q.Length != x.Length)
+            throw new ArgumentException($"QuantizeLinear.PerTensor: q length {q.Length} != x length {x.Length}.",
+                nameof(q));
         Run(x, scale, zeroPoint, qMin, qMax, q);
     }
 
-    /// <summary>Per-channel quantization of x[channels, inner] with scales[channel] and zeroPoints[channel] (empty: 0).</summary>
-    public static void PerChannel(ReadOnlySpan<float> x, int channels, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<sbyte> q, int qMin = -128, int qMax = 127)
-        => Grouped("QuantizeLinear.PerChannel", x, channels, x.Length / Math.Max(channels, 1), scales, zeroPoints, q, qMin, qMax, channels);
+    /// <summary>
+    /// Per-channel quantization of x[channels, inner] with scales[channel] and zeroPoints[channel] (empty: 0).
+    /// </summary>
+    public static void PerChannel(ReadOnlySpan<float> x, int channels, ReadOnlySpan<float> scales,
+        ReadOnlySpan<int> zeroPoints, Span<sbyte> q, int qMin = -128, int qMax = 127)
+        => Grouped("QuantizeLinear.PerChannel", x, channels, x.Length / Math.Max(channels, 1), scales, zeroPoints, q,
+            qMin, qMax, channels);
 
     /// <summary>Per-group quantization of x[rows, cols]: scales[r, c/groupSize] (cols % groupSize == 0).</summary>
-    public static void PerGroup(ReadOnlySpan<float> x, int rows, int cols, int groupSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<sbyte> q, int qMin = -128, int qMax = 127)
+    public static void PerGroup(ReadOnlySpan<float> x, int rows, int cols, int groupSize, ReadOnlySpan<float> scales,
+        ReadOnlySpan<int> zeroPoints, Span<sbyte> q, int qMin = -128, int qMax = 127)
     {
         if (rows < 1 || cols < 1 || (long)rows * cols != x.Length)
-            throw new ArgumentException($"QuantizeLinear.PerGroup: rows {rows} x cols {cols} does not match x length {x.Length}.", nameof(x));
+            throw new ArgumentException(
+                $"QuantizeLinear.PerGroup: rows {rows} x cols {cols} does not match x length {x.Length}.", nameof(x));
         if (groupSize < 1 || cols % groupSize != 0)
-            throw new ArgumentException($"QuantizeLinear.PerGroup: groupSize {groupSize} must divide cols {cols}.", nameof(groupSize));
-        Grouped("QuantizeLinear.PerGroup", x, rows * (cols / groupSize), groupSize, scales, zeroPoints, q, qMin, qMax, rows * (cols / groupSize));
+            throw new ArgumentException($"QuantizeLinear.PerGroup: groupSize {groupSize} must divide cols {cols}.",
+                nameof(groupSize));
+        Grouped("QuantizeLinear.PerGroup", x, rows * (cols / groupSize), groupSize, scales, zeroPoints, q, qMin, qMax,
+            rows * (cols / groupSize));
     }
 
     /// <summary>Per-tensor dequantization: x = (q - zeroPoint) * scale.</summary>
     public static void DequantizePerTensor(ReadOnlySpan<sbyte> q, float scale, int zeroPoint, Span<float> x)
     {
         CheckScale(scale, "scale");
-        if (q.Length != x.Length) throw new ArgumentException($"DequantizeLinear: x length {x.Length} != q length {q.Length}.", nameof(x));
+        if (q.Length != x.Length)
+            throw new ArgumentException($"DequantizeLinear: x length {x.Length} != q length {q.Length}.", nameof(x));
         for (var i = 0; i < q.Length; i++) x[i] = (q[i] - zeroPoint) * scale;
     }
 
@@ -68,17 +83,21 @@ public static class QuantizeLinear
     public static void DequantizePerTensor(ReadOnlySpan<byte> q, float scale, int zeroPoint, Span<float> x)
     {
         CheckScale(scale, "scale");
-        if (q.Length != x.Length) throw new ArgumentException($"DequantizeLinear: x length {x.Length} != q length {q.Length}.", nameof(x));
+        if (q.Length != x.Length)
+            throw new ArgumentException($"DequantizeLinear: x length {x.Length} != q length {q.Length}.", nameof(x));
         for (var i = 0; i < q.Length; i++) x[i] = (q[i] - zeroPoint) * scale;
     }
 
     /// <summary>Per-group (or per-channel with groupSize = cols) dequantization of q[rows, cols].</summary>
-    public static void DequantizePerGroup(ReadOnlySpan<sbyte> q, int rows, int cols, int groupSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> x)
+    public static void DequantizePerGroup(ReadOnlySpan<sbyte> q, int rows, int cols, int groupSize,
+        ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> x)
     {
         if (rows < 1 || cols < 1 || (long)rows * cols != q.Length || x.Length != q.Length)
-            throw new ArgumentException($"DequantizeLinear.PerGroup: rows {rows} x cols {cols} does not match q length {q.Length} / x length {x.Length}.", nameof(q));
+            throw new ArgumentException($"DequantizeLinear.PerGroup: rows {rows} x cols {cols} does not match q length "
+                + $"{q.Length} / x length {x.Length}.", nameof(q));
         if (groupSize < 1 || cols % groupSize != 0)
-            throw new ArgumentException($"DequantizeLinear.PerGroup: groupSize {groupSize} must divide cols {cols}.", nameof(groupSize));
+            throw new ArgumentException($"DequantizeLinear.PerGroup: groupSize {groupSize} must divide cols {cols}.",
+                nameof(groupSize));
         var groups = q.Length / groupSize;
         CheckGroupParameters("DequantizeLinear.PerGroup", groups, scales, zeroPoints);
         for (var g = 0; g < groups; g++)
@@ -88,11 +107,13 @@ public static class QuantizeLinear
         }
     }
 
-    private static void Grouped(string op, ReadOnlySpan<float> x, int groups, int groupSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<sbyte> q, int qMin, int qMax, int expected)
+    private static void Grouped(string op, ReadOnlySpan<float> x, int groups, int groupSize, ReadOnlySpan<float> scales,
+        ReadOnlySpan<int> zeroPoints, Span<sbyte> q, int qMin, int qMax, int expected)
     {
         if (groups < 1 || groupSize < 1 || (long)groups * groupSize != x.Length)
             throw new ArgumentException($"{op}: {groups} groups do not divide x length {x.Length}.", nameof(x));
-        if (q.Length != x.Length) throw new ArgumentException($"{op}: q length {q.Length} != x length {x.Length}.", nameof(q));
+        if (q.Length != x.Length)
+            throw new ArgumentException($"{op}: q length {q.Length} != x length {x.Length}.", nameof(q));
         CheckGroupParameters(op, expected, scales, zeroPoints);
         for (var g = 0; g < groups; g++)
         {
@@ -102,26 +123,36 @@ public static class QuantizeLinear
         }
     }
 
-    private static void CheckGroupParameters(string op, int groups, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints)
+    private static void CheckGroupParameters(string op, int groups, ReadOnlySpan<float> scales,
+        ReadOnlySpan<int> zeroPoints)
     {
-        if (scales.Length != groups) throw new ArgumentException($"{op}: scales length {scales.Length} != {groups} groups.", nameof(scales));
-        if (!zeroPoints.IsEmpty && zeroPoints.Length != groups) throw new ArgumentException($"{op}: zeroPoints length {zeroPoints.Length} != {groups} groups.", nameof(zeroPoints));
+        if (scales.Length != groups)
+            throw new ArgumentException($"{op}: scales length {scales.Length} != {groups} groups.", nameof(scales));
+        if (!zeroPoints.IsEmpty && zeroPoints.Length != groups)
+            throw new ArgumentException($"{op}: zeroPoints length {zeroPoints.Length} != {groups} groups.",
+                nameof(zeroPoints));
         foreach (var s in scales) CheckScale(s, "scales");
     }
 
     private static void CheckScale(float scale, string name)
     {
-        if (!(scale > 0) || !float.IsFinite(scale)) throw new ArgumentOutOfRangeException(name, scale, "QuantizeLinear: scale must be finite and > 0.");
+        if (!(scale > 0) || !float.IsFinite(scale))
+            throw new ArgumentOutOfRangeException(name, scale, "QuantizeLinear: scale must be finite and > 0.");
     }
 
     private static void CheckRange(int zeroPoint, int qMin, int qMax, int lo, int hi)
     {
-        if (qMin < lo || qMax > hi || qMin > qMax) throw new ArgumentException($"QuantizeLinear: code range {qMin}..{qMax} must lie in {lo}..{hi}.", nameof(qMin));
-        if (zeroPoint < qMin || zeroPoint > qMax) throw new ArgumentOutOfRangeException(nameof(zeroPoint), zeroPoint, $"QuantizeLinear: zero point must lie in {qMin}..{qMax}.");
+        if (qMin < lo || qMax > hi || qMin > qMax)
+            throw new ArgumentException($"QuantizeLinear: code range {qMin}..{qMax} must lie in {lo}..{hi}.",
+                nameof(qMin));
+        if (zeroPoint < qMin || zeroPoint > qMax)
+            throw new ArgumentOutOfRangeException(nameof(zeroPoint), zeroPoint,
+                $"QuantizeLinear: zero point must lie in {qMin}..{qMax}.");
     }
 
     // T is sbyte or byte (the JIT folds the type tests); codes are already clamped into T's range.
-    private static void Run<T>(ReadOnlySpan<float> x, float scale, int zeroPoint, int qMin, int qMax, Span<T> q) where T : unmanaged
+    private static void Run<T>(ReadOnlySpan<float> x, float scale, int zeroPoint, int qMin, int qMax, Span<T> q)
+        where T : unmanaged
     {
         var i = 0;
         ref var q0 = ref MemoryMarshal.GetReference(q);
@@ -163,12 +194,14 @@ public static class QuantizeLinear
         for (; i < x.Length; i++)
         {
             var v = One(x[i], scale, zeroPoint, qMin, qMax);
-            Unsafe.Add(ref q0, i) = typeof(T) == typeof(sbyte) ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<byte, T>((byte)v);
+            Unsafe.Add(ref q0, i) = typeof(T) == typeof(sbyte)
+                ? Unsafe.BitCast<sbyte, T>((sbyte)v) : Unsafe.BitCast<byte, T>((byte)v);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Codes(ReadOnlySpan<float> x, Vector512<float> scale, Vector512<float> zero, Vector512<float> lo, Vector512<float> hi)
+    private static Vector512<int> Codes(ReadOnlySpan<float> x, Vector512<float> scale, Vector512<float> zero,
+        Vector512<float> lo, Vector512<float> hi)
     {
         var v = Vector512.Create(x);
         if (!Vector512.EqualsAll(v, v)) throw new ArgumentException("QuantizeLinear: input contains NaN.", nameof(x));
@@ -177,7 +210,8 @@ public static class QuantizeLinear
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Codes(ReadOnlySpan<float> x, Vector128<float> scale, Vector128<float> zero, Vector128<float> lo, Vector128<float> hi)
+    private static Vector128<int> Codes(ReadOnlySpan<float> x, Vector128<float> scale, Vector128<float> zero,
+        Vector128<float> lo, Vector128<float> hi)
     {
         var v = Vector128.Create(x);
         if (!Vector128.EqualsAll(v, v)) throw new ArgumentException("QuantizeLinear: input contains NaN.", nameof(x));

@@ -45,7 +45,9 @@ public static class Reduction
     {
         CheckNotEmpty(nameof(SoftMax), x);
         if (x.Length != destination.Length)
-            throw new ArgumentException($"Reduction.SoftMax: x has {x.Length} elements but destination has {destination.Length}.", nameof(destination));
+            throw new ArgumentException(
+                $"Reduction.SoftMax: x has {x.Length} elements but destination has {destination.Length}.",
+                nameof(destination));
         TensorPrimitives.SoftMax(x, destination);
     }
 

@@ -20,7 +20,9 @@ public static class KernelThreads
         set => Volatile.Write(ref _default, Check(value));
     }
 
-    /// <summary>Runs <paramref name="action"/> with <see cref="Count"/> set to <paramref name="count"/> on this thread only.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> with <see cref="Count"/> set to <paramref name="count"/> on this thread only.
+    /// </summary>
     public static void With(int count, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -32,5 +34,6 @@ public static class KernelThreads
     }
 
     private static int Check(int count) =>
-        count >= 1 ? count : throw new ArgumentOutOfRangeException(nameof(count), count, "KernelThreads.Count must be at least 1.");
+        count >= 1 ? count : throw new ArgumentOutOfRangeException(nameof(count), count,
+            "KernelThreads.Count must be at least 1.");
 }

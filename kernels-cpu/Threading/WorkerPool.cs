@@ -13,7 +13,9 @@ internal static class WorkerPool
     // One countdown for the pool's owner (the gate admits one caller at a time), reset per call.
     private static readonly CountdownEvent Done = new(1);
 
-    /// <summary>Runs <paramref name="body"/>(i) for i in [0, parts); parts beyond the pool size share no state.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(i) for i in [0, parts); parts beyond the pool size share no state.
+    /// </summary>
     public static void Run(int parts, Action<int> body)
     {
         if (parts <= 1) { body(0); return; }
