@@ -23,7 +23,8 @@ public static class EnvInputs
         {
             var expected = Expected(input.Kind, spec);
             if (expected is null) return $"the policy reads a {input.Describe()} the env does not provide";
-            if (!expected.Equals(input)) return $"the policy reads a {input.Describe()} where the env provides a {expected.Describe()}";
+            if (!expected.Equals(input))
+                return $"the policy reads a {input.Describe()} where the env provides a {expected.Describe()}";
         }
         return policy.ActionSize == spec.Action.Size ? null
             : $"the policy writes {policy.ActionSize} actions, the env takes {spec.Action.Size}";

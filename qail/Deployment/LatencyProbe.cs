@@ -4,7 +4,10 @@ using Qail.Policies;
 
 namespace Qail.Deployment;
 
-/// <summary>Batch-1 latency of a policy: times single <see cref="IPolicy.Act"/> calls and reports the median and 90th percentile.</summary>
+/// <summary>
+/// Batch-1 latency of a policy: times single <see cref="IPolicy.Act"/> calls and reports the median and 90th
+/// percentile.
+/// </summary>
 public static class LatencyProbe
 {
     /// <summary>
@@ -19,12 +22,15 @@ public static class LatencyProbe
     /// Runs untimed calls (at least <paramref name="warmup"/> of them and for at least <see cref="MinimumWarmup"/>),
     /// then times <paramref name="iterations"/> calls one by one.
     /// </summary>
-    public static LatencyMeasurement Measure(IPolicy policy, Observation observation, int warmup = 200, int iterations = 2000)
+    public static LatencyMeasurement Measure(IPolicy policy, Observation observation, int warmup = 200,
+        int iterations = 2000)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
-        if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "LatencyProbe.Measure: iterations must be at least 1.");
+        if (iterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(iterations), iterations,
+                "LatencyProbe.Measure: iterations must be at least 1.");
         long warmupEnd = Stopwatch.GetTimestamp() + (long)(MinimumWarmup.TotalSeconds * Stopwatch.Frequency);
         for (int i = 0; i < warmup || Stopwatch.GetTimestamp() < warmupEnd; i++) policy.Act(observation);
         var ticks = new long[iterations];
@@ -36,6 +42,7 @@ public static class LatencyProbe
         }
         Array.Sort(ticks);
         double perMicrosecond = Stopwatch.Frequency / 1e6;
-        return new LatencyMeasurement(ticks[(iterations - 1) / 2] / perMicrosecond, ticks[(int)Math.Ceiling(0.9 * iterations) - 1] / perMicrosecond, iterations);
+        return new LatencyMeasurement(ticks[(iterations - 1) / 2] / perMicrosecond,
+            ticks[(int)Math.Ceiling(0.9 * iterations) - 1] / perMicrosecond, iterations);
     }
 }

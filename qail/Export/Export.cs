@@ -31,7 +31,8 @@ public static class Export
         ArgumentNullException.ThrowIfNull(network);
         foreach (var (path, layer) in WeightLayers(network))
             if (layer.WeightTransform is not null || layer.InputTransform is not null)
-                throw new ArgumentException($"Export.ToFloatPolicy: layer '{path}' carries a quantizer; export a full-precision network (or use ToIntegerPolicy).", nameof(network));
+                throw new ArgumentException($"Export.ToFloatPolicy: layer '{path}' carries a quantizer; export a "
+                    + "full-precision network (or use ToIntegerPolicy).", nameof(network));
         // Batch norms fold exactly in real arithmetic; the deployed fp32 graph runs the folded convolutions.
         var folded = BatchNormFolding.UnfoldedPath(network) is null ? network : BatchNormFolding.Fold(network);
         return new DeployedPolicy(label, "FP32", Graph(folded, nameof(ToFloatPolicy)));

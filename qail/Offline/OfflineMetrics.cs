@@ -12,14 +12,18 @@ namespace Qail.Offline;
 public static class OfflineMetrics
 {
     /// <summary>
-    /// Splits the episodes at random (seeded): about <paramref name="heldOutFraction"/> of them, at least one, held out.
+    /// Splits the episodes at random (seeded): about <paramref name="heldOutFraction"/> of them, at least one, held
+    /// out.
     /// </summary>
-    public static (Demonstrations Train, Demonstrations HeldOut) SplitEpisodes(Demonstrations demos, double heldOutFraction, int seed)
+    public static (Demonstrations Train, Demonstrations HeldOut) SplitEpisodes(Demonstrations demos,
+        double heldOutFraction, int seed)
     {
         ArgumentNullException.ThrowIfNull(demos);
         if (!(heldOutFraction > 0 && heldOutFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(heldOutFraction), heldOutFraction, "SplitEpisodes: the fraction must lie in (0, 1).");
-        if (demos.Episodes < 2) throw new ArgumentException($"SplitEpisodes: {demos.Episodes} episode(s) cannot be split.", nameof(demos));
+            throw new ArgumentOutOfRangeException(nameof(heldOutFraction), heldOutFraction,
+                "SplitEpisodes: the fraction must lie in (0, 1).");
+        if (demos.Episodes < 2)
+            throw new ArgumentException($"SplitEpisodes: {demos.Episodes} episode(s) cannot be split.", nameof(demos));
         int heldOut = Math.Clamp((int)Math.Round(demos.Episodes * heldOutFraction), 1, demos.Episodes - 1);
         var order = Enumerable.Range(0, demos.Episodes).ToArray();
         new Random(seed).Shuffle(order);
@@ -41,7 +45,9 @@ public static class OfflineMetrics
         {
             var action = policy.Act(ObservationAt(heldOut, t));
             if (action.Length != a)
-                throw new ArgumentException($"OfflineMetrics: the policy returns {action.Length} actions, the demonstrations hold {a}.", nameof(policy));
+                throw new ArgumentException(
+                    $"OfflineMetrics: the policy returns {action.Length} actions, the demonstrations hold {a}.",
+                    nameof(policy));
             double step = 0;
             for (int d = 0; d < a; d++)
             {

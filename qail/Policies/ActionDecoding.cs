@@ -1,6 +1,8 @@
 namespace Qail.Policies;
 
-/// <summary>How a policy with binned action outputs turns each dimension's bin distribution into a continuous value.</summary>
+/// <summary>
+/// How a policy with binned action outputs turns each dimension's bin distribution into a continuous value.
+/// </summary>
 public enum ActionDecoding
 {
     /// <summary>The centre of the most likely bin (greedy decoding, as VLA models emit action tokens).</summary>

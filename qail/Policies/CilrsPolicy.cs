@@ -20,22 +20,30 @@ public sealed class CilrsPolicy : PolicyNetwork
     /// Builds the network for a driving env: encoder widths (w, 2w, 4w, 4w), <paramref name="featureSize"/> image
     /// features, heads of <paramref name="headHidden"/> units. Defaults give about 0.15M parameters on 64x64x5 rasters.
     /// </summary>
-    public CilrsPolicy(EnvSpec spec, long seed, int width = 8, int featureSize = 128, int headHidden = 64, DType dtype = DType.Float32) : base(spec)
+    public CilrsPolicy(EnvSpec spec, long seed, int width = 8, int featureSize = 128, int headHidden = 64,
+        DType dtype = DType.Float32) : base(spec)
     {
         if (spec.Image is not ImageSpec image)
             throw new ArgumentException("CilrsPolicy: the env has no image observation.", nameof(spec));
         if (spec.StateSize != 1)
-            throw new ArgumentException($"CilrsPolicy: the state must be the ego speed alone (StateSize 1), got {spec.StateSize}.", nameof(spec));
+            throw new ArgumentException(
+                $"CilrsPolicy: the state must be the ego speed alone (StateSize 1), got {spec.StateSize}.",
+                nameof(spec));
         if (spec.CommandCount < 1)
-            throw new ArgumentException($"CilrsPolicy: the env offers {spec.CommandCount} commands; need at least one.", nameof(spec));
+            throw new ArgumentException($"CilrsPolicy: the env offers {spec.CommandCount} commands; need at least one.",
+                nameof(spec));
         if (spec.Action.Size != 3)
-            throw new ArgumentException($"CilrsPolicy: actions must be (steer, throttle, brake), got {spec.Action.Size} dimensions.", nameof(spec));
+            throw new ArgumentException(
+                $"CilrsPolicy: actions must be (steer, throttle, brake), got {spec.Action.Size} dimensions.",
+                nameof(spec));
         if (width < 1 || featureSize < 1 || headHidden < 1)
-            throw new ArgumentException($"CilrsPolicy: width {width}, featureSize {featureSize} and headHidden {headHidden} must be positive.");
+            throw new ArgumentException($"CilrsPolicy: width {width}, featureSize {featureSize} and headHidden "
+                + $"{headHidden} must be positive.");
         Dtype = dtype;
         int h = image.Height, w = image.Width;
         var stem = new Sequential(
-            new Conv2d(image.Channels, width, 3, Init.DeriveSeed(seed, 0), stride: 2, padding: 1, bias: false, dtype: dtype),
+            new Conv2d(image.Channels, width, 3, Init.DeriveSeed(seed, 0), stride: 2, padding: 1, bias: false,
+                dtype: dtype),
             new BatchNorm2d(width, dtype: dtype),
             new ReLU());
         int[] widths = [width, 2 * width, 4 * width, 4 * width];
@@ -78,9 +86,11 @@ public sealed class CilrsPolicy : PolicyNetwork
     public override void FitNormalization(Demonstrations demos)
     {
         ArgumentNullException.ThrowIfNull(demos);
-        var speeds = demos.States ?? throw new ArgumentException("CilrsPolicy.FitNormalization: the demonstrations hold no speeds.", nameof(demos));
+        var speeds = demos.States ?? throw new ArgumentException(
+            "CilrsPolicy.FitNormalization: the demonstrations hold no speeds.", nameof(demos));
         if (demos.StateSize != 1 || speeds.Length == 0)
-            throw new ArgumentException($"CilrsPolicy.FitNormalization: need one speed per step, got StateSize {demos.StateSize} over {speeds.Length} values.", nameof(demos));
+            throw new ArgumentException("CilrsPolicy.FitNormalization: need one speed per step, got StateSize "
+                + $"{demos.StateSize} over {speeds.Length} values.", nameof(demos));
         double mean = speeds.Average(s => (double)s);
         double std = Math.Sqrt(speeds.Average(s => (s - mean) * (s - mean)));
         Tensor.From<double>([mean], [1]).Cast(Dtype).CopyTo(GetBuffer("speed_mean"));
@@ -98,7 +108,8 @@ public sealed class CilrsPolicy : PolicyNetwork
         var speed = RequireModule<Linear>("speed_in").Forward(Variable.Constant(NormalizedSpeed(speeds))).Relu();
         var joined = Variable.Concat([features, speed], 1);
         var heads = RequireModule<Sequential>("heads");
-        var perCommand = Variable.Stack(heads.Children().Select(head => head.Value.Forward(joined)).ToArray(), 1); // [B, K, A]
+        // [B, K, A]
+        var perCommand = Variable.Stack(heads.Children().Select(head => head.Value.Forward(joined)).ToArray(), 1);
         var raw = perCommand.Gather(1, CommandIndex(commands, Spec.Action.Size)).Reshape(b, Spec.Action.Size);
         var steer = raw.Slice(1, 0, 1).Tanh();
         var pedals = raw.Slice(1, 1, Spec.Action.Size).Sigmoid();
@@ -106,18 +117,25 @@ public sealed class CilrsPolicy : PolicyNetwork
         return Variable.Concat([steer, pedals, predictedSpeed], 1);
     }
 
-    /// <summary>Mean L1 of the actions against the expert's (as CILRS) plus <see cref="SpeedLossWeight"/> times the MSE of the predicted normalised speed.</summary>
+    /// <summary>
+    /// Mean L1 of the actions against the expert's (as CILRS) plus <see cref="SpeedLossWeight"/> times the MSE of the
+    /// predicted normalised speed.
+    /// </summary>
     public override Variable ImitationLoss(Variable outputs, PolicyBatch batch)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(batch);
         CheckOutputs(outputs.Value);
-        var actions = batch.Actions ?? throw new ArgumentException("CilrsPolicy.ImitationLoss: the batch holds no expert actions.", nameof(batch));
+        var actions = batch.Actions ?? throw new ArgumentException(
+            "CilrsPolicy.ImitationLoss: the batch holds no expert actions.", nameof(batch));
         if (!Shapes.Equal(actions.ShapeSpan, [outputs.Size(0), Spec.Action.Size]))
-            throw new ArgumentException($"CilrsPolicy.ImitationLoss: actions {Shapes.Format(actions.ShapeSpan)} must be [{outputs.Size(0)}, {Spec.Action.Size}].", nameof(batch));
-        var speeds = batch.States ?? throw new ArgumentException("CilrsPolicy.ImitationLoss: the batch holds no speeds (the speed head's target).", nameof(batch));
+            throw new ArgumentException($"CilrsPolicy.ImitationLoss: actions {Shapes.Format(actions.ShapeSpan)} must "
+                + $"be [{outputs.Size(0)}, {Spec.Action.Size}].", nameof(batch));
+        var speeds = batch.States ?? throw new ArgumentException(
+            "CilrsPolicy.ImitationLoss: the batch holds no speeds (the speed head's target).", nameof(batch));
         var actionLoss = Losses.L1(ActionPart(outputs), Variable.Constant(actions.Cast(Dtype)));
-        var speedLoss = Losses.Mse(outputs.Slice(1, Spec.Action.Size, Spec.Action.Size + 1), Variable.Constant(NormalizedSpeed(speeds.Cast(Dtype))));
+        var speedLoss = Losses.Mse(outputs.Slice(1, Spec.Action.Size, Spec.Action.Size + 1),
+            Variable.Constant(NormalizedSpeed(speeds.Cast(Dtype))));
         return actionLoss + speedLoss * SpeedLossWeight;
     }
 
@@ -128,7 +146,9 @@ public sealed class CilrsPolicy : PolicyNetwork
         ArgumentNullException.ThrowIfNull(teacherOutputs);
         CheckOutputs(studentOutputs.Value);
         if (!Shapes.Equal(studentOutputs.Value.ShapeSpan, teacherOutputs.ShapeSpan))
-            throw new ArgumentException($"CilrsPolicy.Alignment: student {Shapes.Format(studentOutputs.Value.ShapeSpan)} and teacher {Shapes.Format(teacherOutputs.ShapeSpan)} outputs differ in shape.", nameof(teacherOutputs));
+            throw new ArgumentException("CilrsPolicy.Alignment: student "
+                + $"{Shapes.Format(studentOutputs.Value.ShapeSpan)} and teacher "
+                + $"{Shapes.Format(teacherOutputs.ShapeSpan)} outputs differ in shape.", nameof(teacherOutputs));
         var teacher = Variable.Constant(teacherOutputs.Slice(1, 0, Spec.Action.Size).Cast(studentOutputs.DType));
         return (ActionPart(studentOutputs) - teacher).Square().Sum([1]);
     }
@@ -138,40 +158,54 @@ public sealed class CilrsPolicy : PolicyNetwork
     {
         ArgumentNullException.ThrowIfNull(outputs);
         CheckOutputs(outputs);
-        if ((uint)row >= (uint)outputs.Size(0)) throw new ArgumentOutOfRangeException(nameof(row), row, $"CilrsPolicy.ToAction: outputs hold {outputs.Size(0)} rows.");
+        if ((uint)row >= (uint)outputs.Size(0))
+            throw new ArgumentOutOfRangeException(nameof(row), row,
+                $"CilrsPolicy.ToAction: outputs hold {outputs.Size(0)} rows.");
         var values = outputs.Select(0, row).Contiguous().Cast(DType.Float32).ToArray<float>();
         var action = new float[Spec.Action.Size];
-        for (int i = 0; i < action.Length; i++) action[i] = Math.Clamp(values[i], Spec.Action.Low[i], Spec.Action.High[i]);
+        for (int i = 0; i < action.Length; i++)
+            action[i] = Math.Clamp(values[i], Spec.Action.Low[i], Spec.Action.High[i]);
         return action;
     }
 
     private Variable ActionPart(Variable outputs) => outputs.Slice(1, 0, Spec.Action.Size);
 
-    private Tensor NormalizedSpeed(Tensor speeds) => Tensor.Div(Tensor.Sub(speeds, GetBuffer("speed_mean")), GetBuffer("speed_std"));
+    private Tensor NormalizedSpeed(Tensor speeds) =>
+        Tensor.Div(Tensor.Sub(speeds, GetBuffer("speed_mean")), GetBuffer("speed_std"));
 
     private void CheckOutputs(Tensor outputs)
     {
         if (outputs.Rank != 2 || outputs.Size(1) != Spec.Action.Size + 1)
-            throw new ArgumentException($"CilrsPolicy: outputs {Shapes.Format(outputs.ShapeSpan)} must be [B, {Spec.Action.Size + 1}] (actions then predicted speed).", nameof(outputs));
+            throw new ArgumentException($"CilrsPolicy: outputs {Shapes.Format(outputs.ShapeSpan)} must be [B, "
+                + $"{Spec.Action.Size + 1}] (actions then predicted speed).", nameof(outputs));
     }
 
     private (Tensor Images, Tensor Speeds, int[] Commands) Inputs(PolicyBatch batch)
     {
         var image = Spec.Image!;
-        var images = batch.Images ?? throw new ArgumentException("CilrsPolicy: the batch holds no images (bird's-eye rasters).", nameof(batch));
-        if (images.Rank != 4 || images.Size(1) != image.Channels || images.Size(2) != image.Height || images.Size(3) != image.Width)
-            throw new ArgumentException($"CilrsPolicy: images {Shapes.Format(images.ShapeSpan)} must be [B, {image.Channels}, {image.Height}, {image.Width}].", nameof(batch));
+        var images = batch.Images ?? throw new ArgumentException(
+            "CilrsPolicy: the batch holds no images (bird's-eye rasters).", nameof(batch));
+        if (images.Rank != 4 || images.Size(1) != image.Channels || images.Size(2) != image.Height
+            || images.Size(3) != image.Width)
+            throw new ArgumentException($"CilrsPolicy: images {Shapes.Format(images.ShapeSpan)} must be [B, "
+                + $"{image.Channels}, {image.Height}, {image.Width}].", nameof(batch));
         int b = images.Size(0);
-        var speeds = batch.States ?? throw new ArgumentException("CilrsPolicy: the batch holds no states (ego speed).", nameof(batch));
+        var speeds = batch.States ?? throw new ArgumentException("CilrsPolicy: the batch holds no states (ego speed).",
+            nameof(batch));
         if (!Shapes.Equal(speeds.ShapeSpan, [b, 1]))
-            throw new ArgumentException($"CilrsPolicy: states {Shapes.Format(speeds.ShapeSpan)} must be [{b}, 1] (ego speed).", nameof(batch));
-        var commandTensor = batch.Commands ?? throw new ArgumentException("CilrsPolicy: the batch holds no commands (needed to pick the action head).", nameof(batch));
+            throw new ArgumentException(
+                $"CilrsPolicy: states {Shapes.Format(speeds.ShapeSpan)} must be [{b}, 1] (ego speed).", nameof(batch));
+        var commandTensor = batch.Commands ?? throw new ArgumentException(
+            "CilrsPolicy: the batch holds no commands (needed to pick the action head).", nameof(batch));
         if (commandTensor.DType != DType.Int32 || !Shapes.Equal(commandTensor.ShapeSpan, [b]))
-            throw new ArgumentException($"CilrsPolicy: commands {commandTensor} must be int32 of shape [{b}].", nameof(batch));
+            throw new ArgumentException($"CilrsPolicy: commands {commandTensor} must be int32 of shape [{b}].",
+                nameof(batch));
         var commands = commandTensor.Contiguous().ToArray<int>();
         for (int i = 0; i < b; i++)
             if ((uint)commands[i] >= (uint)Spec.CommandCount)
-                throw new ArgumentException($"CilrsPolicy: command {commands[i]} at sample {i} is outside 0..{Spec.CommandCount - 1}.", nameof(batch));
+                throw new ArgumentException(
+                    $"CilrsPolicy: command {commands[i]} at sample {i} is outside 0..{Spec.CommandCount - 1}.",
+                    nameof(batch));
         return (images.Cast(Dtype), speeds.Cast(Dtype), commands);
     }
 

@@ -34,7 +34,8 @@ public sealed class EvalModePolicy : IPolicy
         // Weights that overflow (finite but huge) would otherwise reach the env as NaN.
         for (int i = 0; i < action.Length; i++)
             if (!float.IsFinite(action[i]))
-                throw new InvalidDataException($"EvalModePolicy.Act: '{Label}' computed action[{i}] = {action[i]}; its weights overflow.");
+                throw new InvalidDataException(
+                    $"EvalModePolicy.Act: '{Label}' computed action[{i}] = {action[i]}; its weights overflow.");
         return action;
     }
 

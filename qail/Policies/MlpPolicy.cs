@@ -15,8 +15,12 @@ public sealed class MlpPolicy : PolicyNetwork
     public MlpPolicy(EnvSpec spec, int[] hidden, long seed) : base(spec)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        if (spec.StateSize < 1) throw new ArgumentException($"MlpPolicy: the env has no state vector (StateSize {spec.StateSize}).", nameof(spec));
-        if (hidden.Any(h => h < 1)) throw new ArgumentException($"MlpPolicy: hidden widths {Shapes.Format(hidden)} must be positive.", nameof(hidden));
+        if (spec.StateSize < 1)
+            throw new ArgumentException($"MlpPolicy: the env has no state vector (StateSize {spec.StateSize}).",
+                nameof(spec));
+        if (hidden.Any(h => h < 1))
+            throw new ArgumentException($"MlpPolicy: hidden widths {Shapes.Format(hidden)} must be positive.",
+                nameof(hidden));
         Hidden = (int[])hidden.Clone();
         var layers = new List<Module>();
         int width = spec.StateSize;
@@ -42,9 +46,12 @@ public sealed class MlpPolicy : PolicyNetwork
     public override void FitNormalization(Demonstrations demos)
     {
         ArgumentNullException.ThrowIfNull(demos);
-        var states = demos.States ?? throw new ArgumentException("FitNormalization: the demonstrations hold no states.", nameof(demos));
+        var states = demos.States ?? throw new ArgumentException("FitNormalization: the demonstrations hold no states.",
+            nameof(demos));
         int n = Spec.StateSize;
-        if (demos.StateSize != n) throw new ArgumentException($"FitNormalization: demonstrations have {demos.StateSize} state dims, the policy {n}.", nameof(demos));
+        if (demos.StateSize != n)
+            throw new ArgumentException(
+                $"FitNormalization: demonstrations have {demos.StateSize} state dims, the policy {n}.", nameof(demos));
         var mean = new double[n];
         var sq = new double[n];
         int rows = states.Length / n;
@@ -70,21 +77,25 @@ public sealed class MlpPolicy : PolicyNetwork
     public override Variable Forward(Variable states)
     {
         ArgumentNullException.ThrowIfNull(states);
-        var normalized = (states - Variable.Constant(GetBuffer("state_mean"))) / Variable.Constant(GetBuffer("state_std"));
+        var normalized = (states - Variable.Constant(GetBuffer("state_mean")))
+            / Variable.Constant(GetBuffer("state_std"));
         var raw = RequireModule<Sequential>("body").Forward(normalized);
-        return raw.Tanh() * Variable.Constant(GetBuffer("action_half_range")) + Variable.Constant(GetBuffer("action_centre"));
+        return raw.Tanh() * Variable.Constant(GetBuffer("action_half_range"))
+            + Variable.Constant(GetBuffer("action_centre"));
     }
 
     /// <inheritdoc/>
     public override Variable Predict(PolicyBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return Forward(Variable.Constant(batch.States ?? throw new ArgumentException("MlpPolicy: the batch holds no states.", nameof(batch))));
+        return Forward(Variable.Constant(batch.States
+            ?? throw new ArgumentException("MlpPolicy: the batch holds no states.", nameof(batch))));
     }
 
     /// <inheritdoc/>
     public override Variable ImitationLoss(Variable outputs, PolicyBatch batch) =>
-        Losses.Mse(outputs, Variable.Constant(batch.Actions ?? throw new ArgumentException("ImitationLoss: the batch holds no expert actions.", nameof(batch))));
+        Losses.Mse(outputs, Variable.Constant(batch.Actions
+            ?? throw new ArgumentException("ImitationLoss: the batch holds no expert actions.", nameof(batch))));
 
     /// <inheritdoc/>
     public override Variable Alignment(Variable studentOutputs, Tensor teacherOutputs) =>
@@ -94,7 +105,8 @@ public sealed class MlpPolicy : PolicyNetwork
     public override float[] ToAction(Tensor outputs, int row)
     {
         var action = outputs.Select(0, row).Contiguous().ToArray<float>();
-        for (int i = 0; i < action.Length; i++) action[i] = Math.Clamp(action[i], Spec.Action.Low[i], Spec.Action.High[i]);
+        for (int i = 0; i < action.Length; i++)
+            action[i] = Math.Clamp(action[i], Spec.Action.Low[i], Spec.Action.High[i]);
         return action;
     }
 
@@ -105,7 +117,8 @@ public sealed class MlpPolicy : PolicyNetwork
         for (int i = 0; i < action.Size; i++)
         {
             if (!(action.High[i] > action.Low[i]) || !float.IsFinite(action.Low[i]) || !float.IsFinite(action.High[i]))
-                throw new ArgumentException($"MlpPolicy: action dimension {i} needs finite bounds low < high, got [{action.Low[i]}, {action.High[i]}].", nameof(action));
+                throw new ArgumentException($"MlpPolicy: action dimension {i} needs finite bounds low < high, got ["
+                    + $"{action.Low[i]}, {action.High[i]}].", nameof(action));
             centre[i] = (action.Low[i] + action.High[i]) / 2;
             half[i] = (action.High[i] - action.Low[i]) / 2;
         }

@@ -2,7 +2,10 @@ using Qail.Envs;
 
 namespace Qail.Policies;
 
-/// <summary>Picks and builds the papers' policy family an env calls for: MLP on state vectors, VLA with instructions, CILRS on rasters.</summary>
+/// <summary>
+/// Picks and builds the papers' policy family an env calls for: MLP on state vectors, VLA with instructions, CILRS on
+/// rasters.
+/// </summary>
 public static class PolicyFactory
 {
     /// <summary>Known family names.</summary>
@@ -25,6 +28,7 @@ public static class PolicyFactory
         "mlp" => new MlpPolicy(spec, hidden, seed),
         "cilrs" => new CilrsPolicy(spec, seed),
         "vla" => new VlaPolicy(spec, seed) { Decoding = ActionDecoding.Expectation },
-        _ => throw new ArgumentException($"Unknown policy family '{family}' (known: {string.Join(", ", Families)}).", nameof(family)),
+        _ => throw new ArgumentException($"Unknown policy family '{family}' (known: {string.Join(", ", Families)}).",
+            nameof(family)),
     };
 }

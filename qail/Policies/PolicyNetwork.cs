@@ -30,13 +30,19 @@ public abstract class PolicyNetwork : Module
     /// </summary>
     public abstract Variable Alignment(Variable studentOutputs, Tensor teacherOutputs);
 
-    /// <summary>Sets input statistics (e.g. state normalisation) from the demonstrations before training; no-op by default.</summary>
+    /// <summary>
+    /// Sets input statistics (e.g. state normalisation) from the demonstrations before training; no-op by default.
+    /// </summary>
     public virtual void FitNormalization(Envs.Demonstrations demos) => ArgumentNullException.ThrowIfNull(demos);
 
     /// <summary>The env action for one row of outputs (clamped to the action bounds).</summary>
     public abstract float[] ToAction(Tensor outputs, int row);
 
-    /// <summary>Policies with several observation parts take batches through <see cref="Predict"/>; state-only policies override this.</summary>
+    /// <summary>
+    /// Policies with several observation parts take batches through <see cref="Predict"/>; state-only policies override
+    /// this.
+    /// </summary>
     public override Variable Forward(Variable input) =>
-        throw new InvalidOperationException($"{GetType().Name} reads several observation parts; call Predict(PolicyBatch) instead of Forward.");
+        throw new InvalidOperationException(
+            $"{GetType().Name} reads several observation parts; call Predict(PolicyBatch) instead of Forward.");
 }

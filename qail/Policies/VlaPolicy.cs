@@ -22,28 +22,43 @@ public sealed class VlaPolicy : PolicyNetwork
     /// <paramref name="modelDim"/>, <paramref name="layers"/> blocks of <paramref name="heads"/> heads (MLP 4x width).
     /// Defaults give about 0.14M parameters on 64x64x3 images with 256 bins.
     /// </summary>
-    public VlaPolicy(EnvSpec spec, long seed, int modelDim = 64, int layers = 2, int heads = 4, int patchSize = 8, DType dtype = DType.Float32) : base(spec)
+    public VlaPolicy(EnvSpec spec, long seed, int modelDim = 64, int layers = 2, int heads = 4, int patchSize = 8,
+        DType dtype = DType.Float32) : base(spec)
     {
-        if (spec.Image is not ImageSpec image) throw new ArgumentException("VlaPolicy: the env has no image observation.", nameof(spec));
-        if (spec.Instruction is not InstructionSpec instruction) throw new ArgumentException("VlaPolicy: the env has no instruction.", nameof(spec));
-        if (spec.StateSize < 1) throw new ArgumentException($"VlaPolicy: the env has no state vector (StateSize {spec.StateSize}).", nameof(spec));
-        if (spec.Action.Bins < 2) throw new ArgumentException($"VlaPolicy: the action space offers {spec.Action.Bins} bins; need at least 2.", nameof(spec));
+        if (spec.Image is not ImageSpec image)
+            throw new ArgumentException("VlaPolicy: the env has no image observation.", nameof(spec));
+        if (spec.Instruction is not InstructionSpec instruction)
+            throw new ArgumentException("VlaPolicy: the env has no instruction.", nameof(spec));
+        if (spec.StateSize < 1)
+            throw new ArgumentException($"VlaPolicy: the env has no state vector (StateSize {spec.StateSize}).",
+                nameof(spec));
+        if (spec.Action.Bins < 2)
+            throw new ArgumentException($"VlaPolicy: the action space offers {spec.Action.Bins} bins; need at least 2.",
+                nameof(spec));
         if (patchSize < 1 || image.Height % patchSize != 0 || image.Width % patchSize != 0)
-            throw new ArgumentException($"VlaPolicy: patch size {patchSize} must divide the image {image.Height}x{image.Width}.", nameof(patchSize));
+            throw new ArgumentException(
+                $"VlaPolicy: patch size {patchSize} must divide the image {image.Height}x{image.Width}.",
+                nameof(patchSize));
         if (modelDim < 1 || layers < 1 || heads < 1 || modelDim % heads != 0)
-            throw new ArgumentException($"VlaPolicy: modelDim {modelDim} must be a positive multiple of heads {heads}, layers {layers} positive.");
+            throw new ArgumentException($"VlaPolicy: modelDim {modelDim} must be a positive multiple of heads {heads}, "
+                + $"layers {layers} positive.");
         _tokenizer = new ActionTokenizer(spec.Action);
         Dtype = dtype;
         ModelDim = modelDim;
         _patches = image.Height / patchSize * (image.Width / patchSize);
         int maxLength = _patches + 1 + spec.Action.Size + instruction.Length;
-        RegisterModule("patch_embed", new Conv2d(image.Channels, modelDim, patchSize, Init.DeriveSeed(seed, 0), stride: patchSize, dtype: dtype));
+        RegisterModule("patch_embed",
+            new Conv2d(image.Channels, modelDim, patchSize, Init.DeriveSeed(seed, 0), stride: patchSize, dtype: dtype));
         RegisterModule("state_embed", new Linear(spec.StateSize, modelDim, Init.DeriveSeed(seed, 1), dtype: dtype));
         RegisterModule("action_queries", new Embedding(spec.Action.Size, modelDim, Init.DeriveSeed(seed, 2), dtype));
-        RegisterModule("word_embed", new Embedding(instruction.VocabularySize, modelDim, Init.DeriveSeed(seed, 3), dtype));
-        RegisterModule("positions", new LearnedPositionalEmbedding(maxLength, modelDim, Init.DeriveSeed(seed, 4), dtype: dtype));
+        RegisterModule("word_embed",
+            new Embedding(instruction.VocabularySize, modelDim, Init.DeriveSeed(seed, 3), dtype));
+        RegisterModule("positions",
+            new LearnedPositionalEmbedding(maxLength, modelDim, Init.DeriveSeed(seed, 4), dtype: dtype));
         var blocks = new List<Module>();
-        for (int i = 0; i < layers; i++) blocks.Add(new TransformerBlock(modelDim, heads, 4 * modelDim, Init.DeriveSeed(seed, 10 + i), dtype: dtype));
+        for (int i = 0; i < layers; i++)
+            blocks.Add(new TransformerBlock(modelDim, heads, 4 * modelDim, Init.DeriveSeed(seed, 10 + i),
+                dtype: dtype));
         RegisterModule("blocks", new Sequential([.. blocks]));
         RegisterModule("norm", new LayerNorm(modelDim, dtype: dtype));
         RegisterModule("action_head", new Linear(modelDim, spec.Action.Bins, Init.DeriveSeed(seed, 5), dtype: dtype));
@@ -64,10 +79,12 @@ public sealed class VlaPolicy : PolicyNetwork
     public override void FitNormalization(Demonstrations demos)
     {
         ArgumentNullException.ThrowIfNull(demos);
-        var states = demos.States ?? throw new ArgumentException("VlaPolicy.FitNormalization: the demonstrations hold no states.", nameof(demos));
+        var states = demos.States ?? throw new ArgumentException(
+            "VlaPolicy.FitNormalization: the demonstrations hold no states.", nameof(demos));
         int n = Spec.StateSize;
         if (demos.StateSize != n || states.Length == 0)
-            throw new ArgumentException($"VlaPolicy.FitNormalization: demonstrations have {demos.StateSize} state dims over {states.Length} values, the policy {n}.", nameof(demos));
+            throw new ArgumentException($"VlaPolicy.FitNormalization: demonstrations have {demos.StateSize} state dims "
+                + $"over {states.Length} values, the policy {n}.", nameof(demos));
         int rows = states.Length / n;
         var mean = new double[n];
         var std = new double[n];
@@ -86,34 +103,41 @@ public sealed class VlaPolicy : PolicyNetwork
         ArgumentNullException.ThrowIfNull(batch);
         var (images, states, words) = Inputs(batch);
         int b = images.Size(0), actions = Spec.Action.Size;
-        var patches = RequireModule<Conv2d>("patch_embed").Forward(Variable.Constant(images)).Reshape(b, ModelDim, _patches).Permute(0, 2, 1);
+        var patches = RequireModule<Conv2d>("patch_embed").Forward(Variable.Constant(images))
+            .Reshape(b, ModelDim, _patches).Permute(0, 2, 1);
         var normalized = Tensor.Div(Tensor.Sub(states, GetBuffer("state_mean")), GetBuffer("state_std"));
         var state = RequireModule<Linear>("state_embed").Forward(Variable.Constant(normalized)).Reshape(b, 1, ModelDim);
-        var queryIds = Tensor.From<int>(Enumerable.Range(0, b * actions).Select(i => i % actions).ToArray(), [b, actions]);
+        var queryIds = Tensor.From<int>(Enumerable.Range(0, b * actions).Select(i => i % actions).ToArray(),
+            [b, actions]);
         var queries = RequireModule<Embedding>("action_queries").Forward(queryIds);
         // Trailing words that are padding in every sample are dropped: they are masked keys, so nothing reads them.
         int length = UsedLength(words);
         var parts = new List<Variable> { patches, state, queries };
-        if (length > 0) parts.Add(RequireModule<Embedding>("word_embed").Forward(words.Slice(1, 0, length).Contiguous()));
+        if (length > 0)
+            parts.Add(RequireModule<Embedding>("word_embed").Forward(words.Slice(1, 0, length).Contiguous()));
         var x = RequireModule<LearnedPositionalEmbedding>("positions").Forward(Variable.Concat(parts, 1));
         var padding = PaddingMask(words, length, _patches + 1 + actions);
-        foreach (var (_, block) in RequireModule<Sequential>("blocks").Children()) x = ((TransformerBlock)block).Forward(x, padding);
+        foreach (var (_, block) in RequireModule<Sequential>("blocks").Children())
+            x = ((TransformerBlock)block).Forward(x, padding);
         var readout = RequireModule<LayerNorm>("norm").Forward(x.Slice(1, _patches + 1, _patches + 1 + actions));
         return RequireModule<Linear>("action_head").Forward(readout);
     }
 
     /// <summary>
     /// Cross-entropy of each dimension's bin logits against the expert action's target distribution over bins
-    /// (<see cref="BinTargets"/>, or the one-hot bin when <see cref="LabelSigmaBins"/> is 0), mean over samples and dimensions.
+    /// (<see cref="BinTargets"/>, or the one-hot bin when <see cref="LabelSigmaBins"/> is 0), mean over samples and
+    /// dimensions.
     /// </summary>
     public override Variable ImitationLoss(Variable outputs, PolicyBatch batch)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(batch);
         CheckOutputs(outputs.Value);
-        var actions = batch.Actions ?? throw new ArgumentException("VlaPolicy.ImitationLoss: the batch holds no expert actions.", nameof(batch));
+        var actions = batch.Actions ?? throw new ArgumentException(
+            "VlaPolicy.ImitationLoss: the batch holds no expert actions.", nameof(batch));
         if (LabelSigmaBins == 0) return Losses.CrossEntropy(outputs, ActionBins(actions, outputs.Size(0)));
-        return Losses.CrossEntropy(outputs, Variable.Constant(BinTargets(actions, outputs.Size(0)).Cast(outputs.DType)), reduction: Reduction.Mean);
+        return Losses.CrossEntropy(outputs, Variable.Constant(BinTargets(actions, outputs.Size(0)).Cast(outputs.DType)),
+            reduction: Reduction.Mean);
     }
 
     /// <summary>
@@ -126,18 +150,23 @@ public sealed class VlaPolicy : PolicyNetwork
     {
         get => _labelSigmaBins;
         set => _labelSigmaBins = value == 0 || (value >= 0.1 && double.IsFinite(value)) ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "VlaPolicy.LabelSigmaBins must be 0 (one-hot) or a finite width of at least 0.1 bin.");
+            : throw new ArgumentOutOfRangeException(nameof(value), value,
+                "VlaPolicy.LabelSigmaBins must be 0 (one-hot) or a finite width of at least 0.1 bin.");
     }
 
     private double _labelSigmaBins = 3;
 
-    /// <summary>The expert actions [B, ActionSize] as target distributions over bins [B, ActionSize, Bins] (see <see cref="LabelSigmaBins"/>).</summary>
+    /// <summary>
+    /// The expert actions [B, ActionSize] as target distributions over bins [B, ActionSize, Bins] (see
+    /// <see cref="LabelSigmaBins"/>).
+    /// </summary>
     public Tensor BinTargets(Tensor actions, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(actions);
         int a = Spec.Action.Size, bins = Spec.Action.Bins;
         if (!Shapes.Equal(actions.ShapeSpan, [batchSize, a]))
-            throw new ArgumentException($"VlaPolicy: actions {Shapes.Format(actions.ShapeSpan)} must be [{batchSize}, {a}].", nameof(actions));
+            throw new ArgumentException(
+                $"VlaPolicy: actions {Shapes.Format(actions.ShapeSpan)} must be [{batchSize}, {a}].", nameof(actions));
         var values = actions.Contiguous().Cast(DType.Float32).ToArray<float>();
         var targets = new double[values.Length * bins];
         double sigma = LabelSigmaBins;
@@ -146,7 +175,9 @@ public sealed class VlaPolicy : PolicyNetwork
             int d = i % a;
             float v = values[i];
             if (!(v >= Spec.Action.Low[d] && v <= Spec.Action.High[d]))
-                throw new ArgumentException($"VlaPolicy: action[{i / a}, {d}] = {v} outside [{Spec.Action.Low[d]}, {Spec.Action.High[d]}].", nameof(actions));
+                throw new ArgumentException(
+                    $"VlaPolicy: action[{i / a}, {d}] = {v} outside [{Spec.Action.Low[d]}, {Spec.Action.High[d]}].",
+                    nameof(actions));
             double u = (v - Spec.Action.Low[d]) / _tokenizer.BinWidth(d);
             var row = targets.AsSpan(i * bins, bins);
             if (sigma == 0)
@@ -173,7 +204,8 @@ public sealed class VlaPolicy : PolicyNetwork
         ArgumentNullException.ThrowIfNull(actions);
         int a = Spec.Action.Size;
         if (!Shapes.Equal(actions.ShapeSpan, [batchSize, a]))
-            throw new ArgumentException($"VlaPolicy: actions {Shapes.Format(actions.ShapeSpan)} must be [{batchSize}, {a}].", nameof(actions));
+            throw new ArgumentException(
+                $"VlaPolicy: actions {Shapes.Format(actions.ShapeSpan)} must be [{batchSize}, {a}].", nameof(actions));
         var values = actions.Contiguous().Cast(DType.Float32).ToArray<float>();
         var bins = new int[values.Length];
         for (int r = 0; r < batchSize; r++) _tokenizer.Encode(values.AsSpan(r * a, a), bins.AsSpan(r * a, a));
@@ -187,8 +219,11 @@ public sealed class VlaPolicy : PolicyNetwork
         ArgumentNullException.ThrowIfNull(teacherOutputs);
         CheckOutputs(studentOutputs.Value);
         if (!Shapes.Equal(studentOutputs.Value.ShapeSpan, teacherOutputs.ShapeSpan))
-            throw new ArgumentException($"VlaPolicy.Alignment: student {Shapes.Format(studentOutputs.Value.ShapeSpan)} and teacher {Shapes.Format(teacherOutputs.ShapeSpan)} logits differ in shape.", nameof(teacherOutputs));
-        return Losses.KlDivergence(Variable.Constant(teacherOutputs.Cast(studentOutputs.DType)), studentOutputs, Reduction.None).Sum([1]);
+            throw new ArgumentException($"VlaPolicy.Alignment: student {Shapes.Format(studentOutputs.Value.ShapeSpan)} "
+                + $"and teacher {Shapes.Format(teacherOutputs.ShapeSpan)} logits differ in shape.",
+                nameof(teacherOutputs));
+        return Losses.KlDivergence(Variable.Constant(
+            teacherOutputs.Cast(studentOutputs.DType)), studentOutputs, Reduction.None).Sum([1]);
     }
 
     /// <summary>How <see cref="ToAction"/> decodes the bins; <see cref="ActionDecoding.Argmax"/> by default.</summary>
@@ -203,7 +238,9 @@ public sealed class VlaPolicy : PolicyNetwork
     {
         ArgumentNullException.ThrowIfNull(outputs);
         CheckOutputs(outputs);
-        if ((uint)row >= (uint)outputs.Size(0)) throw new ArgumentOutOfRangeException(nameof(row), row, $"VlaPolicy.ToAction: outputs hold {outputs.Size(0)} rows.");
+        if ((uint)row >= (uint)outputs.Size(0))
+            throw new ArgumentOutOfRangeException(nameof(row), row,
+                $"VlaPolicy.ToAction: outputs hold {outputs.Size(0)} rows.");
         var logits = outputs.Select(0, row);
         if (Decoding == ActionDecoding.Argmax) return _tokenizer.Decode(logits.ArgMax(1).Contiguous().ToArray<int>());
         var probabilities = logits.Cast(DType.Float64).Softmax(1).Contiguous().ToArray<double>();
@@ -212,7 +249,8 @@ public sealed class VlaPolicy : PolicyNetwork
         for (int d = 0; d < action.Length; d++)
         {
             double mean = 0;
-            for (int k = 0; k < bins; k++) mean += probabilities[d * bins + k] * (Spec.Action.Low[d] + (k + 0.5) * _tokenizer.BinWidth(d));
+            for (int k = 0; k < bins; k++)
+                mean += probabilities[d * bins + k] * (Spec.Action.Low[d] + (k + 0.5) * _tokenizer.BinWidth(d));
             action[d] = Math.Clamp((float)mean, Spec.Action.Low[d], Spec.Action.High[d]); // float rounding only
         }
         return action;
@@ -221,28 +259,38 @@ public sealed class VlaPolicy : PolicyNetwork
     private void CheckOutputs(Tensor outputs)
     {
         if (outputs.Rank != 3 || outputs.Size(1) != Spec.Action.Size || outputs.Size(2) != Spec.Action.Bins)
-            throw new ArgumentException($"VlaPolicy: outputs {Shapes.Format(outputs.ShapeSpan)} must be [B, {Spec.Action.Size}, {Spec.Action.Bins}] bin logits.", nameof(outputs));
+            throw new ArgumentException($"VlaPolicy: outputs {Shapes.Format(outputs.ShapeSpan)} must be [B, "
+                + $"{Spec.Action.Size}, {Spec.Action.Bins}] bin logits.", nameof(outputs));
     }
 
     private (Tensor Images, Tensor States, Tensor Words) Inputs(PolicyBatch batch)
     {
         var image = Spec.Image!;
         var instruction = Spec.Instruction!;
-        var images = batch.Images ?? throw new ArgumentException("VlaPolicy: the batch holds no images.", nameof(batch));
-        if (images.Rank != 4 || images.Size(1) != image.Channels || images.Size(2) != image.Height || images.Size(3) != image.Width)
-            throw new ArgumentException($"VlaPolicy: images {Shapes.Format(images.ShapeSpan)} must be [B, {image.Channels}, {image.Height}, {image.Width}].", nameof(batch));
+        var images = batch.Images ?? throw new ArgumentException("VlaPolicy: the batch holds no images.",
+            nameof(batch));
+        if (images.Rank != 4 || images.Size(1) != image.Channels || images.Size(2) != image.Height
+            || images.Size(3) != image.Width)
+            throw new ArgumentException($"VlaPolicy: images {Shapes.Format(images.ShapeSpan)} must be [B, "
+                + $"{image.Channels}, {image.Height}, {image.Width}].", nameof(batch));
         int b = images.Size(0);
-        var states = batch.States ?? throw new ArgumentException("VlaPolicy: the batch holds no states (gripper state).", nameof(batch));
+        var states = batch.States
+            ?? throw new ArgumentException("VlaPolicy: the batch holds no states (gripper state).", nameof(batch));
         if (!Shapes.Equal(states.ShapeSpan, [b, Spec.StateSize]))
-            throw new ArgumentException($"VlaPolicy: states {Shapes.Format(states.ShapeSpan)} must be [{b}, {Spec.StateSize}].", nameof(batch));
-        var words = batch.Instructions ?? throw new ArgumentException("VlaPolicy: the batch holds no instructions.", nameof(batch));
+            throw new ArgumentException(
+                $"VlaPolicy: states {Shapes.Format(states.ShapeSpan)} must be [{b}, {Spec.StateSize}].", nameof(batch));
+        var words = batch.Instructions ?? throw new ArgumentException("VlaPolicy: the batch holds no instructions.",
+            nameof(batch));
         if (words.DType != DType.Int32 || !Shapes.Equal(words.ShapeSpan, [b, instruction.Length]))
-            throw new ArgumentException($"VlaPolicy: instructions {words} must be int32 of shape [{b}, {instruction.Length}].", nameof(batch));
+            throw new ArgumentException(
+                $"VlaPolicy: instructions {words} must be int32 of shape [{b}, {instruction.Length}].", nameof(batch));
         words = words.Contiguous();
         var ids = words.ToArray<int>();
         for (int i = 0; i < ids.Length; i++)
             if ((uint)ids[i] >= (uint)instruction.VocabularySize)
-                throw new ArgumentException($"VlaPolicy: instruction token {ids[i]} at sample {i / instruction.Length}, position {i % instruction.Length} is outside 0..{instruction.VocabularySize - 1}.", nameof(batch));
+                throw new ArgumentException($"VlaPolicy: instruction token {ids[i]} at sample {i / instruction.Length},"
+                    + $" position {i % instruction.Length} is outside 0..{instruction.VocabularySize - 1}.",
+                    nameof(batch));
         return (images.Cast(Dtype), states.Cast(Dtype), words);
     }
 

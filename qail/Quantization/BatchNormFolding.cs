@@ -11,7 +11,9 @@ namespace Qail.Quantization;
 /// </summary>
 public static class BatchNormFolding
 {
-    /// <summary>A folded deep copy of <paramref name="network"/>; in evaluation mode it computes what the original does.</summary>
+    /// <summary>
+    /// A folded deep copy of <paramref name="network"/>; in evaluation mode it computes what the original does.
+    /// </summary>
     public static T Fold<T>(T network) where T : PolicyNetwork => (T)Fold((Module)network);
 
     /// <summary>
@@ -27,7 +29,10 @@ public static class BatchNormFolding
         return root;
     }
 
-    /// <summary>The path of the first batch norm left in <paramref name="model"/> (alone or in an unfolded block), or null when none is.</summary>
+    /// <summary>
+    /// The path of the first batch norm left in <paramref name="model"/> (alone or in an unfolded block), or null when
+    /// none is.
+    /// </summary>
     public static string? UnfoldedPath(Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -94,7 +99,8 @@ public static class BatchNormFolding
         var conv = (Conv2d)owner.FindModule(convName);
         var norm = (BatchNorm2d)owner.FindModule(normName);
         if (conv.WeightTransform is not null || conv.InputTransform is not null)
-            throw new ArgumentException($"BatchNormFolding: convolution '{Join(path, convName)}' already carries a quantizer; fold the batch norm before quantizing.", nameof(owner));
+            throw new ArgumentException($"BatchNormFolding: convolution '{Join(path, convName)}' already carries a "
+                + "quantizer; fold the batch norm before quantizing.", nameof(owner));
         var folded = norm.FoldInto(conv);
         folded.Train(conv.IsTraining);
         if (!conv.Weight.RequiresGrad) folded.SetRequiresGrad(false);

@@ -10,7 +10,8 @@ namespace Qail.Quantization;
 /// <param name="Chosen">The calibration whose quantized weight gave the smallest error.</param>
 /// <param name="Errors">Error of every candidate: mean squared layer output on calibration inputs (Linear) or
 /// mean squared weight error (other layers).</param>
-public sealed record LayerClip(string Path, CalibrationMethod Chosen, IReadOnlyDictionary<CalibrationMethod, double> Errors);
+public sealed record LayerClip(string Path, CalibrationMethod Chosen,
+    IReadOnlyDictionary<CalibrationMethod, double> Errors);
 
 /// <summary>
 /// The strong round-to-nearest PTQ baseline: per layer, the best of min-max, percentile and MSE clipping of the weight
@@ -20,9 +21,12 @@ public sealed record LayerClip(string Path, CalibrationMethod Chosen, IReadOnlyD
 public static class ClipChoice
 {
     /// <summary>The candidates, in the order ties are broken.</summary>
-    public static IReadOnlyList<CalibrationMethod> Candidates { get; } = [CalibrationMethod.MinMax, CalibrationMethod.Percentile, CalibrationMethod.Mse];
+    public static IReadOnlyList<CalibrationMethod> Candidates { get; } = [CalibrationMethod.MinMax,
+        CalibrationMethod.Percentile, CalibrationMethod.Mse];
 
-    /// <summary>Sets every weight quantizer of <paramref name="prepared"/> to its best clipping; returns the choices.</summary>
+    /// <summary>
+    /// Sets every weight quantizer of <paramref name="prepared"/> to its best clipping; returns the choices.
+    /// </summary>
     public static IReadOnlyList<LayerClip> Apply(PolicyNetwork prepared, IReadOnlyList<PolicyBatch> calibration)
     {
         ArgumentNullException.ThrowIfNull(prepared);

@@ -6,10 +6,11 @@ using Qail.Quantization.Observers;
 namespace Qail.Quantization;
 
 /// <summary>
-/// A fake quantizer module for <see cref="WeightedLayer.WeightTransform"/> or <see cref="WeightedLayer.InputTransform"/>:
-/// rounds values onto the integer grid in the forward pass (as the deployed kernels will) and lets gradients through
-/// with the clipped straight-through estimator. Observation and fake quantization switch on and off independently.
-/// With <c>learnScale</c> the step sizes are parameters trained by LSQ; otherwise they are buffers set by calibration.
+/// A fake quantizer module for <see cref="WeightedLayer.WeightTransform"/> or
+/// <see cref="WeightedLayer.InputTransform"/>: rounds values onto the integer grid in the forward pass (as the deployed
+/// kernels will) and lets gradients through with the clipped straight-through estimator. Observation and fake
+/// quantization switch on and off independently. With <c>learnScale</c> the step sizes are parameters trained by LSQ;
+/// otherwise they are buffers set by calibration.
 /// </summary>
 /// <remarks>Weights are viewed as [rows, K] (rows = output channels) and scales broadcast over that view:
 /// per tensor a scalar, per channel [rows, 1], per group [rows, K/G, 1] over the view [rows, K/G, G].</remarks>
@@ -19,7 +20,9 @@ public sealed class FakeQuantize : Module
     private readonly long _seed;
     private int _calls;
 
-    /// <summary>Creates a quantizer for a weight of <paramref name="weightShape"/>, or for activations when the shape is null.</summary>
+    /// <summary>
+    /// Creates a quantizer for a weight of <paramref name="weightShape"/>, or for activations when the shape is null.
+    /// </summary>
     public FakeQuantize(TensorQuantSpec spec, QuantTarget target, int[]? weightShape = null, bool learnScale = false,
         QuantRounding rounding = QuantRounding.NearestEven, long seed = 0, DType dtype = DType.Float32)
     {
@@ -32,14 +35,16 @@ public sealed class FakeQuantize : Module
         if (target == QuantTarget.Weight)
         {
             if (weightShape is null || weightShape.Length < 1)
-                throw new ArgumentException("FakeQuantize: a weight quantizer needs the weight's shape.", nameof(weightShape));
+                throw new ArgumentException("FakeQuantize: a weight quantizer needs the weight's shape.",
+                    nameof(weightShape));
             WeightShape = (int[])weightShape.Clone();
             _scaleShape = ScaleShape(spec, WeightShape);
         }
         else
         {
             if (spec.Granularity != QuantGranularity.PerTensor)
-                throw new ArgumentException($"FakeQuantize: activations take per-tensor scales, got {spec.Granularity}.", nameof(spec));
+                throw new ArgumentException(
+                    $"FakeQuantize: activations take per-tensor scales, got {spec.Granularity}.", nameof(spec));
             _scaleShape = [];
         }
         var ones = Tensor.Ones(_scaleShape, dtype);
@@ -67,13 +72,18 @@ public sealed class FakeQuantize : Module
     /// <summary>When false the module passes values through unchanged (it may still observe).</summary>
     public bool FakeQuantEnabled { get; set; } = true;
 
-    /// <summary>When set, every forward feeds its input to this observer (activation calibration); clear it before copying the module.</summary>
+    /// <summary>
+    /// When set, every forward feeds its input to this observer (activation calibration); clear it before copying the
+    /// module.
+    /// </summary>
     public IRangeObserver? Observer { get; set; }
 
     /// <summary>Step sizes, shaped to broadcast over the grouped view.</summary>
     public Tensor Scale => LearnsScale ? GetParameter("scale").Value : GetBuffer("scale");
 
-    /// <summary>Zero points (0 for symmetric), shaped like <see cref="Scale"/>; integer values stored as floats.</summary>
+    /// <summary>
+    /// Zero points (0 for symmetric), shaped like <see cref="Scale"/>; integer values stored as floats.
+    /// </summary>
     public Tensor ZeroPoint => GetBuffer("zero_point");
 
     /// <inheritdoc/>
@@ -100,7 +110,8 @@ public sealed class FakeQuantize : Module
     {
         ArgumentNullException.ThrowIfNull(weight);
         if (Target != QuantTarget.Weight || !weight.ShapeSpan.SequenceEqual(WeightShape))
-            throw new ArgumentException($"CalibrateWeight: expected a weight of shape {Shapes.Format(WeightShape ?? [])}, got {Shapes.Format(weight.ShapeSpan)}.", nameof(weight));
+            throw new ArgumentException("CalibrateWeight: expected a weight of shape "
+                + $"{Shapes.Format(WeightShape ?? [])}, got {Shapes.Format(weight.ShapeSpan)}.", nameof(weight));
         var values = weight.Cast(DType.Float32).Contiguous().ToArray<float>();
         int cells = (int)Math.Max(1, Scale.ElementCount);
         int cellLength = values.Length / cells;
@@ -119,7 +130,8 @@ public sealed class FakeQuantize : Module
     /// <summary>Sets the activation scale from <see cref="Observer"/>'s range and detaches the observer.</summary>
     public void FreezeObserver()
     {
-        var observer = Observer ?? throw new InvalidOperationException("FreezeObserver: no observer is attached; run calibration first.");
+        var observer = Observer
+            ?? throw new InvalidOperationException("FreezeObserver: no observer is attached; run calibration first.");
         var (min, max) = observer.Range;
         var p = MseClippingSearch.Parameters(min, max, Spec);
         SetScales([p.Scale], [p.ZeroPoint]);
@@ -131,9 +143,11 @@ public sealed class FakeQuantize : Module
     {
         long cells = Math.Max(1, Scale.ElementCount);
         if (scales.Length != cells || zeroPoints.Length != cells)
-            throw new ArgumentException($"SetScales: need {cells} scales and zero points, got {scales.Length} and {zeroPoints.Length}.");
+            throw new ArgumentException(
+                $"SetScales: need {cells} scales and zero points, got {scales.Length} and {zeroPoints.Length}.");
         foreach (float s in scales)
-            if (!(s > 0) || !float.IsFinite(s)) throw new ArgumentException($"SetScales: scale {s} must be positive and finite.", nameof(scales));
+            if (!(s > 0) || !float.IsFinite(s))
+                throw new ArgumentException($"SetScales: scale {s} must be positive and finite.", nameof(scales));
         Tensor.From(scales, _scaleShape).CopyTo(Scale);
         Tensor.From(zeroPoints, _scaleShape).CopyTo(ZeroPoint);
     }
@@ -158,7 +172,8 @@ public sealed class FakeQuantize : Module
     {
         if (Target == QuantTarget.Activation) return input;
         if (!input.Value.ShapeSpan.SequenceEqual(WeightShape))
-            throw new ArgumentException($"FakeQuantize: weight shape {Shapes.Format(input.Value.ShapeSpan)} differs from {Shapes.Format(WeightShape!)}.", nameof(input));
+            throw new ArgumentException($"FakeQuantize: weight shape {Shapes.Format(input.Value.ShapeSpan)} differs "
+                + $"from {Shapes.Format(WeightShape!)}.", nameof(input));
         return Spec.Granularity switch
         {
             QuantGranularity.PerChannel => input.Reshape(WeightShape![0], -1),
@@ -176,7 +191,8 @@ public sealed class FakeQuantize : Module
             QuantGranularity.PerChannel => [rows, 1],
             QuantGranularity.PerGroup when k % spec.GroupSize == 0 => [rows, (int)(k / spec.GroupSize), 1],
             QuantGranularity.PerGroup => throw new ArgumentException(
-                $"FakeQuantize: group size {spec.GroupSize} does not divide the {k} inputs per row of weight {Shapes.Format(weightShape)}.", nameof(spec)),
+                $"FakeQuantize: group size {spec.GroupSize} does not divide the {k} inputs per row of weight "
+                + $"{Shapes.Format(weightShape)}.", nameof(spec)),
             _ => [],
         };
     }

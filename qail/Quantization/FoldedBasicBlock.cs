@@ -9,16 +9,22 @@ namespace Qail.Quantization;
 /// </summary>
 public sealed class FoldedBasicBlock : Module
 {
-    /// <summary>Creates the block from folded convolutions; <paramref name="shortcut"/> null means the identity.</summary>
+    /// <summary>
+    /// Creates the block from folded convolutions; <paramref name="shortcut"/> null means the identity.
+    /// </summary>
     public FoldedBasicBlock(Conv2d conv1, Conv2d conv2, Conv2d? shortcut)
     {
         ArgumentNullException.ThrowIfNull(conv1);
         ArgumentNullException.ThrowIfNull(conv2);
-        if (conv1.OutChannels != conv2.InChannels || (shortcut is not null && (shortcut.InChannels != conv1.InChannels || shortcut.OutChannels != conv2.OutChannels)))
-            throw new ArgumentException($"FoldedBasicBlock: conv1 {conv1.InChannels}->{conv1.OutChannels}, conv2 {conv2.InChannels}->{conv2.OutChannels} and shortcut {shortcut?.InChannels}->{shortcut?.OutChannels} do not chain.");
+        if (conv1.OutChannels != conv2.InChannels || (shortcut is not null
+            && (shortcut.InChannels != conv1.InChannels || shortcut.OutChannels != conv2.OutChannels)))
+            throw new ArgumentException($"FoldedBasicBlock: conv1 {conv1.InChannels}->{conv1.OutChannels}, conv2 "
+                + $"{conv2.InChannels}->{conv2.OutChannels} and shortcut {shortcut?.InChannels}->"
+                + $"{shortcut?.OutChannels} do not chain.");
         RegisterModule("conv1", conv1);
         RegisterModule("conv2", conv2);
-        // The shortcut stays a one-layer chain so every weight layer keeps its path of the unfolded block ("shortcut.0").
+        // The shortcut stays a one-layer chain so every weight layer keeps its path of the unfolded block
+        // ("shortcut.0").
         RegisterModule("shortcut", shortcut is null ? null : new Sequential(shortcut));
     }
 

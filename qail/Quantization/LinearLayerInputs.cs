@@ -12,8 +12,11 @@ namespace Qail.Quantization;
 /// </summary>
 public static class LinearLayerInputs
 {
-    /// <summary>Runs <paramref name="prepared"/> on <paramref name="batches"/>; keys are the layers' module paths.</summary>
-    public static IReadOnlyDictionary<string, double[,]> Capture(PolicyNetwork prepared, IEnumerable<PolicyBatch> batches, int maxRows = 2048)
+    /// <summary>
+    /// Runs <paramref name="prepared"/> on <paramref name="batches"/>; keys are the layers' module paths.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double[,]> Capture(PolicyNetwork prepared,
+        IEnumerable<PolicyBatch> batches, int maxRows = 2048)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(batches);
@@ -32,12 +35,14 @@ public static class LinearLayerInputs
                 var kept = rows[layer.Path];
                 var inner = original[layer.Path];
                 int k = ((Linear)layer.Layer).InFeatures;
-                // Recorded after the layer's own input transform (a rotation), with fake quantization off: what the weight multiplies.
+                // Recorded after the layer's own input transform (a rotation), with fake quantization off: what the
+                // weight multiplies.
                 layer.Layer.InputTransform = new FunctionTransform(x =>
                 {
                     var y = inner is null ? x : inner.Forward(x);
                     var values = y.Value.Cast(DType.Float64).Contiguous().ToArray<double>();
-                    for (int r = 0; r < values.Length / k && kept.Count < maxRows; r++) kept.Add(values.AsSpan(r * k, k).ToArray());
+                    for (int r = 0; r < values.Length / k && kept.Count < maxRows; r++)
+                        kept.Add(values.AsSpan(r * k, k).ToArray());
                     return y;
                 });
             }
@@ -60,13 +65,16 @@ public static class LinearLayerInputs
         });
     }
 
-    /// <summary>||X (W - Q)^T||_F^2 / rows: the mean squared output error a weight change causes on the inputs.</summary>
+    /// <summary>
+    /// ||X (W - Q)^T||_F^2 / rows: the mean squared output error a weight change causes on the inputs.
+    /// </summary>
     public static double OutputError(double[,] inputs, float[] weight, float[] quantized, int outFeatures)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         int n = inputs.GetLength(0), k = inputs.GetLength(1);
         if (weight.Length != outFeatures * k || quantized.Length != weight.Length)
-            throw new ArgumentException($"OutputError: weights of {weight.Length} and {quantized.Length} values for [{outFeatures}, {k}].");
+            throw new ArgumentException(
+                $"OutputError: weights of {weight.Length} and {quantized.Length} values for [{outFeatures}, {k}].");
         var delta = new double[weight.Length];
         for (int i = 0; i < delta.Length; i++) delta[i] = weight[i] - (double)quantized[i];
         double total = 0;

@@ -10,7 +10,8 @@ namespace Qail.Quantization;
 /// <c>gradScale</c> = 1/sqrt(elements per scale x qmax) (Esser et al., 2020) and summed over each scale's elements.
 /// Rounding is half-to-even, the same as the integer kernels, so the forward equals export bit for bit.
 /// </summary>
-internal sealed class LsqFakeQuantizeFunction(int qMin, int qMax, Tensor zeroPoint, double gradScale, Tensor? roundingNoise) : CustomFunction
+internal sealed class LsqFakeQuantizeFunction(int qMin, int qMax, Tensor zeroPoint, double gradScale,
+    Tensor? roundingNoise) : CustomFunction
 {
     public override string Name => "FakeQuantize";
 
@@ -30,7 +31,8 @@ internal sealed class LsqFakeQuantizeFunction(int qMin, int qMax, Tensor zeroPoi
     protected override IReadOnlyList<Tensor?> Backward(FunctionContext context, Tensor gradOutput)
     {
         var (scaled, codes, centred) = (context.SavedTensors[0], context.SavedTensors[1], context.SavedTensors[2]);
-        var inside = Tensor.Mul(Tensor.Ge(codes, qMin).Cast(gradOutput.DType), Tensor.Le(codes, qMax).Cast(gradOutput.DType));
+        var inside = Tensor.Mul(Tensor.Ge(codes, qMin).Cast(gradOutput.DType),
+            Tensor.Le(codes, qMax).Cast(gradOutput.DType));
         Tensor? gradX = context.NeedsInputGrad(0) ? Tensor.Mul(gradOutput, inside) : null;
         Tensor? gradStep = null;
         if (context.NeedsInputGrad(1))

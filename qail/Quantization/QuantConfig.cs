@@ -4,7 +4,8 @@ namespace Qail.Quantization;
 
 /// <summary>
 /// What to quantize and how: weights always, activations optionally, with layer selection by position or name.
-/// Factories give the papers' settings: <see cref="W4"/> (weight-only, group-wise), <see cref="W8A8"/>, <see cref="W4A4"/>.
+/// Factories give the papers' settings: <see cref="W4"/> (weight-only, group-wise), <see cref="W8A8"/>,
+/// <see cref="W4A4"/>.
 /// </summary>
 public sealed record QuantConfig
 {
@@ -15,9 +16,10 @@ public sealed record QuantConfig
     public TensorQuantSpec? Activations { get; init; }
 
     /// <summary>
-    /// Input quantization of the first weight layer, whose input is the observation itself; null: as <see cref="Activations"/>.
-    /// Below 8 bits one per-tensor grid over normalised states puts nearly all states into a single cell, so fine-tuning
-    /// can only fit one action per cell; <see cref="W4A4"/> and <see cref="Create"/> therefore keep it at 8 bits (the LSQ convention).
+    /// Input quantization of the first weight layer, whose input is the observation itself; null: as
+    /// <see cref="Activations"/>. Below 8 bits one per-tensor grid over normalised states puts nearly all states into a
+    /// single cell, so fine-tuning can only fit one action per cell; <see cref="W4A4"/> and <see cref="Create"/>
+    /// therefore keep it at 8 bits (the LSQ convention).
     /// </summary>
     public TensorQuantSpec? FirstLayerActivations { get; init; }
 
@@ -51,7 +53,10 @@ public sealed record QuantConfig
         Activations = new TensorQuantSpec(8, false, QuantGranularity.PerTensor),
     };
 
-    /// <summary>4-bit per-channel weights and 4-bit per-tensor activations (GPU deployment in the papers); the observation enters at 8 bits.</summary>
+    /// <summary>
+    /// 4-bit per-channel weights and 4-bit per-tensor activations (GPU deployment in the papers); the observation
+    /// enters at 8 bits.
+    /// </summary>
     public static QuantConfig W4A4() => new()
     {
         Weights = new TensorQuantSpec(4, true, QuantGranularity.PerChannel),
@@ -60,18 +65,21 @@ public sealed record QuantConfig
     };
 
     /// <summary>
-    /// Symmetric <paramref name="weightBits"/>-bit weights at the given granularity (the group size applies to per-group
-    /// scales only) and, when <paramref name="activationBits"/> &gt; 0, asymmetric per-tensor activations (the first
-    /// layer's input, the observation, at no fewer than 8 bits).
+    /// Symmetric <paramref name="weightBits"/>-bit weights at the given granularity (the group size applies to
+    /// per-group scales only) and, when <paramref name="activationBits"/> &gt; 0, asymmetric per-tensor activations
+    /// (the first layer's input, the observation, at no fewer than 8 bits).
     /// </summary>
-    public static QuantConfig Create(int weightBits, QuantGranularity granularity, int groupSize = 32, int activationBits = 0) => new()
+    public static QuantConfig Create(int weightBits, QuantGranularity granularity, int groupSize = 32,
+        int activationBits = 0) => new()
     {
-        Weights = new TensorQuantSpec(weightBits, true, granularity, granularity == QuantGranularity.PerGroup ? groupSize : 0),
+        Weights = new TensorQuantSpec(weightBits, true, granularity,
+            granularity == QuantGranularity.PerGroup ? groupSize : 0),
         Activations = activationBits > 0 ? new TensorQuantSpec(activationBits, false) : null,
         FirstLayerActivations = activationBits is > 0 and < 8 ? ObservationSpec : null,
     };
 
-    // 8-bit asymmetric per-tensor: 256 levels resolve the bulk of normalised states while still covering their outliers.
+    // 8-bit asymmetric per-tensor: 256 levels resolve the bulk of normalised states while still covering their
+    // outliers.
     private static TensorQuantSpec ObservationSpec => new(8, false);
 
     /// <summary>Throws naming the field when the configuration is inconsistent.</summary>
@@ -81,14 +89,19 @@ public sealed record QuantConfig
         Activations?.Validate("activations");
         FirstLayerActivations?.Validate("first-layer activations");
         if (Activations is { Granularity: not QuantGranularity.PerTensor })
-            throw new ArgumentException($"activations: only per-tensor activation scales are supported, got {Activations.Granularity}.");
+            throw new ArgumentException(
+                $"activations: only per-tensor activation scales are supported, got {Activations.Granularity}.");
         if (FirstLayerActivations is { Granularity: not QuantGranularity.PerTensor })
-            throw new ArgumentException($"first-layer activations: only per-tensor activation scales are supported, got {FirstLayerActivations.Granularity}.");
+            throw new ArgumentException("first-layer activations: only per-tensor activation scales are supported, got "
+                + $"{FirstLayerActivations.Granularity}.");
         if (FirstLayerActivations is not null && Activations is null)
-            throw new ArgumentException($"first-layer activations: {FirstLayerActivations} given for a weight-only config; set Activations too.");
+            throw new ArgumentException($"first-layer activations: {FirstLayerActivations} given for a weight-only "
+                + "config; set Activations too.");
         if (SkipPattern is not null) _ = new Regex(SkipPattern, RegexOptions.None, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Short label such as "W4g32" or "W8A8".</summary>
-    public string Label => $"W{Weights.Bits}{(Weights.Granularity == QuantGranularity.PerGroup ? $"g{Weights.GroupSize}" : "")}{(Activations is null ? "" : $"A{Activations.Bits}")}";
+    public string Label =>
+        $"W{Weights.Bits}{(Weights.Granularity == QuantGranularity.PerGroup ? $"g{Weights.GroupSize}" : "")}"
+            + $"{(Activations is null ? "" : $"A{Activations.Bits}")}";
 }

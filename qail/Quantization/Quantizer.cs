@@ -15,22 +15,27 @@ public static class Quantizer
     /// <summary>
     /// A deep copy of <paramref name="model"/> with fake quantizers in every selected weight layer, weight scales
     /// calibrated by <paramref name="weightCalibration"/>. A per-group config falls back to per-channel for a layer
-    /// whose inputs per row are not a multiple of the group size (noted in <see cref="Layers"/>). The first weight layer's
-    /// input quantizer takes <see cref="QuantConfig.FirstLayerActivations"/> when set.
+    /// whose inputs per row are not a multiple of the group size (noted in <see cref="Layers"/>). The first weight
+    /// layer's input quantizer takes <see cref="QuantConfig.FirstLayerActivations"/> when set.
     /// </summary>
-    public static Module Prepare(Module model, QuantConfig config, CalibrationMethod weightCalibration = CalibrationMethod.MinMax, long seed = 0)
+    public static Module Prepare(Module model, QuantConfig config,
+        CalibrationMethod weightCalibration = CalibrationMethod.MinMax, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         var student = BatchNormFolding.Fold(model); // a deep copy; quantizers see the BN-folded weights, as deployed
         var layers = WeightLayers(student).ToList();
-        if (layers.Count == 0) throw new ArgumentException($"Quantizer.Prepare: {model.GetType().Name} has no weight layers to quantize.", nameof(model));
-        var skip = config.SkipPattern is null ? null : new Regex(config.SkipPattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+        if (layers.Count == 0)
+            throw new ArgumentException($"Quantizer.Prepare: {model.GetType().Name} has no weight layers to quantize.",
+                nameof(model));
+        var skip = config.SkipPattern is null ? null : new Regex(config.SkipPattern, RegexOptions.None,
+            TimeSpan.FromSeconds(1));
         for (int i = 0; i < layers.Count; i++)
         {
             var (path, layer) = layers[i];
-            if ((config.SkipFirstLayer && i == 0) || (config.SkipLastLayer && i == layers.Count - 1) || (skip?.IsMatch(path) ?? false))
+            if ((config.SkipFirstLayer && i == 0) || (config.SkipLastLayer && i == layers.Count - 1)
+                || (skip?.IsMatch(path) ?? false))
                 continue;
             var weightShape = layer.Weight.Value.ShapeToArray();
             var weightSpec = FitToLayer(config.Weights, weightShape);
@@ -60,7 +65,8 @@ public static class Quantizer
             var (path, layer) = entry;
             var weight = layer.WeightTransform as FakeQuantize;
             string note = weight is null ? "full precision"
-                : config is not null && weight.Spec.Granularity != config.Weights.Granularity ? $"{weight.Spec.Granularity} fallback" : "";
+                : config is not null && weight.Spec.Granularity != config.Weights.Granularity
+                    ? $"{weight.Spec.Granularity} fallback" : "";
             var input = layer.InputTransform as FakeQuantize ?? (layer.InputTransform as RotatedInput)?.Quantizer;
             return new QuantizedLayer(path, layer, weight, input, note);
         }).ToList();
@@ -70,14 +76,19 @@ public static class Quantizer
     /// Sets every activation quantizer's scale from the model's inputs on <paramref name="batches"/> (fake
     /// quantization off while observing, so each layer sees full-precision inputs).
     /// </summary>
-    public static void CalibrateActivations(Module prepared, IEnumerable<Tensor> batches, CalibrationMethod method = CalibrationMethod.MinMax)
+    public static void CalibrateActivations(Module prepared, IEnumerable<Tensor> batches,
+        CalibrationMethod method = CalibrationMethod.MinMax)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         CalibrateActivations(prepared, batches, batch => prepared.Forward(Variable.Constant(batch)), method);
     }
 
-    /// <summary>As above, for models fed by something other than one tensor (e.g. policy batches): <paramref name="forward"/> runs one batch.</summary>
-    public static void CalibrateActivations<TBatch>(Module prepared, IEnumerable<TBatch> batches, Action<TBatch> forward, CalibrationMethod method = CalibrationMethod.MinMax)
+    /// <summary>
+    /// As above, for models fed by something other than one tensor (e.g. policy batches): <paramref name="forward"/>
+    /// runs one batch.
+    /// </summary>
+    public static void CalibrateActivations<TBatch>(Module prepared, IEnumerable<TBatch> batches,
+        Action<TBatch> forward, CalibrationMethod method = CalibrationMethod.MinMax)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(batches);
@@ -98,7 +109,9 @@ public static class Quantizer
                     forward(batch);
                     seen++;
                 }
-            if (seen == 0) throw new ArgumentException("CalibrateActivations: no calibration batches were given.", nameof(batches));
+            if (seen == 0)
+                throw new ArgumentException("CalibrateActivations: no calibration batches were given.",
+                    nameof(batches));
             foreach (var q in inputs) q.FreezeObserver();
         }
         finally
@@ -113,7 +126,8 @@ public static class Quantizer
         CalibrationMethod.MovingAverageMinMax => new MovingAverageMinMaxObserver(),
         CalibrationMethod.Percentile => new PercentileObserver(),
         CalibrationMethod.MinMax => new MinMaxObserver(),
-        _ => throw new ArgumentException($"CalibrateActivations: {method} is a weight calibration; use MinMax, MovingAverageMinMax or Percentile.", nameof(method)),
+        _ => throw new ArgumentException($"CalibrateActivations: {method} is a weight calibration; use MinMax, "
+            + "MovingAverageMinMax or Percentile.", nameof(method)),
     };
 
     private static TensorQuantSpec FitToLayer(TensorQuantSpec spec, int[] weightShape)

@@ -18,7 +18,10 @@ internal sealed class AwqFold
     /// <summary>Module path (or buffer name) of the producer.</summary>
     public string Path { get; }
 
-    /// <summary>The weight layer whose rows end up holding 1/s (a batch norm's convolution, folded before quantization), or null.</summary>
+    /// <summary>
+    /// The weight layer whose rows end up holding 1/s (a batch norm's convolution, folded before quantization), or
+    /// null.
+    /// </summary>
     public string? WeightLayer { get; }
 
     /// <summary>Number of output channels it scales.</summary>
@@ -28,7 +31,8 @@ internal sealed class AwqFold
     public void DivideOutputs(double[] scales)
     {
         if (scales.Length != Channels)
-            throw new ArgumentException($"AwqFold {Path}: {scales.Length} scales for {Channels} channels.", nameof(scales));
+            throw new ArgumentException($"AwqFold {Path}: {scales.Length} scales for {Channels} channels.",
+                nameof(scales));
         _divide(scales);
     }
 
@@ -40,8 +44,12 @@ internal sealed class AwqFold
         if (layer.Bias is Variable bias) ScaleAxis(bias.Value, 0, inverse);
     });
 
-    /// <summary>A per-channel affine map (BatchNorm or LayerNorm gamma and beta): both divided by s; <paramref name="weightLayer"/> as <see cref="WeightLayer"/>.</summary>
-    public static AwqFold Affine(string path, Variable gamma, Variable beta, string? weightLayer = null) => new(path, gamma.Value.Size(0), weightLayer, scales =>
+    /// <summary>
+    /// A per-channel affine map (BatchNorm or LayerNorm gamma and beta): both divided by s;
+    /// <paramref name="weightLayer"/> as <see cref="WeightLayer"/>.
+    /// </summary>
+    public static AwqFold Affine(string path, Variable gamma, Variable beta, string? weightLayer = null) =>
+        new(path, gamma.Value.Size(0), weightLayer, scales =>
     {
         var inverse = Inverse(scales);
         ScaleAxis(gamma.Value, 0, inverse);
@@ -49,17 +57,25 @@ internal sealed class AwqFold
     });
 
     /// <summary>A normalisation divisor buffer ((x - mean) / std): std multiplied by s.</summary>
-    public static AwqFold Divisor(string path, Tensor std) => new(path, std.Size(0), null, scales => ScaleAxis(std, 0, scales));
+    public static AwqFold Divisor(string path, Tensor std) =>
+        new(path, std.Size(0), null, scales => ScaleAxis(std, 0, scales));
 
-    /// <summary>Multiplies <paramref name="tensor"/> in place by <paramref name="factors"/> along <paramref name="axis"/>.</summary>
+    /// <summary>
+    /// Multiplies <paramref name="tensor"/> in place by <paramref name="factors"/> along <paramref name="axis"/>.
+    /// </summary>
     public static void ScaleAxis(Tensor tensor, int axis, double[] factors)
     {
         if (tensor.Size(axis) != factors.Length)
-            throw new ArgumentException($"AwqFold: {factors.Length} factors for axis {axis} of {Shapes.Format(tensor.ShapeSpan)}.", nameof(factors));
+            throw new ArgumentException(
+                $"AwqFold: {factors.Length} factors for axis {axis} of {Shapes.Format(tensor.ShapeSpan)}.",
+                nameof(factors));
         (tensor * Broadcast(factors, tensor.Rank, axis, tensor.DType)).CopyTo(tensor);
     }
 
-    /// <summary>The factors shaped [1, .., n, .., 1] to broadcast along <paramref name="axis"/> of a rank-<paramref name="rank"/> tensor.</summary>
+    /// <summary>
+    /// The factors shaped [1, .., n, .., 1] to broadcast along <paramref name="axis"/> of a
+    /// rank-<paramref name="rank"/> tensor.
+    /// </summary>
     public static Tensor Broadcast(double[] factors, int rank, int axis, DType dtype)
     {
         var shape = Enumerable.Repeat(1, rank).ToArray();

@@ -33,14 +33,19 @@ internal sealed class AwqLayerInputs
     /// <summary>Largest value per input column.</summary>
     public double[] Max { get; }
 
-    /// <summary>The kept inputs: [N, K] rows for a Linear (leading axes flattened), [N, C, H, W] for a convolution.</summary>
+    /// <summary>
+    /// The kept inputs: [N, K] rows for a Linear (leading axes flattened), [N, C, H, W] for a convolution.
+    /// </summary>
     public Tensor Samples { get; private set; } = Tensor.Zeros([0]);
 
     /// <summary>
-    /// Runs <paramref name="network"/> (full precision, evaluation mode) on <paramref name="batches"/> and records the inputs of
-    /// <paramref name="readers"/>, keeping the first <paramref name="searchSamples"/> batch rows of each for the search.
+    /// Runs <paramref name="network"/> (full precision, evaluation mode) on <paramref name="batches"/> and records the
+    /// inputs of
+    /// <paramref name="readers"/>, keeping the first <paramref name="searchSamples"/> batch rows of each for the
+    /// search.
     /// </summary>
-    public static IReadOnlyDictionary<string, AwqLayerInputs> Capture(PolicyNetwork network, IEnumerable<AwqReader> readers,
+    public static IReadOnlyDictionary<string, AwqLayerInputs> Capture(PolicyNetwork network,
+        IEnumerable<AwqReader> readers,
         IReadOnlyList<PolicyBatch> batches, int searchSamples)
     {
         var inputs = new Dictionary<string, AwqLayerInputs>();
@@ -83,7 +88,8 @@ internal sealed class AwqLayerInputs
         {
             int c = (int)(i / inner % columns);
             double v = values[i];
-            if (!double.IsFinite(v)) throw new ArgumentException($"Awq: a calibration input holds the non-finite value {v}.");
+            if (!double.IsFinite(v))
+                throw new ArgumentException($"Awq: a calibration input holds the non-finite value {v}.");
             MeanAbs[c] += Math.Abs(v);
             if (v < Min[c]) Min[c] = v;
             if (v > Max[c]) Max[c] = v;
@@ -98,7 +104,8 @@ internal sealed class AwqLayerInputs
 
     private void Finish()
     {
-        if (_count == 0 || _kept.Count == 0) throw new ArgumentException("Awq: a layer saw no calibration inputs; give at least one non-empty batch.");
+        if (_count == 0 || _kept.Count == 0)
+            throw new ArgumentException("Awq: a layer saw no calibration inputs; give at least one non-empty batch.");
         for (int c = 0; c < MeanAbs.Length; c++) MeanAbs[c] /= _count;
         Samples = _kept.Count == 1 ? _kept[0] : Tensor.Concat(_kept, 0);
         _kept.Clear();

@@ -16,6 +16,8 @@ internal sealed record AwqReader(string Path, WeightedLayer Layer, int Offset = 
         _ => throw new ArgumentException($"AwqReader {Path}: {Layer.GetType().Name} has no input channels to rescale."),
     };
 
-    /// <summary>Axis of the input holding the columns: last for a Linear (rows flattened to [N, K]), 1 for a convolution.</summary>
+    /// <summary>
+    /// Axis of the input holding the columns: last for a Linear (rows flattened to [N, K]), 1 for a convolution.
+    /// </summary>
     public int InputAxis => Layer is Conv2d ? 1 : -1;
 }

@@ -16,29 +16,40 @@ internal sealed class AwqSearch
     private readonly IReadOnlyList<Candidate> _readers;
     private readonly CalibrationMethod _weightCalibration;
 
-    /// <summary>Prepares the search over the layers of <paramref name="group"/> that <paramref name="specs"/> quantizes.</summary>
+    /// <summary>
+    /// Prepares the search over the layers of <paramref name="group"/> that <paramref name="specs"/> quantizes.
+    /// </summary>
     /// <param name="group">The group, holding the working network's current weights.</param>
     /// <param name="inputs">Full-precision inputs of the original network, per reader path.</param>
-    /// <param name="divisors">Per reader, what each of its input columns is already divided by (earlier groups' scales).</param>
-    /// <param name="specs">Per layer path, its weight and input quantization (null where the config keeps it in full precision).</param>
+    /// <param name="divisors">Per reader, what each of its input columns is already divided by (earlier groups'
+    /// scales).</param>
+    /// <param name="specs">Per layer path, its weight and input quantization (null where the config keeps it in full
+    /// precision).</param>
     /// <param name="weightCalibration">The weight range calibration the prepared student will use.</param>
-    public AwqSearch(AwqScaleGroup group, IReadOnlyDictionary<string, AwqLayerInputs> inputs, IReadOnlyDictionary<string, double[]> divisors,
-        IReadOnlyDictionary<string, (TensorQuantSpec? Weight, TensorQuantSpec? Input)> specs, CalibrationMethod weightCalibration)
+    public AwqSearch(AwqScaleGroup group, IReadOnlyDictionary<string, AwqLayerInputs> inputs,
+        IReadOnlyDictionary<string, double[]> divisors,
+        IReadOnlyDictionary<string, (TensorQuantSpec? Weight, TensorQuantSpec? Input)> specs,
+        CalibrationMethod weightCalibration)
     {
         _group = group;
         _weightCalibration = weightCalibration;
         _readers = group.Readers.Where(r => specs[r.Path].Weight is not null)
-            .Select(r => new Candidate(r, inputs[r.Path], divisors[r.Path], specs[r.Path].Weight!, specs[r.Path].Input)).ToList();
+            .Select(r => new Candidate(r, inputs[r.Path], divisors[r.Path], specs[r.Path].Weight!,
+                specs[r.Path].Input)).ToList();
     }
 
-    /// <summary>True when at least one reader of the group is quantized (otherwise scaling cannot change any error).</summary>
+    /// <summary>
+    /// True when at least one reader of the group is quantized (otherwise scaling cannot change any error).
+    /// </summary>
     public bool HasQuantizedReaders => _readers.Count > 0;
 
     /// <summary>
-    /// Scores alpha = 0, 1/steps, ..., 1 and returns the best (ties keep the smaller alpha, so round-to-nearest wins unless
-    /// beaten), its scales, and the errors at alpha 0 and at the returned alpha. A <paramref name="fixedAlpha"/> is taken as is.
+    /// Scores alpha = 0, 1/steps, ..., 1 and returns the best (ties keep the smaller alpha, so round-to-nearest wins
+    /// unless beaten), its scales, and the errors at alpha 0 and at the returned alpha. A <paramref name="fixedAlpha"/>
+    /// is taken as is.
     /// </summary>
-    public (double Alpha, double[] Scales, double RoundToNearestError, double Error) Find(int steps, double statisticFloor, double? fixedAlpha)
+    public (double Alpha, double[] Scales, double RoundToNearestError, double Error) Find(int steps,
+        double statisticFloor, double? fixedAlpha)
     {
         var mean = ChannelMeanAbs();
         double floor = statisticFloor * mean.Max();
@@ -63,7 +74,8 @@ internal sealed class AwqSearch
 
     private double Error(double[] scales) => _readers.Sum(r => r.Error(_group, scales, _weightCalibration));
 
-    // mean |x_c| of the group's channels as the first quantized reader currently sees them (all readers see the same producer output).
+    // mean |x_c| of the group's channels as the first quantized reader currently sees them (all readers see the same
+    // producer output).
     private double[] ChannelMeanAbs()
     {
         var (reader, stats, divisor) = (_readers[0].Reader, _readers[0].Inputs, _readers[0].Divisor);
@@ -91,7 +103,8 @@ internal sealed class AwqSearch
     {
         private readonly Tensor _reference;
 
-        public Candidate(AwqReader reader, AwqLayerInputs inputs, double[] divisor, TensorQuantSpec weight, TensorQuantSpec? input)
+        public Candidate(AwqReader reader, AwqLayerInputs inputs, double[] divisor, TensorQuantSpec weight,
+            TensorQuantSpec? input)
         {
             (Reader, Inputs, Divisor, WeightSpec, InputSpec) = (reader, inputs, divisor, weight, input);
             using var noGrad = GradMode.NoGrad();
@@ -109,8 +122,10 @@ internal sealed class AwqSearch
         {
             var factors = ColumnFactors(group, scales);
             var layer = Reader.Layer;
-            var weight = layer.Weight.Value * AwqFold.Broadcast(factors, layer.Weight.Value.Rank, 1, layer.Weight.DType);
-            var weightQuantizer = new FakeQuantize(WeightSpec, QuantTarget.Weight, weight.ShapeToArray(), dtype: weight.DType);
+            var weight = layer.Weight.Value * AwqFold.Broadcast(factors, layer.Weight.Value.Rank, 1,
+                layer.Weight.DType);
+            var weightQuantizer = new FakeQuantize(WeightSpec, QuantTarget.Weight, weight.ShapeToArray(),
+                dtype: weight.DType);
             weightQuantizer.Eval();
             weightQuantizer.CalibrateWeight(weight, weightCalibration);
             var x = Variable.Constant(Divided(factors));

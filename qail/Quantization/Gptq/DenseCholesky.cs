@@ -1,6 +1,8 @@
 namespace Qail.Quantization;
 
-/// <summary>Small dense symmetric positive-definite algebra in float64 for GPTQ's Hessians (a few hundred columns).</summary>
+/// <summary>
+/// Small dense symmetric positive-definite algebra in float64 for GPTQ's Hessians (a few hundred columns).
+/// </summary>
 public static class DenseCholesky
 {
     /// <summary>Lower factor L with A = L L^T; throws when A is not positive definite.</summary>
@@ -8,13 +10,17 @@ public static class DenseCholesky
     {
         ArgumentNullException.ThrowIfNull(a);
         int n = a.GetLength(0);
-        if (a.GetLength(1) != n) throw new ArgumentException($"Cholesky: the matrix is {n}x{a.GetLength(1)}, not square.", nameof(a));
+        if (a.GetLength(1) != n)
+            throw new ArgumentException($"Cholesky: the matrix is {n}x{a.GetLength(1)}, not square.", nameof(a));
         var l = new double[n, n];
         for (int j = 0; j < n; j++)
         {
             double diagonal = a[j, j];
             for (int k = 0; k < j; k++) diagonal -= l[j, k] * l[j, k];
-            if (!(diagonal > 0)) throw new ArgumentException($"Cholesky: the matrix is not positive definite (pivot {j} is {diagonal}); raise the damping.", nameof(a));
+            if (!(diagonal > 0))
+                throw new ArgumentException(
+                    $"Cholesky: the matrix is not positive definite (pivot {j} is {diagonal}); raise the damping.",
+                    nameof(a));
             l[j, j] = Math.Sqrt(diagonal);
             for (int i = j + 1; i < n; i++)
             {
@@ -54,7 +60,9 @@ public static class DenseCholesky
         return inverse;
     }
 
-    /// <summary>Upper U with A^-1 = U^T U: GPTQ's update rows (torch.linalg.cholesky(cholesky_inverse(L), upper=True)).</summary>
+    /// <summary>
+    /// Upper U with A^-1 = U^T U: GPTQ's update rows (torch.linalg.cholesky(cholesky_inverse(L), upper=True)).
+    /// </summary>
     public static double[,] UpperFactorOfInverse(double[,] a)
     {
         var lower = Lower(Inverse(a));

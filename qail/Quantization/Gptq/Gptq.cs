@@ -13,7 +13,8 @@ namespace Qail.Quantization;
 public static class Gptq
 {
     /// <summary>The fake-quantized copy of <paramref name="network"/> (not modified) with GPTQ weights.</summary>
-    public static PolicyNetwork Apply(PolicyNetwork network, QuantConfig config, IReadOnlyList<PolicyBatch> calibration, GptqOptions? options = null,
+    public static PolicyNetwork Apply(PolicyNetwork network, QuantConfig config, IReadOnlyList<PolicyBatch> calibration,
+        GptqOptions? options = null,
         long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -21,16 +22,19 @@ public static class Gptq
         ArgumentNullException.ThrowIfNull(calibration);
         options ??= new GptqOptions();
         options.Validate();
-        if (calibration.Count == 0) throw new ArgumentException("Gptq.Apply: no calibration batches were given.", nameof(calibration));
+        if (calibration.Count == 0)
+            throw new ArgumentException("Gptq.Apply: no calibration batches were given.", nameof(calibration));
         var student = (PolicyNetwork)Quantizer.Prepare(network, config, CalibrationMethod.Mse, seed);
         var inputs = LinearLayerInputs.Capture(student, calibration, options.MaxRows);
         foreach (var layer in Quantizer.Layers(student))
         {
             if (layer.Weight is not FakeQuantize quantizer || layer.Layer is not Linear linear
-                || quantizer.Spec.Granularity == QuantGranularity.PerTensor || !inputs.TryGetValue(layer.Path, out var x))
+                || quantizer.Spec.Granularity == QuantGranularity.PerTensor
+                || !inputs.TryGetValue(layer.Path, out var x))
                 continue;
             var weight = linear.Weight.Value;
-            var result = GptqSolver.Quantize(weight.Cast(DType.Float32).Contiguous().ToArray<float>(), linear.OutFeatures, linear.InFeatures,
+            var result = GptqSolver.Quantize(weight.Cast(DType.Float32).Contiguous().ToArray<float>(),
+                linear.OutFeatures, linear.InFeatures,
                 x, quantizer.Spec, options);
             Tensor.From(result.Weight, [linear.OutFeatures, linear.InFeatures]).Cast(weight.DType).CopyTo(weight);
             quantizer.SetScales(result.Scales, result.ZeroPoints);

@@ -9,7 +9,9 @@ public sealed record GptqOptions
     /// <summary>Columns per lazy-update block (blocksize).</summary>
     public int BlockSize { get; init; } = 128;
 
-    /// <summary>Quantize columns in order of decreasing Hessian diagonal (desc_act); groups then keep static scales.</summary>
+    /// <summary>
+    /// Quantize columns in order of decreasing Hessian diagonal (desc_act); groups then keep static scales.
+    /// </summary>
     public bool ActOrder { get; init; }
 
     /// <summary>Calibration rows of each layer's inputs that enter the Hessian.</summary>
@@ -18,8 +20,13 @@ public sealed record GptqOptions
     /// <summary>Throws naming the field when a setting is out of range.</summary>
     public void Validate()
     {
-        if (!(Damping > 0)) throw new ArgumentOutOfRangeException(nameof(Damping), Damping, "GptqOptions: damping must be positive.");
-        if (BlockSize < 1) throw new ArgumentOutOfRangeException(nameof(BlockSize), BlockSize, "GptqOptions: block size must be positive.");
-        if (MaxRows < 1) throw new ArgumentOutOfRangeException(nameof(MaxRows), MaxRows, "GptqOptions: need at least one calibration row.");
+        if (!(Damping > 0))
+            throw new ArgumentOutOfRangeException(nameof(Damping), Damping, "GptqOptions: damping must be positive.");
+        if (BlockSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BlockSize), BlockSize,
+                "GptqOptions: block size must be positive.");
+        if (MaxRows < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxRows), MaxRows,
+                "GptqOptions: need at least one calibration row.");
     }
 }

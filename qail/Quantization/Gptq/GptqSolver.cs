@@ -12,11 +12,17 @@ namespace Qail.Quantization;
 /// </summary>
 public static class GptqSolver
 {
-    /// <summary>The rounded weight (dequantized, row-major [rows, cols]) with the scales and zero points in FakeQuantize cell order.</summary>
+    /// <summary>
+    /// The rounded weight (dequantized, row-major [rows, cols]) with the scales and zero points in FakeQuantize cell
+    /// order.
+    /// </summary>
     public sealed record Result(float[] Weight, float[] Scales, float[] ZeroPoints);
 
-    /// <summary>Quantizes <paramref name="weight"/> ([rows, cols], row-major) for inputs <paramref name="inputs"/> ([n, cols]).</summary>
-    public static Result Quantize(float[] weight, int rows, int cols, double[,] inputs, TensorQuantSpec spec, GptqOptions options)
+    /// <summary>
+    /// Quantizes <paramref name="weight"/> ([rows, cols], row-major) for inputs <paramref name="inputs"/> ([n, cols]).
+    /// </summary>
+    public static Result Quantize(float[] weight, int rows, int cols, double[,] inputs, TensorQuantSpec spec,
+        GptqOptions options)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -24,14 +30,18 @@ public static class GptqSolver
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (weight.Length != rows * cols || inputs.GetLength(1) != cols)
-            throw new ArgumentException($"GptqSolver: weight of {weight.Length} values and inputs of width {inputs.GetLength(1)} for [{rows}, {cols}].");
+            throw new ArgumentException($"GptqSolver: weight of {weight.Length} values and inputs of width "
+                + $"{inputs.GetLength(1)} for [{rows}, {cols}].");
         int groupSize = spec.Granularity switch
         {
             QuantGranularity.PerGroup => spec.GroupSize,
             QuantGranularity.PerChannel => cols,
-            _ => throw new ArgumentException("GptqSolver: per-tensor weight scales are not supported; use per-channel or per-group.", nameof(spec)),
+            _ => throw new ArgumentException(
+                "GptqSolver: per-tensor weight scales are not supported; use per-channel or per-group.", nameof(spec)),
         };
-        if (cols % groupSize != 0) throw new ArgumentException($"GptqSolver: group size {groupSize} does not divide {cols} columns.", nameof(spec));
+        if (cols % groupSize != 0)
+            throw new ArgumentException($"GptqSolver: group size {groupSize} does not divide {cols} columns.",
+                nameof(spec));
         int groups = cols / groupSize;
 
         var h = Hessian(inputs, options.MaxRows);
@@ -73,7 +83,8 @@ public static class GptqSolver
             for (int i = start; i < end; i++)
             {
                 int column = order[i], group = column / groupSize;
-                // Per group without act-order (order is the identity): scales from the updated weights about to be rounded.
+                // Per group without act-order (order is the identity): scales from the updated weights about to be
+                // rounded.
                 if (!found[group]) FindGroup(wp, group, groupSize, spec, parameters, found);
                 double d = u[i, i];
                 for (int r = 0; r < rows; r++)
@@ -102,7 +113,8 @@ public static class GptqSolver
         var scales = new float[rows * groups];
         var zeros = new float[rows * groups];
         for (int r = 0; r < rows; r++)
-            for (int g = 0; g < groups; g++) (scales[r * groups + g], zeros[r * groups + g]) = (parameters[r, g].Scale, parameters[r, g].ZeroPoint);
+            for (int g = 0; g < groups; g++)
+                (scales[r * groups + g], zeros[r * groups + g]) = (parameters[r, g].Scale, parameters[r, g].ZeroPoint);
         return new Result(result, scales, zeros);
     }
 
@@ -125,7 +137,8 @@ public static class GptqSolver
         return h;
     }
 
-    private static void FindGroup(double[,] w, int group, int groupSize, TensorQuantSpec spec, QuantizationParameters[,] parameters, bool[] found)
+    private static void FindGroup(double[,] w, int group, int groupSize, TensorQuantSpec spec,
+        QuantizationParameters[,] parameters, bool[] found)
     {
         int rows = w.GetLength(0);
         var slice = new float[groupSize];

@@ -26,5 +26,6 @@ public sealed class MovingAverageMinMaxObserver(double momentum = 0.01) : IRange
 
     public bool HasRange => _seen;
 
-    public (float Min, float Max) Range => _seen ? ((float)_min, (float)_max) : throw ObservedValues.Empty(nameof(MovingAverageMinMaxObserver));
+    public (float Min, float Max) Range =>
+        _seen ? ((float)_min, (float)_max) : throw ObservedValues.Empty(nameof(MovingAverageMinMaxObserver));
 }

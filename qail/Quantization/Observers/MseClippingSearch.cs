@@ -8,12 +8,16 @@ namespace Qail.Quantization.Observers;
 /// </summary>
 public static class MseClippingSearch
 {
-    /// <summary>Candidate ranges are the full range scaled by 1, 1 - 1/steps, ..., down to <paramref name="minRatio"/>.</summary>
-    public static (float Min, float Max) Find(ReadOnlySpan<float> values, TensorQuantSpec spec, int steps = 40, double minRatio = 0.3)
+    /// <summary>
+    /// Candidate ranges are the full range scaled by 1, 1 - 1/steps, ..., down to <paramref name="minRatio"/>.
+    /// </summary>
+    public static (float Min, float Max) Find(ReadOnlySpan<float> values, TensorQuantSpec spec, int steps = 40,
+        double minRatio = 0.3)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Need at least one step.");
-        if (minRatio is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(minRatio), minRatio, "Ratio must lie in (0, 1].");
+        if (minRatio is <= 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(minRatio), minRatio, "Ratio must lie in (0, 1].");
         var (min, max) = ObservedValues.MinMax(values, nameof(MseClippingSearch));
         var best = (min, max);
         double bestError = double.PositiveInfinity;
@@ -35,6 +39,7 @@ public static class MseClippingSearch
 
     /// <summary>The kernel-level parameters for a range under a spec (the same formula export uses).</summary>
     public static QuantizationParameters Parameters(float min, float max, TensorQuantSpec spec) => spec.Symmetric
-        ? new QuantizationParameters(QuantizationParameters.Symmetric(MathF.Max(-min, max), spec.QMax).Scale, 0, spec.QMin, spec.QMax)
+        ? new QuantizationParameters(QuantizationParameters.Symmetric(MathF.Max(-min, max), spec.QMax).Scale, 0,
+            spec.QMin, spec.QMax)
         : QuantizationParameters.Asymmetric(min, max, spec.QMin, spec.QMax);
 }

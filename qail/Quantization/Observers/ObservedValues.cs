@@ -10,12 +10,14 @@ internal static class ObservedValues
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];
-            if (!float.IsFinite(v)) throw new ArgumentException($"{observer}: value {v} at index {i} is not finite.", nameof(values));
+            if (!float.IsFinite(v))
+                throw new ArgumentException($"{observer}: value {v} at index {i} is not finite.", nameof(values));
             if (v < min) min = v;
             if (v > max) max = v;
         }
         return (min, max);
     }
 
-    public static InvalidOperationException Empty(string observer) => new($"{observer}: no values observed yet; run calibration first.");
+    public static InvalidOperationException Empty(string observer) =>
+        new($"{observer}: no values observed yet; run calibration first.");
 }

@@ -16,8 +16,10 @@ public sealed class PercentileObserver : IRangeObserver
     /// <summary>Keeps the central <paramref name="percentile"/>% (e.g. 99.9 clips 0.05% on each side).</summary>
     public PercentileObserver(double percentile = 99.99, int capacity = 1 << 16, long seed = 0)
     {
-        if (percentile is <= 50 or > 100) throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Percentile must lie in (50, 100].");
-        if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "Capacity must be at least 2.");
+        if (percentile is <= 50 or > 100)
+            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "Percentile must lie in (50, 100].");
+        if (capacity < 2)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "Capacity must be at least 2.");
         _percentile = percentile;
         _reservoir = new float[capacity];
         _random = new SeededRandom(seed);

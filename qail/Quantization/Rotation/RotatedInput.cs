@@ -18,7 +18,9 @@ public sealed class RotatedInput : Module
     {
         ArgumentNullException.ThrowIfNull(rotation);
         if (rotation.Rank != 2 || rotation.Size(0) != rotation.Size(1))
-            throw new ArgumentException($"RotatedInput: the rotation must be square, got {Shapes.Format(rotation.ShapeSpan)}.", nameof(rotation));
+            throw new ArgumentException(
+                $"RotatedInput: the rotation must be square, got {Shapes.Format(rotation.ShapeSpan)}.",
+                nameof(rotation));
         RegisterBuffer("rotation", rotation);
         RegisterModule<Module?>(QuantizerSlot, null);
     }
