@@ -49,7 +49,8 @@ public static class PolicyAssert
         double bound)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        return ActsAlike(new EvalModePolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared).AsPolicy(), observations,
+        return ActsAlike(new EvalModePolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared).AsPolicy(),
+            observations,
             prepared.Spec.Action, bound);
     }
 
