@@ -16,20 +16,23 @@ internal sealed class FuzzTarget(string name, Func<string, bool> load)
     public bool Load(string path) => load(path);
 
     /// <summary>The targets by name.</summary>
-    public static IReadOnlyDictionary<string, FuzzTarget> All { get; } = new Dictionary<string, FuzzTarget>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, FuzzTarget> All { get; } =
+        new Dictionary<string, FuzzTarget>(StringComparer.Ordinal)
     {
         ["demos"] = new("demos", Demos),
         ["policy"] = new("policy", Policy),
     };
 
-    private static readonly Observation[] Observations = [.. Enumerable.Range(0, 2).Select(Env.Make("cartpole-balance", 0).Reset)];
+    private static readonly Observation[] Observations = [.. Enumerable.Range(0, 2)
+        .Select(Env.Make("cartpole-balance", 0).Reset)];
 
     private static bool Demos(string path)
     {
         try
         {
             var demos = Demonstrations.Load(path);
-            if (demos.Rewards.Any(r => !float.IsFinite(r))) throw new InvalidOperationException("accepted a non-finite reward");
+            if (demos.Rewards.Any(r => !float.IsFinite(r)))
+                throw new InvalidOperationException("accepted a non-finite reward");
             return true;
         }
         catch (InvalidDataException)
@@ -53,7 +56,8 @@ internal sealed class FuzzTarget(string name, Func<string, bool> load)
         {
             try
             {
-                if (loaded.Policy.Act(observation).Any(a => !float.IsFinite(a))) throw new InvalidOperationException("acted with a non-finite value");
+                if (loaded.Policy.Act(observation).Any(a => !float.IsFinite(a)))
+                    throw new InvalidOperationException("acted with a non-finite value");
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException)
             {

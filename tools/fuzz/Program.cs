@@ -8,7 +8,8 @@ using SharpFuzz;
 // qail-fuzz seeds DIR
 if (args.Length == 0 || (args[0] != "seeds" && !FuzzTarget.All.ContainsKey(args[0])))
 {
-    Console.Error.WriteLine("usage: qail-fuzz <demos|policy> [--seconds N] [--seed S] [--corpus DIR] [--crashes DIR] | --afl | --libfuzzer; qail-fuzz seeds DIR");
+    Console.Error.WriteLine("usage: qail-fuzz <demos|policy> [--seconds N] [--seed S] [--corpus DIR] [--crashes DIR] | "
+        + "--afl | --libfuzzer; qail-fuzz seeds DIR");
     return 2;
 }
 if (args[0] == "seeds")
@@ -17,7 +18,8 @@ if (args[0] == "seeds")
     return 0;
 }
 var target = FuzzTarget.All[args[0]];
-string Option(string name, string fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+string Option(string name, string fallback) =>
+    Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 string scratch = Path.Combine(Path.GetTempPath(), $"qail-fuzz-{Environment.ProcessId}.bin");
 
 if (args.Contains("--afl"))
@@ -77,7 +79,8 @@ while (clock.Elapsed.TotalSeconds < seconds)
     long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
     worstRatio = Math.Max(worstRatio, allocated / Math.Max(1, bytes.Length));
     // The readers' stated bound: max(64 MB, 16 n) bytes for a file of n bytes.
-    if (failure is null && allocated > Math.Max(64L << 20, 16L * bytes.Length)) failure = $"allocated {allocated} bytes for a {bytes.Length}-byte file";
+    if (failure is null && allocated > Math.Max(64L << 20, 16L * bytes.Length))
+        failure = $"allocated {allocated} bytes for a {bytes.Length}-byte file";
     if (failure is null) continue;
     failures++;
     string saved = Path.Combine(crashes, $"{target.Name}-{failures}.bin");
@@ -85,6 +88,7 @@ while (clock.Elapsed.TotalSeconds < seconds)
     Console.WriteLine($"crash {failures}: {failure} -> {saved}");
 }
 File.Delete(scratch);
-Console.WriteLine($"{target.Name}: {mutants} mutants in {clock.Elapsed.TotalSeconds:F0} s: {accepted} accepted, {refused} refused, " +
+Console.WriteLine($"{target.Name}: {mutants} mutants in {clock.Elapsed.TotalSeconds:F0} s: {accepted} accepted, "
+    + $"{refused} refused, " +
     $"{failures} crashes; largest allocation {worstRatio} bytes per input byte");
 return failures == 0 ? 0 : 1;
