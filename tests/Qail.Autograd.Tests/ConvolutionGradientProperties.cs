@@ -14,12 +14,14 @@ public class ConvolutionGradientProperties
         var c = Shape(6, 3, code, seed);
         int groups = c[0] == 3 ? 2 : 1;
         int inC = groups * c[1], outC = groups * (1 + c[2] % 2), k = 1 + c[3] % 3;
-        var o = new Conv2dOptions(StrideH: 1 + c[4] % 2, StrideW: 1 + c[5] % 2, PaddingH: c[3] % 2, PaddingW: k / 2, DilationH: 1 + c[1] % 2, DilationW: 1, Groups: groups);
+        var o = new Conv2dOptions(StrideH: 1 + c[4] % 2, StrideW: 1 + c[5] % 2, PaddingH: c[3] % 2, PaddingW: k / 2,
+            DilationH: 1 + c[1] % 2, DilationW: 1, Groups: groups);
         int[] input = [1 + c[2] % 2, inC, 5, 4];
         var x = Layout(Uniform(input, seed), nonContiguous);
         var w = Uniform([outC, inC / groups, k, k], seed + 1);
         var b = Uniform([outC], seed + 2);
-        AssertGradients($"Conv2d x {Shapes.Format(input)} w {Shapes.Format(w.ShapeSpan)} {o}", v => Variable.Conv2d(v[0], v[1], v[2], o), x, w, b);
+        AssertGradients($"Conv2d x {Shapes.Format(input)} w {Shapes.Format(w.ShapeSpan)} {o}",
+            v => Variable.Conv2d(v[0], v[1], v[2], o), x, w, b);
         AssertGradients($"Conv2d no bias {o}", v => Variable.Conv2d(v[0], v[1], null, o), x, w);
     }
 

@@ -8,7 +8,9 @@ namespace Qail.Autograd.Tests;
 /// <summary>The public custom-function API: a clipped straight-through round and a learned-scale function.</summary>
 public class CustomFunctionTests
 {
-    /// <summary>round(clamp(x, -limit, limit)) whose backward passes the gradient straight through inside the clip range.</summary>
+    /// <summary>
+    /// round(clamp(x, -limit, limit)) whose backward passes the gradient straight through inside the clip range.
+    /// </summary>
     private sealed class ClippedSteRound(double limit) : CustomFunction
     {
         protected override Tensor Forward(FunctionContext context, IReadOnlyList<Tensor> inputs)
@@ -25,7 +27,9 @@ public class CustomFunctionTests
         }
     }
 
-    /// <summary>x * s with s broadcast; its backward returns the scale gradient in the output shape and lets the API sum it.</summary>
+    /// <summary>
+    /// x * s with s broadcast; its backward returns the scale gradient in the output shape and lets the API sum it.
+    /// </summary>
     private sealed class Scale : CustomFunction
     {
         protected override Tensor Forward(FunctionContext context, IReadOnlyList<Tensor> inputs)
@@ -62,8 +66,10 @@ public class CustomFunctionTests
     public void BroadcastGradientsFromACustomFunctionAreSummedToTheInputShape(int seed, int code)
     {
         var shape = Shape(2, 4, code, seed);
-        AssertGradients("Scale", v => new Scale().Apply(v[0], v[1]).Tanh(), Uniform(shape, seed), Uniform([1], seed + 1));
-        AssertGradients("Scale per column", v => new Scale().Apply(v[0], v[1]).Tanh(), Uniform(shape, seed), Uniform([shape[1]], seed + 1));
+        AssertGradients("Scale", v => new Scale().Apply(v[0], v[1]).Tanh(), Uniform(shape, seed),
+            Uniform([1], seed + 1));
+        AssertGradients("Scale per column", v => new Scale().Apply(v[0], v[1]).Tanh(), Uniform(shape, seed),
+            Uniform([shape[1]], seed + 1));
     }
 
     [Fact]
@@ -78,7 +84,8 @@ public class CustomFunctionTests
 
     private sealed class WrongArity : CustomFunction
     {
-        protected override Tensor Forward(FunctionContext context, IReadOnlyList<Tensor> inputs) => inputs[0] + inputs[1];
+        protected override Tensor Forward(FunctionContext context, IReadOnlyList<Tensor> inputs) =>
+            inputs[0] + inputs[1];
         protected override IReadOnlyList<Tensor?> Backward(FunctionContext context, Tensor gradOutput) => [gradOutput];
     }
 }

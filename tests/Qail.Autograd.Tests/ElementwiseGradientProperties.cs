@@ -8,7 +8,9 @@ using static Qail.Autograd.Tests.GradientCases;
 
 namespace Qail.Autograd.Tests;
 
-/// <summary>Every elementwise backward rule against central differences, over random shapes, layouts and values.</summary>
+/// <summary>
+/// Every elementwise backward rule against central differences, over random shapes, layouts and values.
+/// </summary>
 public class ElementwiseGradientProperties
 {
     private static readonly (string Name, Func<Variable, Variable> Op, Func<int[], int, Tensor> Input)[] UnaryOps =
@@ -70,11 +72,13 @@ public class ElementwiseGradientProperties
             ("Pow", (a, b) => Variable.Pow(a, b), Uniform(sa, seed, 0.3, 2), Uniform(sb, seed + 1, -1.5, 1.5)),
             ("Maximum", (a, b) => Variable.Maximum(a, b), Uniform(sa, seed), Uniform(sb, seed + 1)),
             ("Minimum", (a, b) => Variable.Minimum(a, b), Uniform(sa, seed), Uniform(sb, seed + 1)),
-            ("Where", (a, b) => Variable.Where(Tensor.Gt(Uniform(full, seed + 2), 0.0), a, b), Uniform(sa, seed), Uniform(sb, seed + 1)),
+            ("Where", (a, b) => Variable.Where(Tensor.Gt(Uniform(full, seed + 2), 0.0), a, b), Uniform(sa, seed),
+                Uniform(sb, seed + 1)),
         ];
         // Independent continuous draws: Maximum/Minimum ties (kinks) have probability zero.
         foreach (var (name, op, a, b) in cases)
-            AssertGradients($"{name} {Shapes.Format(sa)} {Shapes.Format(sb)}", v => op(v[0], v[1]), Layout(a, nonContiguous), b);
+            AssertGradients($"{name} {Shapes.Format(sa)} {Shapes.Format(sb)}", v => op(v[0], v[1]),
+                Layout(a, nonContiguous), b);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public class GradientCheckerTests
     [Fact]
     public void RejectsIntegerInputs()
     {
-        var error = Assert.Throws<ArgumentException>(() => GradientChecker.Check(v => v[0], [Tensor.Zeros([2], DType.Int32)]));
+        var error = Assert.Throws<ArgumentException>(() =>
+            GradientChecker.Check(v => v[0], [Tensor.Zeros([2], DType.Int32)]));
         Assert.Contains("input 0", error.Message);
     }
 }

@@ -13,7 +13,8 @@ public class MlpRegressionTests
         const double learningRate = 0.1;
         var x = Tensor.RandomUniform([samples, 2], seed: 1, low: -1.5, high: 1.5);
         var xs = x.ToArray<float>();
-        var y = Enumerable.Range(0, samples).Select(i => MathF.Sin(xs[2 * i]) + xs[2 * i + 1] * xs[2 * i + 1]).ToArray();
+        var y = Enumerable.Range(0, samples).Select(i => MathF.Sin(xs[2 * i]) + xs[2 * i + 1] * xs[2 * i + 1])
+            .ToArray();
         var target = Variable.Constant(Tensor.From<float>(y, [samples, 1]));
         var input = Variable.Constant(x);
 
@@ -23,7 +24,8 @@ public class MlpRegressionTests
         var b2 = Variable.Parameter(Tensor.Zeros([1]));
         Variable[] parameters = [w1, b1, w2, b2];
 
-        double Loss() => ((Variable.MatMul((Variable.MatMul(input, w1) + b1).Tanh(), w2) + b2 - target).Square().Mean()).Item();
+        double Loss() =>
+            ((Variable.MatMul((Variable.MatMul(input, w1) + b1).Tanh(), w2) + b2 - target).Square().Mean()).Item();
         double initial = Loss();
         for (int step = 0; step < steps; step++)
         {
@@ -35,7 +37,8 @@ public class MlpRegressionTests
             foreach (var p in parameters) p.Value.AddInPlace(p.Grad!, -learningRate);
         }
         double final = Loss();
-        Assert.True(final < 0.02, $"MSE after {steps} steps is {final:G4} (started at {initial:G4}); expected below 0.02.");
+        Assert.True(final < 0.02,
+            $"MSE after {steps} steps is {final:G4} (started at {initial:G4}); expected below 0.02.");
         Assert.True(final < initial / 20, $"MSE fell only from {initial:G4} to {final:G4}.");
     }
 }

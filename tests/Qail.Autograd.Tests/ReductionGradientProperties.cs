@@ -12,10 +12,12 @@ namespace Qail.Autograd.Tests;
 public class ReductionGradientProperties
 {
     [Property(MaxTest = 12, Replay = "(20261126,9)")]
-    public void ReductionRulesMatchFiniteDifferences(int seed, int shapeCode, byte rank, byte axisMask, bool allAxes, bool keepDim, bool nonContiguous)
+    public void ReductionRulesMatchFiniteDifferences(int seed, int shapeCode, byte rank, byte axisMask, bool allAxes,
+        bool keepDim, bool nonContiguous)
     {
         var shape = Shape(1 + rank % 3, 4, shapeCode, seed);
-        int[]? axes = allAxes ? null : Enumerable.Range(0, shape.Length).Where(i => (axisMask >> i & 1) == 1).DefaultIfEmpty(shape.Length - 1).ToArray();
+        int[]? axes = allAxes ? null : Enumerable.Range(0, shape.Length).Where(i => (axisMask >> i & 1) == 1)
+            .DefaultIfEmpty(shape.Length - 1).ToArray();
         var x = Layout(Distinct(shape, seed), nonContiguous);
         string at = $"{Shapes.Format(shape)} axes {(axes is null ? "all" : Shapes.Format(axes))} keepDim {keepDim}";
         AssertGradients($"Sum {at}", v => v[0].Sum(axes, keepDim), x);
