@@ -37,11 +37,15 @@ public sealed class LeRobotDatasetTests : IDisposable
             using var group = writer.CreateRowGroup();
             WriteList(group, (DataField)state.Item, steps, stateSize, (t, d) => State(episode, t, d));
             WriteList(group, (DataField)action.Item, steps, actionSize, (t, d) => Action(episode, t, d));
-            long[] indices = [.. Enumerable.Range(0, steps).Select(t => otherEpisode is { } o && t == steps - 1 ? o : episode)];
+            long[] indices = [.. Enumerable.Range(0, steps).Select(t =>
+                otherEpisode is { } o && t == steps - 1 ? o : episode)];
             group.WriteAsync<long>(index, indices.AsMemory()).GetAwaiter().GetResult();
-            group.WriteAsync<long>(frame, Enumerable.Range(0, steps).Select(t => (long)t).ToArray().AsMemory()).GetAwaiter().GetResult();
-            group.WriteAsync<float>(reward, Enumerable.Range(0, steps).Select(t => (float)t).ToArray().AsMemory()).GetAwaiter().GetResult();
-            group.WriteAsync<bool>(success, Enumerable.Range(0, steps).Select(t => t == steps - 1 && episode == 1).ToArray().AsMemory())
+            group.WriteAsync<long>(frame, Enumerable.Range(0, steps).Select(t => (long)t).ToArray().AsMemory())
+                .GetAwaiter().GetResult();
+            group.WriteAsync<float>(reward, Enumerable.Range(0, steps).Select(t => (float)t).ToArray().AsMemory())
+                .GetAwaiter().GetResult();
+            group.WriteAsync<bool>(success,
+                Enumerable.Range(0, steps).Select(t => t == steps - 1 && episode == 1).ToArray().AsMemory())
                 .GetAwaiter().GetResult();
         }
         finally
@@ -50,7 +54,8 @@ public sealed class LeRobotDatasetTests : IDisposable
         }
     }
 
-    private static void WriteList(ParquetRowGroupWriter group, DataField item, int steps, int width, Func<int, int, float> value)
+    private static void WriteList(ParquetRowGroupWriter group, DataField item, int steps, int width,
+        Func<int, int, float> value)
     {
         var values = new float?[steps * width];
         var levels = new int[steps * width];
@@ -107,7 +112,8 @@ public sealed class LeRobotDatasetTests : IDisposable
             """);
         var error = Assert.Throws<InvalidDataException>(() => LeRobotDataset.Load(_root));
         Assert.DoesNotContain('\n', error.Message);
-        Assert.Contains("observation.images.top (video), observation.images.wrist (image)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("observation.images.top (video), observation.images.wrist (image)", error.Message,
+            StringComparison.Ordinal);
         Assert.Contains("statesOnly: true", error.Message, StringComparison.Ordinal);
         var demos = LeRobotDataset.Load(_root, statesOnly: true);
         Assert.Equal(3, demos.Steps);
