@@ -11,26 +11,34 @@ public class BadInputTests
     [Fact]
     public void BroadcastMismatchNamesOpAndShapes()
     {
-        ThrowsNaming<ArgumentException>(() => Tensor.Add(Tensor.Zeros([2, 3]), Tensor.Zeros([4])), "Add", "[2, 3]", "[4]");
-        ThrowsNaming<ArgumentException>(() => Tensor.Mul(Tensor.Zeros([2, 3]), Tensor.Zeros([3, 2])), "Mul", "[2, 3]", "[3, 2]");
+        ThrowsNaming<ArgumentException>(() => Tensor.Add(Tensor.Zeros([2, 3]), Tensor.Zeros([4])), "Add", "[2, 3]",
+            "[4]");
+        ThrowsNaming<ArgumentException>(() => Tensor.Mul(Tensor.Zeros([2, 3]), Tensor.Zeros([3, 2])), "Mul", "[2, 3]",
+            "[3, 2]");
         ThrowsNaming<ArgumentException>(() => Tensor.Lt(Tensor.Zeros([5]), Tensor.Zeros([2])), "Lt", "[5]", "[2]");
-        ThrowsNaming<ArgumentException>(() => Tensor.Where(Tensor.Zeros([3], DType.UInt8), Tensor.Zeros([2]), Tensor.Zeros([2])), "Where", "[3]", "[2]");
+        ThrowsNaming<ArgumentException>(() =>
+            Tensor.Where(Tensor.Zeros([3], DType.UInt8), Tensor.Zeros([2]), Tensor.Zeros([2])), "Where", "[3]", "[2]");
     }
 
     [Fact]
     public void DTypeMismatchNamesOpAndBothDTypes()
     {
-        ThrowsNaming<ArgumentException>(() => Tensor.Add(Tensor.Zeros([2]), Tensor.Zeros([2], DType.Float64)), "Add", "float32", "float64");
-        ThrowsNaming<ArgumentException>(() => Tensor.Eq(Tensor.Zeros([2], DType.Int32), Tensor.Zeros([2])), "Eq", "int32", "float32");
-        ThrowsNaming<ArgumentException>(() => Tensor.Where(Tensor.Zeros([2]), Tensor.Zeros([2]), Tensor.Zeros([2])), "Where", "uint8", "float32");
-        ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2]).AddInPlace(Tensor.Zeros([2], DType.Float64)), "AddInPlace", "float32", "float64");
+        ThrowsNaming<ArgumentException>(() => Tensor.Add(Tensor.Zeros([2]), Tensor.Zeros([2], DType.Float64)), "Add",
+            "float32", "float64");
+        ThrowsNaming<ArgumentException>(() => Tensor.Eq(Tensor.Zeros([2], DType.Int32), Tensor.Zeros([2])), "Eq",
+            "int32", "float32");
+        ThrowsNaming<ArgumentException>(() => Tensor.Where(Tensor.Zeros([2]), Tensor.Zeros([2]), Tensor.Zeros([2])),
+            "Where", "uint8", "float32");
+        ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2]).AddInPlace(Tensor.Zeros([2], DType.Float64)),
+            "AddInPlace", "float32", "float64");
     }
 
     [Fact]
     public void UnsupportedDTypeNamesOpAndDType()
     {
         ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2], DType.Int32).Exp(), "Exp", "int32");
-        ThrowsNaming<ArgumentException>(() => Tensor.Div(Tensor.Zeros([2], DType.Int32), Tensor.Zeros([2], DType.Int32)), "Div", "int32");
+        ThrowsNaming<ArgumentException>(() =>
+            Tensor.Div(Tensor.Zeros([2], DType.Int32), Tensor.Zeros([2], DType.Int32)), "Div", "int32");
         ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2], DType.UInt8).Sum(), "Sum", "uint8");
         ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2], DType.Int32).Mean(), "Mean", "int32");
         ThrowsNaming<ArgumentException>(() => Tensor.Add(Tensor.Zeros([2], DType.Int32), 0.5), "Add", "0.5", "int32");
@@ -51,8 +59,10 @@ public class BadInputTests
         ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2]).Clamp(1, 0), "Clamp", "1", "0");
         ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2, 2]).Sum([0, 0]), "Sum", "twice");
         ThrowsNaming<ArgumentException>(() => Tensor.MatMul(Tensor.Scalar(1), Tensor.Zeros([2])), "MatMul", "rank");
-        ThrowsNaming<InvalidOperationException>(() => Tensor.Zeros([1]).Expand(3).ScaleInPlace(2), "ScaleInPlace", "broadcast");
-        ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2]).AddInPlace(Tensor.Zeros([3])), "AddInPlace", "[2]", "[3]");
+        ThrowsNaming<InvalidOperationException>(() => Tensor.Zeros([1]).Expand(3).ScaleInPlace(2), "ScaleInPlace",
+            "broadcast");
+        ThrowsNaming<ArgumentException>(() => Tensor.Zeros([2]).AddInPlace(Tensor.Zeros([3])), "AddInPlace", "[2]",
+            "[3]");
     }
 }
 
@@ -73,9 +83,12 @@ public class DeviceTests
         var cpu = Tensor.Zeros([2, 3]);
         Action[] ops =
         [
-            () => gpu.Exp(), () => Tensor.Add(gpu, cpu), () => gpu.Sum(), () => gpu.Softmax(1), () => Tensor.MatMul(gpu, cpu.T),
-            () => gpu.IndexSelect(0, Tensor.From(new[] { 0 })), () => Tensor.Concat([cpu, gpu], 0), () => gpu.ScaleInPlace(2),
-            () => Tensor.LayerNorm(gpu, 1, null, null), () => Tensor.Conv2d(gpu.Reshape(1, 1, 2, 3), Tensor.Zeros([1, 1, 1, 1]), null, Conv2dOptions.Uniform()),
+            () => gpu.Exp(), () => Tensor.Add(gpu, cpu), () => gpu.Sum(), () => gpu.Softmax(1), () =>
+                Tensor.MatMul(gpu, cpu.T),
+            () => gpu.IndexSelect(0, Tensor.From(new[] { 0 })), () => Tensor.Concat([cpu, gpu], 0), () =>
+                gpu.ScaleInPlace(2),
+            () => Tensor.LayerNorm(gpu, 1, null, null), () =>
+                Tensor.Conv2d(gpu.Reshape(1, 1, 2, 3), Tensor.Zeros([1, 1, 1, 1]), null, Conv2dOptions.Uniform()),
         ];
         foreach (var op in ops)
         {

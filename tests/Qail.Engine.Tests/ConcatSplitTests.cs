@@ -13,7 +13,8 @@ public class ConcatSplitTests
         from axis in Gen.Choose(0, shape.Length - 1)
         from sizes in Gen.ArrayOf(TensorGen.Dim(4), 3).Select(s => sameSize ? s.Select(_ => shape[axis]).ToArray() : s)
         from count in Gen.Choose(1, 3)
-        from parts in Gen.CollectToArray(sizes.Take(count), s => TensorGen.Tensor(shape.Select((d, i) => i == axis ? s : d).ToArray(), dtype, ValueRange.SmallIntegers))
+        from parts in Gen.CollectToArray(sizes.Take(count),
+            s => TensorGen.Tensor(shape.Select((d, i) => i == axis ? s : d).ToArray(), dtype, ValueRange.SmallIntegers))
         select (parts, axis);
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
@@ -45,7 +46,8 @@ public class ConcatSplitTests
         var shape = c.Parts[0].ShapeToArray().ToList();
         shape.Insert(c.Axis, c.Parts.Length);
         Assert.Equal(shape, stacked.ShapeToArray());
-        for (int i = 0; i < c.Parts.Length; i++) TensorAssert.Equal(c.Parts[i].Contiguous(), stacked.Select(c.Axis, i).Contiguous());
+        for (int i = 0; i < c.Parts.Length; i++)
+            TensorAssert.Equal(c.Parts[i].Contiguous(), stacked.Select(c.Axis, i).Contiguous());
     });
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
@@ -86,7 +88,8 @@ public class ConcatSplitTests
         var ex = Assert.Throws<ArgumentException>(() => Tensor.Concat([Tensor.Zeros([2, 3]), Tensor.Zeros([3, 3])], 1));
         Assert.Contains("[2, 3]", ex.Message);
         Assert.Contains("[3, 3]", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Tensor.Concat([Tensor.Zeros([2]), Tensor.Zeros([2], DType.Int32)], 0));
+        ex = Assert.Throws<ArgumentException>(() =>
+            Tensor.Concat([Tensor.Zeros([2]), Tensor.Zeros([2], DType.Int32)], 0));
         Assert.Contains("int32", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => Tensor.Zeros([5]).Split([2, 2], 0));
         Assert.Contains("sum to 5", ex.Message);

@@ -30,7 +30,8 @@ public class ConvPoolTests
         from weight in TensorGen.Tensor([groups * og, cg, kh, kw], dtype)
         from hasBias in Gen.Elements(true, false)
         from bias in TensorGen.Tensor([groups * og], dtype)
-        from gradOutput in TensorGen.Tensor([n, groups * og, Conv2dOptions.OutputSize(h, kh, sh, ph, dh), Conv2dOptions.OutputSize(w, kw, sw, pw, dw)], dtype)
+        from gradOutput in TensorGen.Tensor([n, groups * og, Conv2dOptions.OutputSize(h, kh, sh, ph, dh),
+            Conv2dOptions.OutputSize(w, kw, sw, pw, dw)], dtype)
         select new ConvCase(input, weight, hasBias ? bias : null, o, gradOutput);
 
     // One direct loop gives the output and both gradients (for the given output gradient).
@@ -55,7 +56,8 @@ public class ConvPoolTests
             for (int ki = 0; ki < ws[2]; ki++)
             for (int kj = 0; kj < ws[3]; kj++)
             {
-                int ih = oh * o.StrideH - o.PaddingH + ki * o.DilationH, iw = ow * o.StrideW - o.PaddingW + kj * o.DilationW;
+                int ih = oh * o.StrideH - o.PaddingH + ki * o.DilationH,
+                    iw = ow * o.StrideW - o.PaddingW + kj * o.DilationW;
                 if (ih < 0 || ih >= xs[2] || iw < 0 || iw >= xs[3]) continue;
                 int xi = Ref.Ravel([ni, oc / og * cg + ci, ih, iw], xs), wi = Ref.Ravel([oc, ci, ki, kj], ws);
                 sum += x[xi] * w[wi];
@@ -71,9 +73,12 @@ public class ConvPoolTests
     public Property Conv2dAndBackwardHelpers() => Prop.ForAll(ConvCases().ToArbitrary(), c =>
     {
         var (y, gx, gw) = Reference(c);
-        TensorAssert.AllClose(y, c.GradOutput.ShapeToArray(), Tensor.Conv2d(c.Input, c.Weight, c.Bias, c.Options), 1e-4, 1e-4);
-        TensorAssert.AllClose(gx, c.Input.ShapeToArray(), Tensor.Conv2dBackwardInput(c.GradOutput, c.Weight, c.Input.ShapeToArray(), c.Options), 1e-4, 1e-4);
-        TensorAssert.AllClose(gw, c.Weight.ShapeToArray(), Tensor.Conv2dBackwardWeight(c.GradOutput, c.Input, c.Weight.ShapeToArray(), c.Options), 1e-4, 1e-4);
+        TensorAssert.AllClose(y, c.GradOutput.ShapeToArray(), Tensor.Conv2d(c.Input, c.Weight, c.Bias, c.Options), 1e-4,
+            1e-4);
+        TensorAssert.AllClose(gx, c.Input.ShapeToArray(),
+            Tensor.Conv2dBackwardInput(c.GradOutput, c.Weight, c.Input.ShapeToArray(), c.Options), 1e-4, 1e-4);
+        TensorAssert.AllClose(gw, c.Weight.ShapeToArray(),
+            Tensor.Conv2dBackwardWeight(c.GradOutput, c.Input, c.Weight.ShapeToArray(), c.Options), 1e-4, 1e-4);
     });
 
     [Fact]
@@ -119,12 +124,15 @@ public class ConvPoolTests
     [Fact]
     public void Conv2dRejectsChannelMismatch()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros([1, 3, 5, 5]), Tensor.Zeros([4, 2, 3, 3]), null, Conv2dOptions.Uniform()));
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Tensor.Conv2d(Tensor.Zeros([1, 3, 5, 5]), Tensor.Zeros([4, 2, 3, 3]), null, Conv2dOptions.Uniform()));
         Assert.Contains("[1, 3, 5, 5]", ex.Message);
         Assert.Contains("[4, 2, 3, 3]", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros([1, 2, 2, 2]), Tensor.Zeros([1, 2, 3, 3]), null, Conv2dOptions.Uniform()));
+        ex = Assert.Throws<ArgumentException>(() =>
+            Tensor.Conv2d(Tensor.Zeros([1, 2, 2, 2]), Tensor.Zeros([1, 2, 3, 3]), null, Conv2dOptions.Uniform()));
         Assert.Contains("larger", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros([1, 2, 4, 4]), Tensor.Zeros([1, 2, 3, 3]), Tensor.Zeros([2]), Conv2dOptions.Uniform()));
+        ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros([1, 2, 4, 4]),
+            Tensor.Zeros([1, 2, 3, 3]), Tensor.Zeros([2]), Conv2dOptions.Uniform()));
         Assert.Contains("bias", ex.Message);
     }
 

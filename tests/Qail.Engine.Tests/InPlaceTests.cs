@@ -12,7 +12,8 @@ public class InPlaceTests
     {
         var gen = from dtype in Gen.Elements(DType.Float32, DType.Float64)
                   from shape in TensorGen.Shape()
-                  from target in TensorGen.Tensor(shape, dtype, layouts: Layouts.Contiguous | Layouts.Permuted | Layouts.Sliced)
+                  from target in TensorGen.Tensor(shape, dtype,
+                      layouts: Layouts.Contiguous | Layouts.Permuted | Layouts.Sliced)
                   from other in TensorGen.Tensor(shape, dtype)
                   from alpha in Gen.Choose(-8, 8).Select(v => v / 4.0)
                   select (target, other, alpha);
@@ -26,7 +27,8 @@ public class InPlaceTests
             var expected = x.Select((v, i) => v + c.alpha * y[i]).ToArray();
             TensorAssert.AllClose(Ref.InDType(expected, c.target.DType), shape, c.target, tol, tol);
             c.target.ScaleInPlace(c.alpha);
-            TensorAssert.AllClose(Ref.InDType(expected.Select(v => v * c.alpha).ToArray(), c.target.DType), shape, c.target, tol, tol);
+            TensorAssert.AllClose(Ref.InDType(expected.Select(v => v * c.alpha).ToArray(), c.target.DType), shape,
+                c.target, tol, tol);
             c.target.FillInPlace(c.alpha);
             Assert.All(Ref.Read(c.target), v => Assert.Equal(c.alpha, v));
             c.target.ZeroInPlace();

@@ -14,13 +14,15 @@ public class IndexingTests
         from dtype in Gen.Elements(dtypes)
         from shape in TensorGen.Shape(1, 4, 4, 128)
         from axis in Gen.Choose(0, shape.Length - 1)
-        from t in TensorGen.Tensor(shape.Select((d, i) => i == axis ? Math.Max(d, 1) : d).ToArray(), dtype, ValueRange.SmallIntegers)
+        from t in TensorGen.Tensor(shape.Select((d, i) => i == axis ? Math.Max(d, 1) : d).ToArray(), dtype,
+            ValueRange.SmallIntegers)
         from count in Gen.Choose(0, 5)
         from index in Indices([count], t.Size(axis))
         select (t, axis, index);
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
-    public Property IndexSelect() => Prop.ForAll(SelectCase([DType.Float32, DType.Int32, DType.Int8]).ToArbitrary(), c =>
+    public Property IndexSelect() =>
+        Prop.ForAll(SelectCase([DType.Float32, DType.Int32, DType.Int8]).ToArbitrary(), c =>
     {
         var shape = c.T.ShapeToArray();
         var idx = Ref.Read(c.Index).Select(v => (int)v).ToArray();
@@ -42,7 +44,8 @@ public class IndexingTests
     public Property IndexAddAccumulatesRepeats()
     {
         var gen = from c in SelectCase([DType.Float64, DType.Int32])
-                  from source in TensorGen.Tensor(c.T.ShapeToArray().Select((d, i) => i == c.Axis ? c.Index.Size(0) : d).ToArray(), c.T.DType, ValueRange.SmallIntegers)
+                  from source in TensorGen.Tensor(c.T.ShapeToArray().Select((d, i) => i == c.Axis
+                      ? c.Index.Size(0) : d).ToArray(), c.T.DType, ValueRange.SmallIntegers)
                   select (c.T, c.Axis, c.Index, source);
         return Prop.ForAll(gen.ToArbitrary(), c =>
         {

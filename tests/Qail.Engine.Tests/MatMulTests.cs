@@ -43,7 +43,8 @@ public class MatMulTests
                   select (a, b);
         return Prop.ForAll(gen.ToArbitrary(), p =>
         {
-            var expected = Reference(Ref.Read(p.a), p.a.ShapeToArray(), Ref.Read(p.b), p.b.ShapeToArray(), out var shape);
+            var expected = Reference(Ref.Read(p.a), p.a.ShapeToArray(), Ref.Read(p.b), p.b.ShapeToArray(),
+                out var shape);
             var actual = Tensor.MatMul(p.a, p.b);
             Assert.Equal(p.a.DType, actual.DType);
             TensorAssert.AllClose(expected, shape, actual, 1e-4, 1e-4);
@@ -62,7 +63,8 @@ public class MatMulTests
                   from c in TensorGen.Tensor([l, n], DType.Float64)
                   select (a, b, c);
         return Prop.ForAll(gen.ToArbitrary(), p =>
-            TensorAssert.AllClose(Tensor.MatMul(Tensor.MatMul(p.a, p.b), p.c), Tensor.MatMul(p.a, Tensor.MatMul(p.b, p.c)), 1e-10, 1e-10));
+            TensorAssert.AllClose(Tensor.MatMul(Tensor.MatMul(p.a, p.b), p.c),
+                Tensor.MatMul(p.a, Tensor.MatMul(p.b, p.c)), 1e-10, 1e-10));
     }
 
     [Property(MaxTest = 40, Replay = Ref.Seed)]
@@ -97,7 +99,8 @@ public class MatMulTests
         Assert.Contains("[4, 5]", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => Tensor.MatMul(Tensor.Zeros([2, 2, 3]), Tensor.Zeros([3, 3, 4])));
         Assert.Contains("batch", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Tensor.MatMul(Tensor.Zeros([2, 3]), Tensor.Zeros([3, 4], DType.Float64)));
+        ex = Assert.Throws<ArgumentException>(() =>
+            Tensor.MatMul(Tensor.Zeros([2, 3]), Tensor.Zeros([3, 4], DType.Float64)));
         Assert.Contains("float32", ex.Message);
         Assert.Contains("float64", ex.Message);
     }

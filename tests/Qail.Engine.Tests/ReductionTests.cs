@@ -14,9 +14,11 @@ public class ReductionTests
         from picks in Gen.ArrayOf(Gen.Elements(true, false), t.Rank)
         from negative in Gen.Elements(true, false)
         from keepDim in Gen.Elements(true, false)
-        select (t, all ? null : Enumerable.Range(0, t.Rank).Where(d => picks[d]).Select(d => negative ? d - t.Rank : d).ToArray(), keepDim);
+        select (t, all ? null : Enumerable.Range(0, t.Rank).Where(d => picks[d]).Select(d => negative
+            ? d - t.Rank : d).ToArray(), keepDim);
 
-    private static Property Reduction(DType[] dtypes, ValueRange range, Func<Tensor, int[]?, bool, Tensor> op, Func<List<double>, double> aggregate,
+    private static Property Reduction(DType[] dtypes, ValueRange range, Func<Tensor, int[]?, bool, Tensor> op,
+        Func<List<double>, double> aggregate,
         bool throwsWhenEmpty, double rtol, double atol)
     {
         return Prop.ForAll(Case(dtypes, range).ToArbitrary(), c =>
@@ -42,19 +44,24 @@ public class ReductionTests
     private static readonly DType[] Numeric = [DType.Float32, DType.Float64, DType.Int32];
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
-    public Property Sum() => Reduction(Numeric, ValueRange.Default, (t, a, k) => t.Sum(a, k), g => g.Sum(), false, 1e-5, 1e-4);
+    public Property Sum() =>
+        Reduction(Numeric, ValueRange.Default, (t, a, k) => t.Sum(a, k), g => g.Sum(), false, 1e-5, 1e-4);
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
-    public Property Mean() => Reduction(Floats, ValueRange.Default, (t, a, k) => t.Mean(a, k), g => g.Count == 0 ? double.NaN : g.Average(), false, 1e-5, 1e-4);
+    public Property Mean() => Reduction(Floats, ValueRange.Default, (t, a, k) => t.Mean(a, k),
+        g => g.Count == 0 ? double.NaN : g.Average(), false, 1e-5, 1e-4);
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
-    public Property Max() => Reduction(Numeric, ValueRange.Default, (t, a, k) => t.Max(a, k), g => g.Count == 0 ? double.NaN : g.Max(), true, 0, 0);
+    public Property Max() => Reduction(Numeric, ValueRange.Default, (t, a, k) => t.Max(a, k),
+        g => g.Count == 0 ? double.NaN : g.Max(), true, 0, 0);
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
-    public Property Min() => Reduction(Numeric, ValueRange.Default, (t, a, k) => t.Min(a, k), g => g.Count == 0 ? double.NaN : g.Min(), true, 0, 0);
+    public Property Min() => Reduction(Numeric, ValueRange.Default, (t, a, k) => t.Min(a, k),
+        g => g.Count == 0 ? double.NaN : g.Min(), true, 0, 0);
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
-    public Property Variance() => Reduction(Floats, ValueRange.Default, (t, a, k) => t.Variance(a, k, unbiased: true), UnbiasedVariance, false, 1e-5, 1e-5);
+    public Property Variance() => Reduction(Floats, ValueRange.Default, (t, a, k) => t.Variance(a, k, unbiased: true),
+        UnbiasedVariance, false, 1e-5, 1e-5);
 
     private static double UnbiasedVariance(List<double> g)
     {

@@ -67,7 +67,8 @@ internal static class Ref
         return Ravel(index, sourceShape);
     }
 
-    public static double[] Zip(double[] a, int[] sa, double[] b, int[] sb, Func<double, double, double> f, out int[] shape)
+    public static double[] Zip(double[] a, int[] sa, double[] b, int[] sb, Func<double, double, double> f,
+        out int[] shape)
     {
         shape = BroadcastShape(sa, sb);
         var result = new double[Count(shape)];
@@ -83,8 +84,11 @@ internal static class Ref
     public static double[] InDType(double[] values, DType dtype) =>
         dtype == DType.Float32 ? values.Select(v => (double)(float)v).ToArray() : values;
 
-    /// <summary>Groups elements by their output position after reducing the flagged dims, then aggregates each group.</summary>
-    public static double[] Reduce(double[] x, int[] shape, bool[] reduced, Func<List<double>, double> aggregate, out int[] keptShape)
+    /// <summary>
+    /// Groups elements by their output position after reducing the flagged dims, then aggregates each group.
+    /// </summary>
+    public static double[] Reduce(double[] x, int[] shape, bool[] reduced, Func<List<double>, double> aggregate,
+        out int[] keptShape)
     {
         keptShape = shape.Select((s, d) => reduced[d] ? 1 : s).ToArray();
         var groups = Enumerable.Range(0, Count(keptShape)).Select(_ => new List<double>()).ToArray();

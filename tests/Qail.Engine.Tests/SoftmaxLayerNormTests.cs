@@ -15,7 +15,12 @@ public class SoftmaxLayerNormTests
         for (int o = 0; o < Ref.Count(outer); o++)
         {
             var pos = Ref.Unravel(o, outer);
-            var flat = Enumerable.Range(0, shape[axis]).Select(j => { var p = (int[])pos.Clone(); p[axis] = j; return Ref.Ravel(p, shape); }).ToArray();
+            var flat = Enumerable.Range(0, shape[axis]).Select(j =>
+            {
+                var p = (int[])pos.Clone();
+                p[axis] = j;
+                return Ref.Ravel(p, shape);
+            }).ToArray();
             var line = f(flat.Select(i => x[i]).ToArray());
             for (int j = 0; j < flat.Length; j++) result[flat[j]] = line[j];
         }
@@ -41,7 +46,8 @@ public class SoftmaxLayerNormTests
             int axis = c.axis < 0 ? c.axis + shape.Length : c.axis;
             var x = Ref.Read(c.t);
             TensorAssert.AllClose(AlongAxis(x, shape, axis, Softmax), shape, c.t.Softmax(c.axis), 1e-5, 1e-6);
-            TensorAssert.AllClose(AlongAxis(x, shape, axis, l => Softmax(l).Select(v => Math.Log(v)).ToArray()), shape, c.t.LogSoftmax(c.axis), 1e-5, 1e-5);
+            TensorAssert.AllClose(AlongAxis(x, shape, axis, l => Softmax(l).Select(v => Math.Log(v)).ToArray()), shape,
+                c.t.LogSoftmax(c.axis), 1e-5, 1e-5);
         });
     }
 
@@ -50,7 +56,8 @@ public class SoftmaxLayerNormTests
     {
         var t = Tensor.From(new[] { 1000f, 1001f, -1000f });
         TensorAssert.AllClose([0.2689414213699951, 0.7310585786300049, 0], [3], t.Softmax(0), 1e-6, 1e-7);
-        TensorAssert.AllClose([-1.3132616875182228, -0.3132616875182228, -2001.3132616875182], [3], t.LogSoftmax(0), 1e-6, 1e-4);
+        TensorAssert.AllClose([-1.3132616875182228, -0.3132616875182228, -2001.3132616875182], [3], t.LogSoftmax(0),
+            1e-6, 1e-4);
     }
 
     [Property(MaxTest = 60, Replay = Ref.Seed)]
@@ -86,11 +93,13 @@ public class SoftmaxLayerNormTests
     [Fact]
     public void LayerNormRejectsWrongAffineShape()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Tensor.LayerNorm(Tensor.Zeros([2, 3]), 1, Tensor.Ones([2]), null));
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Tensor.LayerNorm(Tensor.Zeros([2, 3]), 1, Tensor.Ones([2]), null));
         Assert.Contains("[2]", ex.Message);
         Assert.Contains("[3]", ex.Message);
         var stats = Tensor.LayerNormWithStats(Tensor.Arange(0, 6).Reshape(2, 3), 1, null, null);
         TensorAssert.AllClose([1, 4], [2, 1], stats.Mean, 1e-6, 0);
-        TensorAssert.AllClose([1 / Math.Sqrt(2.0 / 3 + 1e-5), 1 / Math.Sqrt(2.0 / 3 + 1e-5)], [2, 1], stats.InvStd, 1e-6, 0);
+        TensorAssert.AllClose([1 / Math.Sqrt(2.0 / 3 + 1e-5), 1 / Math.Sqrt(2.0 / 3 + 1e-5)], [2, 1], stats.InvStd,
+            1e-6, 0);
     }
 }

@@ -30,7 +30,8 @@ public class TestingKitTests
     public void TensorsComeInEveryLayoutAndDType()
     {
         var shape = new[] { 3, 4 };
-        foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.Int32, DType.Int8, DType.UInt8, DType.Int4Packed })
+        foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.Int32, DType.Int8, DType.UInt8,
+            DType.Int4Packed })
             Assert.All(TensorGen.Tensor(shape, dtype).Sample(10, 20), t =>
             {
                 Assert.Equal(dtype, t.DType);
@@ -64,15 +65,19 @@ public class TestingKitTests
         Assert.Contains("actual 7", ex.Message);
         TensorAssert.AllClose(expected, actual, 1, 0);
         Assert.Throws<NumericAssertionException>(() => TensorAssert.AllClose(expected, expected.Reshape(4)));
-        TensorAssert.AllClose(Tensor.From(new[] { double.NaN, double.PositiveInfinity }), Tensor.From(new[] { double.NaN, double.PositiveInfinity }));
+        TensorAssert.AllClose(Tensor.From(new[] { double.NaN, double.PositiveInfinity }),
+            Tensor.From(new[] { double.NaN, double.PositiveInfinity }));
     }
 
     [Fact]
     public void EqualIsBitExact()
     {
-        TensorAssert.Equal(Tensor.From(new[] { 1f, -0f, float.NaN }), Tensor.From(new[] { 1f, -0f, float.NaN, 5f }).Slice(0, 0, 3));
-        var ex = Assert.Throws<NumericAssertionException>(() => TensorAssert.Equal(Tensor.From(new[] { 1f, 0f }), Tensor.From(new[] { 1f, -0f })));
+        TensorAssert.Equal(Tensor.From(new[] { 1f, -0f, float.NaN }),
+            Tensor.From(new[] { 1f, -0f, float.NaN, 5f }).Slice(0, 0, 3));
+        var ex = Assert.Throws<NumericAssertionException>(() =>
+            TensorAssert.Equal(Tensor.From(new[] { 1f, 0f }), Tensor.From(new[] { 1f, -0f })));
         Assert.Contains("index [1]", ex.Message);
-        Assert.Throws<NumericAssertionException>(() => TensorAssert.Equal(Tensor.From(new[] { 1f }), Tensor.From(new[] { 1.0 })));
+        Assert.Throws<NumericAssertionException>(() =>
+            TensorAssert.Equal(Tensor.From(new[] { 1f }), Tensor.From(new[] { 1.0 })));
     }
 }

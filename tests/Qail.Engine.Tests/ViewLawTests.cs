@@ -54,7 +54,8 @@ public class ViewLawTests
     public Property ReshapeRoundTripsAndKeepsRowMajorOrder()
     {
         var gen = from t in AnyTensor
-                  from target in TensorGen.Shape(0, 4, (int)Math.Max(1, t.ElementCount), 256).Where(s => Ref.Count(s) == t.ElementCount)
+                  from target in TensorGen.Shape(0, 4, (int)Math.Max(1, t.ElementCount), 256)
+                      .Where(s => Ref.Count(s) == t.ElementCount)
                   select (t, target);
         var fallback = from t in AnyTensor select (t, target: new[] { (int)t.ElementCount });
         return Prop.ForAll(Gen.OneOf(gen, fallback).ToArbitrary(), c =>
@@ -106,7 +107,8 @@ public class ViewLawTests
             var expanded = c.t.Expand(c.full);
             var x = Ref.Read(c.t);
             var e = Ref.Read(expanded);
-            for (int i = 0; i < e.Length; i++) Assert.Equal(x[Ref.SourceIndex(Ref.Unravel(i, c.full), c.t.ShapeToArray())], e[i]);
+            for (int i = 0; i < e.Length; i++)
+                Assert.Equal(x[Ref.SourceIndex(Ref.Unravel(i, c.full), c.t.ShapeToArray())], e[i]);
             var unsqueezed = c.t.Unsqueeze(0);
             Assert.Equal([1, .. c.t.ShapeToArray()], unsqueezed.ShapeToArray());
             TensorAssert.Equal(c.t.Contiguous(), unsqueezed.Squeeze(0).Contiguous());
