@@ -5,7 +5,8 @@ namespace Qail.Envs.Tests.Core;
 public class RegistryTests
 {
     public static readonly string[] PhysicsNames =
-        ["cartpole-balance", "cartpole-swingup", "pendulum-swingup", "acrobot-swingup", "reacher-easy", "reacher-hard", "point-mass"];
+        ["cartpole-balance", "cartpole-swingup", "pendulum-swingup", "acrobot-swingup", "reacher-easy", "reacher-hard",
+            "point-mass"];
 
     [Fact]
     public void Unknown_name_is_rejected_with_the_known_names()

@@ -17,8 +17,10 @@ public class DemonstrationsTests
     [Fact]
     public void Collection_is_identical_whatever_the_thread_count()
     {
-        var one = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 6, seed: 3, actionNoise: 0.2, maxDegreeOfParallelism: 1);
-        var many = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 6, seed: 3, actionNoise: 0.2, maxDegreeOfParallelism: 4);
+        var one = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 6, seed: 3, actionNoise: 0.2,
+            maxDegreeOfParallelism: 1);
+        var many = Qail.Envs.Demonstrations.Collect("cartpole-balance", episodes: 6, seed: 3, actionNoise: 0.2,
+            maxDegreeOfParallelism: 4);
         var env = Env.Make("cartpole-balance", 0);
         var sequential = Qail.Envs.Demonstrations.Collect(env, Expert.For(env), episodes: 6, seed: 3, actionNoise: 0.2);
         Assert.Equal(one.ToBytes(), many.ToBytes());
@@ -106,12 +108,15 @@ public class DemonstrationsTests
     [Theory]
     [InlineData("{\"a\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}", 2, "unknown dtype")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "data_offsets span")]
-    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}", 6, "overlap")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"U8\",\"shape\":[4],"
+        + "\"data_offsets\":[2,6]}}", 6, "overlap")]
     [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 2, "past the")]
     [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}", 4, "well-formed")]
     [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[-4],\"data_offsets\":[0,4]}}", 4, "non-negative")]
-    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[4,4]}}", 4, "twice")]
-    [InlineData("{\"__metadata__\":{\"format\":\"qail-demonstrations/1\"},\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4, "crc32")]
+    [InlineData("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"U8\",\"shape\":[0],"
+        + "\"data_offsets\":[4,4]}}", 4, "twice")]
+    [InlineData("{\"__metadata__\":{\"format\":\"qail-demonstrations/1\"},\"a\":{\"dtype\":\"U8\",\"shape\":[4],"
+        + "\"data_offsets\":[0,4]}}", 4, "crc32")]
     public void Structural_violations_are_named(string header, int dataBytes, string expected)
     {
         var text = System.Text.Encoding.UTF8.GetBytes(header);
@@ -127,7 +132,8 @@ public class DemonstrationsTests
     {
         Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("nope", 1, 0));
         Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("point-mass", 0, 0));
-        Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("point-mass", 1, 0, actionNoise: double.NaN));
+        Assert.Throws<ArgumentException>(() =>
+            Qail.Envs.Demonstrations.Collect("point-mass", 1, 0, actionNoise: double.NaN));
     }
 
     private static Property Refused(byte[] bytes)
@@ -174,18 +180,23 @@ public class DemonstrationCacheTests
         string directory = Path.Combine(Path.GetTempPath(), $"qail-cache-test-{Guid.NewGuid():N}");
         try
         {
-            var first = DemonstrationCache.GetOrCollect("point-mass", 2, seed: 4, actionNoise: 0.1, directory, out bool hit1);
-            var second = DemonstrationCache.GetOrCollect("point-mass", 2, seed: 4, actionNoise: 0.1, directory, out bool hit2);
+            var first = DemonstrationCache.GetOrCollect("point-mass", 2, seed: 4, actionNoise: 0.1, directory,
+                out bool hit1);
+            var second = DemonstrationCache.GetOrCollect("point-mass", 2, seed: 4, actionNoise: 0.1, directory,
+                out bool hit2);
             Assert.False(hit1);
             Assert.True(hit2);
             Assert.Equal(first.ToBytes(), second.ToBytes());
-            Assert.NotEqual(DemonstrationCache.Key("point-mass", 2, 4, 0.1), DemonstrationCache.Key("point-mass", 2, 4, 0.2));
-            Assert.NotEqual(DemonstrationCache.Key("point-mass", 2, 4, 0.1), DemonstrationCache.Key("point-mass", 2, 5, 0.1));
+            Assert.NotEqual(DemonstrationCache.Key("point-mass", 2, 4, 0.1),
+                DemonstrationCache.Key("point-mass", 2, 4, 0.2));
+            Assert.NotEqual(DemonstrationCache.Key("point-mass", 2, 4, 0.1),
+                DemonstrationCache.Key("point-mass", 2, 5, 0.1));
             string file = Directory.GetFiles(directory).Single();
             var bytes = File.ReadAllBytes(file);
             bytes[^1] ^= 0xFF;
             File.WriteAllBytes(file, bytes);
-            var rebuilt = DemonstrationCache.GetOrCollect("point-mass", 2, seed: 4, actionNoise: 0.1, directory, out bool hit3);
+            var rebuilt = DemonstrationCache.GetOrCollect("point-mass", 2, seed: 4, actionNoise: 0.1, directory,
+                out bool hit3);
             Assert.False(hit3);
             Assert.Equal(first.ToBytes(), rebuilt.ToBytes());
         }

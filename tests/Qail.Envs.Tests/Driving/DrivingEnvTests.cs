@@ -47,7 +47,8 @@ public class DrivingEnvTests
                     && ra.Observation.Command == rb.Observation.Command
                     && ra.Reward == rb.Reward && ra.Done == rb.Done
                     && a.Ego == b.Ego
-                    && a.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed)).SequenceEqual(b.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed)));
+                    && a.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed))
+                        .SequenceEqual(b.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed)));
         }
         same &= a.Render().Pixels.AsSpan().SequenceEqual(b.Render().Pixels);
         return same.ToProperty();
@@ -112,8 +113,10 @@ public class DrivingEnvTests
     {
         var env = Make("driving-nocrash-tt", 4);
         env.Step([0f, 0.5f, 0f]);
-        var snapshot = (env.Ego, env.Time, env.StepCount, env.Progress, Cars: env.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed)).ToArray());
-        float[][] bad = [[0f, 1f], [0f, 1f, 0f, 0f], [float.NaN, 0f, 0f], [0f, float.PositiveInfinity, 0f], [0f, 0f, float.NegativeInfinity]];
+        var snapshot = (env.Ego, env.Time, env.StepCount, env.Progress,
+            Cars: env.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed)).ToArray());
+        float[][] bad = [[0f, 1f], [0f, 1f, 0f, 0f], [float.NaN, 0f, 0f], [0f, float.PositiveInfinity, 0f],
+            [0f, 0f, float.NegativeInfinity]];
         foreach (var action in bad)
         {
             var e = Assert.Throws<ArgumentException>(() => env.Step(action));
@@ -124,7 +127,8 @@ public class DrivingEnvTests
             Assert.Equal(snapshot.Progress, env.Progress);
             Assert.Equal(snapshot.Cars, env.Traffic.Cars.Select(c => (c.Edge, c.S, c.Speed)).ToArray());
         }
-        Assert.Throws<InvalidOperationException>(() => new DrivingEnv("x", TownFamily.Train, Weather.Train, TrafficDensity.Empty).Step([0f, 0f, 0f]));
+        Assert.Throws<InvalidOperationException>(() =>
+            new DrivingEnv("x", TownFamily.Train, Weather.Train, TrafficDensity.Empty).Step([0f, 0f, 0f]));
     }
 
     [Fact]
@@ -133,7 +137,8 @@ public class DrivingEnvTests
         var env = Make("driving-nocrash-tt-empty", 6);
         Assert.Empty(env.Traffic.Cars);
         var first = env.Town.Edges[env.Route.Edges[0]];
-        env.Traffic.Place(env.Town, first.Index, RoutePlanner.StartOffset + 12, new IntelligentDriverModel(0.5), new SplitMix64(1));
+        env.Traffic.Place(env.Town, first.Index, RoutePlanner.StartOffset + 12, new IntelligentDriverModel(0.5),
+            new SplitMix64(1));
         StepResult result;
         do result = env.Step([0f, 1f, 0f]);
         while (!result.Done);
@@ -159,7 +164,8 @@ public class DrivingEnvTests
         while (!result.Done);
         Assert.True(result.Terminated);
         Assert.False(result.Info.Success);
-        Assert.True(result.Info.Infractions[Infractions.OffRoad] + result.Info.Infractions[Infractions.RouteDeviation] >= 1);
+        Assert.True(result.Info.Infractions[Infractions.OffRoad]
+            + result.Info.Infractions[Infractions.RouteDeviation] >= 1);
         Assert.True(result.Info.Metrics["driving_score"] <= result.Info.Metrics["route_completion"]);
     }
 
@@ -176,7 +182,8 @@ public class DrivingEnvTests
             var target = env.Route.Path.PointAt(s) + 3.5 * Vec2.FromAngle(env.Route.Path.HeadingAt(s)).Left;
             var to = target - env.Ego.RearAxle;
             double alpha = Headings.Difference(Math.Atan2(to.Y, to.X), env.Ego.Heading);
-            double steer = Math.Atan2(2 * KinematicBicycle.Wheelbase * Math.Sin(alpha), to.Length) / KinematicBicycle.MaxSteerAngle;
+            double steer = Math.Atan2(2 * KinematicBicycle.Wheelbase * Math.Sin(alpha),
+                to.Length) / KinematicBicycle.MaxSteerAngle;
             var result = env.Step([(float)Math.Clamp(steer, -1, 1), t < 20 ? 0.3f : 0f, 0f]);
             Assert.False(result.Done);
         }

@@ -7,7 +7,8 @@ namespace Qail.Envs.Tests.Driving;
 
 public class DrivingScoreTests
 {
-    private static Dictionary<string, int> Counts(int collisions = 0, int red = 0, int offRoad = 0, int invasions = 0, int deviations = 0) => new()
+    private static Dictionary<string, int> Counts(int collisions = 0, int red = 0, int offRoad = 0, int invasions = 0,
+        int deviations = 0) => new()
     {
         [Infractions.CollisionVehicle] = collisions,
         [Infractions.RedLight] = red,
@@ -35,7 +36,8 @@ public class DrivingScoreTests
         Assert.Throws<ArgumentException>(() => DrivingScore.Compute(-1, Counts()));
         Assert.Throws<ArgumentException>(() => DrivingScore.Compute(double.NaN, Counts()));
         Assert.Throws<ArgumentException>(() => DrivingScore.Penalty(Counts(red: -1)));
-        var e = Assert.Throws<ArgumentException>(() => DrivingScore.Penalty(new Dictionary<string, int> { ["honking"] = 1 }));
+        var e = Assert.Throws<ArgumentException>(() =>
+            DrivingScore.Penalty(new Dictionary<string, int> { ["honking"] = 1 }));
         Assert.Contains("honking", e.Message);
     }
 
@@ -44,9 +46,11 @@ public class DrivingScoreTests
     {
         double completion = rc % 101;
         var counts = Counts(c % 4, r % 4, o % 3, l % 5);
-        double expected = completion * Math.Pow(0.6, c % 4) * Math.Pow(0.7, r % 4) * Math.Pow(0.65, o % 3) * Math.Pow(0.85, l % 5);
+        double expected = completion * Math.Pow(0.6, c % 4) * Math.Pow(0.7, r % 4) * Math.Pow(0.65, o % 3)
+            * Math.Pow(0.85, l % 5);
         double score = DrivingScore.Compute(completion, counts);
         var worse = new Dictionary<string, int>(counts) { [Infractions.RedLight] = counts[Infractions.RedLight] + 1 };
-        return (Math.Abs(score - expected) < 1e-9 && score <= completion && DrivingScore.Compute(completion, worse) <= score).ToProperty();
+        return (Math.Abs(score - expected) < 1e-9 && score <= completion
+            && DrivingScore.Compute(completion, worse) <= score).ToProperty();
     }
 }

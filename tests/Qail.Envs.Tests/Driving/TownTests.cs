@@ -20,7 +20,9 @@ public class TownTests
                 var successor = town.Edges[next];
                 ok &= successor.IsConnector != edge.IsConnector;
                 ok &= (successor.Path.PointAt(0) - edge.Path.PointAt(edge.Path.Length)).Length < 1e-6;
-                ok &= Math.Abs(Headings.Difference(successor.Path.HeadingAt(0), edge.Path.HeadingAt(edge.Path.Length))) < 0.1; // chords of the arcs
+                // chords of the arcs
+                ok &= Math.Abs(Headings.Difference(successor.Path.HeadingAt(0),
+                    edge.Path.HeadingAt(edge.Path.Length))) < 0.1;
             }
             // Every lane centre lies on pavement.
             for (double s = 0; s <= edge.Path.Length; s += 2) ok &= town.Sample(edge.Path.PointAt(s), 0).Paved;
@@ -57,7 +59,9 @@ public class TownTests
             var fresh = TownFamily.New.Generate(seed);
             Assert.InRange(fresh.IntersectionCount, 9, 16);
             for (int k = 0; k < fresh.IntersectionCount; k++) Assert.InRange(fresh.ArmCount(k), 2, 4);
-            tJunctions += Enumerable.Range(0, fresh.IntersectionCount).Count(k => fresh.ArmCount(k) == 3 && k % fresh.Columns.Length is > 0 and var c && c < fresh.Columns.Length - 1 && k / fresh.Columns.Length is > 0 and var r && r < fresh.Rows.Length - 1);
+            tJunctions += Enumerable.Range(0, fresh.IntersectionCount).Count(k =>
+                fresh.ArmCount(k) == 3 && k % fresh.Columns.Length is > 0 and var c && c < fresh.Columns.Length - 1
+                && k / fresh.Columns.Length is > 0 and var r && r < fresh.Rows.Length - 1);
         }
         Assert.True(tJunctions > 0, "new towns should contain interior T-junctions from removed segments");
     }
@@ -68,7 +72,8 @@ public class TownTests
         var town = (newTown ? TownFamily.New : TownFamily.Train).Generate(seed);
         var route = RoutePlanner.Plan(town, new SplitMix64((ulong)seed), 3);
         bool ok = route.Junctions.Count == 3 && route.Edges.Count == 7;
-        for (int i = 1; i < route.Edges.Count; i++) ok &= town.Edges[route.Edges[i - 1]].Successors.Contains(route.Edges[i]);
+        for (int i = 1; i < route.Edges.Count; i++)
+            ok &= town.Edges[route.Edges[i - 1]].Successors.Contains(route.Edges[i]);
         ok &= route.Path.Length is > 100 and < 500;
         ok &= route.CommandAt(0) == DrivingCommand.Follow;
         foreach (var j in route.Junctions)

@@ -21,7 +21,8 @@ public sealed class ActionTokenizerTests
             low[d] = (float)rng.Uniform(-5, 1);
             high[d] = low[d] + (float)rng.Uniform(0.01, 6);
         }
-        foreach (var tokenizer in new[] { Tabletop, new ActionTokenizer(new ActionSpace(low, high, 2 + rng.NextInt(1023))) })
+        foreach (var tokenizer in new[] { Tabletop,
+            new ActionTokenizer(new ActionSpace(low, high, 2 + rng.NextInt(1023))) })
         {
             var action = new float[tokenizer.Size];
             for (int d = 0; d < action.Length; d++)
@@ -40,7 +41,8 @@ public sealed class ActionTokenizerTests
                 // Half a bin, plus the float rounding of the decoded centre (one ulp at the value's magnitude).
                 float magnitude = Math.Max(Math.Abs(action[d]), Math.Abs(back[d]));
                 Assert.True(Math.Abs((double)back[d] - action[d]) <= half + (MathF.BitIncrement(magnitude) - magnitude),
-                    $"dimension {d}: {action[d]} -> token {tokens[d]} -> {back[d]}, more than half a bin ({half}) away");
+                    $"dimension {d}: {action[d]} -> token {tokens[d]} -> {back[d]}, more than half a bin ("
+                    + $"{half}) away");
             }
             Assert.Equal(tokens, tokenizer.Encode(back));
         }

@@ -29,10 +29,13 @@ public sealed class ExpertSuccessTests(ITestOutputHelper output)
             } while (!result.Done);
             steps += env.StepCount;
             if (result.Info.Success) successes++;
-            else failures.Add($"seed {seed} task {env.TaskIndex} ({env.GoalsDone}/{env.Task.Goals.Count} goals): {env.Task.Instruction}");
+            else
+                failures.Add($"seed {seed} task {env.TaskIndex} ({env.GoalsDone}/{env.Task.Goals.Count} goals): "
+                    + $"{env.Task.Instruction}");
         }
         double rate = (double)successes / Seeds;
-        output.WriteLine($"{name}: expert success {successes}/{Seeds} = {rate:P0}, mean episode {steps / (double)Seeds:F0} steps");
+        output.WriteLine($"{name}: expert success {successes}/{Seeds} = {rate:P0}, mean episode "
+            + $"{steps / (double)Seeds:F0} steps");
         foreach (var f in failures) output.WriteLine("  failed " + f);
         Assert.True(rate >= 0.9, $"{name}: expert success {rate:P0} < 90%: {string.Join("; ", failures)}");
     }

@@ -9,7 +9,8 @@ public sealed class TabletopEnvTests
 
     private static float[] RandomAction(SplitMix64 rng) =>
     [
-        (float)rng.Uniform(-0.04, 0.04), (float)rng.Uniform(-0.04, 0.04), (float)rng.Uniform(-0.04, 0.04), (float)rng.Uniform(-1, 1),
+        (float)rng.Uniform(-0.04, 0.04), (float)rng.Uniform(-0.04, 0.04), (float)rng.Uniform(-0.04, 0.04),
+        (float)rng.Uniform(-1, 1),
     ];
 
     // Everything observable, as bytes, for bit-exact comparisons.
@@ -26,7 +27,8 @@ public sealed class TabletopEnvTests
     {
         var bytes = new List<byte>();
         var s = env.Scene;
-        foreach (double d in new[] { s.GripperX, s.GripperY, s.GripperZ, s.GripperOpen ? 1 : 0, s.Held }) bytes.AddRange(BitConverter.GetBytes(d));
+        foreach (double d in new[] { s.GripperX, s.GripperY, s.GripperZ, s.GripperOpen ? 1 : 0, s.Held })
+            bytes.AddRange(BitConverter.GetBytes(d));
         foreach (var o in s.Objects)
             foreach (double d in new[] { o.X, o.Y, o.Base, o.Support }) bytes.AddRange(BitConverter.GetBytes(d));
         bytes.AddRange(BitConverter.GetBytes(env.StepCount));
@@ -87,7 +89,8 @@ public sealed class TabletopEnvTests
             Assert.Equal(4, spec.Action.Size);
             Assert.Equal(256, spec.Action.Bins);
             Assert.Null(o.Command);
-            Assert.Equal([(float)env.Scene.GripperX, (float)env.Scene.GripperY, (float)env.Scene.GripperZ, 1f, 0f], o.State);
+            Assert.Equal([(float)env.Scene.GripperX, (float)env.Scene.GripperY, (float)env.Scene.GripperZ, 1f, 0f],
+                o.State);
             var frame = env.Render();
             Assert.Equal((TabletopEnv.RenderSize, TabletopEnv.RenderSize), (frame.Height, frame.Width));
             Assert.Equal(frame.Height * frame.Width * 3, frame.Pixels.Length);

@@ -12,7 +12,8 @@ public sealed class TabletopPhysicsTests
     {
         for (int i = 0; i < 100; i++)
         {
-            double dx = Math.Clamp(x - t.GripperX, -0.03, 0.03), dy = Math.Clamp(y - t.GripperY, -0.03, 0.03), dz = Math.Clamp(z - t.GripperZ, -0.03, 0.03);
+            double dx = Math.Clamp(x - t.GripperX, -0.03, 0.03), dy = Math.Clamp(y - t.GripperY, -0.03, 0.03),
+                dz = Math.Clamp(z - t.GripperZ, -0.03, 0.03);
             if (Math.Abs(dx) < 1e-12 && Math.Abs(dy) < 1e-12 && Math.Abs(dz) < 1e-12) return;
             t.Step(dx, dy, dz, close);
         }
@@ -163,19 +164,24 @@ public sealed class TabletopPhysicsTests
                 (aimX, aimY) = k < t.Objects.Count ? (t.Objects[k].X, t.Objects[k].Y) : (rng.Uniform(-0.3, 0.3), 0.3);
             }
             double ax = aimX - t.GripperX, ay = aimY - t.GripperY, norm = Math.Max(1e-9, Math.Sqrt(ax * ax + ay * ay));
-            t.Step(0.03 * ax / norm + rng.Uniform(-0.005, 0.005), 0.03 * ay / norm + rng.Uniform(-0.005, 0.005), 0, close: true);
+            t.Step(0.03 * ax / norm + rng.Uniform(-0.005, 0.005), 0.03 * ay / norm + rng.Uniform(-0.005, 0.005), 0,
+                close: true);
             var o = t.Objects;
             for (int i = 0; i < o.Count; i++)
             {
-                Assert.True(Math.Abs(o[i].X) <= Tabletop.HalfSize - o[i].Radius + 1e-6 && Math.Abs(o[i].Y) <= Tabletop.HalfSize - o[i].Radius + 1e-6,
+                Assert.True(Math.Abs(o[i].X) <= Tabletop.HalfSize - o[i].Radius + 1e-6
+                    && Math.Abs(o[i].Y) <= Tabletop.HalfSize - o[i].Radius + 1e-6,
                     $"step {step}: object {i} at ({o[i].X}, {o[i].Y}) is off the table");
                 if (o[i].Support != Tabletop.OnTable) continue;
-                double dg = Math.Sqrt((o[i].X - t.GripperX) * (o[i].X - t.GripperX) + (o[i].Y - t.GripperY) * (o[i].Y - t.GripperY));
-                Assert.True(dg >= o[i].Radius + Tabletop.GripperRadius - 1e-6, $"step {step}: gripper inside object {i} (distance {dg})");
+                double dg = Math.Sqrt((o[i].X - t.GripperX) * (o[i].X - t.GripperX)
+                    + (o[i].Y - t.GripperY) * (o[i].Y - t.GripperY));
+                Assert.True(dg >= o[i].Radius + Tabletop.GripperRadius - 1e-6,
+                    $"step {step}: gripper inside object {i} (distance {dg})");
                 for (int j = i + 1; j < o.Count; j++)
                     if (o[j].Support == Tabletop.OnTable)
                         Assert.True(t.Distance(i, j) >= o[i].Radius + o[j].Radius - 1e-6,
-                            $"step {step}: objects {i} and {j} overlap (distance {t.Distance(i, j)}, radii {o[i].Radius} + {o[j].Radius})");
+                            $"step {step}: objects {i} and {j} overlap (distance {t.Distance(i, j)}, radii "
+                            + $"{o[i].Radius} + {o[j].Radius})");
             }
         }
         Assert.Contains(Enumerable.Range(0, start.Length), i => (t.Objects[i].X, t.Objects[i].Y) != start[i]);

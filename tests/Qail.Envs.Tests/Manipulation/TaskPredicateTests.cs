@@ -42,7 +42,8 @@ public sealed class TaskPredicateTests
         int bowl = t.Add(ObjectKind.Bowl, ObjectColour.Blue, 0.1, 0.1);
         int block = t.Add(ObjectKind.Block, ObjectColour.Red, 0.1, 0.1);
         Assert.True(new TaskGoal(GoalRelation.In, block, bowl).IsSatisfiedBy(t));
-        while (t.GripperX < 0.1 - 1e-12) t.Step(Math.Min(0.03, 0.1 - t.GripperX), Math.Min(0.03, 0.1 - t.GripperY), 0, false);
+        while (t.GripperX < 0.1 - 1e-12)
+            t.Step(Math.Min(0.03, 0.1 - t.GripperX), Math.Min(0.03, 0.1 - t.GripperY), 0, false);
         while (t.GripperZ > 0.03 + 1e-12) t.Step(0, 0, Math.Max(-0.03, 0.03 - t.GripperZ), false);
         t.Step(0, 0, 0, close: true);
         Assert.Equal(block, t.Held);
@@ -108,7 +109,8 @@ public sealed class TaskPredicateTests
                 for (int seed = 0; seed < 5; seed++)
                 {
                     var scene = TabletopLayout.Sample(task, SplitMix64.Derive(seed, i));
-                    Assert.All(task.Goals, g => Assert.False(g.IsSatisfiedBy(scene), $"{suite} task {i} seed {seed}: '{g}' holds at the start"));
+                    Assert.All(task.Goals, g => Assert.False(g.IsSatisfiedBy(scene),
+                        $"{suite} task {i} seed {seed}: '{g}' holds at the start"));
                 }
             }
         }
@@ -132,7 +134,8 @@ public sealed class TaskPredicateTests
                 "back" => target.Y > twin.Y,
                 _ => throw new InvalidOperationException($"unexpected qualifier '{word}'"),
             };
-            Assert.True(right, $"seed {seed}: '{env.Task.Instruction}' with target at ({target.X}, {target.Y}) and twin at ({twin.X}, {twin.Y})");
+            Assert.True(right, $"seed {seed}: '{env.Task.Instruction}' with target at ({target.X}, {target.Y}) and "
+                + $"twin at ({twin.X}, {twin.Y})");
         }
     }
 
@@ -141,8 +144,11 @@ public sealed class TaskPredicateTests
     {
         Assert.Throws<ArgumentException>(() => InstructionVocabulary.Tokenize("put the banana in the bowl"));
         Assert.Throws<ArgumentException>(() => InstructionVocabulary.Tokenize("<pad>"));
-        Assert.Throws<ArgumentException>(() => InstructionVocabulary.Tokenize(string.Join(' ', Enumerable.Repeat("the", InstructionVocabulary.Length + 1))));
-        Assert.Throws<ArgumentException>(() => InstructionVocabulary.Detokenize([1, InstructionVocabulary.Words.Count]));
-        Assert.Equal(InstructionVocabulary.Length, InstructionVocabulary.Tokenize("put the red block in the blue bowl").Length);
+        Assert.Throws<ArgumentException>(() => InstructionVocabulary.Tokenize(string.Join(' ',
+            Enumerable.Repeat("the", InstructionVocabulary.Length + 1))));
+        Assert.Throws<ArgumentException>(() =>
+            InstructionVocabulary.Detokenize([1, InstructionVocabulary.Words.Count]));
+        Assert.Equal(InstructionVocabulary.Length,
+            InstructionVocabulary.Tokenize("put the red block in the blue bowl").Length);
     }
 }

@@ -34,7 +34,8 @@ public class ExpertTests(ITestOutputHelper output)
             if (result.Info.Success) successes++;
         }
         double rate = (double)successes / episodes;
-        output.WriteLine($"{name}: success {successes}/{episodes}, mean return {meanReturn:F1}, {clock.ElapsedMilliseconds} ms");
+        output.WriteLine(
+            $"{name}: success {successes}/{episodes}, mean return {meanReturn:F1}, {clock.ElapsedMilliseconds} ms");
         Assert.True(rate >= requiredRate, $"{name}: expert success {rate:P0} < {requiredRate:P0}");
     }
 

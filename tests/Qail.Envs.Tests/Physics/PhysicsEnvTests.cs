@@ -11,7 +11,8 @@ public class PhysicsEnvTests
     private static float[][] RandomActions(int count, int size, int seed)
     {
         var rng = new SplitMix64((ulong)seed);
-        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, size).Select(_ => (float)rng.Uniform(-1.5, 1.5)).ToArray()).ToArray();
+        return Enumerable.Range(0, count)
+            .Select(_ => Enumerable.Range(0, size).Select(_ => (float)rng.Uniform(-1.5, 1.5)).ToArray()).ToArray();
     }
 
     [Property(MaxTest = 20)]
@@ -24,7 +25,8 @@ public class PhysicsEnvTests
         {
             var ra = a.Step(action);
             var rb = b.Step(action);
-            if (!ra.Observation.State!.SequenceEqual(rb.Observation.State!) || BitConverter.DoubleToInt64Bits(ra.Reward) != BitConverter.DoubleToInt64Bits(rb.Reward))
+            if (!ra.Observation.State!.SequenceEqual(rb.Observation.State!)
+                || BitConverter.DoubleToInt64Bits(ra.Reward) != BitConverter.DoubleToInt64Bits(rb.Reward))
                 return false.Label($"{name} diverged");
         }
         return true.ToProperty();

@@ -20,7 +20,8 @@ public class PhysicsSanityTests
                 env.Step([0f]);
                 worst = Math.Max(worst, Math.Abs(Pendulum.Energy(env.PhysicalState[0], env.PhysicalState[1]) - e0));
             }
-            Assert.True(worst < PendulumDriftBound * Pendulum.Mass * Pendulum.Gravity * Pendulum.Length, $"seed {seed}: drift {worst} J");
+            Assert.True(worst < PendulumDriftBound * Pendulum.Mass * Pendulum.Gravity * Pendulum.Length,
+                $"seed {seed}: drift {worst} J");
         }
     }
 
@@ -73,11 +74,13 @@ public class PhysicsSanityTests
         }
         // Euler's first-order error at this substep is ~1e-5 relative; RK4's is far smaller.
         for (int i = 0; i < 4; i++)
-            Assert.True(Math.Abs(x[i] - env.PhysicalState[i]) < 1e-4 * (1 + Math.Abs(x[i])), $"state {i}: BSA {x[i]} vs env {env.PhysicalState[i]}");
+            Assert.True(Math.Abs(x[i] - env.PhysicalState[i]) < 1e-4 * (1 + Math.Abs(x[i])),
+                $"state {i}: BSA {x[i]} vs env {env.PhysicalState[i]}");
         var random = new SplitMix64(3);
         for (int k = 0; k < 100; k++)
         {
-            double theta = random.Uniform(-Math.PI, Math.PI), thetaDot = random.Uniform(-5, 5), force = random.Uniform(-10, 10);
+            double theta = random.Uniform(-Math.PI, Math.PI), thetaDot = random.Uniform(-5, 5),
+                force = random.Uniform(-10, 10);
             var expected = Bsa(theta, thetaDot, force);
             var actual = CartPole.Accelerations(theta, thetaDot, force);
             Assert.Equal(expected.XAcc, actual.XAcc, 12);

@@ -12,7 +12,8 @@ public class GifWriterTests
     private static List<byte[]> DecodeIndices(byte[] gif, out byte[] palette)
     {
         Assert.Equal("GIF89a"u8.ToArray(), gif[..6]);
-        int width = BinaryPrimitives.ReadUInt16LittleEndian(gif.AsSpan(6)), height = BinaryPrimitives.ReadUInt16LittleEndian(gif.AsSpan(8));
+        int width = BinaryPrimitives.ReadUInt16LittleEndian(gif.AsSpan(6)),
+            height = BinaryPrimitives.ReadUInt16LittleEndian(gif.AsSpan(8));
         Assert.Equal(0xF7, gif[10]);
         palette = gif[13..(13 + 768)];
         int at = 13 + 768;
@@ -93,7 +94,8 @@ public class GifWriterTests
         for (int f = 0; f < count; f++)
         for (int i = 0; i < width * height; i++)
         for (int c = 0; c < 3; c++)
-            if (Math.Abs(palette[decoded[f][i] * 3 + c] - frames[f].Pixels[i * 3 + c]) > 26) return false.Label($"frame {f} pixel {i}");
+            if (Math.Abs(palette[decoded[f][i] * 3 + c] - frames[f].Pixels[i * 3 + c]) > 26)
+                return false.Label($"frame {f} pixel {i}");
         return true.ToProperty();
     }
 
@@ -122,7 +124,8 @@ public class GifWriterTests
         var strip = FrameStrip.Tile(frames, columns: 3);
         Assert.Equal(2 * frames[0].Height, strip.Height);
         Assert.Equal(3 * frames[0].Width, strip.Width);
-        Assert.Equal(frames[4].Pixels.AsSpan(0, frames[0].Width * 3).ToArray(), strip.Pixels.AsSpan(frames[0].Height * strip.Width * 3 + frames[0].Width * 3, frames[0].Width * 3).ToArray());
+        Assert.Equal(frames[4].Pixels.AsSpan(0, frames[0].Width * 3).ToArray(), strip.Pixels.AsSpan(frames[0].Height
+            * strip.Width * 3 + frames[0].Width * 3, frames[0].Width * 3).ToArray());
         Assert.Throws<ArgumentException>(() => GifWriter.Encode([frames[0], new RgbFrame(2, 2, new byte[12])]));
     }
 }

@@ -35,7 +35,8 @@ public class PngWriterTests
             int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
             string type = Encoding.ASCII.GetString(png, at + 4, 4);
             var body = png.AsSpan(at + 8, length);
-            Assert.Equal(ReferenceCrc(png.AsSpan(at + 4, 4 + length)), BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at + 8 + length)));
+            Assert.Equal(ReferenceCrc(png.AsSpan(at + 4, 4 + length)),
+                BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at + 8 + length)));
             types.Add(type);
             if (type == "IHDR")
             {
