@@ -20,7 +20,8 @@ internal static class FloatKernelChecks
         float scale = 1 / MathF.Sqrt(dh);
         KernelDispatch.With(InstructionSet.Scalar,
             () => MaskedAttentionKernel.Forward(q, k, v, dim, heads, scale, keys, expected, scratch));
-        KernelDispatch.With(isa, () => MaskedAttentionKernel.Forward(q, k, v, dim, heads, scale, keys, actual, scratch));
+        KernelDispatch.With(isa,
+            () => MaskedAttentionKernel.Forward(q, k, v, dim, heads, scale, keys, actual, scratch));
         return Close(expected, actual, $"attention tokens={tokens} dim={dim} heads={heads} keys={keys.Length}");
     }
 

@@ -11,7 +11,9 @@ internal static class KernelChecks
     public static string? Int8Gemm(Random r, InstructionSet isa) =>
         Int8Product(r, isa, r.Next(1, 13), r.Next(1, 40), r.Next(1, 70), "gemm");
 
-    /// <summary>The few-row (GEMV) int8 kernels: m in 1..4, odd n and k spanning several panel pairs and K tails.</summary>
+    /// <summary>
+    /// The few-row (GEMV) int8 kernels: m in 1..4, odd n and k spanning several panel pairs and K tails.
+    /// </summary>
     public static string? Int8Gemv(Random r, InstructionSet isa) =>
         Int8Product(r, isa, r.Next(1, 5), 2 * r.Next(0, 40) + 1, 2 * r.Next(0, 150) + 1, "gemv");
 
@@ -54,7 +56,8 @@ internal static class KernelChecks
     private static string? Int8Product(Random r, InstructionSet isa, int m, int n, int k, string kind)
     {
         var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
-        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
+        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)],
+            _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
         var packed = PackedInt8Weights.Pack(w, n, k, zw);
         var expected = new int[m * n];
         var actual = new int[m * n];
@@ -97,8 +100,14 @@ internal static class KernelChecks
             for (var j = 0; j < w.Rows; j++)
             {
                 double s = 0, mag = 0;
-                for (var p = 0; p < w.Columns; p++) { var t = (double)dq[j * w.Columns + p] * x[b * w.Columns + p]; s += t; mag += Math.Abs(t); }
-                if (Math.Abs(actual[b * w.Rows + j] - s) > 1e-5 * mag + 1e-30) return $"float mode b={b} n={j}: {actual[b * w.Rows + j]} vs {s}";
+                for (var p = 0; p < w.Columns; p++)
+                {
+                    var t = (double)dq[j * w.Columns + p] * x[b * w.Columns + p];
+                    s += t;
+                    mag += Math.Abs(t);
+                }
+                if (Math.Abs(actual[b * w.Rows + j] - s) > 1e-5 * mag + 1e-30)
+                    return $"float mode b={b} n={j}: {actual[b * w.Rows + j]} vs {s}";
             }
         return null;
     }
@@ -160,7 +169,8 @@ internal static class KernelChecks
             for (var j = 0; j < n; j++)
             {
                 double mag = 0;
-                for (var p = 0; p < k; p++) mag += Math.Abs((double)a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j]);
+                for (var p = 0; p < k; p++)
+                    mag += Math.Abs((double)a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j]);
                 // fp32 accumulation: each of k additions rounds once, so |error| <= (k + 1) * 2^-24 * sum |a b|.
                 if (Math.Abs(actual[i * n + j] - expected[i * n + j]) > (k + 1) * 6e-8 * mag + 1e-30)
                     return $"m={m} n={n} k={k} ({i},{j}): {actual[i * n + j]} vs {expected[i * n + j]}";
@@ -174,7 +184,8 @@ internal static class KernelChecks
         var (n, k, batch) = (r.Next(1, 30), g * r.Next(1, 4), r.Next(1, 14));
         var weights = Enumerable.Range(0, n * k).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
         var w = GroupwiseInt4Weights.Quantize(weights, n, k, g, symmetric: r.Next(2) == 0);
-        return (new PackedInt4Weights(w), Enumerable.Range(0, batch * k).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray(), batch);
+        return (new PackedInt4Weights(w),
+            Enumerable.Range(0, batch * k).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray(), batch);
     }
 
     /// <summary>Null when both arrays hold the same values, else the first difference.</summary>

@@ -5,7 +5,8 @@ using Qail.Kernels.Cpu;
 // AdvSimd at the Native rank, the dot-product extension at the NativeExtended rank) for a fixed list of seeds.
 // The checks are CheckList.All. Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 const int SeedsPerCheck = 100;
-Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}: {KernelDispatch.Describe()}");
+Console.WriteLine($"Qail kernel checks on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}: "
+    + $"{KernelDispatch.Describe()}");
 int passed = 0, failed = 0;
 foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))
 {
