@@ -67,9 +67,12 @@ public sealed class Batch1AllocationTests
         var q = new sbyte[n];
         AssertNoAllocation("Int8Gemm int8 m=1", () => Int8Gemm.Multiply(a, 1, 0, packed, c));
         AssertNoAllocation("Int8Gemm uint8 m=1", () => Int8Gemm.Multiply(au, 1, 128, packed, c));
-        AssertNoAllocation("Int8Gemm to float m=1", () => Int8Gemm.MultiplyToFloat(a, 1, 0, 0.02f, packed, ws, bias, true, y));
-        AssertNoAllocation("Int8Gemm uint8 to float m=1", () => Int8Gemm.MultiplyToFloat(au, 1, 128, 0.02f, packed, ws, bias, false, y));
-        AssertNoAllocation("Int8Gemm requantize m=1", () => Int8Gemm.MultiplyRequantize(a, 1, 0, 0.02f, packed, ws, bias, true, 0.05f, 0, q));
+        AssertNoAllocation("Int8Gemm to float m=1",
+            () => Int8Gemm.MultiplyToFloat(a, 1, 0, 0.02f, packed, ws, bias, true, y));
+        AssertNoAllocation("Int8Gemm uint8 to float m=1",
+            () => Int8Gemm.MultiplyToFloat(au, 1, 128, 0.02f, packed, ws, bias, false, y));
+        AssertNoAllocation("Int8Gemm requantize m=1",
+            () => Int8Gemm.MultiplyRequantize(a, 1, 0, 0.02f, packed, ws, bias, true, 0.05f, 0, q));
         var a8 = SBytes(r, 8 * k);
         var c8 = new int[8 * n];
         AssertNoAllocation("Int8Gemm int8 m=8", () => Int8Gemm.Multiply(a8, 8, 0, packed, c8));
@@ -90,7 +93,9 @@ public sealed class Batch1AllocationTests
         AssertNoAllocation($"Int4Matmul {mode} m=1", () => Int4Matmul.Multiply(packed, x, 1, y, bias, mode));
     }
 
-    /// <summary>Calls split over the worker pool park their struct job in a static slot: no closure, no event per call.</summary>
+    /// <summary>
+    /// Calls split over the worker pool park their struct job in a static slot: no closure, no event per call.
+    /// </summary>
     [Fact]
     public void ThreadedCallsAllocateNothingOnTheCaller()
     {
@@ -101,7 +106,8 @@ public sealed class Batch1AllocationTests
         var c = new int[m * n];
         AssertNoAllocation("Int8Gemm m=6 on 2 threads", () => Int8Gemm.Multiply(a, m, 0, packed, c), threads: 2);
         float[] x = Floats(r, 64 * 128), w = Floats(r, 128 * 160), y = new float[64 * 160];
-        AssertNoAllocation("Sgemm 64x160x128 on 2 threads", () => Sgemm.Multiply(false, false, 64, 160, 128, 1f, x, 128, w, 160, 0f, y, 160), threads: 2);
+        AssertNoAllocation("Sgemm 64x160x128 on 2 threads",
+            () => Sgemm.Multiply(false, false, 64, 160, 128, 1f, x, 128, w, 160, 0f, y, 160), threads: 2);
     }
 
     [Fact]

@@ -9,17 +9,20 @@ namespace Qail.Kernels.Cpu.Tests.Arm64;
 /// </summary>
 public class Arm64QemuTests
 {
-    private static readonly string[] Tools = ["clang", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objcopy", "qemu-aarch64"];
+    private static readonly string[] Tools = ["clang", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-objcopy",
+        "qemu-aarch64"];
 
     [SkippableFact]
     public void KernelChecksPassOnNeonWithAndWithoutDotProduct()
     {
         var missing = Tools.Where(t => !OnPath(t)).ToArray();
         Skip.If(missing.Length > 0,
-            $"ARM64 cross toolchain or qemu missing ({string.Join(", ", missing)}); .ci/run installs clang gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user.");
+            $"ARM64 cross toolchain or qemu missing ({string.Join(", ", missing)}); .ci/run installs clang "
+            + "gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user.");
 
         var script = Path.Combine(RepositoryRoot(), "tests", "Qail.Kernels.Arm64Check", "run-under-qemu.sh");
-        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true,
+            RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();

@@ -28,7 +28,8 @@ public sealed class CenteredConvolutionTests
                     for (int ky = 0; ky < kernel; ky++)
                         for (int kx = 0; kx < kernel; kx++)
                             for (int c = 0; c < channels; c++)
-                                sum += map[((oy * stride + ky) * width + ox * stride + kx) * channels + c] * centered[n * patch + (ky * kernel + kx) * channels + c];
+                                sum += map[((oy * stride + ky) * width + ox * stride + kx) * channels + c]
+                                    * centered[n * patch + (ky * kernel + kx) * channels + c];
                     definition[(oy * outW + ox) * outputs + n] = sum;
                 }
         var reference = new int[definition.Length];

@@ -11,7 +11,8 @@ public sealed class ElementwiseTests
     // Tolerance for the transcendental kernels: relative, plus 2e-7 absolute because TensorPrimitives
     // computes tanh through exp, which loses relative (not absolute) accuracy near 0.
     private static void Close(double expected, float actual, double relative, string what) =>
-        Assert.True(Math.Abs(actual - expected) <= 2e-7 + relative * Math.Abs(expected), $"{what}: {actual} vs {expected}");
+        Assert.True(Math.Abs(actual - expected) <= 2e-7 + relative * Math.Abs(expected),
+            $"{what}: {actual} vs {expected}");
 
     [Property(MaxTest = 30, Replay = "(31337,31339)")]
     public void ArithmeticAndFunctionsMatchScalarLoops(int seed)
@@ -39,7 +40,9 @@ public sealed class ElementwiseTests
         for (var i = 0; i < length; i++) Close(1 / (1 + Math.Exp(-x[i])), d[i], 1e-6, "sigmoid");
         var positive = x.Select(Math.Abs).Select(v => v + 0.01f).ToArray();
         Cpu.Elementwise.Log(positive, d);
-        for (var i = 0; i < length; i++) Assert.True(Math.Abs(d[i] - Math.Log(positive[i])) <= 1e-6 * Math.Max(1, Math.Abs(Math.Log(positive[i]))), "log");
+        for (var i = 0; i < length; i++)
+            Assert.True(Math.Abs(d[i] - Math.Log(positive[i])) <= 1e-6 * Math.Max(1, Math.Abs(Math.Log(positive[i]))),
+                "log");
         var axpy = (float[])y.Clone();
         Cpu.Elementwise.AddScaled(-1.5f, x, axpy);
         for (var i = 0; i < length; i++) Assert.Equal(MathF.FusedMultiplyAdd(x[i], -1.5f, y[i]), axpy[i]);
@@ -76,7 +79,8 @@ public sealed class ElementwiseTests
     {
         float[] three = new float[3], four = new float[4];
         Assert.Equal("y", Assert.Throws<ArgumentException>(() => Cpu.Elementwise.Add(three, four, three)).ParamName);
-        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => Cpu.Elementwise.Multiply(three, three, four)).ParamName);
+        Assert.Equal("destination",
+            Assert.Throws<ArgumentException>(() => Cpu.Elementwise.Multiply(three, three, four)).ParamName);
         Assert.Equal("destination", Assert.Throws<ArgumentException>(() => Cpu.Elementwise.Exp(three, four)).ParamName);
         Assert.Equal("y", Assert.Throws<ArgumentException>(() => Cpu.Elementwise.AddScaled(1f, three, four)).ParamName);
         Assert.Equal("y", Assert.Throws<ArgumentException>(() => Reduction.Dot(three, four)).ParamName);

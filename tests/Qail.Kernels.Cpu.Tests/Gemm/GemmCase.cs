@@ -27,7 +27,8 @@ internal sealed class GemmCase
         $"transA={TransA} transB={TransB} m={M} n={N} k={K} alpha={Alpha} beta={Beta} lda={Lda} ldb={Ldb} ldc={Ldc}";
 
     /// <summary>Builds a problem; when beta == 0, C starts as NaN to prove it is not read.</summary>
-    public static GemmCase Create(int seed, bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad)
+    public static GemmCase Create(int seed, bool transA, bool transB, int m, int n, int k, float alpha, float beta,
+        int pad)
     {
         var random = new Random(seed);
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
@@ -37,11 +38,14 @@ internal sealed class GemmCase
         return new GemmCase
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
-            A = Fill(random, aRows, aCols, lda), Lda = lda, B = Fill(random, bRows, bCols, ldb), Ldb = ldb, C = c, Ldc = ldc,
+            A = Fill(random, aRows, aCols, lda), Lda = lda, B = Fill(random, bRows, bCols, ldb), Ldb = ldb, C = c,
+                Ldc = ldc,
         };
     }
 
-    /// <summary>Random small case: sizes up to <paramref name="maxSize"/> (zero included), any transposes, alpha, beta, padding.</summary>
+    /// <summary>
+    /// Random small case: sizes up to <paramref name="maxSize"/> (zero included), any transposes, alpha, beta, padding.
+    /// </summary>
     public static GemmCase Random(int seed, int maxSize)
     {
         var random = new Random(seed);
@@ -102,7 +106,8 @@ internal sealed class GemmCase
             var bound = (K + 4) * unit * (Math.Abs(Alpha) * magnitude + scaled) + 1e-30;
             var error = Math.Abs((double)actual[i] - expected[i]);
             Assert.True(error <= bound && !float.IsNaN(actual[i]),
-                $"{path}: C[{row},{col}] = {actual[i]}, reference {expected[i]}, error {error:E3} > bound {bound:E3} ({this})");
+                $"{path}: C[{row},{col}] = {actual[i]}, reference {expected[i]}, error {error:E3} > bound "
+                + $"{bound:E3} ({this})");
         }
     }
 }

@@ -5,7 +5,9 @@ namespace Qail.Kernels.Cpu.Tests.Gemm;
 /// <summary>Sgemm on every instruction-set path against the double-accumulated scalar reference.</summary>
 public sealed class SgemmTests
 {
-    /// <summary>Small random shapes (0..40, odd sizes, m/n/k = 1, all transposes, alpha/beta, padded ld) on every path.</summary>
+    /// <summary>
+    /// Small random shapes (0..40, odd sizes, m/n/k = 1, all transposes, alpha/beta, padded ld) on every path.
+    /// </summary>
     [Property(MaxTest = 60, Replay = "(1103515245,12345)")]
     public void SmallShapesMatchReferenceOnEveryPath(int seed)
     {
@@ -26,7 +28,8 @@ public sealed class SgemmTests
     {
         var random = new Random(seed);
         var problem = GemmCase.Create(random.Next(), random.Next(2) == 1, random.Next(2) == 1,
-            m: random.Next(2) == 0 ? random.Next(5, 25) : random.Next(26, 41), n: random.Next(513, 560), k: random.Next(520, 560),
+            m: random.Next(2) == 0 ? random.Next(5, 25) : random.Next(26, 41), n: random.Next(513, 560),
+            k: random.Next(520, 560),
             alpha: 0.75f, beta: random.Next(2) == 0 ? 0f : 0.5f, pad: random.Next(3));
         var expected = problem.RunReference();
         foreach (var isa in InstructionSets.Available)
@@ -50,7 +53,9 @@ public sealed class SgemmTests
         }
     }
 
-    /// <summary>Multithreaded results equal single-threaded ones bit for bit (fixed partition, k never split).</summary>
+    /// <summary>
+    /// Multithreaded results equal single-threaded ones bit for bit (fixed partition, k never split).
+    /// </summary>
     [Property(MaxTest = 9, Replay = "(99,997)")]
     public void ThreadedEqualsSingleThreadedBitForBit(int seed)
     {
@@ -109,17 +114,21 @@ public sealed class SgemmTests
     [InlineData("a", 2, 2, 3, 3, 2, 2, 5, 16, 16)]
     [InlineData("b", 2, 2, 3, 3, 2, 2, 16, 5, 16)]
     [InlineData("c", 2, 2, 3, 3, 2, 2, 16, 16, 3)]
-    public void BadArgumentsThrowNamingTheArgument(string name, int m, int n, int k, int lda, int ldb, int ldc, int aLen, int bLen, int cLen)
+    public void BadArgumentsThrowNamingTheArgument(string name, int m, int n, int k, int lda, int ldb, int ldc,
+        int aLen, int bLen, int cLen)
     {
         var sgemm = Assert.ThrowsAny<ArgumentException>(() =>
-            Sgemm.Multiply(false, false, m, n, k, 1f, new float[aLen], lda, new float[bLen], ldb, 0f, new float[cLen], ldc));
+            Sgemm.Multiply(false, false, m, n, k, 1f, new float[aLen], lda, new float[bLen], ldb, 0f, new float[cLen],
+                ldc));
         Assert.Equal(name, sgemm.ParamName);
         Assert.Contains(name, sgemm.Message);
         var reference = Assert.ThrowsAny<ArgumentException>(() =>
-            SgemmReference.Multiply(false, false, m, n, k, 1f, new float[aLen], lda, new float[bLen], ldb, 0f, new float[cLen], ldc));
+            SgemmReference.Multiply(false, false, m, n, k, 1f, new float[aLen], lda, new float[bLen], ldb, 0f,
+                new float[cLen], ldc));
         Assert.Equal(name, reference.ParamName);
         var dgemm = Assert.ThrowsAny<ArgumentException>(() =>
-            Dgemm.Multiply(false, false, m, n, k, 1, new double[aLen], lda, new double[bLen], ldb, 0, new double[cLen], ldc));
+            Dgemm.Multiply(false, false, m, n, k, 1, new double[aLen], lda, new double[bLen], ldb, 0, new double[cLen],
+                ldc));
         Assert.Equal(name, dgemm.ParamName);
     }
 

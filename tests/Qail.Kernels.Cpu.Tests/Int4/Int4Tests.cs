@@ -31,7 +31,8 @@ public sealed class Int4Tests
         for (var row = 0; row < n; row++)
             for (var col = 0; col < k; col++)
                 Assert.Equal(codes[row * k + col], w.Code(row, col));
-        for (var i = 0; i < zeros.Length; i++) Assert.Equal(symmetric ? 0 : zeros[i], w.ZeroPoint(i / (k / g), i % (k / g)));
+        for (var i = 0; i < zeros.Length; i++)
+            Assert.Equal(symmetric ? 0 : zeros[i], w.ZeroPoint(i / (k / g), i % (k / g)));
         var dq = new float[n * k];
         w.Dequantize(dq);
         for (var i = 0; i < dq.Length; i++) Assert.Equal(0.5f * (codes[i] - (symmetric ? 0 : zeros[i / g])), dq[i]);
@@ -75,33 +76,46 @@ public sealed class Int4Tests
         var (w, x, bias, batch) = Layer(r, r.Next(2) == 0 ? 8 : 20);
         var mode = r.Next(2) == 0 ? Int4ActivationMode.Int8 : Int4ActivationMode.Int4;
         var expected = Reference(w.Source, x, batch, bias, mode == Int4ActivationMode.Int8 ? 127 : 7);
-        foreach (var (isa, y) in OnEveryPath(() => { var y = new float[batch * w.Rows]; Int4Matmul.Multiply(w, x, batch, y, bias, mode); return y; }))
+        foreach (var (isa, y) in OnEveryPath(() =>
+            {
+                var y = new float[batch * w.Rows];
+                Int4Matmul.Multiply(w, x, batch, y, bias, mode);
+                return y;
+            }))
             AssertSame(expected, y, $"{isa} {mode} n={w.Rows} k={w.Columns} g={w.GroupSize} batch={batch}");
     }
 
-    /// <summary>More than one 64-row tile on 2 threads: still the reference's bits (fixed partition by tiles).</summary>
+    /// <summary>
+    /// More than one 64-row tile on 2 threads: still the reference's bits (fixed partition by tiles).
+    /// </summary>
     [Property(MaxTest = 4, Replay = "(61,67)")]
     public void ThreadedEqualsReference(int seed)
     {
         var r = new Random(seed);
         var g = GroupSizes[r.Next(3)];
         var (n, k, batch) = (r.Next(65, 200), g * r.Next(1, 3), r.Next(1, 12));
-        var w = new PackedInt4Weights(GroupwiseInt4Weights.Quantize(Floats(r, n * k), n, k, g, symmetric: r.Next(2) == 0));
+        var w = new PackedInt4Weights(GroupwiseInt4Weights.Quantize(Floats(r, n * k), n, k, g,
+            symmetric: r.Next(2) == 0));
         var x = Floats(r, batch * k, 3);
         var expected = Reference(w.Source, x, batch, [], 127);
         var saved = KernelThreads.Count;
         try
         {
             KernelThreads.Count = 2;
-            foreach (var (isa, y) in OnEveryPath(() => { var y = new float[batch * n]; Int4Matmul.Multiply(w, x, batch, y); return y; }))
+            foreach (var (isa, y) in OnEveryPath(() =>
+                {
+                    var y = new float[batch * n];
+                    Int4Matmul.Multiply(w, x, batch, y);
+                    return y;
+                }))
                 AssertSame(expected, y, $"{isa} threaded n={n} k={k} batch={batch}");
         }
         finally { KernelThreads.Count = saved; }
     }
 
     // The documented float order: lane l (elements 4l..4l+3 of each 32-element chunk) accumulates
-    // fma(sw*sx, sum(u*x), lane) over groups in order, u the unsigned code; the offset term sum(off*sumx) goes to lane g mod 8;
-    // y = (sum of lanes in order) - (sum of offset lanes in order) + bias.
+    // fma(sw*sx, sum(u*x), lane) over groups in order, u the unsigned code; the offset term sum(off*sumx) goes to lane
+    // g mod 8; y = (sum of lanes in order) - (sum of offset lanes in order) + bias.
     private static float[] Reference(GroupwiseInt4Weights w, float[] x, int batch, float[] bias, int qMax)
     {
         int n = w.Rows, k = w.Columns, gs = w.GroupSize, groups = k / gs;
@@ -133,7 +147,10 @@ public sealed class Int4Tests
         return y;
     }
 
-    /// <summary>Dequantize-to-fp32 mode: within 1e-5 relative (of sum |w x|) of a double-precision product of the dequantized weights.</summary>
+    /// <summary>
+    /// Dequantize-to-fp32 mode: within 1e-5 relative (of sum |w x|) of a double-precision product of the dequantized
+    /// weights.
+    /// </summary>
     [Property(MaxTest = 30, Replay = "(21,23)")]
     public void FloatModeMatchesDequantizedProduct(int seed)
     {
@@ -142,17 +159,29 @@ public sealed class Int4Tests
         int n = w.Rows, k = w.Columns;
         var dq = new float[n * k];
         w.Source.Dequantize(dq);
-        foreach (var (isa, y) in OnEveryPath(() => { var y = new float[batch * n]; Int4Matmul.Multiply(w, x, batch, y, bias, Int4ActivationMode.Float); return y; }))
+        foreach (var (isa, y) in OnEveryPath(() =>
+            {
+                var y = new float[batch * n];
+                Int4Matmul.Multiply(w, x, batch, y, bias, Int4ActivationMode.Float);
+                return y;
+            }))
             for (var b = 0; b < batch; b++)
                 for (var row = 0; row < n; row++)
                 {
                     double s = bias.Length == 0 ? 0 : bias[row], mag = Math.Abs(s);
-                    for (var i = 0; i < k; i++) { s += (double)dq[row * k + i] * x[b * k + i]; mag += Math.Abs((double)dq[row * k + i] * x[b * k + i]); }
-                    Assert.True(Math.Abs(y[b * n + row] - s) <= 1e-5 * mag + 1e-30, $"{isa} b={b} n={row}: {y[b * n + row]} vs {s}");
+                    for (var i = 0; i < k; i++)
+                    {
+                        s += (double)dq[row * k + i] * x[b * k + i];
+                        mag += Math.Abs((double)dq[row * k + i] * x[b * k + i]);
+                    }
+                    Assert.True(Math.Abs(y[b * n + row] - s) <= 1e-5 * mag + 1e-30,
+                        $"{isa} b={b} n={row}: {y[b * n + row]} vs {s}");
                 }
     }
 
-    /// <summary>W4A4 with pre-quantized canonical int4 activations equals the on-the-fly 4-bit mode bit for bit.</summary>
+    /// <summary>
+    /// W4A4 with pre-quantized canonical int4 activations equals the on-the-fly 4-bit mode bit for bit.
+    /// </summary>
     [Property(MaxTest = 20, Replay = "(51,53)")]
     public void PrequantizedFourBitActivationsEqualOnTheFlyMode(int seed)
     {
@@ -173,14 +202,22 @@ public sealed class Int4Tests
     [Fact]
     public void BadArgumentsNameTheArgument()
     {
-        Assert.Equal("groupSize", Assert.Throws<ArgumentException>(() => GroupwiseInt4Weights.Quantize(new float[96], 2, 48, 48, true)).ParamName);
-        Assert.Equal("columns", Assert.Throws<ArgumentException>(() => GroupwiseInt4Weights.Quantize(new float[80], 2, 40, 32, true)).ParamName);
-        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => new GroupwiseInt4Weights(new byte[3], new float[2], null, 2, 32, 32)).ParamName);
-        Assert.Equal("scales", Assert.Throws<ArgumentException>(() => new GroupwiseInt4Weights(new byte[32], new float[2] { 1, 0 }, null, 2, 32, 32)).ParamName);
-        Assert.Equal("zeroPoints", Assert.Throws<ArgumentException>(() => new GroupwiseInt4Weights(new byte[32], [1, 1], new byte[2], 2, 32, 32)).ParamName);
+        Assert.Equal("groupSize", Assert.Throws<ArgumentException>(() => GroupwiseInt4Weights.Quantize(new float[96], 2,
+            48, 48, true)).ParamName);
+        Assert.Equal("columns", Assert.Throws<ArgumentException>(() => GroupwiseInt4Weights.Quantize(new float[80], 2,
+            40, 32, true)).ParamName);
+        Assert.Equal("codes", Assert.Throws<ArgumentException>(() => new GroupwiseInt4Weights(new byte[3], new float[2],
+            null, 2, 32, 32)).ParamName);
+        Assert.Equal("scales", Assert.Throws<ArgumentException>(() => new GroupwiseInt4Weights(new byte[32],
+            new float[2] { 1, 0 }, null, 2, 32, 32)).ParamName);
+        Assert.Equal("zeroPoints", Assert.Throws<ArgumentException>(() => new GroupwiseInt4Weights(new byte[32], [1, 1],
+            new byte[2], 2, 32, 32)).ParamName);
         var w = new PackedInt4Weights(GroupwiseInt4Weights.Quantize(new float[64], 2, 32, 32, true));
-        Assert.Equal("x", Assert.Throws<ArgumentException>(() => Int4Matmul.Multiply(w, new float[31], 1, new float[2])).ParamName);
-        Assert.Equal("y", Assert.Throws<ArgumentException>(() => Int4Matmul.Multiply(w, new float[32], 1, new float[3])).ParamName);
-        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => Int4Matmul.Multiply(w, new float[32], 1, new float[2], new float[1])).ParamName);
+        Assert.Equal("x",
+            Assert.Throws<ArgumentException>(() => Int4Matmul.Multiply(w, new float[31], 1, new float[2])).ParamName);
+        Assert.Equal("y",
+            Assert.Throws<ArgumentException>(() => Int4Matmul.Multiply(w, new float[32], 1, new float[3])).ParamName);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => Int4Matmul.Multiply(w, new float[32], 1,
+            new float[2], new float[1])).ParamName);
     }
 }

@@ -11,7 +11,8 @@ namespace Qail.Kernels.Cpu.Tests.Oracle;
 /// </summary>
 internal static class OnnxOracle
 {
-    public static byte[] MatMulIntegerModel(bool unsignedA, int m, int k, int n, sbyte[] bKxN, int aZero, sbyte[] bZeroPerColumn)
+    public static byte[] MatMulIntegerModel(bool unsignedA, int m, int k, int n, sbyte[] bKxN, int aZero,
+        sbyte[] bZeroPerColumn)
     {
         var aType = unsignedA ? OnnxElementType.UInt8 : OnnxElementType.Int8;
         var g = new OnnxGraph("matmul_integer")
@@ -47,12 +48,14 @@ internal static class OnnxOracle
             inputs.Add("zero_points");
         }
         g.AddNode("MatMulNBits", inputs, ["Y"], domain: "com.microsoft")
-            .Attribute("K", k).Attribute("N", n).Attribute("bits", 4L).Attribute("block_size", gs).Attribute("accuracy_level", accuracyLevel);
+            .Attribute("K", k).Attribute("N", n).Attribute("bits", 4L).Attribute("block_size", gs)
+                .Attribute("accuracy_level", accuracyLevel);
         return g.ToModel([("", 21), ("com.microsoft", 1)]);
     }
 
     /// <summary>Runs a one-input, one-output model on the CPU provider with one thread.</summary>
-    public static TOut[] Run<TIn, TOut>(byte[] model, TIn[] input, long[] shape) where TIn : unmanaged where TOut : unmanaged
+    public static TOut[] Run<TIn, TOut>(byte[] model, TIn[] input, long[] shape) where TIn : unmanaged
+        where TOut : unmanaged
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);

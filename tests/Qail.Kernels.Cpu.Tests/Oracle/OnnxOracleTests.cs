@@ -3,10 +3,14 @@ using static Qail.Kernels.Cpu.Tests.Int8.QuantizedPaths;
 
 namespace Qail.Kernels.Cpu.Tests.Oracle;
 
-/// <summary>ONNX Runtime as an independent oracle for the int8 and int4 kernels (models built with Qail.Onnx).</summary>
+/// <summary>
+/// ONNX Runtime as an independent oracle for the int8 and int4 kernels (models built with Qail.Onnx).
+/// </summary>
 public sealed class OnnxOracleTests
 {
-    /// <summary>Int8Gemm equals ONNX MatMulInteger exactly: uint8 and int8 activations, per-column weight zero points.</summary>
+    /// <summary>
+    /// Int8Gemm equals ONNX MatMulInteger exactly: uint8 and int8 activations, per-column weight zero points.
+    /// </summary>
     [Property(MaxTest = 12, Replay = "(1234,567)")]
     public void Int8GemmEqualsMatMulInteger(int seed)
     {
@@ -30,7 +34,8 @@ public sealed class OnnxOracleTests
         {
             var a = SBytes(r, m * k);
             var za = r.Next(-128, 128);
-            expected = OnnxOracle.Run<sbyte, int>(OnnxOracle.MatMulIntegerModel(false, m, k, n, bKxN, za, zw), a, [m, k]);
+            expected = OnnxOracle.Run<sbyte, int>(OnnxOracle.MatMulIntegerModel(false, m, k, n, bKxN, za, zw), a,
+                [m, k]);
             Int8Gemm.Multiply(a, m, za, packed, actual);
         }
         AssertSame(expected, actual, $"MatMulInteger unsigned={unsignedA} m={m} n={n} k={k}");
@@ -48,7 +53,8 @@ public sealed class OnnxOracleTests
         var (n, k, batch) = (r.Next(1, 40), gs * r.Next(1, 5), r.Next(1, 12));
         var source = GroupwiseInt4Weights.Quantize(Floats(r, n * k), n, k, gs, symmetric: r.Next(2) == 0);
         var x = Floats(r, batch * k, 2);
-        var expected = OnnxOracle.Run<float, float>(OnnxOracle.MatMulNBitsModel(source, "batch", accuracyLevel: 0), x, [batch, k]);
+        var expected = OnnxOracle.Run<float, float>(OnnxOracle.MatMulNBitsModel(source, "batch", accuracyLevel: 0), x,
+            [batch, k]);
         var dq = new float[n * k];
         source.Dequantize(dq);
         var packed = new PackedInt4Weights(source);
@@ -62,8 +68,10 @@ public sealed class OnnxOracleTests
                 double mag = 0;
                 for (var p = 0; p < k; p++) mag += Math.Abs((double)dq[j * k + p] * x[b * k + p]);
                 var e = expected[b * n + j];
-                Assert.True(Math.Abs(yFloat[b * n + j] - e) <= 1e-5 * mag + 1e-6, $"float mode b={b} n={j}: {yFloat[b * n + j]} vs ORT {e} (sym={source.IsSymmetric}, G={gs})");
-                Assert.True(Math.Abs(yInt8[b * n + j] - e) <= 1e-2 * mag + 1e-6, $"int8 mode b={b} n={j}: {yInt8[b * n + j]} vs ORT {e}");
+                Assert.True(Math.Abs(yFloat[b * n + j] - e) <= 1e-5 * mag + 1e-6,
+                    $"float mode b={b} n={j}: {yFloat[b * n + j]} vs ORT {e} (sym={source.IsSymmetric}, G={gs})");
+                Assert.True(Math.Abs(yInt8[b * n + j] - e) <= 1e-2 * mag + 1e-6,
+                    $"int8 mode b={b} n={j}: {yInt8[b * n + j]} vs ORT {e}");
             }
     }
 }

@@ -14,7 +14,12 @@ public sealed class QuantizeLinearTests
         sbyte[] rounded = [0, 2, 2, 0, -2, -2, 4, 126];
         var x = Enumerable.Repeat(ties, 8).SelectMany(t => t).ToArray();
         var expected = Enumerable.Repeat(rounded, 8).SelectMany(t => t).ToArray();
-        foreach (var (isa, q) in OnEveryPath(() => { var q = new sbyte[x.Length]; QuantizeLinear.PerTensor(x, 1f, 0, q); return q; }))
+        foreach (var (isa, q) in OnEveryPath(() =>
+            {
+                var q = new sbyte[x.Length];
+                QuantizeLinear.PerTensor(x, 1f, 0, q);
+                return q;
+            }))
             AssertSame(expected, q, $"{isa} ties");
     }
 
@@ -29,11 +34,25 @@ public sealed class QuantizeLinearTests
         var zu = r.Next(100, 150);
         var es = x.Select(v => (sbyte)QuantizeLinear.One(v, scale, zs, -128, 127)).ToArray();
         var eu = x.Select(v => (byte)QuantizeLinear.One(v, scale, zu, 0, 255)).ToArray();
-        foreach (var (isa, q) in OnEveryPath(() => { var q = new sbyte[x.Length]; QuantizeLinear.PerTensor(x, scale, zs, q); return q; })) AssertSame(es, q, $"{isa} s8");
-        foreach (var (isa, q) in OnEveryPath(() => { var q = new byte[x.Length]; QuantizeLinear.PerTensor(x, scale, zu, q); return q; })) AssertSame(eu, q, $"{isa} u8");
+        foreach (var (isa, q) in OnEveryPath(() =>
+            {
+                var q = new sbyte[x.Length];
+                QuantizeLinear.PerTensor(x, scale, zs, q);
+                return q;
+            }))
+            AssertSame(es, q, $"{isa} s8");
+        foreach (var (isa, q) in OnEveryPath(() =>
+            {
+                var q = new byte[x.Length];
+                QuantizeLinear.PerTensor(x, scale, zu, q);
+                return q;
+            }))
+            AssertSame(eu, q, $"{isa} u8");
     }
 
-    /// <summary>|x - dq(q(x))| &lt;= scale/2 inside the range: per tensor, per channel, per group; symmetric and asymmetric.</summary>
+    /// <summary>
+    /// |x - dq(q(x))| &lt;= scale/2 inside the range: per tensor, per channel, per group; symmetric and asymmetric.
+    /// </summary>
     [Property(MaxTest = 40, Replay = "(9,11)")]
     public void RoundTripErrorIsAtMostHalfAScale(int seed)
     {
@@ -53,7 +72,8 @@ public sealed class QuantizeLinearTests
             var block = x.AsSpan(g * groupLength, groupLength);
             float min = float.MaxValue, max = float.MinValue;
             foreach (var v in block) { min = Math.Min(min, v); max = Math.Max(max, v); }
-            var p = symmetric ? QuantizationParameters.Symmetric(Math.Max(-min, max), 127) : QuantizationParameters.Asymmetric(min, max, -128, 127);
+            var p = symmetric ? QuantizationParameters.Symmetric(Math.Max(-min, max), 127)
+                : QuantizationParameters.Asymmetric(min, max, -128, 127);
             (scales[g], zeros[g]) = (p.Scale, p.ZeroPoint);
         }
         var q = new sbyte[x.Length];
@@ -64,24 +84,33 @@ public sealed class QuantizeLinearTests
                 if (layout == 0) QuantizeLinear.PerTensor(x, scales[0], zeros[0], q);
                 else if (layout == 1) QuantizeLinear.PerChannel(x, rows, scales, zeros, q);
                 else QuantizeLinear.PerGroup(x, rows, cols, group, scales, zeros, q);
-                QuantizeLinear.DequantizePerGroup(q, rows, cols, layout == 0 ? cols : groupLength, layout == 0 ? Enumerable.Repeat(scales[0], rows).ToArray() : scales,
+                QuantizeLinear.DequantizePerGroup(q, rows, cols, layout == 0 ? cols : groupLength,
+                    layout == 0 ? Enumerable.Repeat(scales[0], rows).ToArray() : scales,
                     layout == 0 ? Enumerable.Repeat(zeros[0], rows).ToArray() : zeros, dq);
                 for (var i = 0; i < x.Length; i++)
-                    Assert.True(MathF.Abs(x[i] - dq[i]) <= scales[i / groupLength] / 2 * (1 + 1e-5f), $"{isa} layout {layout} i={i}: {x[i]} -> {dq[i]}");
+                    Assert.True(MathF.Abs(x[i] - dq[i]) <= scales[i / groupLength] / 2 * (1 + 1e-5f),
+                        $"{isa} layout {layout} i={i}: {x[i]} -> {dq[i]}");
             });
     }
 
     [Fact]
     public void BadArgumentsNameTheArgument()
     {
-        Assert.Equal("scale", Assert.Throws<ArgumentOutOfRangeException>(() => QuantizeLinear.PerTensor([1f], 0f, 0, new sbyte[1])).ParamName);
-        Assert.Equal("zeroPoint", Assert.Throws<ArgumentOutOfRangeException>(() => QuantizeLinear.PerTensor([1f], 1f, 300, new byte[1])).ParamName);
-        Assert.Equal("q", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor([1f, 2f], 1f, 0, new sbyte[1])).ParamName);
-        Assert.Equal("x", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor([float.NaN], 1f, 0, new sbyte[1])).ParamName);
+        Assert.Equal("scale", Assert.Throws<ArgumentOutOfRangeException>(() => QuantizeLinear.PerTensor([1f], 0f, 0,
+            new sbyte[1])).ParamName);
+        Assert.Equal("zeroPoint", Assert.Throws<ArgumentOutOfRangeException>(() => QuantizeLinear.PerTensor([1f], 1f,
+            300, new byte[1])).ParamName);
+        Assert.Equal("q",
+            Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor([1f, 2f], 1f, 0, new sbyte[1])).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor([float.NaN], 1f, 0,
+            new sbyte[1])).ParamName);
         var wide = new float[64];
         wide[37] = float.NaN;
-        Assert.Equal("x", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor(wide, 1f, 0, new sbyte[64])).ParamName);
-        Assert.Equal("groupSize", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerGroup(new float[6], 2, 3, 2, new float[3], [], new sbyte[6])).ParamName);
-        Assert.Equal("scales", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerChannel(new float[6], 2, new float[3], [], new sbyte[6])).ParamName);
+        Assert.Equal("x",
+            Assert.Throws<ArgumentException>(() => QuantizeLinear.PerTensor(wide, 1f, 0, new sbyte[64])).ParamName);
+        Assert.Equal("groupSize", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerGroup(new float[6], 2, 3, 2,
+            new float[3], [], new sbyte[6])).ParamName);
+        Assert.Equal("scales", Assert.Throws<ArgumentException>(() => QuantizeLinear.PerChannel(new float[6], 2,
+            new float[3], [], new sbyte[6])).ParamName);
     }
 }
