@@ -4,7 +4,9 @@ using Qail.DeviceCheck;
 
 namespace Qail.Kernels.Cuda.Tests;
 
-/// <summary>The backend's availability contract, and (on a GPU) host/device round trips and the kernel property checks.</summary>
+/// <summary>
+/// The backend's availability contract, and (on a GPU) host/device round trips and the kernel property checks.
+/// </summary>
 public sealed class CudaBackendTests
 {
     [SkippableFact]
@@ -14,7 +16,8 @@ public sealed class CudaBackendTests
         Skip.If(backend.IsAvailable, $"a CUDA device is present: {backend.Status}");
         Assert.False(backend.IsAvailable);
         Assert.Matches("no CUDA (driver|device)|CUDA driver unusable", backend.Status);
-        var e = Assert.Throws<InvalidOperationException>(() => Tensor.From(new float[] { 1, 2, 3 }).To(new Device(DeviceKind.Cuda)));
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Tensor.From(new float[] { 1, 2, 3 }).To(new Device(DeviceKind.Cuda)));
         Assert.Contains(backend.Status, e.Message);
         Assert.Equal(6.0, Tensor.From(new float[] { 1, 2, 3 }).Sum().Item());
     }

@@ -39,8 +39,10 @@ public sealed class NvrtcCompileTests
     {
         var nvrtc = Nvrtc.TryGet(out var reason);
         Skip.If(nvrtc is null, reason);
-        Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "int8_gemm.cu", 80)));
-        Assert.Contains("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "w4a16_gemm.cu", 80)));
+        Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32",
+            Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "int8_gemm.cu", 80)));
+        Assert.Contains("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32",
+            Encoding.ASCII.GetString(PtxCache.Get(nvrtc!, "w4a16_gemm.cu", 80)));
     }
 
     [SkippableFact]
@@ -73,7 +75,8 @@ public sealed class NvrtcCompileTests
     {
         var nvrtc = Nvrtc.TryGet(out var reason);
         Skip.If(nvrtc is null, reason);
-        var e = Assert.Throws<CudaException>(() => nvrtc!.CompileToPtx("extern \"C\" __global__ void k() { undeclared(); }", "broken.cu", 80, []));
+        var e = Assert.Throws<CudaException>(() =>
+            nvrtc!.CompileToPtx("extern \"C\" __global__ void k() { undeclared(); }", "broken.cu", 80, []));
         Assert.Contains("broken.cu", e.Message);
         Assert.Contains("undeclared", e.Message);
     }

@@ -23,7 +23,8 @@ public sealed class OpenClProperties
 
     private static void Check(Property property, int maxTest, ulong seed) =>
         property.Check(Config.QuickThrowOnFailure.WithMaxTest(maxTest)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None))));
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL),
+                FSharpOption<int>.None))));
 
     // Values never zero: a random magnitude in [0.01, 8) with a random sign; a quarter land exactly on a half-way
     // point (k + 0.5) * scale so round-half-to-even is exercised.
@@ -76,7 +77,8 @@ public sealed class OpenClProperties
             from rows in Gen.Choose(1, 6)
             from groupSize in Gen.Choose(1, 40)
             from groupsPerRow in Gen.Choose(1, 4)
-            from q in Gen.ArrayOf(Gen.Choose(-128, 127).Where(v => v != 0).Select(v => (sbyte)v), rows * groupSize * groupsPerRow)
+            from q in Gen.ArrayOf(Gen.Choose(-128, 127).Where(v => v != 0).Select(v => (sbyte)v),
+                rows * groupSize * groupsPerRow)
             from scales in Gen.ArrayOf(Gen.Choose(1, 100_000).Select(s => s / 77_777f), rows * groupsPerRow)
             from zeros in Gen.ArrayOf(Gen.Choose(-20, 20), rows * groupsPerRow)
             select (rows, cols: groupSize * groupsPerRow, groupSize, q, scales, zeros);
@@ -177,5 +179,6 @@ public sealed class OpenClProperties
         select (GroupwiseInt4Weights.Quantize(w, rows, groupSize * groups, groupSize, symmetric), x, bias, batch);
 
     private static bool BitEqual(float[] expected, float[] actual) =>
-        expected.Length == actual.Length && expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual.Select(BitConverter.SingleToInt32Bits));
+        expected.Length == actual.Length && expected.Select(BitConverter.SingleToInt32Bits)
+            .SequenceEqual(actual.Select(BitConverter.SingleToInt32Bits));
 }
