@@ -22,7 +22,8 @@ public sealed class ModuleCheckpointTests : IDisposable
         new GlobalAvgPool2d(),
         new Linear(hidden, 2, Init.DeriveSeed(seed, 1)));
 
-    private static byte[][] Snapshot(Module m) => m.StateDict().Select(s => SafeTensors.Serialize([new("x", s.Value)])).ToArray();
+    private static byte[][] Snapshot(Module m) =>
+        m.StateDict().Select(s => SafeTensors.Serialize([new("x", s.Value)])).ToArray();
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
@@ -52,7 +53,8 @@ public sealed class ModuleCheckpointTests : IDisposable
         Assert.Equal(before, target.Parameters().ToArray());
     }
 
-    private void AssertRejectedAndIntact(string path, CheckpointProblem problem, string? tensorName = null, bool strict = true)
+    private void AssertRejectedAndIntact(string path, CheckpointProblem problem, string? tensorName = null,
+        bool strict = true)
     {
         var target = Model(5);
         var before = Snapshot(target);
@@ -78,7 +80,8 @@ public sealed class ModuleCheckpointTests : IDisposable
     public void WrongDTypeIsNamedAndLeavesTheModuleIntact()
     {
         string path = PathOf("f64.safetensors");
-        var state = Model(7).StateDict().Select(s => new KeyValuePair<string, Tensor>(s.Key, s.Key == "4.bias" ? s.Value.Cast(DType.Float64) : s.Value));
+        var state = Model(7).StateDict().Select(s =>
+            new KeyValuePair<string, Tensor>(s.Key, s.Key == "4.bias" ? s.Value.Cast(DType.Float64) : s.Value));
         SafeTensors.Save(path, state);
         AssertRejectedAndIntact(path, CheckpointProblem.DTypeMismatch, "4.bias");
     }
@@ -87,7 +90,8 @@ public sealed class ModuleCheckpointTests : IDisposable
     public void MissingAndUnexpectedKeysAreReportedByName()
     {
         string path = PathOf("partial.safetensors");
-        var state = Model(8).StateDict().Where(s => s.Key != "1.running_var").Append(new("extra.scale", Tensor.Ones([1]))).ToList();
+        var state = Model(8).StateDict().Where(s => s.Key != "1.running_var")
+            .Append(new("extra.scale", Tensor.Ones([1]))).ToList();
         SafeTensors.Save(path, state);
         var missing = Assert.Throws<CheckpointException>(() => Checkpoint.Load(Model(9), path));
         Assert.Equal(CheckpointProblem.MissingKeys, missing.Problem);
@@ -96,7 +100,8 @@ public sealed class ModuleCheckpointTests : IDisposable
         var result = Checkpoint.Load(target, path, strict: false);
         Assert.Equal(["1.running_var"], result.MissingKeys);
         Assert.Equal(["extra.scale"], result.UnexpectedKeys);
-        Assert.Equal(SafeTensors.Serialize([new("x", state[0].Value)]), SafeTensors.Serialize([new("x", target.StateDict()[0].Value)]));
+        Assert.Equal(SafeTensors.Serialize([new("x", state[0].Value)]),
+            SafeTensors.Serialize([new("x", target.StateDict()[0].Value)]));
 
         SafeTensors.Save(path, Model(8).StateDict().Append(new("extra.scale", Tensor.Ones([1]))));
         var unexpected = Assert.Throws<CheckpointException>(() => Checkpoint.Load(Model(9), path));
@@ -121,7 +126,8 @@ public sealed class ModuleCheckpointTests : IDisposable
 
         int n = (int)BitConverter.ToUInt64(bytes, 0);
         string header = Encoding.UTF8.GetString(bytes, 8, n);
-        File.WriteAllBytes(PathOf("dtype"), SafeTensorsFiles.Build(header.Replace("\"F32\"", "\"F16\"").TrimEnd(), bytes[(8 + n)..]));
+        File.WriteAllBytes(PathOf("dtype"),
+            SafeTensorsFiles.Build(header.Replace("\"F32\"", "\"F16\"").TrimEnd(), bytes[(8 + n)..]));
         AssertRejectedAndIntact(PathOf("dtype"), CheckpointProblem.UnknownDType);
     }
 
@@ -130,9 +136,11 @@ public sealed class ModuleCheckpointTests : IDisposable
     [InlineData("[0,4]", "[100,108]", CheckpointProblem.OffsetsOutOfRange)]
     [InlineData("[0,4]", "[0,8]", CheckpointProblem.OverlappingOffsets)]
     [InlineData("[0,4]", "[4,16]", CheckpointProblem.ByteLengthMismatch)]
-    public void OffsetFaultsLeaveALinearLayerIntact(string biasOffsets, string weightOffsets, CheckpointProblem? problem)
+    public void OffsetFaultsLeaveALinearLayerIntact(string biasOffsets, string weightOffsets,
+        CheckpointProblem? problem)
     {
-        string header = $"{{\"bias\":{{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":{biasOffsets}}},\"weight\":{{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":{weightOffsets}}}}}";
+        string header = $"{{\"bias\":{{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":{biasOffsets}}},"
+            + $"\"weight\":{{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":{weightOffsets}}}}}";
         var data = new byte[12];
         BitConverter.GetBytes(0.5f).CopyTo(data, 0);
         BitConverter.GetBytes(1.5f).CopyTo(data, 4);

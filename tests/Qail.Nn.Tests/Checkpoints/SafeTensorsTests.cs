@@ -12,7 +12,9 @@ public class SafeTensorsTests
 {
     private static readonly DType[] Stored = [DType.Float32, DType.Float64, DType.Int32, DType.Int8, DType.UInt8];
 
-    /// <summary>A tensor of the dtype whose bytes are random (NaN payloads and denormals included), so equality is bitwise.</summary>
+    /// <summary>
+    /// A tensor of the dtype whose bytes are random (NaN payloads and denormals included), so equality is bitwise.
+    /// </summary>
     private static Tensor RandomBits(DType dtype, int[] shape, long seed)
     {
         var t = Tensor.Zeros(shape, dtype);
@@ -82,11 +84,13 @@ public class SafeTensorsTests
     [Fact]
     public void LayoutMatchesThePythonLibrary()
     {
-        var bytes = SafeTensors.Serialize([new("b", Tensor.From<float>([1f, 2f], [1, 2])), new("a", Tensor.From<int>([3]))]);
+        var bytes = SafeTensors.Serialize([new("b", Tensor.From<float>([1f, 2f], [1, 2])),
+            new("a", Tensor.From<int>([3]))]);
         ulong n = SafeTensorsFiles.HeaderLength(bytes);
         Assert.Equal(0UL, n % 8);
         string header = Encoding.UTF8.GetString(bytes, 8, (int)n).TrimEnd(' ');
-        Assert.Equal("{\"a\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[4,12]}}", header);
+        Assert.Equal("{\"a\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\","
+            + "\"shape\":[1,2],\"data_offsets\":[4,12]}}", header);
         var data = bytes.AsSpan(8 + (int)n);
         Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(data));
         Assert.Equal(2f, BinaryPrimitives.ReadSingleLittleEndian(data[8..]));
@@ -95,15 +99,18 @@ public class SafeTensorsTests
     [Fact]
     public void ReadsAPythonWrittenFile()
     {
-        // Bytes as safetensors.numpy.save_file({"w": np.array([[1.5, -2]], np.float32)}, metadata={"format": "np"}) lays them out.
-        var file = SafeTensorsFiles.Build("{\"__metadata__\":{\"format\":\"np\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[0,8]}}   ",
+        // Bytes as safetensors.numpy.save_file({"w": np.array([[1.5, -2]], np.float32)}, metadata={"format": "np"})
+        // lays them out.
+        var file = SafeTensorsFiles.Build("{\"__metadata__\":{\"format\":\"np\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1,"
+            + "2],\"data_offsets\":[0,8]}}   ",
             [0, 0, 0xC0, 0x3F, 0, 0, 0, 0xC0]);
         var archive = SafeTensors.Deserialize(file);
         Assert.Equal([1.5, -2.0], archive.Tensors["w"].ToDoubleArray());
         Assert.Equal("np", archive.Metadata["format"]);
     }
 
-    private static CheckpointException Fails(byte[] file) => Assert.Throws<CheckpointException>(() => SafeTensors.Deserialize(file));
+    private static CheckpointException Fails(byte[] file) =>
+        Assert.Throws<CheckpointException>(() => SafeTensors.Deserialize(file));
 
     [Fact]
     public void OversizedHeaderLengthIsRejected()
@@ -121,17 +128,27 @@ public class SafeTensorsTests
         const int data = 16;
         (string Header, CheckpointProblem Problem, string? Name)[] cases =
         [
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}", CheckpointProblem.MalformedHeader, null),
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", CheckpointProblem.MalformedHeader, "w"),
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"extra\":1}}", CheckpointProblem.MalformedHeader, "w"),
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", CheckpointProblem.MalformedHeader, "w"),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}", CheckpointProblem.MalformedHeader,
+                null),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
+                + "\"data_offsets\":[8,16]}}", CheckpointProblem.MalformedHeader, "w"),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"extra\":1}}",
+                CheckpointProblem.MalformedHeader, "w"),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", CheckpointProblem.MalformedHeader,
+                "w"),
             ("{\"w\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", CheckpointProblem.UnknownDType, "w"),
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", CheckpointProblem.InvalidShape, "w"),
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]}}", CheckpointProblem.OffsetsOutOfRange, "w"),
-            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", CheckpointProblem.OffsetsOutOfRange, "w"),
-            ("{\"w\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,8]}}", CheckpointProblem.ByteLengthMismatch, "w"),
-            ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", CheckpointProblem.OverlappingOffsets, "b"),
-            ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}", CheckpointProblem.Truncated, "b"),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}",
+                CheckpointProblem.InvalidShape, "w"),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]}}", CheckpointProblem.OffsetsOutOfRange,
+                "w"),
+            ("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", CheckpointProblem.OffsetsOutOfRange,
+                "w"),
+            ("{\"w\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,8]}}", CheckpointProblem.ByteLengthMismatch,
+                "w"),
+            ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],"
+                + "\"data_offsets\":[4,12]}}", CheckpointProblem.OverlappingOffsets, "b"),
+            ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F64\",\"shape\":[2],"
+                + "\"data_offsets\":[8,24]}}", CheckpointProblem.Truncated, "b"),
         ];
         foreach (var (header, problem, name) in cases)
         {
@@ -179,9 +196,11 @@ public class SafeTensorsTests
         string original = $"\"w\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{w.Begin},{w.End}]}}";
         long b = begin.Get % 64, e = b + length.Get % 32;
         if (b == w.Begin && e == w.End) return;
-        string corrupted = header.Replace(original, $"\"w\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{b},{e}]}}").TrimEnd(' ');
+        string corrupted = header.Replace(original,
+            $"\"w\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{b},{e}]}}").TrimEnd(' ');
         var ex = Fails(SafeTensorsFiles.Build(corrupted, file[(8 + n)..]));
-        Assert.Contains(ex.Problem, new[] { CheckpointProblem.ByteLengthMismatch, CheckpointProblem.OffsetsOutOfRange, CheckpointProblem.OverlappingOffsets, CheckpointProblem.Truncated });
+        Assert.Contains(ex.Problem, new[] { CheckpointProblem.ByteLengthMismatch, CheckpointProblem.OffsetsOutOfRange,
+            CheckpointProblem.OverlappingOffsets, CheckpointProblem.Truncated });
         Assert.NotNull(ex.TensorName);
     }
 
@@ -189,7 +208,8 @@ public class SafeTensorsTests
     public void WriterRejectsInt4AndDuplicateOrReservedNames()
     {
         Assert.Throws<ArgumentException>(() => SafeTensors.Serialize([new("__metadata__", Tensor.Ones([1]))]));
-        Assert.Throws<ArgumentException>(() => SafeTensors.Serialize([new("a", Tensor.Ones([1])), new("a", Tensor.Ones([2]))]));
+        Assert.Throws<ArgumentException>(() =>
+            SafeTensors.Serialize([new("a", Tensor.Ones([1])), new("a", Tensor.Ones([2]))]));
         var int4 = new Tensor(CpuStorage.WrapInt4([0x12], 2), [2]);
         Assert.Throws<ArgumentException>(() => SafeTensors.Serialize([new("q", int4)]));
     }

@@ -9,7 +9,9 @@ public class CnnShapesTests(ITestOutputHelper output)
 {
     private const int Size = 12;
 
-    /// <summary>Noisy 12x12 images of a horizontal bar (class 0), a vertical bar (1) or a hollow square (2) at random places.</summary>
+    /// <summary>
+    /// Noisy 12x12 images of a horizontal bar (class 0), a vertical bar (1) or a hollow square (2) at random places.
+    /// </summary>
     private static (Tensor Images, Tensor Labels) Data(int count, long seed)
     {
         var rng = new SeededRandom(seed);

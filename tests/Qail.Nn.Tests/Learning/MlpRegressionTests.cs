@@ -20,7 +20,8 @@ public class MlpRegressionTests(ITestOutputHelper output)
     public void MlpFitsANonlinearSurface()
     {
         var clock = Stopwatch.StartNew();
-        var model = new Sequential(new Linear(2, 64, 1), new Tanh(), new Linear(64, 64, 2), new Tanh(), new Linear(64, 1, 3));
+        var model = new Sequential(new Linear(2, 64, 1), new Tanh(), new Linear(64, 64, 2), new Tanh(),
+            new Linear(64, 1, 3));
         var (x, y) = Data(256, 10);
         var optimizer = new Adam(model.Parameters(), 0.01);
         var schedule = new WarmupCosineSchedule(20, 400, 0.05);
@@ -34,8 +35,10 @@ public class MlpRegressionTests(ITestOutputHelper output)
         var (tx, ty) = Data(512, 11);
         double variance = Nn.Losses.Mse(Variable.Constant(ty), Variable.Constant(Tensor.Zeros([512, 1]))).Item();
         double testMse;
-        using (GradMode.NoGrad()) testMse = Nn.Losses.Mse(model.Forward(Variable.Constant(tx)), Variable.Constant(ty)).Item();
-        output.WriteLine($"MLP regression: held-out MSE {testMse:G4} (target mean square {variance:G4}) in {clock.ElapsedMilliseconds} ms");
+        using (GradMode.NoGrad())
+            testMse = Nn.Losses.Mse(model.Forward(Variable.Constant(tx)), Variable.Constant(ty)).Item();
+        output.WriteLine($"MLP regression: held-out MSE {testMse:G4} (target mean square {variance:G4}) in "
+            + $"{clock.ElapsedMilliseconds} ms");
         Assert.True(testMse < 0.01, $"held-out MSE {testMse} should be below 0.01 (target mean square {variance})");
     }
 }

@@ -16,15 +16,18 @@ public class TransformerSequenceTests(ITestOutputHelper output)
         {
             RegisterModule("embedding", new Embedding(Vocabulary, dim, Init.DeriveSeed(seed, 0)));
             RegisterModule("positions", new LearnedPositionalEmbedding(Length, dim, Init.DeriveSeed(seed, 1)));
-            RegisterModule("blocks", new Sequential(new TransformerBlock(dim, 4, 2 * dim, Init.DeriveSeed(seed, 2)), new TransformerBlock(dim, 4, 2 * dim, Init.DeriveSeed(seed, 3))));
+            RegisterModule("blocks", new Sequential(new TransformerBlock(dim, 4, 2 * dim, Init.DeriveSeed(seed, 2)),
+                new TransformerBlock(dim, 4, 2 * dim, Init.DeriveSeed(seed, 3))));
             RegisterModule("norm", new LayerNorm(dim));
             RegisterModule("head", new Linear(dim, Vocabulary, Init.DeriveSeed(seed, 4)));
         }
 
         public override Variable Forward(Variable input)
         {
-            var x = RequireModule<LearnedPositionalEmbedding>("positions").Forward(RequireModule<Embedding>("embedding").Forward(input));
-            return RequireModule<Linear>("head").Forward(RequireModule<LayerNorm>("norm").Forward(RequireModule<Sequential>("blocks").Forward(x)));
+            var x = RequireModule<LearnedPositionalEmbedding>("positions")
+                .Forward(RequireModule<Embedding>("embedding").Forward(input));
+            return RequireModule<Linear>("head")
+                .Forward(RequireModule<LayerNorm>("norm").Forward(RequireModule<Sequential>("blocks").Forward(x)));
         }
     }
 
@@ -62,7 +65,8 @@ public class TransformerSequenceTests(ITestOutputHelper output)
         var predicted = logits.ArgMax(2).ToDoubleArray();
         var truth = testReversed.ToArray<int>();
         double accuracy = predicted.Where((p, i) => (int)p == truth[i]).Count() / (double)truth.Length;
-        output.WriteLine($"Transformer reverse: held-out token accuracy {accuracy:P1} in {clock.ElapsedMilliseconds} ms");
+        output.WriteLine(
+            $"Transformer reverse: held-out token accuracy {accuracy:P1} in {clock.ElapsedMilliseconds} ms");
         Assert.True(accuracy >= 0.95, $"held-out token accuracy {accuracy:P1} should be at least 95%");
     }
 }

@@ -8,7 +8,8 @@ public class LossTests
 {
     private static Variable V(params double[] values) => Variable.Constant(Tensor.From<double>(values));
 
-    private static Variable M(double[] values, int rows) => Variable.Constant(Tensor.From<double>(values, [rows, values.Length / rows]));
+    private static Variable M(double[] values, int rows) =>
+        Variable.Constant(Tensor.From<double>(values, [rows, values.Length / rows]));
 
     [Fact]
     public void RegressionLossesMatchHandValues()
@@ -21,7 +22,8 @@ public class LossTests
         Assert.Equal([0.125, 1.5, 2.5], Nn.Losses.Huber(p, V(0.5, 0, 6), 1.0, Reduction.None).Value.ToDoubleArray());
         // 0.5 * (1 / 2)^2 + ln 2.
         Assert.Equal(0.125 + Math.Log(2), Nn.Losses.GaussianNll(V(0), V(Math.Log(2)), V(1)).Item(), 12);
-        Assert.Equal(0.125 + Math.Log(2) + 0.5 * Math.Log(2 * Math.PI), Nn.Losses.GaussianNll(V(0), V(Math.Log(2)), V(1), full: true).Item(), 12);
+        Assert.Equal(0.125 + Math.Log(2) + 0.5 * Math.Log(2 * Math.PI),
+            Nn.Losses.GaussianNll(V(0), V(Math.Log(2)), V(1), full: true).Item(), 12);
         Assert.Throws<ArgumentException>(() => Nn.Losses.Mse(p, V(1, 2)));
     }
 
@@ -32,8 +34,10 @@ public class LossTests
         var targets = Tensor.From<int>([2, 0, -100]);
         // Sample 0: logsumexp(1, 2, 3) - 3 = 0.4076...; sample 1: ln 3; sample 2 is ignored, so the mean is over two.
         Assert.Equal((0.40760596444438013 + Math.Log(3)) / 2, Nn.Losses.CrossEntropy(logits, targets).Item(), 12);
-        AssertSequenceEqual([0.40760596444438013, Math.Log(3), 0], Nn.Losses.CrossEntropy(logits, targets, reduction: Reduction.None).Value.ToDoubleArray(), 1e-12);
-        Assert.Equal((0.5076059644443801 + Math.Log(3)) / 2, Nn.Losses.CrossEntropy(logits, targets, labelSmoothing: 0.1).Item(), 12);
+        AssertSequenceEqual([0.40760596444438013, Math.Log(3), 0],
+            Nn.Losses.CrossEntropy(logits, targets, reduction: Reduction.None).Value.ToDoubleArray(), 1e-12);
+        Assert.Equal((0.5076059644443801 + Math.Log(3)) / 2,
+            Nn.Losses.CrossEntropy(logits, targets, labelSmoothing: 0.1).Item(), 12);
         var e = Assert.Throws<ArgumentException>(() => Nn.Losses.CrossEntropy(logits, Tensor.From<int>([2, 3, 0])));
         Assert.Contains("sample 1", e.Message);
     }
@@ -50,7 +54,8 @@ public class LossTests
         var logits = Variable.Constant(Tensor.RandomNormal([4, 5], 1, dtype: DType.Float64));
         var labels = Tensor.From<int>([0, 4, 2, 2]);
         var oneHot = Variable.Constant(Tensor.OneHot(labels, 5, DType.Float64));
-        Assert.Equal(Nn.Losses.CrossEntropy(logits, labels, 0.2).Item(), Nn.Losses.CrossEntropy(logits, oneHot, 0.2).Item(), 12);
+        Assert.Equal(Nn.Losses.CrossEntropy(logits, labels, 0.2).Item(),
+            Nn.Losses.CrossEntropy(logits, oneHot, 0.2).Item(), 12);
     }
 
     [Fact]

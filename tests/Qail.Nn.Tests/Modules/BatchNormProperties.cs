@@ -95,7 +95,8 @@ public class BatchNormProperties
         var bn = new BatchNorm2d(channels, Eps, dtype: DType.Float64);
         var gamma = Tensor.RandomUniform([channels], seed, 0.5, 1.5, DType.Float64);
         bn.ReplaceParameter("weight", Variable.Parameter(gamma));
-        bn.ReplaceParameter("bias", Variable.Parameter(Tensor.RandomNormal([channels], seed + 3, dtype: DType.Float64)));
+        bn.ReplaceParameter("bias",
+            Variable.Parameter(Tensor.RandomNormal([channels], seed + 3, dtype: DType.Float64)));
         return bn;
     }
 

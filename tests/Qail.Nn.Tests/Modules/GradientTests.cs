@@ -24,7 +24,8 @@ public class GradientTests
     [InlineData(2, 2, 1, 4)]
     public void Conv2dWithStridePaddingDilationAndGroups(int stride, int padding, int dilation, int groups)
     {
-        var conv = new Conv2d(4, 4, 3, seed: 3, stride: stride, padding: padding, dilation: dilation, groups: groups, dtype: F64);
+        var conv = new Conv2d(4, 4, 3, seed: 3, stride: stride, padding: padding, dilation: dilation, groups: groups,
+            dtype: F64);
         ModuleGradCheck.Check(conv, ModuleGradCheck.Input([2, 4, 6, 6], 4));
     }
 
@@ -64,7 +65,8 @@ public class GradientTests
     public void ActivationsPoolingAndFlatten()
     {
         var x = ModuleGradCheck.Input([2, 2, 4, 4], 13);
-        foreach (var m in new Module[] { new ReLU(), new GELU(), new SiLU(), new Tanh(), new MaxPool2d(2), new AvgPool2d(3, 1, 1), new GlobalAvgPool2d(), new Flatten() })
+        foreach (var m in new Module[] { new ReLU(), new GELU(), new SiLU(), new Tanh(), new MaxPool2d(2),
+            new AvgPool2d(3, 1, 1), new GlobalAvgPool2d(), new Flatten() })
             ModuleGradCheck.Check(m, x);
     }
 
@@ -84,7 +86,8 @@ public class GradientTests
     {
         var attention = new MultiHeadAttention(4, 2, 15, causal, dtype: F64);
         var mask = padding ? Tensor.From<byte>([0, 0, 0, 1, 0, 0, 1, 1], [2, 4]) : null;
-        ModuleGradCheck.Check(attention, ModuleGradCheck.Input([2, 4, 4], 16), (m, x) => ((MultiHeadAttention)m).Forward(x, mask));
+        ModuleGradCheck.Check(attention, ModuleGradCheck.Input([2, 4, 4], 16),
+            (m, x) => ((MultiHeadAttention)m).Forward(x, mask));
     }
 
     [Fact]
@@ -92,13 +95,15 @@ public class GradientTests
     {
         var block = new TransformerBlock(4, 2, 6, 17, causal: true, dtype: F64);
         var mask = Tensor.From<byte>([0, 0, 1, 0, 0, 0], [2, 3]);
-        ModuleGradCheck.Check(block, ModuleGradCheck.Input([2, 3, 4], 18), (m, x) => ((TransformerBlock)m).Forward(x, mask));
+        ModuleGradCheck.Check(block, ModuleGradCheck.Input([2, 3, 4], 18),
+            (m, x) => ((TransformerBlock)m).Forward(x, mask));
     }
 
     [Fact]
     public void LearnedPositionalEmbedding()
     {
-        ModuleGradCheck.Check(new LearnedPositionalEmbedding(5, 3, 19, dtype: F64), ModuleGradCheck.Input([2, 4, 3], 20));
+        ModuleGradCheck.Check(new LearnedPositionalEmbedding(5, 3, 19, dtype: F64),
+            ModuleGradCheck.Input([2, 4, 3], 20));
     }
 
     [Theory]

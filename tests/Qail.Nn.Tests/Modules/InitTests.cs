@@ -45,7 +45,8 @@ public class InitTests
     {
         int[] shape = [1 + rows.Get % 8, 3];
         TensorAssert.Equal(Init.KaimingUniform(shape, seed), Init.KaimingUniform(shape, seed));
-        TensorAssert.Equal(Init.XavierNormal(shape, seed, dtype: DType.Float64), Init.XavierNormal(shape, seed, dtype: DType.Float64));
+        TensorAssert.Equal(Init.XavierNormal(shape, seed, dtype: DType.Float64),
+            Init.XavierNormal(shape, seed, dtype: DType.Float64));
         Assert.NotEqual(Init.DeriveSeed(seed, 0), Init.DeriveSeed(seed, 1));
     }
 }

@@ -6,10 +6,12 @@ namespace Qail.Nn.Tests.Modules;
 /// <summary>Gradient checks of a module with respect to its input and every parameter, in float64.</summary>
 internal static class ModuleGradCheck
 {
-    public static readonly GradCheckOptions Options = new(Epsilon: 1e-6, AbsoluteTolerance: 1e-6, RelativeTolerance: 1e-4);
+    public static readonly GradCheckOptions Options = new(Epsilon: 1e-6, AbsoluteTolerance: 1e-6,
+        RelativeTolerance: 1e-4);
 
     /// <summary>Checks d forward(module, x) / d (x, parameters); x is left out when it is not a float tensor.</summary>
-    public static void Check(Module module, Tensor input, Func<Module, Variable, Variable>? forward = null, GradCheckOptions? options = null)
+    public static void Check(Module module, Tensor input, Func<Module, Variable, Variable>? forward = null,
+        GradCheckOptions? options = null)
     {
         forward ??= (m, x) => m.Forward(x);
         var names = module.NamedParameters().Select(p => p.Key).ToArray();

@@ -17,7 +17,8 @@ public class ModuleTests
     public void NamesCountsAndStateFollowRegistrationOrder()
     {
         var model = SmallCnn(1);
-        Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias"], model.NamedParameters().Select(p => p.Key));
+        Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias"],
+            model.NamedParameters().Select(p => p.Key));
         Assert.Equal(["1.running_mean", "1.running_var"], model.NamedBuffers().Select(b => b.Key));
         Assert.Equal(4 * 9 + 4 + 4 + 4 + 12 + 3, model.ParameterCount);
         Assert.Equal(8, model.StateDict().Count);
@@ -92,7 +93,8 @@ public class ModuleTests
         var hooked = model.Forward(x);
         var first = (Linear)model[0];
         var second = (Linear)model[2];
-        var expected = second.ForwardWith(first.ForwardWith(x * 2.0, first.Weight.Round()).Relu() * 2.0, second.Weight.Round());
+        var expected = second.ForwardWith(first.ForwardWith(x * 2.0, first.Weight.Round()).Relu() * 2.0,
+            second.Weight.Round());
         TensorAssert.AllClose(expected.Value, hooked.Value);
         Assert.False(Tensor.Eq(plain, hooked.Value).ToDoubleArray().All(v => v == 1));
         Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias"], model.NamedParameters().Select(p => p.Key));
@@ -126,7 +128,8 @@ public class ModuleTests
         Assert.IsType<Linear>(old);
         Assert.Same(replacement, model.FindModule("1.1"));
         Assert.Throws<ArgumentException>(() => model.ReplaceModule("1.7", replacement));
-        Assert.Throws<ArgumentException>(() => model.ReplaceParameter("0.weight", Variable.Parameter(Tensor.Ones([2, 2]))));
+        Assert.Throws<ArgumentException>(() =>
+            model.ReplaceParameter("0.weight", Variable.Parameter(Tensor.Ones([2, 2]))));
     }
 
     [Fact]
@@ -168,7 +171,8 @@ public class ModuleTests
             var bn = new BatchNorm2d(4, dtype: dtype);
             bn.ReplaceParameter("weight", Variable.Parameter(Tensor.RandomUniform([4], 2, 0.5, 2, dtype)));
             bn.ReplaceParameter("bias", Variable.Parameter(Tensor.RandomNormal([4], 3, dtype: dtype)));
-            for (int i = 0; i < 3; i++) bn.Forward(conv.Forward(Variable.Constant(Tensor.RandomNormal([4, 3, 6, 6], 10 + i, 1, 2, dtype))));
+            for (int i = 0; i < 3; i++)
+                bn.Forward(conv.Forward(Variable.Constant(Tensor.RandomNormal([4, 3, 6, 6], 10 + i, 1, 2, dtype))));
             bn.Eval();
             var x = Variable.Constant(Tensor.RandomNormal([2, 3, 7, 7], 20, dtype: dtype));
             var expected = bn.Forward(conv.Forward(x)).Value;
@@ -181,12 +185,15 @@ public class ModuleTests
     [Fact]
     public void LayersRejectBadShapesNamingThem()
     {
-        var e = Assert.Throws<ArgumentException>(() => new Linear(3, 2, 1).Forward(Variable.Constant(Tensor.Ones([2, 4]))));
+        var e = Assert.Throws<ArgumentException>(() =>
+            new Linear(3, 2, 1).Forward(Variable.Constant(Tensor.Ones([2, 4]))));
         Assert.Contains("[2, 4]", e.Message);
         Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, 1, groups: 2));
         Assert.Throws<ArgumentException>(() => new MultiHeadAttention(6, 4, 1));
-        Assert.Throws<ArgumentException>(() => new MultiHeadAttention(4, 2, 1).Forward(Variable.Constant(Tensor.Ones([1, 3, 4])), Tensor.Ones([1, 2], DType.UInt8)));
-        Assert.Throws<ArgumentException>(() => new LearnedPositionalEmbedding(3, 4, 1).Forward(Variable.Constant(Tensor.Ones([1, 4, 4]))));
+        Assert.Throws<ArgumentException>(() => new MultiHeadAttention(4, 2, 1)
+            .Forward(Variable.Constant(Tensor.Ones([1, 3, 4])), Tensor.Ones([1, 2], DType.UInt8)));
+        Assert.Throws<ArgumentException>(() =>
+            new LearnedPositionalEmbedding(3, 4, 1).Forward(Variable.Constant(Tensor.Ones([1, 4, 4]))));
     }
 
     [Fact]

@@ -30,14 +30,16 @@ public class OptimizerTests
     {
         for (int s = 0; s < expected.Length; s++)
             for (int i = 0; i < expected[s].Length; i++)
-                Assert.True(Math.Abs(expected[s][i] - actual[s][i]) <= tolerance, $"step {s + 1} element {i}: expected {expected[s][i]:R}, got {actual[s][i]:R}");
+                Assert.True(Math.Abs(expected[s][i] - actual[s][i]) <= tolerance,
+                    $"step {s + 1} element {i}: expected {expected[s][i]:R}, got {actual[s][i]:R}");
     }
 
     [Fact]
     public void SgdNesterovMatchesHandComputedSteps()
     {
         // b1 = 0.5, step = 0.5 + 0.9 * 0.5 = 0.95, p = 1 - 0.095 = 0.905; and so on.
-        AssertTrace([[0.905, -1.81], [0.8455, -1.786], [0.83895, -1.8134]], Run(p => new Sgd([p], 0.1, momentum: 0.9, nesterov: true)));
+        AssertTrace([[0.905, -1.81], [0.8455, -1.786], [0.83895, -1.8134]],
+            Run(p => new Sgd([p], 0.1, momentum: 0.9, nesterov: true)));
     }
 
     [Fact]
@@ -50,7 +52,8 @@ public class OptimizerTests
     [Fact]
     public void AdamBiasCorrectionMakesTheFirstStepTheLearningRate()
     {
-        AssertTrace([[0.900000002, -1.900000001], [0.8196959063846518, -1.8572151424292265], [0.785260531835489, -1.8492092384765841]],
+        AssertTrace([[0.900000002, -1.900000001], [0.8196959063846518, -1.8572151424292265],
+            [0.785260531835489, -1.8492092384765841]],
             Run(p => new Adam([p], 0.1)));
     }
 
@@ -58,14 +61,16 @@ public class OptimizerTests
     public void AdamWDecaysDecoupledFromTheGradient()
     {
         // Step 1: p = 1 * (1 - 0.1 * 0.1) - 0.1 = 0.89.
-        AssertTrace([[0.890000002, -1.880000001], [0.8007959063646517, -1.8184151424192265], [0.7583525727518423, -1.792225087042392]],
+        AssertTrace([[0.890000002, -1.880000001], [0.8007959063646517, -1.8184151424192265],
+            [0.7583525727518423, -1.792225087042392]],
             Run(p => new AdamW([p], 0.1, weightDecay: 0.1)));
     }
 
     [Fact]
     public void Float32FollowsFloat64()
     {
-        AssertTrace(Run(p => new AdamW([p], 0.1, weightDecay: 0.1)), Run(p => new AdamW([p], 0.1, weightDecay: 0.1), DType.Float32), 1e-5);
+        AssertTrace(Run(p => new AdamW([p], 0.1, weightDecay: 0.1)),
+            Run(p => new AdamW([p], 0.1, weightDecay: 0.1), DType.Float32), 1e-5);
     }
 
     [Fact]
@@ -117,7 +122,8 @@ public class OptimizerTests
     public void ClipByGlobalNormBoundsTheNorm(int seed, PositiveInt max)
     {
         double maxNorm = 0.1 + max.Get % 5;
-        var ps = Enumerable.Range(0, 3).Select(i => Variable.Parameter(Tensor.Zeros([1 + i, 2], DType.Float64))).ToArray();
+        var ps = Enumerable.Range(0, 3).Select(i => Variable.Parameter(Tensor.Zeros([1 + i, 2], DType.Float64)))
+            .ToArray();
         for (int i = 0; i < ps.Length; i++) ps[i].Grad = Tensor.RandomNormal([1 + i, 2], seed + i, 0, 3, DType.Float64);
         double norm = Math.Sqrt(ps.Sum(p => p.Grad!.ToDoubleArray().Sum(x => x * x)));
         double reported = GradientClipping.ClipByGlobalNorm(ps, maxNorm);
