@@ -21,7 +21,8 @@ namespace Qail.Onnx.Tests;
 /// </summary>
 public sealed class OnnxExportTests(ITestOutputHelper output)
 {
-    private static readonly EnvSpec Spec = new(5, null, null, 0, new ActionSpace([-2f, -1f, 0f], [2f, 1f, 3f]), 100, 0.01);
+    private static readonly EnvSpec Spec = new(5, null, null, 0, new ActionSpace([-2f, -1f, 0f], [2f, 1f, 3f]), 100,
+        0.01);
 
     private static MlpPolicy FullPrecision()
     {
@@ -33,7 +34,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     private static float[][] States(int count, int seed)
     {
         var random = new Random(seed);
-        return [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray())];
+        return [.. Enumerable.Range(0, count).Select(_ =>
+            Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray())];
     }
 
     private static DeployedPolicy Deployed(string config)
