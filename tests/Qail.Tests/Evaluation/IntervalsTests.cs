@@ -28,7 +28,8 @@ public class IntervalsTests
         Assert.InRange(one.High - one.Low, 2.5, 5.5); // about 2 x 1.96 x 10 / sqrt(100)
         IReadOnlyList<double> Shifted(double by) => episodes.Select(v => v + by).ToArray();
         var spread = Intervals.BootstrapMean([Shifted(-30), Shifted(0), Shifted(30)], seed: 2);
-        Assert.True(spread.High - spread.Low > 5 * (one.High - one.Low), $"seed spread should widen the interval: {spread.Format()}");
+        Assert.True(spread.High - spread.Low > 5 * (one.High - one.Low),
+            $"seed spread should widen the interval: {spread.Format()}");
     }
 
     [Fact]

@@ -25,8 +25,10 @@ public class SeedSweepTests
         var sweep = SeedSweep.Run(options, trainingSeeds: 3);
 
         Assert.Equal([7, 107, 207], sweep.Runs.Select(r => r.Options.Seed));
-        Assert.All(sweep.Runs, r => Assert.Equal([SeedRanges.TestBase, SeedRanges.TestBase + 1], r.FullPrecision.Evaluation.Episodes.Select(e => e.Seed)));
-        Assert.All(sweep.Runs, r => Assert.Equal(sweep.Runs[0].FullPrecision.Evaluation.Episodes.Select(e => e.Seed), r.FullPrecision.Evaluation.Episodes.Select(e => e.Seed)));
+        Assert.All(sweep.Runs, r => Assert.Equal([SeedRanges.TestBase, SeedRanges.TestBase + 1],
+            r.FullPrecision.Evaluation.Episodes.Select(e => e.Seed)));
+        Assert.All(sweep.Runs, r => Assert.Equal(sweep.Runs[0].FullPrecision.Evaluation.Episodes.Select(e => e.Seed),
+            r.FullPrecision.Evaluation.Episodes.Select(e => e.Seed)));
         // Different seeds train different teachers.
         Assert.NotEqual(sweep.Runs[0].Demonstrations.Actions, sweep.Runs[1].Demonstrations.Actions);
 

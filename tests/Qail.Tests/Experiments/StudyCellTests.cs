@@ -8,11 +8,14 @@ public class StudyCellTests
     private static StudyCell Cell(int seed, double shift) => new("pendulum-swingup", "W2", seed, 17,
     [
         new CellRow("FP32", null, null, 1.5, double.NaN, "kept epoch 17",
-            [new CellEpisode(1_000_000, 900 + shift, true, 1000, double.NaN), new CellEpisode(1_000_001, 910.25 + shift, false, 1000, double.NaN)]),
+            [new CellEpisode(1_000_000, 900 + shift, true, 1000, double.NaN),
+                new CellEpisode(1_000_001, 910.25 + shift, false, 1000, double.NaN)]),
         new CellRow("PTQ (best clip)", null, null, 0.1, 0.02, "clip per layer: body.0 Mse",
-            [new CellEpisode(1_000_000, 800 + shift, true, 1000, 0.1), new CellEpisode(1_000_001, 805 + shift, true, 1000, 0.2)]),
+            [new CellEpisode(1_000_000, 800 + shift, true, 1000, 0.1),
+                new CellEpisode(1_000_001, 805 + shift, true, 1000, 0.2)]),
         new CellRow("QAIL+QBC", "PTQ (best clip)", 4, 3.25, 0.01, "kept epoch 4 of 10",
-            [new CellEpisode(1_000_000, 850 + shift, true, 1000, 0.05), new CellEpisode(1_000_001, 860 + shift, true, 1000, 0.06)], "lr 3e-4, λ 1"),
+            [new CellEpisode(1_000_000, 850 + shift, true, 1000, 0.05),
+                new CellEpisode(1_000_001, 860 + shift, true, 1000, 0.06)], "lr 3e-4, λ 1"),
     ]);
 
     [Fact]
@@ -24,14 +27,16 @@ public class StudyCellTests
             var cell = Cell(100, 0);
             string path = StudyCellFile.Write(folder, cell);
             var read = StudyCellFile.Read(path);
-            Assert.Equal((cell.Env, cell.Config, cell.Seed, cell.TeacherEpoch), (read.Env, read.Config, read.Seed, read.TeacherEpoch));
+            Assert.Equal((cell.Env, cell.Config, cell.Seed, cell.TeacherEpoch),
+                (read.Env, read.Config, read.Seed, read.TeacherEpoch));
             for (int r = 0; r < cell.Rows.Count; r++)
             {
                 Assert.Equal(cell.Rows[r] with { Episodes = [] }, read.Rows[r] with { Episodes = [] });
                 Assert.Equal(cell.Rows[r].Episodes, read.Rows[r].Episodes);
             }
             // A version 1 cell (no chosen learning rate and QBC weight) still reads, with an empty choice.
-            string v1 = string.Join('\n', File.ReadAllLines(path).Select(line => line.StartsWith("row\t", StringComparison.Ordinal)
+            string v1 = string.Join('\n',
+                File.ReadAllLines(path).Select(line => line.StartsWith("row\t", StringComparison.Ordinal)
                 ? line[..line.LastIndexOf('\t')] : line == StudyCellFile.Header ? StudyCellFile.HeaderV1 : line));
             File.WriteAllText(path, v1);
             Assert.Equal("", StudyCellFile.Read(path).Rows[2].Choice);

@@ -36,7 +36,8 @@ public sealed record CilrsCase(int Width, int FeatureSize, int HeadHidden, strin
 
     public bool QuantizesActivations => Config?.Activations is not null;
 
-    public override string ToString() => $"{ConfigName}: width {Width}, features {FeatureSize}, head {HeadHidden}, seed {Seed}";
+    public override string ToString() =>
+        $"{ConfigName}: width {Width}, features {FeatureSize}, head {HeadHidden}, seed {Seed}";
 
     public static Gen<CilrsCase> Generator(params string[] configs) =>
         from width in Gen.Choose(2, 4)
@@ -46,7 +47,9 @@ public sealed record CilrsCase(int Width, int FeatureSize, int HeadHidden, strin
         from seed in Gen.Choose(0, 1_000_000)
         select new CilrsCase(width, featureSize, headHidden, config, seed);
 
-    /// <summary>A random FP network (eval mode) with speed normalisation fitted to the demos and random batch-norm statistics.</summary>
+    /// <summary>
+    /// A random FP network (eval mode) with speed normalisation fitted to the demos and random batch-norm statistics.
+    /// </summary>
     public CilrsPolicy FullPrecision()
     {
         var net = new CilrsPolicy(Spec, Seed, Width, FeatureSize, HeadHidden);
@@ -67,10 +70,14 @@ public sealed record CilrsCase(int Width, int FeatureSize, int HeadHidden, strin
         return net;
     }
 
-    /// <summary>The fake-quant network (BN folded by Prepare), activations calibrated on the demos when the config quantizes them.</summary>
+    /// <summary>
+    /// The fake-quant network (BN folded by Prepare), activations calibrated on the demos when the config quantizes
+    /// them.
+    /// </summary>
     public CilrsPolicy Prepared(CilrsPolicy fp)
     {
-        var prepared = (CilrsPolicy)Quantizer.Prepare(fp, Config ?? throw new InvalidOperationException("FP32 has no prepared network."), seed: Seed);
+        var prepared = (CilrsPolicy)Quantizer.Prepare(fp,
+            Config ?? throw new InvalidOperationException("FP32 has no prepared network."), seed: Seed);
         if (QuantizesActivations)
         {
             var batch = PolicyBatch.FromDemonstrations(Demos, Enumerable.Range(0, Demos.Steps).ToArray());
@@ -80,7 +87,9 @@ public sealed record CilrsCase(int Width, int FeatureSize, int HeadHidden, strin
         return prepared;
     }
 
-    /// <summary>Observation of demo step <paramref name="step"/> with its command replaced by <paramref name="command"/>.</summary>
+    /// <summary>
+    /// Observation of demo step <paramref name="step"/> with its command replaced by <paramref name="command"/>.
+    /// </summary>
     public static Observation At(int step, int command)
     {
         var d = Demos;

@@ -37,14 +37,19 @@ public class CilrsExportTests
         int flipped = deltas.Count(d => d > FloatTolerance);
         if (c.QuantizesActivations)
         {
-            Assert.True(flipped <= deltas.Length / 4, $"{c}: {flipped} of {deltas.Length} observations differ beyond float rounding (worst {deltas.Max():E3}).");
-            Assert.True(deltas.Max() <= FlipTolerance, $"{c}: worst difference {deltas.Max():E3} of the half range exceeds one-code flips.");
+            Assert.True(flipped <= deltas.Length / 4, $"{c}: {flipped} of {deltas.Length} observations differ beyond "
+                + $"float rounding (worst {deltas.Max():E3}).");
+            Assert.True(deltas.Max() <= FlipTolerance,
+                $"{c}: worst difference {deltas.Max():E3} of the half range exceeds one-code flips.");
         }
-        else Assert.True(flipped == 0, $"{c}: worst difference {deltas.Max():E3} of the half range exceeds float rounding.");
+        else
+            Assert.True(flipped == 0,
+                $"{c}: worst difference {deltas.Max():E3} of the half range exceeds float rounding.");
     });
 
     [Property(MaxTest = 8, Replay = Seed)]
-    public Property BatchNormFoldingPreservesTheFullPrecisionFunction() => Prop.ForAll(CilrsCase.Generator("FP32").ToArbitrary(), c =>
+    public Property BatchNormFoldingPreservesTheFullPrecisionFunction() =>
+        Prop.ForAll(CilrsCase.Generator("FP32").ToArbitrary(), c =>
     {
         var fp = c.FullPrecision();
         var before = fp.StateDict().ToDictionary(p => p.Key, p => p.Value.Clone());
@@ -52,12 +57,15 @@ public class CilrsExportTests
         folded.Eval();
         Assert.Null(BatchNormFolding.UnfoldedPath(folded));
         Assert.Equal("encoder.0.1", BatchNormFolding.UnfoldedPath(fp));
-        Assert.All(fp.StateDict(), p => Assert.Equal(before[p.Key].ToDoubleArray(), p.Value.ToDoubleArray())); // the original is untouched
-        var batch = PolicyBatch.FromDemonstrations(CilrsCase.Demos, Enumerable.Range(0, 8).Select(i => i * 3).ToArray());
+        // the original is untouched
+        Assert.All(fp.StateDict(), p => Assert.Equal(before[p.Key].ToDoubleArray(), p.Value.ToDoubleArray()));
+        var batch = PolicyBatch.FromDemonstrations(CilrsCase.Demos,
+            Enumerable.Range(0, 8).Select(i => i * 3).ToArray());
         var expected = fp.Predict(batch).Value.ToDoubleArray();
         var actual = folded.Predict(batch).Value.ToDoubleArray();
         for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"{c}: output {i} {actual[i]} != {expected[i]}.");
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])),
+                $"{c}: output {i} {actual[i]} != {expected[i]}.");
     });
 
     [Fact]
@@ -66,11 +74,13 @@ public class CilrsExportTests
         var c = new CilrsCase(2, 8, 8, "W8A8", 5);
         var prepared = c.Prepared(c.FullPrecision());
         Assert.Null(BatchNormFolding.UnfoldedPath(prepared));
-        Assert.Contains(Quantizer.Layers(prepared), l => l.Path == "encoder.1.shortcut.0" && l.Weight is not null && l.Input is not null);
+        Assert.Contains(Quantizer.Layers(prepared),
+            l => l.Path == "encoder.1.shortcut.0" && l.Weight is not null && l.Input is not null);
         prepared.Train();
         var batch = PolicyBatch.FromDemonstrations(CilrsCase.Demos, Enumerable.Range(0, 8).ToArray());
         prepared.ImitationLoss(prepared.Predict(batch), batch).Backward();
-        foreach (var path in new[] { "encoder.0.0.weight", "encoder.0.0.bias", "encoder.1.conv1.weight", "encoder.3.conv2.bias", "encoder.2.shortcut.0.weight" })
+        foreach (var path in new[] { "encoder.0.0.weight", "encoder.0.0.bias", "encoder.1.conv1.weight",
+            "encoder.3.conv2.bias", "encoder.2.shortcut.0.weight" })
         {
             var grad = prepared.NamedParameters().Single(p => p.Key == path).Value.Grad;
             Assert.True(grad is Tensor g && g.Square().Sum().ToDoubleArray()[0] > 0, $"{path} receives no gradient.");

@@ -5,14 +5,17 @@ using Qail.Runtime;
 namespace Qail.Tests.Exporting;
 
 /// <summary>Allocation is measured per thread, but other tests' threads still move it (while their kernel calls hold
-/// the worker pool, this thread runs every part of its own calls and grows its per-thread scratch): these tests run alone.</summary>
+/// the worker pool, this thread runs every part of its own calls and grows its per-thread scratch): these tests run
+/// alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AllocationCollection
 {
     public const string Name = "allocation";
 }
 
-/// <summary>A warm deployed policy of every family allocates only the action array it returns, at every precision.</summary>
+/// <summary>
+/// A warm deployed policy of every family allocates only the action array it returns, at every precision.
+/// </summary>
 [Collection(AllocationCollection.Name)]
 public sealed class DeployedAllocationTests
 {
@@ -21,7 +24,8 @@ public sealed class DeployedAllocationTests
     [Theory]
     [MemberData(nameof(MlpConfigs))]
     public void MlpActAllocatesOnlyTheReturnedAction(string config) =>
-        AssertOnlyActions(config, DeployedPolicyTests.Deployed(config), new Observation(DeployedPolicyTests.Base.States(1, 5)[0]), steps: 200);
+        AssertOnlyActions(config, DeployedPolicyTests.Deployed(config),
+            new Observation(DeployedPolicyTests.Base.States(1, 5)[0]), steps: 200);
 
     [Theory]
     [InlineData("W8A8")]
@@ -48,7 +52,8 @@ public sealed class DeployedAllocationTests
         Skip.If(device is null, $"OpenCL unavailable: {reason}");
         var cases = new (string Name, DeployedPolicy Policy, Observation Observation)[]
         {
-            ("MLP W8A8", DeployedPolicyTests.Deployed("W8A8"), new Observation(DeployedPolicyTests.Base.States(1, 5)[0])),
+            ("MLP W8A8", DeployedPolicyTests.Deployed("W8A8"),
+                new Observation(DeployedPolicyTests.Base.States(1, 5)[0])),
             ("CILRS W4A4", CilrsExportTests.Deployed("W4A4"), CilrsCase.At(3, 1)),
         };
         foreach (var (name, policy, observation) in cases)
@@ -64,7 +69,8 @@ public sealed class DeployedAllocationTests
     // Bytes allocated on this thread by the steps, the least of three windows after warm-up (tiered JIT promotion
     // can allocate once on the calling thread), against what the steps' action arrays alone take; the span overload
     // allocates nothing.
-    private static void AssertOnlyActions(string config, IDeployedPolicy policy, int actionSize, Observation observation, int steps)
+    private static void AssertOnlyActions(string config, IDeployedPolicy policy, int actionSize,
+        Observation observation, int steps)
     {
         for (int i = 0; i < 100; i++) policy.Act(observation);
         long before = GC.GetAllocatedBytesForCurrentThread();

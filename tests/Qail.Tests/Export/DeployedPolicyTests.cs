@@ -42,7 +42,10 @@ public class DeployedPolicyTests
         var replica = policy.Replicate();
         var states = Base.States(8, 9);
         var fromReplica = new float[states.Length][];
-        Parallel.For(0, states.Length, i => { lock (fromReplica) fromReplica[i] = replica.Act(new Observation(states[i])); });
+        Parallel.For(0, states.Length, i =>
+        {
+            lock (fromReplica) fromReplica[i] = replica.Act(new Observation(states[i]));
+        });
         for (int i = 0; i < states.Length; i++) Assert.Equal(policy.Act(new Observation(states[i])), fromReplica[i]);
     }
 
@@ -60,11 +63,13 @@ public class DeployedPolicyTests
     public void LatencyProbeReportsOrderedPercentiles()
     {
         var policy = Deployed("W4g32");
-        var result = LatencyProbe.Measure(policy.AsPolicy(), new Observation(Base.States(1, 3)[0]), warmup: 5, iterations: 50);
+        var result = LatencyProbe.Measure(policy.AsPolicy(), new Observation(Base.States(1, 3)[0]), warmup: 5,
+            iterations: 50);
         Assert.Equal(50, result.Iterations);
         Assert.True(result.MedianMicroseconds > 0);
         Assert.True(result.P90Microseconds >= result.MedianMicroseconds);
-        Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProbe.Measure(policy.AsPolicy(), new Observation(new float[11]), 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            LatencyProbe.Measure(policy.AsPolicy(), new Observation(new float[11]), 0, 0));
     }
 
     [Fact]

@@ -33,16 +33,21 @@ public class ExportEqualsFakeQuantTests
         var (worst, flipped) = Compare(c, reference, deployed);
         if (c.QuantizesActivations)
         {
-            Assert.True(flipped <= StatesPerCase / 4, $"{c}: {flipped} of {StatesPerCase} states differ beyond float rounding (worst {worst:E3} of the half range).");
-            Assert.True(worst <= FlipTolerance, $"{c}: worst difference {worst:E3} of the half range exceeds one-code flips.");
+            Assert.True(flipped <= StatesPerCase / 4, $"{c}: {flipped} of {StatesPerCase} states differ beyond float "
+                + $"rounding (worst {worst:E3} of the half range).");
+            Assert.True(worst <= FlipTolerance,
+                $"{c}: worst difference {worst:E3} of the half range exceeds one-code flips.");
         }
-        else Assert.True(worst <= FloatTolerance, $"{c}: worst difference {worst:E3} of the half range exceeds float rounding.");
+        else
+            Assert.True(worst <= FloatTolerance,
+                $"{c}: worst difference {worst:E3} of the half range exceeds float rounding.");
     });
 
     // Step sizes shrunk as LSQ fine-tuning can leave them: many weights clip to the extreme codes, including the
     // symmetric 8-bit code -128 that the int8 kernels cannot hold and the runtime corrects exactly.
     [Property(MaxTest = 30, Replay = Seed)]
-    public Property ClippedWeightsStillMatch() => Prop.ForAll(PolicyCase.Generator("W8A8", "W4A4", "W4g32", "W3").ToArbitrary(), c =>
+    public Property ClippedWeightsStillMatch() =>
+        Prop.ForAll(PolicyCase.Generator("W8A8", "W4A4", "W4g32", "W3").ToArbitrary(), c =>
     {
         var prepared = c.Prepared(c.FullPrecision());
         foreach (var layer in Quantizer.Layers(prepared))
@@ -52,7 +57,8 @@ public class ExportEqualsFakeQuantTests
             weight.SetScales(scales, weight.ZeroPoint.ToArray<float>());
         }
         var (worst, flipped) = Compare(c, new EvalModePolicy(prepared, "fake quant"), Export.ToIntegerPolicy(prepared));
-        Assert.True(flipped <= (c.QuantizesActivations ? StatesPerCase / 4 : 0), $"{c}: {flipped} states differ beyond float rounding (worst {worst:E3}).");
+        Assert.True(flipped <= (c.QuantizesActivations ? StatesPerCase / 4 : 0),
+            $"{c}: {flipped} states differ beyond float rounding (worst {worst:E3}).");
         Assert.True(worst <= FlipTolerance, $"{c}: worst difference {worst:E3} of the half range.");
     });
 
@@ -61,7 +67,8 @@ public class ExportEqualsFakeQuantTests
     {
         var fp = c.FullPrecision();
         var (worst, _) = Compare(c, new EvalModePolicy(fp, "fp"), Export.ToFloatPolicy(fp));
-        Assert.True(worst <= FloatTolerance, $"{c}: worst difference {worst:E3} of the half range exceeds float rounding.");
+        Assert.True(worst <= FloatTolerance,
+            $"{c}: worst difference {worst:E3} of the half range exceeds float rounding.");
     });
 
     // Worst |delta| over states and action dims, relative to the half range, and how many states exceed float rounding.

@@ -29,7 +29,8 @@ public sealed class GpuPolicyTests
     private const double FlipTolerance = 0.1;
 
     // The registry says which ops the device reproduces bit for bit.
-    private static readonly HashSet<string> ExactKinds = RuntimeOps.All.Where(k => k.DeviceExact).Select(k => k.Name).ToHashSet();
+    private static readonly HashSet<string> ExactKinds = RuntimeOps.All.Where(k => k.DeviceExact).Select(k => k.Name)
+        .ToHashSet();
     private static IComputeDevice OpenCl() => On("opencl");
 
     // CUDA runs where a GPU is, OpenCL in CI (PoCL); each skips naming why it is missing.
@@ -42,7 +43,8 @@ public sealed class GpuPolicyTests
 
     private static void Check<T>(Gen<T> cases, Action<T> check, int count, ulong seed) =>
         Prop.ForAll(cases.ToArbitrary(), c => check(c)).Check(Config.QuickThrowOnFailure.WithMaxTest(count)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None))));
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL),
+                FSharpOption<int>.None))));
 
     [SkippableTheory]
     [InlineData("opencl")]
@@ -59,7 +61,8 @@ public sealed class GpuPolicyTests
             var (c, floatExport) = p;
             var fp = c.FullPrecision();
             var deployed = floatExport ? Export.ToFloatPolicy(fp) : Export.ToIntegerPolicy(c.Prepared(fp));
-            Compare($"{(floatExport ? "FP32" : c.ConfigName)} {c}", deployed, device, c.States(8, 2).Select(s => new Observation(s)).ToList(),
+            Compare($"{(floatExport ? "FP32" : c.ConfigName)} {c}", deployed, device,
+                c.States(8, 2).Select(s => new Observation(s)).ToList(),
                 !floatExport && c.QuantizesActivations, c.Spec.Action);
         }, 14, 20261127);
     }
@@ -74,7 +77,8 @@ public sealed class GpuPolicyTests
         {
             var fp = c.FullPrecision();
             var deployed = c.Config is null ? Export.ToFloatPolicy(fp) : Export.ToIntegerPolicy(c.Prepared(fp));
-            Compare(c.ToString(), deployed, device, CilrsCase.Observations(3).ToList(), c.QuantizesActivations, CilrsCase.Spec.Action);
+            Compare(c.ToString(), deployed, device, CilrsCase.Observations(3).ToList(), c.QuantizesActivations,
+                CilrsCase.Spec.Action);
         }, 6, 20261128);
     }
 
@@ -98,7 +102,8 @@ public sealed class GpuPolicyTests
             foreach (var decoding in new[] { ActionDecoding.Expectation, ActionDecoding.Argmax })
             {
                 network.Decoding = decoding;
-                Compare($"{c} {decoding}", c.Deploy(network), device, VlaExportTests.Observations(), c.QuantizesActivations, actions);
+                Compare($"{c} {decoding}", c.Deploy(network), device, VlaExportTests.Observations(),
+                    c.QuantizesActivations, actions);
             }
         }, 6, 20261129);
     }
@@ -120,7 +125,8 @@ public sealed class GpuPolicyTests
         using var cilrs = GpuPolicy.Create(CilrsExportTests.Deployed("W8A8"), device);
         var observation = CilrsCase.At(2, 1);
         var before = cilrs.Act(observation);
-        Assert.Contains("command", Assert.Throws<ArgumentException>(() => cilrs.Act(observation with { Command = 7 })).Message);
+        Assert.Contains("command",
+            Assert.Throws<ArgumentException>(() => cilrs.Act(observation with { Command = 7 })).Message);
         Assert.Equal(before, cilrs.Act(observation));
     }
 
@@ -131,7 +137,8 @@ public sealed class GpuPolicyTests
         // A NaN in an int8 layer's input slot (as a non-finite layer output would put there): the device raises its
         // fault flag where the CPU kernel throws, for the fused one-row layer (MLP) and the quantize-first path (CNN).
         var c = DeployedPolicyTests.Base with { ConfigName = "W8A8" };
-        AssertNanFaults(Export.ToIntegerPolicy(c.Prepared(c.FullPrecision())), new Observation(c.States(1, 6)[0]), device);
+        AssertNanFaults(Export.ToIntegerPolicy(c.Prepared(c.FullPrecision())), new Observation(c.States(1, 6)[0]),
+            device);
         AssertNanFaults(CilrsExportTests.Deployed("W8A8"), CilrsCase.At(4, 2), device);
     }
 
@@ -169,13 +176,15 @@ public sealed class GpuPolicyTests
     private static float[][] Act(DeployedPolicy cpu, Observation observation) => cpu.Trace(EnvInputs.From(observation));
 
     // Per node on the CPU's values, then whole actions; see the class summary for what must agree and how closely.
-    private static void Compare(string name, DeployedPolicy cpu, IComputeDevice device, IReadOnlyList<Observation> observations, bool quantizesActivations,
+    private static void Compare(string name, DeployedPolicy cpu, IComputeDevice device,
+        IReadOnlyList<Observation> observations, bool quantizesActivations,
         ActionSpace actions)
     {
         using var gpu = GpuPolicy.Create(cpu, device);
         using var unfused = GpuPolicy.Create(cpu, device, new GpuPolicyOptions { Fuse = false });
         int foldable = cpu.Graph.Nodes.Count(n => n.Op is Relu || n.Op.GatherSources is not null);
-        Assert.True(foldable == 0 || gpu.Launches < unfused.Launches, $"{name}: {foldable} ReLUs and gathers, yet folding saved no launch ({gpu.Launches}).");
+        Assert.True(foldable == 0 || gpu.Launches < unfused.Launches,
+            $"{name}: {foldable} ReLUs and gathers, yet folding saved no launch ({gpu.Launches}).");
         var graph = cpu.Graph;
         int flipped = 0;
         foreach (var observation in observations)
@@ -188,21 +197,27 @@ public sealed class GpuPolicyTests
                 string kind = graph.Nodes[node].Op.Kind;
                 if (ExactKinds.Contains(kind))
                 {
-                    int differ = Enumerable.Range(0, expected.Length).FirstOrDefault(i => BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]), -1);
-                    Assert.True(differ < 0, $"{name}: node {node} ({kind}) value {differ}: device {actual.ElementAtOrDefault(differ)} != CPU {expected.ElementAtOrDefault(differ)}.");
+                    int differ = Enumerable.Range(0, expected.Length).FirstOrDefault(i =>
+                        BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]), -1);
+                    Assert.True(differ < 0, $"{name}: node {node} ({kind}) value {differ}: device "
+                        + $"{actual.ElementAtOrDefault(differ)} != CPU {expected.ElementAtOrDefault(differ)}.");
                     continue;
                 }
                 double scale = 1 + expected.Max(v => Math.Abs((double)v));
                 double worst = Enumerable.Range(0, expected.Length).Max(i => Math.Abs((double)expected[i] - actual[i]));
-                Assert.True(worst <= OpTolerance * scale, $"{name}: node {node} ({kind}) differs by {worst:E3} at output scale {scale:F3}.");
+                Assert.True(worst <= OpTolerance * scale,
+                    $"{name}: node {node} ({kind}) differs by {worst:E3} at output scale {scale:F3}.");
             }
             var action = gpu.Act(observation);
             var reference = slots[^1];
-            double error = Enumerable.Range(0, reference.Length).Max(i => Math.Abs((double)reference[i] - action[i]) / ((actions.High[i] - actions.Low[i]) / 2.0));
+            double error = Enumerable.Range(0, reference.Length).Max(i =>
+                Math.Abs((double)reference[i] - action[i]) / ((actions.High[i] - actions.Low[i]) / 2.0));
             if (error <= ActionTolerance) continue;
-            Assert.True(quantizesActivations && error <= FlipTolerance, $"{name}: action differs by {error:E3} of the half range.");
+            Assert.True(quantizesActivations && error <= FlipTolerance,
+                $"{name}: action differs by {error:E3} of the half range.");
             flipped++;
         }
-        Assert.True(flipped * 4 <= observations.Count, $"{name}: {flipped} of {observations.Count} actions differ beyond float rounding.");
+        Assert.True(flipped * 4 <= observations.Count,
+            $"{name}: {flipped} of {observations.Count} actions differ beyond float rounding.");
     }
 }

@@ -17,7 +17,8 @@ public class HostileDeployedFileTests
 {
     [Theory]
     [InlineData("\\u0022version\\u0022:2", "\\u0022version\\u0022:\\u00222\\u0022", "\"version\"")]
-    [InlineData("\\u0022action_size\\u0022:", "\\u0022action_size\\u0022:\\u0022x\\u0022,\\u0022unused\\u0022:", "\"action_size\"")]
+    [InlineData("\\u0022action_size\\u0022:", "\\u0022action_size\\u0022:\\u0022x\\u0022,\\u0022unused\\u0022:",
+        "\"action_size\"")]
     [InlineData("\\u0022sources\\u0022:[", "\\u0022sources\\u0022:[\\u00220\\u0022,", "\"sources\"")]
     [InlineData("\\u0022range\\u0022:0", "\\u0022range\\u0022:\\u00220\\u0022", "\"range\"")]
     [InlineData("\\u0022rows\\u0022:1", "\\u0022rows\\u0022:\\u00221\\u0022", "'rows'")]
@@ -33,7 +34,8 @@ public class HostileDeployedFileTests
         var bytes = Bytes("W8A8");
         long before = GC.GetAllocatedBytesForCurrentThread();
         Refused(Rewrite(bytes, h => ReplaceFirst(h, "\\u0022rows\\u0022:1", "\\u0022rows\\u0022:65536")));
-        Refused(Rewrite(bytes, h => h.Replace("\\u0022rows\\u0022:1", "\\u0022rows\\u0022:65536", StringComparison.Ordinal)));
+        Refused(Rewrite(bytes,
+            h => h.Replace("\\u0022rows\\u0022:1", "\\u0022rows\\u0022:65536", StringComparison.Ordinal)));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < (64L << 20) + 16L * bytes.Length);
     }
 
@@ -90,7 +92,8 @@ public class HostileDeployedFileTests
 
     private static byte[] Bytes(string format) => DeployedPolicyTests.Deployed(format).ToBytes();
 
-    private static CheckpointException Refused(byte[] bytes) => Assert.Throws<CheckpointException>(() => DeployedPolicy.FromBytes(bytes));
+    private static CheckpointException Refused(byte[] bytes) =>
+        Assert.Throws<CheckpointException>(() => DeployedPolicy.FromBytes(bytes));
 
     private static string ReplaceFirst(string text, string find, string replace)
     {
@@ -103,7 +106,8 @@ public class HostileDeployedFileTests
     private static byte[] Rewrite(byte[] bytes, Func<string, string> edit)
     {
         int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        string header = Regex.Replace(edit(Encoding.UTF8.GetString(bytes, 8, length).TrimEnd(' ')), "\"qail\\.crc32\":\"[0-9a-f]{8}\",?", "");
+        string header = Regex.Replace(edit(Encoding.UTF8.GetString(bytes, 8, length).TrimEnd(' ')),
+            "\"qail\\.crc32\":\"[0-9a-f]{8}\",?", "");
         var headerBytes = Encoding.UTF8.GetBytes(header);
         int padded = (headerBytes.Length + 7) / 8 * 8;
         var result = new byte[8 + padded + bytes.Length - 8 - length];

@@ -7,10 +7,14 @@ using Qail.Quantization;
 
 namespace Qail.Tests.Exporting;
 
-/// <summary>A random small MLP policy and quantization config, with demonstration-like states drawn around a fitted normalisation.</summary>
+/// <summary>
+/// A random small MLP policy and quantization config, with demonstration-like states drawn around a fitted
+/// normalisation.
+/// </summary>
 public sealed record PolicyCase(int StateSize, int[] Hidden, float[] Low, float[] High, string ConfigName, int Seed)
 {
-    public static readonly string[] ConfigNames = ["W4g8", "W4g16", "W4g32", "W8A8", "W4A4", "W3", "W4", "W5", "W6", "W8"];
+    public static readonly string[] ConfigNames = ["W4g8", "W4g16", "W4g32", "W8A8", "W4A4", "W3", "W4", "W5", "W6",
+        "W8"];
 
     public QuantConfig Config => ConfigName switch
     {
@@ -25,7 +29,8 @@ public sealed record PolicyCase(int StateSize, int[] Hidden, float[] Low, float[
     public bool QuantizesActivations => Config.Activations is not null;
 
     public override string ToString() =>
-        $"{ConfigName}: state {StateSize}, hidden [{string.Join(", ", Hidden)}], actions [{string.Join(", ", Low.Zip(High, (l, h) => $"{l}..{h}"))}], seed {Seed}";
+        $"{ConfigName}: state {StateSize}, hidden [{string.Join(", ", Hidden)}], actions ["
+            + $"{string.Join(", ", Low.Zip(High, (l, h) => $"{l}..{h}"))}], seed {Seed}";
 
     public EnvSpec Spec => new(StateSize, null, null, 0, new ActionSpace(Low, High), 1000, 0.01);
 
@@ -59,7 +64,8 @@ public sealed record PolicyCase(int StateSize, int[] Hidden, float[] Low, float[
         var prepared = (MlpPolicy)Quantizer.Prepare(fp, Config, seed: Seed);
         if (QuantizesActivations)
         {
-            var batch = new PolicyBatch(Tensor.From<float>(States(64, 1).SelectMany(s => s).ToArray(), [64, StateSize]), null, null, null, null);
+            var batch = new PolicyBatch(Tensor.From<float>(States(64, 1).SelectMany(s => s).ToArray(), [64, StateSize]),
+                null, null, null, null);
             Quantizer.CalibrateActivations(prepared, [batch], b => prepared.Predict(b));
         }
         return prepared;
@@ -70,12 +76,14 @@ public sealed record PolicyCase(int StateSize, int[] Hidden, float[] Low, float[
     {
         var (mean, std) = StateDistribution();
         var noise = Tensor.RandomNormal([count, StateSize], seed: Seed * 7L + stream).ToArray<float>();
-        return Enumerable.Range(0, count).Select(r => Enumerable.Range(0, StateSize).Select(j => mean[j] + std[j] * noise[r * StateSize + j]).ToArray()).ToArray();
+        return Enumerable.Range(0, count).Select(r => Enumerable.Range(0, StateSize)
+            .Select(j => mean[j] + std[j] * noise[r * StateSize + j]).ToArray()).ToArray();
     }
 
     private (float[] Mean, float[] Std) StateDistribution()
     {
         var values = Tensor.RandomUniform([2, StateSize], seed: Seed * 7L + 3, low: 0, high: 1).ToArray<float>();
-        return (values[..StateSize].Select(v => 4 * v - 2).ToArray(), values[StateSize..].Select(v => 0.1f + 3 * v).ToArray());
+        return (values[..StateSize].Select(v => 4 * v - 2).ToArray(),
+            values[StateSize..].Select(v => 0.1f + 3 * v).ToArray());
     }
 }

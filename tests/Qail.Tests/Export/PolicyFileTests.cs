@@ -39,7 +39,8 @@ public class PolicyFileTests
             var state = new Observation(new float[policy.StateSize]);
             Assert.Equal(policy.Act(state), loaded.Act(state));
             Assert.Equal(File.ReadAllBytes(path), loaded.ToBytes());
-            Assert.Contains(SafeTensors.ReadHeader(path), e => e.Name == "ops.1.weight_codes" && e.DType == Engine.DType.Int8);
+            Assert.Contains(SafeTensors.ReadHeader(path),
+                e => e.Name == "ops.1.weight_codes" && e.DType == Engine.DType.Int8);
         }
         finally { File.Delete(path); }
     }
@@ -85,20 +86,27 @@ public class PolicyFileTests
                 return bytes;
             case "truncated":
                 return bytes[..^3];
-            case "outputs": return Rewrite(bytes, h => h.Replace("\\u0022outputs\\u0022:64", "\\u0022outputs\\u0022:65", StringComparison.Ordinal), true);
-            case "dtype": return Rewrite(bytes, h => h.Replace("\"dtype\":\"I8\"", "\"dtype\":\"F16\"", StringComparison.Ordinal), true);
+            case "outputs": return Rewrite(bytes,
+                h => h.Replace("\\u0022outputs\\u0022:64", "\\u0022outputs\\u0022:65", StringComparison.Ordinal), true);
+            case "dtype": return Rewrite(bytes,
+                h => h.Replace("\"dtype\":\"I8\"", "\"dtype\":\"F16\"", StringComparison.Ordinal), true);
             case "offsets":
                 return Rewrite(bytes, h =>
                 {
-                    int at = h.LastIndexOf("\"data_offsets\":[", StringComparison.Ordinal) + "\"data_offsets\":[".Length;
+                    int at = h.LastIndexOf("\"data_offsets\":[",
+                        StringComparison.Ordinal) + "\"data_offsets\":[".Length;
                     int comma = h.IndexOf(',', at);
                     return h[..at] + "999999999" + h[comma..];
                 }, true);
-            case "unknown op": return Rewrite(bytes, h => h.Replace("\\u0022relu\\u0022", "\\u0022gelu\\u0022", StringComparison.Ordinal), true);
-            case "no config": return Rewrite(bytes, h => h.Replace(DeployedPolicy.ConfigKey, "something.else", StringComparison.Ordinal), true);
-            case "bad json": return Rewrite(bytes, h => h.Replace("\\u0022ops\\u0022:[", "\\u0022ops\\u0022:[[", StringComparison.Ordinal), true);
+            case "unknown op": return Rewrite(bytes,
+                h => h.Replace("\\u0022relu\\u0022", "\\u0022gelu\\u0022", StringComparison.Ordinal), true);
+            case "no config": return Rewrite(bytes,
+                h => h.Replace(DeployedPolicy.ConfigKey, "something.else", StringComparison.Ordinal), true);
+            case "bad json": return Rewrite(bytes,
+                h => h.Replace("\\u0022ops\\u0022:[", "\\u0022ops\\u0022:[[", StringComparison.Ordinal), true);
             case "nan scale": return Patch(policy, "ops.1.input_scale", float.NaN);
-            case "zero point": return Rewrite(bytes, h => h.Replace("\\u0022input_zero_point\\u0022:", "\\u0022input_zero_point\\u0022:3", StringComparison.Ordinal), true);
+            case "zero point": return Rewrite(bytes, h => h.Replace("\\u0022input_zero_point\\u0022:",
+                "\\u0022input_zero_point\\u0022:3", StringComparison.Ordinal), true);
             case "extra tensor":
                 {
                     var archive = SafeTensors.Deserialize(bytes);
@@ -106,9 +114,12 @@ public class PolicyFileTests
                     tensors["ops.99.weight"] = Engine.Tensor.Zeros([2]);
                     return SafeTensors.Serialize(tensors, archive.Metadata);
                 }
-            case "chain": return Rewrite(bytes, h => h.Replace("\\u0022size\\u0022:64", "\\u0022size\\u0022:65", StringComparison.Ordinal), true);
-            case "forward source": return Rewrite(bytes, h => h.Replace("\\u0022sources\\u0022:[2]", "\\u0022sources\\u0022:[9]", StringComparison.Ordinal), true);
-            case "no inputs": return Rewrite(bytes, h => h.Replace("\\u0022inputs\\u0022:", "\\u0022outputs_\\u0022:", StringComparison.Ordinal), true);
+            case "chain": return Rewrite(bytes,
+                h => h.Replace("\\u0022size\\u0022:64", "\\u0022size\\u0022:65", StringComparison.Ordinal), true);
+            case "forward source": return Rewrite(bytes, h =>
+                h.Replace("\\u0022sources\\u0022:[2]", "\\u0022sources\\u0022:[9]", StringComparison.Ordinal), true);
+            case "no inputs": return Rewrite(bytes,
+                h => h.Replace("\\u0022inputs\\u0022:", "\\u0022outputs_\\u0022:", StringComparison.Ordinal), true);
             default: throw new ArgumentException(corruption);
         }
     }

@@ -18,8 +18,8 @@ namespace Qail.Tests.Exporting;
 /// The deployed VLA acts as the (fake-quant) network does at batch 1, on libero-spatial observations from expert
 /// demonstrations and on the same frames with random instructions (interior, trailing and all-padding words).
 /// Expectation decoding is continuous in the logits, so it bounds their disagreement: with fp32 or weight-only layers
-/// only the float summation order differs (|delta| &lt;= FloatTolerance of the half range). With quantized activations a
-/// reordered sum can move a value across a rounding boundary of the next layer's input grid and flip one code: such
+/// only the float summation order differs (|delta| &lt;= FloatTolerance of the half range). With quantized activations
+/// a reordered sum can move a value across a rounding boundary of the next layer's input grid and flip one code: such
 /// observations are allowed on at most a quarter of a case's, each within FlipTolerance. Argmax actions are compared
 /// too; a flip to a neighbouring bin needs a near-tie of two logits and is counted, allowed at the same rates.
 /// </summary>
@@ -31,11 +31,13 @@ public class VlaExportTests
     private const double FlipTolerance = 0.1;
     private static readonly string[] Configs = ["FP32", "W8A8", "W4A4", "W4"];
 
-    private static readonly Lazy<Demonstrations> Demos = new(() => StepLimitedEnv.Collect("libero-spatial", 2, maxSteps: 4, seed: 5));
+    private static readonly Lazy<Demonstrations> Demos = new(() =>
+        StepLimitedEnv.Collect("libero-spatial", 2, maxSteps: 4, seed: 5));
 
     public sealed record VlaCase(int ModelDim, int Layers, int Patch, string ConfigName, int Seed)
     {
-        public override string ToString() => $"{ConfigName}: dim {ModelDim}, {Layers} layers, patch {Patch}, seed {Seed}";
+        public override string ToString() =>
+            $"{ConfigName}: dim {ModelDim}, {Layers} layers, patch {Patch}, seed {Seed}";
 
         public bool QuantizesActivations => ConfigName is "W8A8" or "W4A4";
 
@@ -47,14 +49,19 @@ public class VlaExportTests
             _ => QuantConfig.W4(),
         };
 
-        /// <summary>The network as exported: full precision, or fake-quantized with activations calibrated on the demonstrations.</summary>
+        /// <summary>
+        /// The network as exported: full precision, or fake-quantized with activations calibrated on the
+        /// demonstrations.
+        /// </summary>
         public VlaPolicy Network()
         {
             var demos = Demos.Value;
-            var fp = new VlaPolicy(Env.Lookup("libero-spatial").Create().Spec, Seed, ModelDim, Layers, heads: 2, patchSize: Patch);
+            var fp = new VlaPolicy(Env.Lookup("libero-spatial").Create().Spec, Seed, ModelDim, Layers, heads: 2,
+                patchSize: Patch);
             fp.FitNormalization(demos);
-            // Sharpen the head as training does (fresh logits are near-uniform over 256 bins, where the expectation hardly
-            // moves with them): with logits of about +-20 the expected action resolves logit differences of 1e-4.
+            // Sharpen the head as training does (fresh logits are near-uniform over 256 bins, where the expectation
+            // hardly moves with them): with logits of about +-20 the expected action resolves logit differences of
+            // 1e-4.
             var head = fp.NamedParameters().Single(p => p.Key == "action_head.weight").Value.Value;
             fp.ReplaceParameter("action_head.weight", Variable.Parameter(Engine.Tensor.Mul(head, HeadGain)));
             if (Config is not QuantConfig config) return fp;
@@ -67,7 +74,8 @@ public class VlaExportTests
             return prepared;
         }
 
-        public DeployedPolicy Deploy(VlaPolicy network) => Config is null ? Export.ToFloatPolicy(network) : Export.ToIntegerPolicy(network);
+        public DeployedPolicy Deploy(VlaPolicy network) =>
+            Config is null ? Export.ToFloatPolicy(network) : Export.ToIntegerPolicy(network);
     }
 
     private static Gen<VlaCase> Cases(params string[] configs) =>
@@ -78,17 +86,23 @@ public class VlaExportTests
         from seed in Gen.Choose(0, 1_000_000)
         select new VlaCase(dim, layers, patch, config, seed);
 
-    /// <summary>Demonstration frames, then two of them with random instructions: padding inside and at the end, and all padding.</summary>
+    /// <summary>
+    /// Demonstration frames, then two of them with random instructions: padding inside and at the end, and all padding.
+    /// </summary>
     internal static IReadOnlyList<Observation> Observations()
     {
         var demos = Demos.Value;
         var spec = Env.Lookup("libero-spatial").Create().Spec;
-        int length = demos.InstructionLength, frame = demos.ImageShape!.Aggregate(1, (a, b) => a * b), n = demos.StateSize;
-        Observation At(int step, int[]? words = null) => new(demos.States!.AsSpan(step * n, n).ToArray(), demos.Images!.AsSpan(step * frame, frame).ToArray(),
+        int length = demos.InstructionLength, frame = demos.ImageShape!.Aggregate(1, (a, b) => a * b),
+            n = demos.StateSize;
+        Observation At(int step, int[]? words = null) =>
+            new(demos.States!.AsSpan(step * n, n).ToArray(), demos.Images!.AsSpan(step * frame, frame).ToArray(),
             words ?? demos.Instructions!.AsSpan(step * length, length).ToArray());
         var random = new Random(3);
-        var mixed = Enumerable.Range(0, length).Select(i => i >= length - 2 || random.Next(3) == 0 ? 0 : random.Next(1, spec.Instruction!.VocabularySize)).ToArray();
-        return [.. Enumerable.Range(0, demos.Steps).Where(s => s % 2 == 0).Select(s => At(s)), At(1, mixed), At(3, new int[length])];
+        var mixed = Enumerable.Range(0, length).Select(i => i >= length - 2 || random.Next(3) == 0
+            ? 0 : random.Next(1, spec.Instruction!.VocabularySize)).ToArray();
+        return [.. Enumerable.Range(0, demos.Steps).Where(s => s % 2 == 0).Select(s => At(s)), At(1, mixed),
+            At(3, new int[length])];
     }
 
     [Property(MaxTest = 10, Replay = Seed)]
@@ -108,7 +122,8 @@ public class VlaExportTests
         foreach (var observation in observations)
         {
             Engine.Tensor logits;
-            using (GradMode.NoGrad()) logits = network.Predict(PolicyBatch.FromObservation(observation, network.Spec)).Value;
+            using (GradMode.NoGrad())
+                logits = network.Predict(PolicyBatch.FromObservation(observation, network.Spec)).Value;
             network.Decoding = ActionDecoding.Expectation;
             var expected = network.ToAction(logits, 0);
             network.Decoding = ActionDecoding.Argmax;
@@ -125,9 +140,12 @@ public class VlaExportTests
             worst = Math.Max(worst, stateWorst);
         }
         int allowed = c.QuantizesActivations ? observations.Count / 4 : 0;
-        Assert.True(beyondFloat <= allowed, $"{c}: {beyondFloat} of {observations.Count} observations differ beyond float rounding (worst {worst:E3} of the half range).");
-        Assert.True(worst <= (c.QuantizesActivations ? FlipTolerance : FloatTolerance), $"{c}: worst expectation difference {worst:E3} of the half range.");
-        Assert.True(argmaxFlips <= Math.Max(1, allowed), $"{c}: {argmaxFlips} argmax actions of {observations.Count} observations moved to another bin.");
+        Assert.True(beyondFloat <= allowed, $"{c}: {beyondFloat} of {observations.Count} observations differ beyond "
+            + $"float rounding (worst {worst:E3} of the half range).");
+        Assert.True(worst <= (c.QuantizesActivations ? FlipTolerance : FloatTolerance),
+            $"{c}: worst expectation difference {worst:E3} of the half range.");
+        Assert.True(argmaxFlips <= Math.Max(1, allowed),
+            $"{c}: {argmaxFlips} argmax actions of {observations.Count} observations moved to another bin.");
     });
 
     [Property(MaxTest = 4, Replay = Seed)]
@@ -139,7 +157,8 @@ public class VlaExportTests
         Assert.Equal(bytes, loaded.ToBytes());
         Assert.Equal(policy.ModelBytes, loaded.ModelBytes);
         Assert.Equal(policy.Describe(), loaded.Describe());
-        foreach (var observation in Observations().Take(3)) Assert.Equal(policy.Act(observation), loaded.Act(observation));
+        foreach (var observation in Observations().Take(3))
+            Assert.Equal(policy.Act(observation), loaded.Act(observation));
     });
 
     [Fact]
@@ -147,10 +166,13 @@ public class VlaExportTests
     {
         var c = new VlaCase(16, 2, 16, "W4", 1);
         var policy = c.Deploy(c.Network());
-        Assert.Equal(["image[3x64x64]", "state[5]", "instruction[" + Demos.Value.InstructionLength + "]"], policy.Inputs.Select(i => i.Describe()));
+        Assert.Equal(["image[3x64x64]", "state[5]", "instruction[" + Demos.Value.InstructionLength + "]"],
+            policy.Inputs.Select(i => i.Describe()));
         Assert.Null(EnvInputs.Mismatch(policy, Env.Lookup("libero-spatial").Create().Spec));
-        // The first block attends from every token; the last only from the action queries, whose rows alone are read after it.
-        Assert.Equal(["masked attention 2 heads [61, 16] (21 + 40 word tokens)", "masked attention 2 heads [61, 16] (21 + 40 word tokens), 4 query rows"],
+        // The first block attends from every token; the last only from the action queries, whose rows alone are read
+        // after it.
+        Assert.Equal(["masked attention 2 heads [61, 16] (21 + 40 word tokens)",
+            "masked attention 2 heads [61, 16] (21 + 40 word tokens), 4 query rows"],
             policy.Describe().Where(op => op.StartsWith("masked attention")));
         Assert.All(policy.Describe().Where(op => op.StartsWith("linear")), op => Assert.Contains("int4", op));
     }

@@ -30,7 +30,8 @@ public sealed class OfflineMetricsTests
             }
             offsets.Add(actions.Count);
         }
-        return Demonstrations.FromArrays("point-mass logs", 1, [.. actions], [.. offsets], stateSize: 2, states: [.. states]);
+        return Demonstrations.FromArrays("point-mass logs", 1, [.. actions], [.. offsets], stateSize: 2,
+            states: [.. states]);
     }
 
     [Fact]
@@ -42,14 +43,16 @@ public sealed class OfflineMetricsTests
         Assert.Equal(6, heldOut.Episodes);
         var sim = new PointMassSimulator();
         var network = new MlpPolicy(sim.Spec, [32, 32], seed: 3);
-        BehaviourCloning.Train(network, train, new TrainOptions { Epochs = 60, BatchSize = 64, LearningRate = 3e-3, Seed = 4 });
+        BehaviourCloning.Train(network, train,
+            new TrainOptions { Epochs = 60, BatchSize = 64, LearningRate = 3e-3, Seed = 4 });
         network.Eval();
         var policy = new EvalModePolicy(network, "FP32");
         var error = OfflineMetrics.Evaluate(policy, heldOut);
         Assert.Equal(heldOut.Steps, error.Steps);
         Assert.True(error.MeanAbsolute[0] < 0.1, $"held-out MAE {error.MeanAbsolute[0]:F3}");
         var zero = OfflineMetrics.Evaluate(new ConstantPolicy(0f), heldOut);
-        Assert.True(error.RootMeanSquared[0] < zero.RootMeanSquared[0] / 3, $"RMSE {error.RootMeanSquared[0]:F3} vs zero {zero.RootMeanSquared[0]:F3}");
+        Assert.True(error.RootMeanSquared[0] < zero.RootMeanSquared[0] / 3,
+            $"RMSE {error.RootMeanSquared[0]:F3} vs zero {zero.RootMeanSquared[0]:F3}");
         var outcome = ClosedLoop.RunEpisode(sim, policy, seed: 999);
         Assert.True(outcome.Return > ClosedLoop.RunEpisode(sim, new ConstantPolicy(0f), seed: 999).Return);
     }

@@ -26,7 +26,8 @@ internal sealed class PointMassSimulator : IEnv
 
     public StepResult Step(ReadOnlySpan<float> action)
     {
-        if (action.Length != 1 || !float.IsFinite(action[0])) throw new ArgumentException("point-mass: one finite force expected.", nameof(action));
+        if (action.Length != 1 || !float.IsFinite(action[0]))
+            throw new ArgumentException("point-mass: one finite force expected.", nameof(action));
         if (_t >= Spec.MaxSteps) throw new InvalidOperationException("point-mass: the episode is over.");
         _v += Math.Clamp(action[0], -1f, 1f) * Dt;
         _x += _v * Dt;

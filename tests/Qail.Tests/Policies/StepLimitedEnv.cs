@@ -2,7 +2,9 @@ using Qail.Envs;
 
 namespace Qail.Tests.Policies;
 
-/// <summary>A registered env whose episodes are truncated after a few steps, so tests collect real observations cheaply.</summary>
+/// <summary>
+/// A registered env whose episodes are truncated after a few steps, so tests collect real observations cheaply.
+/// </summary>
 internal sealed class StepLimitedEnv(IEnv inner, int maxSteps) : IEnv
 {
     private int _steps;
@@ -27,12 +29,15 @@ internal sealed class StepLimitedEnv(IEnv inner, int maxSteps) : IEnv
 
     public RgbFrame Render() => Inner.Render();
 
-    /// <summary>Expert episodes of <paramref name="envName"/>, each cut after <paramref name="maxSteps"/> steps.</summary>
+    /// <summary>
+    /// Expert episodes of <paramref name="envName"/>, each cut after <paramref name="maxSteps"/> steps.
+    /// </summary>
     public static Demonstrations Collect(string envName, int episodes, int maxSteps, int seed)
     {
         var registration = Env.Lookup(envName);
         return Demonstrations.Collect(() => new StepLimitedEnv(registration.Create(), maxSteps),
-            env => new InnerExpert(registration.Expert(((StepLimitedEnv)env).Inner), ((StepLimitedEnv)env).Inner), episodes, seed);
+            env => new InnerExpert(registration.Expert(((StepLimitedEnv)env).Inner), ((StepLimitedEnv)env).Inner),
+            episodes, seed);
     }
 
     private sealed class InnerExpert(IExpert expert, IEnv env) : IExpert

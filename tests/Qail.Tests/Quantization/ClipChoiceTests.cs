@@ -6,7 +6,9 @@ using Qail.Training;
 
 namespace Qail.Tests.Quantization;
 
-/// <summary>The best-clip PTQ baseline and GPTQ on a trained policy: never worse, layer by layer, than min-max.</summary>
+/// <summary>
+/// The best-clip PTQ baseline and GPTQ on a trained policy: never worse, layer by layer, than min-max.
+/// </summary>
 public class ClipChoiceTests
 {
     private static (PolicyNetwork Teacher, List<PolicyBatch> Calibration) Trained()

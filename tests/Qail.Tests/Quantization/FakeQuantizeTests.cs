@@ -19,10 +19,12 @@ public class FakeQuantizeTests
         from groupSize in Gen.Elements(2, 4, 8)
         from bits in Gen.Choose(2, 8)
         from symmetric in Gen.Elements(true, false)
-        from granularity in Gen.Elements(QuantGranularity.PerTensor, QuantGranularity.PerChannel, QuantGranularity.PerGroup)
+        from granularity in Gen.Elements(QuantGranularity.PerTensor, QuantGranularity.PerChannel,
+            QuantGranularity.PerGroup)
         from values in Gen.ArrayOf(Gen.Choose(-3000, 3000).Select(v => v / 1000.0), rows * groups * groupSize)
         select (values, rows, groups * groupSize,
-            new TensorQuantSpec(bits, symmetric, granularity, granularity == QuantGranularity.PerGroup ? groupSize : 0));
+            new TensorQuantSpec(bits, symmetric, granularity,
+                granularity == QuantGranularity.PerGroup ? groupSize : 0));
 
     private static FakeQuantize Calibrated(double[] w, int rows, int k, TensorQuantSpec spec, bool learn, DType dtype)
     {
@@ -49,7 +51,8 @@ public class FakeQuantizeTests
         {
             var (s, z) = CellOf(fq, i, output.Length);
             double code = output[i] / s + z;
-            Assert.True(Math.Abs(code - Math.Round(code)) < 1e-6, $"element {i}: {output[i]} is not on the grid of step {s}");
+            Assert.True(Math.Abs(code - Math.Round(code)) < 1e-6,
+                $"element {i}: {output[i]} is not on the grid of step {s}");
             Assert.InRange(Math.Round(code), c.Spec.QMin, c.Spec.QMax);
         }
     });
@@ -105,7 +108,8 @@ public class FakeQuantizeTests
     {
         // Two rows, two groups of 4: each group's absolute maximum sets its own step (absmax / 7 at 4 bits).
         double[] w = [1, -2, 0.5, 0, 7, 0, -3.5, 1, 0.1, 0.2, 0.3, -0.7, 14, -1, 2, 3];
-        var fq = new FakeQuantize(new TensorQuantSpec(4, true, QuantGranularity.PerGroup, 4), QuantTarget.Weight, [2, 8]);
+        var fq = new FakeQuantize(new TensorQuantSpec(4, true, QuantGranularity.PerGroup, 4), QuantTarget.Weight,
+            [2, 8]);
         fq.CalibrateWeight(Tensor.From<double>(w, [2, 8]).Cast(DType.Float32));
         Assert.Equal(new[] { 2, 2, 1 }, fq.Scale.ShapeToArray());
         var expected = new[] { 2.0 / 7, 7.0 / 7, 0.7 / 7, 14.0 / 7 };
@@ -133,7 +137,8 @@ public class FakeQuantizeTests
     [Fact]
     public void BitWidthOutsideTwoToEightIsRejected()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new FakeQuantize(new TensorQuantSpec(9), QuantTarget.Weight, [2, 2]));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new FakeQuantize(new TensorQuantSpec(9), QuantTarget.Weight, [2, 2]));
         Assert.Contains("2..8", error.Message);
     }
 }

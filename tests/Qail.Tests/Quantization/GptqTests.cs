@@ -3,7 +3,9 @@ using Qail.Quantization;
 
 namespace Qail.Tests.Quantization;
 
-/// <summary>GPTQ against round-to-nearest with the same scales, on inputs whose columns are correlated (where it helps).</summary>
+/// <summary>
+/// GPTQ against round-to-nearest with the same scales, on inputs whose columns are correlated (where it helps).
+/// </summary>
 public class GptqTests
 {
     private static (float[] Weight, double[,] Inputs) Problem(int rows, int cols, int n, long seed)
@@ -34,12 +36,14 @@ public class GptqTests
     [InlineData(4, QuantGranularity.PerChannel, 0, true)]
     [InlineData(3, QuantGranularity.PerGroup, 16, false)]
     [InlineData(2, QuantGranularity.PerGroup, 16, true)]
-    public void GptqHasLowerLayerOutputErrorThanRoundToNearest(int bits, QuantGranularity granularity, int group, bool actOrder)
+    public void GptqHasLowerLayerOutputErrorThanRoundToNearest(int bits, QuantGranularity granularity, int group,
+        bool actOrder)
     {
         const int rows = 24, cols = 64;
         var (weight, inputs) = Problem(rows, cols, 512, seed: bits * 10 + group);
         var spec = new TensorQuantSpec(bits, true, granularity, group);
-        var gptq = GptqSolver.Quantize(weight, rows, cols, inputs, spec, new GptqOptions { ActOrder = actOrder, BlockSize = 16 });
+        var gptq = GptqSolver.Quantize(weight, rows, cols, inputs, spec,
+            new GptqOptions { ActOrder = actOrder, BlockSize = 16 });
 
         // Round-to-nearest with GPTQ's own scales: the difference is GPTQ's error compensation alone.
         int groups = granularity == QuantGranularity.PerGroup ? cols / group : 1, length = cols / groups;
@@ -48,7 +52,8 @@ public class GptqTests
             for (int c = 0; c < cols; c++)
             {
                 int cell = r * groups + c / length;
-                var p = new Qail.Kernels.Cpu.QuantizationParameters(gptq.Scales[cell], (int)gptq.ZeroPoints[cell], spec.QMin, spec.QMax);
+                var p = new Qail.Kernels.Cpu.QuantizationParameters(gptq.Scales[cell], (int)gptq.ZeroPoints[cell],
+                    spec.QMin, spec.QMax);
                 rtn[r * cols + c] = p.Dequantize(p.Quantize(weight[r * cols + c]));
             }
         double gptqError = LinearLayerInputs.OutputError(inputs, weight, gptq.Weight, rows);
@@ -60,7 +65,8 @@ public class GptqTests
             for (int c = 0; c < cols; c++)
             {
                 int cell = r * groups + c / length;
-                var p = new Qail.Kernels.Cpu.QuantizationParameters(gptq.Scales[cell], (int)gptq.ZeroPoints[cell], spec.QMin, spec.QMax);
+                var p = new Qail.Kernels.Cpu.QuantizationParameters(gptq.Scales[cell], (int)gptq.ZeroPoints[cell],
+                    spec.QMin, spec.QMax);
                 Assert.Equal(gptq.Weight[r * cols + c], p.Dequantize(p.Quantize(gptq.Weight[r * cols + c])));
             }
     }

@@ -14,7 +14,8 @@ public class ObserverTests
         Gen.ArrayOf(Gen.Choose(-100000, 100000).Select(v => v / 1000f), 64).Where(v => v.Max() > v.Min());
 
     [Property(MaxTest = 50, Replay = Seed)]
-    public Property MinMaxCoversEverythingObserved() => Prop.ForAll(Values().ToArbitrary(), Values().ToArbitrary(), (a, b) =>
+    public Property MinMaxCoversEverythingObserved() =>
+        Prop.ForAll(Values().ToArbitrary(), Values().ToArbitrary(), (a, b) =>
     {
         var observer = new MinMaxObserver();
         observer.Observe(a);
@@ -57,7 +58,8 @@ public class ObserverTests
     public void ObserversRefuseNonFiniteValuesAndAnEmptyRange()
     {
         var observer = new MinMaxObserver();
-        Assert.Contains("run calibration first", Assert.Throws<InvalidOperationException>(() => observer.Range).Message);
+        Assert.Contains("run calibration first",
+            Assert.Throws<InvalidOperationException>(() => observer.Range).Message);
         var error = Assert.Throws<ArgumentException>(() => observer.Observe([1f, float.NaN]));
         Assert.Contains("index 1", error.Message);
         Assert.False(observer.HasRange);

@@ -7,7 +7,9 @@ using Qail.Training;
 
 namespace Qail.Tests.Quantization;
 
-/// <summary>The rotation baseline: the rotated FP network is the same function; quantized, its rotations stay in place.</summary>
+/// <summary>
+/// The rotation baseline: the rotated FP network is the same function; quantized, its rotations stay in place.
+/// </summary>
 public class QuaRotTests
 {
     [Fact]
@@ -28,14 +30,16 @@ public class QuaRotTests
     [Fact]
     public void RandomizedHadamardSpreadsANonNegativeInput()
     {
-        // A ReLU layer's output is non-negative: a rotation without input signs would put sqrt(k) * mean into one channel.
+        // A ReLU layer's output is non-negative: a rotation without input signs would put sqrt(k) * mean into one
+        // channel.
         const int k = 256;
         var q = QuaRot.RandomizedHadamard(k, seed: 4);
         var rotated = new double[k];
         for (int j = 0; j < k; j++)
             for (int i = 0; i < k; i++) rotated[j] += q[i * k + j];
         double largest = rotated.Max(Math.Abs);
-        Assert.True(largest < 0.5 * Math.Sqrt(k), $"largest rotated channel of a constant input {largest:F2}, sqrt(k) = {Math.Sqrt(k)}");
+        Assert.True(largest < 0.5 * Math.Sqrt(k),
+            $"largest rotated channel of a constant input {largest:F2}, sqrt(k) = {Math.Sqrt(k)}");
     }
 
     [Fact]
@@ -59,7 +63,8 @@ public class QuaRotTests
         Assert.NotEqual(((Qail.Nn.Linear)network.FindModule("body.2")).Weight.Value.ToArray<float>(),
             ((Qail.Nn.Linear)rotated.FindModule("body.2")).Weight.Value.ToArray<float>());
 
-        var student = QuaRot.Apply(network, QuantConfig.W4A4(), QuantizationStudy.CalibrationBatches(demos, 3, batches: 2).ToList(), gptq: true);
+        var student = QuaRot.Apply(network, QuantConfig.W4A4(),
+            QuantizationStudy.CalibrationBatches(demos, 3, batches: 2).ToList(), gptq: true);
         var quantized = Quantizer.Layers(student);
         Assert.All(quantized, l => Assert.NotNull(l.Input));
         Assert.IsType<RotatedInput>(quantized[1].Layer.InputTransform);

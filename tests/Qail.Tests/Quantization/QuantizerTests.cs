@@ -7,7 +7,8 @@ namespace Qail.Tests.Quantization;
 
 public class QuantizerTests
 {
-    private static Sequential SmallMlp() => new(new Linear(6, 32, seed: 1), new ReLU(), new Linear(32, 32, seed: 2), new ReLU(), new Linear(32, 2, seed: 3));
+    private static Sequential SmallMlp() => new(new Linear(6, 32, seed: 1), new ReLU(), new Linear(32, 32, seed: 2),
+        new ReLU(), new Linear(32, 2, seed: 3));
 
     [Fact]
     public void PrepareQuantizesACopyAndLeavesTheTeacherUntouched()
@@ -52,7 +53,8 @@ public class QuantizerTests
     [Fact]
     public void ModelWithoutWeightLayersIsRejected()
     {
-        var error = Assert.Throws<ArgumentException>(() => Quantizer.Prepare(new Sequential(new ReLU()), QuantConfig.W4()));
+        var error = Assert.Throws<ArgumentException>(() =>
+            Quantizer.Prepare(new Sequential(new ReLU()), QuantConfig.W4()));
         Assert.Contains("no weight layers", error.Message);
     }
 }

@@ -10,7 +10,8 @@ namespace Qail.Tests.Training;
 /// <summary>The QBC alignment term and SQIL's saliency on a small cartpole MLP.</summary>
 public class AlignmentAndSaliencyTests
 {
-    private static readonly Lazy<Demonstrations> Demos = new(() => Demonstrations.Collect("cartpole-balance", episodes: 1, seed: 5, actionNoise: 0.1));
+    private static readonly Lazy<Demonstrations> Demos = new(() =>
+        Demonstrations.Collect("cartpole-balance", episodes: 1, seed: 5, actionNoise: 0.1));
 
     private static MlpPolicy Teacher()
     {
@@ -19,7 +20,8 @@ public class AlignmentAndSaliencyTests
         return teacher;
     }
 
-    private static PolicyBatch Batch(int count) => PolicyBatch.FromDemonstrations(Demos.Value, Enumerable.Range(0, count).ToArray());
+    private static PolicyBatch Batch(int count) =>
+        PolicyBatch.FromDemonstrations(Demos.Value, Enumerable.Range(0, count).ToArray());
 
     [Fact]
     public void QbcAlignmentIsZeroForIdenticalModels()
@@ -45,10 +47,12 @@ public class AlignmentAndSaliencyTests
         var alignment = student.Alignment(student.Predict(batch), teacher.Predict(batch).Value).Mean();
         Assert.True(alignment.Item() > 0, "a 2-bit student should differ from its teacher");
         alignment.Backward();
-        Assert.All(student.NamedParameters().Where(p => p.Value.RequiresGrad), p => Assert.True(p.Value.Grad is not null, $"{p.Key} receives no gradient."));
+        Assert.All(student.NamedParameters().Where(p => p.Value.RequiresGrad),
+            p => Assert.True(p.Value.Grad is not null, $"{p.Key} receives no gradient."));
         Assert.All(teacher.NamedParameters(), p => Assert.Null(p.Value.Grad));
 
-        QuantAwareImitation.FineTune(student, teacher, Demos.Value, new QailOptions { Epochs = 1, QbcWeight = 1.0, Seed = 3 });
+        QuantAwareImitation.FineTune(student, teacher, Demos.Value,
+            new QailOptions { Epochs = 1, QbcWeight = 1.0, Seed = 3 });
         Assert.Equal(before, teacher.StateDict().Select(p => p.Value.ToDoubleArray()).ToList());
     }
 
@@ -76,6 +80,7 @@ public class AlignmentAndSaliencyTests
     public void SaliencyDoesNotDependOnTheNumberOfWorkers()
     {
         var teacher = Teacher();
-        Assert.Equal(Saliency.Scores(teacher, Demos.Value, workers: 1), Saliency.Scores(teacher, Demos.Value, workers: 3));
+        Assert.Equal(Saliency.Scores(teacher, Demos.Value, workers: 1),
+            Saliency.Scores(teacher, Demos.Value, workers: 3));
     }
 }

@@ -5,10 +5,13 @@ using Qail.Training;
 
 namespace Qail.Tests.Training;
 
-/// <summary>Behaviour cloning stops on held-out episodes; fine-tuning hands back its best validated checkpoint, start included.</summary>
+/// <summary>
+/// Behaviour cloning stops on held-out episodes; fine-tuning hands back its best validated checkpoint, start included.
+/// </summary>
 public class CheckpointChoiceTests
 {
-    private static readonly Demonstrations Demos = Demonstrations.Collect("pendulum-swingup", 4, seed: 11, actionNoise: 0.1);
+    private static readonly Demonstrations Demos = Demonstrations.Collect("pendulum-swingup", 4, seed: 11,
+        actionNoise: 0.1);
 
     private static MlpPolicy NewPolicy() => new(Env.Lookup("pendulum-swingup").Create().Spec, [16], seed: 12);
 
@@ -25,7 +28,8 @@ public class CheckpointChoiceTests
     public void BehaviourCloningKeepsTheEpochWithTheLowestValidationLoss()
     {
         var policy = NewPolicy();
-        var report = BehaviourCloning.Train(policy, Demos, new TrainOptions { Epochs = 6, ValidationFraction = 0.25, Patience = 2 });
+        var report = BehaviourCloning.Train(policy, Demos,
+            new TrainOptions { Epochs = 6, ValidationFraction = 0.25, Patience = 2 });
         Assert.NotNull(report.ChosenEpoch);
         Assert.NotNull(report.Validation);
         var best = report.Validation!.MinBy(v => v.Value);
@@ -43,14 +47,16 @@ public class CheckpointChoiceTests
         var start = student.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
         // A measure that prefers the starting weights: the start must be what comes back.
         int calls = 0;
-        var report = QuantAwareImitation.FineTune(student, teacher, Demos, new QailOptions { Epochs = 3 }, null, _ => calls++ == 0 ? 1 : 0, checkEvery: 1);
+        var report = QuantAwareImitation.FineTune(student, teacher, Demos, new QailOptions { Epochs = 3 }, null,
+            _ => calls++ == 0 ? 1 : 0, checkEvery: 1);
         Assert.Equal(0, report.ChosenEpoch);
         Assert.Equal(4, report.Validation!.Count);
         foreach (var (name, value) in student.StateDict()) Assert.Equal(start[name], value.ToArray<float>());
 
         // A measure that rises with every check keeps the last epoch.
         int rising = 0;
-        var later = QuantAwareImitation.FineTune(student, teacher, Demos, new QailOptions { Epochs = 3 }, null, _ => rising++, checkEvery: 2);
+        var later = QuantAwareImitation.FineTune(student, teacher, Demos, new QailOptions { Epochs = 3 }, null,
+            _ => rising++, checkEvery: 2);
         Assert.Equal(3, later.ChosenEpoch);
         Assert.Equal([0, 2, 3], later.Validation!.Select(v => v.Epoch));
     }

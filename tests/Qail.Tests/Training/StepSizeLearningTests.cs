@@ -28,7 +28,8 @@ public class StepSizeLearningTests
             var all = PolicyBatch.FromDemonstrations(demos, Enumerable.Range(0, demos.Steps).ToArray());
             Quantizer.CalibrateActivations(student, [all], b => student.Predict(b));
         }
-        var quantizers = Quantizer.Layers(student).SelectMany(l => new[] { l.Weight, l.Input }).OfType<FakeQuantize>().ToList();
+        var quantizers = Quantizer.Layers(student).SelectMany(l => new[] { l.Weight, l.Input }).OfType<FakeQuantize>()
+            .ToList();
         Assert.All(quantizers, q => Assert.True(q.LearnsScale));
         var calibrated = quantizers.Select(q => q.Scale.ToArray<float>()).ToList();
 
@@ -41,7 +42,8 @@ public class StepSizeLearningTests
             {
                 double ratio = learned[c] / calibrated[i][c];
                 Assert.True(ratio is > 0.75 and < 1.25,
-                    $"{config.Label} quantizer {i} ({quantizers[i].Target}) cell {c}: step {calibrated[i][c]:G4} became {learned[c]:G4}");
+                    $"{config.Label} quantizer {i} ({quantizers[i].Target}) cell {c}: step {calibrated[i][c]:G4} "
+                    + $"became {learned[c]:G4}");
             }
         }
     }
