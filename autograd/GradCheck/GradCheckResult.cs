@@ -19,7 +19,7 @@ public sealed record GradCheckResult(
     /// <summary>One line for assertion messages.</summary>
     public override string ToString() =>
         $"gradient check {(Passed ? "passed" : "FAILED")} over {ElementsChecked} elements: max abs error "
-            + $"{MaxAbsoluteError:G4}, max rel error {MaxRelativeError:G4}; " +
-        $"worst at input {WorstInput} index {Shapes.Format(WorstIndex)}: analytic {WorstAnalytic:G10} vs numeric "
-            + $"{WorstNumeric:G10}";
+        + $"{MaxAbsoluteError:G4}, max rel error {MaxRelativeError:G4}; "
+        + $"worst at input {WorstInput} index {Shapes.Format(WorstIndex)}: analytic {WorstAnalytic:G10} vs numeric "
+        + $"{WorstNumeric:G10}";
 }

@@ -178,9 +178,8 @@ public static class SafeTensors
         return true;
     }
 
-    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart,
-        byte[] Header) ReadLayout(
-        long fileLength, ReadOnlySpan<byte> prefix, Func<int, byte[]> readHeader)
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart, byte[] Header)
+        ReadLayout(long fileLength, ReadOnlySpan<byte> prefix, Func<int, byte[]> readHeader)
     {
         if (fileLength < 8)
             throw new CheckpointException(CheckpointProblem.Truncated, null,

@@ -31,20 +31,20 @@ public static class Env
             () => new PointMass(), env => new PointMassExpert((PointMass)env)),
         new("libero-spatial", "Tabletop pick-and-place, same objects in 10 layouts, the block named by position (64x64 "
             + "RGB + gripper state + instruction; 200 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Spatial), env =>
-                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Spatial),
+            env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
         new("libero-object", "Tabletop: put one of 10 target objects in the white bowl among distractors (64x64 RGB + "
             + "gripper state + instruction; 200 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Object), env =>
-                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Object),
+            env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
         new("libero-goal", "Tabletop: one layout, 10 goals (put in/on, stack, push beside) (64x64 RGB + gripper state "
             + "+ instruction; 200 steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Goal), env =>
-                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Goal),
+            env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
         new("libero-long", "Tabletop: 10 tasks of 2-3 chained sub-tasks (64x64 RGB + gripper state + instruction; 300 "
             + "steps of 0.1 s).",
-            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Long), env =>
-                new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
+            () => new Manipulation.TabletopEnv(Manipulation.LiberoSuite.Long),
+            env => new Manipulation.TabletopExpert((Manipulation.TabletopEnv)env)),
         .. Driving.DrivingSuite.Registrations(),
         .. MuJoCo.MujocoTasks.Registrations(),
     ];

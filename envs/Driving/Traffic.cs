@@ -82,8 +82,9 @@ public sealed class Traffic
             var (gap, leaderSpeed) = LeaderGap(town, _points, _headings, i, ego);
             var edge = town.Edges[car.Edge];
             double stop = edge.IsConnector
-                ? edge.Turn == DrivingCommand.Left ? LeftTurnYieldGap(town, edge.Intersection, edge.Direction, car.S,
-                    time, i, ego) : double.PositiveInfinity
+                ? edge.Turn == DrivingCommand.Left
+                    ? LeftTurnYieldGap(town, edge.Intersection, edge.Direction, car.S, time, i, ego)
+                    : double.PositiveInfinity
                 : StopLineGap(town, edge.Intersection, edge.Direction, edge.Path.Length - car.S,
                     town.Edges[car.Ahead[0]].Path.Length,
                     car.Speed, gap, leaderSpeed, time, i, ego);

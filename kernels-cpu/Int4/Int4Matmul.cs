@@ -143,8 +143,7 @@ public static unsafe class Int4Matmul
     }
 
     private readonly struct IntegerJob(int n, int k, int gs, byte* wBase, float* swBase, int* offBase, sbyte* xBase,
-        float* sxBase, int* sumBase,
-        int batch, float* y, float* bias, InstructionSet isa) : IPartitionedJob
+        float* sxBase, int* sumBase, int batch, float* y, float* bias, InstructionSet isa) : IPartitionedJob
     {
         public void Part(int part, int parts)
         {

@@ -65,8 +65,8 @@ internal static class LayerExport
     /// </summary>
     public static QuantizedWeights? WeightCodes(string path, WeightedLayer layer, float[] weight, int rows,
         int columns) =>
-        Quantizer(path, layer.WeightTransform, "weight") is { } quantizer ? Codes(path, quantizer, weight, rows,
-            columns) : null;
+        Quantizer(path, layer.WeightTransform, "weight") is { } quantizer
+            ? Codes(path, quantizer, weight, rows, columns) : null;
 
     private static FakeQuantize? Quantizer(string path, Module? transform, string slot) => transform switch
     {

@@ -83,12 +83,12 @@ public class DeviceTests
         var cpu = Tensor.Zeros([2, 3]);
         Action[] ops =
         [
-            () => gpu.Exp(), () => Tensor.Add(gpu, cpu), () => gpu.Sum(), () => gpu.Softmax(1), () =>
-                Tensor.MatMul(gpu, cpu.T),
-            () => gpu.IndexSelect(0, Tensor.From(new[] { 0 })), () => Tensor.Concat([cpu, gpu], 0), () =>
-                gpu.ScaleInPlace(2),
-            () => Tensor.LayerNorm(gpu, 1, null, null), () =>
-                Tensor.Conv2d(gpu.Reshape(1, 1, 2, 3), Tensor.Zeros([1, 1, 1, 1]), null, Conv2dOptions.Uniform()),
+            () => gpu.Exp(), () => Tensor.Add(gpu, cpu), () => gpu.Sum(), () => gpu.Softmax(1),
+            () => Tensor.MatMul(gpu, cpu.T),
+            () => gpu.IndexSelect(0, Tensor.From(new[] { 0 })), () => Tensor.Concat([cpu, gpu], 0),
+            () => gpu.ScaleInPlace(2),
+            () => Tensor.LayerNorm(gpu, 1, null, null),
+            () => Tensor.Conv2d(gpu.Reshape(1, 1, 2, 3), Tensor.Zeros([1, 1, 1, 1]), null, Conv2dOptions.Uniform()),
         ];
         foreach (var op in ops)
         {

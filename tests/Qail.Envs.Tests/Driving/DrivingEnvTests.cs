@@ -182,8 +182,8 @@ public class DrivingEnvTests
             var target = env.Route.Path.PointAt(s) + 3.5 * Vec2.FromAngle(env.Route.Path.HeadingAt(s)).Left;
             var to = target - env.Ego.RearAxle;
             double alpha = Headings.Difference(Math.Atan2(to.Y, to.X), env.Ego.Heading);
-            double steer = Math.Atan2(2 * KinematicBicycle.Wheelbase * Math.Sin(alpha),
-                to.Length) / KinematicBicycle.MaxSteerAngle;
+            double steer = Math.Atan2(2 * KinematicBicycle.Wheelbase * Math.Sin(alpha), to.Length)
+                / KinematicBicycle.MaxSteerAngle;
             var result = env.Step([(float)Math.Clamp(steer, -1, 1), t < 20 ? 0.3f : 0f, 0f]);
             Assert.False(result.Done);
         }

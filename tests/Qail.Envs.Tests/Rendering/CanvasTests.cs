@@ -28,8 +28,8 @@ public class CanvasTests
         poly.FillConvexPolygon([(ax, ay), (bx, ay), (bx, by), (ax, by)], Ink);
         var rotated = new Canvas(32, 24);
         rotated.FillRotatedRect((ax + bx) / 2, (ay + by) / 2, bx - ax, by - ay, 0, Ink);
-        int expected = Math.Max(0, Math.Min(32, (int)bx) - Math.Max(0, (int)ax)) * Math.Max(0,
-            Math.Min(24, (int)by) - Math.Max(0, (int)ay));
+        int expected = Math.Max(0, Math.Min(32, (int)bx) - Math.Max(0, (int)ax))
+            * Math.Max(0, Math.Min(24, (int)by) - Math.Max(0, (int)ay));
         if (ax < 0 || ay < 0) expected = Count(rect, Ink); // negative modulo corners: only check agreement
         return (rect.Pixels.SequenceEqual(poly.Pixels) && rect.Pixels.SequenceEqual(rotated.Pixels)
             && Count(rect, Ink) == expected).ToProperty();

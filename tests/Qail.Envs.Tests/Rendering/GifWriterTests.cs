@@ -124,8 +124,9 @@ public class GifWriterTests
         var strip = FrameStrip.Tile(frames, columns: 3);
         Assert.Equal(2 * frames[0].Height, strip.Height);
         Assert.Equal(3 * frames[0].Width, strip.Width);
-        Assert.Equal(frames[4].Pixels.AsSpan(0, frames[0].Width * 3).ToArray(), strip.Pixels.AsSpan(frames[0].Height
-            * strip.Width * 3 + frames[0].Width * 3, frames[0].Width * 3).ToArray());
+        Assert.Equal(frames[4].Pixels.AsSpan(0, frames[0].Width * 3).ToArray(),
+            strip.Pixels.AsSpan(frames[0].Height * strip.Width * 3 + frames[0].Width * 3, frames[0].Width * 3)
+                .ToArray());
         Assert.Throws<ArgumentException>(() => GifWriter.Encode([frames[0], new RgbFrame(2, 2, new byte[12])]));
     }
 }
