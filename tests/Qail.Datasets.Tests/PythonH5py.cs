@@ -17,8 +17,8 @@ internal static class PythonH5py
     /// </summary>
     public static string? Run(string script, string? path)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true,
-            RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("/usr/bin/python3")
+            { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
         if (path is not null) start.ArgumentList.Add(path);

@@ -44,8 +44,9 @@ public class IndexingTests
     public Property IndexAddAccumulatesRepeats()
     {
         var gen = from c in SelectCase([DType.Float64, DType.Int32])
-                  from source in TensorGen.Tensor(c.T.ShapeToArray().Select((d, i) => i == c.Axis
-                      ? c.Index.Size(0) : d).ToArray(), c.T.DType, ValueRange.SmallIntegers)
+                  from source in TensorGen.Tensor(
+                      c.T.ShapeToArray().Select((d, i) => i == c.Axis ? c.Index.Size(0) : d).ToArray(), c.T.DType,
+                      ValueRange.SmallIntegers)
                   select (c.T, c.Axis, c.Index, source);
         return Prop.ForAll(gen.ToArbitrary(), c =>
         {

@@ -14,8 +14,10 @@ public class ReductionTests
         from picks in Gen.ArrayOf(Gen.Elements(true, false), t.Rank)
         from negative in Gen.Elements(true, false)
         from keepDim in Gen.Elements(true, false)
-        select (t, all ? null : Enumerable.Range(0, t.Rank).Where(d => picks[d]).Select(d => negative
-            ? d - t.Rank : d).ToArray(), keepDim);
+        select (t,
+            all ? null
+                : Enumerable.Range(0, t.Rank).Where(d => picks[d]).Select(d => negative ? d - t.Rank : d).ToArray(),
+            keepDim);
 
     private static Property Reduction(DType[] dtypes, ValueRange range, Func<Tensor, int[]?, bool, Tensor> op,
         Func<List<double>, double> aggregate,

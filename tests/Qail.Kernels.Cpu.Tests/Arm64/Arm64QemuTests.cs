@@ -21,8 +21,8 @@ public class Arm64QemuTests
             + "gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user.");
 
         var script = Path.Combine(RepositoryRoot(), "tests", "Qail.Kernels.Arm64Check", "run-under-qemu.sh");
-        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true,
-            RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash", [script])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();

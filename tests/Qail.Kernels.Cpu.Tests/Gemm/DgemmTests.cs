@@ -24,8 +24,8 @@ public sealed class DgemmTests
             double sum = 0, magnitude = 0;
             for (var p = 0; p < f.K && f.Alpha != 0; p++)
             {
-                var product = (f.TransA ? a[p * f.Lda + row] : a[row * f.Lda + p]) * (f.TransB
-                    ? b[col * f.Ldb + p] : b[p * f.Ldb + col]);
+                var product = (f.TransA ? a[p * f.Lda + row] : a[row * f.Lda + p])
+                    * (f.TransB ? b[col * f.Ldb + p] : b[p * f.Ldb + col]);
                 sum += product;
                 magnitude += Math.Abs(product);
             }

@@ -99,8 +99,9 @@ public class VlaExportTests
             new(demos.States!.AsSpan(step * n, n).ToArray(), demos.Images!.AsSpan(step * frame, frame).ToArray(),
             words ?? demos.Instructions!.AsSpan(step * length, length).ToArray());
         var random = new Random(3);
-        var mixed = Enumerable.Range(0, length).Select(i => i >= length - 2 || random.Next(3) == 0
-            ? 0 : random.Next(1, spec.Instruction!.VocabularySize)).ToArray();
+        var mixed = Enumerable.Range(0, length)
+            .Select(i => i >= length - 2 || random.Next(3) == 0 ? 0 : random.Next(1, spec.Instruction!.VocabularySize))
+            .ToArray();
         return [.. Enumerable.Range(0, demos.Steps).Where(s => s % 2 == 0).Select(s => At(s)), At(1, mixed),
             At(3, new int[length])];
     }

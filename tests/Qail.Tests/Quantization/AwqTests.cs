@@ -36,8 +36,8 @@ public class AwqTests
         {
             var states = new float[rows * stateSize];
             for (int i = 0; i < states.Length; i++)
-                states[i] = (float)((2 * random.NextDouble() - 1) * (outliers.Contains(i % stateSize)
-                    ? outlierGain : 1));
+                states[i] = (float)((2 * random.NextDouble() - 1)
+                    * (outliers.Contains(i % stateSize) ? outlierGain : 1));
             return new PolicyBatch(Tensor.From<float>(states, [rows, stateSize]), null, null, null, null);
         }).ToList();
     }

@@ -30,8 +30,8 @@ public class ObservationGridTests
         {
             bool tail = random.NextDouble() < tailFraction;
             for (int j = 0; j < features; j++)
-                x[r * features + j] = (float)(tail
-                    ? 14 * random.NextDouble() - 7 : spread * (2 * random.NextDouble() - 1));
+                x[r * features + j] =
+                    (float)(tail ? 14 * random.NextDouble() - 7 : spread * (2 * random.NextDouble() - 1));
         }
         // Pin the extremes so every case calibrates over the same wide range.
         x[0] = -7;
