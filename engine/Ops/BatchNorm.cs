@@ -44,11 +44,11 @@ public sealed partial class Tensor
         var sumG = new double[c];
         var sumGC = new double[c];
         if (x.DType == DType.Float32)
-            BatchNormKernels.GradientSums<float>(g.AsSpan<float>(), x.AsSpan<float>(), n, c, spatial, mean, sumG,
-                sumGC);
+            BatchNormKernels.GradientSums<float>(g.AsSpan<float>(), x.AsSpan<float>(), n, c,
+                spatial, mean, sumG, sumGC);
         else
-            BatchNormKernels.GradientSums<double>(g.AsSpan<double>(), x.AsSpan<double>(), n, c, spatial, mean, sumG,
-                sumGC);
+            BatchNormKernels.GradientSums<double>(g.AsSpan<double>(), x.AsSpan<double>(), n, c,
+                spatial, mean, sumG, sumGC);
         return (sumG, sumGC);
     }
 

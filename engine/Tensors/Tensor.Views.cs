@@ -125,8 +125,8 @@ public sealed partial class Tensor
         if (_shape[d] != 1)
             throw new ArgumentException(
                 $"Squeeze: dimension {d} of {Shapes.Format(_shape)} has size {_shape[d]}, not 1.", nameof(dim));
-        return new Tensor(Storage, _shape.Where((_, i) => i != d).ToArray(), _strides.Where((_, i) => i != d).ToArray(),
-            Offset);
+        return new Tensor(Storage, _shape.Where((_, i) => i != d).ToArray(),
+            _strides.Where((_, i) => i != d).ToArray(), Offset);
     }
 
     /// <summary>Removes every size-1 dimension.</summary>

@@ -118,8 +118,8 @@ public sealed class TabletopExpert : IExpert
         {
             // In contact on the line: aim a little into the object along the line, correcting sideways drift.
             double advance = Math.Min(PushSpeed, distance);
-            return [px + ux * advance - scene.GripperX, py + uy * advance - scene.GripperY, PushHeight - scene.GripperZ,
-                1];
+            return [px + ux * advance - scene.GripperX, py + uy * advance - scene.GripperY,
+                PushHeight - scene.GripperZ, 1];
         }
         if (low && g2q < 0.015) return [px - scene.GripperX, py - scene.GripperY, PushHeight - scene.GripperZ, 1];
         if (g2q <= Aligned) return [qx - scene.GripperX, qy - scene.GripperY, PushHeight - scene.GripperZ, 1];

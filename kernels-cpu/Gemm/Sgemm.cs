@@ -25,8 +25,8 @@ public static unsafe class Sgemm
         var threads = KernelThreads.Count;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var problem = new SgemmProblem(transA, transB, m, n, k, alpha, (nint)pa, lda, (nint)pb, ldb, beta, (nint)pc,
-                ldc);
+            var problem = new SgemmProblem(transA, transB, m, n, k, alpha, (nint)pa, lda, (nint)pb, ldb,
+                beta, (nint)pc, ldc);
             if (SgemmSmallM.Applies(problem)) SgemmSmallM.Run(problem, isa, threads);
             else KernelTable.For(isa).Sgemm.Run(problem, threads);
         }

@@ -17,8 +17,8 @@ internal static class LayerExport
     /// </summary>
     public static RuntimeOp Linear(string path, Linear layer, int rows = 1) =>
         Matrix(path, layer, layer.Weight.Value.Cast(DType.Float32).Contiguous().ToArray<float>(),
-            layer.Bias?.Value.Cast(DType.Float32).Contiguous().ToArray<float>(), layer.OutFeatures, layer.InFeatures,
-            rows);
+            layer.Bias?.Value.Cast(DType.Float32).Contiguous().ToArray<float>(), layer.OutFeatures,
+            layer.InFeatures, rows);
 
     /// <summary>
     /// Any weight layer whose weight reads as a row-major [outputs, inputs] matrix (a linear layer; a convolution over

@@ -22,8 +22,8 @@ public class ShapeGradientProperties
         AssertGradients($"Slice step 2 {at}", v => v[0].Slice(1, 0, shape[1], 2).Square(), x);
         AssertGradients($"Slice tail {at}", v => v[0].Slice(-1, shape[2] / 2, shape[2]).Exp(), x);
         AssertGradients($"Select {at}", v => v[0].Select(1, shape[1] - 1).Square(), x);
-        AssertGradients($"Unsqueeze+Expand {at}", v => v[0].Unsqueeze(1).Expand(shape[0], 3, shape[1], shape[2]).Tanh(),
-            x);
+        AssertGradients($"Unsqueeze+Expand {at}",
+            v => v[0].Unsqueeze(1).Expand(shape[0], 3, shape[1], shape[2]).Tanh(), x);
         AssertGradients($"Squeeze {at}", v => v[0].Sum(1, keepDim: true).Squeeze(1).Square(), x);
         AssertGradients($"Squeeze all {at}", v => v[0].Sum(1, keepDim: true).Squeeze().Tanh(), x);
         AssertGradients($"Contiguous {at}", v => v[0].Transpose(0, 1).Contiguous().Square(), x);

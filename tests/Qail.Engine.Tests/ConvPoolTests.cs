@@ -73,8 +73,8 @@ public class ConvPoolTests
     public Property Conv2dAndBackwardHelpers() => Prop.ForAll(ConvCases().ToArbitrary(), c =>
     {
         var (y, gx, gw) = Reference(c);
-        TensorAssert.AllClose(y, c.GradOutput.ShapeToArray(), Tensor.Conv2d(c.Input, c.Weight, c.Bias, c.Options), 1e-4,
-            1e-4);
+        TensorAssert.AllClose(y, c.GradOutput.ShapeToArray(),
+            Tensor.Conv2d(c.Input, c.Weight, c.Bias, c.Options), 1e-4, 1e-4);
         TensorAssert.AllClose(gx, c.Input.ShapeToArray(),
             Tensor.Conv2dBackwardInput(c.GradOutput, c.Weight, c.Input.ShapeToArray(), c.Options), 1e-4, 1e-4);
         TensorAssert.AllClose(gw, c.Weight.ShapeToArray(),

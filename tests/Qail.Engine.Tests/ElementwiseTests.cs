@@ -169,8 +169,8 @@ public class ElementwiseTests
                 (Tensor.Minimum(p.t, 1.0), v => Math.Min(v, 1)),
             ];
             foreach (var (actual, reference) in cases)
-                TensorAssert.AllClose(Ref.InDType(x.Select(reference).ToArray(), p.t.DType), shape, actual, tol * 4,
-                    tol);
+                TensorAssert.AllClose(Ref.InDType(x.Select(reference).ToArray(), p.t.DType), shape,
+                    actual, tol * 4, tol);
         });
     }
 

@@ -21,8 +21,8 @@ namespace Qail.Onnx.Tests;
 /// </summary>
 public sealed class OnnxExportTests(ITestOutputHelper output)
 {
-    private static readonly EnvSpec Spec = new(5, null, null, 0, new ActionSpace([-2f, -1f, 0f], [2f, 1f, 3f]), 100,
-        0.01);
+    private static readonly EnvSpec Spec = new(5, null, null, 0,
+        new ActionSpace([-2f, -1f, 0f], [2f, 1f, 3f]), 100, 0.01);
 
     private static MlpPolicy FullPrecision()
     {

@@ -118,8 +118,8 @@ public sealed class SgemmTests
         int aLen, int bLen, int cLen)
     {
         var sgemm = Assert.ThrowsAny<ArgumentException>(() =>
-            Sgemm.Multiply(false, false, m, n, k, 1f, new float[aLen], lda, new float[bLen], ldb, 0f, new float[cLen],
-                ldc));
+            Sgemm.Multiply(false, false, m, n, k, 1f, new float[aLen], lda, new float[bLen], ldb, 0f,
+                new float[cLen], ldc));
         Assert.Equal(name, sgemm.ParamName);
         Assert.Contains(name, sgemm.Message);
         var reference = Assert.ThrowsAny<ArgumentException>(() =>
@@ -127,8 +127,8 @@ public sealed class SgemmTests
                 new float[cLen], ldc));
         Assert.Equal(name, reference.ParamName);
         var dgemm = Assert.ThrowsAny<ArgumentException>(() =>
-            Dgemm.Multiply(false, false, m, n, k, 1, new double[aLen], lda, new double[bLen], ldb, 0, new double[cLen],
-                ldc));
+            Dgemm.Multiply(false, false, m, n, k, 1, new double[aLen], lda, new double[bLen], ldb, 0,
+                new double[cLen], ldc));
         Assert.Equal(name, dgemm.ParamName);
     }
 

@@ -137,8 +137,8 @@ public sealed class GpuPolicyTests
         // A NaN in an int8 layer's input slot (as a non-finite layer output would put there): the device raises its
         // fault flag where the CPU kernel throws, for the fused one-row layer (MLP) and the quantize-first path (CNN).
         var c = DeployedPolicyTests.Base with { ConfigName = "W8A8" };
-        AssertNanFaults(Export.ToIntegerPolicy(c.Prepared(c.FullPrecision())), new Observation(c.States(1, 6)[0]),
-            device);
+        AssertNanFaults(Export.ToIntegerPolicy(c.Prepared(c.FullPrecision())),
+            new Observation(c.States(1, 6)[0]), device);
         AssertNanFaults(CilrsExportTests.Deployed("W8A8"), CilrsCase.At(4, 2), device);
     }
 

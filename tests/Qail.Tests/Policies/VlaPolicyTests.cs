@@ -120,8 +120,8 @@ public class VlaPolicyTests
         var action = net.ToAction(Tensor.From<float>(logits, [1, 2, 6]), 0);
         Assert.Equal(net.Tokenizer.Decode([4, 1]), action, (a, b) => Math.Abs(a - b) < 1e-5f);
         logits[5] = 60; // two equally likely bins: halfway between their centres
-        Assert.Equal(-0.5 + 5 * net.Tokenizer.BinWidth(0), net.ToAction(Tensor.From<float>(logits, [1, 2, 6]), 0)[0],
-            5);
+        Assert.Equal(-0.5 + 5 * net.Tokenizer.BinWidth(0),
+            net.ToAction(Tensor.From<float>(logits, [1, 2, 6]), 0)[0], 5);
     }
 
     [Property(MaxTest = 20, Replay = Seed)]

@@ -206,8 +206,8 @@ public class AwqTests
     public void StudyPreparesAnAwqStudentForPendulum()
     {
         var demos = Demonstrations.Collect("pendulum-swingup", 2, seed: 9);
-        var teacher = (PolicyNetwork)PolicyFactory.Create("mlp", Env.Lookup("pendulum-swingup").Create().Spec, [16, 16],
-            2);
+        var teacher = (PolicyNetwork)PolicyFactory.Create("mlp", Env.Lookup("pendulum-swingup").Create().Spec,
+            [16, 16], 2);
         teacher.FitNormalization(demos);
         var student = QuantizationStudy.PrepareAwqStudent(teacher, QuantConfig.W4A4(), demos, seed: 1);
         Assert.All(Quantizer.Layers(student), l => Assert.NotNull(l.Input));
