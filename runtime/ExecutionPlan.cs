@@ -45,6 +45,18 @@ internal sealed class ExecutionPlan
 
         var written = new bool[graph.Last + 1];
         for (int i = 0; i < first; i++) written[i] = true;
+        // The add at node j of the value at slot output (read by nothing else) and a shortcut written earlier as
+        // floats, with the ReLU after it when nothing else reads the sum: the node that then holds the block's output.
+        (int Skip, bool Relu, int Last)? ResidualAt(int j, int output)
+        {
+            if (j >= count || graph.Nodes[j].Op is not ResidualAdd || readers[output] != 1) return null;
+            var sources = graph.Nodes[j].Sources;
+            int skip = sources[0] == output ? sources[1] : sources[1] == output ? sources[0] : -1;
+            if (skip < 0 || skip == output || !written[skip]) return null;
+            bool relu = j + 1 < count && graph.Nodes[j + 1].Op is Relu && SoleReader(j + 1, first + j);
+            return (skip, relu, relu ? j + 1 : j);
+        }
+
         var steps = new List<Step>();
         int codesWritten = -1; // the node whose input codes the previous step wrote
         for (int i = 0; i < count; i++)
@@ -52,16 +64,26 @@ internal sealed class ExecutionPlan
             var op = graph.Nodes[i].Op;
             if (ConvolutionAt(i) is ({ } convolution, var fromPixels))
             {
-                // A convolution read only by the next one writes that one's 8-bit input codes from its epilogue.
                 int last = i + (convolution.ReluFused ? 2 : 1), output = first + last;
                 int source = graph.Nodes[i].Sources[0];
-                var next = last + 1 < count && SoleReader(last + 1, output)
+                // A residual add right after it, of its output and a shortcut already written as floats, joins its
+                // epilogue, with the block's ReLU after the add.
+                var residual = convolution.ReluFused ? null : ResidualAt(last + 1, output);
+                if (residual is { } block) (last, output) = (block.Last, first + block.Last);
+                // The convolution right after reads its 8-bit input codes from this epilogue; other readers of the
+                // output (a block's shortcut) still read its floats.
+                bool nextReads = last + 1 < count && graph.Nodes[last + 1].Sources is [var read] && read == output;
+                var next = nextReads && (residual is not null || readers[output] == 1)
                     && ConvolutionAt(last + 1) is ({ } following, _) && convolution.Feeds(following) ? following : null;
+                bool floats = next is null || readers[output] > 1;
                 bool fromCodes = codesWritten == i;
                 string fused = $"{graph.Nodes[i].Op.Describe()}{(convolution.ReluFused ? ", ReLU fused" : "")}"
                     + (fromPixels ? ", from the pixels" : "")
                     + (fromCodes ? ", from the 8-bit codes of the one before" : "")
-                    + (next is null ? "" : ", epilogue straight to the next convolution's 8-bit codes");
+                    + (residual is { Relu: var blockRelu }
+                        ? $", residual add{(blockRelu ? " and ReLU" : "")} fused" : "")
+                    + (next is null ? "" : ", epilogue straight to the next convolution's 8-bit codes")
+                    + (next is not null && floats ? " and the floats its other readers take" : "");
                 string description =
                     $"{graph.Nodes[i + 1].Op.Describe()} as one integer convolution over NHWC codes ({fused})";
                 if (fromPixels)
@@ -70,9 +92,9 @@ internal sealed class ExecutionPlan
                     written[source] = false;
                 }
                 steps.Add(new ConvolutionStep(convolution, fromCodes ? -1 : source, fromPixels ? Pixels : null, next,
-                    output, description));
-                if (next is null) written[output] = true;
-                else codesWritten = last + 1;
+                    residual is { } r ? (r.Skip, r.Relu) : null, floats ? output : -1, description));
+                if (floats) written[output] = true;
+                if (next is not null) codesWritten = last + 1;
                 i = last;
                 continue;
             }
@@ -156,9 +178,10 @@ internal sealed class ExecutionPlan
     }
 
     // An integer convolution from its float input, the image's pixels, or the codes the one before wrote (input -1),
-    // to its float output or the next convolution's codes.
+    // to its float output (unless output is -1) and/or the next convolution's codes; with a residual, the shortcut's
+    // floats added (and the block's ReLU) in the same epilogue.
     private sealed class ConvolutionStep(QuantizedConvolution convolution, int input, byte[]? pixels,
-        QuantizedConvolution? next, int output, string description) : Step
+        QuantizedConvolution? next, (int Skip, bool Relu)? residual, int output, string description) : Step
     {
         public override void Run(float[][] slots)
         {
@@ -168,7 +191,9 @@ internal sealed class ExecutionPlan
                 if (input >= 0) convolution.Quantize(slots[input]);
                 convolution.Convolve();
             }
-            if (next is null) convolution.WriteFloats(slots[output]);
+            if (residual is { } block)
+                convolution.WriteResidual(slots[block.Skip], block.Relu, next, output < 0 ? [] : slots[output]);
+            else if (next is null) convolution.WriteFloats(slots[output]);
             else convolution.WriteCodes(next);
         }
 

@@ -150,6 +150,32 @@ internal sealed class QuantizedConvolution
                 next._unsignedCodes);
     }
 
+    /// <summary>
+    /// The epilogue that closes a residual block (<see cref="Int8ResidualEpilogue"/>): this convolution's values plus
+    /// <paramref name="skip"/> (the shortcut's floats), the block's ReLU when <paramref name="relu"/>, written to
+    /// <paramref name="output"/> (unless empty) and, with <paramref name="next"/>, as its activation codes: the
+    /// values <see cref="WriteFloats"/>, the add and the ReLU op give one after the other, and the codes
+    /// <paramref name="next"/>'s <see cref="Quantize"/> gives for them.
+    /// </summary>
+    public void WriteResidual(ReadOnlySpan<float> skip, bool relu, QuantizedConvolution? next, Span<float> output)
+    {
+        var bias = _layer.Bias ?? [];
+        var scales = _layer.OutputScales;
+        if (next is null)
+        {
+            Int8ResidualEpilogue.Requantize(_sums, scales, bias, skip, relu, 1f, 0, -128, 127, Span<sbyte>.Empty,
+                output);
+            return;
+        }
+        var a = next._layer.Activation;
+        if (a.Symmetric)
+            Int8ResidualEpilogue.Requantize(_sums, scales, bias, skip, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._signedCodes, output);
+        else
+            Int8ResidualEpilogue.Requantize(_sums, scales, bias, skip, relu, a.Scale, a.ZeroPoint, a.QMin, a.QMax,
+                next._unsignedCodes, output);
+    }
+
     // Codes minus the zero point into the padded NHWC map's interior (the border was zeroed at allocation). An HWC
     // input row is one contiguous run, widened 32 codes at a time; a CHW input (the image) is transposed value by
     // value.

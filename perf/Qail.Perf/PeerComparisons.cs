@@ -19,6 +19,6 @@ public static class PeerComparisons
         .. QuantizedPeers.Int8Gemm(sizes: [256, 1024], threads: [1, 2]),
         .. QuantizedPeers.Int4(batches: [1, 8, 64], n: 4096, k: 4096, threads: [1, 2]),
         .. Batch1Peers.Layers(sizes: [64, 256, 512, 1024]),
-        .. DeployedPolicyPeers.All(configs: ["FP32", "W8A8", "W4g32"], threads: [1, 2]),
+        .. DeployedPolicyPeers.All(configs: ["FP32", "W8A8", "W4A4", "W4g32"], threads: [1, 2]),
     ];
 }

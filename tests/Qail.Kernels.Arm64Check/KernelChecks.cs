@@ -154,6 +154,28 @@ internal static class KernelChecks
         return Same(expected, actual, $"rows {rows} n {n}");
     }
 
+    /// <summary>The residual-block epilogue (floats and codes) against its one-value references.</summary>
+    public static string? Int8ResidualEpilogue(Random r, InstructionSet isa)
+    {
+        var (rows, n) = (r.Next(1, 4), r.Next(1, 40));
+        var c = Enumerable.Range(0, rows * n).Select(_ => r.Next(-100000, 100000)).ToArray();
+        var scales = Enumerable.Range(0, n).Select(_ => 1e-4f + 0.01f * (float)r.NextDouble()).ToArray();
+        var bias = r.Next(2) == 0 ? [] : Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+        var skip = Enumerable.Range(0, rows * n).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray();
+        bool relu = r.Next(2) == 0;
+        float yScale = 0.005f + 0.1f * (float)r.NextDouble();
+        int zero = r.Next(0, 256);
+        var values = Enumerable.Range(0, c.Length).Select(i => Cpu.Int8ResidualEpilogue.Value(c[i], scales[i % n],
+            bias.Length > 0 ? bias[i % n] : 0f, bias.Length > 0, skip[i], relu)).ToArray();
+        var expected = values.Select(v => (byte)Cpu.Int8ResidualEpilogue.Code(v, yScale, zero, 0, 255)).ToArray();
+        var (actual, floats) = (new byte[c.Length], new float[c.Length]);
+        KernelDispatch.With(isa, () => Cpu.Int8ResidualEpilogue.Requantize(c, scales, bias, skip, relu, yScale, zero,
+            0, 255, actual, floats));
+        return Same(expected, actual, $"codes rows {rows} n {n}")
+            ?? Same(Array.ConvertAll(values, BitConverter.SingleToInt32Bits),
+                Array.ConvertAll(floats, BitConverter.SingleToInt32Bits), $"floats rows {rows} n {n}");
+    }
+
     public static string? Sgemm(Random r, InstructionSet isa)
     {
         var (m, n, k) = (r.Next(1, 40), r.Next(1, 40), r.Next(1, 40));

@@ -12,9 +12,9 @@ using Qail.Tests.Exporting;
 namespace Qail.Tests.Runtime;
 
 /// <summary>
-/// The load-time plan (convolutions fused into integer convolutions over NHWC codes; quantized layers handing their
-/// 8-bit codes to the next one) gives the ops' own results bit for bit, on every instruction-set path, for activation
-/// bit widths 8 and 4, replicas included.
+/// The load-time plan (convolutions fused into integer convolutions over NHWC codes, residual adds into their
+/// epilogues; quantized layers handing their 8-bit codes to the next one) gives the ops' own results bit for bit, on
+/// every instruction-set path, for activation bit widths 8 and 4, replicas included.
 /// </summary>
 public sealed class ExecutionPlanTests
 {
@@ -29,6 +29,9 @@ public sealed class ExecutionPlanTests
         Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("integer convolution",
             StringComparison.Ordinal)));
         Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("next convolution's 8-bit codes",
+            StringComparison.Ordinal)));
+        // The residual blocks' adds (and their ReLUs) run in the epilogue of the convolution before them.
+        Assert.Equal(quantized, policy.DescribePlan().Any(step => step.Contains("residual add and ReLU fused",
             StringComparison.Ordinal)));
         var replica = policy.Replicate();
         foreach (var isa in Enum.GetValues<InstructionSet>().Where(isa => isa <= KernelDispatch.Detected))

@@ -1,6 +1,7 @@
 using Qail.Kernels.Cpu;
+using Qail.Kernels.Cuda;
 
-namespace Qail.Kernels.Cuda;
+namespace Qail.Kernels.Cuda.Tests;
 
 /// <summary>
 /// The portable kernels on an OpenCL device, host arrays in and out: the same source and semantics as the CUDA

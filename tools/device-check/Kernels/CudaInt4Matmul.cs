@@ -1,4 +1,6 @@
-namespace Qail.Kernels.Cuda;
+using Qail.Kernels.Cuda;
+
+namespace Qail.DeviceCheck;
 
 /// <summary>
 /// W4A16 linear layer y = x W^T + bias for any batch: batches of 1..8 run the streaming GEMV

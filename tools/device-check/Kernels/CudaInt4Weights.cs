@@ -1,6 +1,7 @@
 using Qail.Kernels.Cpu;
+using Qail.Kernels.Cuda;
 
-namespace Qail.Kernels.Cuda;
+namespace Qail.DeviceCheck;
 
 /// <summary>
 /// Group-wise int4 weights resident on a GPU, in the canonical layout of <see cref="GroupwiseInt4Weights"/> (rows

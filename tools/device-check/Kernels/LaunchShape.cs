@@ -1,4 +1,6 @@
-namespace Qail.Kernels.Cuda;
+using Qail.Kernels.Cuda;
+
+namespace Qail.DeviceCheck;
 
 /// <summary>Grid and block shapes for the kernels' two schemes: one thread per element, one warp per row.</summary>
 internal static class LaunchShape

@@ -1,4 +1,6 @@
-namespace Qail.Kernels.Cuda;
+using Qail.Kernels.Cuda;
+
+namespace Qail.DeviceCheck;
 
 /// <summary>The non-GEMM layers the policies need on the GPU: im2col for convolution, layer norm, softmax, elementwise.</summary>
 public static class CudaLayers

@@ -1,4 +1,6 @@
-namespace Qail.Kernels.Cuda;
+using Qail.Kernels.Cuda;
+
+namespace Qail.DeviceCheck;
 
 /// <summary>
 /// Integer GEMM on int8 tensor cores (mma.sync m16n8k32, sm_80+; scalar on older devices) for W8A8 and W4A4:

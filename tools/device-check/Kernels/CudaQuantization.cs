@@ -1,4 +1,6 @@
-namespace Qail.Kernels.Cuda;
+using Qail.Kernels.Cuda;
+
+namespace Qail.DeviceCheck;
 
 /// <summary>
 /// Quantize / dequantize on the GPU with the semantics of kernels-cpu's QuantizeLinear (divide, round half to even,

@@ -1,4 +1,6 @@
-namespace Qail.Kernels.Cuda;
+using Qail.Kernels.Cuda;
+
+namespace Qail.DeviceCheck;
 
 /// <summary>
 /// GEMVs for batch 1..8: y[b, n] = sum_k x[b, k] W[n, k] (+ bias[n]). <see cref="W4A16"/> streams group-wise int4
