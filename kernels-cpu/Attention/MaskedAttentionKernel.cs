@@ -139,8 +139,10 @@ public static class MaskedAttentionKernel
                     Scores<TLanes, TVector>(q0, q1, transposed, dh, padded, scale, firstScores, secondScores);
                     var weights0 = new Span<float>(firstScores, n);
                     var weights1 = new Span<float>(secondScores, n);
-                    float sum0 = Exponentials<TLanes, TVector>(weights0, Max<TLanes, TVector>(weights0));
-                    float sum1 = Exponentials<TLanes, TVector>(weights1, Max<TLanes, TVector>(weights1));
+                    float sum0 = Exponentials<TLanes, TVector>(new Span<float>(firstScores, padded), n,
+                        Max<TLanes, TVector>(weights0));
+                    float sum1 = Exponentials<TLanes, TVector>(new Span<float>(secondScores, padded), n,
+                        Max<TLanes, TVector>(weights1));
                     WeightedValues<TLanes, TVector>(firstScores, secondScores, n, values, dh, 1f / sum0, 1f / sum1,
                         output + (nint)i * dim + head, output + (nint)second * dim + head);
                 }
@@ -202,22 +204,27 @@ public static class MaskedAttentionKernel
         return max;
     }
 
-    // weights[j] = e^(weights[j] - max); returns their sum.
-    private static float Exponentials<TLanes, TVector>(Span<float> weights, float max)
+    // weights[j] = e^(weights[j] - max) for j < n; returns their sum. The last, partial vector runs as one vector
+    // Exp over the padded row (equal to the scalar form lane by lane); its lanes past n are not summed.
+    private static float Exponentials<TLanes, TVector>(Span<float> weights, int n, float max)
         where TLanes : IFloatLanes<TVector>
         where TVector : struct
     {
         int w = TLanes.Count, j = 0;
         var maxLanes = TLanes.Broadcast(max);
         TVector sum = default;
-        for (; j + w <= weights.Length; j += w)
+        for (; j + w <= n; j += w)
         {
             var e = TLanes.Exp(TLanes.Subtract(TLanes.Load(weights, j), maxLanes));
             TLanes.Store(e, weights, j);
             sum = TLanes.Add(sum, e);
         }
         float total = TLanes.Sum(sum);
-        for (; j < weights.Length; j++) total += weights[j] = ExpPolynomial.Scalar(weights[j] - max);
+        if (j < n)
+        {
+            TLanes.Store(TLanes.Exp(TLanes.Subtract(TLanes.Load(weights, j), maxLanes)), weights, j);
+            for (; j < n; j++) total += weights[j];
+        }
         return total;
     }
 
