@@ -98,10 +98,12 @@ public static unsafe class Int8Gemm
         const string op = "Int8Gemm.QuantizeMultiplyToFloat";
         var count = AccumulatorCount(m, weights);
         int k = weights.Inputs, n = weights.Outputs;
-        if (x.Length != (long)m * k) throw new ArgumentException($"{op}: x length {x.Length} != m {m} * K {k}.", nameof(x));
+        if (x.Length != (long)m * k)
+            throw new ArgumentException($"{op}: x length {x.Length} != m {m} * K {k}.", nameof(x));
         if (y.Length != count) throw new ArgumentException($"{op}: y length {y.Length} != m {m} * N {n}.", nameof(y));
         if (outputScales.Length != n)
-            throw new ArgumentException($"{op}: outputScales length {outputScales.Length} != N {n}.", nameof(outputScales));
+            throw new ArgumentException($"{op}: outputScales length {outputScales.Length} != N {n}.",
+                nameof(outputScales));
         if (!bias.IsEmpty && bias.Length != n)
             throw new ArgumentException($"{op}: bias length {bias.Length} != N {n}.", nameof(bias));
         if (!(xScale > 0) || !float.IsFinite(xScale))

@@ -11,12 +11,14 @@ internal static unsafe class Int8RescaleRows
 {
     /// <summary>
     /// Rescales <paramref name="rows"/> rows of <paramref name="count"/> sums (<paramref name="cStride"/> and
-    /// <paramref name="yStride"/> elements apart; bias null: none) with the widest lanes up to <paramref name="lanes"/>.
+    /// <paramref name="yStride"/> elements apart; bias null: none) with the widest lanes up to
+    /// <paramref name="lanes"/>.
     /// </summary>
     public static void Run(int* c, int cStride, int rows, float* scales, float* bias, bool relu, float* y, int yStride,
         int count, FloatLaneWidth lanes)
     {
-        for (var r = 0; r < rows; r++) Row(c + (long)r * cStride, scales, bias, relu, y + (long)r * yStride, count, lanes);
+        for (var r = 0; r < rows; r++)
+            Row(c + (long)r * cStride, scales, bias, relu, y + (long)r * yStride, count, lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

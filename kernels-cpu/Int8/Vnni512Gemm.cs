@@ -33,7 +33,10 @@ internal static unsafe class Vnni512Gemm
     public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads) =>
         Multiply(a, unsignedA, m, aZero, w, new TileOutput { C = c }, threads);
 
-    /// <summary>The product as <see cref="Multiply(sbyte*, bool, int, int, PackedInt8Weights, int*, int)"/>, into <paramref name="output"/>.</summary>
+    /// <summary>
+    /// The product as <see cref="Multiply(sbyte*, bool, int, int, PackedInt8Weights, int*, int)"/>, into
+    /// <paramref name="output"/>.
+    /// </summary>
     public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, TileOutput output,
         int threads)
     {

@@ -18,6 +18,7 @@ internal static class CheckList
         new("quantize", KernelChecks.Quantize),
         KernelCheck.Exact("quantize-per-channel", KernelChecks.QuantizePerChannel),
         new("int8-code-epilogue", KernelChecks.Int8CodeEpilogue),
+        KernelCheck.Exact("int8-quantize-multiply-to-float", KernelChecks.QuantizeMultiplyToFloat),
         new("sgemm", KernelChecks.Sgemm),
         new("centered-convolution", KernelChecks.CenteredConvolution),
         new("attention", FloatKernelChecks.Attention),

@@ -83,7 +83,7 @@ public sealed class MaskedAttentionKernelTests
                     $"({c.Tokens} tokens, dim {c.Dim}, heads {c.Heads})");
     }
 
-    /// <summary>A VLA-sized attention (heads split over 2 threads) gives the single thread's bits on every path.</summary>
+    /// <summary>A VLA-sized attention (heads split over 2 threads): the single thread's bits on every path.</summary>
     [Property(MaxTest = 3, Replay = "(20261206,17)")]
     public void ThreadedHeadsGiveTheSameBits(int seed)
     {

@@ -20,7 +20,8 @@ public sealed class QuantizeMultiplyToFloatTests
         var packed = PackedInt8Weights.Pack(w, n, k, zw);
         bool unsignedCodes = r.Next(2) == 0, relu = r.Next(2) == 0;
         int bits = r.Next(2, 9);
-        int qMin = unsignedCodes ? 0 : -(1 << (bits - 1)), qMax = unsignedCodes ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
+        int qMin = unsignedCodes ? 0 : -(1 << (bits - 1));
+        int qMax = unsignedCodes ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
         int zero = unsignedCodes ? r.Next(qMin, qMax + 1) : 0;
         // One case in four puts inputs on half steps of the scale: ties round to even.
         bool ties = r.Next(4) == 0;
