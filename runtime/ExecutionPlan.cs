@@ -165,6 +165,11 @@ internal sealed class ExecutionPlan
     {
         public override void Run(float[][] slots)
         {
+            if (input >= 0 && next is null)
+            {
+                layer.Run(slots[input], relu, slots[output]);
+                return;
+            }
             if (input >= 0) layer.Quantize(slots[input]);
             layer.Multiply();
             if (next is null) layer.WriteFloats(relu, slots[output]);

@@ -63,11 +63,25 @@ internal sealed class Int8Linear : UnaryOp
     public override int OutputSize => Rows * _weights.Rows;
     public override long ParameterBytes => _weights.StoredBytes + 4L * (_bias?.Length ?? 0) + 4;
 
-    public override void Run(ReadOnlySpan<float> input, Span<float> output)
+    public override void Run(ReadOnlySpan<float> input, Span<float> output) => Run(input, relu: false, output);
+
+    /// <summary>
+    /// From float input to float output, a following ReLU fused: <see cref="Quantize"/>, <see cref="Multiply"/> and
+    /// <see cref="WriteFloats"/> in one kernel call (<see cref="Int8Gemm.QuantizeMultiplyToFloat"/>, the same bits)
+    /// unless weight codes were clamped, whose correction reads the codes.
+    /// </summary>
+    public void Run(ReadOnlySpan<float> input, bool relu, Span<float> output)
     {
-        Quantize(input);
-        Multiply();
-        WriteFloats(relu: false, output);
+        if (_clampedColumns.Length > 0)
+        {
+            Quantize(input);
+            Multiply();
+            WriteFloats(relu, output);
+            return;
+        }
+        var a = _activation;
+        Int8Gemm.QuantizeMultiplyToFloat(input, Rows, a.Scale, a.ZeroPoint, a.QMin, a.QMax, !a.Symmetric, _packed,
+            _outputScales, _bias ?? [], relu, output);
     }
 
     /// <summary>True when this layer's outputs, in order, are <paramref name="next"/>'s inputs.</summary>

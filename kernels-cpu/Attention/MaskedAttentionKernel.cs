@@ -8,7 +8,8 @@ namespace Qail.Kernels.Cpu;
 /// weight exactly zero). One pass per head gathers the visible keys' head slice transposed, and their value rows,
 /// into scratch, so the scores of a query are broadcast-multiply-adds along the keys and the context is the
 /// exp-weighted sum of contiguous value rows, divided once by the softmax denominator, e^ by
-/// <see cref="ExpPolynomial"/>. No score matrix and no allocation: the caller lends the scratch.
+/// <see cref="ExpPolynomial"/>. Heads split over <see cref="KernelThreads.Count"/> threads when the scores are many.
+/// No score matrix and no allocation once warm: the caller lends the scratch (workers keep their own).
 /// </summary>
 public static class MaskedAttentionKernel
 {
@@ -75,20 +76,54 @@ public static class MaskedAttentionKernel
         where TLanes : IFloatLanes<TVector>
         where TVector : struct
     {
-        int dh = dim / heads, n = keys.Length, padded = Padded(n), queries = q.Length / dim;
+        int n = keys.Length, queries = q.Length / dim;
         fixed (float* qBase = q, kBase = k, vBase = v, outBase = output, scratchBase = scratch)
         fixed (int* keyRows = keys)
         {
+            var job = new HeadsJob<TLanes, TVector>(qBase, kBase, vBase, outBase, scratchBase,
+                ScratchSize(n, dim, heads), keyRows, n, dim, heads, queries, scale);
+            // Heads split over the threads when the scores are many; each head's arithmetic is the same either way.
+            long work = (long)queries * n * dim;
+            WorkerPool.Run(work < ThreadingThreshold ? 1 : Math.Min(KernelThreads.Count, heads), job);
+        }
+    }
+
+    // Below this many multiply-adds (queries x keys x dim) the heads stay on the calling thread.
+    private const long ThreadingThreshold = 1L << 18;
+
+    [ThreadStatic] private static float[]? t_scratch;
+
+    // Part p runs its share of the heads: part 0 in the caller's scratch, the others in their thread's own.
+    private readonly unsafe struct HeadsJob<TLanes, TVector>(float* q, float* k, float* v, float* output,
+        float* scratch, int scratchSize, int* keyRows, int n, int dim, int heads, int queries, float scale)
+        : IPartitionedJob
+        where TLanes : IFloatLanes<TVector>
+        where TVector : struct
+    {
+        public void Part(int part, int parts)
+        {
+            int first = heads * part / parts, last = heads * (part + 1) / parts;
+            if (part == 0)
+            {
+                Heads(first, last, scratch);
+                return;
+            }
+            fixed (float* own = ThreadScratch.AtLeast(ref t_scratch, scratchSize)) Heads(first, last, own);
+        }
+
+        private void Heads(int first, int last, float* scratchBase)
+        {
+            int dh = dim / heads, padded = Padded(n);
             float* transposed = scratchBase, firstScores = scratchBase + dh * padded;
             float* secondScores = firstScores + padded;
             float* values = secondScores + padded;
-            for (int h = 0; h < heads; h++)
+            for (int h = first; h < last; h++)
             {
                 int head = h * dh;
                 // Visible keys' head slice as [dh, padded] (zeros past n), their value rows as [n, dh].
                 for (int j = 0; j < n; j++)
                 {
-                    float* key = kBase + (nint)keyRows[j] * dim + head, value = vBase + (nint)keyRows[j] * dim + head;
+                    float* key = k + (nint)keyRows[j] * dim + head, value = v + (nint)keyRows[j] * dim + head;
                     for (int d = 0; d < dh; d++)
                     {
                         transposed[d * padded + j] = key[d];
@@ -100,14 +135,16 @@ public static class MaskedAttentionKernel
                 for (int i = 0; i < queries; i += 2)
                 {
                     int second = Math.Min(i + 1, queries - 1);
-                    float* q0 = qBase + (nint)i * dim + head, q1 = qBase + (nint)second * dim + head;
+                    float* q0 = q + (nint)i * dim + head, q1 = q + (nint)second * dim + head;
                     Scores<TLanes, TVector>(q0, q1, transposed, dh, padded, scale, firstScores, secondScores);
                     var weights0 = new Span<float>(firstScores, n);
                     var weights1 = new Span<float>(secondScores, n);
-                    float sum0 = Exponentials<TLanes, TVector>(weights0, Max<TLanes, TVector>(weights0));
-                    float sum1 = Exponentials<TLanes, TVector>(weights1, Max<TLanes, TVector>(weights1));
+                    float sum0 = Exponentials<TLanes, TVector>(new Span<float>(firstScores, padded), n,
+                        Max<TLanes, TVector>(weights0));
+                    float sum1 = Exponentials<TLanes, TVector>(new Span<float>(secondScores, padded), n,
+                        Max<TLanes, TVector>(weights1));
                     WeightedValues<TLanes, TVector>(firstScores, secondScores, n, values, dh, 1f / sum0, 1f / sum1,
-                        outBase + (nint)i * dim + head, outBase + (nint)second * dim + head);
+                        output + (nint)i * dim + head, output + (nint)second * dim + head);
                 }
             }
         }
@@ -167,22 +204,27 @@ public static class MaskedAttentionKernel
         return max;
     }
 
-    // weights[j] = e^(weights[j] - max); returns their sum.
-    private static float Exponentials<TLanes, TVector>(Span<float> weights, float max)
+    // weights[j] = e^(weights[j] - max) for j < n; returns their sum. The last, partial vector runs as one vector
+    // Exp over the padded row (equal to the scalar form lane by lane); its lanes past n are not summed.
+    private static float Exponentials<TLanes, TVector>(Span<float> weights, int n, float max)
         where TLanes : IFloatLanes<TVector>
         where TVector : struct
     {
         int w = TLanes.Count, j = 0;
         var maxLanes = TLanes.Broadcast(max);
         TVector sum = default;
-        for (; j + w <= weights.Length; j += w)
+        for (; j + w <= n; j += w)
         {
             var e = TLanes.Exp(TLanes.Subtract(TLanes.Load(weights, j), maxLanes));
             TLanes.Store(e, weights, j);
             sum = TLanes.Add(sum, e);
         }
         float total = TLanes.Sum(sum);
-        for (; j < weights.Length; j++) total += weights[j] = ExpPolynomial.Scalar(weights[j] - max);
+        if (j < n)
+        {
+            TLanes.Store(TLanes.Exp(TLanes.Subtract(TLanes.Load(weights, j), maxLanes)), weights, j);
+            for (; j < n; j++) total += weights[j];
+        }
         return total;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -31,6 +32,7 @@ public static unsafe class Int8Gemm
     [ThreadStatic] private static byte[]? t_gemvOperand;
     [ThreadStatic] private static byte[]? t_packedRows;
     [ThreadStatic] private static int[]? t_rowSums;
+    [ThreadStatic] private static byte[]? t_codes;
 
     // Below this many multiply-adds a GEMV stays on the calling thread: waking a worker costs more than it saves.
     private const long ThreadingThreshold = 1L << 21;
@@ -79,6 +81,62 @@ public static unsafe class Int8Gemm
         var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
         Multiply(a, m, aZeroPoint, weights, c);
         Int8Epilogue.Requantize(c, m, weights.Outputs, aScale, wScales, bias, relu, yScale, yZeroPoint, y);
+    }
+
+    /// <summary>
+    /// One quantized layer from float inputs x[m, K]: the codes of
+    /// <see cref="QuantizeLinear.PerTensor(ReadOnlySpan{float}, float, int, Span{byte}, int, int)"/> (uint8 codes when
+    /// <paramref name="unsignedCodes"/>, else int8) times the weights, then y = (float)C * outputScales[n]
+    /// (+ bias[n]) (then max(y, 0)) with a separate multiply and add. On the generated 512-bit VNNI path each tile is
+    /// rescaled while it is in L1 (no int32 matrix goes to memory); elsewhere the GEMM and the epilogue run one after
+    /// the other. Every path gives the same bits; nothing is allocated once warm.
+    /// </summary>
+    public static void QuantizeMultiplyToFloat(ReadOnlySpan<float> x, int m, float xScale, int xZero, int qMin,
+        int qMax, bool unsignedCodes, PackedInt8Weights weights, ReadOnlySpan<float> outputScales,
+        ReadOnlySpan<float> bias, bool relu, Span<float> y)
+    {
+        const string op = "Int8Gemm.QuantizeMultiplyToFloat";
+        var count = AccumulatorCount(m, weights);
+        int k = weights.Inputs, n = weights.Outputs;
+        if (x.Length != (long)m * k)
+            throw new ArgumentException($"{op}: x length {x.Length} != m {m} * K {k}.", nameof(x));
+        if (y.Length != count) throw new ArgumentException($"{op}: y length {y.Length} != m {m} * N {n}.", nameof(y));
+        if (outputScales.Length != n)
+            throw new ArgumentException($"{op}: outputScales length {outputScales.Length} != N {n}.",
+                nameof(outputScales));
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"{op}: bias length {bias.Length} != N {n}.", nameof(bias));
+        if (!(xScale > 0) || !float.IsFinite(xScale))
+            throw new ArgumentOutOfRangeException(nameof(xScale), xScale, $"{op}: xScale must be finite and > 0.");
+        int lo = unsignedCodes ? 0 : -128, hi = unsignedCodes ? 255 : 127;
+        if (qMin < lo || qMax > hi || qMin > qMax)
+            throw new ArgumentException($"{op}: code range {qMin}..{qMax} must lie in {lo}..{hi}.", nameof(qMin));
+        if (xZero < qMin || xZero > qMax)
+            throw new ArgumentOutOfRangeException(nameof(xZero), xZero, $"{op}: zero point outside {qMin}..{qMax}.");
+        var codes = ThreadScratch.AtLeast(ref t_codes, x.Length).AsSpan(0, x.Length);
+        if (unsignedCodes) QuantizeLinear.PerTensor(x, xScale, xZero, codes, qMin, qMax);
+        else QuantizeLinear.PerTensor(x, xScale, xZero, MemoryMarshal.Cast<byte, sbyte>(codes), qMin, qMax);
+        var kernels = Int8KernelTable.For(KernelDispatch.Active);
+        var lanes = KernelTable.Active.FloatLanes;
+        fixed (byte* pa = codes)
+        fixed (float* py = y, scales = outputScales, pb = bias)
+        {
+            var output = new TileOutput
+            {
+                Y = py, Scales = scales, Bias = bias.IsEmpty ? null : pb, Relu = relu, Lanes = lanes,
+            };
+            if (kernels.Generated)
+            {
+                Vnni512Gemm.Multiply((sbyte*)pa, unsignedCodes, m, xZero, weights, output, KernelThreads.Count);
+                return;
+            }
+            var c = ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+            fixed (int* pc = c)
+            {
+                Run((sbyte*)pa, unsignedCodes, m, xZero, weights, c);
+                Int8RescaleRows.Run(pc, n, m, scales, output.Bias, relu, py, n, n, lanes);
+            }
+        }
     }
 
     // m * N int32 accumulators for the fused epilogues, checked before anything is allocated.

@@ -8,7 +8,8 @@ namespace Qail.Kernels.Cpu;
 /// activations are packed once into groups of up to 8 rows, interleaved 4 bytes at a time and biased to unsigned
 /// (a + 128 of the signed form), then every (row block, panel group) tile runs one generated call per row group,
 /// which starts from the zero-point correction of <see cref="Int8Gemm"/> and stores into C (whole tiles) or into a
-/// scratch tile copied out (the last, partial panel).
+/// scratch tile copied out (the last, partial panel); a float output is rescaled tile by tile from the scratch tile
+/// while it is in L1 (<see cref="TileOutput"/>), and no int32 matrix is written.
 /// </summary>
 internal static unsafe class Vnni512Gemm
 {
@@ -29,7 +30,15 @@ internal static unsafe class Vnni512Gemm
     [ThreadStatic] private static int[]? t_columnTerms;
 
     /// <summary>C = (A - aZero) * (W - wZero)^T, m rows of int8 (uint8 if <paramref name="unsignedA"/>) activations.</summary>
-    public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads)
+    public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads) =>
+        Multiply(a, unsignedA, m, aZero, w, new TileOutput { C = c }, threads);
+
+    /// <summary>
+    /// The product as <see cref="Multiply(sbyte*, bool, int, int, PackedInt8Weights, int*, int)"/>, into
+    /// <paramref name="output"/>.
+    /// </summary>
+    public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, TileOutput output,
+        int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs;
         var bytes = (long)m * kp;
@@ -61,7 +70,7 @@ internal static unsafe class Vnni512Gemm
             // c = T + colFactor * colsum + zw * (K * aZero - rowSum); vpdpbusd's extra 128 * colsum goes with it.
             var colFactor = (unsignedA ? 128 : 0) - aZero - 128;
             for (var j = 0; j < columns; j++) columnTerm[j] = colFactor * colSums[j];
-            var job = new Job(pk, kp, m, w.Outputs, w.PanelCount, panels, c, terms, columnTerm, zeroPoints);
+            var job = new Job(pk, kp, m, w.Outputs, w.PanelCount, panels, terms, columnTerm, zeroPoints, output);
             var tiles = job.Tiles;
             var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, tiles);
             WorkerPool.Run(parts, job);
@@ -181,8 +190,8 @@ internal static unsafe class Vnni512Gemm
         return total;
     }
 
-    private readonly struct Job(byte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c, int* rowTerms,
-        int* columnTerms, int* zeroPoints) : IPartitionedJob
+    private readonly struct Job(byte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* rowTerms,
+        int* columnTerms, int* zeroPoints, TileOutput output) : IPartitionedJob
     {
         private int PanelGroups => (panelCount + Panels - 1) / Panels;
 
@@ -198,6 +207,7 @@ internal static unsafe class Vnni512Gemm
             var steps = kp / 4;
             var panelBytes = (long)Width * kp;
             var call = new Vnni512MicroKernels.Call { PanelStride = panelBytes };
+            var floats = output.Y != null;
             for (var tile = first; tile < last; tile++)
             {
                 var r0 = tile / groups * RowBlock;
@@ -205,22 +215,31 @@ internal static unsafe class Vnni512Gemm
                 var tilePanels = Math.Min(Panels, panelCount - p0);
                 var n0 = p0 * Width;
                 var cols = Math.Min(tilePanels * Width, n - n0);
-                var whole = cols == tilePanels * Width;
+                // Whole tiles of int32 sums go straight into C; float results and a partial last panel go through
+                // the stack tile, rescaled from there while it is in L1.
+                var direct = !floats && cols == tilePanels * Width;
+                var stride = tilePanels * Width;
                 call.Panel = panels + p0 * panelBytes;
                 call.ColumnTerms = columnTerms + n0;
                 call.ZeroPoints = zeroPoints + n0;
-                call.RowStride = whole ? 4L * n : 4L * tilePanels * Width;
+                call.RowStride = direct ? 4L * n : 4L * stride;
                 for (var r = r0; r < Math.Min(m, r0 + RowBlock); r += Rows)
                 {
                     var rows = Math.Min(Rows, m - r);
+                    var at = (long)r * n + n0;
                     call.A = a + (long)r * kp;
                     call.RowTerms = rowTerms + r;
-                    call.T = whole ? c + (long)r * n + n0 : t;
+                    call.T = direct ? output.C + at : t;
                     Vnni512MicroKernels.Run(rows, tilePanels, steps, ref call);
-                    if (whole) continue;
-                    for (var i = 0; i < rows; i++)
-                        new ReadOnlySpan<int>(t + i * tilePanels * Width, cols)
-                            .CopyTo(new Span<int>(c + (long)(r + i) * n + n0, cols));
+                    if (direct) continue;
+                    if (floats)
+                        Int8RescaleRows.Run(t, stride, rows, output.Scales + n0,
+                            output.Bias == null ? null : output.Bias + n0, output.Relu, output.Y + at, n, cols,
+                            output.Lanes);
+                    else
+                        for (var i = 0; i < rows; i++)
+                            new ReadOnlySpan<int>(t + i * stride, cols)
+                                .CopyTo(new Span<int>(output.C + at + (long)i * n, cols));
                 }
             }
         }

@@ -19,6 +19,7 @@ internal static class CheckList
         KernelCheck.Exact("quantize-per-channel", KernelChecks.QuantizePerChannel),
         new("int8-code-epilogue", KernelChecks.Int8CodeEpilogue),
         new("int8-residual-epilogue", KernelChecks.Int8ResidualEpilogue),
+        KernelCheck.Exact("int8-quantize-multiply-to-float", KernelChecks.QuantizeMultiplyToFloat),
         new("sgemm", KernelChecks.Sgemm),
         new("centered-convolution", KernelChecks.CenteredConvolution),
         new("attention", FloatKernelChecks.Attention),

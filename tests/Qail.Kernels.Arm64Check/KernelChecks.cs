@@ -176,6 +176,23 @@ internal static class KernelChecks
                 Array.ConvertAll(floats, BitConverter.SingleToInt32Bits), $"floats rows {rows} n {n}");
     }
 
+    /// <summary>A quantized layer from float inputs (quantize, int8 GEMM, float epilogue), uint8 or int8.</summary>
+    public static float[] QuantizeMultiplyToFloat(Random r)
+    {
+        var (m, n, k) = (r.Next(1, 20), r.Next(1, 40), r.Next(1, 70));
+        var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
+        var packed = PackedInt8Weights.Pack(w, n, k, [r.Next(-20, 20)]);
+        var x = Enumerable.Range(0, m * k).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+        var scales = Enumerable.Range(0, n).Select(_ => 1e-4f + 0.01f * (float)r.NextDouble()).ToArray();
+        var bias = r.Next(2) == 0 ? [] : Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+        bool unsignedCodes = r.Next(2) == 0;
+        var y = new float[m * n];
+        Cpu.Int8Gemm.QuantizeMultiplyToFloat(x, m, 0.01f + 0.02f * (float)r.NextDouble(), unsignedCodes ? 120 : 0,
+            unsignedCodes ? 0 : -128, unsignedCodes ? 255 : 127, unsignedCodes, packed, scales, bias, r.Next(2) == 0,
+            y);
+        return y;
+    }
+
     public static string? Sgemm(Random r, InstructionSet isa)
     {
         var (m, n, k) = (r.Next(1, 40), r.Next(1, 40), r.Next(1, 40));

@@ -83,6 +83,32 @@ public sealed class MaskedAttentionKernelTests
                     $"({c.Tokens} tokens, dim {c.Dim}, heads {c.Heads})");
     }
 
+    /// <summary>A VLA-sized attention (heads split over 2 threads): the single thread's bits on every path.</summary>
+    [Property(MaxTest = 3, Replay = "(20261206,17)")]
+    public void ThreadedHeadsGiveTheSameBits(int seed)
+    {
+        var r = new Random(seed);
+        int heads = r.Next(2, 5), dh = r.Next(8, 33), dim = heads * dh, tokens = r.Next(100, 140);
+        var keys = Enumerable.Range(0, tokens).Where(_ => r.NextDouble() < 0.8).ToArray();
+        var c = new Case(Floats(r, tokens * dim), Floats(r, tokens * dim), Floats(r, tokens * dim), dim, heads,
+            (float)(1 / Math.Sqrt(dh)), keys);
+        var single = OnEveryPath(() =>
+        {
+            float[] y = [];
+            KernelThreads.With(1, () => y = c.Run());
+            return y;
+        });
+        var saved = KernelThreads.Count;
+        try
+        {
+            KernelThreads.Count = 2;
+            var threaded = OnEveryPath(c.Run);
+            for (int p = 0; p < single.Length; p++)
+                AssertSame(single[p].Result, threaded[p].Result, $"{threaded[p].Isa} heads {heads} dim {dim}");
+        }
+        finally { KernelThreads.Count = saved; }
+    }
+
     [Property(MaxTest = 40, Replay = "(20261205,153)")]
     public void ReferenceEqualsTextbookMaskedAttention(int seed)
     {
