@@ -178,10 +178,13 @@ public sealed unsafe class CudaDevice : IDisposable
         }
     }
 
-    /// <summary>Compiles (through the PTX cache) and loads every kernel source, so later launches pay no compile time.</summary>
-    public void LoadAllModules()
+    /// <summary>
+    /// Compiles (through the PTX cache) and loads kernel sources <paramref name="files"/> (the product's by default,
+    /// <see cref="KernelSource.CudaFiles"/>), so later launches pay no compile time.
+    /// </summary>
+    public void LoadModules(IEnumerable<string>? files = null)
     {
-        foreach (var file in KernelSource.CudaFiles) Module(file);
+        foreach (var file in files ?? KernelSource.CudaFiles) Module(file);
     }
 
     /// <summary>Frees cached memory, the stream and the context.</summary>

@@ -1,10 +1,11 @@
 using System.Text;
+using Qail.DeviceCheck;
 using Qail.Kernels.Cuda;
 
 namespace Qail.Kernels.Cuda.Tests;
 
 /// <summary>
-/// Every embedded .cu source compiles to PTX with NVRTC (CUDA 11.8's libnvrtc11.2 in CI), so a syntax error fails
+/// Every embedded .cu source (the product's and the device check's) compiles to PTX with NVRTC (CUDA 11.8's libnvrtc11.2 in CI), so a syntax error fails
 /// without a GPU. Skips when NVRTC is not installed.
 /// </summary>
 public sealed class NvrtcCompileTests
@@ -12,7 +13,7 @@ public sealed class NvrtcCompileTests
     public static TheoryData<string, int> Sources()
     {
         var data = new TheoryData<string, int>();
-        foreach (var file in KernelSource.CudaFiles)
+        foreach (var file in KernelSource.CudaFiles.Concat(DeviceCheckKernels.Files))
             foreach (var arch in new[] { 80, 90 })
                 data.Add(file, arch);
         return data;

@@ -24,13 +24,14 @@ for (var i = 0; i < args.Length; i++)
         return 64;
     }
 }
+DeviceCheckKernels.Register();
 Console.WriteLine("qail device-check: CUDA kernels vs CPU reference, W4A16 / fp16 GEMV timings, deployed policies on the GPU vs the CPU runtime");
 if (compileOnly)
 {
     var compiler = Nvrtc.TryGet(out var why);
     Console.WriteLine(why);
     if (compiler is null) return 3;
-    foreach (var file in KernelSource.CudaFiles)
+    foreach (var file in KernelSource.CudaFiles.Concat(DeviceCheckKernels.Files))
         foreach (var arch in new[] { 80, 90 }.Where(a => compiler.SupportedArchitectures().Contains(a)))
             Console.WriteLine($"{file,-20} sm_{arch}: {compiler.CompileToPtx(KernelSource.Cuda(file), file, arch, []).Length,8} bytes of PTX");
     return 0;
@@ -58,8 +59,8 @@ if (nvrtc is null)
 var device = backend.Device(0);
 Console.WriteLine($"device 0: {device.Name}, sm_{device.ComputeCapability}, {device.Multiprocessors} SMs, {device.TotalMemory / (1 << 20)} MiB; NVRTC {nvrtc.Version} targets up to sm_{nvrtc.SupportedArchitectures().Max()}");
 var clock = Stopwatch.StartNew();
-device.LoadAllModules();
-Console.WriteLine($"compiled and loaded {KernelSource.CudaFiles.Count} modules in {clock.Elapsed.TotalSeconds:F1} s (PTX cache: {PtxCache.Directory})");
+device.LoadModules(KernelSource.CudaFiles.Concat(DeviceCheckKernels.Files));
+Console.WriteLine($"compiled and loaded {KernelSource.CudaFiles.Count + DeviceCheckKernels.Files.Count} modules in {clock.Elapsed.TotalSeconds:F1} s (PTX cache: {PtxCache.Directory})");
 
 var failed = policiesOnly ? 0 : KernelSection(device, runs);
 using (var compute = new CudaComputeDevice(device)) failed += PolicySection(compute, policyIterations);
