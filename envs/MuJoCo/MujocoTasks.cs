@@ -15,7 +15,7 @@ public static class MujocoTasks
             () => new PlanarWalker(PlanarWalker.WalkSpeed),
             new(Samples: 32, Horizon: 24, Knots: 4, Noise: 0.3, Workers)),
         ("hopper-stand", "Planar one-legged hopper (our MJCF): stand up (DMC reward; 1000 steps of 0.02 s).",
-            () => new Hopper(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
+            () => new Hopper(), new(Samples: 32, Horizon: 50, Knots: 6, Noise: 0.5, Workers)),
         ("cheetah-run", "Planar half-cheetah (our MJCF): run, full reward at 10 m/s (DMC; 1000 steps of 0.01 s).",
             () => new Cheetah(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
         ("finger-spin", "Two-link finger (our MJCF): keep a hinged body spinning (DMC reward; 1000 steps of 0.02 s).",
