@@ -101,11 +101,12 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
         for (int i = 1; i < _settings.Samples; i++)
         {
             var candidate = _candidates.AsSpan(i * _nominal.Length, _nominal.Length);
+            double noise = _settings.FineNoise > 0 && i % 2 == 0 ? _settings.FineNoise : _settings.Noise;
             for (int k = 0; k < candidate.Length; k++)
             {
                 int j = k % _nu;
                 double halfRange = (_high[j] - _low[j]) / 2;
-                double sample = _nominal[k] + _settings.Noise * halfRange * rng.NextGaussian();
+                double sample = _nominal[k] + noise * halfRange * rng.NextGaussian();
                 candidate[k] = Math.Clamp(sample, _low[j], _high[j]);
             }
         }
