@@ -34,8 +34,8 @@ public sealed class Hopper : MujocoEnv
 
     /// <summary>
     /// What the planner maximises: the step reward is flat (zero) until the torso is 0.6 m above the foot, so it adds
-    /// smooth terms for getting there and staying: torso height above the foot (linear, full at 0.8 m), an upright torso, and
-    /// once tall the whole body's centre of mass over the foot (balance).
+    /// smooth terms for getting there and staying: torso height above the foot (linear, full at 0.8 m), an upright
+    /// torso, and once tall the whole body's centre of mass over the foot (balance).
     /// </summary>
     public override double PlanningObjective(MujocoData data)
     {

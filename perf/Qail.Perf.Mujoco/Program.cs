@@ -39,7 +39,8 @@ public static class Program
             default:
                 Console.Error.WriteLine("usage: Qail.Perf.Mujoco speed [steps] [rounds]");
                 Console.Error.WriteLine(
-                    "       Qail.Perf.Mujoco expert TASK SEED[,SEED...] [steps [samples horizon knots noise [temp [fine]]]]");
+                    "       Qail.Perf.Mujoco expert TASK SEED[,SEED...] " +
+                    "[steps [samples horizon knots noise [temp [fine]]]]");
                 return 2;
         }
     }
