@@ -17,7 +17,7 @@ public static class MujocoTasks
         ("hopper-stand", "Planar one-legged hopper (our MJCF): stand up (DMC reward; 1000 steps of 0.02 s).",
             () => new Hopper(), new(Samples: 64, Horizon: 50, Knots: 6, Noise: 0.8, Workers, FineNoise: 0.2)),
         ("cheetah-run", "Planar half-cheetah (our MJCF): run, full reward at 10 m/s (DMC; 1000 steps of 0.01 s).",
-            () => new Cheetah(), new(Samples: 32, Horizon: 40, Knots: 5, Noise: 0.5, Workers)),
+            () => new Cheetah(), new(Samples: 128, Horizon: 40, Knots: 9, Noise: 0.8, Workers)),
         ("finger-spin", "Two-link finger (our MJCF): keep a hinged body spinning (DMC reward; 1000 steps of 0.02 s).",
             () => new Finger(), new(Samples: 64, Horizon: 25, Knots: 5, Noise: 0.8, Workers)),
         ("humanoid-stand", "MuJoCo's installed humanoid.xml: stand up, stay still (DMC reward; 1000 steps of 0.025 s).",
