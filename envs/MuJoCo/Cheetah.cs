@@ -5,7 +5,9 @@ namespace Qail.Envs.MuJoCo;
 /// <summary>
 /// DeepMind Control's cheetah-run on our half-cheetah model (0.01 s control steps of 1 physics step).
 /// Observation (17): qpos without rootx (8), qvel (9). Reward: tol(v_x, [10, inf), margin 10, linear, 0), v_x the
-/// torso's forward velocity. Episodes start from random joint angles let settle for 200 physics steps.
+/// torso's forward velocity. Episodes start upright from random angles of the limited (leg) joints, let settle for 200
+/// physics steps: as DMC's cheetah, which leaves the root's rotation alone (randomizing it, as the other tasks do,
+/// would start half the episodes on the cheetah's back).
 /// </summary>
 public sealed class Cheetah : MujocoEnv
 {
@@ -39,7 +41,10 @@ public sealed class Cheetah : MujocoEnv
     /// <inheritdoc/>
     protected override void Initialize(SplitMix64 rng, MujocoData data)
     {
-        MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
+        var range = Model.JointRange;
+        var address = Model.JointQposAddress;
+        for (int j = 0; j < Model.JointCount; j++)
+            if (range[2 * j] < range[2 * j + 1]) data.Qpos[address[j]] = rng.Uniform(range[2 * j], range[2 * j + 1]);
         data.Ctrl.Clear();
         for (int i = 0; i < 200; i++) data.Step();
     }

@@ -7,7 +7,13 @@ namespace Qail.Envs.MuJoCo;
 /// <param name="Noise">Standard deviation of the knot perturbations, as a fraction of each control's
 /// half-range.</param>
 /// <param name="Workers">Parallel rollout workers (each owns one mjData); results do not depend on it.</param>
-public sealed record PlannerSettings(int Samples, int Horizon, int Knots, double Noise, int Workers)
+/// <param name="Temperature">0: the best candidate becomes the nominal plan (predictive sampling); above 0: the
+/// nominal is the candidates' average weighted by exp((return - best) / (Temperature x return spread)) (MPPI).</param>
+/// <param name="FineNoise">0: every candidate is perturbed with <paramref name="Noise"/>; above 0: every second
+/// candidate with this smaller standard deviation instead, so one sample set both explores and refines (balance).
+/// </param>
+public sealed record PlannerSettings(int Samples, int Horizon, int Knots, double Noise, int Workers,
+    double Temperature = 0, double FineNoise = 0)
 {
     /// <summary>Checks every field; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
@@ -24,5 +30,11 @@ public sealed record PlannerSettings(int Samples, int Horizon, int Knots, double
                 nameof(Noise));
         if (Workers < 1)
             throw new ArgumentException($"PlannerSettings: Workers {Workers} must be positive.", nameof(Workers));
+        if (!(Temperature >= 0 && double.IsFinite(Temperature)))
+            throw new ArgumentException($"PlannerSettings: Temperature {Temperature} must be finite and non-negative.",
+                nameof(Temperature));
+        if (!(FineNoise >= 0 && double.IsFinite(FineNoise)))
+            throw new ArgumentException($"PlannerSettings: FineNoise {FineNoise} must be finite and non-negative.",
+                nameof(FineNoise));
     }
 }

@@ -5,7 +5,9 @@ namespace Qail.Envs.MuJoCo;
 /// across steps; each control step it is shifted forward, perturbed with Gaussian noise into candidates, every
 /// candidate is rolled out on MuJoCo from the env's current state (state saved and restored per rollout) and scored
 /// by the task's planning objective (its reward, shaped where the reward is flat), and the best becomes the new
-/// nominal. Rollouts run in parallel over cores; each
+/// nominal, or with a temperature their MPPI average (<see cref="PlanUpdate"/>). Rollouts score each control step
+/// on the kinematics MuJoCo computed inside its last physics step (one physics step old) rather than paying for
+/// another forward pass. Rollouts run in parallel over cores; each
 /// rollout restores the full state first, so the chosen action does not depend on the worker count. The noise is
 /// drawn from the episode's seed and the step, so an episode replays exactly.
 /// </summary>
@@ -14,7 +16,7 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
     private readonly MujocoEnv _env;
     private readonly PlannerSettings _settings;
     private readonly MujocoData[] _workers;
-    private readonly double[] _state, _nominal, _candidates, _returns, _low, _high;
+    private readonly double[] _state, _nominal, _shifted, _candidates, _returns, _low, _high;
     private readonly int _nu;
     private int _episodeSeed = int.MinValue, _lastStep = -1;
 
@@ -30,6 +32,7 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
         _workers = Enumerable.Range(0, settings.Workers).Select(_ => new MujocoData(env.Model)).ToArray();
         _state = new double[env.Data.StateSize];
         _nominal = new double[settings.Knots * _nu];
+        _shifted = new double[_nominal.Length];
         _candidates = new double[settings.Samples * settings.Knots * _nu];
         _returns = new double[settings.Samples];
         _low = env.Spec.Action.Low.Select(v => (double)v).ToArray();
@@ -63,10 +66,7 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
             Span<double> control = stackalloc double[_nu];
             for (int i = w; i < _returns.Length; i += workers) _returns[i] = Rollout(_workers[w], i, control);
         });
-        int best = 0;
-        for (int i = 1; i < _returns.Length; i++)
-            if (_returns[i] > _returns[best]) best = i;
-        _candidates.AsSpan(best * _nominal.Length, _nominal.Length).CopyTo(_nominal);
+        PlanUpdate.Apply(_candidates, _returns, _settings.Temperature, _nominal);
         var action = new float[_nu];
         for (int j = 0; j < _nu; j++) action[j] = (float)_nominal[j];
         return action;
@@ -82,13 +82,17 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
     {
         data.RestoreState(_state);
         var knots = _candidates.AsSpan(candidate * _nominal.Length, _nominal.Length);
+        var ctrl = data.Ctrl;
         double total = 0;
         for (int t = 0; t < _settings.Horizon; t++)
         {
             Interpolate(knots, t, control);
-            total += _env.AdvanceForPlanning(data, control);
+            for (int j = 0; j < _nu; j++) ctrl[j] = Math.Clamp(control[j], _low[j], _high[j]);
+            for (int k = 0; k < _env.FrameSkip; k++) data.Step();
+            total += _env.PlanningObjective(data);
         }
-        return total;
+        // A diverged rollout (MuJoCo resets it with a warning, or NaN leaks into the score) ranks last.
+        return double.IsNaN(total) ? double.NegativeInfinity : total;
     }
 
     private void Perturb(SplitMix64 rng)
@@ -97,11 +101,12 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
         for (int i = 1; i < _settings.Samples; i++)
         {
             var candidate = _candidates.AsSpan(i * _nominal.Length, _nominal.Length);
+            double noise = _settings.FineNoise > 0 && i % 2 == 0 ? _settings.FineNoise : _settings.Noise;
             for (int k = 0; k < candidate.Length; k++)
             {
                 int j = k % _nu;
                 double halfRange = (_high[j] - _low[j]) / 2;
-                double sample = _nominal[k] + _settings.Noise * halfRange * rng.NextGaussian();
+                double sample = _nominal[k] + noise * halfRange * rng.NextGaussian();
                 candidate[k] = Math.Clamp(sample, _low[j], _high[j]);
             }
         }
@@ -110,15 +115,10 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
     // Knot k sits at control step k * Horizon / (Knots - 1); after a shift the plan continues from where it was.
     private void Shift(int steps)
     {
-        var shifted = new double[_nominal.Length];
-        Span<double> control = stackalloc double[_nu];
         double spacing = (double)_settings.Horizon / (_settings.Knots - 1);
         for (int k = 0; k < _settings.Knots; k++)
-        {
-            Interpolate(_nominal, k * spacing + steps, control);
-            control.CopyTo(shifted.AsSpan(k * _nu, _nu));
-        }
-        shifted.CopyTo(_nominal, 0);
+            Interpolate(_nominal, k * spacing + steps, _shifted.AsSpan(k * _nu, _nu));
+        _shifted.CopyTo(_nominal, 0);
     }
 
     private void Interpolate(ReadOnlySpan<double> knots, double step, Span<double> control)

@@ -5,7 +5,7 @@ namespace Qail.Perf.Mujoco;
 /// <summary>
 /// MuJoCo figures: <c>dotnet run -c Release --project perf/Qail.Perf.Mujoco -- speed [steps] [rounds]</c> compares our
 /// binding's physics steps/s with <c>mujoco-testspeed</c>; <c>-- expert TASK SEED[,SEED...] [steps [samples horizon
-/// knots noise]]</c> reports the
+/// knots noise [temperature [fine noise]]]]</c> reports the
 /// planner expert's return and time per control step on the given (test) seeds.
 /// </summary>
 public static class Program
@@ -27,10 +27,11 @@ public static class Program
                 BindingOverhead.Run(Int(1, 20000), Int(2, 3));
                 return 0;
             case "expert" when args.Length >= 3:
-                // Optional planner overrides (for tuning on training seeds): samples horizon knots noise.
+                // Optional planner overrides (for tuning on training seeds): samples horizon knots noise [temp [fine]].
+                double Real(int i) => args.Length > i ? double.Parse(args[i], CultureInfo.InvariantCulture) : 0;
                 var settings = args.Length >= 8
-                    ? new Qail.Envs.MuJoCo.PlannerSettings(Int(4, 0), Int(5, 0), Int(6, 0),
-                        double.Parse(args[7], CultureInfo.InvariantCulture), Environment.ProcessorCount)
+                    ? new Qail.Envs.MuJoCo.PlannerSettings(Int(4, 0), Int(5, 0), Int(6, 0), Real(7),
+                        Environment.ProcessorCount, Real(8), Real(9))
                     : null;
                 var seeds = args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
                 ExpertReturns.Run(args[1], seeds, Int(3, 1000), settings);
@@ -38,7 +39,8 @@ public static class Program
             default:
                 Console.Error.WriteLine("usage: Qail.Perf.Mujoco speed [steps] [rounds]");
                 Console.Error.WriteLine(
-                    "       Qail.Perf.Mujoco expert TASK SEED[,SEED...] [steps [samples horizon knots noise]]");
+                    "       Qail.Perf.Mujoco expert TASK SEED[,SEED...] " +
+                    "[steps [samples horizon knots noise [temp [fine]]]]");
                 return 2;
         }
     }
