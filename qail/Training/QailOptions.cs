@@ -26,6 +26,13 @@ public sealed record QailOptions : TrainOptions
     /// <summary>Fraction of states counted as mission-critical.</summary>
     public double SaliencyTopFraction { get; init; } = 0.2;
 
+    /// <summary>
+    /// The teacher's saliency score per demonstration step (<see cref="Training.Saliency.Scores"/>), computed once
+    /// for every SQIL run on the same teacher and demonstrations (<see cref="QuantAwareImitation.WithSaliencyScores"/>);
+    /// null: each fine-tuning run computes them itself. The weights still follow this record's beta and fraction.
+    /// </summary>
+    public float[]? SaliencyScores { get; init; }
+
     /// <summary>Episodes the quantized student rolls out (per round) to collect states labelled by the teacher; 0 turns the variant off.</summary>
     public int OnPolicyEpisodes { get; init; }
 
