@@ -117,7 +117,7 @@ internal static class DemoCommand
             console.Write(deployed);
         }
         string path = StudyReport.Write(reportFolder, cells, sweep.Runs[0], deployment);
-        progress.Mark("tables and report");
+        _ = progress.Mark("tables and report");
         console.Write(progress.ToTable());
         console.MarkupLine($"Report: [link]{Markup.Escape(path)}[/] (total {clock.Elapsed.TotalMinutes:F1} min)");
         return 0;

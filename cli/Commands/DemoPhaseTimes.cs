@@ -25,18 +25,20 @@ internal sealed class DemoPhaseTimes(IStudyProgress inner) : IStudyProgress
 
     public void End(string stage, string summary)
     {
-        lock (_gate) Mark(stage);
-        inner.End(stage, summary);
+        var (wall, cpu) = Mark(stage);
+        inner.End(stage, $"{summary} [phase: {Seconds(wall)} s wall, {Seconds(cpu)} s CPU]");
     }
 
-    /// <summary>Charges the time since the last phase to <paramref name="stage"/> (work the study does not report).</summary>
-    public void Mark(string stage)
+    /// <summary>Charges the time since the last phase to <paramref name="stage"/>; returns its wall and CPU seconds.</summary>
+    public (double Wall, double Cpu) Mark(string stage)
     {
         lock (_gate)
         {
             double wall = _wall.Elapsed.TotalSeconds, cpu = Cpu();
             _phases.Add((stage, wall - _lastWall, cpu - _lastCpu));
+            (double w, double c) = (wall - _lastWall, cpu - _lastCpu);
             (_lastWall, _lastCpu) = (wall, cpu);
+            return (w, c);
         }
     }
 
