@@ -56,13 +56,13 @@ public static class QuantAwareImitation
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(demos);
         return options.Saliency && options.QbcWeight > 0 && options.SaliencyScores is null
-            ? options with { SaliencyScores = Saliency.Scores(teacher, demos) }
+            ? options with { SaliencyScores = Saliency.Scores(teacher, demos, options.SaliencyPatchSize) }
             : options;
     }
 
     private static float[] ScoresFor(QailOptions options, PolicyNetwork teacher, Demonstrations demos)
     {
-        if (options.SaliencyScores is not { } scores) return Saliency.Scores(teacher, demos);
+        if (options.SaliencyScores is not { } scores) return Saliency.Scores(teacher, demos, options.SaliencyPatchSize);
         if (scores.Length != demos.Steps)
             throw new ArgumentException(
                 $"FineTune: {scores.Length} precomputed saliency scores for {demos.Steps} demonstration steps.", nameof(options));
