@@ -25,13 +25,21 @@ internal static class DemoCommand
         var demos = new Option<int?>("--demos") { Description = "Expert episodes to imitate; default 40, 320 for libero-*." }.Within(1, OptionLimits.Episodes);
         var evals = new Option<int>("--episodes") { Description = "Test episodes per policy (seeds 1,000,000 on).", DefaultValueFactory = _ => DemoDefaults.EvalEpisodes }.Within(1, OptionLimits.Episodes);
         var validation = new Option<int>("--validation-episodes") { Description = "Validation episodes that choose fine-tuning checkpoints (seeds 500,000 on).", DefaultValueFactory = _ => DemoDefaults.ValidationEpisodes }.Within(1, Evaluation.SeedRanges.MaxValidationEpisodes);
-        var epochs = new Option<int?>("--epochs") { Description = "Most behaviour-cloning epochs (early-stopped on held-out episodes); default 60, 30 for libero-*." }.Within(1, OptionLimits.Epochs);
-        var fineTuneEpochs = new Option<int?>("--fine-tune-epochs") { Description = "Quantization-aware fine-tuning epochs; default 10, 3 for driving-* and libero-*." }.Within(1, OptionLimits.Epochs);
+        var epochs = new Option<int?>("--epochs")
+        {
+            Description = "Most behaviour-cloning epochs (early-stopped on held-out episodes); default 60, 30 for "
+                + "libero-*.",
+        }.Within(1, OptionLimits.Epochs);
+        var fineTuneEpochs = new Option<int?>("--fine-tune-epochs")
+        {
+            Description = "Quantization-aware fine-tuning epochs; default 10, 3 for driving-* and libero-*.",
+        }.Within(1, OptionLimits.Epochs);
         var seed = new Option<int>("--seed") { Description = "Seed of everything.", DefaultValueFactory = _ => 0 };
         var trainingSeeds = new Option<int>("--training-seeds") { Description = "Repeat the study over this many training seeds and report mean ± std over them.", DefaultValueFactory = _ => 1 }.Within(1, OptionLimits.TrainingSeeds);
         var report = new Option<string>("--report") { Description = "Folder for the markdown report and plots.", DefaultValueFactory = _ => "reports/demo" };
         // The grid's defaults are the state-vector recipe's; image envs screen less unless the options are given.
-        var grid = FineTuningGridOptions.With(DemoDefaults.General.LearningRates, DemoDefaults.QbcWeights, DemoDefaults.General.ScreenEpochs);
+        var grid = FineTuningGridOptions.With(DemoDefaults.General.LearningRates, DemoDefaults.QbcWeights,
+            DemoDefaults.General.ScreenEpochs);
         grid.LearningRates.Description += " Default for driving-* and libero-*: 1e-4 1e-3.";
         grid.ScreenEpochs.Description += " Default 1 for driving-* and libero-*.";
         var device = DeviceOption.Create();
@@ -70,8 +78,10 @@ internal static class DemoCommand
                 Seed = result.GetValue(seed),
             };
             options = grid.Apply(options, result);
-            if (result.GetResult(grid.LearningRates) is null or { Implicit: true }) options = options with { LearningRates = recipe.LearningRates };
-            if (result.GetResult(grid.ScreenEpochs) is null or { Implicit: true }) options = options with { ScreenEpochs = recipe.ScreenEpochs };
+            if (result.GetResult(grid.LearningRates) is null or { Implicit: true })
+                options = options with { LearningRates = recipe.LearningRates };
+            if (result.GetResult(grid.ScreenEpochs) is null or { Implicit: true })
+                options = options with { ScreenEpochs = recipe.ScreenEpochs };
             IComputeDevice? target = result.GetValue(device) is { } kind && kind != DeviceOption.Cpu ? DeviceOption.Resolve(kind) : null;
             return Run(options, result.GetValue(trainingSeeds), reportFolder, target);
         }));
@@ -83,9 +93,10 @@ internal static class DemoCommand
         var console = AnsiConsole.Console;
         var clock = Stopwatch.StartNew();
         console.MarkupLine($"[bold]qail demo[/]: {Markup.Escape(options.Env)}, {Markup.Escape(options.Config.Label)}, seed {options.Seed}");
-        console.WriteLine($"Fine-tuning screens: learning rates {List(options.LearningRates)}, QBC weights {List(options.QbcWeights)}, " +
-            $"{options.ScreenEpochs} epochs each, scored on {options.ValidationEpisodes} validation episodes; then {options.FineTuning.Epochs} " +
-            $"fine-tuning epochs (SQIL's saliency over {options.FineTuning.SaliencyPatchSize}-pixel image patches).");
+        console.WriteLine($"Fine-tuning screens: learning rates {List(options.LearningRates)}, QBC weights " +
+            $"{List(options.QbcWeights)}, {options.ScreenEpochs} epochs each, scored on {options.ValidationEpisodes} " +
+            $"validation episodes; then {options.FineTuning.Epochs} fine-tuning epochs (SQIL's saliency over " +
+            $"{options.FineTuning.SaliencyPatchSize}-pixel image patches).");
         var progress = new DemoPhaseTimes(new ConsoleProgress(console));
         var sweep = SeedSweep.Run(options, trainingSeeds, progress);
         var study = sweep.Runs[0];

@@ -4,7 +4,8 @@ namespace Qail.Cli.Commands;
 
 /// <summary>
 /// The settings `qail demo` runs with when given no options: a task and bit width at which the papers' effect
-/// (PTQ loses closed-loop return, QAIL+QBC recovers it) shows at small scale, within 3 minutes on 2 cores (the image envs' recipes within 15).
+/// (PTQ loses closed-loop return, QAIL+QBC recovers it) shows at small scale, within 3 minutes on 2 cores (the image
+/// envs' recipes within 15).
 /// Data and training sizes depend on the env's domain (<see cref="For"/>).
 /// </summary>
 internal static class DemoDefaults
@@ -55,7 +56,7 @@ internal static class DemoDefaults
     /// </summary>
     public static DemoRecipe Manipulation { get; } = Driving with { DemoEpisodes = 320, Epochs = 30, BatchSize = 32 };
 
-    /// <summary>The recipe for a registered env name: libero-* suites, driving-* envs, else <see cref="General"/>.</summary>
+    /// <summary>The recipe of an env: <see cref="Manipulation"/>, <see cref="Driving"/> or <see cref="General"/>.</summary>
     public static DemoRecipe For(string env) =>
         env.StartsWith("libero-", StringComparison.Ordinal) ? Manipulation
         : env.StartsWith("driving-", StringComparison.Ordinal) ? Driving

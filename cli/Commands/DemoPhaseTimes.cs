@@ -29,7 +29,7 @@ internal sealed class DemoPhaseTimes(IStudyProgress inner) : IStudyProgress
         inner.End(stage, $"{summary} [phase: {Seconds(wall)} s wall, {Seconds(cpu)} s CPU]");
     }
 
-    /// <summary>Charges the time since the last phase to <paramref name="stage"/>; returns its wall and CPU seconds.</summary>
+    /// <summary>Charges the time since the last phase to <paramref name="stage"/>; returns its wall and CPU.</summary>
     public (double Wall, double Cpu) Mark(string stage)
     {
         lock (_gate)
@@ -42,7 +42,7 @@ internal sealed class DemoPhaseTimes(IStudyProgress inner) : IStudyProgress
         }
     }
 
-    /// <summary>The phases as a table: wall and CPU seconds each, their share of the wall time, and the totals.</summary>
+    /// <summary>The phases as a table: wall and CPU seconds each, their share of the wall, and the totals.</summary>
     public Table ToTable()
     {
         lock (_gate)
@@ -54,8 +54,9 @@ internal sealed class DemoPhaseTimes(IStudyProgress inner) : IStudyProgress
                 table.AddRow(Markup.Escape(stage), Seconds(w), Seconds(c), Seconds(100 * w / Math.Max(1e-9, wall)));
             table.AddRow("[bold]total[/]", Seconds(wall), Seconds(cpu), "100");
             double idle = cpu / Environment.ProcessorCount;
-            table.Caption($"CPU / {Environment.ProcessorCount} cores = {Seconds(idle)} s ({Seconds(idle / 60)} min): about " +
-                $"the wall time on an idle machine where the work is parallel; load average at the end {LoadAverage()}");
+            table.Caption($"CPU / {Environment.ProcessorCount} cores = {Seconds(idle)} s ({Seconds(idle / 60)} min): " +
+                $"about the wall time on an idle machine where the work is parallel; load average at the end " +
+                LoadAverage());
             return table;
         }
     }

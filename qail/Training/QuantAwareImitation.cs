@@ -32,7 +32,8 @@ public static class QuantAwareImitation
         if (options.QbcWeight > 0)
         {
             var weights = options.Saliency
-                ? Saliency.Weights(ScoresFor(options, teacher, demos), options.SaliencyTopFraction, options.SaliencyBeta)
+                ? Saliency.Weights(ScoresFor(options, teacher, demos), options.SaliencyTopFraction,
+                    options.SaliencyBeta)
                 : null;
             expert = AlignmentSet.Build(teacher, demos.Steps, idx => PolicyBatch.FromDemonstrations(demos, idx), weights);
         }
@@ -65,7 +66,8 @@ public static class QuantAwareImitation
         if (options.SaliencyScores is not { } scores) return Saliency.Scores(teacher, demos, options.SaliencyPatchSize);
         if (scores.Length != demos.Steps)
             throw new ArgumentException(
-                $"FineTune: {scores.Length} precomputed saliency scores for {demos.Steps} demonstration steps.", nameof(options));
+                $"FineTune: {scores.Length} precomputed saliency scores for {demos.Steps} demonstration steps.",
+                nameof(options));
         return scores;
     }
 
