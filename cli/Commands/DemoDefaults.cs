@@ -56,7 +56,8 @@ internal static class DemoDefaults
     /// </summary>
     public static DemoRecipe Manipulation { get; } = Driving with { DemoEpisodes = 320, Epochs = 30, BatchSize = 32 };
 
-    /// <summary>The recipe of an env: <see cref="Manipulation"/>, <see cref="Driving"/> or <see cref="General"/>.</summary>
+    /// <summary>The recipe of an env: <see cref="Manipulation"/> (libero-*), <see cref="Driving"/> (driving-*), else
+    /// <see cref="General"/>.</summary>
     public static DemoRecipe For(string env) =>
         env.StartsWith("libero-", StringComparison.Ordinal) ? Manipulation
         : env.StartsWith("driving-", StringComparison.Ordinal) ? Driving
