@@ -11,7 +11,8 @@ namespace Qail.Perf.Nn;
 /// <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>, <c>-- peer [workloads
 /// [rounds]]</c> for the step-time ratios against PyTorch of <see cref="PeerReport"/>, <c>-- alloc</c> for the
 /// per-step CPU time, allocation and gen-2 collections of <see cref="AllocationReport"/> and
-/// <see cref="CilrsAllocationReport"/>, or <c>-- saliency</c> for the SQIL saliency time of <see cref="SaliencyReport"/>.
+/// <see cref="CilrsAllocationReport"/>, or <c>-- saliency</c> for the SQIL saliency time (VLA and CILRS, 8 and
+/// 16-pixel patches) of <see cref="SaliencyReport"/>.
 /// </summary>
 public static class Program
 {

@@ -82,7 +82,13 @@ public static class QuantizationStudy
             {
                 if (start is null) (start, startNote) = PrepareBestClip(teacher, options.Config, calibration, options.Seed);
                 student = (PolicyNetwork)start.DeepCopy();
-                (var fineTuning, choice, string screens) = ScreenFineTuning(FineTuningFor(method, options), start, teacher, demos, validation, options);
+                // SQIL's saliency is computed once here and reused by every screen and the final run.
+                var methodOptions =
+                    QuantAwareImitation.WithSaliencyScores(FineTuningFor(method, options), teacher, demos);
+                if (methodOptions.SaliencyScores is not null)
+                    report.End($"saliency {name}", $"{demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
+                (var fineTuning, choice, string screens) =
+                    ScreenFineTuning(methodOptions, start, teacher, demos, validation, options);
                 report.End($"screen {name}", $"{choice}; {screens} ({clock.Elapsed.TotalSeconds:F1} s)");
                 report.Begin($"fine-tune {name}", fineTuning.Epochs);
                 training = QuantAwareImitation.FineTune(student, teacher, demos, fineTuning,

@@ -26,6 +26,16 @@ public sealed record QailOptions : TrainOptions
     /// <summary>Fraction of states counted as mission-critical.</summary>
     public double SaliencyTopFraction { get; init; } = 0.2;
 
+    /// <summary>Side in pixels of the square image patches SQIL's saliency masks one at a time.</summary>
+    public int SaliencyPatchSize { get; init; } = 8;
+
+    /// <summary>
+    /// The teacher's saliency score per demonstration step (<see cref="Training.Saliency.Scores"/>), computed once
+    /// for every SQIL run on one teacher and its demonstrations (<see cref="QuantAwareImitation.WithSaliencyScores"/>);
+    /// null: each fine-tuning run computes them itself. The weights still follow this record's beta and fraction.
+    /// </summary>
+    public float[]? SaliencyScores { get; init; }
+
     /// <summary>Episodes the quantized student rolls out (per round) to collect states labelled by the teacher; 0 turns the variant off.</summary>
     public int OnPolicyEpisodes { get; init; }
 
@@ -39,6 +49,8 @@ public sealed record QailOptions : TrainOptions
         if (!(QbcWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(QbcWeight), QbcWeight, "QBC weight must be >= 0.");
         if (!(SaliencyBeta >= 1)) throw new ArgumentOutOfRangeException(nameof(SaliencyBeta), SaliencyBeta, "Saliency beta must be >= 1.");
         if (SaliencyTopFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(SaliencyTopFraction), SaliencyTopFraction, "Must lie in (0, 1].");
+        if (SaliencyPatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(SaliencyPatchSize), SaliencyPatchSize, "Must be >= 1 pixel.");
         if (OnPolicyEpisodes < 0) throw new ArgumentOutOfRangeException(nameof(OnPolicyEpisodes), OnPolicyEpisodes, "Must be >= 0.");
         if ((Saliency || OnPolicyEpisodes > 0) && QbcWeight == 0)
             throw new ArgumentException("Saliency weighting and on-policy alignment act on the QBC term; set QbcWeight > 0.");

@@ -32,7 +32,8 @@ public static class QuantAwareImitation
         if (options.QbcWeight > 0)
         {
             var weights = options.Saliency
-                ? Saliency.Weights(Saliency.Scores(teacher, demos), options.SaliencyTopFraction, options.SaliencyBeta)
+                ? Saliency.Weights(ScoresFor(options, teacher, demos), options.SaliencyTopFraction,
+                    options.SaliencyBeta)
                 : null;
             expert = AlignmentSet.Build(teacher, demos.Steps, idx => PolicyBatch.FromDemonstrations(demos, idx), weights);
         }
@@ -43,6 +44,31 @@ public static class QuantAwareImitation
         best.Restore();
         student.Eval();
         return report with { ChosenEpoch = best.ChosenEpoch, Validation = best.Checks };
+    }
+
+    /// <summary>
+    /// <paramref name="options"/> carrying the teacher's saliency scores on <paramref name="demos"/> when it is a SQIL
+    /// run that lacks them, so every screen and the final run of one study reuse one computation (the masked forwards
+    /// are most of a SQIL run's cost on images); otherwise <paramref name="options"/> itself.
+    /// </summary>
+    public static QailOptions WithSaliencyScores(QailOptions options, PolicyNetwork teacher, Demonstrations demos)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(demos);
+        return options.Saliency && options.QbcWeight > 0 && options.SaliencyScores is null
+            ? options with { SaliencyScores = Saliency.Scores(teacher, demos, options.SaliencyPatchSize) }
+            : options;
+    }
+
+    private static float[] ScoresFor(QailOptions options, PolicyNetwork teacher, Demonstrations demos)
+    {
+        if (options.SaliencyScores is not { } scores) return Saliency.Scores(teacher, demos, options.SaliencyPatchSize);
+        if (scores.Length != demos.Steps)
+            throw new ArgumentException(
+                $"FineTune: {scores.Length} precomputed saliency scores for {demos.Steps} demonstration steps.",
+                nameof(options));
+        return scores;
     }
 
     private static TrainReport Train(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos, QailOptions options, AlignmentSet? expert,

@@ -83,4 +83,27 @@ public class AlignmentAndSaliencyTests
         Assert.Equal(Saliency.Scores(teacher, Demos.Value, workers: 1),
             Saliency.Scores(teacher, Demos.Value, workers: 3));
     }
+
+    [Fact]
+    public void PrecomputedSaliencyFineTunesExactlyLikeRecomputing()
+    {
+        var teacher = Teacher();
+        var config = QuantConfig.Create(2, QuantGranularity.PerChannel);
+        var start = (PolicyNetwork)Quantizer.Prepare(teacher, config, seed: 4);
+        var options = new QailOptions { Epochs = 2, QbcWeight = 1.0, Saliency = true, Seed = 3 };
+        var recomputed = (PolicyNetwork)start.DeepCopy();
+        QuantAwareImitation.FineTune(recomputed, teacher, Demos.Value, options);
+        var withScores = QuantAwareImitation.WithSaliencyScores(options, teacher, Demos.Value);
+        Assert.Equal(Saliency.Scores(teacher, Demos.Value), withScores.SaliencyScores);
+        var reused = (PolicyNetwork)start.DeepCopy();
+        QuantAwareImitation.FineTune(reused, teacher, Demos.Value, withScores);
+        Assert.Equal(recomputed.StateDict().Select(p => p.Value.ToDoubleArray()),
+            reused.StateDict().Select(p => p.Value.ToDoubleArray()));
+
+        var qat = options with { QbcWeight = 0, Saliency = false };
+        Assert.Same(qat, QuantAwareImitation.WithSaliencyScores(qat, teacher, Demos.Value));
+        var wrong = withScores with { SaliencyScores = new float[Demos.Value.Steps - 1] };
+        var copy = (PolicyNetwork)start.DeepCopy();
+        Assert.Throws<ArgumentException>(() => QuantAwareImitation.FineTune(copy, teacher, Demos.Value, wrong));
+    }
 }
