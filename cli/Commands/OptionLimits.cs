@@ -9,6 +9,9 @@ internal static class OptionLimits
     /// <summary>Episodes to collect or evaluate.</summary>
     public const int Episodes = 100_000;
 
+    /// <summary>Control steps of one episode (`--steps`; every built-in env ends its episodes well before).</summary>
+    public const int EpisodeSteps = 1_000_000;
+
     /// <summary>Training or fine-tuning epochs.</summary>
     public const int Epochs = 10_000;
 

@@ -18,24 +18,30 @@ internal static class RenderCommand
         var strip = new Option<string?>("--strip") { Description = "PNG contact sheet of evenly spaced frames to write as well." };
         var stripFrames = new Option<int>("--strip-frames") { Description = "Frames in the PNG strip.", DefaultValueFactory = _ => 8 }.Within(1, OptionLimits.StripFrames);
         var every = new Option<int>("--frame-every") { Description = "Keep a frame every this many steps.", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var steps = new Option<int>("--steps")
+        {
+            Description = "End the episode after this many steps (a slow expert's glimpse); 0: the whole episode.",
+            DefaultValueFactory = _ => 0,
+        }.Within(0, OptionLimits.EpisodeSteps);
         var delay = new Option<int>("--delay") { Description = "GIF frame delay in centiseconds.", DefaultValueFactory = _ => 5 }.Within(1, 65535);
         var command = new Command("render", "Record one episode of a policy (or the expert) as a GIF, optionally with a PNG strip.")
         {
-            env, policy, seed, output, strip, stripFrames, every, delay,
+            env, policy, seed, output, strip, stripFrames, every, steps, delay,
         };
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
             string? policyPath = result.GetValue(policy) is { } given ? InputFile.Require(given, "--policy") : null;
             string gif = InputFile.Output(result.GetValue(output)!, "--out", ("--policy", policyPath));
             string? png = result.GetValue(strip) is { } s ? InputFile.Output(s, "--strip", ("--policy", policyPath), ("--out", gif)) : null;
-            int episodeSeed = result.GetValue(seed);
+            int episodeSeed = result.GetValue(seed), maxSteps = result.GetValue(steps);
             List<RgbFrame> frames;
             string actor;
             if (policyPath is not null)
             {
                 var loaded = PolicyFile.Load(policyPath, "--policy");
                 string envName = PolicyFile.EnvFor(loaded, result.GetValue(env));
-                frames = EpisodeRecorder.Record(Env.Make(envName, episodeSeed), (_, observation) => loaded.Policy.Act(observation), episodeSeed, result.GetValue(every));
+                frames = EpisodeRecorder.Record(Env.Make(envName, episodeSeed), (_, observation) => loaded.Policy.Act(observation), episodeSeed,
+                    result.GetValue(every), maxSteps);
                 actor = $"{loaded.Policy.Label} on {envName}";
             }
             else
@@ -43,7 +49,7 @@ internal static class RenderCommand
                 string envName = EnvName.Require(result.GetValue(env) ?? throw new ArgumentException("--env: give the environment whose expert to render (or a --policy)."));
                 var instance = Env.Make(envName, episodeSeed);
                 var expert = Expert.For(instance);
-                frames = EpisodeRecorder.Record(instance, (e, _) => expert.Act(e), episodeSeed, result.GetValue(every));
+                frames = EpisodeRecorder.Record(instance, (e, _) => expert.Act(e), episodeSeed, result.GetValue(every), maxSteps);
                 actor = $"expert on {envName}";
             }
             GifWriter.Write(gif, frames, result.GetValue(delay));

@@ -26,12 +26,16 @@ internal static class StudyCommand
         var demos = new Option<int?>("--demos") { Description = "Expert episodes; default 40, 320 for libero-*." };
         var epochs = new Option<int?>("--epochs") { Description = "Most behaviour-cloning epochs (early-stopped on held-out episodes); default 60." };
         var fineTune = new Option<int>("--fine-tune-epochs") { Description = "Fine-tuning epochs (and the FP control's extra epochs).", DefaultValueFactory = _ => DemoDefaults.FineTuneEpochs }.AtLeast(1);
+        var noControls = new Option<bool>("--no-controls")
+        {
+            Description = "Skip the expert's test row and the FP + extra epochs control (slow experts: MuJoCo planners).",
+        };
         var shard = new Option<string>("--shard") { Description = "Run shard K of N of the matrix (e.g. 3/8 for a job array).", DefaultValueFactory = _ => "1/1" };
         var output = new Option<string>("--out") { Description = "Folder for cells/ and the report.", DefaultValueFactory = _ => "reports/study" };
         var grid = FineTuningGridOptions.StudyDefaults();
         var command = new Command("study", "Run a matrix of envs x bit configs x methods x training seeds under the honest protocol; each cell is a file, so reruns resume.")
         {
-            envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, shard, output, Merge(),
+            envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, noControls, shard, output, Merge(),
         };
         foreach (var option in grid.All) command.Options.Add(option);
         command.SetAction(result => CommandOutput.Run(result, console =>
@@ -42,13 +46,14 @@ internal static class StudyCommand
             var (k, n) = StudyMatrix.ParseShard(result.GetValue(shard)!);
             var matrix = new StudyMatrix(envNames, configNames, [.. Enumerable.Range(0, result.GetValue(seeds)).Select(i => i * SeedSweep.SeedStride)]);
             var settings = new CellSettings(result.GetValue(methods)!, result.GetValue(episodes), result.GetValue(validation), result.GetValue(demos),
-                result.GetValue(epochs), result.GetValue(fineTune));
+                result.GetValue(epochs), result.GetValue(fineTune), !result.GetValue(noControls));
             return Run(console, matrix, k, n, settings, result.GetValue(output)!, o => grid.Apply(o, result));
         }));
         return command;
     }
 
-    private sealed record CellSettings(QuantMethod[] Methods, int Episodes, int ValidationEpisodes, int? Demos, int? Epochs, int FineTuneEpochs);
+    private sealed record CellSettings(QuantMethod[] Methods, int Episodes, int ValidationEpisodes, int? Demos, int? Epochs, int FineTuneEpochs,
+        bool Controls);
 
     private static Command Merge()
     {
@@ -120,6 +125,7 @@ internal static class StudyCommand
             DemoNoise = recipe.Noise,
             EvalEpisodes = settings.Episodes,
             ValidationEpisodes = settings.ValidationEpisodes,
+            Controls = settings.Controls,
             Training = defaults.Training with { Epochs = settings.Epochs ?? defaults.Training.Epochs, BatchSize = recipe.BatchSize },
             FineTuning = defaults.FineTuning with { Epochs = settings.FineTuneEpochs, BatchSize = recipe.BatchSize },
             Seed = spec.Seed,

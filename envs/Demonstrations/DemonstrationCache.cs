@@ -22,7 +22,7 @@ public static class DemonstrationCache
 
     /// <summary>The content key (64 hex digits) of a collection recipe.</summary>
     /// <exception cref="ArgumentException">The env is not registered.</exception>
-    public static string Key(string envName, int episodes, int seed, double actionNoise)
+    public static string Key(string envName, int episodes, int seed, double actionNoise, int maxSteps = 0)
     {
         var registration = Env.Lookup(envName);
         // The worker count does not change a planner's choices, so it is not part of the recipe.
@@ -32,18 +32,20 @@ public static class DemonstrationCache
         string recipe = string.Create(CultureInfo.InvariantCulture,
             $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n" +
             $"{episodes}\n{seed}\n{actionNoise:R}");
+        // Whole episodes keep the key they always had; a step cap is part of the recipe.
+        if (maxSteps > 0) recipe += string.Create(CultureInfo.InvariantCulture, $"\nsteps {maxSteps}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));
     }
 
     /// <summary>
     /// The demonstrations of the recipe from <paramref name="directory"/> when present and valid, else collected with
-    /// <see cref="Demonstrations.Collect(string, int, int, double, int)"/> and stored there.
+    /// <see cref="Demonstrations.Collect(string, int, int, double, int, int)"/> and stored there.
     /// </summary>
     public static Demonstrations GetOrCollect(string envName, int episodes, int seed, double actionNoise,
-        string directory, out bool hit)
+        string directory, out bool hit, int maxSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string key = Key(envName, episodes, seed, actionNoise);
+        string key = Key(envName, episodes, seed, actionNoise, maxSteps);
         string path = Path.Combine(directory, $"{envName}-{key[..16]}.safetensors");
         if (File.Exists(path))
         {
@@ -62,7 +64,7 @@ public static class DemonstrationCache
                 // A damaged cache entry is rebuilt below.
             }
         }
-        var demos = Demonstrations.Collect(envName, episodes, seed, actionNoise);
+        var demos = Demonstrations.Collect(envName, episodes, seed, actionNoise, maxSteps: maxSteps);
         Directory.CreateDirectory(directory);
         demos.Save(path); // atomic: a temp file in the same folder, renamed
         hit = false;

@@ -99,26 +99,28 @@ public sealed partial class Demonstrations
     public int Steps => Rewards.Length;
 
     /// <summary>Collects episodes of a registered env with its registered expert; see the factory overload.</summary>
-    public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0,
-        int maxDegreeOfParallelism = -1)
+    public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0, int maxDegreeOfParallelism = -1,
+        int maxSteps = 0)
     {
         var registration = Env.Lookup(envName);
-        return Collect(registration.Create, registration.Expert, episodes, seed, actionNoise, maxDegreeOfParallelism);
+        return Collect(registration.Create, registration.Expert, episodes, seed, actionNoise, maxDegreeOfParallelism, maxSteps);
     }
 
     /// <summary>
-    /// Collects <paramref name="episodes"/> expert episodes in parallel (one env per worker, a fresh expert per
-    /// episode). Episode i resets with a seed derived from (<paramref name="seed"/>, i) and draws its noise from its
-    /// own stream, so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x
-    /// half-range)^2) per dimension, kept inside the bounds; the recorded label is the clean expert action (DART).
+    /// Collects <paramref name="episodes"/> expert episodes in parallel (one env per worker, a fresh expert per episode).
+    /// Episode i resets with a seed derived from (<paramref name="seed"/>, i) and draws its noise from its own stream,
+    /// so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x half-range)^2)
+    /// per dimension, kept inside the bounds; the recorded label is the clean expert action (DART). A positive
+    /// <paramref name="maxSteps"/> ends each episode after that many steps (smoke runs of slow experts).
     /// </summary>
-    public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes,
-        int seed,
-        double actionNoise = 0, int maxDegreeOfParallelism = -1)
+    public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes, int seed,
+        double actionNoise = 0, int maxDegreeOfParallelism = -1, int maxSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(envFactory);
         ArgumentNullException.ThrowIfNull(expertFactory);
         CheckCounts(episodes, actionNoise);
+        if (maxSteps < 0)
+            throw new ArgumentException($"Demonstrations.Collect: maxSteps {maxSteps} must be 0 (whole episodes) or positive.", nameof(maxSteps));
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentException(
                 $"Demonstrations.Collect: maxDegreeOfParallelism {maxDegreeOfParallelism} must be -1 or positive.",
@@ -127,7 +129,7 @@ public sealed partial class Demonstrations
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, episodes, options, envFactory, (i, _, env) =>
         {
-            recorded[i] = Record(env, expertFactory(env), i, seed, actionNoise);
+            recorded[i] = Record(env, expertFactory(env), i, seed, actionNoise, maxSteps);
             return env;
         }, _ => { });
         return Assemble(envFactory(), recorded, seed, actionNoise);
@@ -144,14 +146,11 @@ public sealed partial class Demonstrations
         ArgumentNullException.ThrowIfNull(expert);
         CheckCounts(episodes, actionNoise);
         var recorded = new Episode[episodes];
-        for (int i = 0; i < episodes; i++) recorded[i] = Record(env, expert, i, seed, actionNoise);
+        for (int i = 0; i < episodes; i++) recorded[i] = Record(env, expert, i, seed, actionNoise, maxSteps: 0);
         return Assemble(env, recorded, seed, actionNoise);
     }
 
-    /// <summary>
-    /// The per-episode reset seed that <see cref="Collect(string, int, int, double, int)"/> uses for episode
-    /// <paramref name="index"/>.
-    /// </summary>
+    /// <summary>The per-episode reset seed that <see cref="Collect(string, int, int, double, int, int)"/> uses for episode <paramref name="index"/>.</summary>
     public static int EpisodeSeed(int seed, int index) => SplitMix64.Derive(seed, index).NextSeed();
 
     /// <summary>Serializes to safetensors bytes.</summary>
@@ -331,7 +330,7 @@ public sealed partial class Demonstrations
     private sealed record Episode(List<Observation> Observations, List<float[]> Labels, List<float[]> Executed,
         List<float> Rewards, bool Success);
 
-    private static Episode Record(IEnv env, IExpert expert, int index, int seed, double actionNoise)
+    private static Episode Record(IEnv env, IExpert expert, int index, int seed, double actionNoise, int maxSteps)
     {
         var rng = SplitMix64.Derive(seed, index);
         var observation = env.Reset(rng.NextSeed());
@@ -354,7 +353,7 @@ public sealed partial class Demonstrations
             episode.Executed.Add(executed);
             episode.Rewards.Add((float)result.Reward);
             observation = result.Observation;
-            if (result.Done) return episode with { Success = result.Info.Success };
+            if (result.Done || episode.Rewards.Count == maxSteps) return episode with { Success = result.Info.Success };
         }
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Publishes libqail and act-dotnet (act.c's twin through the .NET API) with NativeAOT for run.sh and the native
-# ABI tests, into $QAIL_NATIVE_ARTIFACTS (default $TMPDIR/qail-native)/RID/lib. Takes minutes (four AOT
-# compiles on two cores), which is why the tests do not publish themselves.
+# Publishes libqail, act-dotnet (act.c's twin through the .NET API) and qail-mujoco-check with NativeAOT for run.sh,
+# the native ABI tests and the ARM64 MuJoCo check, into $QAIL_NATIVE_ARTIFACTS (default $TMPDIR/qail-native)/RID/lib.
+# Takes minutes (three AOT compiles per RID on two cores), which is why the tests do not publish themselves.
 #   publish.sh linux-x64|linux-arm64 [ILC_INSTRUCTION_SET]
 # linux-x64 defaults to this machine's level (x86-64-v4 with AVX-512 BW, x86-64-v3 with AVX2 + FMA), the one the
 # JIT uses, so that the tests can compare with their own process bit for bit. linux-arm64 cross-compiles (clang +
@@ -20,7 +20,9 @@ root="${QAIL_NATIVE_ARTIFACTS:-${TMPDIR:-/tmp}/qail-native}/$rid"
 out="$root/lib"
 rm -rf "$out"
 # A build folder of its own: the repository's obj/ folders stay free for concurrent builds of other runtimes.
-for project in "$here/../Qail.Native.csproj" "$here/act-dotnet/ActDotNet.csproj"; do
+# mujoco-check: the MuJoCo models' open-loop run, compared across x64 and arm64 (tests/Qail.Envs.Tests).
+for project in "$here/../Qail.Native.csproj" "$here/act-dotnet/ActDotNet.csproj" \
+  "$here/../mujoco-check/MujocoCheck.csproj"; do
   dotnet publish "$project" -c Release -r "$rid" -o "$out" --artifacts-path "$root/build" -nologo -v quiet \
     ${isa:+-p:IlcInstructionSet=${isa//,/%2C}}
 done

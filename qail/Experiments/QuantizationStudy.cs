@@ -38,7 +38,11 @@ public static class QuantizationStudy
 
         var clock = Stopwatch.StartNew();
         report.Begin("collect", options.DemoEpisodes);
-        var demos = Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise);
+        // MuJoCo planners take minutes an episode: their demonstrations are cached by recipe and shared by cells.
+        var demos = Envs.MuJoCo.MujocoTasks.ExpertSettings(options.Env) is null
+            ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise)
+            : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise,
+                DemonstrationCache.DefaultDirectory, out _);
         SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i => Demonstrations.EpisodeSeed(options.Seed, i)),
             options.ValidationEpisodes, options.EvalEpisodes);
         report.End("collect", $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");

@@ -205,4 +205,24 @@ public class DemonstrationCacheTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_step_cap_ends_every_episode_early_and_is_part_of_the_recipe()
+    {
+        var whole = Qail.Envs.Demonstrations.Collect("point-mass", 2, seed: 4, actionNoise: 0.1);
+        var capped = Qail.Envs.Demonstrations.Collect("point-mass", 2, seed: 4, actionNoise: 0.1, maxSteps: 7);
+        Assert.Equal([0L, 7L, 14L], capped.EpisodeOffsets);
+        // The capped episodes are the whole episodes' first steps.
+        long start = whole.EpisodeOffsets[1];
+        Assert.Equal(whole.Actions.AsSpan((int)start * whole.ActionSize, 7 * whole.ActionSize).ToArray(),
+            capped.Actions.AsSpan(7 * capped.ActionSize, 7 * capped.ActionSize).ToArray());
+        string key = DemonstrationCache.Key("point-mass", 2, 4, 0.1);
+        Assert.Equal(key, DemonstrationCache.Key("point-mass", 2, 4, 0.1, maxSteps: 0));
+        Assert.NotEqual(key, DemonstrationCache.Key("point-mass", 2, 4, 0.1, maxSteps: 7));
+        Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("point-mass", 1, seed: 4, maxSteps: -1));
+        var env = Env.Make("point-mass", 0);
+        var frames = Qail.Envs.Rendering.EpisodeRecorder.Record(env, (_, _) => new float[env.Spec.Action.Size], 0,
+            frameEvery: 2, maxSteps: 5);
+        Assert.Equal(4, frames.Count); // after reset, steps 2 and 4, and the last step 5
+    }
 }
