@@ -2,16 +2,20 @@ using Qail.Engine;
 
 namespace Qail.Runtime;
 
-/// <summary>A layer input's calibrated per-tensor quantization: codes clamp(round_half_even(x / Scale) + ZeroPoint, QMin, QMax).</summary>
+/// <summary>
+/// A layer input's calibrated per-tensor quantization: codes clamp(round_half_even(x / Scale) + ZeroPoint, QMin, QMax).
+/// </summary>
 internal sealed record ActivationQuantization
 {
     public ActivationQuantization(int bits, bool symmetric, float scale, int zeroPoint, string where)
     {
         if (bits is < 2 or > 8) throw new ArgumentException($"{where}: activation bits {bits} must lie in 2..8.");
         (Bits, Symmetric) = (bits, symmetric);
-        if (!(scale > 0) || !float.IsFinite(scale)) throw new ArgumentException($"{where}: activation scale {scale} must be finite and > 0.");
+        if (!(scale > 0) || !float.IsFinite(scale))
+            throw new ArgumentException($"{where}: activation scale {scale} must be finite and > 0.");
         if (zeroPoint < QMin || zeroPoint > QMax || (symmetric && zeroPoint != 0))
-            throw new ArgumentException($"{where}: activation zero point {zeroPoint} does not fit {(symmetric ? "symmetric" : "asymmetric")} {bits}-bit codes {QMin}..{QMax}.");
+            throw new ArgumentException($"{where}: activation zero point {zeroPoint} does not fit "
+                + $"{(symmetric ? "symmetric" : "asymmetric")} {bits}-bit codes {QMin}..{QMax}.");
         (Scale, ZeroPoint) = (scale, zeroPoint);
     }
 

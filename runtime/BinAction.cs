@@ -17,11 +17,16 @@ internal sealed class BinAction : UnaryOp
     public BinAction(float[] low, float[] high, int bins, bool expectation)
     {
         int n = low.Length;
-        if (n < 1 || high.Length != n) throw new ArgumentException($"BinAction: low {n} and high {high.Length} bounds must be equal in number and positive.");
-        if (bins < 2 || (long)n * bins > RuntimeLimits.MaxValues) throw new ArgumentException($"BinAction: {bins} bins per dimension; need 2..{RuntimeLimits.MaxValues / n}.", nameof(bins));
+        if (n < 1 || high.Length != n)
+            throw new ArgumentException(
+                $"BinAction: low {n} and high {high.Length} bounds must be equal in number and positive.");
+        if (bins < 2 || (long)n * bins > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"BinAction: {bins} bins per dimension; need 2..{RuntimeLimits.MaxValues / n}.",
+                nameof(bins));
         for (int d = 0; d < n; d++)
             if (!(float.IsFinite(low[d]) && float.IsFinite(high[d]) && low[d] < high[d]))
-                throw new ArgumentException($"BinAction: dimension {d} has bounds [{low[d]}, {high[d]}]; need finite low < high.");
+                throw new ArgumentException(
+                    $"BinAction: dimension {d} has bounds [{low[d]}, {high[d]}]; need finite low < high.");
         (_low, _high, Bins, Expectation) = (low, high, bins, expectation);
         _probabilities = new double[bins];
     }
@@ -67,7 +72,8 @@ internal sealed class BinAction : UnaryOp
     public override RuntimeOp Replicate() => new BinAction(_low, _high, Bins, Expectation);
 
     public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_bin_action", Actions, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_low), gpu.Upload<float>(_high), Actions, Bins, Expectation ? 1 : 0);
+        gpu.Launch("pol_bin_action", Actions, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_low),
+            gpu.Upload<float>(_high), Actions, Bins, Expectation ? 1 : 0);
 
     public override string Describe() => $"{(Expectation ? "expected" : "argmax")} bin action [{Actions}, {Bins}]";
 
@@ -82,8 +88,10 @@ internal sealed class BinAction : UnaryOp
 
     public static BinAction Read(OpReader reader)
     {
-        int actions = reader.Int("actions", 1, RuntimeLimits.MaxWidth), bins = reader.Int("bins", 2, RuntimeLimits.MaxWidth);
+        int actions = reader.Int("actions", 1, RuntimeLimits.MaxWidth),
+            bins = reader.Int("bins", 2, RuntimeLimits.MaxWidth);
         reader.Reserve(8L * bins, "bin probabilities");
-        return new BinAction(reader.Finite("low", [actions]), reader.Finite("high", [actions]), bins, reader.Bool("expectation"));
+        return new BinAction(reader.Finite("low", [actions]), reader.Finite("high", [actions]), bins,
+            reader.Bool("expectation"));
     }
 }

@@ -13,7 +13,8 @@ internal sealed class ChannelsFirst : UnaryOp
     public ChannelsFirst(int pixels, int channels)
     {
         if (pixels < 1 || channels < 1 || (long)pixels * channels > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"ChannelsFirst: {pixels} pixels x {channels} channels must be positive and at most {RuntimeLimits.MaxValues} values.");
+            throw new ArgumentException($"ChannelsFirst: {pixels} pixels x {channels} channels must be positive and at "
+                + $"most {RuntimeLimits.MaxValues} values.");
         (Pixels, Channels) = (pixels, channels);
     }
 

@@ -3,7 +3,9 @@ using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
-/// <summary>The CILRS action head: steer = tanh(x[0]), pedals = sigmoid(x[1..]), each clamped to the action bounds.</summary>
+/// <summary>
+/// The CILRS action head: steer = tanh(x[0]), pedals = sigmoid(x[1..]), each clamped to the action bounds.
+/// </summary>
 internal sealed class CilrsAction : UnaryOp
 {
     public const string Name = "cilrs_action";
@@ -14,9 +16,12 @@ internal sealed class CilrsAction : UnaryOp
         ArgumentNullException.ThrowIfNull(low);
         ArgumentNullException.ThrowIfNull(high);
         int n = low.Length;
-        if (n < 2 || high.Length != n) throw new ArgumentException($"CilrsAction: low {n} and high {high.Length} bounds must be equal in length and cover steer and at least one pedal.");
+        if (n < 2 || high.Length != n)
+            throw new ArgumentException($"CilrsAction: low {n} and high {high.Length} bounds must be equal in length "
+                + "and cover steer and at least one pedal.");
         for (int i = 0; i < n; i++)
-            if (!(low[i] <= high[i])) throw new ArgumentException($"CilrsAction: action {i} bounds [{low[i]}, {high[i]}] are not ordered.");
+            if (!(low[i] <= high[i]))
+                throw new ArgumentException($"CilrsAction: action {i} bounds [{low[i]}, {high[i]}] are not ordered.");
         (_low, _high) = (low, high);
     }
 
@@ -33,7 +38,8 @@ internal sealed class CilrsAction : UnaryOp
     }
 
     public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_cilrs_action", _low.Length, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_low), gpu.Upload<float>(_high), _low.Length);
+        gpu.Launch("pol_cilrs_action", _low.Length, GpuArgument.Values, gpu.Input(0), gpu.Output,
+            gpu.Upload<float>(_low), gpu.Upload<float>(_high), _low.Length);
 
     public override string Describe() => $"cilrs action [{_low.Length}]: tanh steer, sigmoid pedals";
 

@@ -14,8 +14,11 @@ internal sealed class CommandSelect : RuntimeOp
     public CommandSelect(int commands, int size)
     {
         if (commands is < 1 || commands > RuntimeLimits.MaxSources - 1)
-            throw new ArgumentException($"CommandSelect: {commands} commands; expected 1..{RuntimeLimits.MaxSources - 1}.", nameof(commands));
-        if (size is < 1 or > RuntimeLimits.MaxWidth) throw new ArgumentException($"CommandSelect: head size {size} lies outside 1..{RuntimeLimits.MaxWidth}.", nameof(size));
+            throw new ArgumentException(
+                $"CommandSelect: {commands} commands; expected 1..{RuntimeLimits.MaxSources - 1}.", nameof(commands));
+        if (size is < 1 or > RuntimeLimits.MaxWidth)
+            throw new ArgumentException($"CommandSelect: head size {size} lies outside 1..{RuntimeLimits.MaxWidth}.",
+                nameof(size));
         (Commands, OutputSize) = (commands, size);
         _inputSizes = [.. Enumerable.Repeat(size, commands), 1];
     }
@@ -33,21 +36,28 @@ internal sealed class CommandSelect : RuntimeOp
         inputs[Index(inputs[Commands][0], Commands)].CopyTo(output);
     }
 
-    /// <summary>The head <paramref name="command"/> picks; throws unless it is an index in 0..commands-1 (the device form checks on the host with it).</summary>
+    /// <summary>
+    /// The head <paramref name="command"/> picks; throws unless it is an index in 0..commands-1 (the device form checks
+    /// on the host with it).
+    /// </summary>
     public static int Index(float command, int commands)
     {
         int index = (int)command;
         if (index != command || (uint)index >= (uint)commands)
-            throw new ArgumentException($"CommandSelect: command {command} is not an index in 0..{commands - 1}.", nameof(command));
+            throw new ArgumentException($"CommandSelect: command {command} is not an index in 0..{commands - 1}.",
+                nameof(command));
         return index;
     }
 
     public override void Lower(GpuBuilder gpu)
     {
         int command = gpu.GraphInput(Commands)
-            ?? throw new NotSupportedException($"GpuPolicy: {gpu.Where} reads its command from an op's output; the device form checks it on the host and needs the command graph input.");
+            ?? throw new NotSupportedException($"GpuPolicy: {gpu.Where} reads its command from an op's output; the "
+                + "device form checks it on the host and needs the command graph input.");
         gpu.Check(new CommandCheck(command, Commands));
-        gpu.Launch("pol_select", OutputSize, GpuArgument.Values, gpu.Upload<int>([.. Enumerable.Range(0, Commands).Select(gpu.Input)]), gpu.Input(Commands), gpu.Output, OutputSize);
+        gpu.Launch("pol_select", OutputSize, GpuArgument.Values,
+            gpu.Upload<int>([.. Enumerable.Range(0, Commands).Select(gpu.Input)]), gpu.Input(Commands), gpu.Output,
+            OutputSize);
     }
 
     public override string Describe() => $"command select {Commands} heads [{OutputSize}]";

@@ -12,9 +12,11 @@ internal sealed class Concat : RuntimeOp
     {
         ArgumentNullException.ThrowIfNull(sizes);
         if (sizes.Length is < 2 or > RuntimeLimits.MaxSources)
-            throw new ArgumentException($"Concat: {sizes.Length} inputs; expected 2..{RuntimeLimits.MaxSources}.", nameof(sizes));
+            throw new ArgumentException($"Concat: {sizes.Length} inputs; expected 2..{RuntimeLimits.MaxSources}.",
+                nameof(sizes));
         if (sizes.Any(s => s < 1) || sizes.Sum(s => (long)s) > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"Concat: input sizes [{string.Join(", ", sizes)}] must be positive and total at most {RuntimeLimits.MaxValues}.", nameof(sizes));
+            throw new ArgumentException($"Concat: input sizes [{string.Join(", ", sizes)}] must be positive and total "
+                + $"at most {RuntimeLimits.MaxValues}.", nameof(sizes));
         _sizes = (int[])sizes.Clone();
         OutputSize = _sizes.Sum();
     }

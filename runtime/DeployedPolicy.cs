@@ -28,7 +28,8 @@ public sealed class DeployedPolicy : IDeployedPolicy
     {
         ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentNullException.ThrowIfNull(graph);
-        if (graph.Nodes.Count == 0) throw new ArgumentException("DeployedPolicy: the graph holds no ops.", nameof(graph));
+        if (graph.Nodes.Count == 0)
+            throw new ArgumentException("DeployedPolicy: the graph holds no ops.", nameof(graph));
         (Label, Precision, _graph) = (label, precision, graph);
         _plan = new ExecutionPlan(graph, memory);
         _forward = _plan.Run;
@@ -88,7 +89,10 @@ public sealed class DeployedPolicy : IDeployedPolicy
     /// <summary>The input of <paramref name="kind"/> the policy reads, or null when it reads none.</summary>
     public GraphInput? Input(GraphInputKind kind) => _graph.Inputs.FirstOrDefault(i => i.Kind == kind);
 
-    /// <summary>Bytes of the deployed parameters as stored: weight codes (4-bit packed or 8-bit), scales, zero points, biases, normalisation.</summary>
+    /// <summary>
+    /// Bytes of the deployed parameters as stored: weight codes (4-bit packed or 8-bit), scales, zero points, biases,
+    /// normalisation.
+    /// </summary>
     public long ModelBytes => _graph.Nodes.Sum(node => node.Op.ParameterBytes);
 
     /// <summary>One line per op: kind, shape and the kernel that runs it.</summary>
@@ -98,7 +102,8 @@ public sealed class DeployedPolicy : IDeployedPolicy
     public void Act(in PolicyInputs inputs, Span<float> action)
     {
         if (action.Length != ActionSize)
-            throw new ArgumentException($"DeployedPolicy.Act: the action span holds {action.Length} values, the policy writes {ActionSize}.", nameof(action));
+            throw new ArgumentException($"DeployedPolicy.Act: the action span holds {action.Length} values, the policy "
+                + $"writes {ActionSize}.", nameof(action));
         for (int i = 0; i < _graph.Inputs.Count; i++)
             if (i == _plan.PixelInput) _graph.Inputs[i].FillPixels(inputs, _plan.Pixels);
             else _graph.Inputs[i].Fill(inputs, _plan.Slots[i]);
@@ -109,7 +114,8 @@ public sealed class DeployedPolicy : IDeployedPolicy
         for (int i = 0; i < output.Length; i++)
             if (!float.IsFinite(output[i]))
                 throw new InvalidDataException(
-                    $"DeployedPolicy.Act: '{Label}' computed action[{i}] = {output[i]}; its weights overflow on these inputs.");
+                    $"DeployedPolicy.Act: '{Label}' computed action[{i}] = {output[i]}; its weights overflow on "
+                    + "these inputs.");
         output.CopyTo(action);
     }
 
@@ -121,7 +127,9 @@ public sealed class DeployedPolicy : IDeployedPolicy
         return action;
     }
 
-    /// <summary>An independent instance sharing the (immutable) weights, with its own buffers, for another thread.</summary>
+    /// <summary>
+    /// An independent instance sharing the (immutable) weights, with its own buffers, for another thread.
+    /// </summary>
     public DeployedPolicy Replicate() => new(this);
 
     IDeployedPolicy IDeployedPolicy.Replicate() => Replicate();
@@ -142,11 +150,14 @@ public sealed class DeployedPolicy : IDeployedPolicy
 
     /// <summary>
     /// Loads a policy file, validating it as untrusted input (header bound, dtypes, offsets, every tensor's shape
-    /// against the config, value ranges, no unknown tensors); throws <see cref="CheckpointException"/> naming the fault.
+    /// against the config, value ranges, no unknown tensors); throws <see cref="CheckpointException"/> naming the
+    /// fault.
     /// </summary>
     public static DeployedPolicy Load(string path) => Decode(SafeTensors.Load(path));
 
-    /// <summary>Decodes bytes written by <see cref="ToBytes"/>, with the same validation as <see cref="Load"/>.</summary>
+    /// <summary>
+    /// Decodes bytes written by <see cref="ToBytes"/>, with the same validation as <see cref="Load"/>.
+    /// </summary>
     public static DeployedPolicy FromBytes(ReadOnlySpan<byte> bytes) => Decode(SafeTensors.Deserialize(bytes));
 
     private (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Encode()
@@ -197,13 +208,16 @@ public sealed class DeployedPolicy : IDeployedPolicy
             if (root.ValueKind != JsonValueKind.Object) throw Malformed("the config is not a JSON object.");
             if (String(root, "format") != Format) throw Malformed($"the config's format is not \"{Format}\".");
             if (!root.TryGetProperty("version", out var version) || !IsInt32(version, out int v) || v != FormatVersion)
-                throw Malformed($"the config's \"version\" must be the number {FormatVersion} (found {OpReader.Found(version)}).");
+                throw Malformed($"the config's \"version\" must be the number {FormatVersion} (found "
+                    + $"{OpReader.Found(version)}).");
             string label = String(root, "label"), precision = String(root, "precision");
             if (label.Length == 0) throw Malformed("the config's label is empty.");
             var graph = new PolicyGraph();
             // Activation slots and op scratch are charged against the file's size before anything is allocated.
-            var memory = new WorkingMemory(archive.Entries.Sum(e => e.End - e.Begin) + Encoding.UTF8.GetByteCount(config));
-            if (!root.TryGetProperty("inputs", out var inputsElement) || inputsElement.ValueKind != JsonValueKind.Array || inputsElement.GetArrayLength() is < 1 or > 4)
+            var memory = new WorkingMemory(archive.Entries.Sum(e => e.End - e.Begin)
+                + Encoding.UTF8.GetByteCount(config));
+            if (!root.TryGetProperty("inputs", out var inputsElement) || inputsElement.ValueKind != JsonValueKind.Array
+                || inputsElement.GetArrayLength() is < 1 or > 4)
                 throw Malformed("the config has no \"inputs\" array of 1..4 inputs.");
             foreach (var element in inputsElement.EnumerateArray())
             {
@@ -215,7 +229,8 @@ public sealed class DeployedPolicy : IDeployedPolicy
             if (!root.TryGetProperty("ops", out var opsElement) || opsElement.ValueKind != JsonValueKind.Array)
                 throw Malformed("the config has no \"ops\" array.");
             int count = opsElement.GetArrayLength();
-            if (count is < 1 or > RuntimeLimits.MaxOps) throw Malformed($"the config lists {count} ops; expected 1..{RuntimeLimits.MaxOps}.");
+            if (count is < 1 or > RuntimeLimits.MaxOps)
+                throw Malformed($"the config lists {count} ops; expected 1..{RuntimeLimits.MaxOps}.");
             var used = new HashSet<string>(StringComparer.Ordinal);
             foreach (var element in opsElement.EnumerateArray())
             {
@@ -227,10 +242,15 @@ public sealed class DeployedPolicy : IDeployedPolicy
                 try { graph.Add(op, Sources(element, index)); }
                 catch (ArgumentException e) { throw reader.Problem(e.Message); }
             }
-            var unknown = archive.Tensors.Keys.Where(name => !used.Contains(name)).Order(StringComparer.Ordinal).FirstOrDefault();
-            if (unknown is not null) throw new CheckpointException(CheckpointProblem.UnexpectedKeys, unknown, "no op of the config reads this tensor.");
-            if (!root.TryGetProperty("action_size", out var a) || !IsInt32(a, out int actionSize) || actionSize != graph.SlotSize(graph.Last))
-                throw Malformed($"\"action_size\" is not the number {graph.SlotSize(graph.Last)} of the last op's outputs (found {OpReader.Found(a)}).");
+            var unknown = archive.Tensors.Keys.Where(name => !used.Contains(name)).Order(StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (unknown is not null)
+                throw new CheckpointException(CheckpointProblem.UnexpectedKeys, unknown,
+                    "no op of the config reads this tensor.");
+            if (!root.TryGetProperty("action_size", out var a) || !IsInt32(a, out int actionSize)
+                || actionSize != graph.SlotSize(graph.Last))
+                throw Malformed($"\"action_size\" is not the number {graph.SlotSize(graph.Last)} of the last op's "
+                    + $"outputs (found {OpReader.Found(a)}).");
             try { return new DeployedPolicy(label, precision, graph, memory); }
             catch (ArgumentException e) when (e is not CheckpointException) { throw Malformed(e.Message); }
         }
@@ -245,16 +265,20 @@ public sealed class DeployedPolicy : IDeployedPolicy
 
     private static int[] Sources(JsonElement op, int index)
     {
-        if (!op.TryGetProperty("sources", out var element) || element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is < 1 or > RuntimeLimits.MaxSources)
+        if (!op.TryGetProperty("sources", out var element) || element.ValueKind != JsonValueKind.Array
+            || element.GetArrayLength() is < 1 or > RuntimeLimits.MaxSources)
             throw Malformed($"op {index} has no \"sources\" array of 1..{RuntimeLimits.MaxSources} slots.");
         var sources = new int[element.GetArrayLength()];
         int j = 0;
         foreach (var source in element.EnumerateArray())
-            sources[j++] = IsInt32(source, out int slot) ? slot : throw Malformed($"op {index} \"sources\" entry {j} is not an integer slot (found {OpReader.Found(source)}).");
+            sources[j++] = IsInt32(source, out int slot) ? slot : throw Malformed(
+                $"op {index} \"sources\" entry {j} is not an integer slot (found {OpReader.Found(source)}).");
         return sources;
     }
 
-    /// <summary>True for a JSON number that is an int32; a string, boolean or fraction is a type error, not an exception.</summary>
+    /// <summary>
+    /// True for a JSON number that is an int32; a string, boolean or fraction is a type error, not an exception.
+    /// </summary>
     internal static bool IsInt32(JsonElement element, out int value)
     {
         value = 0;
@@ -266,5 +290,6 @@ public sealed class DeployedPolicy : IDeployedPolicy
             ? value.GetString()!
             : throw Malformed($"the config's \"{name}\" must be a string (found {OpReader.Found(value)}).");
 
-    private static CheckpointException Malformed(string message) => new(CheckpointProblem.MalformedHeader, null, $"integer policy: {message}");
+    private static CheckpointException Malformed(string message) =>
+        new(CheckpointProblem.MalformedHeader, null, $"integer policy: {message}");
 }

@@ -32,7 +32,9 @@ internal sealed class DequantizedLinear : UnaryOp
     public override void Lower(GpuBuilder gpu) => _float.Lower(gpu);
 
     public override string Describe() =>
-        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(_float.Rows)} dequantized at load, sgemm";
+        $"linear W{_weights.Bits} "
+            + $"{(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows},"
+            + $" {_weights.Columns}]{RowCount.Describe(_float.Rows)} dequantized at load, sgemm";
 
     public override void Write(OpWriter writer)
     {
@@ -45,8 +47,10 @@ internal sealed class DequantizedLinear : UnaryOp
 
     public static DequantizedLinear Read(OpReader reader)
     {
-        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth),
+            outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
-        return new DequantizedLinear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, RowCount.Read(reader));
+        return new DequantizedLinear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null,
+            RowCount.Read(reader));
     }
 }

@@ -15,7 +15,8 @@ internal sealed class EmbeddingTable
         if (count < 1 || dim < 1 || rows.Length != (long)count * dim)
             throw new ArgumentException($"{where}: {rows.Length} values do not fill a table [{count}, {dim}].");
         for (int i = 0; i < rows.Length; i++)
-            if (!float.IsFinite(rows[i])) throw new ArgumentException($"{where}: table value {i} = {rows[i]} is not finite.");
+            if (!float.IsFinite(rows[i]))
+                throw new ArgumentException($"{where}: table value {i} = {rows[i]} is not finite.");
         (Rows, Count, Dim) = (rows, count, dim);
     }
 
@@ -37,7 +38,9 @@ internal sealed class EmbeddingTable
 
     public ReadOnlySpan<float> Row(int index) => Rows.AsSpan(index * Dim, Dim);
 
-    /// <summary>Writes the fp32 table as tensor <paramref name="name"/>, or the codes under "<paramref name="name"/>_".</summary>
+    /// <summary>
+    /// Writes the fp32 table as tensor <paramref name="name"/>, or the codes under "<paramref name="name"/>_".
+    /// </summary>
     public void Write(OpWriter writer, string name)
     {
         if (_codes is null) writer.Tensor(name, Tensor.From<float>(Rows, [Count, Dim]));

@@ -117,7 +117,8 @@ internal sealed class ExecutionPlan
         }
         _steps = [.. steps];
         Slots = new float[graph.Last + 1][];
-        for (int slot = 0; slot < Slots.Length; slot++) Slots[slot] = written[slot] ? new float[graph.SlotSize(slot)] : [];
+        for (int slot = 0; slot < Slots.Length; slot++)
+            Slots[slot] = written[slot] ? new float[graph.SlotSize(slot)] : [];
     }
 
     /// <summary>The value buffers: graph inputs, then node outputs (empty where the plan writes none).</summary>
@@ -134,7 +135,8 @@ internal sealed class ExecutionPlan
 
     // The convolution reads the image input itself, a CHW map of the same shape.
     private static bool ReadsPixels(PolicyGraph graph, int source, Im2col patches) =>
-        source < graph.Inputs.Count && graph.Inputs[source] is { Kind: GraphInputKind.Image } image && !patches.ChannelsLast
+        source < graph.Inputs.Count && graph.Inputs[source] is { Kind: GraphInputKind.Image } image
+            && !patches.ChannelsLast
         && image.Shape[0] == patches.Channels && image.Shape[1] == patches.Height && image.Shape[2] == patches.Width;
 
     /// <summary>Runs every step on <see cref="Slots"/> (the inputs filled); allocates nothing.</summary>

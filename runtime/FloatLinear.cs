@@ -18,8 +18,10 @@ internal sealed class FloatLinear : UnaryOp
     {
         if (rows < 1) throw new ArgumentException($"FloatLinear: rows {rows} must be positive.", nameof(rows));
         if (outputs < 1 || inputs < 1 || weights.Length != (long)outputs * inputs)
-            throw new ArgumentException($"FloatLinear: {weights.Length} weights do not fill [{outputs}, {inputs}].", nameof(weights));
-        if (bias is not null && bias.Length != outputs) throw new ArgumentException($"FloatLinear: bias length {bias.Length} != outputs {outputs}.", nameof(bias));
+            throw new ArgumentException($"FloatLinear: {weights.Length} weights do not fill [{outputs}, {inputs}].",
+                nameof(weights));
+        if (bias is not null && bias.Length != outputs)
+            throw new ArgumentException($"FloatLinear: bias length {bias.Length} != outputs {outputs}.", nameof(bias));
         (_weights, _bias, Outputs, Inputs, Rows) = (weights, bias, outputs, inputs, rows);
     }
 
@@ -35,7 +37,8 @@ internal sealed class FloatLinear : UnaryOp
     {
         Sgemm.Multiply(false, true, Rows, Outputs, Inputs, 1f, input, Inputs, _weights, Inputs, 0f, output, Outputs);
         if (_bias is not null)
-            for (int r = 0; r < Rows; r++) TensorPrimitives.Add(output.Slice(r * Outputs, Outputs), _bias, output.Slice(r * Outputs, Outputs));
+            for (int r = 0; r < Rows; r++)
+                TensorPrimitives.Add(output.Slice(r * Outputs, Outputs), _bias, output.Slice(r * Outputs, Outputs));
     }
 
     public override bool IsWeightLayer => true;
@@ -44,7 +47,8 @@ internal sealed class FloatLinear : UnaryOp
     {
         var (bias, hasBias) = gpu.Optional(_bias);
         var input = gpu.LayerInput();
-        gpu.LaunchGroups("pol_linear_f32_group", (long)Rows * Outputs, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, gpu.Output,
+        gpu.LaunchGroups("pol_linear_f32_group", (long)Rows * Outputs, GpuArgument.Values, input.Offset, input.Gather,
+            input.Gathered, gpu.Output,
             gpu.Upload<float>(_weights), bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, Outputs, Inputs);
     }
 
@@ -61,8 +65,10 @@ internal sealed class FloatLinear : UnaryOp
 
     public static FloatLinear Read(OpReader reader)
     {
-        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth),
+            outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var bias = reader.Has("bias") ? reader.Finite("bias", [outputs]) : null;
-        return new FloatLinear(reader.Finite("weight", [outputs, inputs]), bias, outputs, inputs, RowCount.Read(reader));
+        return new FloatLinear(reader.Finite("weight", [outputs, inputs]), bias, outputs, inputs,
+            RowCount.Read(reader));
     }
 }

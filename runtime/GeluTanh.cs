@@ -18,7 +18,8 @@ internal sealed class GeluTanh(int size) : UnaryOp
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => GeluTanhKernel.Forward(input, output);
 
-    public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_gelu_tanh", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_gelu_tanh", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
 
     public override string Describe() => $"gelu (tanh) [{size}]";
 

@@ -62,9 +62,11 @@ public sealed class GraphInput : IEquatable<GraphInput>
                 for (int i = 0; i < state.Length; i++)
                 {
                     if (!float.IsFinite(state[i]))
-                        throw new ArgumentException($"{Act}: observation state[{i}] = {state[i]} is not finite.", nameof(inputs));
+                        throw new ArgumentException($"{Act}: observation state[{i}] = {state[i]} is not finite.",
+                            nameof(inputs));
                     if (Math.Abs(state[i]) > RuntimeLimits.MaxStateMagnitude)
-                        throw new ArgumentException($"{Act}: observation state[{i}] = {state[i]:G} lies beyond ±{RuntimeLimits.MaxStateMagnitude:G}, " +
+                        throw new ArgumentException($"{Act}: observation state[{i}] = {state[i]:G} lies beyond ±"
+                            + $"{RuntimeLimits.MaxStateMagnitude:G}, " +
                             "far outside any training data.", nameof(inputs));
                 }
                 state.CopyTo(destination);
@@ -91,7 +93,8 @@ public sealed class GraphInput : IEquatable<GraphInput>
     /// An image input's 8-bit HWC pixels as given, checked as <see cref="Fill"/> checks them: for a plan whose first
     /// layer reads the pixels directly (each pixel's value is <see cref="Pixel"/> of its byte).
     /// </summary>
-    internal void FillPixels(in PolicyInputs inputs, Span<byte> destination) => CheckedImage(inputs).CopyTo(destination);
+    internal void FillPixels(in PolicyInputs inputs, Span<byte> destination) =>
+        CheckedImage(inputs).CopyTo(destination);
 
     /// <summary>The value an image byte stands for in the graph: byte / 255 in [0, 1].</summary>
     internal static float Pixel(byte value) => value / 255f;
@@ -124,9 +127,11 @@ public sealed class GraphInput : IEquatable<GraphInput>
             || !element.TryGetProperty("kind", out var kindElement) || kindElement.ValueKind != JsonValueKind.String
             || !element.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array
             || shapeElement.GetArrayLength() is < 1 or > 3
-            || !element.TryGetProperty("range", out var rangeElement) || !DeployedPolicy.IsInt32(rangeElement, out int range))
+            || !element.TryGetProperty("range", out var rangeElement)
+            || !DeployedPolicy.IsInt32(rangeElement, out int range))
         {
-            problem = "an input is not an object with the string \"kind\", the array \"shape\" (1..3 sizes) and the integer \"range\".";
+            problem = "an input is not an object with the string \"kind\", the array \"shape\" (1..3 sizes) and the "
+                + "integer \"range\".";
             return null;
         }
         var kind = Enum.GetValues<GraphInputKind>().Where(k => Name(k) == kindElement.GetString())
@@ -160,7 +165,8 @@ public sealed class GraphInput : IEquatable<GraphInput>
 
     /// <inheritdoc/>
     public bool Equals(GraphInput? other) =>
-        other is not null && Kind == other.Kind && Range == other.Range && Shape.AsSpan().SequenceEqual(other.Shape.AsSpan());
+        other is not null && Kind == other.Kind && Range == other.Range
+            && Shape.AsSpan().SequenceEqual(other.Shape.AsSpan());
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as GraphInput);

@@ -22,15 +22,21 @@ internal sealed class Im2col : UnaryOp
         if (channels < 1 || height < 1 || width < 1)
             throw new ArgumentException($"Im2col: input [{channels}, {height}, {width}] must be positive.");
         if (kernel is < 1 or > MaxKernel || stride is < 1 or > MaxKernel || padding < 0 || padding >= kernel)
-            throw new ArgumentException($"Im2col: kernel {kernel}, stride {stride}, padding {padding}: need kernel and stride in 1..{MaxKernel} and padding in 0..kernel-1.");
+            throw new ArgumentException($"Im2col: kernel {kernel}, stride {stride}, padding {padding}: need kernel and "
+                + $"stride in 1..{MaxKernel} and padding in 0..kernel-1.");
         if (height + 2 * padding < kernel || width + 2 * padding < kernel)
-            throw new ArgumentException($"Im2col: a {kernel}x{kernel} kernel does not fit the padded {height}x{width} input (padding {padding}).");
-        (Channels, Height, Width, KernelSize, Stride, Padding, ChannelsLast) = (channels, height, width, kernel, stride, padding, channelsLast);
+            throw new ArgumentException($"Im2col: a {kernel}x{kernel} kernel does not fit the padded {height}x{width} "
+                + $"input (padding {padding}).");
+        (Channels, Height, Width, KernelSize, Stride, Padding, ChannelsLast) = (channels, height, width, kernel, stride,
+            padding, channelsLast);
         OutputHeight = (height + 2 * padding - kernel) / stride + 1;
         OutputWidth = (width + 2 * padding - kernel) / stride + 1;
         long inputSize = (long)channels * height * width, outputSize = (long)OutputHeight * OutputWidth * Columns;
-        if (inputSize > RuntimeLimits.MaxValues || outputSize > RuntimeLimits.MaxValues || (long)OutputHeight * OutputWidth > RowCount.Max)
-            throw new ArgumentException($"Im2col: input {inputSize} values, {OutputHeight * OutputWidth} patches of {Columns} values exceed the runtime limits ({RuntimeLimits.MaxValues} values, {RowCount.Max} rows).");
+        if (inputSize > RuntimeLimits.MaxValues || outputSize > RuntimeLimits.MaxValues
+            || (long)OutputHeight * OutputWidth > RowCount.Max)
+            throw new ArgumentException($"Im2col: input {inputSize} values, {OutputHeight * OutputWidth} patches of "
+                + $"{Columns} values exceed the runtime limits ({RuntimeLimits.MaxValues} values, "
+                + $"{RowCount.Max} rows).");
         _sources = Sources();
         _padded = new float[inputSize + 1];
     }
@@ -38,7 +44,8 @@ internal sealed class Im2col : UnaryOp
     // A replica shares the (immutable) gather table and owns its scratch copy of the input.
     private Im2col(Im2col other)
     {
-        (Channels, Height, Width, KernelSize, Stride, Padding, ChannelsLast) = (other.Channels, other.Height, other.Width, other.KernelSize, other.Stride, other.Padding, other.ChannelsLast);
+        (Channels, Height, Width, KernelSize, Stride, Padding, ChannelsLast) = (other.Channels, other.Height,
+            other.Width, other.KernelSize, other.Stride, other.Padding, other.ChannelsLast);
         (OutputHeight, OutputWidth, _sources) = (other.OutputHeight, other.OutputWidth, other._sources);
         _padded = new float[other._padded.Length];
     }
@@ -78,7 +85,8 @@ internal sealed class Im2col : UnaryOp
 
     public override RuntimeOp Replicate() => new Im2col(this);
 
-    // Input offset of every patch value (row, then columns (c, ky, kx)); the input's size (one past its end) for padding.
+    // Input offset of every patch value (row, then columns (c, ky, kx)); the input's size (one past its end) for
+    // padding.
     private int[] Sources()
     {
         int k = KernelSize, plane = Height * Width, inputSize = Channels * plane;
@@ -95,7 +103,8 @@ internal sealed class Im2col : UnaryOp
                         for (int kx = 0; kx < k; kx++)
                         {
                             int ix = ox * Stride - Padding + kx;
-                            sources[i++] = (uint)iy < (uint)Height && (uint)ix < (uint)Width ? c * channelStep + (iy * Width + ix) * pixelStep : inputSize;
+                            sources[i++] = (uint)iy < (uint)Height && (uint)ix < (uint)Width
+                                ? c * channelStep + (iy * Width + ix) * pixelStep : inputSize;
                         }
                     }
         return sources;
@@ -113,7 +122,8 @@ internal sealed class Im2col : UnaryOp
     public override void Lower(GpuBuilder gpu) => gpu.Gather(GatherSources);
 
     public override string Describe() =>
-        $"im2col {KernelSize}x{KernelSize} stride {Stride} pad {Padding} [{Channels}, {Height}, {Width}] {(ChannelsLast ? "HWC" : "CHW")} -> [{Rows}, {Columns}]";
+        $"im2col {KernelSize}x{KernelSize} stride {Stride} pad {Padding} [{Channels}, {Height}, {Width}] "
+            + $"{(ChannelsLast ? "HWC" : "CHW")} -> [{Rows}, {Columns}]";
 
     public override void Write(OpWriter writer)
     {
@@ -129,13 +139,17 @@ internal sealed class Im2col : UnaryOp
     public static Im2col Read(OpReader reader)
     {
         int channels = reader.Int("channels", 1, RuntimeLimits.MaxWidth);
-        int height = reader.Int("height", 1, RuntimeLimits.MaxWidth), width = reader.Int("width", 1, RuntimeLimits.MaxWidth);
+        int height = reader.Int("height", 1, RuntimeLimits.MaxWidth),
+            width = reader.Int("width", 1, RuntimeLimits.MaxWidth);
         int kernel = reader.Int("kernel", 1, MaxKernel);
         int stride = reader.Int("stride", 1, MaxKernel);
         int padding = reader.Int("padding", 0, kernel - 1);
-        // The padded input copy and the gather table, from checked sizes, charged before the constructor allocates them.
-        long outputHeight = Math.Max(0, (height + 2L * padding - kernel) / stride + 1), outputWidth = Math.Max(0, (width + 2L * padding - kernel) / stride + 1);
-        reader.Reserve(4L * ((long)channels * height * width + 1) + 4L * outputHeight * outputWidth * channels * kernel * kernel, "padded input and gather table");
+        // The padded input copy and the gather table, from checked sizes, charged before the constructor allocates
+        // them.
+        long outputHeight = Math.Max(0, (height + 2L * padding - kernel) / stride + 1),
+            outputWidth = Math.Max(0, (width + 2L * padding - kernel) / stride + 1);
+        reader.Reserve(4L * ((long)channels * height * width + 1)
+            + 4L * outputHeight * outputWidth * channels * kernel * kernel, "padded input and gather table");
         return new Im2col(channels, height, width, kernel, stride, padding, reader.Bool("channels_last"));
     }
 }

@@ -4,11 +4,12 @@ using Qail.Runtime.Gpu;
 namespace Qail.Runtime;
 
 /// <summary>
-/// Weight-only layer with 2..4-bit codes packed as <see cref="GroupwiseInt4Weights"/> and run by <see cref="Int4Matmul"/>
-/// in its dequantize-to-fp32 mode (activations stay fp32, as in the fake-quant model). Groups of 32/64/128 map
-/// directly; per-channel codes use groups of 32 sharing the row's scale, with the inputs zero-padded to a multiple of 32.
-/// Where 4-bit weights cannot pay (see <see cref="DequantizesAtLoad"/>) the layer runs fp32 weights dequantized once at
-/// load (bit-identical to the fake-quant weight) on Sgemm instead: the file keeps the 4-bit codes.
+/// Weight-only layer with 2..4-bit codes packed as <see cref="GroupwiseInt4Weights"/> and run by
+/// <see cref="Int4Matmul"/> in its dequantize-to-fp32 mode (activations stay fp32, as in the fake-quant model). Groups
+/// of 32/64/128 map directly; per-channel codes use groups of 32 sharing the row's scale, with the inputs zero-padded
+/// to a multiple of 32. Where 4-bit weights cannot pay (see <see cref="DequantizesAtLoad"/>) the layer runs fp32
+/// weights dequantized once at load (bit-identical to the fake-quant weight) on Sgemm instead: the file keeps the 4-bit
+/// codes.
 /// </summary>
 internal sealed class Int4Linear : UnaryOp
 {
@@ -30,10 +31,14 @@ internal sealed class Int4Linear : UnaryOp
 
     private Int4Linear(QuantizedWeights weights, float[]? bias, int rows, PackedInt4Weights packed)
     {
-        if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int4Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
+        if (bias is not null && bias.Length != weights.Rows)
+            throw new ArgumentException($"Int4Linear: bias length {bias.Length} != outputs {weights.Rows}.",
+                nameof(bias));
         if (rows < 1) throw new ArgumentException($"Int4Linear: rows {rows} must be positive.", nameof(rows));
-        if ((long)rows * packed.Columns > RuntimeLimits.MaxValues || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"Int4Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed {RuntimeLimits.MaxValues} values.", nameof(rows));
+        if ((long)rows * packed.Columns > RuntimeLimits.MaxValues
+            || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"Int4Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed "
+                + $"{RuntimeLimits.MaxValues} values.", nameof(rows));
         (_weights, _bias, _packed, Rows) = (weights, bias, packed, rows);
         if (DequantizesAtLoad(weights.Rows, weights.Columns, rows))
             _dequantized = new FloatLinear(weights.Dequantize(), bias, weights.Rows, weights.Columns, rows);
@@ -51,7 +56,9 @@ internal sealed class Int4Linear : UnaryOp
 
     public int Rows { get; }
 
-    /// <summary>True when the codes fit the int4 kernel: at most 4 bits and groups of 32, 64, 128 or whole rows.</summary>
+    /// <summary>
+    /// True when the codes fit the int4 kernel: at most 4 bits and groups of 32, 64, 128 or whole rows.
+    /// </summary>
     public static bool Fits(QuantizedWeights weights) =>
         weights.Bits <= 4 && (weights.GroupSize is 32 or 64 or 128 || weights.GroupSize == weights.Columns);
 
@@ -86,14 +93,20 @@ internal sealed class Int4Linear : UnaryOp
         var canonical = _packed.Source;
         var (bias, hasBias) = gpu.Optional(_bias);
         var input = gpu.LayerInput();
-        gpu.LaunchGroups("pol_linear_int4_group", (long)Rows * _weights.Rows, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, gpu.Output,
-            gpu.Upload<byte>(canonical.Codes), gpu.Upload<float>(canonical.Scales), gpu.Upload<byte>(canonical.ZeroPoints ?? [0]),
-            canonical.IsSymmetric ? 1 : 0, bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, _weights.Rows, _weights.Columns, canonical.Columns, canonical.GroupSize);
+        gpu.LaunchGroups("pol_linear_int4_group", (long)Rows * _weights.Rows, GpuArgument.Values, input.Offset,
+            input.Gather, input.Gathered, gpu.Output,
+            gpu.Upload<byte>(canonical.Codes), gpu.Upload<float>(canonical.Scales),
+            gpu.Upload<byte>(canonical.ZeroPoints ?? [0]),
+            canonical.IsSymmetric ? 1 : 0, bias, hasBias, gpu.ReluFollows ? 1 : 0, Rows, _weights.Rows,
+            _weights.Columns, canonical.Columns, canonical.GroupSize);
     }
 
     public override string Describe() =>
-        $"linear W{_weights.Bits} {(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} " +
-        (_dequantized is null ? $"int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV" : "int4 codes dequantized to fp32 at load (compute-bound or cache-resident), sgemm");
+        $"linear W{_weights.Bits} "
+            + $"{(_weights.GroupSize == _weights.Columns ? "per-channel" : $"g{_weights.GroupSize}")} [{_weights.Rows},"
+            + $" {_weights.Columns}]{RowCount.Describe(Rows)} " +
+        (_dequantized is null ? $"int4 packed (kernel group {_packed.GroupSize}), dequantize-fp32 GEMV"
+            : "int4 codes dequantized to fp32 at load (compute-bound or cache-resident), sgemm");
 
     public override void Write(OpWriter writer)
     {
@@ -106,13 +119,16 @@ internal sealed class Int4Linear : UnaryOp
 
     public static Int4Linear Read(OpReader reader)
     {
-        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth),
+            outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
-        if (!Fits(weights)) throw reader.Problem($"W{weights.Bits} group {weights.GroupSize} codes do not fit the int4 kernel.");
+        if (!Fits(weights))
+            throw reader.Problem($"W{weights.Bits} group {weights.GroupSize} codes do not fit the int4 kernel.");
         int rows = RowCount.Read(reader);
         // The fp32 weights dequantized at load, or the padded input copy (columns rounded up to whole kernel groups),
         // charged before the constructor allocates them.
-        if (DequantizesAtLoad(outputs, inputs, rows)) reader.Reserve(4L * outputs * inputs, "weights dequantized at load");
+        if (DequantizesAtLoad(outputs, inputs, rows))
+            reader.Reserve(4L * outputs * inputs, "weights dequantized at load");
         else reader.Reserve(4L * rows * (inputs + 127), "padded input rows");
         return new Int4Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, rows);
     }
@@ -121,7 +137,10 @@ internal sealed class Int4Linear : UnaryOp
     // Padding columns hold the code of value 0 (0, or the row's zero point).
     private static PackedInt4Weights Pack(QuantizedWeights w)
     {
-        if (!Fits(w)) throw new ArgumentException($"Int4Linear: W{w.Bits} group {w.GroupSize} over {w.Columns} inputs does not fit the int4 kernel.", nameof(w));
+        if (!Fits(w))
+            throw new ArgumentException(
+                $"Int4Linear: W{w.Bits} group {w.GroupSize} over {w.Columns} inputs does not fit the int4 kernel.",
+                nameof(w));
         bool direct = w.GroupSize is 32 or 64 or 128;
         int group = direct ? w.GroupSize : 32;
         int columns = direct ? w.Columns : (w.Columns + 31) / 32 * 32;

@@ -31,10 +31,14 @@ internal sealed class Int8Linear : UnaryOp
     private Int8Linear(QuantizedWeights weights, float[]? bias, ActivationQuantization activation, int rows,
         (PackedInt8Weights Packed, int[] ClampedStart, int[] ClampedColumns) packing)
     {
-        if (bias is not null && bias.Length != weights.Rows) throw new ArgumentException($"Int8Linear: bias length {bias.Length} != outputs {weights.Rows}.", nameof(bias));
+        if (bias is not null && bias.Length != weights.Rows)
+            throw new ArgumentException($"Int8Linear: bias length {bias.Length} != outputs {weights.Rows}.",
+                nameof(bias));
         if (rows < 1) throw new ArgumentException($"Int8Linear: rows {rows} must be positive.", nameof(rows));
-        if ((long)rows * weights.Columns > RuntimeLimits.MaxValues || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"Int8Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed {RuntimeLimits.MaxValues} values.", nameof(rows));
+        if ((long)rows * weights.Columns > RuntimeLimits.MaxValues
+            || (long)rows * weights.Rows > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"Int8Linear: {rows} rows of [{weights.Rows}, {weights.Columns}] exceed "
+                + $"{RuntimeLimits.MaxValues} values.", nameof(rows));
         (_weights, _bias, _activation, Rows) = (weights, bias, activation, rows);
         (_packed, _clampedStart, _clampedColumns) = packing;
         _outputScales = new float[weights.Rows];
@@ -46,7 +50,9 @@ internal sealed class Int8Linear : UnaryOp
 
     public int Rows { get; }
 
-    /// <summary>The weight codes and scales, for plans that run this layer another way (see <see cref="QuantizedConvolution"/>).</summary>
+    /// <summary>
+    /// The weight codes and scales, for plans that run this layer another way (see <see cref="QuantizedConvolution"/>).
+    /// </summary>
     public QuantizedWeights Weights => _weights;
 
     /// <summary>The input's quantization.</summary>
@@ -167,10 +173,12 @@ internal sealed class Int8Linear : UnaryOp
         for (int r = 0; r < Rows; r++)
             for (int n = 0; n < outputs; n++)
                 for (int i = _clampedStart[n]; i < _clampedStart[n + 1]; i++)
-                    _accumulators[r * outputs + n] -= int.CreateTruncating(codes[r * columns + _clampedColumns[i]]) - zeroPoint;
+                    _accumulators[r * outputs + n] -= int.CreateTruncating(codes[r * columns + _clampedColumns[i]])
+                        - zeroPoint;
     }
 
-    public override RuntimeOp Replicate() => new Int8Linear(_weights, _bias, _activation, Rows, (_packed, _clampedStart, _clampedColumns));
+    public override RuntimeOp Replicate() =>
+        new Int8Linear(_weights, _bias, _activation, Rows, (_packed, _clampedStart, _clampedColumns));
 
     public override bool IsWeightLayer => true;
 
@@ -182,20 +190,25 @@ internal sealed class Int8Linear : UnaryOp
         // Unsigned 8-bit activation codes are shifted by 128 to signed bytes, as the weights are (see DeviceWeights).
         int shift = a.QMax > 127 ? 128 : 0;
         var (bias, hasBias) = gpu.Optional(_bias);
-        var (w, wSums, wZeros, outScales) = (gpu.Upload<int>(codes), gpu.Upload<int>(sums), gpu.Upload<int>(zeros), gpu.Upload<float>(_outputScales));
+        var (w, wSums, wZeros, outScales) = (gpu.Upload<int>(codes), gpu.Upload<int>(sums), gpu.Upload<int>(zeros),
+            gpu.Upload<float>(_outputScales));
         int relu = gpu.ReluFollows ? 1 : 0;
         var input = gpu.LayerInput();
         if (Rows == 1)
         {
-            gpu.LaunchGroups("pol_linear_int8_group", outputs, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, gpu.Output,
+            gpu.LaunchGroups("pol_linear_int8_group", outputs, GpuArgument.Values, input.Offset, input.Gather,
+                input.Gathered, gpu.Output,
                 w, wSums, wZeros, outScales,
-                bias, hasBias, relu, Rows, outputs, columns, words, a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift, gpu.Fault);
+                bias, hasBias, relu, Rows, outputs, columns, words, a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift,
+                gpu.Fault);
             return;
         }
         int scratch = gpu.ScratchValues((long)Rows * words);
-        gpu.Launch("pol_quantize", (long)Rows * words, GpuArgument.Values, input.Offset, input.Gather, input.Gathered, GpuArgument.Values, scratch, Rows, columns, words,
+        gpu.Launch("pol_quantize", (long)Rows * words, GpuArgument.Values, input.Offset, input.Gather, input.Gathered,
+            GpuArgument.Values, scratch, Rows, columns, words,
             a.Scale, a.ZeroPoint, a.QMin, a.QMax, shift, GpuArgument.Values, gpu.Fault);
-        gpu.LaunchGroups("pol_linear_int8_codes_group", (long)Rows * outputs, GpuArgument.Values, GpuArgument.Values, scratch, gpu.Output,
+        gpu.LaunchGroups("pol_linear_int8_codes_group", (long)Rows * outputs, GpuArgument.Values, GpuArgument.Values,
+            scratch, gpu.Output,
             w, wSums, wZeros, outScales, bias, hasBias, relu, Rows, outputs, columns, words, a.ZeroPoint - shift);
     }
 
@@ -222,7 +235,8 @@ internal sealed class Int8Linear : UnaryOp
     }
 
     public override string Describe() =>
-        $"linear W{_weights.Bits}A{_activation.Bits} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} int8 GEMM, per-channel float epilogue";
+        $"linear W{_weights.Bits}A{_activation.Bits} [{_weights.Rows}, {_weights.Columns}]{RowCount.Describe(Rows)} "
+            + "int8 GEMM, per-channel float epilogue";
 
     public override void Write(OpWriter writer)
     {
@@ -236,12 +250,16 @@ internal sealed class Int8Linear : UnaryOp
 
     public static Int8Linear Read(OpReader reader)
     {
-        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth), outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
+        int inputs = reader.Int("inputs", 1, RuntimeLimits.MaxWidth),
+            outputs = reader.Int("outputs", 1, RuntimeLimits.MaxWidth);
         var weights = QuantizedWeights.Read(reader, "weight_", outputs, inputs);
-        if (weights.GroupSize != inputs) throw reader.Problem($"weight group size {weights.GroupSize}: the int8 kernel takes one scale per output channel ({inputs}).");
+        if (weights.GroupSize != inputs)
+            throw reader.Problem($"weight group size {weights.GroupSize}: the int8 kernel takes one scale per output "
+                + $"channel ({inputs}).");
         var activation = ActivationQuantization.Read(reader, "input_");
         int rows = RowCount.Read(reader);
-        // Activation codes (one byte per input) and int32 accumulators per row, charged before the constructor allocates them.
+        // Activation codes (one byte per input) and int32 accumulators per row, charged before the constructor
+        // allocates them.
         reader.Reserve((long)rows * inputs + 4L * rows * outputs + 4L * outputs, "activation codes and accumulators");
         return new Int8Linear(weights, reader.Has("bias") ? reader.Finite("bias", [outputs]) : null, activation, rows);
     }
@@ -253,7 +271,8 @@ internal sealed class Int8Linear : UnaryOp
     private static (PackedInt8Weights, int[], int[]) Pack(QuantizedWeights w)
     {
         if (w.GroupSize != w.Columns)
-            throw new ArgumentException($"Int8Linear: weights with groups of {w.GroupSize} over {w.Columns} inputs have no integer kernel with quantized activations; use per-channel weights.", nameof(w));
+            throw new ArgumentException($"Int8Linear: weights with groups of {w.GroupSize} over {w.Columns} inputs "
+                + "have no integer kernel with quantized activations; use per-channel weights.", nameof(w));
         int t = w.QMax > 127 ? 128 : 0;
         var values = new sbyte[w.Codes.Length];
         var zeros = new int[w.Rows];

@@ -16,11 +16,16 @@ internal sealed class LayerNormRows : UnaryOp
 
     public LayerNormRows(int rows, float[] weight, float[] bias, double eps)
     {
-        if (rows < 1 || weight.Length < 1 || bias.Length != weight.Length || (long)rows * weight.Length > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"LayerNormRows: {rows} rows, weight {weight.Length}, bias {bias.Length}: need positive rows, equal lengths and at most {RuntimeLimits.MaxValues} values.");
-        if (!(eps > 0) || !double.IsFinite(eps)) throw new ArgumentException($"LayerNormRows: eps {eps} must be finite and > 0.", nameof(eps));
+        if (rows < 1 || weight.Length < 1 || bias.Length != weight.Length
+            || (long)rows * weight.Length > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"LayerNormRows: {rows} rows, weight {weight.Length}, bias {bias.Length}: need "
+                + $"positive rows, equal lengths and at most {RuntimeLimits.MaxValues} values.");
+        if (!(eps > 0) || !double.IsFinite(eps))
+            throw new ArgumentException($"LayerNormRows: eps {eps} must be finite and > 0.", nameof(eps));
         for (int j = 0; j < weight.Length; j++)
-            if (!float.IsFinite(weight[j]) || !float.IsFinite(bias[j])) throw new ArgumentException($"LayerNormRows: feature {j} has weight {weight[j]}, bias {bias[j]}; need finite values.");
+            if (!float.IsFinite(weight[j]) || !float.IsFinite(bias[j]))
+                throw new ArgumentException(
+                    $"LayerNormRows: feature {j} has weight {weight[j]}, bias {bias[j]}; need finite values.");
         (Rows, _eps) = (rows, eps);
         (_weight, _bias) = ([.. weight], [.. bias]);
     }
@@ -37,7 +42,8 @@ internal sealed class LayerNormRows : UnaryOp
         LayerNormRowsKernel.Forward(input, _weight, _bias, _eps, output);
 
     public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_layer_norm", Rows, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<double>(Array.ConvertAll(_weight, w => (double)w)),
+        gpu.Launch("pol_layer_norm", Rows, GpuArgument.Values, gpu.Input(0), gpu.Output,
+            gpu.Upload<double>(Array.ConvertAll(_weight, w => (double)w)),
             gpu.Upload<double>(Array.ConvertAll(_bias, b => (double)b)), _eps, Rows, Features);
 
     public override string Describe() => $"layer norm [{Features}]{RowCount.Describe(Rows)}";

@@ -19,12 +19,17 @@ internal sealed class MaskedAttention : RuntimeOp
 
     public MaskedAttention(int prefix, int words, int dim, int heads, int queries)
     {
-        if (prefix < 1 || words < 1) throw new ArgumentException($"MaskedAttention: prefix {prefix} and words {words} must be positive.");
-        if (dim < 1 || heads < 1 || dim % heads != 0) throw new ArgumentException($"MaskedAttention: dim {dim} is not a positive multiple of heads {heads}.");
+        if (prefix < 1 || words < 1)
+            throw new ArgumentException($"MaskedAttention: prefix {prefix} and words {words} must be positive.");
+        if (dim < 1 || heads < 1 || dim % heads != 0)
+            throw new ArgumentException($"MaskedAttention: dim {dim} is not a positive multiple of heads {heads}.");
         long tokens = (long)prefix + words;
         if (tokens * dim > RuntimeLimits.MaxValues || tokens * tokens > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"MaskedAttention: {tokens} tokens of width {dim} (and their {tokens}x{tokens} scores) exceed {RuntimeLimits.MaxValues} values.");
-        if (queries < 1 || queries > tokens) throw new ArgumentException($"MaskedAttention: {queries} query rows for {tokens} tokens; need 1..{tokens}.", nameof(queries));
+            throw new ArgumentException($"MaskedAttention: {tokens} tokens of width {dim} (and their {tokens}x{tokens} "
+                + $"scores) exceed {RuntimeLimits.MaxValues} values.");
+        if (queries < 1 || queries > tokens)
+            throw new ArgumentException($"MaskedAttention: {queries} query rows for {tokens} tokens; need 1..{tokens}.",
+                nameof(queries));
         (Prefix, Words, Dim, Heads, Queries) = (prefix, words, dim, heads, queries);
         _visible = new int[Tokens];
         _scratch = new float[MaskedAttentionKernel.ScratchSize(Tokens, dim, heads)];
@@ -40,7 +45,9 @@ internal sealed class MaskedAttention : RuntimeOp
     public int Heads { get; }
     public int Tokens => Prefix + Words;
 
-    /// <summary>Query rows: every token, or only those whose outputs are read later (the last block's action queries).</summary>
+    /// <summary>
+    /// Query rows: every token, or only those whose outputs are read later (the last block's action queries).
+    /// </summary>
     public int Queries { get; }
 
     public override string Kind => Name;
@@ -59,7 +66,8 @@ internal sealed class MaskedAttention : RuntimeOp
         for (int j = 0; j < Words; j++)
             if (ids[j] != 0) _visible[visible++] = Prefix + j;
         float scale = (float)(1.0 / Math.Sqrt(Dim / Heads));
-        MaskedAttentionKernel.Forward(inputs[0], inputs[1], inputs[2], Dim, Heads, scale, _visible.AsSpan(0, visible), output,
+        MaskedAttentionKernel.Forward(inputs[0], inputs[1], inputs[2], Dim, Heads, scale, _visible.AsSpan(0, visible),
+            output,
             _scratch);
     }
 
@@ -69,13 +77,16 @@ internal sealed class MaskedAttention : RuntimeOp
     {
         int t = Tokens, rows = Heads * Queries, scores = gpu.ScratchValues((long)rows * t);
         float scale = (float)(1.0 / Math.Sqrt(Dim / Heads));
-        gpu.Launch("pol_attention_scores", (long)rows * t, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Input(3), scores,
+        gpu.Launch("pol_attention_scores", (long)rows * t, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Input(3),
+            scores,
             Queries, Prefix, Words, Dim, Heads, scale);
         gpu.Launch("pol_attention_softmax", rows, GpuArgument.Values, gpu.Input(3), scores, rows, Prefix, Words);
-        gpu.Launch("pol_attention_values", (long)Queries * Dim, GpuArgument.Values, scores, gpu.Input(2), gpu.Output, Queries, t, Dim, Heads);
+        gpu.Launch("pol_attention_values", (long)Queries * Dim, GpuArgument.Values, scores, gpu.Input(2), gpu.Output,
+            Queries, t, Dim, Heads);
     }
 
-    public override string Describe() => $"masked attention {Heads} heads [{Tokens}, {Dim}] ({Prefix} + {Words} word tokens){(Queries == Tokens ? "" : $", {Queries} query rows")}";
+    public override string Describe() => $"masked attention {Heads} heads [{Tokens}, {Dim}] ({Prefix} + {Words} word "
+        + $"tokens){(Queries == Tokens ? "" : $", {Queries} query rows")}";
 
     public override void Write(OpWriter writer)
     {
@@ -93,7 +104,8 @@ internal sealed class MaskedAttention : RuntimeOp
         if (dim % heads != 0) throw reader.Problem($"attribute 'dim' = {dim} is not a multiple of 'heads' = {heads}.");
         int queries = reader.Int("queries", 1, prefix + words);
         // The kernel's scratch (visible keys transposed per head, one score row) and the visible key list.
-        reader.Reserve(4L * MaskedAttentionKernel.ScratchSize(prefix + words, dim, heads) + 4L * (prefix + words), "attention scratch");
+        reader.Reserve(4L * MaskedAttentionKernel.ScratchSize(prefix + words, dim, heads) + 4L * (prefix + words),
+            "attention scratch");
         return new MaskedAttention(prefix, words, dim, heads, queries);
     }
 }

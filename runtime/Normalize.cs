@@ -12,10 +12,14 @@ internal sealed class Normalize : UnaryOp
 
     public Normalize(float[] mean, float[] std)
     {
-        if (mean.Length != std.Length || mean.Length < 1) throw new ArgumentException($"Normalize: mean length {mean.Length} and std length {std.Length} must match and be positive.");
+        if (mean.Length != std.Length || mean.Length < 1)
+            throw new ArgumentException(
+                $"Normalize: mean length {mean.Length} and std length {std.Length} must match and be positive.");
         for (int i = 0; i < std.Length; i++)
-            if (!(Math.Abs(std[i]) >= RuntimeLimits.MinStd) || !float.IsFinite(std[i]) || !(Math.Abs(mean[i]) <= RuntimeLimits.MaxMean))
-                throw new ArgumentException($"Normalize: dimension {i} has mean {mean[i]:G}, std {std[i]:G}; need |mean| <= {RuntimeLimits.MaxMean:G} " +
+            if (!(Math.Abs(std[i]) >= RuntimeLimits.MinStd) || !float.IsFinite(std[i])
+                || !(Math.Abs(mean[i]) <= RuntimeLimits.MaxMean))
+                throw new ArgumentException($"Normalize: dimension {i} has mean {mean[i]:G}, std {std[i]:G}; need "
+                    + $"|mean| <= {RuntimeLimits.MaxMean:G} " +
                     $"and finite |std| >= {RuntimeLimits.MinStd:G}, or the normalised state overflows.");
         (_mean, _std) = (mean, std);
     }
@@ -32,7 +36,8 @@ internal sealed class Normalize : UnaryOp
     }
 
     public override void Lower(GpuBuilder gpu) =>
-        gpu.Launch("pol_normalize", _mean.Length, GpuArgument.Values, gpu.Input(0), gpu.Output, gpu.Upload<float>(_mean), gpu.Upload<float>(_std), _mean.Length);
+        gpu.Launch("pol_normalize", _mean.Length, GpuArgument.Values, gpu.Input(0), gpu.Output,
+            gpu.Upload<float>(_mean), gpu.Upload<float>(_std), _mean.Length);
 
     public override string Describe() => $"normalize [{_mean.Length}]";
 

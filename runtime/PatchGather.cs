@@ -4,7 +4,8 @@ namespace Qail.Runtime;
 
 /// <summary>
 /// Cuts a CHW image into non-overlapping square patches (a convolution whose stride equals its kernel): one row per
-/// patch, row-major over the patch grid, columns ordered (channel, y, x) as a convolution weight [out, in, p, p] flattens.
+/// patch, row-major over the patch grid, columns ordered (channel, y, x) as a convolution weight [out, in, p, p]
+/// flattens.
 /// </summary>
 internal sealed class PatchGather : UnaryOp
 {
@@ -16,9 +17,12 @@ internal sealed class PatchGather : UnaryOp
     public PatchGather(int channels, int height, int width, int patch)
     {
         if (channels < 1 || height < 1 || width < 1 || (long)channels * height * width > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"PatchGather: image [{channels}, {height}, {width}] must be positive and hold at most {RuntimeLimits.MaxValues} values.");
+            throw new ArgumentException($"PatchGather: image [{channels}, {height}, {width}] must be positive and hold "
+                + $"at most {RuntimeLimits.MaxValues} values.");
         if (patch is < 1 or > MaxPatch || height % patch != 0 || width % patch != 0)
-            throw new ArgumentException($"PatchGather: patch size {patch} must lie in 1..{MaxPatch} and divide the image {height}x{width}.", nameof(patch));
+            throw new ArgumentException(
+                $"PatchGather: patch size {patch} must lie in 1..{MaxPatch} and divide the image {height}x{width}.",
+                nameof(patch));
         (Channels, Height, Width, Patch) = (channels, height, width, patch);
     }
 
@@ -66,6 +70,7 @@ internal sealed class PatchGather : UnaryOp
         writer.Attribute("patch", Patch);
     }
 
-    public static PatchGather Read(OpReader reader) => new(reader.Int("channels", 1, RuntimeLimits.MaxWidth), reader.Int("height", 1, RuntimeLimits.MaxWidth),
+    public static PatchGather Read(OpReader reader) =>
+        new(reader.Int("channels", 1, RuntimeLimits.MaxWidth), reader.Int("height", 1, RuntimeLimits.MaxWidth),
         reader.Int("width", 1, RuntimeLimits.MaxWidth), reader.Int("patch", 1, MaxPatch));
 }

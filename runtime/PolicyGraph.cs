@@ -24,31 +24,41 @@ internal sealed class PolicyGraph
     public int Input(GraphInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (_nodes.Count > 0) throw new InvalidOperationException("PolicyGraph: declare every input before the first op.");
-        if (_inputs.Any(i => i.Kind == input.Kind)) throw new ArgumentException($"PolicyGraph: the graph already reads a {input.Kind} input.", nameof(input));
+        if (_nodes.Count > 0)
+            throw new InvalidOperationException("PolicyGraph: declare every input before the first op.");
+        if (_inputs.Any(i => i.Kind == input.Kind))
+            throw new ArgumentException($"PolicyGraph: the graph already reads a {input.Kind} input.", nameof(input));
         _inputs.Add(input);
         _slotSizes.Add(input.Size);
         return _slotSizes.Count - 1;
     }
 
-    /// <summary>Adds <paramref name="op"/> reading <paramref name="sources"/>; returns the slot of its output.</summary>
+    /// <summary>
+    /// Adds <paramref name="op"/> reading <paramref name="sources"/>; returns the slot of its output.
+    /// </summary>
     public int Add(RuntimeOp op, params int[] sources)
     {
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(sources);
-        if (_inputs.Count == 0) throw new InvalidOperationException("PolicyGraph: declare the graph's inputs before its ops.");
+        if (_inputs.Count == 0)
+            throw new InvalidOperationException("PolicyGraph: declare the graph's inputs before its ops.");
         var sizes = op.InputSizes;
         if (sources.Length != sizes.Count)
-            throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) takes {sizes.Count} inputs, {sources.Length} given.", nameof(sources));
+            throw new ArgumentException(
+                $"PolicyGraph: op {_nodes.Count} ({op.Kind}) takes {sizes.Count} inputs, {sources.Length} given.",
+                nameof(sources));
         for (int j = 0; j < sources.Length; j++)
         {
             if ((uint)sources[j] >= (uint)_slotSizes.Count)
-                throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) input {j} reads slot {sources[j]}, but only slots 0..{_slotSizes.Count - 1} exist before it.", nameof(sources));
+                throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) input {j} reads slot "
+                    + $"{sources[j]}, but only slots 0..{_slotSizes.Count - 1} exist before it.", nameof(sources));
             if (_slotSizes[sources[j]] != sizes[j])
-                throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) input {j} takes {sizes[j]} values but slot {sources[j]} holds {_slotSizes[sources[j]]}.", nameof(sources));
+                throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) input {j} takes {sizes[j]} "
+                    + $"values but slot {sources[j]} holds {_slotSizes[sources[j]]}.", nameof(sources));
         }
         if (op.OutputSize is < 1 or > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) writes {op.OutputSize} values; expected 1..{RuntimeLimits.MaxValues}.", nameof(op));
+            throw new ArgumentException($"PolicyGraph: op {_nodes.Count} ({op.Kind}) writes {op.OutputSize} values; "
+                + $"expected 1..{RuntimeLimits.MaxValues}.", nameof(op));
         _nodes.Add(new GraphNode(op, [.. sources]));
         _slotSizes.Add(op.OutputSize);
         return _slotSizes.Count - 1;

@@ -258,7 +258,8 @@ internal sealed class QuantizedConvolution
             for (int c = 0; c < channels; c++)
                 for (int ky = 0; ky < k; ky++)
                     for (int kx = 0; kx < k; kx++)
-                        centered[n * columns + (ky * k + kx) * channels + c] = w.Codes[n * columns + (c * k + ky) * k + kx] - zero;
+                        centered[n * columns + (ky * k + kx) * channels + c] = w.Codes[n * columns + (c * k + ky) * k
+                            + kx] - zero;
         }
         return CenteredConvolutionWeights.Pack(centered, w.Rows, columns);
     }

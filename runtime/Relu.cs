@@ -15,7 +15,8 @@ internal sealed class Relu(int size) : UnaryOp
 
     public override void Run(ReadOnlySpan<float> input, Span<float> output) => TensorPrimitives.Max(input, 0f, output);
 
-    public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_relu", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_relu", size, GpuArgument.Values, gpu.Input(0), gpu.Output, size);
 
     public override string Describe() => $"relu [{size}]";
 

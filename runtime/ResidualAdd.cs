@@ -11,7 +11,9 @@ internal sealed class ResidualAdd : RuntimeOp
 
     public ResidualAdd(int size)
     {
-        if (size is < 1 or > RuntimeLimits.MaxValues) throw new ArgumentException($"ResidualAdd: size {size} lies outside 1..{RuntimeLimits.MaxValues}.", nameof(size));
+        if (size is < 1 or > RuntimeLimits.MaxValues)
+            throw new ArgumentException($"ResidualAdd: size {size} lies outside 1..{RuntimeLimits.MaxValues}.",
+                nameof(size));
         _size = size;
     }
 
@@ -22,7 +24,8 @@ internal sealed class ResidualAdd : RuntimeOp
 
     public override void Run(OpInputs inputs, Span<float> output) => TensorPrimitives.Add(inputs[0], inputs[1], output);
 
-    public override void Lower(GpuBuilder gpu) => gpu.Launch("pol_add", _size, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Output, _size);
+    public override void Lower(GpuBuilder gpu) =>
+        gpu.Launch("pol_add", _size, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Output, _size);
 
     public override string Describe() => $"add [{_size}]";
 

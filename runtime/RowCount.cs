@@ -1,6 +1,8 @@
 namespace Qail.Runtime;
 
-/// <summary>The "rows" attribute of weight-layer ops: how many input rows (tokens, pixels) one call multiplies.</summary>
+/// <summary>
+/// The "rows" attribute of weight-layer ops: how many input rows (tokens, pixels) one call multiplies.
+/// </summary>
 internal static class RowCount
 {
     /// <summary>Most rows of one weight-layer call (a feature map's pixels, a sequence's tokens).</summary>

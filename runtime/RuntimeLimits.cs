@@ -21,7 +21,9 @@ internal static class RuntimeLimits
     /// </summary>
     public const float MaxStateMagnitude = 1e9f;
 
-    /// <summary>Smallest normalisation std a policy file may hold: below it a state's normalised value overflows.</summary>
+    /// <summary>
+    /// Smallest normalisation std a policy file may hold: below it a state's normalised value overflows.
+    /// </summary>
     public const float MinStd = 1e-6f;
 
     /// <summary>Largest normalisation mean magnitude a policy file may hold.</summary>

@@ -45,7 +45,9 @@ internal static class RuntimeOps
     public static string MarkdownTable()
     {
         var table = new System.Text.StringBuilder("| op | device gives the CPU's bits | computes |\n|---|---|---|\n");
-        foreach (var kind in All) table.Append($"| `{kind.Name}` | {(kind.DeviceExact ? "yes" : "no (float rounding)")} | {kind.Summary} |\n");
+        foreach (var kind in All)
+            table.Append(
+                $"| `{kind.Name}` | {(kind.DeviceExact ? "yes" : "no (float rounding)")} | {kind.Summary} |\n");
         return table.ToString();
     }
 }

@@ -3,7 +3,9 @@ using Qail.Runtime.Gpu;
 
 namespace Qail.Runtime;
 
-/// <summary>The MLP policy's action head: clamp(tanh(x) * halfRange + centre, low, high), float steps as in training.</summary>
+/// <summary>
+/// The MLP policy's action head: clamp(tanh(x) * halfRange + centre, low, high), float steps as in training.
+/// </summary>
 internal sealed class TanhAction : UnaryOp
 {
     public const string Name = "tanh_action";
@@ -13,9 +15,11 @@ internal sealed class TanhAction : UnaryOp
     {
         int n = centre.Length;
         if (n < 1 || halfRange.Length != n || low.Length != n || high.Length != n)
-            throw new ArgumentException($"TanhAction: centre {n}, half range {halfRange.Length}, low {low.Length}, high {high.Length} must be equal and positive.");
+            throw new ArgumentException($"TanhAction: centre {n}, half range {halfRange.Length}, low {low.Length}, "
+                + $"high {high.Length} must be equal and positive.");
         for (int i = 0; i < n; i++)
-            if (!(low[i] <= high[i])) throw new ArgumentException($"TanhAction: action {i} bounds [{low[i]}, {high[i]}] are not ordered.");
+            if (!(low[i] <= high[i]))
+                throw new ArgumentException($"TanhAction: action {i} bounds [{low[i]}, {high[i]}] are not ordered.");
         (_centre, _halfRange, _low, _high) = (centre, halfRange, low, high);
     }
 
@@ -34,7 +38,8 @@ internal sealed class TanhAction : UnaryOp
 
     public override void Lower(GpuBuilder gpu) =>
         gpu.Launch("pol_tanh_action", _centre.Length, GpuArgument.Values, gpu.Input(0), gpu.Output,
-            gpu.Upload<float>(_centre), gpu.Upload<float>(_halfRange), gpu.Upload<float>(_low), gpu.Upload<float>(_high), _centre.Length);
+            gpu.Upload<float>(_centre), gpu.Upload<float>(_halfRange), gpu.Upload<float>(_low),
+            gpu.Upload<float>(_high), _centre.Length);
 
     public override string Describe() => $"tanh action [{_centre.Length}]";
 
@@ -51,6 +56,7 @@ internal sealed class TanhAction : UnaryOp
     public static TanhAction Read(OpReader reader)
     {
         int n = reader.Int("size", 1, RuntimeLimits.MaxWidth);
-        return new TanhAction(reader.Finite("centre", [n]), reader.Finite("half_range", [n]), reader.Finite("low", [n]), reader.Finite("high", [n]));
+        return new TanhAction(reader.Finite("centre", [n]), reader.Finite("half_range", [n]), reader.Finite("low", [n]),
+            reader.Finite("high", [n]));
     }
 }

@@ -16,13 +16,18 @@ internal sealed class TokenSequence : RuntimeOp
 
     public TokenSequence(int patches, int words, EmbeddingTable queries, EmbeddingTable vocabulary, float[] positions)
     {
-        if (patches < 1 || words < 1) throw new ArgumentException($"TokenSequence: {patches} patches and {words} words must be positive.");
-        if (queries.Dim != vocabulary.Dim) throw new ArgumentException($"TokenSequence: query width {queries.Dim} differs from word width {vocabulary.Dim}.");
+        if (patches < 1 || words < 1)
+            throw new ArgumentException($"TokenSequence: {patches} patches and {words} words must be positive.");
+        if (queries.Dim != vocabulary.Dim)
+            throw new ArgumentException(
+                $"TokenSequence: query width {queries.Dim} differs from word width {vocabulary.Dim}.");
         (Patches, Words, Dim, _queries, _words) = (patches, words, queries.Dim, queries, vocabulary);
         if ((long)Tokens * Dim > RuntimeLimits.MaxValues)
-            throw new ArgumentException($"TokenSequence: {Tokens} tokens of width {Dim} exceed {RuntimeLimits.MaxValues} values.");
+            throw new ArgumentException(
+                $"TokenSequence: {Tokens} tokens of width {Dim} exceed {RuntimeLimits.MaxValues} values.");
         if (positions.Length != Tokens * Dim)
-            throw new ArgumentException($"TokenSequence: {positions.Length} position values, expected [{Tokens}, {Dim}].", nameof(positions));
+            throw new ArgumentException(
+                $"TokenSequence: {positions.Length} position values, expected [{Tokens}, {Dim}].", nameof(positions));
         _positions = positions;
     }
 
@@ -53,7 +58,8 @@ internal sealed class TokenSequence : RuntimeOp
 
     /// <summary>
     /// Throws unless every id indexes a table of <paramref name="vocabulary"/> rows: the graph input checks ids against
-    /// its declared vocabulary, but a file may pair it with a smaller table (the device form checks on the host with it).
+    /// its declared vocabulary, but a file may pair it with a smaller table (the device form checks on the host with
+    /// it).
     /// </summary>
     public static void CheckIds(ReadOnlySpan<float> ids, int vocabulary)
     {
@@ -61,21 +67,27 @@ internal sealed class TokenSequence : RuntimeOp
         {
             float id = ids[i];
             if (!(id >= 0 && id < vocabulary) || id != MathF.Floor(id))
-                throw new ArgumentException($"TokenSequence: word {i} has id {id}, outside the table's vocabulary 0..{vocabulary - 1}.", nameof(ids));
+                throw new ArgumentException(
+                    $"TokenSequence: word {i} has id {id}, outside the table's vocabulary 0..{vocabulary - 1}.",
+                    nameof(ids));
         }
     }
 
     public override void Lower(GpuBuilder gpu)
     {
         int ids = gpu.GraphInput(2)
-            ?? throw new NotSupportedException($"GpuPolicy: {gpu.Where} reads word ids from an op's output; the device form checks them on the host and needs the instruction graph input.");
+            ?? throw new NotSupportedException($"GpuPolicy: {gpu.Where} reads word ids from an op's output; the device "
+                + "form checks them on the host and needs the instruction graph input.");
         gpu.Check(new WordIdCheck(ids, _words.Count));
-        gpu.Launch("pol_token_sequence", (long)Tokens * Dim, GpuArgument.Values, gpu.Input(0), gpu.Input(1), gpu.Input(2), gpu.Output,
-            gpu.Upload<float>(_queries.Rows), gpu.Upload<float>(_words.Rows), gpu.Upload<float>(_positions), Patches, Queries, Words, Dim);
+        gpu.Launch("pol_token_sequence", (long)Tokens * Dim, GpuArgument.Values, gpu.Input(0), gpu.Input(1),
+            gpu.Input(2), gpu.Output,
+            gpu.Upload<float>(_queries.Rows), gpu.Upload<float>(_words.Rows), gpu.Upload<float>(_positions), Patches,
+            Queries, Words, Dim);
     }
 
     public override string Describe() =>
-        $"token sequence {Patches} patches + state + {Queries} queries ({_queries.Describe()}) + {Words} words ({_words.Describe()}, vocabulary {_words.Count}) x {Dim} + positions";
+        $"token sequence {Patches} patches + state + {Queries} queries ({_queries.Describe()}) + {Words} words ("
+            + $"{_words.Describe()}, vocabulary {_words.Count}) x {Dim} + positions";
 
     public override void Write(OpWriter writer)
     {
@@ -91,12 +103,15 @@ internal sealed class TokenSequence : RuntimeOp
 
     public static TokenSequence Read(OpReader reader)
     {
-        int patches = reader.Int("patches", 1, RowCount.Max), queries = reader.Int("queries", 1, RuntimeLimits.MaxWidth);
-        int words = reader.Int("words", 1, RuntimeLimits.MaxWidth), vocabulary = reader.Int("vocabulary", 1, RuntimeLimits.MaxWidth);
+        int patches = reader.Int("patches", 1, RowCount.Max),
+            queries = reader.Int("queries", 1, RuntimeLimits.MaxWidth);
+        int words = reader.Int("words", 1, RuntimeLimits.MaxWidth),
+            vocabulary = reader.Int("vocabulary", 1, RuntimeLimits.MaxWidth);
         int dim = reader.Int("dim", 1, RuntimeLimits.MaxWidth);
         long tokens = (long)patches + 1 + queries + words;
         if (tokens * dim > RuntimeLimits.MaxValues || (long)vocabulary * dim > RuntimeLimits.MaxValues)
-            throw reader.Problem($"{tokens} tokens and a vocabulary of {vocabulary}, width {dim}, exceed {RuntimeLimits.MaxValues} values.");
+            throw reader.Problem($"{tokens} tokens and a vocabulary of {vocabulary}, width {dim}, exceed "
+                + $"{RuntimeLimits.MaxValues} values.");
         var queryTable = EmbeddingTable.Read(reader, "queries", queries, dim);
         var wordTable = EmbeddingTable.Read(reader, "word_table", vocabulary, dim);
         return new TokenSequence(patches, words, queryTable, wordTable, reader.Finite("positions", [(int)tokens, dim]));

@@ -12,12 +12,16 @@ internal static class CommandOutput
     /// <summary>Exit code of a command that failed on bad input (files or option values).</summary>
     public const int InputError = 2;
 
-    /// <summary>Runs <paramref name="body"/> with a console on the invocation's output, turning input faults into an error line.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> with a console on the invocation's output, turning input faults into an error line.
+    /// </summary>
     public static int Run(ParseResult result, Func<IAnsiConsole, int> body)
     {
         var output = result.InvocationConfiguration.Output;
-        // A terminal keeps Spectre's colour and width detection; a redirected writer (tests, pipes, files) gets plain wide text.
-        var console = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiConsole.Console : Redirected(output);
+        // A terminal keeps Spectre's colour and width detection; a redirected writer (tests, pipes, files) gets plain
+        // wide text.
+        var console = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+            ? AnsiConsole.Console : Redirected(output);
         try
         {
             return body(console);
@@ -30,12 +34,15 @@ internal static class CommandOutput
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A fault no check foresaw still ends as one line, naming its kind so it can be reported and fixed.
-            result.InvocationConfiguration.Error.WriteLine($"error: {OneLine(e.Message)} (unforeseen fault: {e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+            result.InvocationConfiguration.Error.WriteLine($"error: {OneLine(e.Message)} (unforeseen fault: "
+                + $"{e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
             return InputError;
         }
     }
 
-    /// <summary>Writes a parse error (bad option names or values) as one "error:" line; returns the exit code.</summary>
+    /// <summary>
+    /// Writes a parse error (bad option names or values) as one "error:" line; returns the exit code.
+    /// </summary>
     public static int ParseErrors(ParseResult result, TextWriter error)
     {
         error.WriteLine($"error: {OneLine(string.Join(" ", result.Errors.Select(e => e.Message)))}");
@@ -46,7 +53,8 @@ internal static class CommandOutput
 
     // The message without the " (Parameter 'x')" suffix .NET appends: the messages already name the option or argument.
     private static string Describe(Exception fault) =>
-        fault is ArgumentException { ParamName: { } name } && fault.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) is var message
+        fault is ArgumentException { ParamName: { } name } && fault.Message.Replace($" (Parameter '{name}')", "",
+            StringComparison.Ordinal) is var message
             ? message
             : fault.Message;
 

@@ -3,7 +3,9 @@ using Spectre.Console;
 
 namespace Qail.Cli.Commands;
 
-/// <summary>Prints a study's stages as they happen: a line per finished stage, a live percentage while one runs.</summary>
+/// <summary>
+/// Prints a study's stages as they happen: a line per finished stage, a live percentage while one runs.
+/// </summary>
 internal sealed class ConsoleProgress(IAnsiConsole console) : IStudyProgress
 {
     private readonly Lock _gate = new();

@@ -64,7 +64,8 @@ internal static class CpuFit
         try
         {
             return File.Exists("/proc/cpuinfo") && File.ReadLines("/proc/cpuinfo")
-                .Any(line => line.StartsWith("Features", StringComparison.Ordinal) && line.Contains(" asimddp", StringComparison.Ordinal));
+                .Any(line => line.StartsWith("Features", StringComparison.Ordinal)
+                    && line.Contains(" asimddp", StringComparison.Ordinal));
         }
         catch (IOException)
         {

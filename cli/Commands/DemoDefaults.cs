@@ -15,7 +15,9 @@ internal static class DemoDefaults
     public const QuantGranularity Granularity = QuantGranularity.PerChannel;
     public const int EvalEpisodes = 20;
     public const int ValidationEpisodes = 3;
-    /// <summary>The demo's rows: both PTQ baselines, then QAT and the papers' two methods (`qail study` adds GPTQ).</summary>
+    /// <summary>
+    /// The demo's rows: both PTQ baselines, then QAT and the papers' two methods (`qail study` adds GPTQ).
+    /// </summary>
     public static IReadOnlyList<Experiments.QuantMethod> Methods { get; } =
     [
         Experiments.QuantMethod.PtqMinMax, Experiments.QuantMethod.Ptq,

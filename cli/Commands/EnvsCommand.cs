@@ -10,7 +10,8 @@ internal static class EnvsCommand
     /// <summary>The command with its options and action.</summary>
     public static Command Create()
     {
-        var command = new Command("envs", "List the built-in environments with their observations, actions and descriptions.");
+        var command = new Command("envs",
+            "List the built-in environments with their observations, actions and descriptions.");
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
             var table = new Table().AddColumns("env", "observation", "actions", "policy family", "description");
@@ -24,7 +25,8 @@ internal static class EnvsCommand
                 catch (Qail.Envs.MuJoCo.MujocoUnavailableException e)
                 {
                     // Listed all the same, so users learn the task exists and what it needs.
-                    table.AddRow(Markup.Escape(registration.Name), "-", "-", "-", Markup.Escape($"{registration.Description} {e.Message}"));
+                    table.AddRow(Markup.Escape(registration.Name), "-", "-", "-",
+                        Markup.Escape($"{registration.Description} {e.Message}"));
                     continue;
                 }
                 string observation = string.Join(" + ", new[]

@@ -13,7 +13,9 @@ internal static class InputFile
         return path;
     }
 
-    /// <summary>Throws unless the folder that will hold <paramref name="path"/> exists (the command writes nothing then).</summary>
+    /// <summary>
+    /// Throws unless the folder that will hold <paramref name="path"/> exists (the command writes nothing then).
+    /// </summary>
     public static string Writable(string path, string option)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -23,16 +25,17 @@ internal static class InputFile
     }
 
     /// <summary>
-    /// Checks an output before any work: its folder exists and accepts a new file, it is not a folder, and it is none of
-    /// the command's <paramref name="inputs"/> (option, path; null paths are skipped), so a finished run never writes over
-    /// what it read.
+    /// Checks an output before any work: its folder exists and accepts a new file, it is not a folder, and it is none
+    /// of the command's <paramref name="inputs"/> (option, path; null paths are skipped), so a finished run never
+    /// writes over what it read.
     /// </summary>
     public static string Output(string path, string option, params (string Option, string? Path)[] inputs)
     {
         Writable(path, option);
         foreach (var (inputOption, input) in inputs)
             if (input is not null && SameFile(path, input))
-                throw new ArgumentException($"{option}: '{path}' is the file given as {inputOption}; write to another file.");
+                throw new ArgumentException(
+                    $"{option}: '{path}' is the file given as {inputOption}; write to another file.");
         Probe(Path.GetDirectoryName(Path.GetFullPath(path))!, option);
         return path;
     }
@@ -50,7 +53,8 @@ internal static class InputFile
         {
             string? parent = Path.GetDirectoryName(existing);
             if (parent is null) throw new ArgumentException($"{option}: no folder above '{folder}' exists.");
-            if (File.Exists(parent)) throw new ArgumentException($"{option}: '{parent}' is a file, so '{folder}' cannot be created.");
+            if (File.Exists(parent))
+                throw new ArgumentException($"{option}: '{parent}' is a file, so '{folder}' cannot be created.");
             existing = parent;
         }
         Probe(existing, option);
@@ -73,14 +77,17 @@ internal static class InputFile
 
     /// <summary>True when both paths name one file, also through symbolic links.</summary>
     public static bool SameFile(string a, string b) =>
-        string.Equals(Resolved(a), Resolved(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        string.Equals(Resolved(a), Resolved(b),
+            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     private static string Resolved(string path)
     {
         var info = new FileInfo(Path.GetFullPath(path));
-        string folder = info.Directory is { } d ? (d.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d.FullName) : "";
+        string folder = info.Directory is { } d
+            ? (d.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d.FullName) : "";
         var file = new FileInfo(Path.Combine(folder, info.Name));
-        return file.Exists && file.LinkTarget is not null ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName : file.FullName;
+        return file.Exists && file.LinkTarget is not null
+            ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName : file.FullName;
     }
 
     private static void Probe(string folder, string option)

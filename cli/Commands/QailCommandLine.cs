@@ -5,10 +5,13 @@ namespace Qail.Cli.Commands;
 /// <summary>The `qail` root command with every subcommand; Program.cs and the tests invoke what this builds.</summary>
 public static class QailCommandLine
 {
-    /// <summary>A fresh root command: demo, study, envs, collect, train, quantize, eval, bench, render, import, export.</summary>
+    /// <summary>
+    /// A fresh root command: demo, study, envs, collect, train, quantize, eval, bench, render, import, export.
+    /// </summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("qail: imitation-learning policies quantized to 8 and 4 bits without losing closed-loop success.");
+        var root = new RootCommand(
+            "qail: imitation-learning policies quantized to 8 and 4 bits without losing closed-loop success.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(EnvsCommand.Create());
@@ -32,6 +35,7 @@ public static class QailCommandLine
     {
         var result = Build().Parse(args);
         configuration ??= new InvocationConfiguration();
-        return result.Errors.Count > 0 ? CommandOutput.ParseErrors(result, configuration.Error) : result.Invoke(configuration);
+        return result.Errors.Count > 0
+            ? CommandOutput.ParseErrors(result, configuration.Error) : result.Invoke(configuration);
     }
 }

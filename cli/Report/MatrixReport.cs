@@ -15,19 +15,24 @@ internal static class MatrixReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes README.md (and plots) for <paramref name="cells"/> into <paramref name="folder"/>; returns the markdown path.</summary>
+    /// <summary>
+    /// Writes README.md (and plots) for <paramref name="cells"/> into <paramref name="folder"/>; returns the markdown
+    /// path.
+    /// </summary>
     public static string Write(string folder, IReadOnlyList<StudyCell> cells, string preamble)
     {
         Directory.CreateDirectory(folder);
         var text = new StringBuilder(preamble);
-        foreach (var group in cells.GroupBy(c => (c.Env, c.Config)).OrderBy(g => g.Key.Env, StringComparer.Ordinal).ThenBy(g => g.Key.Config, StringComparer.Ordinal))
+        foreach (var group in cells.GroupBy(c => (c.Env, c.Config)).OrderBy(g => g.Key.Env, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Config, StringComparer.Ordinal))
         {
             var summary = RowSummary.Over([.. group.OrderBy(c => c.Seed)]);
             string plot = $"returns-{group.Key.Env}-{group.Key.Config}";
             ReturnPlot(summary, $"{group.Key.Env} {group.Key.Config}", Path.Combine(folder, plot));
             text.AppendLine(Invariant, $"## {group.Key.Env}, {group.Key.Config}");
             text.AppendLine();
-            text.AppendLine(Invariant, $"Training seeds {string.Join(", ", group.Select(c => c.Seed).Order())}; FP teacher kept at epoch " +
+            text.AppendLine(Invariant,
+                $"Training seeds {string.Join(", ", group.Select(c => c.Seed).Order())}; FP teacher kept at epoch " +
                 $"{string.Join(", ", group.OrderBy(c => c.Seed).Select(c => c.TeacherEpoch))} (validation loss).");
             text.AppendLine();
             text.Append(Table(summary));
@@ -46,14 +51,18 @@ internal static class MatrixReport
     public static string Table(IReadOnlyList<RowSummary> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine("| policy | return [95% CI] | std over seeds | success % [Wilson 95%] | action error (own / FP states) | Δ vs PTQ (best clip) [95%] | Δ vs QAT [95%] | chosen on validation |");
+        text.AppendLine("| policy | return [95% CI] | std over seeds | success % [Wilson 95%] | action error (own / FP "
+            + "states) | Δ vs PTQ (best clip) [95%] | Δ vs QAT [95%] | chosen on validation |");
         text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
             text.AppendLine(Invariant,
-                $"| {r.Name} | {r.Return.Format()} | {(r.Seeds > 1 ? r.StdOverSeeds.ToString("F1", Invariant) : "-")} | {r.Success.Format(0)} | {Error(r.ActionError)} / {Error(r.ActionErrorOnFpStates)} | " +
-                $"{r.VersusPtq?.Format() ?? "-"} | {r.VersusQat?.Format() ?? "-"} | {(r.Choices.Length == 0 ? "-" : r.Choices)} |");
+                $"| {r.Name} | {r.Return.Format()} | {(r.Seeds > 1 ? r.StdOverSeeds.ToString("F1", Invariant) : "-")} "
+                + $"| {r.Success.Format(0)} | {Error(r.ActionError)} / {Error(r.ActionErrorOnFpStates)} | " +
+                $"{r.VersusPtq?.Format() ?? "-"} | {r.VersusQat?.Format() ?? "-"} | "
+                + $"{(r.Choices.Length == 0 ? "-" : r.Choices)} |");
         text.AppendLine();
-        text.AppendLine(Invariant, $"{rows[0].Episodes / Math.Max(1, rows[0].Seeds)} test episodes per policy and seed (seeds {SeedRanges.TestBase} on); " +
+        text.AppendLine(Invariant, $"{rows[0].Episodes / Math.Max(1, rows[0].Seeds)} test episodes per policy and seed "
+            + $"(seeds {SeedRanges.TestBase} on); " +
             $"return intervals bootstrap training seeds then episodes; Δ are paired per test episode.");
         return text.ToString();
     }
@@ -68,14 +77,18 @@ internal static class MatrixReport
         var fp = Find("FP32");
         var ptq = Find(RowSummary.PtqName);
         if (fp is null || ptq is null) return "No verdict: the table lacks the FP32 or the PTQ (best clip) row.";
-        // A relative loss means nothing when the FP policy scores about nothing (a teacher that did not learn the task).
+        // A relative loss means nothing when the FP policy scores about nothing (a teacher that did not learn the
+        // task).
         bool fpScores = fp.Return.Estimate >= 1;
         double loss = fpScores ? 100 * (fp.Return.Estimate - ptq.Return.Estimate) / fp.Return.Estimate : 0;
         var text = new StringBuilder();
-        if (!fpScores) text.Append(Invariant, $"FP scores {fp.Return.Estimate:F1}: no relative PTQ loss (the FP policy did not learn the task). ");
+        if (!fpScores)
+            text.Append(Invariant,
+                $"FP scores {fp.Return.Estimate:F1}: no relative PTQ loss (the FP policy did not learn the task). ");
         else if (loss >= 0) text.Append(Invariant, $"PTQ (best clip) loses {loss:F1}% of FP's return. ");
         else text.Append(Invariant, $"PTQ (best clip) scores {-loss:F1}% above FP. ");
-        var aligned = new[] { Find(QuantMethod.QailQbc.Display()), Find(QuantMethod.Sqil.Display()) }.OfType<RowSummary>().ToList();
+        var aligned = new[] { Find(QuantMethod.QailQbc.Display()),
+            Find(QuantMethod.Sqil.Display()) }.OfType<RowSummary>().ToList();
         if (aligned.Count > 0)
         {
             var best = aligned.MaxBy(r => r.Return.Estimate)!;
@@ -83,13 +96,16 @@ internal static class MatrixReport
             text.Append(Invariant, $"{best.Name} vs PTQ: {best.VersusPtq?.Format() ?? "-"}");
             if (qat is not null) text.Append(Invariant, $", vs QAT: {best.VersusQat?.Format() ?? "-"}");
             bool notBelow = best.VersusPtq is { High: >= 0 } && (qat is null || best.VersusQat is { High: >= 0 });
-            text.Append(notBelow ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
+            text.Append(notBelow
+                ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
             if (loss > 10) text.Append(best.VersusPtq is { Low: > 0 } ? "; better than PTQ by an interval excluding zero." : "; not better than PTQ by an interval excluding zero.");
             else if (fpScores) text.Append(Invariant, $"; PTQ loses at most 10% here, so there is little to recover.");
             else text.Append('.');
         }
-        var below = rows.Where(r => r.VersusPtq is { High: < 0 } && (r.Name == RowSummary.QatName || aligned.Contains(r))).Select(r => r.Name).ToList();
-        text.Append(below.Count == 0 ? " No fine-tuned method ends below its PTQ start by a paired interval." : $" Below their PTQ start: {string.Join(", ", below)}.");
+        var below = rows.Where(r => r.VersusPtq is { High: < 0 }
+            && (r.Name == RowSummary.QatName || aligned.Contains(r))).Select(r => r.Name).ToList();
+        text.Append(below.Count == 0 ? " No fine-tuned method ends below its PTQ start by a paired interval."
+            : $" Below their PTQ start: {string.Join(", ", below)}.");
         return text.ToString();
     }
 
@@ -105,7 +121,8 @@ internal static class MatrixReport
             interval.LineWidth = 2;
             interval.Color = Colors.Black;
         }
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(), rows.Select(r => r.Name).ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(),
+            rows.Select(r => r.Name).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Margins(bottom: 0);

@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 namespace Qail.Engine;
 
 /// <summary>Stride, zero padding, dilation and groups of a 2-D convolution (NCHW).</summary>
-public readonly record struct Conv2dOptions(int StrideH = 1, int StrideW = 1, int PaddingH = 0, int PaddingW = 0, int DilationH = 1, int DilationW = 1, int Groups = 1)
+public readonly record struct Conv2dOptions(int StrideH = 1, int StrideW = 1, int PaddingH = 0, int PaddingW = 0,
+    int DilationH = 1, int DilationW = 1, int Groups = 1)
 {
     /// <summary>The same stride, padding and dilation in both spatial dims.</summary>
     public static Conv2dOptions Uniform(int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
@@ -35,7 +36,8 @@ public sealed partial class Tensor
             bias.HostStorage(op);
             CheckSameDType(op, input, bias);
             if (bias.Rank != 1 || bias._shape[0] != g.O)
-                throw new ArgumentException($"Conv2d: bias shape {Shapes.Format(bias.ShapeSpan)} must be [{g.O}] for weight {Shapes.Format(weight.ShapeSpan)}.", nameof(bias));
+                throw new ArgumentException($"Conv2d: bias shape {Shapes.Format(bias.ShapeSpan)} must be [{g.O}] for "
+                    + $"weight {Shapes.Format(weight.ShapeSpan)}.", nameof(bias));
         }
         var x = input.Contiguous();
         var w = weight.Contiguous().Reshape(g.O, g.K);
@@ -61,8 +63,12 @@ public sealed partial class Tensor
         return result;
     }
 
-    /// <summary>Gradient of <see cref="Conv2d"/> with respect to its input (shape <paramref name="inputShape"/>), by GEMM + col2im.</summary>
-    public static Tensor Conv2dBackwardInput(Tensor gradOutput, Tensor weight, ReadOnlySpan<int> inputShape, Conv2dOptions options)
+    /// <summary>
+    /// Gradient of <see cref="Conv2d"/> with respect to its input (shape <paramref name="inputShape"/>), by GEMM +
+    /// col2im.
+    /// </summary>
+    public static Tensor Conv2dBackwardInput(Tensor gradOutput, Tensor weight, ReadOnlySpan<int> inputShape,
+        Conv2dOptions options)
     {
         const string op = nameof(Conv2dBackwardInput);
         ArgumentNullException.ThrowIfNull(gradOutput);
@@ -94,8 +100,12 @@ public sealed partial class Tensor
         return result;
     }
 
-    /// <summary>Gradient of <see cref="Conv2d"/> with respect to its weight (shape <paramref name="weightShape"/>), by im2col + GEMM.</summary>
-    public static Tensor Conv2dBackwardWeight(Tensor gradOutput, Tensor input, ReadOnlySpan<int> weightShape, Conv2dOptions options)
+    /// <summary>
+    /// Gradient of <see cref="Conv2d"/> with respect to its weight (shape <paramref name="weightShape"/>), by im2col +
+    /// GEMM.
+    /// </summary>
+    public static Tensor Conv2dBackwardWeight(Tensor gradOutput, Tensor input, ReadOnlySpan<int> weightShape,
+        Conv2dOptions options)
     {
         const string op = nameof(Conv2dBackwardWeight);
         ArgumentNullException.ThrowIfNull(gradOutput);
@@ -160,7 +170,8 @@ public sealed partial class Tensor
             gather: true);
 
     // Copies between packed [Og, samples * L] (row stride packedLd) and the [N, O, L] planes of group grp at offset.
-    private static void MoveBlocks(Tensor strided, long offset, ConvGeometry g, Tensor packed, int packedLd, int samples,
+    private static void MoveBlocks(Tensor strided, long offset, ConvGeometry g, Tensor packed, int packedLd,
+        int samples,
         bool gather)
     {
         if (strided.DType == DType.Float32)
@@ -211,7 +222,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sizes of one convolution, validated once.</summary>
-    private sealed record ConvGeometry(int N, int C, int H, int W, int O, int KH, int KW, int OH, int OW, Conv2dOptions Options)
+    private sealed record ConvGeometry(int N, int C, int H, int W, int O, int KH, int KW, int OH, int OW,
+        Conv2dOptions Options)
     {
         public int Groups => Options.Groups;
         public int Cg => C / Groups;
@@ -222,25 +234,36 @@ public sealed partial class Tensor
         /// <summary>Samples unfolded together: as many as keep the column buffer near 2^20 elements (>= 1).</summary>
         public int SamplesPerChunk => (int)Math.Clamp((1L << 20) / Math.Max(1L, (long)K * L), 1, Math.Max(N, 1));
 
-        public Im2ColGeometry Im2Col => new(Cg, H, W, KH, KW, OH, OW, Options.StrideH, Options.StrideW, Options.PaddingH,
+        public Im2ColGeometry Im2Col =>
+            new(Cg, H, W, KH, KW, OH, OW, Options.StrideH, Options.StrideW, Options.PaddingH,
             Options.PaddingW, Options.DilationH, Options.DilationW);
 
         public static ConvGeometry Create(string op, ReadOnlySpan<int> input, ReadOnlySpan<int> weight, Conv2dOptions o)
         {
-            if (input.Length != 4) throw new ArgumentException($"{op}: input must be [N, C, H, W], got {Shapes.Format(input)}.", nameof(input));
-            if (weight.Length != 4) throw new ArgumentException($"{op}: weight must be [O, C/groups, kH, kW], got {Shapes.Format(weight)}.", nameof(weight));
-            if (o.StrideH < 1 || o.StrideW < 1 || o.DilationH < 1 || o.DilationW < 1 || o.PaddingH < 0 || o.PaddingW < 0 || o.Groups < 1)
-                throw new ArgumentException($"{op}: invalid options {o} (strides, dilations and groups must be >= 1, padding >= 0).");
+            if (input.Length != 4)
+                throw new ArgumentException($"{op}: input must be [N, C, H, W], got {Shapes.Format(input)}.",
+                    nameof(input));
+            if (weight.Length != 4)
+                throw new ArgumentException($"{op}: weight must be [O, C/groups, kH, kW], got {Shapes.Format(weight)}.",
+                    nameof(weight));
+            if (o.StrideH < 1 || o.StrideW < 1 || o.DilationH < 1 || o.DilationW < 1 || o.PaddingH < 0 || o.PaddingW < 0
+                || o.Groups < 1)
+                throw new ArgumentException(
+                    $"{op}: invalid options {o} (strides, dilations and groups must be >= 1, padding >= 0).");
             if (input.ToArray().Any(d => d < 0) || weight.ToArray().Any(d => d < 0) || weight[2] < 1 || weight[3] < 1)
-                throw new ArgumentException($"{op}: invalid shapes input {Shapes.Format(input)}, weight {Shapes.Format(weight)}.");
+                throw new ArgumentException(
+                    $"{op}: invalid shapes input {Shapes.Format(input)}, weight {Shapes.Format(weight)}.");
             int c = input[1], groups = o.Groups;
             if (c % groups != 0 || weight[0] % groups != 0 || weight[1] * groups != c)
                 throw new ArgumentException(
-                    $"{op}: input {Shapes.Format(input)} and weight {Shapes.Format(weight)} do not match with {groups} groups (need C = weight[1] * groups and O divisible by groups).");
+                    $"{op}: input {Shapes.Format(input)} and weight {Shapes.Format(weight)} do not match with {groups} "
+                    + "groups (need C = weight[1] * groups and O divisible by groups).");
             int oh = Conv2dOptions.OutputSize(input[2], weight[2], o.StrideH, o.PaddingH, o.DilationH);
             int ow = Conv2dOptions.OutputSize(input[3], weight[3], o.StrideW, o.PaddingW, o.DilationW);
-            if (input[2] + 2 * o.PaddingH < o.DilationH * (weight[2] - 1) + 1 || input[3] + 2 * o.PaddingW < o.DilationW * (weight[3] - 1) + 1)
-                throw new ArgumentException($"{op}: kernel {Shapes.Format(weight[2..])} (dilated) is larger than the padded input {Shapes.Format(input)} with {o}.");
+            if (input[2] + 2 * o.PaddingH < o.DilationH * (weight[2] - 1) + 1
+                || input[3] + 2 * o.PaddingW < o.DilationW * (weight[3] - 1) + 1)
+                throw new ArgumentException($"{op}: kernel {Shapes.Format(weight[2..])} (dilated) is larger than the "
+                    + $"padded input {Shapes.Format(input)} with {o}.");
             return new ConvGeometry(input[0], c, input[2], input[3], weight[0], weight[2], weight[3], oh, ow, o);
         }
 
@@ -248,7 +271,8 @@ public sealed partial class Tensor
         {
             int[] expected = [N, O, OH, OW];
             if (!Shapes.Equal(gradOutput.ShapeSpan, expected))
-                throw new ArgumentException($"{op}: gradOutput shape {Shapes.Format(gradOutput.ShapeSpan)} must be {Shapes.Format(expected)}.", nameof(gradOutput));
+                throw new ArgumentException($"{op}: gradOutput shape {Shapes.Format(gradOutput.ShapeSpan)} must be "
+                    + $"{Shapes.Format(expected)}.", nameof(gradOutput));
         }
     }
 }

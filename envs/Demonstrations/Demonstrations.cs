@@ -99,28 +99,34 @@ public sealed partial class Demonstrations
     public int Steps => Rewards.Length;
 
     /// <summary>Collects episodes of a registered env with its registered expert; see the factory overload.</summary>
-    public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0, int maxDegreeOfParallelism = -1,
+    public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0,
+        int maxDegreeOfParallelism = -1,
         int maxSteps = 0)
     {
         var registration = Env.Lookup(envName);
-        return Collect(registration.Create, registration.Expert, episodes, seed, actionNoise, maxDegreeOfParallelism, maxSteps);
+        return Collect(registration.Create, registration.Expert, episodes, seed, actionNoise, maxDegreeOfParallelism,
+            maxSteps);
     }
 
     /// <summary>
-    /// Collects <paramref name="episodes"/> expert episodes in parallel (one env per worker, a fresh expert per episode).
-    /// Episode i resets with a seed derived from (<paramref name="seed"/>, i) and draws its noise from its own stream,
-    /// so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x half-range)^2)
-    /// per dimension, kept inside the bounds; the recorded label is the clean expert action (DART). A positive
+    /// Collects <paramref name="episodes"/> expert episodes in parallel (one env per worker, a fresh expert per
+    /// episode). Episode i resets with a seed derived from (<paramref name="seed"/>, i) and draws its noise from its
+    /// own stream, so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x
+    /// half-range)^2) per dimension, kept inside the bounds; the recorded label is the clean expert action (DART). A
+    /// positive
     /// <paramref name="maxSteps"/> ends each episode after that many steps (smoke runs of slow experts).
     /// </summary>
-    public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes, int seed,
+    public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes,
+        int seed,
         double actionNoise = 0, int maxDegreeOfParallelism = -1, int maxSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(envFactory);
         ArgumentNullException.ThrowIfNull(expertFactory);
         CheckCounts(episodes, actionNoise);
         if (maxSteps < 0)
-            throw new ArgumentException($"Demonstrations.Collect: maxSteps {maxSteps} must be 0 (whole episodes) or positive.", nameof(maxSteps));
+            throw new ArgumentException(
+                $"Demonstrations.Collect: maxSteps {maxSteps} must be 0 (whole episodes) or positive.",
+                nameof(maxSteps));
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentException(
                 $"Demonstrations.Collect: maxDegreeOfParallelism {maxDegreeOfParallelism} must be -1 or positive.",
@@ -150,7 +156,10 @@ public sealed partial class Demonstrations
         return Assemble(env, recorded, seed, actionNoise);
     }
 
-    /// <summary>The per-episode reset seed that <see cref="Collect(string, int, int, double, int, int)"/> uses for episode <paramref name="index"/>.</summary>
+    /// <summary>
+    /// The per-episode reset seed that <see cref="Collect(string, int, int, double, int, int)"/> uses for episode
+    /// <paramref name="index"/>.
+    /// </summary>
     public static int EpisodeSeed(int seed, int index) => SplitMix64.Derive(seed, index).NextSeed();
 
     /// <summary>Serializes to safetensors bytes.</summary>

@@ -6,9 +6,9 @@ namespace Qail.Envs.Rendering;
 public static class EpisodeRecorder
 {
     /// <summary>
-    /// Resets <paramref name="env"/> with <paramref name="seed"/>, steps it with <paramref name="act"/> (given the env and
-    /// its latest observation) until the episode ends (or after <paramref name="maxSteps"/> steps when positive), and
-    /// returns the frames after reset and after every <paramref name="frameEvery"/>-th step (the last step always
+    /// Resets <paramref name="env"/> with <paramref name="seed"/>, steps it with <paramref name="act"/> (given the env
+    /// and its latest observation) until the episode ends (or after <paramref name="maxSteps"/> steps when positive),
+    /// and returns the frames after reset and after every <paramref name="frameEvery"/>-th step (the last step always
     /// included).
     /// </summary>
     public static List<RgbFrame> Record(IEnv env, Func<IEnv, Observation, float[]> act, int seed, int frameEvery = 1,
@@ -16,9 +16,12 @@ public static class EpisodeRecorder
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(act);
-        if (frameEvery <= 0) throw new ArgumentException($"EpisodeRecorder.Record: frameEvery must be positive, got {frameEvery}.", nameof(frameEvery));
+        if (frameEvery <= 0)
+            throw new ArgumentException($"EpisodeRecorder.Record: frameEvery must be positive, got {frameEvery}.",
+                nameof(frameEvery));
         if (maxSteps < 0)
-            throw new ArgumentException($"EpisodeRecorder.Record: maxSteps must be 0 (whole episode) or positive, got {maxSteps}.",
+            throw new ArgumentException(
+                $"EpisodeRecorder.Record: maxSteps must be 0 (whole episode) or positive, got {maxSteps}.",
                 nameof(maxSteps));
         var observation = env.Reset(seed);
         var frames = new List<RgbFrame> { env.Render() };

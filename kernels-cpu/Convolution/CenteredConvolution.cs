@@ -36,7 +36,8 @@ public static unsafe class CenteredConvolution
         var (outH, outW) = CenteredConvolutionReference.Check(map.Length, paddedHeight, paddedWidth, channels, kernel,
             stride, weights, acc.Length);
         if (weights.PaddedPatch > MaxStackPatch)
-            throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} values the kernel buffers.", nameof(weights));
+            throw new ArgumentException($"CenteredConvolution: patch {weights.Patch} exceeds the {MaxStackPatch} "
+                + "values the kernel buffers.", nameof(weights));
         var path = KernelTable.Active.Convolution;
         int padded = weights.PaddedPatch, run = kernel * channels, n = weights.Outputs, pixels = outH * outW;
         Span<short> patches = stackalloc short[Pixels * padded];
@@ -66,7 +67,8 @@ public static unsafe class CenteredConvolution
                     CenteredConvolution128.Portable(patches, weights, output);
                 else
                     for (int j = 0; j < count; j++)
-                        CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights, output.Slice(j * n, n));
+                        CenteredConvolutionReference.Dot(patches.Slice(j * padded, padded), weights,
+                            output.Slice(j * n, n));
             }
     }
 

@@ -42,14 +42,18 @@ public static class CenteredConvolutionReference
         CenteredConvolutionWeights weights, int accLength)
     {
         if (channels < 1 || kernel < 1 || stride < 1 || paddedHeight < kernel || paddedWidth < kernel)
-            throw new ArgumentException($"CenteredConvolution: map [{paddedHeight}, {paddedWidth}, {channels}], kernel {kernel}, stride {stride}: need positive sizes and a kernel within the map.");
+            throw new ArgumentException($"CenteredConvolution: map [{paddedHeight}, {paddedWidth}, {channels}], kernel "
+                + $"{kernel}, stride {stride}: need positive sizes and a kernel within the map.");
         if ((long)paddedHeight * paddedWidth * channels != mapLength)
-            throw new ArgumentException($"CenteredConvolution: map length {mapLength} != {paddedHeight} x {paddedWidth} x {channels}.", "map");
+            throw new ArgumentException(
+                $"CenteredConvolution: map length {mapLength} != {paddedHeight} x {paddedWidth} x {channels}.", "map");
         if ((long)kernel * kernel * channels != weights.Patch)
-            throw new ArgumentException($"CenteredConvolution: the weights' patch {weights.Patch} != kernel {kernel}^2 x channels {channels}.", nameof(weights));
+            throw new ArgumentException($"CenteredConvolution: the weights' patch {weights.Patch} != kernel {kernel}^2 "
+                + $"x channels {channels}.", nameof(weights));
         int outH = (paddedHeight - kernel) / stride + 1, outW = (paddedWidth - kernel) / stride + 1;
         if ((long)outH * outW * weights.Outputs != accLength)
-            throw new ArgumentException($"CenteredConvolution: acc length {accLength} != {outH} x {outW} pixels x {weights.Outputs} outputs.", "acc");
+            throw new ArgumentException($"CenteredConvolution: acc length {accLength} != {outH} x {outW} pixels x "
+                + $"{weights.Outputs} outputs.", "acc");
         return (outH, outW);
     }
 }

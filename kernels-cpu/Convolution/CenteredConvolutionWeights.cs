@@ -41,9 +41,13 @@ public sealed class CenteredConvolutionWeights
     public static CenteredConvolutionWeights Pack(ReadOnlySpan<int> centered, int outputs, int patch)
     {
         if (outputs < 1 || patch < 1 || (long)outputs * patch != centered.Length)
-            throw new ArgumentException($"CenteredConvolutionWeights: {centered.Length} weights are not outputs {outputs} x patch {patch}.", nameof(centered));
+            throw new ArgumentException(
+                $"CenteredConvolutionWeights: {centered.Length} weights are not outputs {outputs} x patch {patch}.",
+                nameof(centered));
         if (patch > MaxPatch)
-            throw new ArgumentException($"CenteredConvolutionWeights: patch {patch} exceeds {MaxPatch}, where int32 sums could overflow.", nameof(patch));
+            throw new ArgumentException(
+                $"CenteredConvolutionWeights: patch {patch} exceeds {MaxPatch}, where int32 sums could overflow.",
+                nameof(patch));
         int padded = (outputs + Block - 1) / Block * Block, pairCount = (patch + 1) / 2;
         var pairs = new short[(long)pairCount * padded * 2];
         for (int n = 0; n < outputs; n++)
@@ -51,7 +55,9 @@ public sealed class CenteredConvolutionWeights
             {
                 int w = centered[n * patch + k];
                 if (w is < -MaxMagnitude or > MaxMagnitude)
-                    throw new ArgumentException($"CenteredConvolutionWeights: weight [{n}, {k}] = {w} lies outside +-{MaxMagnitude}.", nameof(centered));
+                    throw new ArgumentException(
+                        $"CenteredConvolutionWeights: weight [{n}, {k}] = {w} lies outside +-{MaxMagnitude}.",
+                        nameof(centered));
                 pairs[((k / 2) * padded + n) * 2 + (k & 1)] = (short)w;
             }
         return new CenteredConvolutionWeights(pairs, outputs, patch);

@@ -10,21 +10,31 @@ namespace Qail.Kernels.Cpu;
 /// </summary>
 public static class Int8Epilogue
 {
-    /// <summary>Rescales int32 accumulators to float (per-tensor or per-channel weight scales, optional bias and ReLU).</summary>
-    public static void Rescale(ReadOnlySpan<int> c, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
+    /// <summary>
+    /// Rescales int32 accumulators to float (per-tensor or per-channel weight scales, optional bias and ReLU).
+    /// </summary>
+    public static void Rescale(ReadOnlySpan<int> c, int m, int n, float aScale, ReadOnlySpan<float> wScales,
+        ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
         Check("Int8Epilogue.Rescale", c.Length, m, n, aScale, wScales, bias, y.Length);
         var vector = KernelTable.Active.Vector128;
-        for (var i = 0; i < m; i++) RescaleRange(c.Slice(i * n, n), 0, aScale, wScales, bias, relu, y.Slice(i * n, n), vector);
+        for (var i = 0; i < m; i++)
+            RescaleRange(c.Slice(i * n, n), 0, aScale, wScales, bias, relu, y.Slice(i * n, n), vector);
     }
 
     /// <summary>Rescales as <see cref="Rescale"/> and requantizes to int8 with (yScale, yZeroPoint).</summary>
-    public static void Requantize(ReadOnlySpan<int> c, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias,
+    public static void Requantize(ReadOnlySpan<int> c, int m, int n, float aScale, ReadOnlySpan<float> wScales,
+        ReadOnlySpan<float> bias,
         bool relu, float yScale, int yZeroPoint, Span<sbyte> y)
     {
-        if (!(yScale > 0) || !float.IsFinite(yScale)) throw new ArgumentOutOfRangeException(nameof(yScale), yScale, "Int8Epilogue.Requantize: yScale must be finite and > 0.");
-        if (yZeroPoint is < -128 or > 127) throw new ArgumentOutOfRangeException(nameof(yZeroPoint), yZeroPoint, "Int8Epilogue.Requantize: yZeroPoint must be in -128..127.");
-        if (y.Length != (long)m * n) throw new ArgumentException($"Int8Epilogue.Requantize: y length {y.Length} != m {m} * n {n}.", nameof(y));
+        if (!(yScale > 0) || !float.IsFinite(yScale))
+            throw new ArgumentOutOfRangeException(nameof(yScale), yScale,
+                "Int8Epilogue.Requantize: yScale must be finite and > 0.");
+        if (yZeroPoint is < -128 or > 127)
+            throw new ArgumentOutOfRangeException(nameof(yZeroPoint), yZeroPoint,
+                "Int8Epilogue.Requantize: yZeroPoint must be in -128..127.");
+        if (y.Length != (long)m * n)
+            throw new ArgumentException($"Int8Epilogue.Requantize: y length {y.Length} != m {m} * n {n}.", nameof(y));
         Check("Int8Epilogue.Requantize", c.Length, m, n, aScale, wScales, bias, y.Length);
         var vector = KernelTable.Active.Vector128;
         // A stack block of rescaled floats at a time: the same values as a whole rescaled row, nothing allocated.
@@ -43,7 +53,8 @@ public static class Int8Epilogue
 
     // y[j] = c[j] * (aScale * wScale[j0 + j]) (+ bias[j0 + j]) (then ReLU): the scale product is formed per element
     // exactly as a precomputed scale row would hold it, so vector and scalar loops give the same bits.
-    private static void RescaleRange(ReadOnlySpan<int> c, int j0, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y, bool vector)
+    private static void RescaleRange(ReadOnlySpan<int> c, int j0, float aScale, ReadOnlySpan<float> wScales,
+        ReadOnlySpan<float> bias, bool relu, Span<float> y, bool vector)
     {
         var perTensor = wScales.Length == 1;
         var tensorScale = aScale * wScales[0];
@@ -69,12 +80,17 @@ public static class Int8Epilogue
         }
     }
 
-    private static void Check(string op, int cLength, int m, int n, float aScale, ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, int yLength)
+    private static void Check(string op, int cLength, int m, int n, float aScale, ReadOnlySpan<float> wScales,
+        ReadOnlySpan<float> bias, int yLength)
     {
-        if (m < 1 || n < 1 || cLength != (long)m * n) throw new ArgumentException($"{op}: c length {cLength} != m {m} * n {n}.", "c");
+        if (m < 1 || n < 1 || cLength != (long)m * n)
+            throw new ArgumentException($"{op}: c length {cLength} != m {m} * n {n}.", "c");
         if (yLength != cLength) throw new ArgumentException($"{op}: y length {yLength} != m {m} * n {n}.", "y");
-        if (!(aScale > 0) || !float.IsFinite(aScale)) throw new ArgumentOutOfRangeException(nameof(aScale), aScale, $"{op}: aScale must be finite and > 0.");
-        if (wScales.Length != 1 && wScales.Length != n) throw new ArgumentException($"{op}: wScales length {wScales.Length} must be 1 or n {n}.", nameof(wScales));
-        if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"{op}: bias length {bias.Length} != n {n}.", nameof(bias));
+        if (!(aScale > 0) || !float.IsFinite(aScale))
+            throw new ArgumentOutOfRangeException(nameof(aScale), aScale, $"{op}: aScale must be finite and > 0.");
+        if (wScales.Length != 1 && wScales.Length != n)
+            throw new ArgumentException($"{op}: wScales length {wScales.Length} must be 1 or n {n}.", nameof(wScales));
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"{op}: bias length {bias.Length} != n {n}.", nameof(bias));
     }
 }

@@ -16,7 +16,8 @@ namespace Qail.Kernels.Cpu;
 /// The generated 512-bit VNNI kernels take every shape (<see cref="Vnni512Gemm"/>); otherwise up to 4 activation
 /// rows take the GEMV kernels (<see cref="Int8GemvKernels"/>, no packing of A), more rows the packed 4-row
 /// micro-kernels. Work is split over <see cref="KernelThreads.Count"/> threads by weight panels;
-/// calls allocate nothing once warm (scratch on the stack up to 16 KiB, in per-thread <see cref="ThreadScratch"/> beyond).
+/// calls allocate nothing once warm (scratch on the stack up to 16 KiB, in per-thread <see cref="ThreadScratch"/>
+/// beyond).
 /// </summary>
 public static unsafe class Int8Gemm
 {
@@ -25,7 +26,9 @@ public static unsafe class Int8Gemm
     /// <summary>Most activation rows the GEMV kernels take; more rows go through the packed, blocked GEMM.</summary>
     private const int GemvRows = 4;
 
-    /// <summary>Operand buffers up to this size live on the stack; larger ones in this thread's scratch below.</summary>
+    /// <summary>
+    /// Operand buffers up to this size live on the stack; larger ones in this thread's scratch below.
+    /// </summary>
     private const int StackBytes = 16 * 1024;
 
     [ThreadStatic] private static int[]? t_accumulators;
@@ -53,32 +56,40 @@ public static unsafe class Int8Gemm
         fixed (sbyte* pa = a) Run(pa, false, m, aZeroPoint, weights, c);
     }
 
-    /// <summary>GEMM then <see cref="Int8Epilogue.Rescale"/>: y = C * aScale * wScale[n] + bias[n], optional ReLU.</summary>
-    public static void MultiplyToFloat(ReadOnlySpan<byte> a, int m, int aZeroPoint, float aScale, PackedInt8Weights weights,
+    /// <summary>
+    /// GEMM then <see cref="Int8Epilogue.Rescale"/>: y = C * aScale * wScale[n] + bias[n], optional ReLU.
+    /// </summary>
+    public static void MultiplyToFloat(ReadOnlySpan<byte> a, int m, int aZeroPoint, float aScale,
+        PackedInt8Weights weights,
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
         var count = AccumulatorCount(m, weights);
-        var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+        var c = count <= StackBytes / 4
+            ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
         Multiply(a, m, aZeroPoint, weights, c);
         Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
     }
 
     /// <summary>GEMM then <see cref="Int8Epilogue.Rescale"/> for int8 activations.</summary>
-    public static void MultiplyToFloat(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, float aScale, PackedInt8Weights weights,
+    public static void MultiplyToFloat(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, float aScale,
+        PackedInt8Weights weights,
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, Span<float> y)
     {
         var count = AccumulatorCount(m, weights);
-        var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+        var c = count <= StackBytes / 4
+            ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
         Multiply(a, m, aZeroPoint, weights, c);
         Int8Epilogue.Rescale(c, m, weights.Outputs, aScale, wScales, bias, relu, y);
     }
 
     /// <summary>GEMM then <see cref="Int8Epilogue.Requantize"/>: int8 output for the next integer layer.</summary>
-    public static void MultiplyRequantize(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, float aScale, PackedInt8Weights weights,
+    public static void MultiplyRequantize(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, float aScale,
+        PackedInt8Weights weights,
         ReadOnlySpan<float> wScales, ReadOnlySpan<float> bias, bool relu, float yScale, int yZeroPoint, Span<sbyte> y)
     {
         var count = AccumulatorCount(m, weights);
-        var c = count <= StackBytes / 4 ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
+        var c = count <= StackBytes / 4
+            ? stackalloc int[count] : ThreadScratch.AtLeast(ref t_accumulators, count).AsSpan(0, count);
         Multiply(a, m, aZeroPoint, weights, c);
         Int8Epilogue.Requantize(c, m, weights.Outputs, aScale, wScales, bias, relu, yScale, yZeroPoint, y);
     }
@@ -145,15 +156,20 @@ public static unsafe class Int8Gemm
         ArgumentNullException.ThrowIfNull(weights);
         if (m < 1) throw new ArgumentOutOfRangeException(nameof(m), m, "Int8Gemm: m must be >= 1.");
         var count = (long)m * weights.Outputs;
-        return count <= Array.MaxLength ? (int)count : throw new ArgumentOutOfRangeException(nameof(m), m, $"Int8Gemm: m {m} * N {weights.Outputs} outputs exceed an array.");
+        return count <= Array.MaxLength ? (int)count : throw new ArgumentOutOfRangeException(nameof(m), m,
+            $"Int8Gemm: m {m} * N {weights.Outputs} outputs exceed an array.");
     }
 
     private static void Check(int aLength, int m, int aZero, int lo, int hi, PackedInt8Weights w, int cLength)
     {
         if (m < 1) throw new ArgumentOutOfRangeException(nameof(m), m, "Int8Gemm: m must be >= 1.");
-        if (aLength != (long)m * w.Inputs) throw new ArgumentException($"Int8Gemm: a length {aLength} != m {m} * K {w.Inputs}.", "a");
-        if (cLength != (long)m * w.Outputs) throw new ArgumentException($"Int8Gemm: c length {cLength} != m {m} * N {w.Outputs}.", "c");
-        if (aZero < lo || aZero > hi) throw new ArgumentOutOfRangeException("aZeroPoint", aZero, $"Int8Gemm: activation zero point must be in {lo}..{hi}.");
+        if (aLength != (long)m * w.Inputs)
+            throw new ArgumentException($"Int8Gemm: a length {aLength} != m {m} * K {w.Inputs}.", "a");
+        if (cLength != (long)m * w.Outputs)
+            throw new ArgumentException($"Int8Gemm: c length {cLength} != m {m} * N {w.Outputs}.", "c");
+        if (aZero < lo || aZero > hi)
+            throw new ArgumentOutOfRangeException("aZeroPoint", aZero,
+                $"Int8Gemm: activation zero point must be in {lo}..{hi}.");
     }
 
     private static void Run(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, Span<int> c)
@@ -170,7 +186,8 @@ public static unsafe class Int8Gemm
 
     // m <= 4: the activation rows in signed form (K padded with zeros) on the stack, every panel pair through the
     // GEMV kernel, the zero-point correction in vectors; the struct job goes to the pool without allocating.
-    private static void Gemv(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Int8Kernels kernels, int threads)
+    private static void Gemv(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c,
+        Int8Kernels kernels, int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs, bytes = m * kp;
         var operand = bytes <= StackBytes ? stackalloc byte[bytes] : ThreadScratch.AtLeast(ref t_gemvOperand, bytes);
@@ -189,14 +206,16 @@ public static unsafe class Int8Gemm
             }
             // c = T + colFactor * colsum - zw * rowSum + K * aZero * zw, wrapping in int32 like the reference.
             var colFactor = shift - aZero - (kernels.Biased ? 128 : 0);
-            var job = new GemvJob(kernels.Gemv, kernels.Vector, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c, rowTerms, colFactor, colSums, zeroPoints);
+            var job = new GemvJob(kernels.Gemv, kernels.Vector, (sbyte*)po, kp, m, w.Outputs, w.PanelCount, panels, c,
+                rowTerms, colFactor, colSums, zeroPoints);
             var pairs = (w.PanelCount + 1) / 2;
             var parts = (long)m * w.Outputs * k < ThreadingThreshold ? 1 : Math.Min(threads, pairs);
             WorkerPool.Run(parts, job);
         }
     }
 
-    private readonly struct GemvJob(delegate*<sbyte*, int, int, sbyte*, sbyte*, int, int*, void> kernel, bool vector, sbyte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c,
+    private readonly struct GemvJob(delegate*<sbyte*, int, int, sbyte*, sbyte*, int, int*, void> kernel, bool vector,
+        sbyte* a, int kp, int m, int n, int panelCount, sbyte* panels, int* c,
         int* rowTerms, int colFactor, int* colSums, int* zeroPoints) : IPartitionedJob
     {
         public void Part(int part, int parts)
@@ -227,7 +246,8 @@ public static unsafe class Int8Gemm
     }
 
     // t[j] += colFactor * colsum[j] + zw[j] * rowTerm over whole panels (the column arrays are padded to panels).
-    private static void Correct(int* t, int count, int colFactor, int* colSums, int* zeroPoints, int rowTerm, bool vector)
+    private static void Correct(int* t, int count, int colFactor, int* colSums, int* zeroPoints, int rowTerm,
+        bool vector)
     {
         var j = 0;
         if (vector && Vector128.IsHardwareAccelerated)
@@ -235,14 +255,16 @@ public static unsafe class Int8Gemm
             var f = Vector128.Create(colFactor);
             var r = Vector128.Create(rowTerm);
             for (; j + 4 <= count; j += 4)
-                (Vector128.Load(t + j) + f * Vector128.Load(colSums + j) + Vector128.Load(zeroPoints + j) * r).Store(t + j);
+                (Vector128.Load(t + j) + f * Vector128.Load(colSums + j) + Vector128.Load(zeroPoints + j) * r)
+                    .Store(t + j);
         }
         for (; j < count; j++) t[j] += colFactor * colSums[j] + zeroPoints[j] * rowTerm;
     }
 
     // More rows: pack A once into the operand form the path multiplies (signed int8, unsigned a + 128 for
     // vpdpbusd, or int16 for vpmaddwd; K padded with zeros) and run the 4-row micro-kernels per panel.
-    private static void Blocked(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, Int8Kernels kernels, int threads)
+    private static void Blocked(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c,
+        Int8Kernels kernels, int threads)
     {
         int k = w.Inputs, kp = w.PaddedInputs;
         var shift = unsignedA ? 128 : 0;
@@ -257,10 +279,12 @@ public static unsafe class Int8Gemm
         {
             new Span<byte>(pk, bytes).Clear();
             for (var i = 0; i < m; i++)
-                sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, kernels.Form, kernels.Vector);
+                sums[i] = PackRow(a + (long)i * k, unsignedA, k, pk + (long)i * kp * elem, kernels.Form,
+                    kernels.Vector);
             // vpdpbusd multiplies a + 128: its extra 128 * colsum is removed with the zero-point terms.
             var colFactor = shift - aZero - (kernels.Biased ? 128 : 0);
-            var job = new Job(kernels.Micro, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums, colFactor, aZero, colSums, zeroPoints);
+            var job = new Job(kernels.Micro, pk, elem, kp, m, w.Outputs, w.Inputs, w.PanelCount, panels, c, sums,
+                colFactor, aZero, colSums, zeroPoints);
             // Tiles of (row block, panel): a layer with one or two panels (a convolution with few channels
             // over many pixels) still spreads over the threads by rows.
             var tiles = (m + RowBlock - 1) / RowBlock * w.PanelCount;
@@ -311,7 +335,8 @@ public static unsafe class Int8Gemm
         return total + (unsignedA ? 128 * k : 0);
     }
 
-    private readonly struct Job(delegate*<void*, int, int, sbyte*, int, int*, void> kernel, byte* a, int elem, int kp, int m, int n, int k, int panelCount, sbyte* panels, int* c,
+    private readonly struct Job(delegate*<void*, int, int, sbyte*, int, int*, void> kernel, byte* a, int elem, int kp,
+        int m, int n, int k, int panelCount, sbyte* panels, int* c,
         int* rowSums, int colFactor, int aZero, int* colSums, int* zeroPoints) : IPartitionedJob
     {
         public void Part(int part, int parts)

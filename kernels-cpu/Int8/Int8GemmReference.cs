@@ -7,7 +7,8 @@ namespace Qail.Kernels.Cpu;
 public static class Int8GemmReference
 {
     /// <summary>uint8 activations A[m, K], weights W[N, K], weight zero points empty / one / per output.</summary>
-    public static void Multiply(ReadOnlySpan<byte> a, int m, int aZeroPoint, ReadOnlySpan<sbyte> w, int n, int k, ReadOnlySpan<int> wZeroPoints, Span<int> c)
+    public static void Multiply(ReadOnlySpan<byte> a, int m, int aZeroPoint, ReadOnlySpan<sbyte> w, int n, int k,
+        ReadOnlySpan<int> wZeroPoints, Span<int> c)
     {
         for (var i = 0; i < m; i++)
             for (var j = 0; j < n; j++)
@@ -20,7 +21,8 @@ public static class Int8GemmReference
     }
 
     /// <summary>int8 activations A[m, K], weights W[N, K], weight zero points empty / one / per output.</summary>
-    public static void Multiply(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, ReadOnlySpan<sbyte> w, int n, int k, ReadOnlySpan<int> wZeroPoints, Span<int> c)
+    public static void Multiply(ReadOnlySpan<sbyte> a, int m, int aZeroPoint, ReadOnlySpan<sbyte> w, int n, int k,
+        ReadOnlySpan<int> wZeroPoints, Span<int> c)
     {
         for (var i = 0; i < m; i++)
             for (var j = 0; j < n; j++)

@@ -47,7 +47,9 @@ internal static unsafe class Int8GemvKernels
         }
     }
 
-    /// <summary>AVX2: pmaddubsw(|a|, sign(w, a)) then pmaddwd with ones, exact because |w| &lt;= 127; lanes are outputs.</summary>
+    /// <summary>
+    /// AVX2: pmaddubsw(|a|, sign(w, a)) then pmaddwd with ones, exact because |w| &lt;= 127; lanes are outputs.
+    /// </summary>
     public static void Avx2Kernel(sbyte* a, int lda, int rows, sbyte* p0, sbyte* p1, int kq, int* t)
     {
         var ones = Vector256.Create((short)1);
@@ -60,10 +62,14 @@ internal static unsafe class Int8GemvKernels
                 var av = Vector256.Create(*(int*)(ar + 4 * q)).AsSByte();
                 var aa = Avx2.Abs(av);
                 var o = 64 * q;
-                c0 = Avx2.Add(c0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa, Avx2.Sign(Avx.LoadVector256(p0 + o), av)), ones));
-                c1 = Avx2.Add(c1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa, Avx2.Sign(Avx.LoadVector256(p0 + o + 32), av)), ones));
-                c2 = Avx2.Add(c2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa, Avx2.Sign(Avx.LoadVector256(p1 + o), av)), ones));
-                c3 = Avx2.Add(c3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa, Avx2.Sign(Avx.LoadVector256(p1 + o + 32), av)), ones));
+                c0 = Avx2.Add(c0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa,
+                    Avx2.Sign(Avx.LoadVector256(p0 + o), av)), ones));
+                c1 = Avx2.Add(c1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa,
+                    Avx2.Sign(Avx.LoadVector256(p0 + o + 32), av)), ones));
+                c2 = Avx2.Add(c2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa,
+                    Avx2.Sign(Avx.LoadVector256(p1 + o), av)), ones));
+                c3 = Avx2.Add(c3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(aa,
+                    Avx2.Sign(Avx.LoadVector256(p1 + o + 32), av)), ones));
             }
             var tr = t + r * Width;
             c0.Store(tr); c1.Store(tr + 8); c2.Store(tr + 16); c3.Store(tr + 24);
@@ -126,7 +132,8 @@ internal static unsafe class Int8GemvKernels
         for (var r = 0; r < rows; r++)
         {
             var ar = a + (long)r * lda;
-            Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
+            Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default,
+                d2 = default, d3 = default;
             for (var q = 0; q < kq; q++)
             {
                 var v = Vector128.Create(*(int*)(ar + 4 * q)).AsSByte();

@@ -30,7 +30,9 @@ internal static unsafe class Int8MicroKernels
         }
     }
 
-    /// <summary>Portable Vector128: widen to int16, multiply, widen to int32; per (output, k mod 4) lanes summed at the end.</summary>
+    /// <summary>
+    /// Portable Vector128: widen to int16, multiply, widen to int32; per (output, k mod 4) lanes summed at the end.
+    /// </summary>
     public static void Portable(void* a, int lda, int rows, sbyte* panel, int kq, int* t)
     {
         var acc = stackalloc Vector128<int>[Nr];
@@ -53,14 +55,18 @@ internal static unsafe class Int8MicroKernels
         }
     }
 
-    /// <summary>AVX2: pmaddubsw(|a|, sign(w, a)) then pmaddwd with ones; exact because |w| &lt;= 127 (see <see cref="PackedInt8Weights"/>).</summary>
+    /// <summary>
+    /// AVX2: pmaddubsw(|a|, sign(w, a)) then pmaddwd with ones; exact because |w| &lt;= 127 (see
+    /// <see cref="PackedInt8Weights"/>).
+    /// </summary>
     public static void Avx2Kernel(void* a, int lda, int rows, sbyte* panel, int kq, int* t)
     {
         var a0 = (sbyte*)a;
         var a1 = rows > 1 ? a0 + lda : a0;
         var a2 = rows > 2 ? a0 + 2L * lda : a1;
         var a3 = rows > 3 ? a0 + 3L * lda : a2;
-        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default;
         for (var q = 0; q < kq; q++)
         {
             var w0 = Avx.LoadVector256(panel + q * 64);
@@ -76,7 +82,8 @@ internal static unsafe class Int8MicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SignStep(ref Vector256<int> c0, ref Vector256<int> c1, int a4, Vector256<sbyte> w0, Vector256<sbyte> w1)
+    private static void SignStep(ref Vector256<int> c0, ref Vector256<int> c1, int a4, Vector256<sbyte> w0,
+        Vector256<sbyte> w1)
     {
         var av = Vector256.Create(a4).AsSByte();
         var aa = Avx2.Abs(av);
@@ -92,7 +99,8 @@ internal static unsafe class Int8MicroKernels
         var a1 = rows > 1 ? a0 + lda : a0;
         var a2 = rows > 2 ? a0 + 2L * lda : a1;
         var a3 = rows > 3 ? a0 + 3L * lda : a2;
-        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default;
         for (var q = 0; q < kq; q++)
         {
             var w0 = Avx.LoadVector256(panel + q * 64);
@@ -123,20 +131,25 @@ internal static unsafe class Int8MicroKernels
         var a1 = rows > 1 ? a0 + lda : a0;
         var a2 = rows > 2 ? a0 + 2L * lda : a1;
         var a3 = rows > 3 ? a0 + 3L * lda : a2;
-        Vector512<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default;
         for (var q = 0; q < kq; q++)
         {
             var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(panel));
             var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(panel + 32));
             panel += 64;
             var v = Vector512.Create(*(long*)a0).AsInt16(); a0 += 4;
-            c00 = Avx512F.Add(c00, Avx512BW.MultiplyAddAdjacent(w0, v)); c01 = Avx512F.Add(c01, Avx512BW.MultiplyAddAdjacent(w1, v));
+            c00 = Avx512F.Add(c00, Avx512BW.MultiplyAddAdjacent(w0, v)); c01 = Avx512F.Add(c01,
+                Avx512BW.MultiplyAddAdjacent(w1, v));
             v = Vector512.Create(*(long*)a1).AsInt16(); a1 += 4;
-            c10 = Avx512F.Add(c10, Avx512BW.MultiplyAddAdjacent(w0, v)); c11 = Avx512F.Add(c11, Avx512BW.MultiplyAddAdjacent(w1, v));
+            c10 = Avx512F.Add(c10, Avx512BW.MultiplyAddAdjacent(w0, v)); c11 = Avx512F.Add(c11,
+                Avx512BW.MultiplyAddAdjacent(w1, v));
             v = Vector512.Create(*(long*)a2).AsInt16(); a2 += 4;
-            c20 = Avx512F.Add(c20, Avx512BW.MultiplyAddAdjacent(w0, v)); c21 = Avx512F.Add(c21, Avx512BW.MultiplyAddAdjacent(w1, v));
+            c20 = Avx512F.Add(c20, Avx512BW.MultiplyAddAdjacent(w0, v)); c21 = Avx512F.Add(c21,
+                Avx512BW.MultiplyAddAdjacent(w1, v));
             v = Vector512.Create(*(long*)a3).AsInt16(); a3 += 4;
-            c30 = Avx512F.Add(c30, Avx512BW.MultiplyAddAdjacent(w0, v)); c31 = Avx512F.Add(c31, Avx512BW.MultiplyAddAdjacent(w1, v));
+            c30 = Avx512F.Add(c30, Avx512BW.MultiplyAddAdjacent(w0, v)); c31 = Avx512F.Add(c31,
+                Avx512BW.MultiplyAddAdjacent(w1, v));
         }
         // t has room for 4 rows; storing all keeps the accumulators in registers inside the loop.
         var l = stackalloc int[128];
@@ -151,7 +164,8 @@ internal static unsafe class Int8MicroKernels
         for (var r = 0; r < rows; r++)
         {
             var ar = (sbyte*)a + (long)r * lda;
-            Vector128<int> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
+            Vector128<int> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default,
+                l3 = default, h3 = default;
             for (var q = 0; q < kq; q++)
             {
                 var av = Vector128.Create(*(int*)(ar + q * 4)).AsSByte();
@@ -185,7 +199,8 @@ internal static unsafe class Int8MicroKernels
         {
             var a0 = (sbyte*)a + (long)r0 * lda;
             var a1 = r0 + 1 < rows ? a0 + lda : a0;
-            Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
+            Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default,
+                d2 = default, d3 = default;
             for (var q = 0; q < kq; q++)
             {
                 var p = panel + q * 64;
@@ -194,9 +209,11 @@ internal static unsafe class Int8MicroKernels
                 var w2 = AdvSimd.LoadVector128(p + 32);
                 var w3 = AdvSimd.LoadVector128(p + 48);
                 var v = Vector128.Create(*(int*)(a0 + q * 4)).AsSByte();
-                c0 = Dp.DotProduct(c0, w0, v); c1 = Dp.DotProduct(c1, w1, v); c2 = Dp.DotProduct(c2, w2, v); c3 = Dp.DotProduct(c3, w3, v);
+                c0 = Dp.DotProduct(c0, w0, v); c1 = Dp.DotProduct(c1, w1, v); c2 = Dp.DotProduct(c2, w2, v); c3 =
+                    Dp.DotProduct(c3, w3, v);
                 var u = Vector128.Create(*(int*)(a1 + q * 4)).AsSByte();
-                d0 = Dp.DotProduct(d0, w0, u); d1 = Dp.DotProduct(d1, w1, u); d2 = Dp.DotProduct(d2, w2, u); d3 = Dp.DotProduct(d3, w3, u);
+                d0 = Dp.DotProduct(d0, w0, u); d1 = Dp.DotProduct(d1, w1, u); d2 = Dp.DotProduct(d2, w2, u); d3 =
+                    Dp.DotProduct(d3, w3, u);
             }
             var tr = t + r0 * Nr;
             c0.Store(tr); c1.Store(tr + 4); c2.Store(tr + 8); c3.Store(tr + 12);

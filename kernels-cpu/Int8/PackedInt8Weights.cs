@@ -28,7 +28,8 @@ public sealed class PackedInt8Weights
     /// <summary>Number of 16-output panels.</summary>
     internal int PanelCount => (Outputs + PanelWidth - 1) / PanelWidth;
 
-    private PackedInt8Weights(sbyte[] panels, int[] columnSums, int[] zeroPoints, int outputs, int inputs, int paddedInputs)
+    private PackedInt8Weights(sbyte[] panels, int[] columnSums, int[] zeroPoints, int outputs, int inputs,
+        int paddedInputs)
     {
         Panels = panels;
         ColumnSums = columnSums;
@@ -42,20 +43,31 @@ public sealed class PackedInt8Weights
     /// Packs W[outputs, inputs] (values -127..127). zeroPoints: empty (0), one per-tensor value, or one per output;
     /// each in -128..127.
     /// </summary>
-    public static PackedInt8Weights Pack(ReadOnlySpan<sbyte> weights, int outputs, int inputs, ReadOnlySpan<int> zeroPoints = default)
+    public static PackedInt8Weights Pack(ReadOnlySpan<sbyte> weights, int outputs, int inputs,
+        ReadOnlySpan<int> zeroPoints = default)
     {
-        if (outputs < 1) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "PackedInt8Weights.Pack: outputs must be >= 1.");
-        if (inputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "PackedInt8Weights.Pack: inputs must be >= 1.");
+        if (outputs < 1)
+            throw new ArgumentOutOfRangeException(nameof(outputs), outputs,
+                "PackedInt8Weights.Pack: outputs must be >= 1.");
+        if (inputs < 1)
+            throw new ArgumentOutOfRangeException(nameof(inputs), inputs,
+                "PackedInt8Weights.Pack: inputs must be >= 1.");
         if (weights.Length != (long)outputs * inputs)
-            throw new ArgumentException($"PackedInt8Weights.Pack: weights length {weights.Length} != outputs {outputs} * inputs {inputs}.", nameof(weights));
+            throw new ArgumentException(
+                $"PackedInt8Weights.Pack: weights length {weights.Length} != outputs {outputs} * inputs {inputs}.",
+                nameof(weights));
         if (!zeroPoints.IsEmpty && zeroPoints.Length != 1 && zeroPoints.Length != outputs)
-            throw new ArgumentException($"PackedInt8Weights.Pack: zeroPoints length {zeroPoints.Length} must be 0, 1 or outputs {outputs}.", nameof(zeroPoints));
+            throw new ArgumentException(
+                $"PackedInt8Weights.Pack: zeroPoints length {zeroPoints.Length} must be 0, 1 or outputs {outputs}.",
+                nameof(zeroPoints));
         var panelCount = (outputs + PanelWidth - 1) / PanelWidth;
         var zp = new int[panelCount * PanelWidth];
         for (var n = 0; n < outputs; n++)
         {
             zp[n] = zeroPoints.IsEmpty ? 0 : zeroPoints[zeroPoints.Length == 1 ? 0 : n];
-            if (zp[n] is < -128 or > 127) throw new ArgumentOutOfRangeException(nameof(zeroPoints), zp[n], $"PackedInt8Weights.Pack: zero point of output {n} must be in -128..127.");
+            if (zp[n] is < -128 or > 127)
+                throw new ArgumentOutOfRangeException(nameof(zeroPoints), zp[n],
+                    $"PackedInt8Weights.Pack: zero point of output {n} must be in -128..127.");
         }
         var kp = (inputs + 3) & ~3;
         var panels = new sbyte[(long)panelCount * PanelWidth * kp];
@@ -68,7 +80,8 @@ public sealed class PackedInt8Weights
             {
                 var v = weights[n * inputs + k];
                 if (v == sbyte.MinValue)
-                    throw new ArgumentException($"PackedInt8Weights.Pack: weights[{n}, {k}] = -128; int8 weights must lie in -127..127 (the pmaddubsw sign trick cannot negate -128).", nameof(weights));
+                    throw new ArgumentException($"PackedInt8Weights.Pack: weights[{n}, {k}] = -128; int8 weights must "
+                        + "lie in -127..127 (the pmaddubsw sign trick cannot negate -128).", nameof(weights));
                 panels[panel + (k >> 2) * PanelWidth * 4 + lane * 4 + (k & 3)] = v;
                 sums[n] += v;
             }
@@ -80,5 +93,6 @@ public sealed class PackedInt8Weights
     public int ZeroPoint(int output) =>
         output >= 0 && output < Outputs
             ? ZeroPointsPerOutput[output]
-            : throw new ArgumentOutOfRangeException(nameof(output), output, $"PackedInt8Weights.ZeroPoint: output must be in 0..{Outputs - 1}.");
+            : throw new ArgumentOutOfRangeException(nameof(output), output,
+                $"PackedInt8Weights.ZeroPoint: output must be in 0..{Outputs - 1}.");
 }

@@ -29,7 +29,9 @@ internal static unsafe class Vnni512Gemm
     [ThreadStatic] private static int[]? t_rowTerms;
     [ThreadStatic] private static int[]? t_columnTerms;
 
-    /// <summary>C = (A - aZero) * (W - wZero)^T, m rows of int8 (uint8 if <paramref name="unsignedA"/>) activations.</summary>
+    /// <summary>
+    /// C = (A - aZero) * (W - wZero)^T, m rows of int8 (uint8 if <paramref name="unsignedA"/>) activations.
+    /// </summary>
     public static void Multiply(sbyte* a, bool unsignedA, int m, int aZero, PackedInt8Weights w, int* c, int threads) =>
         Multiply(a, unsignedA, m, aZero, w, new TileOutput { C = c }, threads);
 

@@ -57,7 +57,9 @@ internal static unsafe class Vnni512MicroKernels
         public fixed byte SavedXmm[160];
     }
 
-    /// <summary>Runs the <paramref name="rows"/> x <paramref name="panels"/> tile kernel over <paramref name="steps"/>.</summary>
+    /// <summary>
+    /// Runs the <paramref name="rows"/> x <paramref name="panels"/> tile kernel over <paramref name="steps"/>.
+    /// </summary>
     public static void Run(int rows, int panels, int steps, ref Call call)
     {
         call.Iterations = steps / Unroll;

@@ -14,7 +14,9 @@ internal static unsafe partial class ExecutableMemory
     private const uint MemCommit = 0x1000, MemReserve = 0x2000, MemRelease = 0x8000;
     private const uint PageReadWrite = 4, PageExecuteRead = 0x20;
 
-    /// <summary>Copies <paramref name="code"/> into fresh executable pages: their address, or null if refused.</summary>
+    /// <summary>
+    /// Copies <paramref name="code"/> into fresh executable pages: their address, or null if refused.
+    /// </summary>
     public static byte* Place(ReadOnlySpan<byte> code)
     {
         if (code.IsEmpty) throw new ArgumentException("ExecutableMemory.Place: no code to place.", nameof(code));

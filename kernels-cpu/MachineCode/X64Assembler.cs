@@ -201,7 +201,8 @@ internal sealed class X64Assembler
             var ss = scale switch
             {
                 1 => 0, 2 => 1, 4 => 2, 8 => 3,
-                _ => throw new ArgumentOutOfRangeException(nameof(scale), scale, "X64Assembler: scale must be 1/2/4/8."),
+                _ =>
+                    throw new ArgumentOutOfRangeException(nameof(scale), scale, "X64Assembler: scale must be 1/2/4/8."),
             };
             _code.Add((byte)(ss << 6 | (index >= 0 ? index & 7 : 4) << 3 | (@base & 7)));
         }

@@ -24,7 +24,9 @@ public sealed class CachingAllocator
         return Math.Max(unit, (bytes + unit - 1) / unit * unit);
     }
 
-    /// <summary>A block of at least <paramref name="bytes"/> bytes: a cached one of the same rounded size, or a new one.</summary>
+    /// <summary>
+    /// A block of at least <paramref name="bytes"/> bytes: a cached one of the same rounded size, or a new one.
+    /// </summary>
     public (ulong Pointer, ulong Capacity) Rent(ulong bytes)
     {
         var size = RoundUp(bytes);

@@ -46,7 +46,9 @@ public sealed class CudaBackend : IBackend
     /// <summary>The process-wide backend.</summary>
     public static CudaBackend Instance => Shared.Value;
 
-    /// <summary>Registers <see cref="Instance"/> with the engine (harmless when unavailable: the engine then reports why).</summary>
+    /// <summary>
+    /// Registers <see cref="Instance"/> with the engine (harmless when unavailable: the engine then reports why).
+    /// </summary>
     public static CudaBackend Register()
     {
         Backends.Register(Instance);
@@ -73,7 +75,8 @@ public sealed class CudaBackend : IBackend
     {
         if (!IsAvailable) throw new InvalidOperationException($"The CUDA backend is unavailable: {Status}");
         if (index < 0 || index >= _devices.Length)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"CudaBackend: device index must be in 0..{_devices.Length - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"CudaBackend: device index must be in 0..{_devices.Length - 1}.");
         lock (_gate) return _devices[index] ??= new CudaDevice(Driver!, Nvrtc.TryGet(out _), index);
     }
 
@@ -99,9 +102,12 @@ public sealed class CudaBackend : IBackend
     private static CudaStorage Check(Storage storage, DType dtype, long length, string op)
     {
         if (storage is not CudaStorage cuda)
-            throw new ArgumentException($"CudaBackend.{op}: storage on {storage?.Device.ToString() ?? "null"} is not CUDA storage.", nameof(storage));
+            throw new ArgumentException(
+                $"CudaBackend.{op}: storage on {storage?.Device.ToString() ?? "null"} is not CUDA storage.",
+                nameof(storage));
         if (cuda.DType != dtype || cuda.Length != length)
-            throw new ArgumentException($"CudaBackend.{op}: device {cuda.DType.Name()}[{cuda.Length}] does not match host {dtype.Name()}[{length}].", nameof(storage));
+            throw new ArgumentException($"CudaBackend.{op}: device {cuda.DType.Name()}[{cuda.Length}] does not match "
+                + $"host {dtype.Name()}[{length}].", nameof(storage));
         return cuda;
     }
 

@@ -21,7 +21,8 @@ public sealed unsafe class CudaDevice : IDisposable
         ArgumentNullException.ThrowIfNull(driver);
         var count = driver.DeviceCount();
         if (ordinal < 0 || ordinal >= count)
-            throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"CudaDevice: ordinal must be in 0..{count - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal,
+                $"CudaDevice: ordinal must be in 0..{count - 1}.");
         Driver = driver;
         Compiler = nvrtc;
         Ordinal = ordinal;
@@ -67,7 +68,8 @@ public sealed unsafe class CudaDevice : IDisposable
     /// <summary>Zero-filled storage for <paramref name="length"/> elements of <paramref name="dtype"/>.</summary>
     public CudaStorage Allocate(DType dtype, long length)
     {
-        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "CudaDevice.Allocate: length must be >= 0.");
+        if (length < 0)
+            throw new ArgumentOutOfRangeException(nameof(length), length, "CudaDevice.Allocate: length must be >= 0.");
         var bytes = (ulong)((length * dtype.BitsPerElement() + 7) / 8);
         var (pointer, capacity) = Allocator.Rent(bytes);
         MakeCurrent();
@@ -91,7 +93,9 @@ public sealed unsafe class CudaDevice : IDisposable
     public CudaStorage UploadInt4(ReadOnlySpan<byte> packed, long count)
     {
         if ((count + 1) / 2 != packed.Length)
-            throw new ArgumentException($"CudaDevice.UploadInt4: {count} codes need {(count + 1) / 2} bytes, got {packed.Length}.", nameof(packed));
+            throw new ArgumentException(
+                $"CudaDevice.UploadInt4: {count} codes need {(count + 1) / 2} bytes, got {packed.Length}.",
+                nameof(packed));
         var storage = AllocateRaw(DType.Int4Packed, count, (ulong)packed.Length);
         CopyToDevice(packed, storage);
         return storage;
@@ -103,19 +107,24 @@ public sealed unsafe class CudaDevice : IDisposable
         ArgumentNullException.ThrowIfNull(destination);
         var bytes = (ulong)source.Length * (ulong)sizeof(T);
         if (bytes > destination.Capacity)
-            throw new ArgumentException($"CudaDevice.CopyToDevice: {bytes} bytes do not fit the {destination.Capacity}-byte block.", nameof(source));
+            throw new ArgumentException(
+                $"CudaDevice.CopyToDevice: {bytes} bytes do not fit the {destination.Capacity}-byte block.",
+                nameof(source));
         MakeCurrent();
         Driver.SynchronizeStream(Stream);
         fixed (T* p = source) Driver.CopyToDevice(destination.Pointer, p, bytes);
     }
 
-    /// <summary>Waits for queued work, then copies the start of device storage into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Waits for queued work, then copies the start of device storage into <paramref name="destination"/>.
+    /// </summary>
     public void CopyToHost<T>(CudaStorage source, Span<T> destination) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(source);
         var bytes = (ulong)destination.Length * (ulong)sizeof(T);
         if (bytes > source.Capacity)
-            throw new ArgumentException($"CudaDevice.CopyToHost: {bytes} bytes exceed the {source.Capacity}-byte block.", nameof(destination));
+            throw new ArgumentException(
+                $"CudaDevice.CopyToHost: {bytes} bytes exceed the {source.Capacity}-byte block.", nameof(destination));
         MakeCurrent();
         Driver.SynchronizeStream(Stream);
         fixed (T* p = destination) Driver.CopyToHost(p, source.Pointer, bytes);
@@ -129,12 +138,19 @@ public sealed unsafe class CudaDevice : IDisposable
         return host;
     }
 
-    /// <summary>Queues kernel <paramref name="function"/> of source file <paramref name="file"/> on this device's stream.</summary>
-    public void Launch(string file, string function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, params ReadOnlySpan<KernelArgument> arguments)
+    /// <summary>
+    /// Queues kernel <paramref name="function"/> of source file <paramref name="file"/> on this device's stream.
+    /// </summary>
+    public void Launch(string file, string function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block,
+        params ReadOnlySpan<KernelArgument> arguments)
         => LaunchOn(Stream, file, function, grid, block, arguments);
 
-    /// <summary>Queues kernel <paramref name="function"/> of source file <paramref name="file"/> on <paramref name="stream"/> (a stream of this device's context).</summary>
-    public void LaunchOn(IntPtr stream, string file, string function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, params ReadOnlySpan<KernelArgument> arguments)
+    /// <summary>
+    /// Queues kernel <paramref name="function"/> of source file <paramref name="file"/> on <paramref name="stream"/> (a
+    /// stream of this device's context).
+    /// </summary>
+    public void LaunchOn(IntPtr stream, string file, string function, (uint X, uint Y, uint Z) grid,
+        (uint X, uint Y, uint Z) block, params ReadOnlySpan<KernelArgument> arguments)
     {
         var f = Function(file, function);
         var slots = stackalloc ulong[arguments.Length];
@@ -148,14 +164,18 @@ public sealed unsafe class CudaDevice : IDisposable
         Driver.Launch(f, grid, block, 0, stream, pointers, function);
     }
 
-    /// <summary>Waits for all queued work; surfaces any asynchronous kernel fault as a <see cref="CudaException"/>.</summary>
+    /// <summary>
+    /// Waits for all queued work; surfaces any asynchronous kernel fault as a <see cref="CudaException"/>.
+    /// </summary>
     public void Synchronize()
     {
         MakeCurrent();
         Driver.SynchronizeStream(Stream);
     }
 
-    /// <summary>Milliseconds of GPU time <paramref name="work"/> queues, measured with CUDA events on this stream.</summary>
+    /// <summary>
+    /// Milliseconds of GPU time <paramref name="work"/> queues, measured with CUDA events on this stream.
+    /// </summary>
     public float Time(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -214,8 +234,10 @@ public sealed unsafe class CudaDevice : IDisposable
         lock (_loadGate)
         {
             if (_modules.TryGetValue(file, out m)) return m;
-            var compiler = Compiler ?? throw new CudaException($"Cannot compile {file}: {(Nvrtc.TryGet(out var why) is null ? why : "NVRTC missing")}.");
-            var ptx = PtxCache.Get(compiler, file, Math.Min(ComputeCapability, compiler.SupportedArchitectures().Max()));
+            var compiler = Compiler ?? throw new CudaException(
+                $"Cannot compile {file}: {(Nvrtc.TryGet(out var why) is null ? why : "NVRTC missing")}.");
+            var ptx = PtxCache.Get(compiler, file,
+                Math.Min(ComputeCapability, compiler.SupportedArchitectures().Max()));
             MakeCurrent();
             m = Driver.LoadModule(ptx);
             _modules[file] = m;

@@ -2,7 +2,10 @@ using Qail.Engine;
 
 namespace Qail.Kernels.Cuda;
 
-/// <summary>Device memory holding <see cref="Length"/> elements of one dtype; disposing returns the block to the device's caching allocator.</summary>
+/// <summary>
+/// Device memory holding <see cref="Length"/> elements of one dtype; disposing returns the block to the device's
+/// caching allocator.
+/// </summary>
 public sealed class CudaStorage : Storage, IDisposable
 {
     private readonly CudaDevice _owner;
@@ -20,7 +23,9 @@ public sealed class CudaStorage : Storage, IDisposable
     /// <summary>The CUdeviceptr of the first element.</summary>
     public ulong Pointer { get; }
 
-    /// <summary>Bytes of the underlying block (at least <see cref="ByteLength"/>; blocks are rounded up for reuse).</summary>
+    /// <summary>
+    /// Bytes of the underlying block (at least <see cref="ByteLength"/>; blocks are rounded up for reuse).
+    /// </summary>
     public ulong Capacity { get; }
 
     /// <summary>Bytes the elements occupy (int4: two codes per byte).</summary>

@@ -57,7 +57,10 @@ public static class KernelSource
     /// <summary>The OpenCL C program of the portable kernels: the OpenCL prelude, then the portable file.</summary>
     public static string OpenCl() => Read("prelude_opencl.h") + "\n" + Read(PortableFile);
 
-    /// <summary>The OpenCL C program of the policy ops: the prelude, double precision (layer norm, bin decoding), the policy file.</summary>
+    /// <summary>
+    /// The OpenCL C program of the policy ops: the prelude, double precision (layer norm, bin decoding), the policy
+    /// file.
+    /// </summary>
     public static string OpenClPolicy() =>
         Read("prelude_opencl.h") + "\n#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + Read(PolicyFile);
 

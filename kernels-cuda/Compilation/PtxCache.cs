@@ -18,12 +18,15 @@ public static class PtxCache
         get
         {
             var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrEmpty(root)) root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            if (string.IsNullOrEmpty(root))
+                root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
             return Path.Combine(root, "qail", "ptx");
         }
     }
 
-    /// <summary>PTX for source file <paramref name="file"/> at compute capability <paramref name="architecture"/> (e.g. 86).</summary>
+    /// <summary>
+    /// PTX for source file <paramref name="file"/> at compute capability <paramref name="architecture"/> (e.g. 86).
+    /// </summary>
     public static byte[] Get(Nvrtc nvrtc, string file, int architecture)
     {
         ArgumentNullException.ThrowIfNull(nvrtc);
@@ -34,14 +37,17 @@ public static class PtxCache
 
     private static byte[] FromDiskOrCompile(Nvrtc nvrtc, string source, string file, int architecture, string key)
     {
-        var path = Path.Combine(Directory, $"{Path.GetFileNameWithoutExtension(file)}-sm_{architecture}-{key[..16]}.ptx");
+        var path = Path.Combine(Directory,
+            $"{Path.GetFileNameWithoutExtension(file)}-sm_{architecture}-{key[..16]}.ptx");
         try
         {
             if (File.Exists(path))
             {
                 var cached = File.ReadAllBytes(path);
-                // A truncated or foreign file is not trusted: a PTX module starts with a comment header and names its target.
-                if (cached.Length > 0 && Encoding.ASCII.GetString(cached).Contains($".target sm_{architecture}", StringComparison.Ordinal)) return cached;
+                // A truncated or foreign file is not trusted: a PTX module starts with a comment header and names its
+                // target.
+                if (cached.Length > 0 && Encoding.ASCII.GetString(cached).Contains($".target sm_{architecture}",
+                    StringComparison.Ordinal)) return cached;
             }
         }
         catch (IOException) { }

@@ -11,8 +11,10 @@ public readonly record struct ComputeArgument(ulong Bits, int Size, bool IsBuffe
     public static implicit operator ComputeArgument(int value) => new((uint)value, 4, false);
 
     /// <summary>A float argument.</summary>
-    public static implicit operator ComputeArgument(float value) => new(BitConverter.SingleToUInt32Bits(value), 4, false);
+    public static implicit operator ComputeArgument(float value) =>
+        new(BitConverter.SingleToUInt32Bits(value), 4, false);
 
     /// <summary>A double argument.</summary>
-    public static implicit operator ComputeArgument(double value) => new(BitConverter.DoubleToUInt64Bits(value), 8, false);
+    public static implicit operator ComputeArgument(double value) =>
+        new(BitConverter.DoubleToUInt64Bits(value), 8, false);
 }

@@ -37,7 +37,9 @@ public static class ComputeDevices
                 reason = $"{cudaReason}; {(openCl is null ? openClReason : $"the OpenCL device ({openCl.Name}) is not a GPU (--device opencl runs on it)")}";
                 return null;
             default:
-                throw new ArgumentException($"ComputeDevices: unknown device kind \"{kind}\"; expected one of {string.Join(", ", Kinds)}.", nameof(kind));
+                throw new ArgumentException(
+                    $"ComputeDevices: unknown device kind \"{kind}\"; expected one of {string.Join(", ", Kinds)}.",
+                    nameof(kind));
         }
     }
 
@@ -45,7 +47,8 @@ public static class ComputeDevices
     {
         var backend = CudaBackend.Instance;
         if (!backend.IsAvailable) return (null, backend.Status);
-        if (Nvrtc.TryGet(out var nvrtcReason) is null) return (null, $"CUDA device found but no NVRTC to compile kernels: {nvrtcReason}");
+        if (Nvrtc.TryGet(out var nvrtcReason) is null)
+            return (null, $"CUDA device found but no NVRTC to compile kernels: {nvrtcReason}");
         try
         {
             var device = new CudaComputeDevice(backend.Device(0));

@@ -34,7 +34,9 @@ public sealed unsafe class CudaComputeDevice : IComputeDevice, IDisposable
     /// <inheritdoc />
     public ComputeBuffer Allocate(long bytes)
     {
-        if (bytes < 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "CudaComputeDevice.Allocate: bytes must be >= 0.");
+        if (bytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes,
+                "CudaComputeDevice.Allocate: bytes must be >= 0.");
         var size = (ulong)Math.Max(1, bytes);
         lock (_gate)
         {
@@ -56,7 +58,9 @@ public sealed unsafe class CudaComputeDevice : IComputeDevice, IDisposable
         {
             Device.MakeCurrent();
             // From pageable memory the call returns once the data is staged, so the span may change afterwards.
-            fixed (T* p = source) Driver.CopyToDeviceAsync(destination.Handle + (ulong)byteOffset, p, (ulong)source.Length * (ulong)sizeof(T), _stream);
+            fixed (T* p = source)
+                Driver.CopyToDeviceAsync(destination.Handle + (ulong)byteOffset, p,
+                    (ulong)source.Length * (ulong)sizeof(T), _stream);
         }
     }
 
@@ -68,7 +72,9 @@ public sealed unsafe class CudaComputeDevice : IComputeDevice, IDisposable
         {
             Device.MakeCurrent();
             if (!destination.IsEmpty)
-                fixed (T* p = destination) Driver.CopyToHostAsync(p, source.Handle + (ulong)byteOffset, (ulong)destination.Length * (ulong)sizeof(T), _stream);
+                fixed (T* p = destination)
+                    Driver.CopyToHostAsync(p, source.Handle + (ulong)byteOffset,
+                        (ulong)destination.Length * (ulong)sizeof(T), _stream);
             Driver.SynchronizeStream(_stream);
         }
     }
@@ -78,10 +84,13 @@ public sealed unsafe class CudaComputeDevice : IComputeDevice, IDisposable
     {
         const long group = IComputeDevice.GroupSize;
         if (workItems < 1 || (workItems + group - 1) / group > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(workItems), workItems, $"CudaComputeDevice.Launch({kernel}): work-items must be in 1..2^31 groups.");
+            throw new ArgumentOutOfRangeException(nameof(workItems), workItems,
+                $"CudaComputeDevice.Launch({kernel}): work-items must be in 1..2^31 groups.");
         Span<KernelArgument> slots = stackalloc KernelArgument[arguments.Length];
         for (int i = 0; i < arguments.Length; i++) slots[i] = new KernelArgument(arguments[i].Bits);
-        lock (_gate) Device.LaunchOn(_stream, KernelSource.PolicyFile, kernel, ((uint)((workItems + group - 1) / group), 1, 1), ((uint)group, 1, 1), slots);
+        lock (_gate)
+            Device.LaunchOn(_stream, KernelSource.PolicyFile, kernel, ((uint)((workItems + group - 1) / group), 1, 1),
+                ((uint)group, 1, 1), slots);
     }
 
     /// <inheritdoc />
@@ -142,7 +151,8 @@ public sealed unsafe class CudaComputeDevice : IComputeDevice, IDisposable
     private ComputeBuffer Own(ComputeBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        if (!ReferenceEquals(buffer.Owner, this)) throw new ArgumentException("CudaComputeDevice: the buffer belongs to another device.", nameof(buffer));
+        if (!ReferenceEquals(buffer.Owner, this))
+            throw new ArgumentException("CudaComputeDevice: the buffer belongs to another device.", nameof(buffer));
         return buffer;
     }
 

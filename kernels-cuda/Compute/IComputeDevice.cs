@@ -15,13 +15,22 @@ public interface IComputeDevice
     /// <summary>A zero-filled buffer of <paramref name="bytes"/> bytes (at least one).</summary>
     ComputeBuffer Allocate(long bytes);
 
-    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> at <paramref name="byteOffset"/>, after the queued work.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="destination"/> at <paramref name="byteOffset"/>, after the
+    /// queued work.
+    /// </summary>
     void Write<T>(ComputeBuffer destination, long byteOffset, ReadOnlySpan<T> source) where T : unmanaged;
 
-    /// <summary>Waits for the queued work, then copies from <paramref name="source"/> at <paramref name="byteOffset"/> into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Waits for the queued work, then copies from <paramref name="source"/> at <paramref name="byteOffset"/> into
+    /// <paramref name="destination"/>.
+    /// </summary>
     void Read<T>(ComputeBuffer source, long byteOffset, Span<T> destination) where T : unmanaged;
 
-    /// <summary>Queues kernel <paramref name="kernel"/> over <paramref name="workItems"/> work-items (rounded up to whole groups).</summary>
+    /// <summary>
+    /// Queues kernel <paramref name="kernel"/> over <paramref name="workItems"/> work-items (rounded up to whole
+    /// groups).
+    /// </summary>
     void Launch(string kernel, long workItems, params ReadOnlySpan<ComputeArgument> arguments);
 
     /// <summary>True when <see cref="Record"/> can capture launches (CUDA graphs); false on OpenCL.</summary>

@@ -1,6 +1,8 @@
 namespace Qail.Kernels.Cuda;
 
-/// <summary>Launches recorded once (a CUDA graph) and replayed with one call, on the stream they were recorded from.</summary>
+/// <summary>
+/// Launches recorded once (a CUDA graph) and replayed with one call, on the stream they were recorded from.
+/// </summary>
 public interface IRecordedLaunches : IDisposable
 {
     /// <summary>Queues the recorded launches again.</summary>

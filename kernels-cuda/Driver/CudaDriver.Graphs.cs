@@ -23,8 +23,11 @@ public sealed unsafe partial class CudaDriver
     public bool SupportsGraphs => _streamBeginCapture != null && _streamEndCapture != null && _graphInstantiate != null
                                   && _graphLaunch != null && _graphExecDestroy != null && _graphDestroy != null;
 
-    /// <summary>cuStreamBeginCapture_v2 in relaxed mode: launches on <paramref name="stream"/> are recorded, not run.</summary>
-    public void BeginCapture(IntPtr stream) => Check(_streamBeginCapture(stream, CaptureModeRelaxed), "cuStreamBeginCapture");
+    /// <summary>
+    /// cuStreamBeginCapture_v2 in relaxed mode: launches on <paramref name="stream"/> are recorded, not run.
+    /// </summary>
+    public void BeginCapture(IntPtr stream) =>
+        Check(_streamBeginCapture(stream, CaptureModeRelaxed), "cuStreamBeginCapture");
 
     /// <summary>cuStreamEndCapture: the graph of what was recorded since <see cref="BeginCapture"/>.</summary>
     public IntPtr EndCapture(IntPtr stream) { IntPtr graph; Check(_streamEndCapture(stream, &graph), "cuStreamEndCapture"); return graph; }
@@ -43,7 +46,8 @@ public sealed unsafe partial class CudaDriver
 
     private void LoadGraphApi(IntPtr lib)
     {
-        IntPtr Optional(string symbol) => NativeLibrary.TryGetExport(lib, symbol, out var address) ? address : IntPtr.Zero;
+        IntPtr Optional(string symbol) =>
+            NativeLibrary.TryGetExport(lib, symbol, out var address) ? address : IntPtr.Zero;
         _streamBeginCapture = (delegate* unmanaged<IntPtr, int, int>)Optional("cuStreamBeginCapture_v2");
         _streamEndCapture = (delegate* unmanaged<IntPtr, IntPtr*, int>)Optional("cuStreamEndCapture");
         _graphInstantiate = (delegate* unmanaged<IntPtr*, IntPtr, ulong, int>)Optional("cuGraphInstantiateWithFlags");

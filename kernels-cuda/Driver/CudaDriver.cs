@@ -74,7 +74,9 @@ public sealed unsafe partial class CudaDriver
         _moduleLoadData = (delegate* unmanaged<IntPtr*, byte*, int>)E("cuModuleLoadData");
         _moduleUnload = (delegate* unmanaged<IntPtr, int>)E("cuModuleUnload");
         _moduleGetFunction = (delegate* unmanaged<IntPtr*, IntPtr, byte*, int>)E("cuModuleGetFunction");
-        _launchKernel = (delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int>)E("cuLaunchKernel");
+        _launchKernel =
+            (delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int>)E(
+            "cuLaunchKernel");
         _memAlloc = (delegate* unmanaged<ulong*, nuint, int>)E("cuMemAlloc_v2");
         _memFree = (delegate* unmanaged<ulong, int>)E("cuMemFree_v2");
         _memcpyHtoD = (delegate* unmanaged<ulong, void*, nuint, int>)E("cuMemcpyHtoD_v2");
@@ -100,7 +102,9 @@ public sealed unsafe partial class CudaDriver
     /// <summary>The library file that was loaded.</summary>
     public string LibraryName { get; }
 
-    /// <summary>The process-wide driver after cuInit, or null with the reason (no libcuda.so.1, cuInit failed).</summary>
+    /// <summary>
+    /// The process-wide driver after cuInit, or null with the reason (no libcuda.so.1, cuInit failed).
+    /// </summary>
     public static CudaDriver? TryGet(out string reason)
     {
         var (driver, why) = Shared.Value;
@@ -116,7 +120,8 @@ public sealed unsafe partial class CudaDriver
         {
             var driver = new CudaDriver(lib, name);
             driver.Init();
-            return (driver, $"CUDA driver {driver.DriverVersion() / 1000}.{driver.DriverVersion() % 1000 / 10} ({name})");
+            return (driver,
+                $"CUDA driver {driver.DriverVersion() / 1000}.{driver.DriverVersion() % 1000 / 10} ({name})");
         }
         catch (CudaException e)
         {
@@ -190,10 +195,12 @@ public sealed unsafe partial class CudaDriver
     }
 
     /// <summary>cuLaunchKernel with a kernelParams array (one pointer to each argument).</summary>
-    public void Launch(IntPtr function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, uint sharedBytes, IntPtr stream, void** arguments, string name)
+    public void Launch(IntPtr function, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, uint sharedBytes,
+        IntPtr stream, void** arguments, string name)
     {
         // The call's name is formatted only on failure: launches are the per-action hot path.
-        int result = _launchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedBytes, stream, arguments, null);
+        int result = _launchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedBytes, stream,
+            arguments, null);
         if (result != 0) Check(result, $"cuLaunchKernel({name})");
     }
 
@@ -204,30 +211,41 @@ public sealed unsafe partial class CudaDriver
     public void Free(ulong pointer) => Check(_memFree(pointer), "cuMemFree");
 
     /// <summary>cuMemcpyHtoD_v2.</summary>
-    public void CopyToDevice(ulong destination, void* source, ulong bytes) => Check(_memcpyHtoD(destination, source, (nuint)bytes), "cuMemcpyHtoD");
+    public void CopyToDevice(ulong destination, void* source, ulong bytes) =>
+        Check(_memcpyHtoD(destination, source, (nuint)bytes), "cuMemcpyHtoD");
 
     /// <summary>cuMemcpyDtoH_v2.</summary>
-    public void CopyToHost(void* destination, ulong source, ulong bytes) => Check(_memcpyDtoH(destination, source, (nuint)bytes), "cuMemcpyDtoH");
+    public void CopyToHost(void* destination, ulong source, ulong bytes) =>
+        Check(_memcpyDtoH(destination, source, (nuint)bytes), "cuMemcpyDtoH");
 
     /// <summary>cuMemcpyDtoD_v2.</summary>
-    public void CopyDeviceToDevice(ulong destination, ulong source, ulong bytes) => Check(_memcpyDtoD(destination, source, (nuint)bytes), "cuMemcpyDtoD");
+    public void CopyDeviceToDevice(ulong destination, ulong source, ulong bytes) =>
+        Check(_memcpyDtoD(destination, source, (nuint)bytes), "cuMemcpyDtoD");
 
-    /// <summary>cuMemcpyHtoDAsync_v2 (host memory must stay pinned in place until the stream reaches the copy).</summary>
-    public void CopyToDeviceAsync(ulong destination, void* source, ulong bytes, IntPtr stream) => Check(_memcpyHtoDAsync(destination, source, (nuint)bytes, stream), "cuMemcpyHtoDAsync");
+    /// <summary>
+    /// cuMemcpyHtoDAsync_v2 (host memory must stay pinned in place until the stream reaches the copy).
+    /// </summary>
+    public void CopyToDeviceAsync(ulong destination, void* source, ulong bytes, IntPtr stream) =>
+        Check(_memcpyHtoDAsync(destination, source, (nuint)bytes, stream), "cuMemcpyHtoDAsync");
 
     /// <summary>cuMemcpyDtoHAsync_v2.</summary>
-    public void CopyToHostAsync(void* destination, ulong source, ulong bytes, IntPtr stream) => Check(_memcpyDtoHAsync(destination, source, (nuint)bytes, stream), "cuMemcpyDtoHAsync");
+    public void CopyToHostAsync(void* destination, ulong source, ulong bytes, IntPtr stream) =>
+        Check(_memcpyDtoHAsync(destination, source, (nuint)bytes, stream), "cuMemcpyDtoHAsync");
 
     /// <summary>cuMemcpyDtoDAsync_v2.</summary>
-    public void CopyDeviceToDeviceAsync(ulong destination, ulong source, ulong bytes, IntPtr stream) => Check(_memcpyDtoDAsync(destination, source, (nuint)bytes, stream), "cuMemcpyDtoDAsync");
+    public void CopyDeviceToDeviceAsync(ulong destination, ulong source, ulong bytes, IntPtr stream) =>
+        Check(_memcpyDtoDAsync(destination, source, (nuint)bytes, stream), "cuMemcpyDtoDAsync");
 
     /// <summary>cuMemsetD8_v2.</summary>
-    public void Fill(ulong destination, byte value, ulong bytes) => Check(_memsetD8(destination, value, (nuint)bytes), "cuMemsetD8");
+    public void Fill(ulong destination, byte value, ulong bytes) =>
+        Check(_memsetD8(destination, value, (nuint)bytes), "cuMemsetD8");
 
     /// <summary>cuStreamCreate (default flags).</summary>
     public IntPtr CreateStream() => CreateStream(0);
 
-    /// <summary>cuStreamCreate with flags (1 = CU_STREAM_NON_BLOCKING: no implicit ordering with the legacy default stream).</summary>
+    /// <summary>
+    /// cuStreamCreate with flags (1 = CU_STREAM_NON_BLOCKING: no implicit ordering with the legacy default stream).
+    /// </summary>
     public IntPtr CreateStream(uint flags) { IntPtr s; Check(_streamCreate(&s, flags), "cuStreamCreate"); return s; }
 
     /// <summary>cuStreamDestroy_v2.</summary>
@@ -251,7 +269,10 @@ public sealed unsafe partial class CudaDriver
     /// <summary>cuEventElapsedTime, milliseconds between two recorded events.</summary>
     public float ElapsedMilliseconds(IntPtr start, IntPtr end) { float ms; Check(_eventElapsedTime(&ms, start, end), "cuEventElapsedTime"); return ms; }
 
-    /// <summary>Throws a <see cref="CudaException"/> naming <paramref name="call"/> and the error unless <paramref name="result"/> is CUDA_SUCCESS.</summary>
+    /// <summary>
+    /// Throws a <see cref="CudaException"/> naming <paramref name="call"/> and the error unless
+    /// <paramref name="result"/> is CUDA_SUCCESS.
+    /// </summary>
     public void Check(int result, string call)
     {
         if (result == 0) return;
@@ -261,12 +282,14 @@ public sealed unsafe partial class CudaDriver
     private string ErrorName(int result)
     {
         byte* s;
-        return _getErrorName(result, &s) == 0 && s != null ? Marshal.PtrToStringUTF8((IntPtr)s) ?? "?" : "CUDA_ERROR_UNKNOWN_CODE";
+        return _getErrorName(result, &s) == 0 && s != null
+            ? Marshal.PtrToStringUTF8((IntPtr)s) ?? "?" : "CUDA_ERROR_UNKNOWN_CODE";
     }
 
     private string ErrorString(int result)
     {
         byte* s;
-        return _getErrorString(result, &s) == 0 && s != null ? Marshal.PtrToStringUTF8((IntPtr)s) ?? "?" : "no description";
+        return _getErrorString(result, &s) == 0 && s != null
+            ? Marshal.PtrToStringUTF8((IntPtr)s) ?? "?" : "no description";
     }
 }

@@ -5,7 +5,9 @@ namespace Qail.Kernels.Cuda;
 /// <summary>Loads the first native library that exists among candidate names and resolves its exports.</summary>
 internal static class NativeLibraryLoader
 {
-    /// <summary>Tries each name in order; returns the handle and the name that loaded, or a reason listing what was tried.</summary>
+    /// <summary>
+    /// Tries each name in order; returns the handle and the name that loaded, or a reason listing what was tried.
+    /// </summary>
     public static bool TryLoad(IReadOnlyList<string> names, out IntPtr handle, out string loaded)
     {
         foreach (var name in names)
@@ -19,7 +21,9 @@ internal static class NativeLibraryLoader
         return false;
     }
 
-    /// <summary>The address of export <paramref name="symbol"/>, or a clear exception when the library lacks it.</summary>
+    /// <summary>
+    /// The address of export <paramref name="symbol"/>, or a clear exception when the library lacks it.
+    /// </summary>
     public static IntPtr Export(IntPtr library, string libraryName, string symbol)
     {
         if (NativeLibrary.TryGetExport(library, symbol, out var address)) return address;

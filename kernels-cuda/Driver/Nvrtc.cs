@@ -5,7 +5,8 @@ namespace Qail.Kernels.Cuda;
 
 /// <summary>
 /// Bindings to NVRTC (the CUDA run-time compiler), loaded at run time from the usual sonames (CUDA 13, 12, 11.2+,
-/// where Debian's libnvrtc11.2 ships CUDA 11.8's compiler), or from the file named by $QAIL_NVRTC. Compiles CUDA C++ source to PTX; every call is checked.
+/// where Debian's libnvrtc11.2 ships CUDA 11.8's compiler), or from the file named by $QAIL_NVRTC. Compiles CUDA C++
+/// source to PTX; every call is checked.
 /// </summary>
 public sealed unsafe class Nvrtc
 {
@@ -62,7 +63,9 @@ public sealed unsafe class Nvrtc
         return compiler;
     }
 
-    /// <summary>Environment variable naming an NVRTC library file to try first (e.g. one bundled with PyTorch).</summary>
+    /// <summary>
+    /// Environment variable naming an NVRTC library file to try first (e.g. one bundled with PyTorch).
+    /// </summary>
     public const string PathVariable = "QAIL_NVRTC";
 
     private static (Nvrtc?, string) Load()
@@ -97,23 +100,29 @@ public sealed unsafe class Nvrtc
     /// </summary>
     public byte[] CompileToPtx(string source, string name, int architecture, IReadOnlyList<string> extraOptions)
     {
-        if (architecture < 50) throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Nvrtc: compute capability must be >= 50 (sm_50).");
+        if (architecture < 50)
+            throw new ArgumentOutOfRangeException(nameof(architecture), architecture,
+                "Nvrtc: compute capability must be >= 50 (sm_50).");
         var src = Encoding.UTF8.GetBytes(source + "\0");
         var nm = Encoding.UTF8.GetBytes(name + "\0");
         IntPtr program;
-        fixed (byte* s = src, n = nm) Check(_createProgram(&program, s, n, 0, null, null), $"nvrtcCreateProgram({name})");
+        fixed (byte* s = src, n = nm)
+            Check(_createProgram(&program, s, n, 0, null, null), $"nvrtcCreateProgram({name})");
         try
         {
-            var options = new List<string> { $"--gpu-architecture=compute_{architecture}", "--std=c++14", "-default-device" };
+            var options = new List<string> { $"--gpu-architecture=compute_{architecture}", "--std=c++14",
+                "-default-device" };
             options.AddRange(extraOptions);
-            var handles = options.Select(o => GCHandle.Alloc(Encoding.UTF8.GetBytes(o + "\0"), GCHandleType.Pinned)).ToArray();
+            var handles = options.Select(o => GCHandle.Alloc(Encoding.UTF8.GetBytes(o + "\0"),
+                GCHandleType.Pinned)).ToArray();
             try
             {
                 var pointers = stackalloc byte*[handles.Length];
                 for (var i = 0; i < handles.Length; i++) pointers[i] = (byte*)handles[i].AddrOfPinnedObject();
                 var result = _compileProgram(program, handles.Length, pointers);
                 if (result != 0)
-                    throw new CudaException($"nvrtcCompileProgram({name}, sm_{architecture}) failed: {ErrorString(result)}\n{Log(program)}");
+                    throw new CudaException($"nvrtcCompileProgram({name}, sm_{architecture}) failed: "
+                        + $"{ErrorString(result)}\n{Log(program)}");
             }
             finally
             {
@@ -141,7 +150,8 @@ public sealed unsafe class Nvrtc
         return Encoding.UTF8.GetString(log).TrimEnd('\0');
     }
 
-    private string ErrorString(int result) => Marshal.PtrToStringUTF8((IntPtr)_getErrorString(result)) ?? $"NVRTC error {result}";
+    private string ErrorString(int result) =>
+        Marshal.PtrToStringUTF8((IntPtr)_getErrorString(result)) ?? $"NVRTC error {result}";
 
     private void Check(int result, string call)
     {

@@ -1,6 +1,8 @@
 namespace Qail.Kernels.Cuda;
 
-/// <summary>One OpenCL kernel argument: a buffer handle (pointer-sized) or a 4-byte int/float, passed by value.</summary>
+/// <summary>
+/// One OpenCL kernel argument: a buffer handle (pointer-sized) or a 4-byte int/float, passed by value.
+/// </summary>
 public readonly record struct OpenClArgument(ulong Bits, int Size)
 {
     /// <summary>A cl_mem buffer argument.</summary>

@@ -25,7 +25,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         _device = device;
         Name = $"{PlatformString(platform, PlatformInfo.Name)} / {DeviceString(device, DeviceInfo.Name)}";
         ulong type;
-        Check(cl.GetDeviceInfo(device, DeviceInfo.Type, (nuint)sizeof(ulong), &type, null), "clGetDeviceInfo(CL_DEVICE_TYPE)");
+        Check(cl.GetDeviceInfo(device, DeviceInfo.Type, (nuint)sizeof(ulong), &type, null),
+            "clGetDeviceInfo(CL_DEVICE_TYPE)");
         IsGpu = ((DeviceType)type & DeviceType.Gpu) != 0;
         int error;
         var devices = stackalloc IntPtr[1] { device };
@@ -43,7 +44,9 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     /// <summary>True when the device is a GPU (false for PoCL and other CPU implementations).</summary>
     public bool IsGpu { get; }
 
-    /// <summary>The process-wide device, or null with the reason (no libOpenCL, no platform, no device, build failure).</summary>
+    /// <summary>
+    /// The process-wide device, or null with the reason (no libOpenCL, no platform, no device, build failure).
+    /// </summary>
     public static OpenClDevice? TryGet(out string reason)
     {
         var (device, why) = Shared.Value;
@@ -63,7 +66,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
             return (null, $"no OpenCL loader (libOpenCL.so.1): {e.Message}");
         }
         uint count;
-        if (cl.GetPlatformIDs(0, null, &count) != 0 || count == 0) return (null, "no OpenCL platform (install an ICD, e.g. pocl-opencl-icd)");
+        if (cl.GetPlatformIDs(0, null, &count) != 0 || count == 0)
+            return (null, "no OpenCL platform (install an ICD, e.g. pocl-opencl-icd)");
         var platforms = new IntPtr[count];
         fixed (IntPtr* p = platforms) cl.GetPlatformIDs(count, p, null);
         foreach (var platform in platforms)
@@ -93,7 +97,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         // A zero-length buffer is invalid in OpenCL; an unused argument still needs one valid byte.
         byte zero = 0;
         fixed (T* p = data)
-            buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite | MemFlags.CopyHostPtr, (nuint)Math.Max(1, data.Length * sizeof(T)), data.IsEmpty ? &zero : p, &error);
+            buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite | MemFlags.CopyHostPtr,
+                (nuint)Math.Max(1, data.Length * sizeof(T)), data.IsEmpty ? &zero : p, &error);
         Check(error, "clCreateBuffer");
         return buffer;
     }
@@ -102,7 +107,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     public IntPtr Buffer<T>(int count) where T : unmanaged
     {
         int error;
-        var buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite, (nuint)Math.Max(1, count * sizeof(T)), null, &error);
+        var buffer = _cl.CreateBuffer(_context, MemFlags.ReadWrite, (nuint)Math.Max(1, count * sizeof(T)), null,
+            &error);
         Check(error, "clCreateBuffer");
         return buffer;
     }
@@ -111,14 +117,19 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     public T[] Read<T>(IntPtr buffer, int count) where T : unmanaged
     {
         var host = new T[count];
-        fixed (T* p = host) Check(_cl.EnqueueReadBuffer(_queue, buffer, true, 0, (nuint)(count * sizeof(T)), p, 0, null, null), "clEnqueueReadBuffer");
+        fixed (T* p = host)
+            Check(_cl.EnqueueReadBuffer(_queue, buffer, true, 0, (nuint)(count * sizeof(T)), p, 0, null, null),
+                "clEnqueueReadBuffer");
         return host;
     }
 
     /// <summary>Releases a buffer.</summary>
     public void Release(IntPtr buffer) => Check(_cl.ReleaseMemObject(buffer), "clReleaseMemObject");
 
-    /// <summary>Runs kernel <paramref name="name"/> over <paramref name="globalSize"/> work-items with the arguments in order, and waits.</summary>
+    /// <summary>
+    /// Runs kernel <paramref name="name"/> over <paramref name="globalSize"/> work-items with the arguments in order,
+    /// and waits.
+    /// </summary>
     public void Run(string name, long globalSize, params ReadOnlySpan<OpenClArgument> arguments)
     {
         lock (_gate)
@@ -133,7 +144,9 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     /// <inheritdoc />
     public ComputeBuffer Allocate(long bytes)
     {
-        if (bytes is < 0 or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "OpenClDevice.Allocate: bytes must be in 0..2^31-1.");
+        if (bytes is < 0 or > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes,
+                "OpenClDevice.Allocate: bytes must be in 0..2^31-1.");
         var zeros = new byte[Math.Max(1, bytes)];
         return new ComputeBuffer(this, (ulong)Buffer<byte>(zeros), zeros.Length);
     }
@@ -145,7 +158,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         if (source.IsEmpty) return;
         lock (_gate)
             fixed (T* p = source)
-                Check(_cl.EnqueueWriteBuffer(_queue, (IntPtr)destination.Handle, true, (nuint)byteOffset, (nuint)(source.Length * sizeof(T)), p, 0, null, null), "clEnqueueWriteBuffer");
+                Check(_cl.EnqueueWriteBuffer(_queue, (IntPtr)destination.Handle, true, (nuint)byteOffset,
+                    (nuint)(source.Length * sizeof(T)), p, 0, null, null), "clEnqueueWriteBuffer");
     }
 
     /// <inheritdoc />
@@ -160,7 +174,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
                 return;
             }
             fixed (T* p = destination)
-                Check(_cl.EnqueueReadBuffer(_queue, (IntPtr)source.Handle, true, (nuint)byteOffset, (nuint)(destination.Length * sizeof(T)), p, 0, null, null), "clEnqueueReadBuffer");
+                Check(_cl.EnqueueReadBuffer(_queue, (IntPtr)source.Handle, true, (nuint)byteOffset,
+                    (nuint)(destination.Length * sizeof(T)), p, 0, null, null), "clEnqueueReadBuffer");
         }
     }
 
@@ -169,7 +184,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     {
         Span<OpenClArgument> converted = stackalloc OpenClArgument[arguments.Length];
         for (int i = 0; i < arguments.Length; i++)
-            converted[i] = arguments[i].IsBuffer ? new OpenClArgument(arguments[i].Bits, IntPtr.Size) : new OpenClArgument(arguments[i].Bits, arguments[i].Size);
+            converted[i] = arguments[i].IsBuffer ? new OpenClArgument(arguments[i].Bits, IntPtr.Size)
+                : new OpenClArgument(arguments[i].Bits, arguments[i].Size);
         lock (_gate) Enqueue(kernel, workItems, converted);
     }
 
@@ -185,14 +201,17 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
     private ComputeBuffer Own(ComputeBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        if (!ReferenceEquals(buffer.Owner, this)) throw new ArgumentException("OpenClDevice: the buffer belongs to another device.", nameof(buffer));
+        if (!ReferenceEquals(buffer.Owner, this))
+            throw new ArgumentException("OpenClDevice: the buffer belongs to another device.", nameof(buffer));
         return buffer;
     }
 
     // Sets the arguments and queues the kernel; the caller holds the gate.
     private void Enqueue(string name, long globalSize, ReadOnlySpan<OpenClArgument> arguments)
     {
-        if (globalSize < 1 || globalSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(globalSize), globalSize, $"OpenCL {name}: global size must be in 1..2^31-1.");
+        if (globalSize < 1 || globalSize > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(globalSize), globalSize,
+                $"OpenCL {name}: global size must be in 1..2^31-1.");
         {
             if (!_kernels.TryGetValue(name, out var kernel))
             {
@@ -211,7 +230,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
             }
             // A fixed work-group size (the kernels bounds-check their index) lets a compiler that specialises per
             // work-group size, as PoCL does, build each kernel once instead of once per problem size.
-            nuint local = WorkGroupSize, global = (nuint)((globalSize + WorkGroupSize - 1) / WorkGroupSize * WorkGroupSize);
+            nuint local = WorkGroupSize,
+                global = (nuint)((globalSize + WorkGroupSize - 1) / WorkGroupSize * WorkGroupSize);
             int queued = _cl.EnqueueNdrangeKernel(_queue, kernel, 1, null, &global, &local, 0, null, null);
             if (queued != 0) Check(queued, $"clEnqueueNDRangeKernel({name})");
         }
@@ -235,7 +255,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         if (_policyProgram == IntPtr.Zero && _policyProblem is null)
         {
             _policyProgram = Build(KernelSource.OpenClPolicy(), out _policyProblem);
-            _policyProblem = _policyProblem is null ? null : $"the deployed-policy kernels (which need cl_khr_fp64) do not build: {_policyProblem}";
+            _policyProblem = _policyProblem is null
+                ? null : $"the deployed-policy kernels (which need cl_khr_fp64) do not build: {_policyProblem}";
         }
         return _policyProblem is null ? _policyProgram : throw new OpenClException(_policyProblem);
     }

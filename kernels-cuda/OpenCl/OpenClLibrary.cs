@@ -17,7 +17,9 @@ internal sealed class OpenClLibrary : INativeContext
 
     private OpenClLibrary(IntPtr handle) => _handle = handle;
 
-    /// <summary>Opens the first loader that exists; throws <see cref="DllNotFoundException"/> naming those tried.</summary>
+    /// <summary>
+    /// Opens the first loader that exists; throws <see cref="DllNotFoundException"/> naming those tried.
+    /// </summary>
     public static OpenClLibrary Open() =>
         NativeLibraryLoader.TryLoad(Names, out var handle, out var loaded)
             ? new OpenClLibrary(handle)

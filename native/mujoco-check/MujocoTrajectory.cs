@@ -17,7 +17,9 @@ public sealed record MujocoTrajectory(string Task, double[] Rewards, double[] Fi
     /// <summary>Reset seed of every run.</summary>
     public const int Seed = 100;
 
-    /// <summary>Runs <paramref name="steps"/> control steps of <paramref name="task"/> from <see cref="Seed"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="steps"/> control steps of <paramref name="task"/> from <see cref="Seed"/>.
+    /// </summary>
     public static MujocoTrajectory Run(string task, int steps)
     {
         var env = (MujocoEnv)Env.Lookup(task).Create();
@@ -67,7 +69,8 @@ public sealed record MujocoTrajectory(string Task, double[] Rewards, double[] Fi
             (fields[1] == "reward" ? rewards : qpos)[fields[0]] = values;
         }
         return rewards.Keys.Where(qpos.ContainsKey)
-            .ToDictionary(task => task, task => new MujocoTrajectory(task, rewards[task], qpos[task]), StringComparer.Ordinal);
+            .ToDictionary(task => task, task => new MujocoTrajectory(task, rewards[task], qpos[task]),
+                StringComparer.Ordinal);
     }
 
     private static string Join(double[] values) =>

@@ -13,9 +13,13 @@ public sealed class BatchNorm2d : Module
     /// <summary>Creates the layer with weight 1, bias 0, running mean 0 and running variance 1.</summary>
     public BatchNorm2d(int channels, double eps = 1e-5, double momentum = 0.1, DType dtype = DType.Float32)
     {
-        if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, "BatchNorm2d: channels must be positive.");
+        if (channels <= 0)
+            throw new ArgumentOutOfRangeException(nameof(channels), channels,
+                "BatchNorm2d: channels must be positive.");
         if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "BatchNorm2d: eps must be positive.");
-        if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "BatchNorm2d: momentum must lie in [0, 1].");
+        if (!(momentum >= 0 && momentum <= 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum,
+                "BatchNorm2d: momentum must lie in [0, 1].");
         Channels = channels;
         Eps = eps;
         Momentum = momentum;
@@ -51,15 +55,19 @@ public sealed class BatchNorm2d : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 4 || input.Size(1) != Channels)
-            throw new ArgumentException($"BatchNorm2d: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [N, {Channels}, H, W].", nameof(input));
+            throw new ArgumentException(
+                $"BatchNorm2d: input shape {Shapes.Format(input.Value.ShapeSpan)} must be [N, {Channels}, H, W].",
+                nameof(input));
         if (!IsTraining)
         {
             // One fused pass; gradients still reach the input, gamma and beta.
-            return new BatchNormEvaluation(RunningMean.ToDoubleArray(), RunningVar.ToDoubleArray(), Eps).Apply(input, Weight, Bias);
+            return new BatchNormEvaluation(RunningMean.ToDoubleArray(), RunningVar.ToDoubleArray(), Eps)
+                .Apply(input, Weight, Bias);
         }
         long count = input.Value.ElementCount / Channels;
         if (count < 2)
-            throw new ArgumentException($"BatchNorm2d: training needs more than one value per channel, got input {Shapes.Format(input.Value.ShapeSpan)}.", nameof(input));
+            throw new ArgumentException("BatchNorm2d: training needs more than one value per channel, got input "
+                + $"{Shapes.Format(input.Value.ShapeSpan)}.", nameof(input));
         var function = new BatchNormTraining(Eps);
         var output = function.Apply(input, Weight, Bias);
         UpdateRunningStatistics(function.Mean, function.Variance, count);
@@ -74,7 +82,9 @@ public sealed class BatchNorm2d : Module
     {
         ArgumentNullException.ThrowIfNull(conv);
         if (conv.OutChannels != Channels)
-            throw new ArgumentException($"BatchNorm2d.FoldInto: conv has {conv.OutChannels} output channels, this layer {Channels}.", nameof(conv));
+            throw new ArgumentException(
+                $"BatchNorm2d.FoldInto: conv has {conv.OutChannels} output channels, this layer {Channels}.",
+                nameof(conv));
         using var _ = GradMode.NoGrad();
         var scale = Weight.Value * (RunningVar + Eps).Sqrt().Reciprocal();
         var weight = conv.Weight.Value * scale.Reshape(Channels, 1, 1, 1);

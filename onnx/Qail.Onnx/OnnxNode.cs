@@ -5,7 +5,8 @@ public sealed class OnnxNode
 {
     private readonly List<ProtobufWriter> _attributes = [];
 
-    internal OnnxNode(string opType, string name, string domain, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
+    internal OnnxNode(string opType, string name, string domain, IReadOnlyList<string> inputs,
+        IReadOnlyList<string> outputs)
     {
         OpType = opType;
         Name = name;
@@ -69,5 +70,6 @@ public sealed class OnnxNode
     }
 
     private static string CheckName(string name) =>
-        string.IsNullOrEmpty(name) ? throw new ArgumentException("OnnxNode: attribute name must be non-empty.", nameof(name)) : name;
+        string.IsNullOrEmpty(name) ? throw new ArgumentException("OnnxNode: attribute name must be non-empty.",
+            nameof(name)) : name;
 }

@@ -4,7 +4,9 @@ using Qail.Envs.Rendering;
 
 namespace Qail.Perf.Envs;
 
-/// <summary>Physics-control throughput: raw steps, steps driven by the expert, and rendered + PNG-encoded frames.</summary>
+/// <summary>
+/// Physics-control throughput: raw steps, steps driven by the expert, and rendered + PNG-encoded frames.
+/// </summary>
 [MemoryDiagnoser]
 public class PhysicsBenchmarks
 {
@@ -14,7 +16,8 @@ public class PhysicsBenchmarks
     private float[][] _actions = null!;
 
     /// <summary>Registry name of the env under test.</summary>
-    [Params("cartpole-balance", "cartpole-swingup", "pendulum-swingup", "acrobot-swingup", "reacher-easy", "reacher-hard", "point-mass")]
+    [Params("cartpole-balance", "cartpole-swingup", "pendulum-swingup", "acrobot-swingup", "reacher-easy",
+        "reacher-hard", "point-mass")]
     public string Env { get; set; } = "";
 
     [GlobalSetup]
@@ -24,7 +27,8 @@ public class PhysicsBenchmarks
         _expert = Expert.For(_env);
         var rng = new SplitMix64(1);
         _actions = Enumerable.Range(0, Steps)
-            .Select(_ => Enumerable.Range(0, _env.Spec.Action.Size).Select(_ => (float)rng.Uniform(-1, 1)).ToArray()).ToArray();
+            .Select(_ => Enumerable.Range(0, _env.Spec.Action.Size).Select(_ => (float)rng.Uniform(-1, 1)).ToArray())
+                .ToArray();
     }
 
     /// <summary>One 1000-step episode of random actions (env.Step only).</summary>
@@ -37,7 +41,9 @@ public class PhysicsBenchmarks
         return total;
     }
 
-    /// <summary>Expert-driven steps (Act + Step): the rate of demonstration collection per core. 100 steps per invocation.</summary>
+    /// <summary>
+    /// Expert-driven steps (Act + Step): the rate of demonstration collection per core. 100 steps per invocation.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = 100)]
     public double ExpertStep()
     {
@@ -47,7 +53,9 @@ public class PhysicsBenchmarks
         return total;
     }
 
-    /// <summary>Step + render + PNG encode, as when recording a video of the episode. 50 steps per invocation.</summary>
+    /// <summary>
+    /// Step + render + PNG encode, as when recording a video of the episode. 50 steps per invocation.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = 50)]
     public int StepRenderPng()
     {

@@ -17,14 +17,16 @@ public static class Program
     {
         if (args.Length > 1 || (args.Length == 1 && args[0].StartsWith('-')))
         {
-            Console.Error.WriteLine("usage: Qail.Perf.Envs [filter]   (filter: substring of a benchmark class, method or env name)");
+            Console.Error.WriteLine(
+                "usage: Qail.Perf.Envs [filter]   (filter: substring of a benchmark class, method or env name)");
             return 2;
         }
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.JoinSummary);
         string filter = args.Length == 1 ? args[0] : "";
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(["--filter", $"*{filter}*"], config);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+            .Run(["--filter", $"*{filter}*"], config);
         Console.WriteLine();
         Console.WriteLine("| benchmark | parameters | steps/s |");
         Console.WriteLine("|---|---|---:|");
@@ -33,7 +35,8 @@ public static class Program
             if (report.ResultStatistics is not { } stats) continue;
             var b = report.BenchmarkCase;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {b.Descriptor.Type.Name}.{b.Descriptor.WorkloadMethod.Name} | {b.Parameters.DisplayInfo} | {1e9 / stats.Mean:N0} |"));
+                $"| {b.Descriptor.Type.Name}.{b.Descriptor.WorkloadMethod.Name} | {b.Parameters.DisplayInfo} | "
+                + $"{1e9 / stats.Mean:N0} |"));
         }
         return 0;
     }

@@ -20,7 +20,8 @@ public static class AllocationReport
             ("ResNet CNN 3x32x32, batch 16", PolicyFamily.Cnn),
             ("transformer 2x64d T=32, batch 16", PolicyFamily.Transformer),
         ];
-        Console.WriteLine($"kernels: {KernelDispatch.Describe()}, 1 kernel thread, {Steps} steps after 5 warm-up steps");
+        Console.WriteLine(
+            $"kernels: {KernelDispatch.Describe()}, 1 kernel thread, {Steps} steps after 5 warm-up steps");
         Console.WriteLine("| training step | CPU ms per step | MB allocated per 100 steps | gen-2 GCs per 100 steps |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (name, create) in families)

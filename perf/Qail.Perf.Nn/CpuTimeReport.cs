@@ -42,7 +42,8 @@ public static class CpuTimeReport
             process.Refresh();
             double cpuPerCall = (process.TotalProcessorTime - cpu).TotalMilliseconds / calls;
             Array.Sort(walls);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {walls[calls / 2]:F3} | {cpuPerCall:F3} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {walls[calls / 2]:F3} | {cpuPerCall:F3} |"));
         }
     }
 }

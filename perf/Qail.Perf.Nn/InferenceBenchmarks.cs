@@ -3,7 +3,9 @@ using Qail.Engine;
 
 namespace Qail.Perf.Nn;
 
-/// <summary>Batch-1 forward (evaluation mode, no graph) of each policy family, the latency a controller sees per step.</summary>
+/// <summary>
+/// Batch-1 forward (evaluation mode, no graph) of each policy family, the latency a controller sees per step.
+/// </summary>
 public class InferenceBenchmarks
 {
     private PolicyFamily _mlp = null!, _cnn = null!, _transformer = null!;

@@ -49,11 +49,13 @@ public sealed class PolicyFamily
     public static PolicyFamily Mlp()
     {
         var model = new Qail.Nn.Sequential(
-            new Qail.Nn.Linear(64, 256, 1), new Qail.Nn.ReLU(), new Qail.Nn.Linear(256, 256, 2), new Qail.Nn.ReLU(), new Qail.Nn.Linear(256, 8, 3));
+            new Qail.Nn.Linear(64, 256, 1), new Qail.Nn.ReLU(), new Qail.Nn.Linear(256, 256, 2), new Qail.Nn.ReLU(),
+            new Qail.Nn.Linear(256, 8, 3));
         var observations = Variable.Constant(Tensor.RandomNormal([256, 64], 4));
         var actions = Variable.Constant(Tensor.RandomNormal([256, 8], 5));
         var single = Variable.Constant(Tensor.RandomNormal([1, 64], 6));
-        return new PolicyFamily(model, () => Qail.Nn.Losses.Mse(model.Forward(observations), actions), () => model.Forward(single));
+        return new PolicyFamily(model, () => Qail.Nn.Losses.Mse(model.Forward(observations), actions),
+            () => model.Forward(single));
     }
 
     public static PolicyFamily Cnn()
@@ -78,13 +80,15 @@ public sealed class PolicyFamily
     {
         var model = new Qail.Nn.Sequential(
             new Qail.Nn.Embedding(256, 64, 1), new Qail.Nn.LearnedPositionalEmbedding(32, 64, 2),
-            new Qail.Nn.TransformerBlock(64, 4, 256, 3, causal: true), new Qail.Nn.TransformerBlock(64, 4, 256, 4, causal: true),
+            new Qail.Nn.TransformerBlock(64, 4, 256, 3, causal: true),
+            new Qail.Nn.TransformerBlock(64, 4, 256, 4, causal: true),
             new Qail.Nn.LayerNorm(64), new Qail.Nn.Linear(64, 256, 5));
         var rng = new SeededRandom(6);
         var tokens = Tensor.From<int>(Enumerable.Range(0, 16 * 33).Select(_ => rng.NextInt(256)).ToArray(), [16, 33]);
         var inputs = Variable.Constant(tokens.Slice(1, 0, 32).Contiguous());
         var targets = tokens.Slice(1, 1, 33).Contiguous();
         var single = Variable.Constant(tokens.Slice(0, 0, 1).Slice(1, 0, 32).Contiguous());
-        return new PolicyFamily(model, () => Qail.Nn.Losses.CrossEntropy(model.Forward(inputs), targets), () => model.Forward(single));
+        return new PolicyFamily(model, () => Qail.Nn.Losses.CrossEntropy(model.Forward(inputs), targets),
+            () => model.Forward(single));
     }
 }

@@ -2,7 +2,9 @@ using BenchmarkDotNet.Attributes;
 
 namespace Qail.Perf.Nn;
 
-/// <summary>One training step (forward + backward + AdamW) of each policy family at the sizes of <see cref="PolicyFamily"/>.</summary>
+/// <summary>
+/// One training step (forward + backward + AdamW) of each policy family at the sizes of <see cref="PolicyFamily"/>.
+/// </summary>
 public class TrainingStepBenchmarks
 {
     private PolicyFamily _mlp = null!, _cnn = null!, _transformer = null!;

@@ -17,7 +17,8 @@ public static class Program
     {
         if (args.Length == 0 || args[0] is not ("peers" or "bench"))
         {
-            Console.Error.WriteLine("usage: Qail.Perf peers [filter] [--rounds N] [--sample-ms N] [--thread-cpu] | bench [filter]");
+            Console.Error.WriteLine(
+                "usage: Qail.Perf peers [filter] [--rounds N] [--sample-ms N] [--thread-cpu] | bench [filter]");
             return 2;
         }
         string? filter = null;
@@ -33,17 +34,20 @@ public static class Program
                 default: filter = args[i]; break;
             }
         }
-        Console.WriteLine($"# OpenBLAS: {OpenBlas.Describe()}; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
+        Console.WriteLine($"# OpenBLAS: {OpenBlas.Describe()}; OPENBLAS_CORETYPE="
+            + $"{Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
         if (args[0] == "peers") return PeerRunner.Run(filter, rounds, TimeSpan.FromMilliseconds(sampleMs), threadCpu);
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "qail-perf-artifacts"));
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(["--filter", filter is null ? "*" : $"*{filter}*"], config);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(["--filter", filter is null ? "*" : $"*{filter}*"],
+            config);
         return 0;
     }
 
     private static int PositiveInt(string[] args, int index, string option) =>
-        index < args.Length && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+        index < args.Length && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture,
+            out var value) && value > 0
             ? value
             : throw new ArgumentException($"{option} needs a positive integer.", nameof(args));
 }

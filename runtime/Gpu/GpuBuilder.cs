@@ -38,7 +38,9 @@ internal sealed class GpuBuilder
 
     public IComputeDevice Device { get; }
 
-    /// <summary>Arena offset of the fault flag a kernel sets where the CPU runtime would throw (a NaN to quantize).</summary>
+    /// <summary>
+    /// Arena offset of the fault flag a kernel sets where the CPU runtime would throw (a NaN to quantize).
+    /// </summary>
     public int Fault { get; }
 
     /// <summary>True when the current weight layer applies the ReLU that follows it (see the class summary).</summary>
@@ -57,14 +59,20 @@ internal sealed class GpuBuilder
         return (Offset(_slotOffsets[_graph.Nodes[gather.Mover].Sources[0]]), Upload<int>(gather.Sources), 1);
     }
 
-    /// <summary>Queues the current data-movement op as a gather through <paramref name="sources"/> (see <see cref="RuntimeOp.GatherSources"/>).</summary>
+    /// <summary>
+    /// Queues the current data-movement op as a gather through <paramref name="sources"/> (see
+    /// <see cref="RuntimeOp.GatherSources"/>).
+    /// </summary>
     public void Gather(int[] sources) =>
-        Launch("pol_gather", sources.Length, GpuArgument.Values, Input(0), Output, Upload<int>(sources), sources.Length);
+        Launch("pol_gather", sources.Length, GpuArgument.Values, Input(0), Output, Upload<int>(sources),
+            sources.Length);
 
     /// <summary>Arena offset of the current op's output.</summary>
     public int Output => Offset(_slotOffsets[_graph.Inputs.Count + _node]);
 
-    /// <summary>The graph input the current op's input <paramref name="index"/> reads directly, or null when an op computes it.</summary>
+    /// <summary>
+    /// The graph input the current op's input <paramref name="index"/> reads directly, or null when an op computes it.
+    /// </summary>
     public int? GraphInput(int index)
     {
         int source = _graph.Nodes[_node].Sources[index];
@@ -84,7 +92,8 @@ internal sealed class GpuBuilder
     }
 
     /// <summary>An optional tensor (a bias): its buffer and 1, or a one-value placeholder and 0.</summary>
-    public (ComputeBuffer Buffer, int Present) Optional(float[]? data) => data is null ? (Upload<float>([0f]), 0) : (Upload<float>(data), 1);
+    public (ComputeBuffer Buffer, int Present) Optional(float[]? data) =>
+        data is null ? (Upload<float>([0f]), 0) : (Upload<float>(data), 1);
 
     /// <summary>Arena offset of <paramref name="count"/> scratch floats for the current op.</summary>
     public int ScratchValues(long count)
@@ -96,10 +105,12 @@ internal sealed class GpuBuilder
     }
 
     /// <summary>Queues <paramref name="kernel"/> over one work-item per value.</summary>
-    public void Launch(string kernel, long workItems, params GpuArgument[] arguments) => _kernels.Add(new KernelStep(kernel, CheckedItems(workItems), arguments));
+    public void Launch(string kernel, long workItems, params GpuArgument[] arguments) =>
+        _kernels.Add(new KernelStep(kernel, CheckedItems(workItems), arguments));
 
     /// <summary>Queues a *_group kernel: one work-group per output.</summary>
-    public void LaunchGroups(string kernel, long groups, params GpuArgument[] arguments) => Launch(kernel, groups * IComputeDevice.GroupSize, arguments);
+    public void LaunchGroups(string kernel, long groups, params GpuArgument[] arguments) =>
+        Launch(kernel, groups * IComputeDevice.GroupSize, arguments);
 
     /// <summary>Adds a check of the graph inputs that runs on the host before each action is queued.</summary>
     public void Check(HostCheck check) => _checks.Add(check);
@@ -116,12 +127,14 @@ internal sealed class GpuBuilder
             var firstCheck = new int[nodes + 1];
             for (builder._node = 0; builder._node < nodes; builder._node++)
             {
-                if (!builder._foldedRelus.Contains(builder._node) && !builder._foldedGathers.ContainsKey(builder._node + 1))
+                if (!builder._foldedRelus.Contains(builder._node)
+                    && !builder._foldedGathers.ContainsKey(builder._node + 1))
                     graph.Nodes[builder._node].Op.Lower(builder);
                 firstKernel[builder._node + 1] = builder._kernels.Count;
                 firstCheck[builder._node + 1] = builder._checks.Count;
             }
-            return new GpuProgram(device, graph, builder._slotOffsets, builder._values, [.. builder._kernels], firstKernel,
+            return new GpuProgram(device, graph, builder._slotOffsets, builder._values, [.. builder._kernels],
+                firstKernel,
                 [.. builder._checks], firstCheck, [.. builder._buffers]);
         }
         catch
@@ -132,7 +145,8 @@ internal sealed class GpuBuilder
     }
 
     // Node i folds into the weight layer next to it when the value between them has that one reader: a data-movement
-    // op just before the layer, a ReLU just after it unless the ReLU writes the action (whose slot the fault flag follows).
+    // op just before the layer, a ReLU just after it unless the ReLU writes the action (whose slot the fault flag
+    // follows).
     private void Fold()
     {
         var readers = new int[_graph.Last + 1];
@@ -156,10 +170,12 @@ internal sealed class GpuBuilder
 
     private static long CheckedItems(long items) => items <= int.MaxValue
         ? items
-        : throw new NotSupportedException($"GpuBuilder: a launch of {items} work-items exceeds the 2^31 a device queue takes.");
+        : throw new NotSupportedException(
+            $"GpuBuilder: a launch of {items} work-items exceeds the 2^31 a device queue takes.");
 
     // Kernels address the arena with int offsets.
     private static int Offset(long offset) => offset < int.MaxValue
         ? (int)offset
-        : throw new NotSupportedException($"GpuBuilder: the policy needs {offset} device values; kernels address at most 2^31.");
+        : throw new NotSupportedException(
+            $"GpuBuilder: the policy needs {offset} device values; kernels address at most 2^31.");
 }

@@ -34,8 +34,11 @@ public sealed class GpuPolicy : IDeployedPolicy, IDisposable
         }
     }
 
-    /// <summary>Uploads <paramref name="policy"/> to <paramref name="device"/> (see <see cref="ComputeDevices.TryGet"/>).</summary>
-    /// <exception cref="NotSupportedException">The graph has an op whose device form needs what this graph lacks (e.g. a command computed by an op).</exception>
+    /// <summary>
+    /// Uploads <paramref name="policy"/> to <paramref name="device"/> (see <see cref="ComputeDevices.TryGet"/>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The graph has an op whose device form needs what this graph lacks (e.g.
+    /// a command computed by an op).</exception>
     public static GpuPolicy Create(DeployedPolicy policy, IComputeDevice device, GpuPolicyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -65,21 +68,27 @@ public sealed class GpuPolicy : IDeployedPolicy, IDisposable
     /// <summary>True when the launches replay as one recorded CUDA graph.</summary>
     public bool Recorded => _recorded is not null;
 
-    /// <summary>Why a device that can record did not (the driver refused the capture), or null; the policy then launches eagerly.</summary>
+    /// <summary>
+    /// Why a device that can record did not (the driver refused the capture), or null; the policy then launches
+    /// eagerly.
+    /// </summary>
     public string? RecordingProblem { get; private set; }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The inputs lack a part the policy reads or hold a value it refuses, or a NaN reached a quantized layer.</exception>
+    /// <exception cref="ArgumentException">The inputs lack a part the policy reads or hold a value it refuses, or a NaN
+    /// reached a quantized layer.</exception>
     public void Act(in PolicyInputs inputs, Span<float> action)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (action.Length != _program.ActionSize)
-            throw new ArgumentException($"GpuPolicy.Act: the action span holds {action.Length} values, the policy writes {_program.ActionSize}.", nameof(action));
+            throw new ArgumentException($"GpuPolicy.Act: the action span holds {action.Length} values, the policy "
+                + $"writes {_program.ActionSize}.", nameof(action));
         Run(inputs);
         // As the CPU runtime: weights that overflow on these inputs are refused rather than acted on.
         for (int i = 0; i < _program.ActionSize; i++)
             if (!float.IsFinite(_result[i]))
-                throw new InvalidDataException($"GpuPolicy.Act: '{Label}' computed action[{i}] = {_result[i]}; its weights overflow on these inputs.");
+                throw new InvalidDataException($"GpuPolicy.Act: '{Label}' computed action[{i}] = {_result[i]}; its "
+                    + "weights overflow on these inputs.");
         _result.AsSpan(0, _program.ActionSize).CopyTo(action);
     }
 
@@ -97,18 +106,22 @@ public sealed class GpuPolicy : IDeployedPolicy, IDisposable
         for (int i = 0; i < inputs.Length; i++) _program.Inputs[i].Fill(policyInputs, inputs[i]);
         foreach (var check in _program.Checks) check.Run(inputs);
         var device = _program.Device;
-        for (int i = 0; i < inputs.Length; i++) device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[i], inputs[i]);
+        for (int i = 0; i < inputs.Length; i++)
+            device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[i], inputs[i]);
         if (_recorded is not null) _recorded.Replay();
         else EnqueueKernels();
         device.Read<float>(_workspace.Values, 4 * _program.ActionOffset, _result);
         if (_result[^1] != 0)
         {
             device.Write<float>(_workspace.Values, 4 * (_program.ActionOffset + _program.ActionSize), [0f]);
-            throw new ArgumentException($"GpuPolicy {Label}: a NaN reached the input of a quantized layer (an input or a layer's output is not finite).", "inputs");
+            throw new ArgumentException($"GpuPolicy {Label}: a NaN reached the input of a quantized layer (an input or "
+                + "a layer's output is not finite).", "inputs");
         }
     }
 
-    /// <summary>Another instance on the same device sharing the uploaded weights, with its own arena (and recording).</summary>
+    /// <summary>
+    /// Another instance on the same device sharing the uploaded weights, with its own arena (and recording).
+    /// </summary>
     public GpuPolicy Replicate()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -134,7 +147,8 @@ public sealed class GpuPolicy : IDeployedPolicy, IDisposable
     internal float[] RunNode(int node, IReadOnlyList<float[]> slots)
     {
         var device = _program.Device;
-        for (int slot = 0; slot < slots.Count; slot++) device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[slot], slots[slot]);
+        for (int slot = 0; slot < slots.Count; slot++)
+            device.Write<float>(_workspace.Values, 4 * _program.SlotOffsets[slot], slots[slot]);
         for (int i = 0; i < _program.Inputs.Count; i++) slots[i].CopyTo(_workspace.HostInputs[i], 0);
         foreach (var check in _program.NodeChecks(node)) check.Run(_workspace.HostInputs);
         foreach (var kernel in _program.NodeKernels(node)) kernel.Enqueue(_workspace);

@@ -9,6 +9,8 @@ public sealed record GpuPolicyOptions
     /// </summary>
     public bool Fuse { get; init; } = true;
 
-    /// <summary>Records each instance's launches once as a CUDA graph, replayed with one call per action (CUDA only).</summary>
+    /// <summary>
+    /// Records each instance's launches once as a CUDA graph, replayed with one call per action (CUDA only).
+    /// </summary>
     public bool RecordLaunches { get; init; } = true;
 }

@@ -26,11 +26,15 @@ internal sealed class GpuProgram(IComputeDevice device, PolicyGraph graph, long[
 
     public int SlotSize(int slot) => graph.SlotSize(slot);
 
-    /// <summary>The launches node <paramref name="node"/> lowered to (none for a ReLU folded into its producer).</summary>
-    public ArraySegment<KernelStep> NodeKernels(int node) => new(Kernels, firstKernel[node], firstKernel[node + 1] - firstKernel[node]);
+    /// <summary>
+    /// The launches node <paramref name="node"/> lowered to (none for a ReLU folded into its producer).
+    /// </summary>
+    public ArraySegment<KernelStep> NodeKernels(int node) =>
+        new(Kernels, firstKernel[node], firstKernel[node + 1] - firstKernel[node]);
 
     /// <summary>The host checks node <paramref name="node"/> lowered to.</summary>
-    public ArraySegment<HostCheck> NodeChecks(int node) => new(Checks, firstCheck[node], firstCheck[node + 1] - firstCheck[node]);
+    public ArraySegment<HostCheck> NodeChecks(int node) =>
+        new(Checks, firstCheck[node], firstCheck[node + 1] - firstCheck[node]);
 
     public GpuWorkspace NewWorkspace()
     {

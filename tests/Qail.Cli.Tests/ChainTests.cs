@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 
 namespace Qail.Cli.Tests;
 
-/// <summary>The file-based commands chained on each other's files: collect -> train -> quantize -> eval -> bench -> render.</summary>
+/// <summary>
+/// The file-based commands chained on each other's files: collect -> train -> quantize -> eval -> bench -> render.
+/// </summary>
 public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChain>
 {
     [Fact]
@@ -25,7 +27,8 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
     public void Eval_ScoresCheckpointAndDeployedPolicy()
     {
         var fp = QailRun.Of("eval", "--policy", chain.FullPrecision, "--episodes", "2", "--seed", "7").Succeeded();
-        var w4 = QailRun.Of("eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--episodes", "2", "--seed", "7").Succeeded();
+        var w4 = QailRun.Of("eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--episodes", "2", "--seed",
+            "7").Succeeded();
         foreach (var run in new[] { fp, w4 })
         {
             // cartpole-balance rewards lie in [0, 1] per step over at most 1000 steps.
@@ -41,8 +44,10 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
     [Fact]
     public void Bench_TimesBothPoliciesRelativeToTheFirst()
     {
-        var run = QailRun.Of("bench", "--policy", chain.FullPrecision, "--policy", chain.Deployed, "--iterations", "50").Succeeded();
-        var speedUps = SpeedUpCell().Matches(run.Output).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        var run = QailRun.Of("bench", "--policy", chain.FullPrecision, "--policy", chain.Deployed, "--iterations", "50")
+            .Succeeded();
+        var speedUps = SpeedUpCell().Matches(run.Output).Select(m => double.Parse(m.Groups[1].Value,
+            CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(2, speedUps.Count);
         Assert.Equal(1.0, speedUps[0]);
         Assert.True(speedUps[1] > 0);
@@ -51,15 +56,18 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
     [SkippableFact]
     public void DeviceRuns_BenchAndEvalTheDeployedPolicyOnOpenCl()
     {
-        Skip.If(Qail.Kernels.Cuda.ComputeDevices.TryGet("opencl", out var reason) is null, $"OpenCL unavailable: {reason}");
-        var bench = QailRun.Of("bench", "--policy", chain.Deployed, "--policy", chain.FullPrecision, "--env", TinyChain.Env, "--iterations", "20", "--device", "opencl").Succeeded();
+        Skip.If(Qail.Kernels.Cuda.ComputeDevices.TryGet("opencl", out var reason) is null,
+            $"OpenCL unavailable: {reason}");
+        var bench = QailRun.Of("bench", "--policy", chain.Deployed, "--policy", chain.FullPrecision, "--env",
+            TinyChain.Env, "--iterations", "20", "--device", "opencl").Succeeded();
         Assert.Equal(2, SpeedUpCell().Matches(bench.Output).Count);
         Assert.Contains("OpenCL", bench.Output);
         string[] eval = ["eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--episodes", "2", "--seed", "7"];
         var cpu = QailRun.Of(eval).Succeeded();
         var device = QailRun.Of([.. eval, "--device", "opencl"]).Succeeded();
         Assert.Contains("OpenCL", device.Output);
-        // The W4 policy's device actions differ from the CPU's by float rounding only (GpuPolicyTests): the same episodes.
+        // The W4 policy's device actions differ from the CPU's by float rounding only (GpuPolicyTests): the same
+        // episodes.
         Assert.Equal(ReturnCell().Match(cpu.Output).Value, ReturnCell().Match(device.Output).Value);
     }
 
@@ -67,20 +75,27 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
     public void DeviceRuns_AMissingDeviceIsAnErrorNamingWhy()
     {
         Skip.If(Qail.Kernels.Cuda.ComputeDevices.TryGet("cuda", out _) is not null, "this machine has a CUDA device");
-        QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "cuda").FailedWith("--device cuda", "no usable device");
+        QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "cuda")
+            .FailedWith("--device cuda", "no usable device");
         // "gpu" never means an OpenCL implementation on the CPU (PoCL in CI), even where that is the only device.
         if (Qail.Kernels.Cuda.ComputeDevices.TryGet("gpu", out _) is null)
-            QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "gpu").FailedWith("--device gpu", "no usable device");
-        Assert.NotEqual(0, QailRun.Of("eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "tpu").ExitCode);
+            QailRun.Of("bench", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "gpu")
+                .FailedWith("--device gpu", "no usable device");
+        Assert.NotEqual(0,
+            QailRun.Of("eval", "--policy", chain.Deployed, "--env", TinyChain.Env, "--device", "tpu").ExitCode);
     }
 
     [Fact]
     public void Render_WritesGifAndPngForExpertAndPolicy()
     {
-        string expertGif = Path.Combine(chain.Folder, "expert.gif"), policyGif = Path.Combine(chain.Folder, "policy.gif"), strip = Path.Combine(chain.Folder, "strip.png");
-        QailRun.Of("render", "--env", TinyChain.Env, "--seed", "1", "--frame-every", "50", "--out", expertGif).Succeeded();
-        QailRun.Of("render", "--policy", chain.Deployed, "--env", TinyChain.Env, "--frame-every", "50", "--strip-frames", "4", "--out", policyGif, "--strip", strip).Succeeded();
-        foreach (var gif in new[] { expertGif, policyGif }) Assert.Equal("GIF89a"u8.ToArray(), File.ReadAllBytes(gif)[..6]);
+        string expertGif = Path.Combine(chain.Folder, "expert.gif"),
+            policyGif = Path.Combine(chain.Folder, "policy.gif"), strip = Path.Combine(chain.Folder, "strip.png");
+        QailRun.Of("render", "--env", TinyChain.Env, "--seed", "1", "--frame-every", "50", "--out", expertGif)
+            .Succeeded();
+        QailRun.Of("render", "--policy", chain.Deployed, "--env", TinyChain.Env, "--frame-every", "50",
+            "--strip-frames", "4", "--out", policyGif, "--strip", strip).Succeeded();
+        foreach (var gif in new[] { expertGif, policyGif })
+            Assert.Equal("GIF89a"u8.ToArray(), File.ReadAllBytes(gif)[..6]);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(strip)[..4]);
     }
 

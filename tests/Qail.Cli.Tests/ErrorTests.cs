@@ -2,14 +2,17 @@ using FsCheck.Xunit;
 
 namespace Qail.Cli.Tests;
 
-/// <summary>Missing files, damaged files and bad options end in a non-zero exit and one clear error line, never a stack trace.</summary>
+/// <summary>
+/// Missing files, damaged files and bad options end in a non-zero exit and one clear error line, never a stack trace.
+/// </summary>
 public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
 {
     [Fact]
     public void MissingDemos_NamesOptionAndPath()
     {
         string missing = Path.Combine(chain.Folder, "nope.safetensors");
-        QailRun.Of("train", "--demos", missing, "--out", Path.Combine(chain.Folder, "x.safetensors")).FailedWith("--demos", missing, "does not exist");
+        QailRun.Of("train", "--demos", missing, "--out", Path.Combine(chain.Folder, "x.safetensors"))
+            .FailedWith("--demos", missing, "does not exist");
         Assert.False(File.Exists(Path.Combine(chain.Folder, "x.safetensors")));
     }
 
@@ -17,21 +20,24 @@ public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
     public void MissingPolicy_NamesOptionAndPath()
     {
         string missing = Path.Combine(chain.Folder, "gone.safetensors");
-        QailRun.Of("eval", "--policy", missing, "--env", TinyChain.Env).FailedWith("--policy", missing, "does not exist");
+        QailRun.Of("eval", "--policy", missing, "--env", TinyChain.Env)
+            .FailedWith("--policy", missing, "does not exist");
     }
 
     [Fact]
     public void TruncatedDemos_AreRejected()
     {
         string bad = chain.Damaged(chain.Demos, "truncated-demos.safetensors", b => b[..(b.Length / 2)]);
-        QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "y.safetensors")).FailedWith("--demos", bad, "not a valid demonstrations file");
+        QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "y.safetensors")).FailedWith("--demos",
+            bad, "not a valid demonstrations file");
     }
 
     [Fact]
     public void CorruptedDemos_FailTheChecksum()
     {
         string bad = chain.Damaged(chain.Demos, "flipped-demos.safetensors", b => { var c = (byte[])b.Clone(); c[^5] ^= 0x5a; return c; });
-        QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "z.safetensors")).FailedWith("--demos", "corrupted");
+        QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "z.safetensors"))
+            .FailedWith("--demos", "corrupted");
     }
 
     [Theory]
@@ -50,13 +56,15 @@ public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
     [Fact]
     public void DemosGivenAsPolicy_AreRejected()
     {
-        QailRun.Of("eval", "--policy", chain.Demos, "--env", TinyChain.Env).FailedWith("--policy", chain.Demos, "not a valid policy file");
+        QailRun.Of("eval", "--policy", chain.Demos, "--env", TinyChain.Env).FailedWith("--policy", chain.Demos,
+            "not a valid policy file");
     }
 
     [Fact]
     public void DeployedPolicyAsTeacher_IsRejected()
     {
-        QailRun.Of("quantize", "--policy", chain.Deployed, "--demos", chain.Demos, "--out", Path.Combine(chain.Folder, "q.safetensors"))
+        QailRun.Of("quantize", "--policy", chain.Deployed, "--demos", chain.Demos, "--out",
+            Path.Combine(chain.Folder, "q.safetensors"))
             .FailedWith("--policy", "already a deployed");
     }
 
@@ -69,7 +77,8 @@ public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
     [Fact]
     public void UnknownEnv_NamesTheOptionAndTheKnownEnvs()
     {
-        QailRun.Of("eval", "--policy", chain.Deployed, "--env", "cartpole-sideways").FailedWith("--env", "cartpole-sideways", "cartpole-balance");
+        QailRun.Of("eval", "--policy", chain.Deployed, "--env", "cartpole-sideways").FailedWith("--env",
+            "cartpole-sideways", "cartpole-balance");
     }
 
     [Fact]
@@ -99,9 +108,11 @@ public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
     [Property(MaxTest = 40)]
     public bool Bits_OutsideTwoToEightAreRejectedBeforeAnyWork(int bits)
     {
-        var run = QailRun.Of("quantize", "--policy", "p", "--demos", "d", "--out", "o", "--bits", bits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var run = QailRun.Of("quantize", "--policy", "p", "--demos", "d", "--out", "o", "--bits",
+            bits.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // In range, the command gets as far as the (missing) policy file; out of range, the parser stops at --bits.
-        return run.ExitCode != 0 && run.Error.Contains(bits is >= 2 and <= 8 ? "--policy" : "--bits", StringComparison.Ordinal);
+        return run.ExitCode != 0 && run.Error.Contains(bits is >= 2 and <= 8 ? "--policy" : "--bits",
+            StringComparison.Ordinal);
     }
 
     [Theory]

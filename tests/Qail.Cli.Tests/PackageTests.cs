@@ -19,7 +19,8 @@ public sealed class PackageTests : IDisposable
     public async Task TheKernelsPackWithTheSharedMetadata()
     {
         var project = Path.Combine(RepositoryRoot(), "kernels-cpu", "Qail.Kernels.Cpu.csproj");
-        var start = new ProcessStartInfo("dotnet", ["pack", project, "-c", "Release", "--artifacts-path", _artifacts, "-nologo", "-v", "quiet"])
+        var start = new ProcessStartInfo("dotnet",
+            ["pack", project, "-c", "Release", "--artifacts-path", _artifacts, "-nologo", "-v", "quiet"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -29,7 +30,8 @@ public sealed class PackageTests : IDisposable
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "dotnet pack did not finish in 5 minutes.");
         Assert.True(process.ExitCode == 0, $"dotnet pack exited {process.ExitCode}:\n{output}\n{await stderr}");
 
-        var package = Directory.EnumerateFiles(_artifacts, "Qail.Kernels.Cpu.*.nupkg", SearchOption.AllDirectories).Single();
+        var package = Directory.EnumerateFiles(_artifacts, "Qail.Kernels.Cpu.*.nupkg", SearchOption.AllDirectories)
+            .Single();
         Assert.EndsWith("Qail.Kernels.Cpu.0.4.0.nupkg", package, StringComparison.Ordinal);
         using var zip = ZipFile.OpenRead(package);
         Assert.NotNull(zip.GetEntry("README.md"));

@@ -5,7 +5,8 @@ public sealed class StudyCommandTests
 {
     private static readonly string[] Tiny =
     [
-        "--envs", "pendulum-swingup", "--configs", "W3", "--methods", "PtqMinMax", "Ptq", "QailQbc", "--training-seeds", "2",
+        "--envs", "pendulum-swingup", "--configs", "W3", "--methods", "PtqMinMax", "Ptq", "QailQbc", "--training-seeds",
+        "2",
         "--episodes", "2", "--validation-episodes", "1", "--demos", "3", "--epochs", "2", "--fine-tune-epochs", "1",
         "--learning-rates", "3e-4", "1e-3", "--qbc-weights", "1", "3",
     ];
@@ -28,10 +29,12 @@ public sealed class StudyCommandTests
             var merge = QailRun.Of("study", "merge", folder, "--out", merged).Succeeded();
             Assert.Contains("Merged 2 cells", merge.Output);
             string report = File.ReadAllText(Path.Combine(merged, "README.md"));
-            foreach (var row in new[] { "| expert |", "| FP32 |", "| FP + extra epochs |", "| PTQ min-max |", "| PTQ (best clip) |", "| QAIL+QBC |" })
+            foreach (var row in new[] { "| expert |", "| FP32 |", "| FP + extra epochs |", "| PTQ min-max |",
+                "| PTQ (best clip) |", "| QAIL+QBC |" })
                 Assert.Contains(row, report);
             Assert.Contains("## pendulum-swingup, W3", report);
-            Assert.Matches(@"PTQ \(best clip\) (loses [0-9.]+%|scores [0-9.]+% above FP)|FP scores [0-9.]+: no relative", report);
+            Assert.Matches(
+                @"PTQ \(best clip\) (loses [0-9.]+%|scores [0-9.]+% above FP)|FP scores [0-9.]+: no relative", report);
             // The learning rate and QBC weight chosen on validation episodes are recorded per seed.
             Assert.Matches(@"\| QAIL\+QBC \|.*s0: lr (3e-4|1e-3), λ [13], epoch", report);
         }

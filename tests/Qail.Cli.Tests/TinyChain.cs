@@ -10,9 +10,12 @@ public sealed class TinyChain : IDisposable
     public TinyChain()
     {
         Folder = Directory.CreateTempSubdirectory("qail-cli-").FullName;
-        Collect = QailRun.Of("collect", "--env", Env, "--episodes", "2", "--seed", "3", "--noise", "0.1", "--out", Demos);
-        Train = QailRun.Of("train", "--demos", Demos, "--hidden", "16,16", "--epochs", "1", "--seed", "3", "--out", FullPrecision);
-        Quantize = QailRun.Of("quantize", "--policy", FullPrecision, "--demos", Demos, "--method", "qail", "--bits", "4",
+        Collect = QailRun.Of("collect", "--env", Env, "--episodes", "2", "--seed", "3", "--noise", "0.1", "--out",
+            Demos);
+        Train = QailRun.Of("train", "--demos", Demos, "--hidden", "16,16", "--epochs", "1", "--seed", "3", "--out",
+            FullPrecision);
+        Quantize = QailRun.Of("quantize", "--policy", FullPrecision, "--demos", Demos, "--method", "qail", "--bits",
+            "4",
             "--granularity", "PerGroup", "--group-size", "8", "--epochs", "1", "--seed", "3", "--out", Deployed);
     }
 

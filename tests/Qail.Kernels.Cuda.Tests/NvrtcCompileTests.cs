@@ -5,8 +5,8 @@ using Qail.Kernels.Cuda;
 namespace Qail.Kernels.Cuda.Tests;
 
 /// <summary>
-/// Every embedded .cu source (the product's and the device check's) compiles to PTX with NVRTC (CUDA 11.8's libnvrtc11.2 in CI), so a syntax error fails
-/// without a GPU. Skips when NVRTC is not installed.
+/// Every embedded .cu source (the product's and the device check's) compiles to PTX with NVRTC (CUDA 11.8's
+/// libnvrtc11.2 in CI), so a syntax error fails without a GPU. Skips when NVRTC is not installed.
 /// </summary>
 public sealed class NvrtcCompileTests
 {

@@ -26,7 +26,10 @@ public class DrivingBenchmarks
         _expert = Expert.For(_env);
     }
 
-    /// <summary>500 expert-driven steps (Act + Step), resetting when an episode ends: the rate of demonstration collection per core.</summary>
+    /// <summary>
+    /// 500 expert-driven steps (Act + Step), resetting when an episode ends: the rate of demonstration collection per
+    /// core.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Steps)]
     public int ExpertStep()
     {

@@ -28,10 +28,13 @@ public class ManipulationBenchmarks
         var low = _env.Spec.Action.Low;
         var high = _env.Spec.Action.High;
         _actions = Enumerable.Range(0, Steps)
-            .Select(_ => Enumerable.Range(0, low.Length).Select(d => (float)rng.Uniform(low[d], high[d])).ToArray()).ToArray();
+            .Select(_ => Enumerable.Range(0, low.Length).Select(d => (float)rng.Uniform(low[d], high[d])).ToArray())
+                .ToArray();
     }
 
-    /// <summary>500 steps of random actions (env.Step with the image observation), resetting when an episode ends.</summary>
+    /// <summary>
+    /// 500 steps of random actions (env.Step with the image observation), resetting when an episode ends.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Steps)]
     public int Step()
     {

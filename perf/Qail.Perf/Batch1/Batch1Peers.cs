@@ -53,7 +53,8 @@ internal static class Batch1Peers
                 .AddOutput("Y", OnnxElementType.Int32, 1, s);
             model.AddNode("MatMulInteger", ["A", "B"], ["Y"]);
             var ort = new OnnxPeer(model.ToModel([("", 21)]), 1,
-                OrtValue.CreateTensorValueFromMemory(a, [1, s]), OrtValue.CreateTensorValueFromMemory(new int[s], [1, s]));
+                OrtValue.CreateTensorValueFromMemory(a, [1, s]),
+                OrtValue.CreateTensorValueFromMemory(new int[s], [1, s]));
             return new PeerPair(ours, ort.Run, ort.Dispose);
         });
 

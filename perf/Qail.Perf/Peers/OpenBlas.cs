@@ -33,7 +33,8 @@ internal static unsafe partial class OpenBlas
         float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
     {
         fixed (float* pa = a, pb = b, pc = c)
-            CblasSgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            CblasSgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, pa, lda, pb, ldb,
+                beta, pc, ldc);
     }
 
     /// <summary>Row-major cblas_sgemv, y = A x with A [rows, columns] (a Linear layer's W x).</summary>

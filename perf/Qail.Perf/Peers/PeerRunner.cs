@@ -30,24 +30,30 @@ internal static class PeerRunner
             Console.Error.WriteLine($"No peer comparison matches '{filter}'.");
             return 1;
         }
-        Console.WriteLine($"# peers: {selected.Count} comparisons, {rounds} interleaved rounds, median per call; ratio = ours / peer time (< 1: we are faster)");
+        Console.WriteLine($"# peers: {selected.Count} comparisons, {rounds} interleaved rounds, median per call; ratio "
+            + "= ours / peer time (< 1: we are faster)");
         if (threadCpu)
             Console.WriteLine("# clock: calling thread's CPU time (1-thread rows only: other threads are not counted)");
-        Console.WriteLine($"# Qail path: {Qail.Kernels.Cpu.KernelDispatch.Describe()}, sgemm tile {Qail.Kernels.Cpu.Sgemm.DescribeKernel()}");
+        Console.WriteLine($"# Qail path: {Qail.Kernels.Cpu.KernelDispatch.Describe()}, sgemm tile "
+            + $"{Qail.Kernels.Cpu.Sgemm.DescribeKernel()}");
         if (threadCpu)
-            Console.WriteLine("# wall columns: the same samples timed by the wall clock (the ratio for rows where the peer"
+            Console.WriteLine(
+                "# wall columns: the same samples timed by the wall clock (the ratio for rows where the peer"
                 + " runs several threads)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{"comparison",-34} {"peer",-12} {"ours us",11} {"peer us",11} {"ratio",7} {"ours GF/s",10} {"peer GF/s",10}")
+            $"{"comparison",-34} {"peer",-12} {"ours us",11} {"peer us",11} {"ratio",7} {"ours GF/s",10} "
+            + $"{"peer GF/s",10}")
             + (threadCpu ? $" {"ours wall",10} {"peer wall",10} {"wall ratio",10}" : ""));
         foreach (var comparison in selected)
         {
             using var pair = comparison.Prepare();
             var (ours, oursWall) = Measure(pair.Ours, pair.Peer, rounds, sampleTarget, out var peer, out var peerWall);
             var flops = comparison.Flops;
-            string Rate(double seconds) => flops > 0 ? (flops / seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
+            string Rate(double seconds) =>
+                flops > 0 ? (flops / seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{comparison.Name,-34} {comparison.Peer,-12} {ours * 1e6,11:F1} {peer * 1e6,11:F1} {ours / peer,7:F3} {Rate(ours),10} {Rate(peer),10}")
+                $"{comparison.Name,-34} {comparison.Peer,-12} {ours * 1e6,11:F1} {peer * 1e6,11:F1} {ours / peer,7:F3} "
+                + $"{Rate(ours),10} {Rate(peer),10}")
                 + (threadCpu ? string.Create(CultureInfo.InvariantCulture,
                     $" {oursWall * 1e6,10:F1} {peerWall * 1e6,10:F1} {oursWall / peerWall,10:F3}") : ""));
         }

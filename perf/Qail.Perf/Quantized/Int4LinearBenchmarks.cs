@@ -3,7 +3,9 @@ using Qail.Kernels.Cpu;
 
 namespace Qail.Perf.Quantized;
 
-/// <summary>BenchmarkDotNet suite: a 4096 x 4096 int4 (group 32) Linear layer against fp32 Sgemm (the baseline), one thread.</summary>
+/// <summary>
+/// BenchmarkDotNet suite: a 4096 x 4096 int4 (group 32) Linear layer against fp32 Sgemm (the baseline), one thread.
+/// </summary>
 public class Int4LinearBenchmarks
 {
     private const int N = 4096, K = 4096;

@@ -3,7 +3,9 @@ using Qail.Kernels.Cpu;
 
 namespace Qail.Perf.Quantized;
 
-/// <summary>BenchmarkDotNet suite: square uint8 x int8 GEMM against our fp32 Sgemm (the baseline), one thread.</summary>
+/// <summary>
+/// BenchmarkDotNet suite: square uint8 x int8 GEMM against our fp32 Sgemm (the baseline), one thread.
+/// </summary>
 public class Int8GemmBenchmarks
 {
     private byte[] _a = [];

@@ -17,7 +17,8 @@ internal sealed class OnnxPeer : IDisposable
 
     public OnnxPeer(byte[] model, int threads, OrtValue input, OrtValue output)
     {
-        _options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        _options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
         _session = new InferenceSession(model, _options);
         _input = input;
         _output = output;

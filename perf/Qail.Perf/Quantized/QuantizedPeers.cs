@@ -31,7 +31,8 @@ internal static class QuantizedPeers
         select Int4Comparison(b, n, k, t, peer);
 
     private static PeerComparison Int8Comparison(int s, int threads, string peer) =>
-        new($"int8 gemm {s}^3 t{threads} {Isa(peer)}", peer == "Sgemm" ? "our Sgemm" : "ORT MatMulInt", 2.0 * s * s * s, () =>
+        new($"int8 gemm {s}^3 t{threads} {Isa(peer)}", peer == "Sgemm" ? "our Sgemm" : "ORT MatMulInt", 2.0 * s * s * s,
+            () =>
         {
             var r = new Random(2024);
             var a = new byte[s * s];
@@ -60,7 +61,8 @@ internal static class QuantizedPeers
                 .AddOutput("Y", OnnxElementType.Int32, s, s);
             model.AddNode("MatMulInteger", ["A", "B", "a_zero"], ["Y"]);
             var ort = new OnnxPeer(model.ToModel([("", 21)]), threads,
-                OrtValue.CreateTensorValueFromMemory(a, [s, s]), OrtValue.CreateTensorValueFromMemory(new int[s * s], [s, s]));
+                OrtValue.CreateTensorValueFromMemory(a, [s, s]),
+                OrtValue.CreateTensorValueFromMemory(new int[s * s], [s, s]));
             return new PeerPair(ours, ort.Run, ort.Dispose);
         });
 
@@ -69,7 +71,8 @@ internal static class QuantizedPeers
         peer == "ORT-capped" ? InstructionSet.NativeExtended : KernelDispatch.Active;
 
     private static PeerComparison Int4Comparison(int batch, int n, int k, int threads, string peer) =>
-        new($"int4 b{batch} {n}x{k} t{threads}", peer switch { "ORT" => "ORT NBits", "ORT-int8" => "ORT NBits a8", _ => "our Sgemm" }, 2.0 * batch * n * k, () =>
+        new($"int4 b{batch} {n}x{k} t{threads}", peer switch { "ORT" => "ORT NBits", "ORT-int8" => "ORT NBits a8",
+            _ => "our Sgemm" }, 2.0 * batch * n * k, () =>
         {
             var r = new Random(4096);
             var wf = new float[n * k];
@@ -90,7 +93,8 @@ internal static class QuantizedPeers
                 return new PeerPair(ours, () => Sgemm.Multiply(false, true, batch, n, k, 1f, x, k, wf, k, 0f, yf, n));
             }
             var b = (byte[])canonical.Codes.Clone();
-            for (var i = 0; i < b.Length; i++) b[i] ^= 0x88; // signed codes -> MatMulNBits' unsigned codes with zero point 8
+            // signed codes -> MatMulNBits' unsigned codes with zero point 8
+            for (var i = 0; i < b.Length; i++) b[i] ^= 0x88;
             var model = new OnnxGraph("int4")
                 .AddInput("A", OnnxElementType.Float, batch, k)
                 .AddInitializer<byte>("B", OnnxElementType.UInt8, [n, k / 32, 16], b)
@@ -100,7 +104,8 @@ internal static class QuantizedPeers
                 .Attribute("K", k).Attribute("N", n).Attribute("bits", 4L).Attribute("block_size", 32L)
                 .Attribute("accuracy_level", peer == "ORT" ? 0L : 4L);
             var ort = new OnnxPeer(model.ToModel([("", 21), ("com.microsoft", 1)]), threads,
-                OrtValue.CreateTensorValueFromMemory(x, [batch, k]), OrtValue.CreateTensorValueFromMemory(new float[batch * n], [batch, n]));
+                OrtValue.CreateTensorValueFromMemory(x, [batch, k]),
+                OrtValue.CreateTensorValueFromMemory(new float[batch * n], [batch, n]));
             return new PeerPair(ours, ort.Run, ort.Dispose);
         });
 }

@@ -2,7 +2,9 @@ using Qail.IO;
 
 namespace Qail.Cli.Tests.Hostile;
 
-/// <summary>A write that fails part-way leaves the previous file whole and no temp file; leftovers of live writers stay.</summary>
+/// <summary>
+/// A write that fails part-way leaves the previous file whole and no temp file; leftovers of live writers stay.
+/// </summary>
 public sealed class AtomicFileTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("qail-atomic-").FullName;

@@ -11,7 +11,10 @@ namespace Qail.Cli.Tests.Hostile;
 /// <summary>Well-formed files with one chosen value changed, re-checksummed where the format has a checksum.</summary>
 internal static class FileEdits
 {
-    /// <summary>A demonstrations file with element <paramref name="index"/> of float tensor <paramref name="tensor"/> set, its CRC restated.</summary>
+    /// <summary>
+    /// A demonstrations file with element <paramref name="index"/> of float tensor <paramref name="tensor"/> set, its
+    /// CRC restated.
+    /// </summary>
     public static byte[] DemonstrationsWith(byte[] file, string tensor, int index, float value)
     {
         var (tensors, metadata) = SafeTensors.Read(file);
@@ -21,7 +24,9 @@ internal static class FileEdits
         return Restamp(SafeTensors.Write(order, metadata.ToDictionary(p => p.Key, p => p.Value)));
     }
 
-    /// <summary>A demonstrations file whose CRC field is recomputed over its (possibly mutated) bytes, so deeper checks see it.</summary>
+    /// <summary>
+    /// A demonstrations file whose CRC field is recomputed over its (possibly mutated) bytes, so deeper checks see it.
+    /// </summary>
     public static byte[] Restamp(byte[] file)
     {
         var needle = Encoding.ASCII.GetBytes("\"crc32\":\"");
@@ -33,11 +38,15 @@ internal static class FileEdits
         var copy = (byte[])file.Clone();
         int field = 8 + at + needle.Length;
         Encoding.ASCII.GetBytes("00000000", copy.AsSpan(field, 8));
-        Encoding.ASCII.GetBytes(Crc32.Compute(copy).ToString("x8", CultureInfo.InvariantCulture), copy.AsSpan(field, 8));
+        Encoding.ASCII.GetBytes(Crc32.Compute(copy).ToString("x8", CultureInfo.InvariantCulture),
+            copy.AsSpan(field, 8));
         return copy;
     }
 
-    /// <summary>A demonstrations file holding the episodes of <paramref name="file"/> repeated until it reaches <paramref name="bytes"/>.</summary>
+    /// <summary>
+    /// A demonstrations file holding the episodes of <paramref name="file"/> repeated until it reaches
+    /// <paramref name="bytes"/>.
+    /// </summary>
     public static byte[] Repeated(byte[] file, long bytes)
     {
         var (tensors, metadata) = SafeTensors.Read(file);
@@ -51,17 +60,24 @@ internal static class FileEdits
         foreach (var t in SafeTensorsOrder(file, [.. tensors.Values]))
         {
             if (t.Name == "episode_offsets")
-                edited.Add(t with { Shape = [repeatedOffsets.Count], Data = MemoryMarshal.AsBytes(repeatedOffsets.ToArray().AsSpan()).ToArray() });
+                edited.Add(t with { Shape = [repeatedOffsets.Count],
+                    Data = MemoryMarshal.AsBytes(repeatedOffsets.ToArray().AsSpan()).ToArray() });
             else if (t.Name == "success")
-                edited.Add(t with { Shape = [t.Shape[0] * copies], Data = [.. Enumerable.Repeat(t.Data, copies).SelectMany(d => d)] });
+                edited.Add(t with { Shape = [t.Shape[0] * copies],
+                    Data = [.. Enumerable.Repeat(t.Data, copies).SelectMany(d => d)] });
             else
-                edited.Add(t with { Shape = [t.Shape[0] * copies, .. t.Shape[1..]], Data = [.. Enumerable.Repeat(t.Data, copies).SelectMany(d => d)] });
+                edited.Add(t with { Shape = [t.Shape[0] * copies, .. t.Shape[1..]],
+                    Data = [.. Enumerable.Repeat(t.Data, copies).SelectMany(d => d)] });
         }
         return Restamp(SafeTensors.Write(edited, metadata.ToDictionary(p => p.Key, p => p.Value)));
     }
 
-    /// <summary>Copies a checkpoint to <paramref name="destination"/> after <paramref name="edit"/> changed its tensors or metadata.</summary>
-    public static void CheckpointWith(string source, string destination, Action<(Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata)> edit)
+    /// <summary>
+    /// Copies a checkpoint to <paramref name="destination"/> after <paramref name="edit"/> changed its tensors or
+    /// metadata.
+    /// </summary>
+    public static void CheckpointWith(string source, string destination,
+        Action<(Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata)> edit)
     {
         var archive = NnSafeTensors.Load(source);
         var tensors = archive.Tensors.ToDictionary(p => p.Key, p => p.Value);

@@ -25,7 +25,8 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
             string line = string.Join(' ', args);
             Assert.True(run.ExitCode == CliExit, $"`qail {line}` exited {run.ExitCode}\n{run.Error}\n{run.Output}");
             var errors = run.Error.TrimEnd().Split('\n');
-            Assert.True(errors.Length == 1 && errors[0].StartsWith("error: ", StringComparison.Ordinal), $"`qail {line}` wrote:\n{run.Error}");
+            Assert.True(errors.Length == 1 && errors[0].StartsWith("error: ", StringComparison.Ordinal),
+                $"`qail {line}` wrote:\n{run.Error}");
             Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("unforeseen", run.Error, StringComparison.Ordinal);
         }
@@ -45,10 +46,13 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
         string[] args = which switch
         {
             "train" => ["train", "--demos", chain.Demos, "--out", chain.Demos],
-            "quantize-policy" => ["quantize", "--policy", chain.FullPrecision, "--demos", chain.Demos, "--out", chain.FullPrecision],
-            "quantize-demos" => ["quantize", "--policy", chain.FullPrecision, "--demos", chain.Demos, "--out", chain.Demos],
+            "quantize-policy" =>
+                ["quantize", "--policy", chain.FullPrecision, "--demos", chain.Demos, "--out", chain.FullPrecision],
+            "quantize-demos" =>
+                ["quantize", "--policy", chain.FullPrecision, "--demos", chain.Demos, "--out", chain.Demos],
             "render-out" => ["render", "--policy", chain.Deployed, "--env", TinyChain.Env, "--out", chain.Deployed],
-            _ => ["render", "--policy", chain.Deployed, "--env", TinyChain.Env, "--out", Path.Combine(chain.Folder, "s.gif"), "--strip", chain.Deployed],
+            _ => ["render", "--policy", chain.Deployed, "--env", TinyChain.Env, "--out",
+                Path.Combine(chain.Folder, "s.gif"), "--strip", chain.Deployed],
         };
         var before = Hashes(chain.Folder);
         QailRun.Of(args).FailedWith("error:", "is the file given as");
@@ -79,7 +83,8 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
         string output = Path.Combine(chain.Folder, "kept.safetensors");
         File.Copy(chain.FullPrecision, output, overwrite: true);
         var before = File.ReadAllBytes(output);
-        var run = QailRun.Of("train", "--demos", chain.Demos, "--hidden", "16,16", "--epochs", "3", "--learning-rate", "1e30", "--out", output);
+        var run = QailRun.Of("train", "--demos", chain.Demos, "--hidden", "16,16", "--epochs", "3", "--learning-rate",
+            "1e30", "--out", output);
         run.FailedWith("error: training diverged in epoch", "loss", output);
         Assert.Equal(CliExit, run.ExitCode);
         Assert.Equal(before, File.ReadAllBytes(output));
@@ -91,7 +96,8 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
     {
         string folder = Directory.CreateDirectory(Path.Combine(chain.Folder, "leftovers")).FullName;
         // A temp file as a killed `qail collect` leaves it: its writer's process id no longer runs.
-        string leftover = Path.Combine(folder, $".demos.safetensors.2000000000.0123456789abcdef{AtomicFile.TempSuffix}");
+        string leftover = Path.Combine(folder,
+            $".demos.safetensors.2000000000.0123456789abcdef{AtomicFile.TempSuffix}");
         File.WriteAllBytes(leftover, new byte[100]);
         string output = Path.Combine(folder, "demos.safetensors");
         File.WriteAllBytes(output, [1, 2, 3]);
@@ -104,10 +110,14 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
     [Fact]
     public void NonFiniteDemonstrations_AreRefusedNamingTheValue()
     {
-        string bad = chain.Damaged(chain.Demos, "nan-demos.safetensors", b => FileEdits.DemonstrationsWith(b, "rewards", 0, float.NaN));
-        QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "nan.safetensors")).FailedWith("--demos", "rewards", "NaN");
-        string huge = chain.Damaged(chain.Demos, "huge-demos.safetensors", b => FileEdits.DemonstrationsWith(b, "state", 1, 3e38f));
-        QailRun.Of("train", "--demos", huge, "--out", Path.Combine(chain.Folder, "huge.safetensors")).FailedWith("--demos", "state", "finite value within");
+        string bad = chain.Damaged(chain.Demos, "nan-demos.safetensors",
+            b => FileEdits.DemonstrationsWith(b, "rewards", 0, float.NaN));
+        QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "nan.safetensors"))
+            .FailedWith("--demos", "rewards", "NaN");
+        string huge = chain.Damaged(chain.Demos, "huge-demos.safetensors",
+            b => FileEdits.DemonstrationsWith(b, "state", 1, 3e38f));
+        QailRun.Of("train", "--demos", huge, "--out", Path.Combine(chain.Folder, "huge.safetensors"))
+            .FailedWith("--demos", "state", "finite value within");
     }
 
     [Theory]
@@ -119,7 +129,8 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
     public void NonFiniteOrOverflowingCheckpoint_IsRefused(string tensor, float value, string reason)
     {
         string bad = Path.Combine(chain.Folder, $"bad-{tensor}-{value}.safetensors");
-        FileEdits.CheckpointWith(chain.FullPrecision, bad, archive => archive.Tensors[tensor].AsSpan<float>()[0] = value);
+        FileEdits.CheckpointWith(chain.FullPrecision, bad,
+            archive => archive.Tensors[tensor].AsSpan<float>()[0] = value);
         QailRun.Of("eval", "--policy", bad, "--episodes", "1").FailedWith("--policy", tensor, reason);
     }
 
@@ -130,11 +141,13 @@ public sealed class HostileCommandTests(TinyChain chain, ITestOutputHelper log) 
         FileEdits.CheckpointWith(chain.FullPrecision, bad, archive => archive.Metadata["qail.hidden"] = "4096,4096");
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         QailRun.Of("eval", "--policy", bad, "--episodes", "1").FailedWith("--policy", "declares a network");
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64L << 20, "the refusal allocated more than 64 MB");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64L << 20,
+            "the refusal allocated more than 64 MB");
     }
 
     private const int CliExit = 2;
 
     private static Dictionary<string, string> Hashes(string folder) =>
-        Directory.EnumerateFiles(folder).ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        Directory.EnumerateFiles(folder).ToDictionary(f => f,
+            f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 }

@@ -23,7 +23,9 @@ public enum MutationKind
     HeaderLength,
     /// <summary>Writes one number of the JSON header as a string (type confusion).</summary>
     NumberAsString,
-    /// <summary>Replaces one number of the JSON header with a boundary value (huge, negative, fractional, zero).</summary>
+    /// <summary>
+    /// Replaces one number of the JSON header with a boundary value (huge, negative, fractional, zero).
+    /// </summary>
     NumberReplaced,
     /// <summary>Copies a run of bytes over another place.</summary>
     Duplicate,
@@ -35,9 +37,12 @@ public enum MutationKind
 /// </summary>
 public sealed record Mutation(MutationKind Kind, int Position, int Count, int Choice, bool InHeader, bool Restamp)
 {
-    private static readonly byte[] Bytes = [0x00, 0x7F, 0x80, 0xFF, (byte)'"', (byte)'{', (byte)'}', (byte)',', (byte)'[', (byte)'9', (byte)'-'];
-    private static readonly ulong[] Lengths = [0, 1, 2, 7, 8, 1UL << 31, 1UL << 32, 1UL << 63, ulong.MaxValue, 100_000_000];
-    private static readonly string[] Numbers = ["-1", "0", "1e30", "3.5", "65536", "32768", "2147483647", "2147483648", "4294967296",
+    private static readonly byte[] Bytes = [0x00, 0x7F, 0x80, 0xFF, (byte)'"', (byte)'{', (byte)'}', (byte)',',
+        (byte)'[', (byte)'9', (byte)'-'];
+    private static readonly ulong[] Lengths = [0, 1, 2, 7, 8, 1UL << 31, 1UL << 32, 1UL << 63, ulong.MaxValue,
+        100_000_000];
+    private static readonly string[] Numbers = ["-1", "0", "1e30", "3.5", "65536", "32768", "2147483647", "2147483648",
+        "4294967296",
         "9223372036854775807", "18446744073709551616", "1e-45", "-0", "NaN", "true", "null", "[]", "{}"];
 
     /// <summary>All mutations, for FsCheck.</summary>
@@ -53,7 +58,8 @@ public sealed record Mutation(MutationKind Kind, int Position, int Count, int Ch
     /// <summary>The mutated copy of <paramref name="file"/>.</summary>
     public byte[] Apply(byte[] file)
     {
-        int headerEnd = file.Length >= 8 ? (int)Math.Min((ulong)file.Length, 8 + BinaryPrimitives.ReadUInt64LittleEndian(file)) : file.Length;
+        int headerEnd = file.Length >= 8 ? (int)Math.Min((ulong)file.Length,
+            8 + BinaryPrimitives.ReadUInt64LittleEndian(file)) : file.Length;
         int span = InHeader ? Math.Max(1, headerEnd) : Math.Max(1, file.Length);
         int at = Position % span;
         var bytes = new List<byte>(file);
@@ -69,7 +75,8 @@ public sealed record Mutation(MutationKind Kind, int Position, int Count, int Ch
                 bytes.RemoveRange(at, bytes.Count - at);
                 break;
             case MutationKind.Insert:
-                bytes.InsertRange(Math.Min(at, bytes.Count), Enumerable.Range(0, Count).Select(i => (byte)((Choice >> (i % 16)) * 31 + i)));
+                bytes.InsertRange(Math.Min(at, bytes.Count),
+                    Enumerable.Range(0, Count).Select(i => (byte)((Choice >> (i % 16)) * 31 + i)));
                 break;
             case MutationKind.Delete:
                 bytes.RemoveRange(at, Math.Min(Count, bytes.Count - at));
@@ -83,7 +90,8 @@ public sealed record Mutation(MutationKind Kind, int Position, int Count, int Ch
                 return Json(file, headerEnd);
             default:
                 int from = Position % Math.Max(1, file.Length), to = Choice % Math.Max(1, file.Length);
-                for (int i = 0; i < Count && from + i < file.Length && to + i < bytes.Count; i++) bytes[to + i] = file[from + i];
+                for (int i = 0; i < Count && from + i < file.Length && to + i < bytes.Count; i++)
+                    bytes[to + i] = file[from + i];
                 break;
         }
         var mutated = bytes.ToArray();
@@ -100,7 +108,8 @@ public sealed record Mutation(MutationKind Kind, int Position, int Count, int Ch
         var target = numbers[Choice % numbers.Count];
         // Inside a metadata string (the deployed policy's config is JSON within JSON), quotes are escaped.
         string quote = InsideString(header, target.Index) ? "\\\"" : "\"";
-        string replacement = Kind == MutationKind.NumberAsString ? $"{quote}{target.Value}{quote}" : Numbers[Position % Numbers.Length];
+        string replacement = Kind == MutationKind.NumberAsString
+            ? $"{quote}{target.Value}{quote}" : Numbers[Position % Numbers.Length];
         string edited = header[..target.Index] + replacement + header[(target.Index + target.Length)..];
         var json = Encoding.UTF8.GetBytes(edited);
         var result = new byte[8 + json.Length + file.Length - headerEnd];
@@ -122,5 +131,6 @@ public sealed record Mutation(MutationKind Kind, int Position, int Count, int Ch
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Kind} at {Position} x{Count} choice {Choice}{(InHeader ? " (header)" : "")}{(Restamp ? " restamped" : "")}");
+        string.Create(CultureInfo.InvariantCulture, $"{Kind} at {Position} x{Count} choice {Choice}"
+            + $"{(InHeader ? " (header)" : "")}{(Restamp ? " restamped" : "")}");
 }

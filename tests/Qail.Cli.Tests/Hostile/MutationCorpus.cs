@@ -14,7 +14,8 @@ public sealed class MutationCorpus : IDisposable
     {
         Chain = new TinyChain();
         W8A8 = Path.Combine(Chain.Folder, "w8a8.safetensors");
-        QailRun.Of("quantize", "--policy", Chain.FullPrecision, "--demos", Chain.Demos, "--method", "ptq", "--bits", "8", "--act-bits", "8",
+        QailRun.Of("quantize", "--policy", Chain.FullPrecision, "--demos", Chain.Demos, "--method", "ptq", "--bits",
+            "8", "--act-bits", "8",
             "--granularity", "PerChannel", "--out", W8A8).Succeeded();
         var env = Env.Make(TinyChain.Env, 0);
         Observations = [.. Enumerable.Range(0, 4).Select(env.Reset)];

@@ -33,19 +33,25 @@ public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper 
         var original = Demonstrations.Load(corpus.Chain.Demos);
         var (loaded, _) = Load(corpus.Chain.Demos, mutation, Demonstrations.Load);
         if (loaded is null) return;
-        // A restamped mutant is a well-formed file again: whatever it holds must be finite; any other must be the original.
-        if (mutation.Restamp) Assert.All(loaded.Actions.Concat(loaded.ExecutedActions).Concat(loaded.Rewards).Concat(loaded.States ?? []), v => Assert.True(float.IsFinite(v)));
+        // A restamped mutant is a well-formed file again: whatever it holds must be finite; any other must be the
+        // original.
+        if (mutation.Restamp)
+            Assert.All(loaded.Actions.Concat(loaded.ExecutedActions).Concat(loaded.Rewards).Concat(loaded.States ?? []),
+                v => Assert.True(float.IsFinite(v)));
         else Assert.Equal(original.ToBytes(), loaded.ToBytes());
     }
 
     [Property(MaxTest = 300, Replay = "(20261205,173)", Arbitrary = [typeof(MutationArbitraries)])]
-    public void CheckpointMutants_LoadIdentically_OrAreRefused(Mutation mutation) => PolicyMutant(corpus.Chain.FullPrecision, mutation);
+    public void CheckpointMutants_LoadIdentically_OrAreRefused(Mutation mutation) =>
+        PolicyMutant(corpus.Chain.FullPrecision, mutation);
 
     [Property(MaxTest = 300, Replay = "(20261205,177)", Arbitrary = [typeof(MutationArbitraries)])]
-    public void DeployedW4Mutants_LoadIdentically_OrAreRefused(Mutation mutation) => PolicyMutant(corpus.Chain.Deployed, mutation);
+    public void DeployedW4Mutants_LoadIdentically_OrAreRefused(Mutation mutation) =>
+        PolicyMutant(corpus.Chain.Deployed, mutation);
 
     [Property(MaxTest = 300, Replay = "(20261205,175)", Arbitrary = [typeof(MutationArbitraries)])]
-    public void DeployedW8A8Mutants_LoadIdentically_OrAreRefused(Mutation mutation) => PolicyMutant(corpus.W8A8, mutation);
+    public void DeployedW8A8Mutants_LoadIdentically_OrAreRefused(Mutation mutation) =>
+        PolicyMutant(corpus.W8A8, mutation);
 
     [Fact]
     public void LargeFiles_LoadWithinSixteenBytesPerFileByte()
@@ -58,7 +64,8 @@ public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper 
         PolicyFile.SaveFullPrecision(network, "mlp", TinyChain.Env, [2048, 3000], 1, checkpoint);
         AssertLoadBound(checkpoint, MutationCorpus.LoadPolicy);
         string deployed = Path.Combine(corpus.Mutants, "large-w4.safetensors");
-        var student = QuantizationStudy.PrepareStudent(network, QuantConfig.Create(4, QuantGranularity.PerGroup, 32), Demonstrations.Load(corpus.Chain.Demos), 1);
+        var student = QuantizationStudy.PrepareStudent(network, QuantConfig.Create(4, QuantGranularity.PerGroup, 32),
+            Demonstrations.Load(corpus.Chain.Demos), 1);
         Export.ToIntegerPolicy(student, "W4 large").Save(deployed);
         AssertLoadBound(deployed, MutationCorpus.LoadPolicy);
         string demos = Path.Combine(corpus.Mutants, "large-demos.safetensors");
@@ -72,7 +79,8 @@ public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper 
         long before = GC.GetAllocatedBytesForCurrentThread();
         load(path);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        string figure = $"loading {Path.GetFileName(path)} ({n} bytes) allocated {allocated} ({(double)allocated / n:F1} per byte)";
+        string figure = $"loading {Path.GetFileName(path)} ({n} bytes) allocated {allocated} ("
+            + $"{(double)allocated / n:F1} per byte)";
         log.WriteLine(figure);
         Assert.True(allocated <= 16 * n, figure);
     }
@@ -92,7 +100,8 @@ public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper 
             // Refused while acting: the policy checks its observation and its outputs with one fault type.
             return;
         }
-        Assert.All(actions.SelectMany(a => a), v => Assert.True(float.IsFinite(v), "a loaded mutant acted with a non-finite value"));
+        Assert.All(actions.SelectMany(a => a),
+            v => Assert.True(float.IsFinite(v), "a loaded mutant acted with a non-finite value"));
         Assert.Equal(expected, actions);
     }
 
@@ -112,7 +121,8 @@ public sealed class MutationProperties(MutationCorpus corpus, ITestOutputHelper 
         {
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated <= MemoryBound(bytes.Length), $"{mutation}: loading {bytes.Length} bytes allocated {allocated}");
+        Assert.True(allocated <= MemoryBound(bytes.Length),
+            $"{mutation}: loading {bytes.Length} bytes allocated {allocated}");
         return (loaded, allocated);
     }
 }

@@ -219,7 +219,8 @@ public class DemonstrationCacheTests
         string key = DemonstrationCache.Key("point-mass", 2, 4, 0.1);
         Assert.Equal(key, DemonstrationCache.Key("point-mass", 2, 4, 0.1, maxSteps: 0));
         Assert.NotEqual(key, DemonstrationCache.Key("point-mass", 2, 4, 0.1, maxSteps: 7));
-        Assert.Throws<ArgumentException>(() => Qail.Envs.Demonstrations.Collect("point-mass", 1, seed: 4, maxSteps: -1));
+        Assert.Throws<ArgumentException>(() =>
+            Qail.Envs.Demonstrations.Collect("point-mass", 1, seed: 4, maxSteps: -1));
         var env = Env.Make("point-mass", 0);
         var frames = Qail.Envs.Rendering.EpisodeRecorder.Record(env, (_, _) => new float[env.Spec.Action.Size], 0,
             frameEvery: 2, maxSteps: 5);

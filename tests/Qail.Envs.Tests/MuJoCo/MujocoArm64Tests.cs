@@ -12,9 +12,10 @@ namespace Qail.Envs.Tests.MuJoCo;
 /// rewards and final qpos are compared with the same run in this x64 process. Both libraries are builds of MuJoCo
 /// 2.2.2 by different compilers for different FP units (the arm64 build may fuse multiply-adds), so bits may differ
 /// from the first step on; how far they drift depends on the dynamics: the cart-pole's smooth motion amplifies a
-/// rounding difference little (measured: bit for bit over 100 steps), so it must stay within 1e-9; the walker's contacts
-/// amplify it about tenfold every 10-15 steps (measured 1e-15 at step 25, 1e-9 at step 100, 1e-5 at step 200), so it
-/// is compared over 100 steps within 1e-6, a thousand times the measured drift and far below any behavioural change.
+/// rounding difference little (measured: bit for bit over 100 steps), so it must stay within 1e-9; the walker's
+/// contacts amplify it about tenfold every 10-15 steps (measured 1e-15 at step 25, 1e-9 at step 100, 1e-5 at step 200),
+/// so it is compared over 100 steps within 1e-6, a thousand times the measured drift and far below any behavioural
+/// change.
 /// </summary>
 public sealed class MujocoArm64Tests(ITestOutputHelper output)
 {
@@ -42,7 +43,8 @@ public sealed class MujocoArm64Tests(ITestOutputHelper output)
                                  "run native/examples/publish.sh linux-arm64 first (NativeAOT, minutes).");
         var newest = NewestSource();
         Skip.If(newest.LastWriteTimeUtc > check.LastWriteTimeUtc,
-            $"the qail-mujoco-check in {artifacts} is older than {newest.FullName}: rerun native/examples/publish.sh linux-arm64.");
+            $"the qail-mujoco-check in {artifacts} is older than {newest.FullName}: rerun native/examples/publish.sh "
+            + "linux-arm64.");
 
         var start = new ProcessStartInfo("qemu-aarch64", [check.FullName, $"{Steps}"])
         {

@@ -9,7 +9,8 @@ public sealed class Int8GemmTests
     private static (int[] Expected, Func<int[]> Run) Case(Random r, int m, int n, int k)
     {
         var w = Weights(r, n * k);
-        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
+        int[] zw = r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)],
+            _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
         var packed = PackedInt8Weights.Pack(w, n, k, zw);
         var expected = new int[m * n];
         if (r.Next(2) == 0)
@@ -28,7 +29,10 @@ public sealed class Int8GemmTests
         }
     }
 
-    /// <summary>Random small shapes (m, n, k from 1; odd; not multiples of 4 or 16), uint8 and int8 activations, all zero-point kinds.</summary>
+    /// <summary>
+    /// Random small shapes (m, n, k from 1; odd; not multiples of 4 or 16), uint8 and int8 activations, all zero-point
+    /// kinds.
+    /// </summary>
     [Property(MaxTest = 60, Replay = "(8101,3)")]
     public void EveryPathEqualsReferenceBitForBit(int seed)
     {
@@ -54,7 +58,10 @@ public sealed class Int8GemmTests
         finally { KernelThreads.Count = saved; }
     }
 
-    /// <summary>Convolution-like shapes (many rows, one panel of outputs) split over 2 threads by row blocks: the reference's bits.</summary>
+    /// <summary>
+    /// Convolution-like shapes (many rows, one panel of outputs) split over 2 threads by row blocks: the reference's
+    /// bits.
+    /// </summary>
     [Property(MaxTest = 4, Replay = "(31,7)")]
     public void ManyRowsFewOutputsSplitByRowsEqualsReference(int seed)
     {
@@ -128,9 +135,13 @@ public sealed class Int8GemmTests
     public void BadShapesNameTheArgument()
     {
         var packed = PackedInt8Weights.Pack(new sbyte[6], 2, 3);
-        Assert.Equal("a", Assert.Throws<ArgumentException>(() => Int8Gemm.Multiply(new byte[5], 2, 0, packed, new int[4])).ParamName);
-        Assert.Equal("c", Assert.Throws<ArgumentException>(() => Int8Gemm.Multiply(new byte[6], 2, 0, packed, new int[3])).ParamName);
-        Assert.Equal("zeroPoints", Assert.Throws<ArgumentException>(() => PackedInt8Weights.Pack(new sbyte[6], 2, 3, [1, 2, 3])).ParamName);
-        Assert.Equal("wScales", Assert.Throws<ArgumentException>(() => Int8Epilogue.Rescale(new int[4], 2, 2, 1f, [1f, 1f, 1f], [], false, new float[4])).ParamName);
+        Assert.Equal("a",
+            Assert.Throws<ArgumentException>(() => Int8Gemm.Multiply(new byte[5], 2, 0, packed, new int[4])).ParamName);
+        Assert.Equal("c",
+            Assert.Throws<ArgumentException>(() => Int8Gemm.Multiply(new byte[6], 2, 0, packed, new int[3])).ParamName);
+        Assert.Equal("zeroPoints",
+            Assert.Throws<ArgumentException>(() => PackedInt8Weights.Pack(new sbyte[6], 2, 3, [1, 2, 3])).ParamName);
+        Assert.Equal("wScales", Assert.Throws<ArgumentException>(() => Int8Epilogue.Rescale(new int[4], 2, 2, 1f,
+            [1f, 1f, 1f], [], false, new float[4])).ParamName);
     }
 }

@@ -12,7 +12,8 @@ public sealed class Int8GemvTests
     private static int Odd(Random r, int max) => 2 * r.Next(0, (max + 1) / 2) + 1;
 
     private static int[] ZeroPoints(Random r, int n) =>
-        r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)], _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
+        r.Next(3) switch { 0 => [], 1 => [r.Next(-128, 128)],
+            _ => Enumerable.Range(0, n).Select(_ => r.Next(-128, 128)).ToArray() };
 
     /// <summary>Int8Gemm.Multiply, uint8 and int8 activations, every zero-point kind, every path.</summary>
     [Property(MaxTest = 40, Replay = "(2718,2819)")]
@@ -42,7 +43,9 @@ public sealed class Int8GemvTests
         foreach (var (isa, c) in OnEveryPath(run)) AssertSame(expected, c, $"{isa} m={m} n={n} k={k}");
     }
 
-    /// <summary>The fused float and requantizing epilogues over the GEMV equal reference + epilogue formula on every path.</summary>
+    /// <summary>
+    /// The fused float and requantizing epilogues over the GEMV equal reference + epilogue formula on every path.
+    /// </summary>
     [Property(MaxTest = 25, Replay = "(3141,5927)")]
     public void FusedEpiloguesEqualReferenceOnEveryPath(int seed)
     {
@@ -51,7 +54,8 @@ public sealed class Int8GemvTests
         var w = Weights(r, n * k);
         var a = SBytes(r, m * k);
         var za = r.Next(-20, 20);
-        var ws = Enumerable.Range(0, r.Next(2) == 0 ? 1 : n).Select(_ => 0.001f + 0.01f * (float)r.NextDouble()).ToArray();
+        var ws = Enumerable.Range(0, r.Next(2) == 0
+            ? 1 : n).Select(_ => 0.001f + 0.01f * (float)r.NextDouble()).ToArray();
         var bias = r.Next(2) == 0 ? [] : Floats(r, n);
         var relu = r.Next(2) == 0;
         var packed = PackedInt8Weights.Pack(w, n, k);

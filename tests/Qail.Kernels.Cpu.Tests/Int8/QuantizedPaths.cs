@@ -25,8 +25,12 @@ internal static class QuantizedPaths
                 Assert.Fail($"{what}: index {i} expected {expected[i]} got {actual[i]}");
     }
 
-    public static sbyte[] Weights(Random r, int count) => Enumerable.Range(0, count).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
-    public static byte[] Bytes(Random r, int count) => Enumerable.Range(0, count).Select(_ => (byte)r.Next(256)).ToArray();
-    public static sbyte[] SBytes(Random r, int count) => Enumerable.Range(0, count).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
-    public static float[] Floats(Random r, int count, float range = 2f) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1) * range).ToArray();
+    public static sbyte[] Weights(Random r, int count) =>
+        Enumerable.Range(0, count).Select(_ => (sbyte)r.Next(-127, 128)).ToArray();
+    public static byte[] Bytes(Random r, int count) =>
+        Enumerable.Range(0, count).Select(_ => (byte)r.Next(256)).ToArray();
+    public static sbyte[] SBytes(Random r, int count) =>
+        Enumerable.Range(0, count).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
+    public static float[] Floats(Random r, int count, float range = 2f) =>
+        Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1) * range).ToArray();
 }

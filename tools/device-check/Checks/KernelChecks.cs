@@ -6,12 +6,14 @@ namespace Qail.DeviceCheck;
 /// <summary>
 /// Every CUDA kernel against the CPU reference on seeded random inputs (never zeros). Integer outputs and
 /// single-rounding float outputs must match bit for bit; sums whose order differs from the CPU's must lie within
-/// the reassociation bound 2 (K + 2) 2^-24 sum |terms| (each order is within (K + 2) 2^-24 sum |terms| of the exact sum).
-/// Shared by the device-check tool and the GPU test, so both run the same comparisons.
+/// the reassociation bound 2 (K + 2) 2^-24 sum |terms| (each order is within (K + 2) 2^-24 sum |terms| of the exact
+/// sum). Shared by the device-check tool and the GPU test, so both run the same comparisons.
 /// </summary>
 public static class KernelChecks
 {
-    /// <summary>Runs all checks on <paramref name="device"/>; <paramref name="log"/> receives one line per check.</summary>
+    /// <summary>
+    /// Runs all checks on <paramref name="device"/>; <paramref name="log"/> receives one line per check.
+    /// </summary>
     public static List<CheckResult> RunAll(CudaDevice device, int seed, Action<string>? log)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -81,20 +83,23 @@ public static class KernelChecks
         return null;
     }
 
-    private static string? FirstDifference<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what) where T : unmanaged, IEquatable<T>
+    private static string? FirstDifference<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what)
+        where T : unmanaged, IEquatable<T>
     {
         for (var i = 0; i < expected.Length; i++)
             if (!expected[i].Equals(actual[i])) return $"{what}[{i}]: expected {expected[i]}, got {actual[i]}";
         return null;
     }
 
-    private static double Bound(int terms, double magnitude) => 2.0 * (terms + 2) * Math.Pow(2, -24) * magnitude + 1e-30;
+    private static double Bound(int terms, double magnitude) =>
+        2.0 * (terms + 2) * Math.Pow(2, -24) * magnitude + 1e-30;
 
     private static string? Quantize(CudaDevice d, Random r)
     {
         for (var trial = 0; trial < 20; trial++)
         {
-            int rows = r.Next(1, 9), groupSize = r.Next(1, 70), cols = groupSize * r.Next(1, 5), groups = rows * cols / groupSize;
+            int rows = r.Next(1, 9), groupSize = r.Next(1, 70), cols = groupSize * r.Next(1, 5),
+                groups = rows * cols / groupSize;
             var scales = Positive(r, groups, 0.001f, 0.4f);
             var zeros = Enumerable.Range(0, groups).Select(_ => r.Next(-20, 21)).ToArray();
             var x = Values(r, rows * cols, scales[0]);
@@ -115,10 +120,12 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 20; trial++)
         {
-            int rows = r.Next(1, 9), groupSize = r.Next(1, 70), cols = groupSize * r.Next(1, 5), groups = rows * cols / groupSize;
+            int rows = r.Next(1, 9), groupSize = r.Next(1, 70), cols = groupSize * r.Next(1, 5),
+                groups = rows * cols / groupSize;
             var scales = Positive(r, groups, 1e-4f, 3f);
             var zeros = Enumerable.Range(0, groups).Select(_ => r.Next(-20, 21)).ToArray();
-            var q = Enumerable.Range(0, rows * cols).Select(_ => (sbyte)(r.Next(1, 128) * (r.Next(2) == 0 ? 1 : -1))).ToArray();
+            var q = Enumerable.Range(0, rows * cols).Select(_ => (sbyte)(r.Next(1, 128) * (r.Next(2) == 0 ? 1 : -1)))
+                .ToArray();
             var expected = new float[q.Length];
             QuantizeLinear.DequantizePerGroup(q, rows, cols, groupSize, scales, zeros, expected);
             using var gq = d.Upload<sbyte>(q);
@@ -152,7 +159,8 @@ public static class KernelChecks
         return null;
     }
 
-    private static string? CompareGemv(GroupwiseInt4Weights w, float[] x, int batch, float[] bias, float[] actual, string what, double boundFactor = 1)
+    private static string? CompareGemv(GroupwiseInt4Weights w, float[] x, int batch, float[] bias, float[] actual,
+        string what, double boundFactor = 1)
     {
         int n = w.Rows, k = w.Columns;
         var expected = new float[batch * n];
@@ -176,7 +184,8 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 12; trial++)
         {
-            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], rows = r.Next(1, 70), cols = groupSize * r.Next(1, 5), batch = r.Next(1, 9);
+            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], rows = r.Next(1, 70), cols = groupSize * r.Next(1, 5),
+                batch = r.Next(1, 9);
             var w = RandomInt4(r, rows, cols, groupSize, trial % 2 == 0);
             var x = Values(r, batch * cols, 0.1f);
             var bias = Values(r, rows, 0.1f);
@@ -195,7 +204,8 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 12; trial++)
         {
-            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], rows = r.Next(1, 300), cols = groupSize * r.Next(1, 9), batch = r.Next(1, 9);
+            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], rows = r.Next(1, 300), cols = groupSize * r.Next(1, 9),
+                batch = r.Next(1, 9);
             var w = RandomInt4(r, rows, cols, groupSize, trial % 2 == 1);
             var halves = Values(r, batch * cols, 0.1f).Select(v => (Half)v).ToArray();
             var x = halves.Select(h => (float)h).ToArray(); // the fp16 activations, exactly, as the CPU's fp32 input
@@ -217,7 +227,8 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 10; trial++)
         {
-            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], rows = r.Next(1, 200), cols = groupSize * r.Next(1, 6), batch = r.Next(1, 70);
+            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], rows = r.Next(1, 200), cols = groupSize * r.Next(1, 6),
+                batch = r.Next(1, 70);
             var w = RandomInt4(r, rows, cols, groupSize, trial % 2 == 1);
             var halves = Values(r, batch * cols, 0.1f).Select(v => (Half)v).ToArray();
             var x = halves.Select(h => (float)h).ToArray();
@@ -227,7 +238,8 @@ public static class KernelChecks
             using var gb = d.Upload<float>(bias);
             using var gy = d.Allocate(Qail.Engine.DType.Float32, batch * rows);
             CudaInt4Matmul.W4A16Gemm(gw, gx, batch, gy, gb);
-            var failure = CompareGemv(w, x, batch, bias, d.Download<float>(gy, batch * rows), $"trial {trial} (M {batch}, N {rows}, K {cols})", boundFactor: 2);
+            var failure = CompareGemv(w, x, batch, bias, d.Download<float>(gy, batch * rows),
+                $"trial {trial} (M {batch}, N {rows}, K {cols})", boundFactor: 2);
             if (failure is not null) return failure;
         }
         return null;
@@ -267,8 +279,10 @@ public static class KernelChecks
         for (var trial = 0; trial < 16; trial++)
         {
             int m = r.Next(1, 40), n = r.Next(1, 90), k = trial % 2 == 0 ? 32 * r.Next(1, 9) : r.Next(1, 300);
-            var a = Enumerable.Range(0, m * k).Select(_ => (sbyte)(r.Next(1, 128) * (r.Next(2) == 0 ? 1 : -1))).ToArray();
-            var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)(r.Next(1, 128) * (r.Next(2) == 0 ? 1 : -1))).ToArray();
+            var a = Enumerable.Range(0, m * k).Select(_ => (sbyte)(r.Next(1, 128) * (r.Next(2) == 0 ? 1 : -1)))
+                .ToArray();
+            var w = Enumerable.Range(0, n * k).Select(_ => (sbyte)(r.Next(1, 128) * (r.Next(2) == 0 ? 1 : -1)))
+                .ToArray();
             var sa = Positive(r, m, 1e-3f, 0.1f);
             var sw = Positive(r, n, 1e-3f, 0.1f);
             var bias = Values(r, n, 1f);
@@ -287,7 +301,8 @@ public static class KernelChecks
             using var gy = d.Allocate(Qail.Engine.DType.Float32, m * n);
             CudaInt8Gemm.Multiply(ga, gw, gsa, gsw, m, n, k, k, gy, gc, gb, relu);
             var failure = FirstDifference<int>(c, d.Download<int>(gc, m * n), $"trial {trial} (M {m}, N {n}, K {k}) C")
-                          ?? FirstBitDifference(y, d.Download<float>(gy, m * n), $"trial {trial} (M {m}, N {n}, K {k}) y");
+                          ?? FirstBitDifference(y, d.Download<float>(gy, m * n),
+                              $"trial {trial} (M {m}, N {n}, K {k}) y");
             if (failure is not null) return failure;
         }
         return null;
@@ -297,7 +312,8 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 12; trial++)
         {
-            int rows = r.Next(1, 9), groupSize = trial % 2 == 0 ? 32 * r.Next(1, 5) : r.Next(1, 500), qMax = trial % 3 == 0 ? 7 : 127;
+            int rows = r.Next(1, 9), groupSize = trial % 2 == 0 ? 32 * r.Next(1, 5) : r.Next(1, 500),
+                qMax = trial % 3 == 0 ? 7 : 127;
             var x = Values(r, rows * groupSize, 0.05f);
             var q = new sbyte[x.Length];
             var scales = new float[rows];
@@ -318,7 +334,8 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 10; trial++)
         {
-            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], n = r.Next(1, 90), k = groupSize * r.Next(1, 5), m = r.Next(1, 20), groups = k / groupSize;
+            int groupSize = new[] { 32, 64, 128 }[r.Next(3)], n = r.Next(1, 90), k = groupSize * r.Next(1, 5),
+                m = r.Next(1, 20), groups = k / groupSize;
             var w = RandomInt4(r, n, k, groupSize, symmetric: true);
             var x = Values(r, m * k, 0.1f);
             var expected = new float[m * n];
@@ -331,7 +348,8 @@ public static class KernelChecks
             CudaQuantization.UnpackInt4(gw.Codes, gw8, n * k);
             var codes = d.Download<sbyte>(gw8, n * k);
             for (var i = 0; i < n * k; i++)
-                if (codes[i] != w.Code(i / k, i % k)) return $"trial {trial} unpacked code[{i}]: expected {w.Code(i / k, i % k)}, got {codes[i]}";
+                if (codes[i] != w.Code(i / k, i % k))
+                    return $"trial {trial} unpacked code[{i}]: expected {w.Code(i / k, i % k)}, got {codes[i]}";
             using var gx = d.Upload<float>(x);
             using var gq = d.Allocate(Qail.Engine.DType.Int8, m * k);
             using var gsx = d.Allocate(Qail.Engine.DType.Float32, m * groups);
@@ -346,7 +364,8 @@ public static class KernelChecks
                     for (var g = 0; g < groups; g++)
                     {
                         long dot = 0;
-                        for (var t = g * groupSize; t < (g + 1) * groupSize; t++) dot += Math.Abs(qx[i * k + t] * w.Code(j, t));
+                        for (var t = g * groupSize; t < (g + 1) * groupSize; t++)
+                            dot += Math.Abs(qx[i * k + t] * w.Code(j, t));
                         magnitude += (double)sx[i * groups + g] * w.Scales[j * groups + g] * dot;
                     }
                     // Integer dot products are exact on both sides; only the fp32 folding of groups differs in order.
@@ -361,7 +380,8 @@ public static class KernelChecks
     {
         for (var trial = 0; trial < 8; trial++)
         {
-            int batch = r.Next(1, 3), c = r.Next(1, 4), h = r.Next(3, 12), wd = r.Next(3, 12), kh = r.Next(1, 4), kw = r.Next(1, 4);
+            int batch = r.Next(1, 3), c = r.Next(1, 4), h = r.Next(3, 12), wd = r.Next(3, 12), kh = r.Next(1, 4),
+                kw = r.Next(1, 4);
             int sh = r.Next(1, 3), sw = r.Next(1, 3), ph = r.Next(0, 2), pw = r.Next(0, 2);
             int oh = (h + 2 * ph - kh) / sh + 1, ow = (wd + 2 * pw - kw) / sw + 1, patch = c * kh * kw;
             var x = Values(r, batch * c * h * wd, 1f);
@@ -375,12 +395,14 @@ public static class KernelChecks
                                 {
                                     int iy = oy * sh - ph + ky, ix = ox * sw - pw + kx;
                                     expected[((b * oh + oy) * ow + ox) * patch + (ch * kh + ky) * kw + kx] =
-                                        iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[((b * c + ch) * h + iy) * wd + ix] : 0f;
+                                        iy >= 0 && iy < h && ix >= 0 && ix < wd
+                                            ? x[((b * c + ch) * h + iy) * wd + ix] : 0f;
                                 }
             using var gx = d.Upload<float>(x);
             using var gp = d.Allocate(Qail.Engine.DType.Float32, expected.Length);
             CudaLayers.Im2Col(gx, gp, batch, c, h, wd, kh, kw, sh, sw, ph, pw);
-            var failure = FirstBitDifference(expected, d.Download<float>(gp, expected.Length), $"trial {trial} patches");
+            var failure = FirstBitDifference(expected, d.Download<float>(gp, expected.Length),
+                $"trial {trial} patches");
             if (failure is not null) return failure;
         }
         return null;
@@ -405,13 +427,16 @@ public static class KernelChecks
             for (var i = 0; i < rows; i++)
             {
                 var row = x.AsSpan(i * cols, cols).ToArray().Select(v => (double)v).ToArray();
-                double mean = row.Average(), variance = row.Select(v => (v - mean) * (v - mean)).Average(), inv = 1 / Math.Sqrt(variance + 1e-5);
+                double mean = row.Average(), variance = row.Select(v => (v - mean) * (v - mean)).Average(),
+                    inv = 1 / Math.Sqrt(variance + 1e-5);
                 double max = row.Max(), sum = row.Sum(v => Math.Exp(v - max));
                 for (var j = 0; j < cols; j++)
                 {
                     var expectedLn = (row[j] - mean) * inv * gamma[j] + beta[j];
-                    // fp32 sums of `cols` terms and rsqrt (2 ulp): relative error about cols * 2^-24 on the normalised value.
-                    var lnTolerance = (cols + 8) * Math.Pow(2, -23) * (Math.Abs((row[j] - mean) * inv * gamma[j]) + Math.Abs(beta[j]) + 1);
+                    // fp32 sums of `cols` terms and rsqrt (2 ulp): relative error about cols * 2^-24 on the normalised
+                    // value.
+                    var lnTolerance = (cols + 8) * Math.Pow(2, -23)
+                        * (Math.Abs((row[j] - mean) * inv * gamma[j]) + Math.Abs(beta[j]) + 1);
                     if (!(Math.Abs(ln[i * cols + j] - expectedLn) <= lnTolerance))
                         return $"trial {trial} layer_norm[{i}, {j}]: fp64 {expectedLn:R}, GPU {ln[i * cols + j]:R}";
                     var expectedSm = Math.Exp(row[j] - max) / sum;
@@ -437,7 +462,8 @@ public static class KernelChecks
             using var gbias = d.Upload<float>(bias);
             using var gy = d.Allocate(Qail.Engine.DType.Float32, n);
             var expected = new float[n];
-            string? Compare(string what) => FirstBitDifference(expected, d.Download<float>(gy, n), $"trial {trial} {what}");
+            string? Compare(string what) =>
+                FirstBitDifference(expected, d.Download<float>(gy, n), $"trial {trial} {what}");
             Elementwise.Add(a, b, expected);
             CudaLayers.Add(ga, gb, gy, n);
             var failure = Compare("add");

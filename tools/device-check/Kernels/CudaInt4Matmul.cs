@@ -22,7 +22,8 @@ public static class CudaInt4Matmul
     }
 
     /// <summary>The tensor-core GEMM for any batch >= 1 (used directly by the checks at small batches too).</summary>
-    public static void W4A16Gemm(CudaInt4Weights weights, CudaStorage x, int batch, CudaStorage y, CudaStorage? bias = null)
+    public static void W4A16Gemm(CudaInt4Weights weights, CudaStorage x, int batch, CudaStorage y,
+        CudaStorage? bias = null)
     {
         const string op = "CudaInt4Matmul.W4A16Gemm";
         ArgumentNullException.ThrowIfNull(weights);
@@ -30,8 +31,10 @@ public static class CudaInt4Matmul
         LaunchShape.Need(x, 2L * batch * weights.Columns, op, nameof(x));
         LaunchShape.Need(y, 4L * batch * weights.Rows, op, nameof(y));
         if (bias is not null) LaunchShape.Need(bias, 4L * weights.Rows, op, nameof(bias));
-        weights.Device.Launch("w4a16_gemm.cu", "w4a16_gemm", ((uint)((weights.Rows + 31) / 32), (uint)((batch + 15) / 16), 1), (128, 1, 1),
-            weights.Codes, weights.Scales, weights.ZeroPoints, weights.IsSymmetric ? 1 : 0, x, KernelArgument.Pointer(bias?.Pointer ?? 0),
+        weights.Device.Launch("w4a16_gemm.cu", "w4a16_gemm",
+            ((uint)((weights.Rows + 31) / 32), (uint)((batch + 15) / 16), 1), (128, 1, 1),
+            weights.Codes, weights.Scales, weights.ZeroPoints, weights.IsSymmetric ? 1 : 0, x,
+            KernelArgument.Pointer(bias?.Pointer ?? 0),
             bias is null ? 0 : 1, y, batch, weights.Rows, weights.Columns, weights.GroupSize);
     }
 }

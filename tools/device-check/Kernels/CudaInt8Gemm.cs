@@ -10,16 +10,24 @@ namespace Qail.DeviceCheck;
 /// </summary>
 public static class CudaInt8Gemm
 {
-    /// <summary>Runs the GEMM; <paramref name="c"/> (int32 [M, N], only when G = K) and <paramref name="y"/> (fp32 [M, N]) may each be null.</summary>
-    public static void Multiply(CudaStorage a, CudaStorage w, CudaStorage aScales, CudaStorage wScales, int m, int n, int k, int groupSize,
+    /// <summary>
+    /// Runs the GEMM; <paramref name="c"/> (int32 [M, N], only when G = K) and <paramref name="y"/> (fp32 [M, N]) may
+    /// each be null.
+    /// </summary>
+    public static void Multiply(CudaStorage a, CudaStorage w, CudaStorage aScales, CudaStorage wScales, int m, int n,
+        int k, int groupSize,
         CudaStorage? y, CudaStorage? c = null, CudaStorage? bias = null, bool relu = false)
     {
         const string op = "CudaInt8Gemm.Multiply";
-        if (m < 1 || n < 1 || k < 1) throw new ArgumentException($"{op}: shape M {m}, N {n}, K {k} must be >= 1.", nameof(m));
+        if (m < 1 || n < 1 || k < 1)
+            throw new ArgumentException($"{op}: shape M {m}, N {n}, K {k} must be >= 1.", nameof(m));
         if (groupSize != k && (groupSize < 32 || groupSize % 32 != 0 || k % groupSize != 0))
-            throw new ArgumentException($"{op}: groupSize {groupSize} must equal K {k} or be a multiple of 32 dividing K.", nameof(groupSize));
-        if (y is null && c is null) throw new ArgumentException($"{op}: at least one of y and c must be given.", nameof(y));
-        if (c is not null && groupSize != k) throw new ArgumentException($"{op}: int32 output c needs groupSize == K (one group).", nameof(c));
+            throw new ArgumentException(
+                $"{op}: groupSize {groupSize} must equal K {k} or be a multiple of 32 dividing K.", nameof(groupSize));
+        if (y is null && c is null)
+            throw new ArgumentException($"{op}: at least one of y and c must be given.", nameof(y));
+        if (c is not null && groupSize != k)
+            throw new ArgumentException($"{op}: int32 output c needs groupSize == K (one group).", nameof(c));
         int groups = k / groupSize;
         LaunchShape.Need(a, (long)m * k, op, nameof(a));
         LaunchShape.Need(w, (long)n * k, op, nameof(w));

@@ -12,7 +12,8 @@ internal static class LaunchShape
     public static (uint, uint, uint) ThreadPerElement(long count)
     {
         if (count < 1 || (count + BlockThreads - 1) / BlockThreads > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(count), count, "Launch: element count must be in 1..2^31 blocks.");
+            throw new ArgumentOutOfRangeException(nameof(count), count,
+                "Launch: element count must be in 1..2^31 blocks.");
         return ((uint)((count + BlockThreads - 1) / BlockThreads), 1, 1);
     }
 

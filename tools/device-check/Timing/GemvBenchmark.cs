@@ -5,23 +5,31 @@ using Qail.Kernels.Cuda;
 namespace Qail.DeviceCheck;
 
 /// <summary>One timed shape: W4A16 versus fp16 GEMV, and the W4A16 kernel's effective bandwidth.</summary>
-public sealed record GemvTiming(int Rows, int Columns, int Batch, double W4A16Ms, double Fp16Ms, double W4A16GBps, double Fp16GBps);
+public sealed record GemvTiming(int Rows, int Columns, int Batch, double W4A16Ms, double Fp16Ms, double W4A16GBps,
+    double Fp16GBps);
 
-/// <summary>Times the W4A16 GEMV against our fp16 GEMV at LLM-sized shapes, and the device-to-device copy bandwidth.</summary>
+/// <summary>
+/// Times the W4A16 GEMV against our fp16 GEMV at LLM-sized shapes, and the device-to-device copy bandwidth.
+/// </summary>
 public static class GemvBenchmark
 {
-    /// <summary>Device-to-device copy bandwidth in GB/s (bytes read + bytes written per second), median of <paramref name="runs"/>.</summary>
+    /// <summary>
+    /// Device-to-device copy bandwidth in GB/s (bytes read + bytes written per second), median of
+    /// <paramref name="runs"/>.
+    /// </summary>
     public static double CopyBandwidth(CudaDevice device, GpuTimer timer, int runs)
     {
         const long bytes = 256L << 20;
         using var source = device.Allocate(DType.UInt8, bytes);
         using var target = device.Allocate(DType.UInt8, bytes);
-        var ms = timer.Median(() => device.Driver.CopyDeviceToDeviceAsync(target.Pointer, source.Pointer, bytes, device.Stream), 3, runs);
+        var ms = timer.Median(() =>
+            device.Driver.CopyDeviceToDeviceAsync(target.Pointer, source.Pointer, bytes, device.Stream), 3, runs);
         return 2.0 * bytes / (ms * 1e6);
     }
 
     /// <summary>Times both GEMVs at [rows, columns] (group size 128, symmetric codes) for one batch size.</summary>
-    public static GemvTiming Run(CudaDevice device, GpuTimer timer, int rows, int columns, int batch, int runs, int seed)
+    public static GemvTiming Run(CudaDevice device, GpuTimer timer, int rows, int columns, int batch, int runs,
+        int seed)
     {
         const int groupSize = 128;
         var random = new Random(seed);

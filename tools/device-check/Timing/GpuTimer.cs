@@ -13,7 +13,10 @@ public sealed class GpuTimer(CudaDevice device) : IDisposable
         return device.Driver.CreateEvent();
     }
 
-    /// <summary>Median milliseconds of <paramref name="work"/> over <paramref name="runs"/> runs after <paramref name="warmup"/> untimed ones.</summary>
+    /// <summary>
+    /// Median milliseconds of <paramref name="work"/> over <paramref name="runs"/> runs after <paramref name="warmup"/>
+    /// untimed ones.
+    /// </summary>
     public double Median(Action work, int warmup, int runs)
     {
         for (var i = 0; i < warmup; i++) work();
