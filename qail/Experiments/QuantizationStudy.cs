@@ -140,11 +140,12 @@ public static class QuantizationStudy
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<double> weights = fineTuning.QbcWeight > 0 ? options.QbcWeights : [0.0];
+        var heldOut = DemonstrationSplit.Of(demos, fineTuning.ValidationFraction).Validation;
         var (lr, weight, choice, screens) = FineTuningChoice.Choose(options.LearningRates, weights, (lr, w) =>
         {
             var candidate = (PolicyNetwork)start.DeepCopy();
             QuantAwareImitation.FineTune(candidate, teacher, demos, fineTuning with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr, QbcWeight = w });
-            return validation(candidate);
+            return Score(candidate, demos, heldOut, validation);
         });
         return (fineTuning with { LearningRate = lr, QbcWeight = weight }, choice, screens);
     }
@@ -217,11 +218,12 @@ public static class QuantizationStudy
             Seed = options.Seed + 4,
         };
         // The control's learning rate is screened like the students' (same grid, same screen length, same episodes).
+        var heldOut = DemonstrationSplit.Of(demos, extra.ValidationFraction).Validation;
         var (lr, _, choice, screens) = FineTuningChoice.Choose(options.LearningRates, [0.0], (lr, _) =>
         {
             var candidate = (PolicyNetwork)teacher.DeepCopy();
             BehaviourCloning.Continue(candidate, demos, extra with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr });
-            return validation(candidate);
+            return Score(candidate, demos, heldOut, validation);
         });
         extra = extra with { LearningRate = lr };
         report.End($"screen {ControlRow}", $"{choice}; {screens}");
@@ -235,6 +237,11 @@ public static class QuantizationStudy
         return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
             training, seconds, "FP32", note, choice);
     }
+
+    // A screen's validation return, with the held-out demonstrations' action error to break exact ties (0 when the
+    // demonstrations hold nothing out, so ties then keep the earlier grid point).
+    private static ScreenScore Score(PolicyNetwork candidate, Demonstrations demos, int[] heldOut, Func<PolicyNetwork, double> validation) =>
+        new(validation(candidate), heldOut.Length == 0 ? 0 : HeldOutActionError.Of(candidate, demos, heldOut));
 
     private static void CheckGrid(StudyOptions options)
     {
