@@ -52,6 +52,17 @@ public class ElementwiseTests
     [Property(MaxTest = 40, Replay = Ref.Seed)] public Property Gelu() => Unary(Floats, ValueRange.Default, t => t.Gelu(), GeluReference);
     [Property(MaxTest = 40, Replay = Ref.Seed)] public Property Sigmoid() => Unary(Floats, new ValueRange(-8, 8), t => t.Sigmoid(), x => 1 / (1 + Math.Exp(-x)));
     [Property(MaxTest = 40, Replay = Ref.Seed)] public Property Tanh() => Unary(Floats, ValueRange.Default, t => t.Tanh(), Math.Tanh);
+
+    [Property(MaxTest = 30, Replay = Ref.Seed)]
+    public Property TanhOfAValueDoesNotDependOnItsPositionInTheTensor() => Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), length =>
+    {
+        // A batch of observations must act as each alone: every value's tanh equals that of a one-element tensor.
+        var random = new SeededRandom(length);
+        var values = Enumerable.Range(0, length).Select(_ => (float)(3 * random.NextNormal())).ToArray();
+        var whole = Tensor.From<float>(values, [length]).Tanh().ToArray<float>();
+        var alone = values.Select(v => Tensor.From<float>([v], [1]).Tanh().ToArray<float>()[0]).ToArray();
+        return whole.SequenceEqual(alone);
+    });
     [Property(MaxTest = 40, Replay = Ref.Seed)] public Property Clamp() => Unary(Floats, ValueRange.Default, t => t.Clamp(-1, 0.5), x => Math.Min(Math.Max(x, -1), 0.5), 0, 0);
     [Property(MaxTest = 60, Replay = Ref.Seed)] public Property RoundHalfToEven() => Unary(Floats, ValueRange.NearRoundingBoundaries, t => t.Round(), x => Math.Round(x, MidpointRounding.ToEven), 0, 0);
     [Property(MaxTest = 40, Replay = Ref.Seed)] public Property Sign() => Unary(Numeric, ValueRange.SmallIntegers, t => t.Sign(), x => Math.Sign(x), 0, 0);
