@@ -24,7 +24,8 @@ for (int round = 0; round < 2; round++)
         reference: new OneByOne(fpPolicy));
     double a = clock.Elapsed.TotalSeconds;
     clock.Restart();
-    var lock_ = ClosedLoop.Evaluate("pendulum-swingup", studentPolicy, episodes, 1_000_000, workers: 2, reference: fpPolicy);
+    var lock_ = ClosedLoop.Evaluate("pendulum-swingup", studentPolicy, episodes, 1_000_000, workers: 2,
+        reference: fpPolicy);
     double b = clock.Elapsed.TotalSeconds;
     bool same = one.Episodes.Select(e => (e.Return, e.ActionError))
         .SequenceEqual(lock_.Episodes.Select(e => (e.Return, e.ActionError)));
