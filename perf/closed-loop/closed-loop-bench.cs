@@ -1,6 +1,5 @@
 #:project ../../qail/Qail.csproj
 #:property Nullable=enable
-#:property TreatWarningsAsErrors=false
 // Closed-loop evaluation, one episode at a time against lockstep batches, in one process on the same policies:
 // `dotnet run -c Release perf/closed-loop/closed-loop-bench.cs -- 20` (episodes). Prints the ISA and SGEMM kernel.
 using System.Diagnostics;
