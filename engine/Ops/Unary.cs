@@ -102,9 +102,24 @@ public sealed partial class Tensor
         public void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Sigmoid(x, y);
     }
 
+    // TensorPrimitives computes a span's last (length mod vector width) values with narrower vectors or scalar code,
+    // whose tanh can differ in the last bit from the full-width one: a value's tanh would depend on where it sits in
+    // the tensor (a policy acting on a batch of observations would not act as on each alone). Every value goes through
+    // whole blocks of 16 (full vectors on every width up to 512 bits): the tail is computed in a padded block.
     private readonly struct TanhOp<T> : ISpanUnary<T> where T : IHyperbolicFunctions<T>
     {
-        public void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Tanh(x, y);
+        private const int Block = 16;
+
+        public void Apply(ReadOnlySpan<T> x, Span<T> y)
+        {
+            int whole = x.Length - x.Length % Block;
+            TensorPrimitives.Tanh(x[..whole], y[..whole]);
+            if (whole == x.Length) return;
+            var padded = new T[Block];
+            x[whole..].CopyTo(padded);
+            TensorPrimitives.Tanh(padded, padded);
+            padded.AsSpan(0, x.Length - whole).CopyTo(y[whole..]);
+        }
     }
 
     private readonly struct ClampOp<T>(T min, T max) : ISpanUnary<T> where T : INumber<T>

@@ -5,8 +5,10 @@ namespace Qail.Evaluation;
 
 /// <summary>
 /// Runs policies in closed loop: the policy's own actions decide the next state, so per-step errors compound
-/// the way they do on the robot. Episodes run in parallel, each on its own env and policy replica; episode i
-/// uses env seed <c>seed + i</c>, so results do not depend on the number of workers.
+/// the way they do on the robot. Episode i uses env seed <c>seed + i</c> on its own env. A batch policy
+/// (<see cref="IBatchPolicy"/>) steps the episodes in lockstep, one slice per worker, and acts on each slice's live
+/// episodes as one batch per step; other policies run episode by episode in parallel. Episodes stay independent, so
+/// results depend neither on the number of workers nor on the path.
 /// </summary>
 public static class ClosedLoop
 {
@@ -20,6 +22,8 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(policy);
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate needs at least one episode.");
         Env.Lookup(envName);
+        if (policy is IBatchPolicy && reference is null or IBatchPolicy)
+            return new EvalResult(policy.Label, envName, Lockstep(envName, policy, reference, episodes, seed, workers, progress, states: null));
         var outcomes = new EpisodeOutcome[episodes];
         int done = 0;
         Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount },
@@ -38,6 +42,71 @@ public static class ClosedLoop
             });
         return new EvalResult(policy.Label, envName, outcomes);
     }
+
+    // Episodes in contiguous slices, one per worker; each slice's live episodes act as one batch per step. With
+    // `states`, every `stride`-th observation of each episode is recorded there (by episode) instead of scoring.
+    private static EpisodeOutcome[] Lockstep(string envName, IPolicy policy, IPolicy? reference, int episodes, int seed, int? workers,
+        IProgress<int>? progress, (List<Observation>[] PerEpisode, int Stride)? states)
+    {
+        var registration = Env.Lookup(envName);
+        int slices = Math.Clamp(workers ?? Environment.ProcessorCount, 1, episodes);
+        var outcomes = new EpisodeOutcome[episodes];
+        int done = 0;
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, slice =>
+        {
+            int from = (int)((long)episodes * slice / slices), count = (int)((long)episodes * (slice + 1) / slices) - from;
+            var actor = BatchReplica(policy);
+            var referee = reference is null ? null : BatchReplica(reference);
+            try
+            {
+                var envs = new IEnv[count];
+                var observations = new Observation[count];
+                var (totals, errors, steps) = (new double[count], new double[count], new int[count]);
+                for (int i = 0; i < count; i++)
+                {
+                    envs[i] = registration.Create();
+                    observations[i] = envs[i].Reset(seed + from + i);
+                }
+                var live = Enumerable.Range(0, count).ToList();
+                while (live.Count > 0)
+                {
+                    var batch = live.Select(i => observations[i]).ToArray();
+                    var actions = actor.ActBatch(batch);
+                    var expected = referee?.ActBatch(batch);
+                    var next = new List<int>(live.Count);
+                    for (int k = 0; k < live.Count; k++)
+                    {
+                        int i = live[k];
+                        if (states is { } s && steps[i] % s.Stride == 0) s.PerEpisode[from + i].Add(observations[i]);
+                        if (expected is not null) errors[i] += Distance(actions[k], expected[k]);
+                        var result = envs[i].Step(actions[k]);
+                        totals[i] += result.Reward;
+                        steps[i]++;
+                        if (!result.Done)
+                        {
+                            observations[i] = result.Observation;
+                            next.Add(i);
+                            continue;
+                        }
+                        outcomes[from + i] = new EpisodeOutcome(seed + from + i, totals[i], steps[i], result.Info.Success, result.Info.Metrics,
+                            expected is null ? double.NaN : errors[i] / steps[i]);
+                        progress?.Report(Interlocked.Increment(ref done));
+                    }
+                    live = next;
+                }
+            }
+            finally
+            {
+                // Replicas that hold resources (device arenas of a GpuPolicy) are released with their slice.
+                (actor as IDisposable)?.Dispose();
+                (referee as IDisposable)?.Dispose();
+            }
+        });
+        return outcomes;
+    }
+
+    private static IBatchPolicy BatchReplica(IPolicy policy) => policy.Replicate() as IBatchPolicy
+        ?? throw new InvalidOperationException($"ClosedLoop: '{policy.Label}' acts in batches but its replica does not.");
 
     /// <summary>Runs one episode to termination or truncation, measuring the action error to <paramref name="reference"/> when given.</summary>
     public static EpisodeOutcome RunEpisode(IEnv env, IPolicy policy, int seed, IPolicy? reference = null)
@@ -97,6 +166,12 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         var perEpisode = new List<Observation>[episodes];
+        if (policy is IBatchPolicy)
+        {
+            for (int i = 0; i < episodes; i++) perEpisode[i] = [];
+            Lockstep(envName, policy, null, episodes, seed, null, null, (perEpisode, stride));
+            return perEpisode.SelectMany(s => s).ToList();
+        }
         Parallel.For(0, episodes, () => (Env: Env.Lookup(envName).Create(), Policy: policy.Replicate()), (i, _, worker) =>
         {
             var states = new List<Observation>();
@@ -122,9 +197,20 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(states);
         if (states.Count == 0) throw new ArgumentException("ActionError: no states given.", nameof(states));
         double sum = 0;
-        foreach (var state in states) sum += Distance(policy.Act(state), reference.Act(state));
+        if (policy is IBatchPolicy batched && reference is IBatchPolicy expected)
+            for (int start = 0; start < states.Count; start += StateBatch)
+            {
+                var chunk = states.Skip(start).Take(StateBatch).ToArray();
+                var (actions, labels) = (batched.ActBatch(chunk), expected.ActBatch(chunk));
+                for (int i = 0; i < chunk.Length; i++) sum += Distance(actions[i], labels[i]);
+            }
+        else
+            foreach (var state in states) sum += Distance(policy.Act(state), reference.Act(state));
         return sum / states.Count;
     }
+
+    // States per batch when both policies act in batches.
+    private const int StateBatch = 1024;
 
     private static double Distance(float[] action, float[] expected)
     {

@@ -57,18 +57,19 @@ public static class QuantizationStudy
         report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
 
         var fpPolicy = new EvalModePolicy(teacher, "FP32");
-        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null), double.NaN, fpTraining, fpSeconds, Note: stopped) };
+        var memo = new Memo();
+        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null, memo), double.NaN, fpTraining, fpSeconds, Note: stopped) };
         var fpStates = ClosedLoop.VisitedStates(options.Env, fpPolicy, options.EvalEpisodes, testSeed,
             stride: Math.Max(1, (int)Math.Ceiling((double)rows[0].Evaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
-        Func<PolicyNetwork, double> validation = network => ClosedLoop.Evaluate(options.Env, new EvalModePolicy(network, "validation"),
-            options.ValidationEpisodes, SeedRanges.ValidationBase).MeanReturn;
+        Func<PolicyNetwork, double> validation = network => memo.Validation(network, () => ClosedLoop.Evaluate(options.Env,
+            new EvalModePolicy(network, "validation"), options.ValidationEpisodes, SeedRanges.ValidationBase).MeanReturn);
         if (options.Controls)
         {
             clock.Restart();
             var expert = ClosedLoop.EvaluateExpert(options.Env, options.EvalEpisodes, testSeed);
             rows.Add(new StudyRow(ExpertRow, expert, double.NaN, null, clock.Elapsed.TotalSeconds));
             report.End($"evaluate {ExpertRow}", $"return {expert.MeanReturn:F1}, success {expert.SuccessRate:F0}%");
-            rows.Add(Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report));
+            rows.Add(Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report, memo));
         }
 
         var calibration = CalibrationBatches(demos, options.Seed + 5).ToList();
@@ -114,7 +115,7 @@ public static class QuantizationStudy
             if (method == QuantMethod.Ptq && start is null) (start, startNote) = ((PolicyNetwork)student.DeepCopy(), note);
             double seconds = clock.Elapsed.TotalSeconds;
             var policy = new EvalModePolicy(student, $"{name} {options.Config.Label}");
-            var evaluation = Evaluate(options, policy, testSeed, report, fpPolicy);
+            var evaluation = Evaluate(options, policy, testSeed, report, fpPolicy, memo);
             rows.Add(new StudyRow(name, evaluation, ClosedLoop.ActionError(policy, fpPolicy, fpStates), training, seconds,
                 method.FineTunes() ? QuantMethod.Ptq.Display() : null, note, choice));
             students[method] = student;
@@ -150,11 +151,12 @@ public static class QuantizationStudy
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<double> weights = fineTuning.QbcWeight > 0 ? options.QbcWeights : [0.0];
+        var heldOut = DemonstrationSplit.Of(demos, fineTuning.ValidationFraction).Validation;
         var (lr, weight, choice, screens) = FineTuningChoice.Choose(options.LearningRates, weights, (lr, w) =>
         {
             var candidate = (PolicyNetwork)start.DeepCopy();
             QuantAwareImitation.FineTune(candidate, teacher, demos, fineTuning with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr, QbcWeight = w });
-            return validation(candidate);
+            return Score(candidate, demos, heldOut, validation);
         });
         return (fineTuning with { LearningRate = lr, QbcWeight = weight }, choice, screens);
     }
@@ -212,7 +214,7 @@ public static class QuantizationStudy
     // The FP policy trained the students' fine-tuning epochs more, at their learning rate, with the same checkpoint choice:
     // whatever a student gains over FP that this control also gains is extra training, not quantization awareness.
     private static StudyRow Control(StudyOptions options, PolicyNetwork teacher, Demonstrations demos, IPolicy fpPolicy,
-        IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed, IStudyProgress report)
+        IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed, IStudyProgress report, Memo memo)
     {
         var clock = Stopwatch.StartNew();
         var control = (PolicyNetwork)teacher.DeepCopy();
@@ -227,11 +229,12 @@ public static class QuantizationStudy
             Seed = options.Seed + 4,
         };
         // The control's learning rate is screened like the students' (same grid, same screen length, same episodes).
+        var heldOut = DemonstrationSplit.Of(demos, extra.ValidationFraction).Validation;
         var (lr, _, choice, screens) = FineTuningChoice.Choose(options.LearningRates, [0.0], (lr, _) =>
         {
             var candidate = (PolicyNetwork)teacher.DeepCopy();
             BehaviourCloning.Continue(candidate, demos, extra with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr });
-            return validation(candidate);
+            return Score(candidate, demos, heldOut, validation);
         });
         extra = extra with { LearningRate = lr };
         report.End($"screen {ControlRow}", $"{choice}; {screens}");
@@ -242,9 +245,14 @@ public static class QuantizationStudy
         report.End($"train {ControlRow}", $"{choice}, kept epoch {training.ChosenEpoch} of {extra.Epochs}");
         double seconds = clock.Elapsed.TotalSeconds;
         var policy = new EvalModePolicy(control, ControlRow);
-        return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
+        return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy, memo), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
             training, seconds, "FP32", note, choice);
     }
+
+    // A screen's validation return, with the held-out demonstrations' action error to break exact ties (0 when the
+    // demonstrations hold nothing out, so ties then keep the earlier grid point).
+    private static ScreenScore Score(PolicyNetwork candidate, Demonstrations demos, int[] heldOut, Func<PolicyNetwork, double> validation) =>
+        new(validation(candidate), heldOut.Length == 0 ? 0 : HeldOutActionError.Of(candidate, demos, heldOut));
 
     private static void CheckGrid(StudyOptions options)
     {
@@ -255,14 +263,42 @@ public static class QuantizationStudy
         if (options.ScreenEpochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.ScreenEpochs, "Study: screen epochs must be at least 1.");
     }
 
-    private static EvalResult Evaluate(StudyOptions options, IPolicy policy, int seed, IStudyProgress report, IPolicy? reference)
+    private static EvalResult Evaluate(StudyOptions options, EvalModePolicy policy, int seed, IStudyProgress report, IPolicy? reference, Memo memo)
     {
         string stage = $"evaluate {policy.Label}";
+        var clock = Stopwatch.StartNew();
         report.Begin(stage, options.EvalEpisodes);
-        var result = ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, seed, progress: new Progress<int>(d => report.Advance(stage, d)),
-            reference: reference);
-        report.End(stage, $"return {result.MeanReturn:F1} ± {result.StdReturn:F1}, success {result.SuccessRate:F0}%");
-        return result;
+        var (result, shared) = memo.Test(policy.Network, (reference as EvalModePolicy)?.Network, () => ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, seed,
+            progress: new Progress<int>(d => report.Advance(stage, d)), reference: reference));
+        report.End(stage, $"return {result.MeanReturn:F1} ± {result.StdReturn:F1}, success {result.SuccessRate:F0}% " +
+            (shared is null ? $"({clock.Elapsed.TotalSeconds:F1} s)" : $"(same weights as {shared}: not run again)"));
+        return result with { Policy = policy.Label };
+    }
+
+    // Seeded closed-loop results by weights: a policy identical to one already measured (the PTQ start that every
+    // fine-tuned method checks first, a fine-tuned method or control that kept its start) is not run again.
+    private sealed class Memo
+    {
+        private readonly Dictionary<string, double> _validation = [];
+        private readonly Dictionary<(string, bool), EvalResult> _test = [];
+
+        public double Validation(PolicyNetwork network, Func<double> run)
+        {
+            string key = PolicyFingerprint.Of(network);
+            if (!_validation.TryGetValue(key, out double value)) _validation[key] = value = run();
+            return value;
+        }
+
+        public (EvalResult Result, string? SharedWith) Test(PolicyNetwork network, PolicyNetwork? reference, Func<EvalResult> run)
+        {
+            string fingerprint = PolicyFingerprint.Of(network);
+            var key = (fingerprint, reference is not null);
+            if (_test.TryGetValue(key, out var known)) return (known, known.Policy);
+            // The reference itself (a control that kept the teacher's weights): its action error to itself is zero.
+            if (reference is not null && PolicyFingerprint.Of(reference) == fingerprint && _test.TryGetValue((fingerprint, false), out var self))
+                return (_test[key] = self with { Episodes = [.. self.Episodes.Select(e => e with { ActionError = 0 })] }, self.Policy);
+            return (_test[key] = run(), null);
+        }
     }
 
     private sealed class NoProgress : IStudyProgress

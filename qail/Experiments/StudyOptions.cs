@@ -37,8 +37,11 @@ public sealed record StudyOptions
     public IReadOnlyList<QuantMethod> Methods { get; init; } =
         [QuantMethod.PtqMinMax, QuantMethod.Ptq, QuantMethod.Gptq, QuantMethod.Awq, QuantMethod.Qat, QuantMethod.QailQbc, QuantMethod.Sqil];
 
-    /// <summary>Behaviour-cloning settings of the full-precision policy: at most 60 epochs, early-stopped on held-out episodes.</summary>
-    public TrainOptions Training { get; init; } = new() { Epochs = 60, ValidationFraction = 0.1, Patience = 5 };
+    /// <summary>
+    /// Behaviour-cloning settings of the full-precision policy: at most 60 epochs, early-stopped on held-out episodes'
+    /// loss after 15 epochs without improvement, never before epoch 20 (patience 5 stopped a seed-100 teacher at epoch 9).
+    /// </summary>
+    public TrainOptions Training { get; init; } = new() { Epochs = 60, ValidationFraction = 0.1, Patience = 15, MinEpochs = 20 };
 
     /// <summary>Fine-tuning settings shared by the QAT-family methods (QbcWeight is set per method).</summary>
     public QailOptions FineTuning { get; init; } = new() { ValidationFraction = 0.1 };

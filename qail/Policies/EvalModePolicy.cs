@@ -7,7 +7,7 @@ namespace Qail.Policies;
 /// Acts with a <see cref="PolicyNetwork"/> (full precision or fake-quantized) in evaluation mode, step by step.
 /// This is the training-side policy; deployed integer policies come from the exporter.
 /// </summary>
-public sealed class EvalModePolicy : IPolicy
+public sealed class EvalModePolicy : IBatchPolicy
 {
     private readonly PolicyNetwork _network;
 
@@ -38,6 +38,33 @@ public sealed class EvalModePolicy : IPolicy
                     $"EvalModePolicy.Act: '{Label}' computed action[{i}] = {action[i]}; its weights overflow.");
         return action;
     }
+
+    public float[][] ActBatch(IReadOnlyList<Observation> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        foreach (var observation in observations)
+            if (observation.State is { } state) ObservationCheck.State(state, "EvalModePolicy.ActBatch");
+        using var noGrad = GradMode.NoGrad();
+        var actions = new float[observations.Count][];
+        for (int first = 0; first < actions.Length; first += RowsPerForward)
+        {
+            var rows = observations.Skip(first).Take(RowsPerForward).ToArray();
+            var outputs = _network.Predict(PolicyBatch.FromObservations(rows, _network.Spec)).Value;
+            for (int row = 0; row < rows.Length; row++)
+            {
+                var action = actions[first + row] = _network.ToAction(outputs, row);
+                for (int i = 0; i < action.Length; i++)
+                    if (!float.IsFinite(action[i]))
+                        throw new InvalidDataException($"EvalModePolicy.ActBatch: '{Label}' computed action[{i}] = {action[i]} for row {first + row}; its weights overflow.");
+            }
+        }
+        return actions;
+    }
+
+    // Rows per forward pass: up to 4 rows the float GEMM takes its few-row path, which sums each row exactly as it
+    // sums a single one; more rows go through the packed kernel, whose summation order differs in the last bits.
+    // Four keeps a batch's actions bit for bit those of one observation at a time.
+    private const int RowsPerForward = 4;
 
     public IPolicy Replicate() => new EvalModePolicy((PolicyNetwork)_network.DeepCopy(), Label);
 }

@@ -36,7 +36,7 @@ public static class BehaviourCloning
             ? new BestCheckpoint(policy, validationScore, higherIsBetter: true, checkEvery, options.Epochs)
             : split.Validation.Length > 0
                 ? new BestCheckpoint(policy, p => DemonstrationSplit.Loss(p, demos, split.Validation), higherIsBetter: false, 1, options.Epochs,
-                    options.Patience, measureStart: false)
+                    options.Patience, measureStart: false, options.MinEpochs)
                 : null;
         var report = ImitationLoop.Run(policy, demos, options, lambda: 0, expertAlignment: null, extraAlignment: null, progress,
             split.Train, best is null ? null : best.AfterEpoch);

@@ -7,7 +7,7 @@ namespace Qail.Training;
 /// Keeps the weights of the best epoch seen so far by a validation measure (the starting point counts as epoch 0) and
 /// restores them at the end, so training never hands back something worse, on validation, than it started from or
 /// than an earlier epoch. Ties keep the earlier checkpoint. Optional patience stops training after that many checks
-/// without improvement (early stopping).
+/// without improvement (early stopping), never before <c>minEpochs</c>.
 /// </summary>
 internal sealed class BestCheckpoint
 {
@@ -17,6 +17,7 @@ internal sealed class BestCheckpoint
     private readonly int _every;
     private readonly int _lastEpoch;
     private readonly int? _patience;
+    private readonly int _minEpochs;
     private readonly List<(int Epoch, double Value)> _checks = [];
     private Dictionary<string, Tensor> _best;
     private double _bestValue;
@@ -24,7 +25,7 @@ internal sealed class BestCheckpoint
 
     /// <summary>Measures the starting point at once; checks every <paramref name="every"/> epochs and at <paramref name="lastEpoch"/>.</summary>
     public BestCheckpoint(PolicyNetwork network, Func<PolicyNetwork, double> measure, bool higherIsBetter, int every, int lastEpoch,
-        int? patience = null, bool measureStart = true)
+        int? patience = null, bool measureStart = true, int minEpochs = 0)
     {
         _network = network;
         _measure = measure;
@@ -32,6 +33,7 @@ internal sealed class BestCheckpoint
         _every = Math.Max(1, every);
         _lastEpoch = lastEpoch;
         _patience = patience;
+        _minEpochs = minEpochs;
         _best = Snapshot();
         _bestValue = higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
         ChosenEpoch = 0;
@@ -66,7 +68,7 @@ internal sealed class BestCheckpoint
             _best = Snapshot();
             return false;
         }
-        return _patience is int p && ++_sinceBest >= p;
+        return _patience is int p && ++_sinceBest >= p && epoch >= _minEpochs;
     }
 
     private Dictionary<string, Tensor> Snapshot() => _network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());

@@ -28,7 +28,13 @@ public record TrainOptions
     public double ValidationFraction { get; init; }
 
     /// <summary>Epochs without a better validation loss before behaviour cloning stops.</summary>
-    public int Patience { get; init; } = 5;
+    public int Patience { get; init; } = 15;
+
+    /// <summary>
+    /// Behaviour cloning never stops before this many epochs (patience only counts after it): a few epochs of noisy
+    /// held-out loss at the warm-up's high learning rate must not end a teacher before its schedule has decayed.
+    /// </summary>
+    public int MinEpochs { get; init; }
 
     /// <summary>Throws naming the field when a setting is out of range.</summary>
     public virtual void Validate()
@@ -40,6 +46,7 @@ public record TrainOptions
         if (ValidationFraction is < 0 or >= 1 || double.IsNaN(ValidationFraction))
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "Validation fraction must lie in [0, 1).");
         if (Patience < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be at least one epoch.");
+        if (MinEpochs < 0) throw new ArgumentOutOfRangeException(nameof(MinEpochs), MinEpochs, "Minimum epochs must be >= 0.");
         if (!(ClipNorm > 0)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "Clip norm must be positive.");
     }
 }

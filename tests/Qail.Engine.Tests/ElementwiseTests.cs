@@ -76,6 +76,17 @@ public class ElementwiseTests
     [Property(MaxTest = 40, Replay = Ref.Seed)] public Property Reciprocal() =>
         Unary(Floats, ValueRange.Positive, t => t.Reciprocal(), x => 1 / x);
 
+    [Property(MaxTest = 30, Replay = Ref.Seed)]
+    public Property TanhOfAValueDoesNotDependOnItsPositionInTheTensor() => Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), length =>
+    {
+        // A batch of observations must act as each alone: every value's tanh equals that of a one-element tensor.
+        var random = new SeededRandom(length);
+        var values = Enumerable.Range(0, length).Select(_ => (float)(3 * random.NextNormal())).ToArray();
+        var whole = Tensor.From<float>(values, [length]).Tanh().ToArray<float>();
+        var alone = values.Select(v => Tensor.From<float>([v], [1]).Tanh().ToArray<float>()[0]).ToArray();
+        return whole.SequenceEqual(alone);
+    });
+
     [Property(MaxTest = 60, Replay = Ref.Seed)] public Property Add() =>
         Binary(Numeric, ValueRange.SmallIntegers, ValueRange.Default, (a, b) => a + b, (x, y) => x + y);
     [Property(MaxTest = 60, Replay = Ref.Seed)] public Property Sub() =>

@@ -47,7 +47,7 @@ public class PaperEffectTests
         var qbc = study.Rows[3];
         Assert.Equal(QuantMethod.Ptq.Display(), qbc.Start);
         Assert.Matches("^lr (3e-4|1e-3), λ 1$", qbc.Choice);
-        Assert.Contains("validation return of 2 screens", qbc.Note);
+        Assert.Contains("validation return / held-out action error of 2 screens", qbc.Note);
         var checks = qbc.Training!.Validation!;
         Assert.Equal(0, checks[0].Epoch);
         Assert.Equal(checks.Max(c => c.Value), checks.First(c => c.Epoch == qbc.Training.ChosenEpoch).Value);

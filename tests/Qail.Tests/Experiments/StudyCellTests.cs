@@ -74,16 +74,32 @@ public class StudyCellTests
         var (lr, weight, label, screens) = FineTuningChoice.Choose([1e-4, 3e-4, 1e-3], [0.3, 1, 3], (lr, w) =>
         {
             screened.Add((lr, w));
-            return lr == 1e-3 && w == 0.3 ? 10 : lr == 3e-4 && w == 3 ? 10 : 1; // a tie keeps the earlier point
+            return new ScreenScore(lr == 1e-3 && w == 0.3 ? 10 : lr == 3e-4 && w == 3 ? 10 : 1, 0.5); // a full tie keeps the earlier point
         });
         Assert.Equal(9, screened.Count);
         Assert.Equal((3e-4, 3.0, "lr 3e-4, λ 3"), (lr, weight, label));
-        Assert.StartsWith("validation return of 9 screens: lr 1e-4, λ 0.3: 1.0;", screens);
-        var qat = FineTuningChoice.Choose([1e-4, 1e-3], [0.0], (lr, _) => -lr);
+        Assert.StartsWith("validation return / held-out action error of 9 screens: lr 1e-4, λ 0.3: 1.0 / 0.5000;", screens);
+        Assert.EndsWith("; best return tied, action error decided", screens);
+        var qat = FineTuningChoice.Choose([1e-4, 1e-3], [0.0], (lr, _) => new ScreenScore(-lr, 0));
         Assert.Equal("lr 1e-4", qat.Label);
+        Assert.DoesNotContain("tied", qat.Screens, StringComparison.Ordinal);
         int calls = 0;
-        var fixedPoint = FineTuningChoice.Choose([3e-4], [1.0], (_, _) => ++calls);
+        var fixedPoint = FineTuningChoice.Choose([3e-4], [1.0], (_, _) => new ScreenScore(++calls, 0));
         Assert.Equal((0, "lr 3e-4, λ 1", "fixed, no screen"), (calls, fixedPoint.Label, fixedPoint.Screens));
+    }
+
+    [Fact]
+    public void SparseReturnTiesAreBrokenByTheHeldOutActionError()
+    {
+        // Every screen succeeds on every validation episode (return 1): the one with the least action error wins.
+        var (lr, weight, _, screens) = FineTuningChoice.Choose([1e-4, 3e-4, 1e-3], [0.3, 1], (lr, w) =>
+            new ScreenScore(1, lr == 1e-3 && w == 1 ? 0.01 : 0.2));
+        Assert.Equal((1e-3, 1.0), (lr, weight));
+        Assert.Contains("lr 1e-3, λ 1: 1.0 / 0.0100", screens, StringComparison.Ordinal);
+        Assert.EndsWith("action error decided", screens);
+        // A higher return still beats a smaller action error.
+        Assert.True(new ScreenScore(2, 0.9).Beats(new ScreenScore(1, 0.1)));
+        Assert.False(new ScreenScore(1, 0.1).Beats(new ScreenScore(1, 0.1)));
     }
 
     [Fact]
