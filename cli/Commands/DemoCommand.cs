@@ -89,8 +89,13 @@ internal static class DemoCommand
                 EvalEpisodes = result.GetValue(evals),
                 ValidationEpisodes = result.GetValue(validation),
                 CheckpointEvery = recipe.CheckpointEvery,
-                Training = defaults.Training with { Epochs = result.GetValue(epochs) ?? recipe.Epochs,
-                    BatchSize = recipe.BatchSize },
+                Training = defaults.Training with
+                {
+                    Epochs = result.GetValue(epochs) ?? recipe.Epochs,
+                    BatchSize = recipe.BatchSize,
+                    Patience = recipe.Patience,
+                    MinEpochs = Math.Min(recipe.MinEpochs, result.GetValue(epochs) ?? recipe.Epochs),
+                },
                 FineTuning = defaults.FineTuning with
                 {
                     Epochs = result.GetValue(fineTuneEpochs) ?? recipe.FineTuneEpochs,
