@@ -7,5 +7,6 @@ namespace Qail.Cli.Commands;
 /// the side of the image patches SQIL's saliency masks, and the teacher's early stopping (patience, least epochs).
 /// </summary>
 internal sealed record DemoRecipe(int DemoEpisodes, double Noise, int Epochs, int BatchSize, int FineTuneEpochs,
-    IReadOnlyList<double> LearningRates, int ScreenEpochs, int CheckpointEvery, int SaliencyPatch = 8, int Patience = 15,
+    IReadOnlyList<double> LearningRates, int ScreenEpochs, int CheckpointEvery, int SaliencyPatch = 8,
+    int Patience = 15,
     int MinEpochs = 20);

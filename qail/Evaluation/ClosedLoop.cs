@@ -16,17 +16,21 @@ public static class ClosedLoop
     /// Evaluates <paramref name="policy"/> on <paramref name="episodes"/> seeded episodes of the named env; with a
     /// <paramref name="reference"/> each outcome also carries the mean action error to it over every visited state.
     /// </summary>
-    public static EvalResult Evaluate(string envName, IPolicy policy, int episodes, int seed, int? workers = null, IProgress<int>? progress = null,
+    public static EvalResult Evaluate(string envName, IPolicy policy, int episodes, int seed, int? workers = null,
+        IProgress<int>? progress = null,
         IPolicy? reference = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate needs at least one episode.");
+        if (episodes < 1)
+            throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate needs at least one episode.");
         Env.Lookup(envName);
         if (policy is IBatchPolicy && reference is null or IBatchPolicy)
-            return new EvalResult(policy.Label, envName, Lockstep(envName, policy, reference, episodes, seed, workers, progress, states: null));
+            return new EvalResult(policy.Label, envName,
+                Lockstep(envName, policy, reference, episodes, seed, workers, progress, states: null));
         var outcomes = new EpisodeOutcome[episodes];
         int done = 0;
-        Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount },
+        Parallel.For(0, episodes,
+            new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount },
             () => (Env: Env.Lookup(envName).Create(), Policy: policy.Replicate(), Reference: reference?.Replicate()),
             (i, _, worker) =>
             {
@@ -45,7 +49,8 @@ public static class ClosedLoop
 
     // Episodes in contiguous slices, one per worker; each slice's live episodes act as one batch per step. With
     // `states`, every `stride`-th observation of each episode is recorded there (by episode) instead of scoring.
-    private static EpisodeOutcome[] Lockstep(string envName, IPolicy policy, IPolicy? reference, int episodes, int seed, int? workers,
+    private static EpisodeOutcome[] Lockstep(string envName, IPolicy policy, IPolicy? reference, int episodes, int seed,
+        int? workers,
         IProgress<int>? progress, (List<Observation>[] PerEpisode, int Stride)? states)
     {
         var registration = Env.Lookup(envName);
@@ -54,7 +59,8 @@ public static class ClosedLoop
         int done = 0;
         Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, slice =>
         {
-            int from = (int)((long)episodes * slice / slices), count = (int)((long)episodes * (slice + 1) / slices) - from;
+            int from = (int)((long)episodes * slice / slices),
+                count = (int)((long)episodes * (slice + 1) / slices) - from;
             var actor = BatchReplica(policy);
             var referee = reference is null ? null : BatchReplica(reference);
             try
@@ -88,7 +94,8 @@ public static class ClosedLoop
                             next.Add(i);
                             continue;
                         }
-                        outcomes[from + i] = new EpisodeOutcome(seed + from + i, totals[i], steps[i], result.Info.Success, result.Info.Metrics,
+                        outcomes[from + i] = new EpisodeOutcome(seed + from + i, totals[i], steps[i],
+                            result.Info.Success, result.Info.Metrics,
                             expected is null ? double.NaN : errors[i] / steps[i]);
                         progress?.Report(Interlocked.Increment(ref done));
                     }
@@ -106,9 +113,13 @@ public static class ClosedLoop
     }
 
     private static IBatchPolicy BatchReplica(IPolicy policy) => policy.Replicate() as IBatchPolicy
-        ?? throw new InvalidOperationException($"ClosedLoop: '{policy.Label}' acts in batches but its replica does not.");
+        ?? throw new InvalidOperationException(
+            $"ClosedLoop: '{policy.Label}' acts in batches but its replica does not.");
 
-    /// <summary>Runs one episode to termination or truncation, measuring the action error to <paramref name="reference"/> when given.</summary>
+    /// <summary>
+    /// Runs one episode to termination or truncation, measuring the action error to <paramref name="reference"/> when
+    /// given.
+    /// </summary>
     public static EpisodeOutcome RunEpisode(IEnv env, IPolicy policy, int seed, IPolicy? reference = null)
     {
         ArgumentNullException.ThrowIfNull(env);
@@ -126,7 +137,8 @@ public static class ClosedLoop
             steps++;
             observation = last.Observation;
         }
-        return new EpisodeOutcome(seed, total, steps, last.Info.Success, last.Info.Metrics, reference is null ? double.NaN : error / steps);
+        return new EpisodeOutcome(seed, total, steps, last.Info.Success, last.Info.Metrics,
+            reference is null ? double.NaN : error / steps);
     }
 
     /// <summary>
@@ -135,10 +147,13 @@ public static class ClosedLoop
     /// </summary>
     public static EvalResult EvaluateExpert(string envName, int episodes, int seed, int? workers = null)
     {
-        if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "EvaluateExpert needs at least one episode.");
+        if (episodes < 1)
+            throw new ArgumentOutOfRangeException(nameof(episodes), episodes,
+                "EvaluateExpert needs at least one episode.");
         var registration = Env.Lookup(envName);
         var outcomes = new EpisodeOutcome[episodes];
-        Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount }, i =>
+        Parallel.For(0, episodes,
+            new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount }, i =>
         {
             var env = registration.Create();
             var expert = registration.Expert(env);
@@ -161,7 +176,8 @@ public static class ClosedLoop
     /// The states <paramref name="policy"/> visits on the seeded episodes, every <paramref name="stride"/>-th step
     /// (the FP policy's own states, on which quantized policies' action error is measured without compounding).
     /// </summary>
-    public static IReadOnlyList<Observation> VisitedStates(string envName, IPolicy policy, int episodes, int seed, int stride = 1)
+    public static IReadOnlyList<Observation> VisitedStates(string envName, IPolicy policy, int episodes, int seed,
+        int stride = 1)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
@@ -172,7 +188,8 @@ public static class ClosedLoop
             Lockstep(envName, policy, null, episodes, seed, null, null, (perEpisode, stride));
             return perEpisode.SelectMany(s => s).ToList();
         }
-        Parallel.For(0, episodes, () => (Env: Env.Lookup(envName).Create(), Policy: policy.Replicate()), (i, _, worker) =>
+        Parallel.For(0, episodes, () => (Env: Env.Lookup(envName).Create(), Policy: policy.Replicate()),
+            (i, _, worker) =>
         {
             var states = new List<Observation>();
             var observation = worker.Env.Reset(seed + (int)i);

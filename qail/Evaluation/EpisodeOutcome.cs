@@ -8,5 +8,6 @@ namespace Qail.Evaluation;
 /// <param name="Metrics">The env's named metrics at the end (e.g. driving score, route completion).</param>
 /// <param name="ActionError">Mean over every step of the L2 distance to a reference policy's action on the visited
 /// state (NaN when no reference was given).</param>
-public sealed record EpisodeOutcome(int Seed, double Return, int Steps, bool Success, IReadOnlyDictionary<string, double> Metrics,
+public sealed record EpisodeOutcome(int Seed, double Return, int Steps, bool Success,
+    IReadOnlyDictionary<string, double> Metrics,
     double ActionError = double.NaN);

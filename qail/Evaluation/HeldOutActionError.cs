@@ -10,13 +10,17 @@ namespace Qail.Evaluation;
 /// </summary>
 public static class HeldOutActionError
 {
-    /// <summary>The mean action error of <paramref name="policy"/> (evaluation mode, no gradients) over <paramref name="steps"/>.</summary>
+    /// <summary>
+    /// The mean action error of <paramref name="policy"/> (evaluation mode, no gradients) over
+    /// <paramref name="steps"/>.
+    /// </summary>
     public static double Of(PolicyNetwork policy, Demonstrations demos, int[] steps, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(demos);
         ArgumentNullException.ThrowIfNull(steps);
-        if (steps.Length == 0) throw new ArgumentException("HeldOutActionError: no held-out steps given.", nameof(steps));
+        if (steps.Length == 0)
+            throw new ArgumentException("HeldOutActionError: no held-out steps given.", nameof(steps));
         bool wasTraining = policy.IsTraining;
         policy.Eval();
         double total = 0;

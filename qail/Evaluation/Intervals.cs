@@ -13,7 +13,8 @@ public readonly record struct Interval(double Estimate, double Low, double High)
     public string Format(int decimals = 1)
     {
         string f = "F" + decimals.ToString(CultureInfo.InvariantCulture);
-        return $"{Estimate.ToString(f, CultureInfo.InvariantCulture)} [{Low.ToString(f, CultureInfo.InvariantCulture)}, {High.ToString(f, CultureInfo.InvariantCulture)}]";
+        return $"{Estimate.ToString(f, CultureInfo.InvariantCulture)} [{Low.ToString(f, CultureInfo.InvariantCulture)},"
+            + $" {High.ToString(f, CultureInfo.InvariantCulture)}]";
     }
 }
 
@@ -32,8 +33,11 @@ public static class Intervals
     /// <summary>Wilson 95% interval of a success rate, in percent.</summary>
     public static Interval Wilson(int successes, int trials)
     {
-        if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), trials, "Wilson: need at least one trial.");
-        if (successes < 0 || successes > trials) throw new ArgumentOutOfRangeException(nameof(successes), successes, "Wilson: successes must lie in [0, trials].");
+        if (trials < 1)
+            throw new ArgumentOutOfRangeException(nameof(trials), trials, "Wilson: need at least one trial.");
+        if (successes < 0 || successes > trials)
+            throw new ArgumentOutOfRangeException(nameof(successes), successes,
+                "Wilson: successes must lie in [0, trials].");
         double p = (double)successes / trials, z2 = Z95 * Z95;
         double centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
         double half = Z95 * Math.Sqrt(p * (1 - p) / trials + z2 / (4.0 * trials * trials)) / (1 + z2 / trials);
@@ -50,7 +54,8 @@ public static class Intervals
     public static Interval BootstrapMean(IReadOnlyList<IReadOnlyList<double>> groups, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(groups);
-        if (groups.Count == 0 || groups.Any(g => g.Count == 0)) throw new ArgumentException("BootstrapMean: every group needs at least one value.", nameof(groups));
+        if (groups.Count == 0 || groups.Any(g => g.Count == 0))
+            throw new ArgumentException("BootstrapMean: every group needs at least one value.", nameof(groups));
         double estimate = groups.Average(g => g.Average());
         var random = new SeededRandom(seed);
         var means = new double[Resamples];
@@ -67,19 +72,23 @@ public static class Intervals
             means[r] = sum / groups.Count;
         }
         Array.Sort(means);
-        return new Interval(estimate, means[(int)(0.025 * (Resamples - 1))], means[(int)Math.Ceiling(0.975 * (Resamples - 1))]);
+        return new Interval(estimate, means[(int)(0.025 * (Resamples - 1))],
+            means[(int)Math.Ceiling(0.975 * (Resamples - 1))]);
     }
 
     /// <summary>
     /// Paired difference a - b per episode (same env seed, same training seed), then the hierarchical bootstrap of its
     /// mean. Each group holds one training seed's episodes of both policies, in the same seed order.
     /// </summary>
-    public static Interval PairedDifference(IReadOnlyList<(IReadOnlyList<double> A, IReadOnlyList<double> B)> groups, long seed = 0)
+    public static Interval PairedDifference(IReadOnlyList<(IReadOnlyList<double> A, IReadOnlyList<double> B)> groups,
+        long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(groups);
         var differences = groups.Select(g =>
         {
-            if (g.A.Count != g.B.Count) throw new ArgumentException($"PairedDifference: {g.A.Count} episodes against {g.B.Count}.", nameof(groups));
+            if (g.A.Count != g.B.Count)
+                throw new ArgumentException($"PairedDifference: {g.A.Count} episodes against {g.B.Count}.",
+                    nameof(groups));
             return (IReadOnlyList<double>)g.A.Zip(g.B, (a, b) => a - b).ToArray();
         }).ToList();
         return BootstrapMean(differences, seed);

@@ -22,9 +22,12 @@ public static class SeedRanges
     {
         ArgumentNullException.ThrowIfNull(demonstrationSeeds);
         if (validationEpisodes > MaxValidationEpisodes)
-            throw new ArgumentOutOfRangeException(nameof(validationEpisodes), validationEpisodes, $"At most {MaxValidationEpisodes} validation episodes.");
+            throw new ArgumentOutOfRangeException(nameof(validationEpisodes), validationEpisodes,
+                $"At most {MaxValidationEpisodes} validation episodes.");
         foreach (int seed in demonstrationSeeds)
-            if ((seed >= ValidationBase && seed < ValidationBase + validationEpisodes) || (seed >= TestBase && seed < TestBase + testEpisodes))
-                throw new InvalidOperationException($"Demonstration seed {seed} lies in the validation or test seed range; pick another training seed.");
+            if ((seed >= ValidationBase && seed < ValidationBase + validationEpisodes)
+                || (seed >= TestBase && seed < TestBase + testEpisodes))
+                throw new InvalidOperationException($"Demonstration seed {seed} lies in the validation or test seed "
+                    + "range; pick another training seed.");
     }
 }

@@ -8,7 +8,10 @@ namespace Qail.Experiments;
 /// <param name="MedianMicroseconds">Median batch-1 latency of one action.</param>
 /// <param name="ModelBytes">Bytes of weights, scales and biases.</param>
 /// <param name="OnDevice">The same policy's batch-1 latency on a GPU or OpenCL device, when one was asked for.</param>
-public sealed record DeploymentRow(string Name, EvalResult Evaluation, double MedianMicroseconds, long ModelBytes, DeviceLatency? OnDevice = null);
+public sealed record DeploymentRow(string Name, EvalResult Evaluation, double MedianMicroseconds, long ModelBytes,
+    DeviceLatency? OnDevice = null);
 
-/// <summary>Median batch-1 latency of a deployed policy on <paramref name="Device"/> (upload, kernels, download).</summary>
+/// <summary>
+/// Median batch-1 latency of a deployed policy on <paramref name="Device"/> (upload, kernels, download).
+/// </summary>
 public sealed record DeviceLatency(string Device, double MedianMicroseconds);

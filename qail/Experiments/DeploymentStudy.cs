@@ -18,15 +18,20 @@ namespace Qail.Experiments;
 /// </summary>
 public static class DeploymentStudy
 {
-    /// <summary>Deploys and measures; <paramref name="method"/> picks the student to deploy (QAIL+QBC by default).</summary>
-    public static IReadOnlyList<DeploymentRow> Run(StudyResult study, QuantMethod method = QuantMethod.QailQbc, IStudyProgress? progress = null,
+    /// <summary>
+    /// Deploys and measures; <paramref name="method"/> picks the student to deploy (QAIL+QBC by default).
+    /// </summary>
+    public static IReadOnlyList<DeploymentRow> Run(StudyResult study, QuantMethod method = QuantMethod.QailQbc,
+        IStudyProgress? progress = null,
         IComputeDevice? device = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         var options = study.Options;
         if (!study.Students.TryGetValue(method, out var student))
-            throw new ArgumentException($"DeploymentStudy: the study has no {method.Display()} student (methods: {string.Join(", ", study.Students.Keys)}).", nameof(method));
-        var w8a8 = QuantizationStudy.PrepareStudent(study.Teacher, QuantConfig.W8A8(), study.Demonstrations, options.Seed);
+            throw new ArgumentException($"DeploymentStudy: the study has no {method.Display()} student (methods: "
+                + $"{string.Join(", ", study.Students.Keys)}).", nameof(method));
+        var w8a8 = QuantizationStudy.PrepareStudent(study.Teacher, QuantConfig.W8A8(), study.Demonstrations,
+            options.Seed);
         DeployedPolicy[] deployed =
         [
             Export.ToFloatPolicy(study.Teacher, "FP32"),
@@ -48,7 +53,8 @@ public static class DeploymentStudy
             if (device is not null)
             {
                 using var gpu = GpuPolicy.Create(deployedPolicy, device);
-                onDevice = new DeviceLatency(device.Name, LatencyProbe.Measure(gpu.AsPolicy(), probe).MedianMicroseconds);
+                onDevice = new DeviceLatency(device.Name,
+                    LatencyProbe.Measure(gpu.AsPolicy(), probe).MedianMicroseconds);
             }
             progress?.End(stage, $"return {evaluation.MeanReturn:F1}, {latency.MedianMicroseconds:F1} µs per action" +
                 (onDevice is null ? "" : $" ({onDevice.MedianMicroseconds:F1} µs on the device)") + $", {bytes} bytes");

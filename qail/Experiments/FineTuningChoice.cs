@@ -8,7 +8,9 @@ namespace Qail.Experiments;
 /// </summary>
 public readonly record struct ScreenScore(double Return, double ActionError)
 {
-    /// <summary>True when this score beats <paramref name="other"/>: a higher return, or the same return and less error.</summary>
+    /// <summary>
+    /// True when this score beats <paramref name="other"/>: a higher return, or the same return and less error.
+    /// </summary>
     public bool Beats(ScreenScore other) =>
         Return > other.Return || (Return == other.Return && ActionError < other.ActionError);
 }
@@ -23,8 +25,8 @@ public static class FineTuningChoice
 {
     /// <summary>
     /// Screens <paramref name="learningRates"/> x <paramref name="qbcWeights"/> with <paramref name="screen"/>
-    /// (learning rate, QBC weight) to its validation score; returns the choice, its short label and a note listing every
-    /// screen's return and action error (and whether a tie-break decided).
+    /// (learning rate, QBC weight) to its validation score; returns the choice, its short label and a note listing
+    /// every screen's return and action error (and whether a tie-break decided).
     /// </summary>
     public static (double LearningRate, double QbcWeight, string Label, string Screens) Choose(
         IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights, Func<double, double, ScreenScore> screen)
@@ -42,13 +44,15 @@ public static class FineTuningChoice
         }
         var scores = new List<string>();
         var returns = new List<double>();
-        (double Lr, double Weight, ScreenScore Score) best = (learningRates[0], qbcWeights[0], new(double.NegativeInfinity, double.PositiveInfinity));
+        (double Lr, double Weight, ScreenScore Score) best = (learningRates[0], qbcWeights[0],
+            new(double.NegativeInfinity, double.PositiveInfinity));
         foreach (double lr in learningRates)
             foreach (double weight in qbcWeights)
             {
                 var score = screen(lr, weight);
                 returns.Add(score.Return);
-                scores.Add(string.Create(CultureInfo.InvariantCulture, $"{Label(lr, weight, aligned)}: {score.Return:F1} / {score.ActionError:F4}"));
+                scores.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{Label(lr, weight, aligned)}: {score.Return:F1} / {score.ActionError:F4}"));
                 if (score.Beats(best.Score)) best = (lr, weight, score);
             }
         bool tieBroken = returns.Count(r => r == best.Score.Return) > 1;

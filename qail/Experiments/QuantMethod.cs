@@ -3,7 +3,10 @@ namespace Qail.Experiments;
 /// <summary>The ways of obtaining a quantized policy that the study compares.</summary>
 public enum QuantMethod
 {
-    /// <summary>Round-to-nearest PTQ with, per layer, the best of min-max, percentile and MSE weight clipping (the strong baseline and the fine-tuned methods' start).</summary>
+    /// <summary>
+    /// Round-to-nearest PTQ with, per layer, the best of min-max, percentile and MSE weight clipping (the strong
+    /// baseline and the fine-tuned methods' start).
+    /// </summary>
     Ptq,
     /// <summary>Quantization-aware fine-tuning with the imitation loss only.</summary>
     Qat,
@@ -13,13 +16,17 @@ public enum QuantMethod
     Sqil,
     /// <summary>QAIL+QBC that also aligns on states the quantized policy visits (beyond the papers).</summary>
     OnPolicy,
-    /// <summary>Activation-aware post-training quantization (AWQ scale search with its MSE clipping step), no fine-tuning.</summary>
+    /// <summary>
+    /// Activation-aware post-training quantization (AWQ scale search with its MSE clipping step), no fine-tuning.
+    /// </summary>
     Awq,
     /// <summary>Round-to-nearest PTQ with min-max weight ranges (the weak reference row).</summary>
     PtqMinMax,
     /// <summary>GPTQ: second-order column-by-column rounding with the calibration Hessian, no fine-tuning.</summary>
     Gptq,
-    /// <summary>QuaRot-style: randomized Hadamard rotations of the layers' inputs, then best-clip round-to-nearest.</summary>
+    /// <summary>
+    /// QuaRot-style: randomized Hadamard rotations of the layers' inputs, then best-clip round-to-nearest.
+    /// </summary>
     QuaRotRtn,
     /// <summary>QuaRot-style rotations, then GPTQ.</summary>
     QuaRotGptq,
@@ -45,5 +52,6 @@ public static class QuantMethodNames
     };
 
     /// <summary>True for the methods that fine-tune (they start from <see cref="QuantMethod.Ptq"/>).</summary>
-    public static bool FineTunes(this QuantMethod method) => method is QuantMethod.Qat or QuantMethod.QailQbc or QuantMethod.Sqil or QuantMethod.OnPolicy;
+    public static bool FineTunes(this QuantMethod method) =>
+        method is QuantMethod.Qat or QuantMethod.QailQbc or QuantMethod.Sqil or QuantMethod.OnPolicy;
 }

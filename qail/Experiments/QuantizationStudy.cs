@@ -23,7 +23,9 @@ public static class QuantizationStudy
     /// <summary>Row name of the FP policy trained for the students' extra epochs without quantization.</summary>
     public const string ControlRow = "FP + extra epochs";
 
-    /// <summary>At most this many FP-visited test states are kept for the action error on the FP policy's states.</summary>
+    /// <summary>
+    /// At most this many FP-visited test states are kept for the action error on the FP policy's states.
+    /// </summary>
     public const int MaxFpStates = 5_000;
 
     /// <summary>Runs the study; <paramref name="progress"/> hears about every stage.</summary>
@@ -43,26 +45,34 @@ public static class QuantizationStudy
             ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise)
             : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise,
                 DemonstrationCache.DefaultDirectory, out _);
-        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i => Demonstrations.EpisodeSeed(options.Seed, i)),
+        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i =>
+            Demonstrations.EpisodeSeed(options.Seed, i)),
             options.ValidationEpisodes, options.EvalEpisodes);
-        report.End("collect", $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
+        report.End("collect",
+            $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
 
         clock.Restart();
-        var teacher = PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec, options.Hidden, options.Seed + 1);
+        var teacher = PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec, options.Hidden,
+            options.Seed + 1);
         report.Begin("train FP", options.Training.Epochs);
         var fpTraining = BehaviourCloning.Train(teacher, demos, options.Training with { Seed = options.Seed + 2 },
             new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
         double fpSeconds = clock.Elapsed.TotalSeconds;
-        string stopped = fpTraining.ChosenEpoch is int e ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
+        string stopped = fpTraining.ChosenEpoch is int e
+            ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
         report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
 
         var fpPolicy = new EvalModePolicy(teacher, "FP32");
         var memo = new Memo();
-        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null, memo), double.NaN, fpTraining, fpSeconds, Note: stopped) };
+        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null, memo),
+            double.NaN, fpTraining, fpSeconds, Note: stopped) };
         var fpStates = ClosedLoop.VisitedStates(options.Env, fpPolicy, options.EvalEpisodes, testSeed,
-            stride: Math.Max(1, (int)Math.Ceiling((double)rows[0].Evaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
-        Func<PolicyNetwork, double> validation = network => memo.Validation(network, () => ClosedLoop.Evaluate(options.Env,
-            new EvalModePolicy(network, "validation"), options.ValidationEpisodes, SeedRanges.ValidationBase).MeanReturn);
+            stride: Math.Max(1,
+                (int)Math.Ceiling((double)rows[0].Evaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
+        Func<PolicyNetwork, double> validation = network =>
+            memo.Validation(network, () => ClosedLoop.Evaluate(options.Env,
+            new EvalModePolicy(network, "validation"), options.ValidationEpisodes, SeedRanges.ValidationBase)
+            .MeanReturn);
         if (options.Controls)
         {
             clock.Restart();
@@ -85,7 +95,8 @@ public static class QuantizationStudy
             string note = "", choice = "";
             if (method.FineTunes())
             {
-                if (start is null) (start, startNote) = PrepareBestClip(teacher, options.Config, calibration, options.Seed);
+                if (start is null)
+                    (start, startNote) = PrepareBestClip(teacher, options.Config, calibration, options.Seed);
                 student = (PolicyNetwork)start.DeepCopy();
                 // SQIL's saliency is computed once here and reused by every screen and the final run.
                 var methodOptions =
@@ -97,42 +108,58 @@ public static class QuantizationStudy
                 report.End($"screen {name}", $"{choice}; {screens} ({clock.Elapsed.TotalSeconds:F1} s)");
                 report.Begin($"fine-tune {name}", fineTuning.Epochs);
                 training = QuantAwareImitation.FineTune(student, teacher, demos, fineTuning,
-                    new Progress<(int Epoch, double Loss)>(p => report.Advance($"fine-tune {name}", p.Epoch)), validation, options.CheckpointEvery);
-                note = $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} (validation return)";
-                report.End($"fine-tune {name}", $"{choice}, kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} ({clock.Elapsed.TotalSeconds:F1} s)");
+                    new Progress<(int Epoch, double Loss)>(p => report.Advance($"fine-tune {name}", p.Epoch)),
+                    validation, options.CheckpointEvery);
+                note = $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} "
+                    + "(validation return)";
+                report.End($"fine-tune {name}", $"{choice}, kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} ("
+                    + $"{clock.Elapsed.TotalSeconds:F1} s)");
             }
             else
                 (student, note) = method switch
                 {
-                    QuantMethod.Ptq => start is null ? PrepareBestClip(teacher, options.Config, calibration, options.Seed) : ((PolicyNetwork)start.DeepCopy(), startNote),
-                    QuantMethod.PtqMinMax => (PrepareStudent(teacher, options.Config, demos, options.Seed), "min-max ranges"),
-                    QuantMethod.Gptq => (Gptq.Apply(teacher, options.Config, calibration, seed: options.Seed + 3), "GPTQ, MSE-clipped scales, damping 0.01"),
-                    QuantMethod.QuaRotRtn => (QuaRot.Apply(teacher, options.Config, calibration, gptq: false, options.Seed + 3), "Hadamard-rotated hidden inputs, best clip"),
-                    QuantMethod.QuaRotGptq => (QuaRot.Apply(teacher, options.Config, calibration, gptq: true, options.Seed + 3), "Hadamard-rotated hidden inputs, GPTQ"),
-                    QuantMethod.Awq => (PrepareAwqStudent(teacher, options.Config, demos, options.Seed), "AWQ scales + MSE clipping"),
+                    QuantMethod.Ptq => start is null ? PrepareBestClip(teacher, options.Config, calibration,
+                        options.Seed) : ((PolicyNetwork)start.DeepCopy(), startNote),
+                    QuantMethod.PtqMinMax =>
+                        (PrepareStudent(teacher, options.Config, demos, options.Seed), "min-max ranges"),
+                    QuantMethod.Gptq => (Gptq.Apply(teacher, options.Config, calibration, seed: options.Seed + 3),
+                        "GPTQ, MSE-clipped scales, damping 0.01"),
+                    QuantMethod.QuaRotRtn => (QuaRot.Apply(teacher, options.Config, calibration, gptq: false,
+                        options.Seed + 3), "Hadamard-rotated hidden inputs, best clip"),
+                    QuantMethod.QuaRotGptq => (QuaRot.Apply(teacher, options.Config, calibration, gptq: true,
+                        options.Seed + 3), "Hadamard-rotated hidden inputs, GPTQ"),
+                    QuantMethod.Awq =>
+                        (PrepareAwqStudent(teacher, options.Config, demos, options.Seed), "AWQ scales + MSE clipping"),
                     _ => throw new ArgumentException($"{method} is not a post-training method.", nameof(options)),
                 };
-            if (method == QuantMethod.Ptq && start is null) (start, startNote) = ((PolicyNetwork)student.DeepCopy(), note);
+            if (method == QuantMethod.Ptq && start is null)
+                (start, startNote) = ((PolicyNetwork)student.DeepCopy(), note);
             double seconds = clock.Elapsed.TotalSeconds;
             var policy = new EvalModePolicy(student, $"{name} {options.Config.Label}");
             var evaluation = Evaluate(options, policy, testSeed, report, fpPolicy, memo);
-            rows.Add(new StudyRow(name, evaluation, ClosedLoop.ActionError(policy, fpPolicy, fpStates), training, seconds,
+            rows.Add(new StudyRow(name, evaluation, ClosedLoop.ActionError(policy, fpPolicy, fpStates), training,
+                seconds,
                 method.FineTunes() ? QuantMethod.Ptq.Display() : null, note, choice));
             students[method] = student;
         }
         return new StudyResult(options, demos, rows, teacher, students);
     }
 
-    /// <summary>The fine-tuning options of a method: lambda 0 for QAT, saliency for SQIL, rollouts for on-policy.</summary>
+    /// <summary>
+    /// The fine-tuning options of a method: lambda 0 for QAT, saliency for SQIL, rollouts for on-policy.
+    /// </summary>
     public static QailOptions FineTuningFor(QuantMethod method, StudyOptions options) => method switch
     {
-        QuantMethod.Qat => options.FineTuning with { QbcWeight = 0, Saliency = false, OnPolicyEpisodes = 0, Seed = options.Seed + 4 },
-        QuantMethod.QailQbc => options.FineTuning with { Saliency = false, OnPolicyEpisodes = 0, Seed = options.Seed + 4 },
+        QuantMethod.Qat =>
+            options.FineTuning with { QbcWeight = 0, Saliency = false, OnPolicyEpisodes = 0, Seed = options.Seed + 4 },
+        QuantMethod.QailQbc =>
+            options.FineTuning with { Saliency = false, OnPolicyEpisodes = 0, Seed = options.Seed + 4 },
         QuantMethod.Sqil => options.FineTuning with { Saliency = true, OnPolicyEpisodes = 0, Seed = options.Seed + 4 },
         QuantMethod.OnPolicy => options.FineTuning with
         {
             Saliency = false,
-            OnPolicyEpisodes = Math.Max(1, options.FineTuning.OnPolicyEpisodes == 0 ? options.DemoEpisodes / 4 : options.FineTuning.OnPolicyEpisodes),
+            OnPolicyEpisodes = Math.Max(1, options.FineTuning.OnPolicyEpisodes == 0
+                ? options.DemoEpisodes / 4 : options.FineTuning.OnPolicyEpisodes),
             Seed = options.Seed + 4,
         },
         _ => throw new ArgumentException($"{method} involves no fine-tuning.", nameof(method)),
@@ -143,7 +170,8 @@ public static class QuantizationStudy
     /// <see cref="FineTuningChoice"/>: each grid point fine-tunes a copy of <paramref name="start"/> for
     /// <see cref="StudyOptions.ScreenEpochs"/> and is scored by <paramref name="validation"/> (validation episodes).
     /// </summary>
-    public static (QailOptions Options, string Choice, string Screens) ScreenFineTuning(QailOptions fineTuning, PolicyNetwork start,
+    public static (QailOptions Options, string Choice, string Screens) ScreenFineTuning(QailOptions fineTuning,
+        PolicyNetwork start,
         PolicyNetwork teacher, Demonstrations demos, Func<PolicyNetwork, double> validation, StudyOptions options)
     {
         ArgumentNullException.ThrowIfNull(fineTuning);
@@ -155,7 +183,9 @@ public static class QuantizationStudy
         var (lr, weight, choice, screens) = FineTuningChoice.Choose(options.LearningRates, weights, (lr, w) =>
         {
             var candidate = (PolicyNetwork)start.DeepCopy();
-            QuantAwareImitation.FineTune(candidate, teacher, demos, fineTuning with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr, QbcWeight = w });
+            QuantAwareImitation.FineTune(candidate, teacher, demos,
+                fineTuning with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr,
+                    QbcWeight = w });
             return Score(candidate, demos, heldOut, validation);
         });
         return (fineTuning with { LearningRate = lr, QbcWeight = weight }, choice, screens);
@@ -165,7 +195,8 @@ public static class QuantizationStudy
     /// The fake-quantized copy of <paramref name="teacher"/> with min-max weight ranges and, when the config quantizes
     /// activations, activation scales calibrated on demonstration states. Seeds derive from <paramref name="seed"/>.
     /// </summary>
-    public static PolicyNetwork PrepareStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos, int seed)
+    public static PolicyNetwork PrepareStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos,
+        int seed)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(config);
@@ -179,7 +210,8 @@ public static class QuantizationStudy
     /// The strong PTQ baseline: <see cref="PrepareStudent"/>'s student with each layer's weight clipping chosen by
     /// <see cref="ClipChoice"/> on the calibration batches; the note lists the choice per layer.
     /// </summary>
-    public static (PolicyNetwork Student, string Note) PrepareBestClip(PolicyNetwork teacher, QuantConfig config, IReadOnlyList<PolicyBatch> calibration, int seed)
+    public static (PolicyNetwork Student, string Note) PrepareBestClip(PolicyNetwork teacher, QuantConfig config,
+        IReadOnlyList<PolicyBatch> calibration, int seed)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(config);
@@ -191,15 +223,18 @@ public static class QuantizationStudy
     }
 
     /// <summary>
-    /// <see cref="PrepareStudent"/>'s student with AWQ's activation-aware input-channel scales searched and folded first,
-    /// with AWQ's clipping step (MSE clipping of each scale cell), on the same calibration batches and quantizer seeds.
+    /// <see cref="PrepareStudent"/>'s student with AWQ's activation-aware input-channel scales searched and folded
+    /// first, with AWQ's clipping step (MSE clipping of each scale cell), on the same calibration batches and quantizer
+    /// seeds.
     /// </summary>
-    public static PolicyNetwork PrepareAwqStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos, int seed) =>
+    public static PolicyNetwork PrepareAwqStudent(PolicyNetwork teacher, QuantConfig config, Demonstrations demos,
+        int seed) =>
         Awq.Apply(teacher, config, CalibrationBatches(demos, seed + 5).ToList(),
             new AwqOptions { Seed = seed + 3, WeightCalibration = CalibrationMethod.Mse }).Student;
 
     /// <summary>Eight batches of 256 demonstration states drawn with a seed, for activation calibration.</summary>
-    public static IEnumerable<PolicyBatch> CalibrationBatches(Demonstrations demos, int seed, int batches = 8, int size = 256)
+    public static IEnumerable<PolicyBatch> CalibrationBatches(Demonstrations demos, int seed, int batches = 8,
+        int size = 256)
     {
         ArgumentNullException.ThrowIfNull(demos);
         var random = new Engine.SeededRandom(seed);
@@ -211,10 +246,12 @@ public static class QuantizationStudy
         }
     }
 
-    // The FP policy trained the students' fine-tuning epochs more, at their learning rate, with the same checkpoint choice:
-    // whatever a student gains over FP that this control also gains is extra training, not quantization awareness.
+    // The FP policy trained the students' fine-tuning epochs more, at their learning rate, with the same checkpoint
+    // choice: whatever a student gains over FP that this control also gains is extra training, not quantization
+    // awareness.
     private static StudyRow Control(StudyOptions options, PolicyNetwork teacher, Demonstrations demos, IPolicy fpPolicy,
-        IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed, IStudyProgress report, Memo memo)
+        IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed,
+        IStudyProgress report, Memo memo)
     {
         var clock = Stopwatch.StartNew();
         var control = (PolicyNetwork)teacher.DeepCopy();
@@ -233,25 +270,30 @@ public static class QuantizationStudy
         var (lr, _, choice, screens) = FineTuningChoice.Choose(options.LearningRates, [0.0], (lr, _) =>
         {
             var candidate = (PolicyNetwork)teacher.DeepCopy();
-            BehaviourCloning.Continue(candidate, demos, extra with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr });
+            BehaviourCloning.Continue(candidate, demos,
+                extra with { Epochs = Math.Min(options.ScreenEpochs, options.FineTuning.Epochs), LearningRate = lr });
             return Score(candidate, demos, heldOut, validation);
         });
         extra = extra with { LearningRate = lr };
         report.End($"screen {ControlRow}", $"{choice}; {screens}");
         report.Begin($"train {ControlRow}", extra.Epochs);
         var training = BehaviourCloning.Continue(control, demos, extra,
-            new Progress<(int Epoch, double Loss)>(p => report.Advance($"train {ControlRow}", p.Epoch)), validation, options.CheckpointEvery);
-        string note = string.Create(CultureInfo.InvariantCulture, $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
+            new Progress<(int Epoch, double Loss)>(p => report.Advance($"train {ControlRow}", p.Epoch)), validation,
+            options.CheckpointEvery);
+        string note = string.Create(CultureInfo.InvariantCulture,
+            $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
         report.End($"train {ControlRow}", $"{choice}, kept epoch {training.ChosenEpoch} of {extra.Epochs}");
         double seconds = clock.Elapsed.TotalSeconds;
         var policy = new EvalModePolicy(control, ControlRow);
-        return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy, memo), ClosedLoop.ActionError(policy, fpPolicy, fpStates),
+        return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy, memo),
+            ClosedLoop.ActionError(policy, fpPolicy, fpStates),
             training, seconds, "FP32", note, choice);
     }
 
     // A screen's validation return, with the held-out demonstrations' action error to break exact ties (0 when the
     // demonstrations hold nothing out, so ties then keep the earlier grid point).
-    private static ScreenScore Score(PolicyNetwork candidate, Demonstrations demos, int[] heldOut, Func<PolicyNetwork, double> validation) =>
+    private static ScreenScore Score(PolicyNetwork candidate, Demonstrations demos, int[] heldOut,
+        Func<PolicyNetwork, double> validation) =>
         new(validation(candidate), heldOut.Length == 0 ? 0 : HeldOutActionError.Of(candidate, demos, heldOut));
 
     private static void CheckGrid(StudyOptions options)
@@ -260,15 +302,19 @@ public static class QuantizationStudy
             throw new ArgumentException("Study: learning rates must be one or more positive numbers.", nameof(options));
         if (options.QbcWeights.Count == 0 || options.QbcWeights.Any(w => !(w > 0) || !double.IsFinite(w)))
             throw new ArgumentException("Study: QBC weights must be one or more positive numbers.", nameof(options));
-        if (options.ScreenEpochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.ScreenEpochs, "Study: screen epochs must be at least 1.");
+        if (options.ScreenEpochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ScreenEpochs,
+                "Study: screen epochs must be at least 1.");
     }
 
-    private static EvalResult Evaluate(StudyOptions options, EvalModePolicy policy, int seed, IStudyProgress report, IPolicy? reference, Memo memo)
+    private static EvalResult Evaluate(StudyOptions options, EvalModePolicy policy, int seed, IStudyProgress report,
+        IPolicy? reference, Memo memo)
     {
         string stage = $"evaluate {policy.Label}";
         var clock = Stopwatch.StartNew();
         report.Begin(stage, options.EvalEpisodes);
-        var (result, shared) = memo.Test(policy.Network, (reference as EvalModePolicy)?.Network, () => ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, seed,
+        var (result, shared) = memo.Test(policy.Network, (reference as EvalModePolicy)?.Network,
+            () => ClosedLoop.Evaluate(options.Env, policy, options.EvalEpisodes, seed,
             progress: new Progress<int>(d => report.Advance(stage, d)), reference: reference));
         report.End(stage, $"return {result.MeanReturn:F1} ± {result.StdReturn:F1}, success {result.SuccessRate:F0}% " +
             (shared is null ? $"({clock.Elapsed.TotalSeconds:F1} s)" : $"(same weights as {shared}: not run again)"));
@@ -289,14 +335,17 @@ public static class QuantizationStudy
             return value;
         }
 
-        public (EvalResult Result, string? SharedWith) Test(PolicyNetwork network, PolicyNetwork? reference, Func<EvalResult> run)
+        public (EvalResult Result, string? SharedWith) Test(PolicyNetwork network, PolicyNetwork? reference,
+            Func<EvalResult> run)
         {
             string fingerprint = PolicyFingerprint.Of(network);
             var key = (fingerprint, reference is not null);
             if (_test.TryGetValue(key, out var known)) return (known, known.Policy);
             // The reference itself (a control that kept the teacher's weights): its action error to itself is zero.
-            if (reference is not null && PolicyFingerprint.Of(reference) == fingerprint && _test.TryGetValue((fingerprint, false), out var self))
-                return (_test[key] = self with { Episodes = [.. self.Episodes.Select(e => e with { ActionError = 0 })] }, self.Policy);
+            if (reference is not null && PolicyFingerprint.Of(reference) == fingerprint
+                && _test.TryGetValue((fingerprint, false), out var self))
+                return (_test[key] =
+                    self with { Episodes = [.. self.Episodes.Select(e => e with { ActionError = 0 })] }, self.Policy);
             return (_test[key] = run(), null);
         }
     }

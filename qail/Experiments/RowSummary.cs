@@ -7,7 +7,8 @@ namespace Qail.Experiments;
 /// (training seeds, then episodes), mean and spread over seeds, success with Wilson's interval over all episodes,
 /// action errors, and paired differences against the best-clip PTQ and against QAT (same seeds, same episodes).
 /// </summary>
-public sealed record RowSummary(string Name, int Seeds, int Episodes, Interval Return, double StdOverSeeds, Interval Success,
+public sealed record RowSummary(string Name, int Seeds, int Episodes, Interval Return, double StdOverSeeds,
+    Interval Success,
     double ActionError, double ActionErrorOnFpStates, Interval? VersusPtq, Interval? VersusQat, string Choices)
 {
     /// <summary>Row of the best-clip PTQ that paired differences are taken against.</summary>
@@ -16,7 +17,10 @@ public sealed record RowSummary(string Name, int Seeds, int Episodes, Interval R
     /// <summary>Row of plain QAT that paired differences are taken against.</summary>
     public static readonly string QatName = QuantMethod.Qat.Display();
 
-    /// <summary>Summarises every row name present in all <paramref name="cells"/> (same env and config, one per seed), in the first cell's order.</summary>
+    /// <summary>
+    /// Summarises every row name present in all <paramref name="cells"/> (same env and config, one per seed), in the
+    /// first cell's order.
+    /// </summary>
     public static IReadOnlyList<RowSummary> Over(IReadOnlyList<StudyCell> cells, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -30,7 +34,8 @@ public sealed record RowSummary(string Name, int Seeds, int Episodes, Interval R
             var success = Intervals.Wilson(rows.Sum(r => r.Episodes.Count(e => e.Success)), episodes);
             return new RowSummary(name, cells.Count, episodes, Intervals.BootstrapMean(returns, seed + index),
                 EvalResult.Std(rows.Select(r => r.MeanReturn)), success, rows.Average(r => r.ActionError),
-                rows.Average(r => r.ActionErrorOnFpStates), Paired(cells, name, PtqName, seed + index), Paired(cells, name, QatName, seed + index),
+                rows.Average(r => r.ActionErrorOnFpStates), Paired(cells, name, PtqName, seed + index),
+                Paired(cells, name, QatName, seed + index),
                 string.Join("; ", rows.Select((r, i) => Chosen(cells[i].Seed, r)).OfType<string>()));
         }).ToList();
     }

@@ -7,7 +7,9 @@ namespace Qail.Experiments;
 /// </summary>
 public static class SeedSweep
 {
-    /// <summary>Seeds of run i are <c>options.Seed + i * SeedStride</c>: the study's derived seeds (+1..+5) never collide.</summary>
+    /// <summary>
+    /// Seeds of run i are <c>options.Seed + i * SeedStride</c>: the study's derived seeds (+1..+5) never collide.
+    /// </summary>
     public const int SeedStride = 100;
 
     /// <summary>Runs <paramref name="trainingSeeds"/> studies and summarises each policy row over them.</summary>
@@ -29,14 +31,16 @@ public static class SeedSweep
 public sealed record SeedSweepResult(IReadOnlyList<StudyResult> Runs)
 {
     /// <summary>One line per policy row (FP32 first), in the studies' order.</summary>
-    public IReadOnlyList<SeedSummaryRow> Summary => Runs[0].Rows.Select((row, i) => SeedSummaryRow.Over(row.Name, Runs.Select(r => r.Rows[i]).ToList())).ToList();
+    public IReadOnlyList<SeedSummaryRow> Summary =>
+        Runs[0].Rows.Select((row, i) => SeedSummaryRow.Over(row.Name, Runs.Select(r => r.Rows[i]).ToList())).ToList();
 }
 
 /// <summary>
 /// One policy over the training seeds: the mean over seeds of each seed's mean return and success rate, their standard
 /// deviation over seeds, and the mean within-seed (evaluation-episode) standard deviation of the return.
 /// </summary>
-public sealed record SeedSummaryRow(string Name, int Seeds, double MeanReturn, double StdReturnOverSeeds, double MeanEpisodeStd,
+public sealed record SeedSummaryRow(string Name, int Seeds, double MeanReturn, double StdReturnOverSeeds,
+    double MeanEpisodeStd,
     double MeanSuccess, double StdSuccessOverSeeds, double MeanDrivingScore)
 {
     /// <summary>Summarises the same policy row of several studies.</summary>

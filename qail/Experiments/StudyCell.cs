@@ -9,13 +9,16 @@ public sealed record CellEpisode(int Seed, double Return, bool Success, int Step
 /// One policy row of a study cell: what it is, what was chosen while making it (epoch; <paramref name="Choice"/>: the
 /// learning rate and QBC weight chosen on validation episodes, empty where none), and its test episodes.
 /// </summary>
-public sealed record CellRow(string Name, string? Start, int? ChosenEpoch, double Seconds, double ActionErrorOnFpStates, string Note,
+public sealed record CellRow(string Name, string? Start, int? ChosenEpoch, double Seconds, double ActionErrorOnFpStates,
+    string Note,
     IReadOnlyList<CellEpisode> Episodes, string Choice = "")
 {
     /// <summary>Mean test return.</summary>
     public double MeanReturn => Episodes.Average(e => e.Return);
 
-    /// <summary>Mean over every step of every test episode of the action error to the FP policy (NaN where none).</summary>
+    /// <summary>
+    /// Mean over every step of every test episode of the action error to the FP policy (NaN where none).
+    /// </summary>
     public double ActionError => Episodes.Average(e => e.ActionError);
 }
 
@@ -35,19 +38,26 @@ public sealed record StudyCell(string Env, string Config, int Seed, int TeacherE
     public static StudyCell From(StudyResult study, string configName)
     {
         ArgumentNullException.ThrowIfNull(study);
-        var rows = study.Rows.Select(r => new CellRow(r.Name, r.Start, r.Training?.ChosenEpoch, r.Seconds, r.ActionErrorOnFpStates, r.Note,
-            r.Evaluation.Episodes.Select(e => new CellEpisode(e.Seed, e.Return, e.Success, e.Steps, e.ActionError)).ToList(), r.Choice)).ToList();
-        return new StudyCell(study.Options.Env, configName, study.Options.Seed, study.FullPrecision.Training?.ChosenEpoch ?? 0, rows);
+        var rows = study.Rows.Select(r =>
+            new CellRow(r.Name, r.Start, r.Training?.ChosenEpoch, r.Seconds, r.ActionErrorOnFpStates, r.Note,
+            r.Evaluation.Episodes.Select(e => new CellEpisode(e.Seed, e.Return, e.Success, e.Steps,
+                e.ActionError)).ToList(), r.Choice)).ToList();
+        return new StudyCell(study.Options.Env, configName, study.Options.Seed,
+            study.FullPrecision.Training?.ChosenEpoch ?? 0, rows);
     }
 
-    /// <summary>Checks that every row holds the same test seeds in the same order (what paired differences need).</summary>
+    /// <summary>
+    /// Checks that every row holds the same test seeds in the same order (what paired differences need).
+    /// </summary>
     public void CheckPaired()
     {
         var seeds = Rows[0].Episodes.Select(e => e.Seed).ToArray();
         foreach (var row in Rows)
             if (!row.Episodes.Select(e => e.Seed).SequenceEqual(seeds))
-                throw new InvalidDataException($"Study cell {FileName(Env, Config, Seed)}: row '{row.Name}' was not run on the same test seeds as '{Rows[0].Name}'.");
+                throw new InvalidDataException($"Study cell {FileName(Env, Config, Seed)}: row '{row.Name}' was not "
+                    + $"run on the same test seeds as '{Rows[0].Name}'.");
         if (seeds.Any(s => s < SeedRanges.TestBase))
-            throw new InvalidDataException($"Study cell {FileName(Env, Config, Seed)}: a test seed lies below {SeedRanges.TestBase}, in the range used for choices.");
+            throw new InvalidDataException($"Study cell {FileName(Env, Config, Seed)}: a test seed lies below "
+                + $"{SeedRanges.TestBase}, in the range used for choices.");
     }
 }

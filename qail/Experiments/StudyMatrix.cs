@@ -25,7 +25,8 @@ public sealed record StudyMatrix(IReadOnlyList<string> Envs, IReadOnlyList<strin
     /// <summary>The cells of shard <paramref name="k"/> (1-based) of <paramref name="n"/>.</summary>
     public IReadOnlyList<CellSpec> Shard(int k, int n)
     {
-        if (n < 1 || k < 1 || k > n) throw new ArgumentOutOfRangeException(nameof(k), $"--shard: need 1 <= K <= N, got {k}/{n}.");
+        if (n < 1 || k < 1 || k > n)
+            throw new ArgumentOutOfRangeException(nameof(k), $"--shard: need 1 <= K <= N, got {k}/{n}.");
         return Cells.Where((_, i) => i % n == k - 1).ToList();
     }
 
@@ -35,7 +36,8 @@ public sealed record StudyMatrix(IReadOnlyList<string> Envs, IReadOnlyList<strin
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split('/');
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int k)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && k >= 1 && k <= n)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture,
+                out int n) && n >= 1 && k >= 1 && k <= n)
             return (k, n);
         throw new ArgumentException($"--shard: '{text}' is not K/N with 1 <= K <= N (e.g. 2/8).");
     }
@@ -47,13 +49,17 @@ public sealed record StudyMatrix(IReadOnlyList<string> Envs, IReadOnlyList<strin
     public static QuantConfig ParseConfig(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var match = Regex.Match(name, @"^W([2-8])(?:g([0-9]{1,4}))?(?:A([2-8]))?$", RegexOptions.None, TimeSpan.FromSeconds(1));
-        if (!match.Success) throw new ArgumentException($"--configs: '{name}' is not a config name such as W2, W4, W4g32, W4A4 or W8A8.");
+        var match = Regex.Match(name, @"^W([2-8])(?:g([0-9]{1,4}))?(?:A([2-8]))?$", RegexOptions.None,
+            TimeSpan.FromSeconds(1));
+        if (!match.Success)
+            throw new ArgumentException(
+                $"--configs: '{name}' is not a config name such as W2, W4, W4g32, W4A4 or W8A8.");
         int bits = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         bool grouped = match.Groups[2].Success;
         int group = grouped ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
         if (grouped && group < 1) throw new ArgumentException($"--configs: '{name}' has group size 0.");
         int act = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
-        return QuantConfig.Create(bits, grouped ? QuantGranularity.PerGroup : QuantGranularity.PerChannel, grouped ? group : 32, act);
+        return QuantConfig.Create(bits, grouped ? QuantGranularity.PerGroup : QuantGranularity.PerChannel,
+            grouped ? group : 32, act);
     }
 }

@@ -15,13 +15,21 @@ public sealed record StudyOptions
     /// <summary>DART noise added to executed expert actions (labels stay clean).</summary>
     public double DemoNoise { get; init; } = 0.1;
 
-    /// <summary>Closed-loop test episodes per policy (seeds from <see cref="Evaluation.SeedRanges.TestBase"/>).</summary>
+    /// <summary>
+    /// Closed-loop test episodes per policy (seeds from <see cref="Evaluation.SeedRanges.TestBase"/>).
+    /// </summary>
     public int EvalEpisodes { get; init; } = 100;
 
-    /// <summary>Validation episodes (seeds from <see cref="Evaluation.SeedRanges.ValidationBase"/>) that choose fine-tuning checkpoints.</summary>
+    /// <summary>
+    /// Validation episodes (seeds from <see cref="Evaluation.SeedRanges.ValidationBase"/>) that choose fine-tuning
+    /// checkpoints.
+    /// </summary>
     public int ValidationEpisodes { get; init; } = 10;
 
-    /// <summary>Fine-tuning checkpoints are measured on the validation episodes every this many epochs (and at the start and end).</summary>
+    /// <summary>
+    /// Fine-tuning checkpoints are measured on the validation episodes every this many epochs (and at the start and
+    /// end).
+    /// </summary>
     public int CheckpointEvery { get; init; } = 2;
 
     /// <summary>Also evaluate the expert and the "FP + extra epochs" control on the same test seeds.</summary>
@@ -35,26 +43,37 @@ public sealed record StudyOptions
 
     /// <summary>Methods to compare with the full-precision policy.</summary>
     public IReadOnlyList<QuantMethod> Methods { get; init; } =
-        [QuantMethod.PtqMinMax, QuantMethod.Ptq, QuantMethod.Gptq, QuantMethod.Awq, QuantMethod.Qat, QuantMethod.QailQbc, QuantMethod.Sqil];
+        [QuantMethod.PtqMinMax, QuantMethod.Ptq, QuantMethod.Gptq, QuantMethod.Awq, QuantMethod.Qat,
+            QuantMethod.QailQbc, QuantMethod.Sqil];
 
     /// <summary>
     /// Behaviour-cloning settings of the full-precision policy: at most 60 epochs, early-stopped on held-out episodes'
-    /// loss after 15 epochs without improvement, never before epoch 20 (patience 5 stopped a seed-100 teacher at epoch 9).
+    /// loss after 15 epochs without improvement, never before epoch 20 (patience 5 stopped a seed-100 teacher at epoch
+    /// 9).
     /// </summary>
-    public TrainOptions Training { get; init; } = new() { Epochs = 60, ValidationFraction = 0.1, Patience = 15, MinEpochs = 20 };
+    public TrainOptions Training { get; init; } = new() { Epochs = 60, ValidationFraction = 0.1, Patience = 15,
+        MinEpochs = 20 };
 
     /// <summary>Fine-tuning settings shared by the QAT-family methods (QbcWeight is set per method).</summary>
     public QailOptions FineTuning { get; init; } = new() { ValidationFraction = 0.1 };
 
-    /// <summary>Learning rates screened for every fine-tuned method and the FP control (chosen on validation episodes).</summary>
+    /// <summary>
+    /// Learning rates screened for every fine-tuned method and the FP control (chosen on validation episodes).
+    /// </summary>
     public IReadOnlyList<double> LearningRates { get; init; } = [1e-4, 3e-4, 1e-3];
 
-    /// <summary>QBC weights (lambda) screened for the aligned methods (QAIL+QBC, SQIL, on-policy), with every learning rate.</summary>
+    /// <summary>
+    /// QBC weights (lambda) screened for the aligned methods (QAIL+QBC, SQIL, on-policy), with every learning rate.
+    /// </summary>
     public IReadOnlyList<double> QbcWeights { get; init; } = [0.3, 1, 3];
 
-    /// <summary>Epochs of each screening run (at most <see cref="FineTuning"/>'s; scored by validation return at its end).</summary>
+    /// <summary>
+    /// Epochs of each screening run (at most <see cref="FineTuning"/>'s; scored by validation return at its end).
+    /// </summary>
     public int ScreenEpochs { get; init; } = 3;
 
-    /// <summary>Seed of the training run: demonstrations, initialisation, batches (never of the test episodes).</summary>
+    /// <summary>
+    /// Seed of the training run: demonstrations, initialisation, batches (never of the test episodes).
+    /// </summary>
     public int Seed { get; init; }
 }

@@ -13,10 +13,14 @@ namespace Qail.Experiments;
 /// <param name="Seconds">Wall time to produce the policy (training or quantization).</param>
 /// <param name="Start">The policy fine-tuning started from (null when none).</param>
 /// <param name="Note">What was chosen while making it (clipping per layer, epochs, screens), for the report.</param>
-/// <param name="Choice">The learning rate and QBC weight chosen on validation episodes ("lr 3e-4, λ 1"), or empty.</param>
-public sealed record StudyRow(string Name, EvalResult Evaluation, double ActionErrorOnFpStates, TrainReport? Training, double Seconds,
+/// <param name="Choice">The learning rate and QBC weight chosen on validation episodes ("lr 3e-4, λ 1"), or
+/// empty.</param>
+public sealed record StudyRow(string Name, EvalResult Evaluation, double ActionErrorOnFpStates, TrainReport? Training,
+    double Seconds,
     string? Start = null, string Note = "", string Choice = "")
 {
-    /// <summary>Mean action error over every step of every test episode this policy drove (NaN for FP and the expert).</summary>
+    /// <summary>
+    /// Mean action error over every step of every test episode this policy drove (NaN for FP and the expert).
+    /// </summary>
     public double ActionError => Evaluation.Episodes.Average(e => e.ActionError);
 }

@@ -55,7 +55,8 @@ public sealed class EvalModePolicy : IBatchPolicy
                 var action = actions[first + row] = _network.ToAction(outputs, row);
                 for (int i = 0; i < action.Length; i++)
                     if (!float.IsFinite(action[i]))
-                        throw new InvalidDataException($"EvalModePolicy.ActBatch: '{Label}' computed action[{i}] = {action[i]} for row {first + row}; its weights overflow.");
+                        throw new InvalidDataException($"EvalModePolicy.ActBatch: '{Label}' computed action[{i}] = "
+                            + $"{action[i]} for row {first + row}; its weights overflow.");
             }
         }
         return actions;

@@ -4,7 +4,9 @@ using Qail.Policies;
 
 namespace Qail.Training;
 
-/// <summary>States to align on, with the frozen teacher's outputs on them computed once, and per-state weights.</summary>
+/// <summary>
+/// States to align on, with the frozen teacher's outputs on them computed once, and per-state weights.
+/// </summary>
 internal sealed class AlignmentSet
 {
     private const int Chunk = 1024;
@@ -31,12 +33,14 @@ internal sealed class AlignmentSet
     public static AlignmentSet Build(PolicyNetwork teacher, int count, Func<int[], PolicyBatch> batch, float[]? weights)
     {
         if (weights is not null && weights.Length != count)
-            throw new ArgumentException($"Alignment weights: {weights.Length} given for {count} states.", nameof(weights));
+            throw new ArgumentException($"Alignment weights: {weights.Length} given for {count} states.",
+                nameof(weights));
         teacher.Eval();
         var chunks = new List<Tensor>();
         using (GradMode.NoGrad())
             for (int start = 0; start < count; start += Chunk)
-                chunks.Add(teacher.Predict(batch(Enumerable.Range(start, Math.Min(Chunk, count - start)).ToArray())).Value);
+                chunks.Add(teacher.Predict(batch(Enumerable.Range(start, Math.Min(Chunk, count - start)).ToArray()))
+                    .Value);
         var outputs = chunks.Count == 1 ? chunks[0] : Tensor.Concat(chunks, 0);
         return new AlignmentSet(batch, outputs, weights ?? Enumerable.Repeat(1f, count).ToArray());
     }

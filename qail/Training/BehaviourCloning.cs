@@ -9,8 +9,11 @@ namespace Qail.Training;
 /// </summary>
 public static class BehaviourCloning
 {
-    /// <summary>Fits <paramref name="policy"/> to <paramref name="demos"/>; returns the loss per epoch and the epoch kept.</summary>
-    public static TrainReport Train(PolicyNetwork policy, Demonstrations demos, TrainOptions options, IProgress<(int Epoch, double Loss)>? progress = null)
+    /// <summary>
+    /// Fits <paramref name="policy"/> to <paramref name="demos"/>; returns the loss per epoch and the epoch kept.
+    /// </summary>
+    public static TrainReport Train(PolicyNetwork policy, Demonstrations demos, TrainOptions options,
+        IProgress<(int Epoch, double Loss)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(demos);
@@ -25,7 +28,8 @@ public static class BehaviourCloning
     /// the students' extra epochs without quantization); <paramref name="validationScore"/> (higher is better), when
     /// given, picks the checkpoint, the starting point included, every <paramref name="checkEvery"/> epochs.
     /// </summary>
-    public static TrainReport Continue(PolicyNetwork policy, Demonstrations demos, TrainOptions options, IProgress<(int Epoch, double Loss)>? progress = null,
+    public static TrainReport Continue(PolicyNetwork policy, Demonstrations demos, TrainOptions options,
+        IProgress<(int Epoch, double Loss)>? progress = null,
         Func<PolicyNetwork, double>? validationScore = null, int checkEvery = 1)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -35,10 +39,12 @@ public static class BehaviourCloning
         BestCheckpoint? best = validationScore is not null
             ? new BestCheckpoint(policy, validationScore, higherIsBetter: true, checkEvery, options.Epochs)
             : split.Validation.Length > 0
-                ? new BestCheckpoint(policy, p => DemonstrationSplit.Loss(p, demos, split.Validation), higherIsBetter: false, 1, options.Epochs,
+                ? new BestCheckpoint(policy, p => DemonstrationSplit.Loss(p, demos, split.Validation),
+                    higherIsBetter: false, 1, options.Epochs,
                     options.Patience, measureStart: false, options.MinEpochs)
                 : null;
-        var report = ImitationLoop.Run(policy, demos, options, lambda: 0, expertAlignment: null, extraAlignment: null, progress,
+        var report = ImitationLoop.Run(policy, demos, options, lambda: 0, expertAlignment: null, extraAlignment: null,
+            progress,
             split.Train, best is null ? null : best.AfterEpoch);
         if (best is null) return report;
         best.Restore();

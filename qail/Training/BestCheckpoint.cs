@@ -23,8 +23,12 @@ internal sealed class BestCheckpoint
     private double _bestValue;
     private int _sinceBest;
 
-    /// <summary>Measures the starting point at once; checks every <paramref name="every"/> epochs and at <paramref name="lastEpoch"/>.</summary>
-    public BestCheckpoint(PolicyNetwork network, Func<PolicyNetwork, double> measure, bool higherIsBetter, int every, int lastEpoch,
+    /// <summary>
+    /// Measures the starting point at once; checks every <paramref name="every"/> epochs and at
+    /// <paramref name="lastEpoch"/>.
+    /// </summary>
+    public BestCheckpoint(PolicyNetwork network, Func<PolicyNetwork, double> measure, bool higherIsBetter, int every,
+        int lastEpoch,
         int? patience = null, bool measureStart = true, int minEpochs = 0)
     {
         _network = network;
@@ -71,5 +75,6 @@ internal sealed class BestCheckpoint
         return _patience is int p && ++_sinceBest >= p && epoch >= _minEpochs;
     }
 
-    private Dictionary<string, Tensor> Snapshot() => _network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+    private Dictionary<string, Tensor> Snapshot() =>
+        _network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
 }

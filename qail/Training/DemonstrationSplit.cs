@@ -14,12 +14,16 @@ public sealed record DemonstrationSplit(int[] Train, int[] Validation)
     public static DemonstrationSplit Of(Demonstrations demos, double fraction)
     {
         ArgumentNullException.ThrowIfNull(demos);
-        int held = fraction <= 0 || demos.Episodes < 2 ? 0 : Math.Clamp((int)Math.Ceiling(fraction * demos.Episodes), 1, demos.Episodes - 1);
+        int held = fraction <= 0 || demos.Episodes < 2 ? 0 : Math.Clamp((int)Math.Ceiling(fraction * demos.Episodes), 1,
+            demos.Episodes - 1);
         int boundary = (int)demos.EpisodeOffsets[demos.Episodes - held];
-        return new DemonstrationSplit(Enumerable.Range(0, boundary).ToArray(), Enumerable.Range(boundary, demos.Steps - boundary).ToArray());
+        return new DemonstrationSplit(Enumerable.Range(0, boundary).ToArray(),
+            Enumerable.Range(boundary, demos.Steps - boundary).ToArray());
     }
 
-    /// <summary>Mean imitation loss of <paramref name="policy"/> over the given steps (evaluation mode, no gradients).</summary>
+    /// <summary>
+    /// Mean imitation loss of <paramref name="policy"/> over the given steps (evaluation mode, no gradients).
+    /// </summary>
     public static double Loss(PolicyNetwork policy, Demonstrations demos, int[] steps, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(policy);

@@ -24,7 +24,8 @@ internal static class ImitationLoop
         int n = steps.Length;
         if (n == 0) throw new ArgumentException("Training needs at least one demonstration step.", nameof(demos));
         int batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
-        int extraBatches = extraAlignment is null ? 0 : (extraAlignment.Count + options.BatchSize - 1) / options.BatchSize;
+        int extraBatches = extraAlignment is null
+            ? 0 : (extraAlignment.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)options.Epochs * (batchesPerEpoch + extraBatches);
         var optimizer = NewOptimizer(student, options);
         var schedule = new WarmupCosineSchedule(totalSteps / 20, totalSteps, minFactor: 0.05);
@@ -42,7 +43,8 @@ internal static class ImitationLoop
             double sumLoss = 0, sumImitation = 0, sumAlignment = 0;
             for (int b = 0; b < batchesPerEpoch; b++)
             {
-                var indices = order.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, n - b * options.BatchSize)).ToArray();
+                var indices = order.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize,
+                    n - b * options.BatchSize)).ToArray();
                 using var batchScope = arena.Step();
                 var batch = PolicyBatch.FromDemonstrations(demos, indices);
                 var outputs = student.Predict(batch);
@@ -61,10 +63,12 @@ internal static class ImitationLoop
             }
             if (extraAlignment is not null)
             {
-                var extraOrder = Permutation(extraAlignment.Count, new SeededRandom(Init.DeriveSeed(options.Seed, 1_000_000 + epoch)));
+                var extraOrder = Permutation(extraAlignment.Count,
+                    new SeededRandom(Init.DeriveSeed(options.Seed, 1_000_000 + epoch)));
                 for (int b = 0; b < extraBatches; b++)
                 {
-                    var indices = extraOrder.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, extraAlignment.Count - b * options.BatchSize)).ToArray();
+                    var indices = extraOrder.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize,
+                        extraAlignment.Count - b * options.BatchSize)).ToArray();
                     using var batchScope = arena.Step();
                     var (teacher, weights) = extraAlignment.Rows(indices);
                     var outputs = student.Predict(extraAlignment.Batch(indices));
@@ -94,11 +98,15 @@ internal static class ImitationLoop
     private static AdamW NewOptimizer(PolicyNetwork student, TrainOptions options)
     {
         var trainable = student.NamedParameters().Where(p => p.Value.RequiresGrad).ToList();
-        var groups = new List<ParameterGroup> { new(trainable.Where(p => !IsStepSize(p.Key)).Select(p => p.Value), options.LearningRate, options.WeightDecay, "weights") };
+        var groups = new List<ParameterGroup> { new(trainable.Where(p => !IsStepSize(p.Key)).Select(p => p.Value),
+            options.LearningRate, options.WeightDecay, "weights") };
         foreach (var (name, steps) in trainable.Where(p => IsStepSize(p.Key)))
         {
             double smallest = steps.Value.Cast(DType.Float64).Contiguous().ToArray<double>().Min();
-            if (!(smallest > 0)) throw new ArgumentException($"Training: quantizer step sizes '{name}' must be positive before fine-tuning, got {smallest}.", nameof(student));
+            if (!(smallest > 0))
+                throw new ArgumentException(
+                    $"Training: quantizer step sizes '{name}' must be positive before fine-tuning, got {smallest}.",
+                    nameof(student));
             groups.Add(new ParameterGroup([steps], options.LearningRate * smallest, 0, name));
         }
         return new AdamW(groups);
@@ -106,9 +114,12 @@ internal static class ImitationLoop
 
     private static bool IsStepSize(string name) => name.EndsWith("_transform.scale", StringComparison.Ordinal);
 
-    private static void Optimise(Variable loss, List<Variable> trainable, Optimizer optimizer, LearningRateSchedule schedule, double clipNorm, long step)
+    private static void Optimise(Variable loss, List<Variable> trainable, Optimizer optimizer,
+        LearningRateSchedule schedule, double clipNorm, long step)
     {
-        if (!double.IsFinite(loss.Item())) throw new InvalidOperationException($"Training diverged: loss is {loss.Item()} at step {step}; lower the learning rate.");
+        if (!double.IsFinite(loss.Item()))
+            throw new InvalidOperationException(
+                $"Training diverged: loss is {loss.Item()} at step {step}; lower the learning rate.");
         optimizer.ZeroGrad();
         loss.Backward();
         GradientClipping.ClipByGlobalNorm(trainable, clipNorm);

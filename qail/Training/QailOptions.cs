@@ -17,7 +17,10 @@ public sealed record QailOptions : TrainOptions
     /// <summary>lambda in L = L_QAT + lambda * L_QBC.</summary>
     public double QbcWeight { get; init; } = 1.0;
 
-    /// <summary>Weight the alignment of mission-critical states (SQIL): top <see cref="SaliencyTopFraction"/> get <see cref="SaliencyBeta"/>.</summary>
+    /// <summary>
+    /// Weight the alignment of mission-critical states (SQIL): top <see cref="SaliencyTopFraction"/> get
+    /// <see cref="SaliencyBeta"/>.
+    /// </summary>
     public bool Saliency { get; init; }
 
     /// <summary>SQIL's beta for the most salient states.</summary>
@@ -36,7 +39,10 @@ public sealed record QailOptions : TrainOptions
     /// </summary>
     public float[]? SaliencyScores { get; init; }
 
-    /// <summary>Episodes the quantized student rolls out (per round) to collect states labelled by the teacher; 0 turns the variant off.</summary>
+    /// <summary>
+    /// Episodes the quantized student rolls out (per round) to collect states labelled by the teacher; 0 turns the
+    /// variant off.
+    /// </summary>
     public int OnPolicyEpisodes { get; init; }
 
     /// <summary>Env the on-policy rollouts run in (the demonstrations' env when null).</summary>
@@ -46,13 +52,19 @@ public sealed record QailOptions : TrainOptions
     public override void Validate()
     {
         base.Validate();
-        if (!(QbcWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(QbcWeight), QbcWeight, "QBC weight must be >= 0.");
-        if (!(SaliencyBeta >= 1)) throw new ArgumentOutOfRangeException(nameof(SaliencyBeta), SaliencyBeta, "Saliency beta must be >= 1.");
-        if (SaliencyTopFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(SaliencyTopFraction), SaliencyTopFraction, "Must lie in (0, 1].");
+        if (!(QbcWeight >= 0))
+            throw new ArgumentOutOfRangeException(nameof(QbcWeight), QbcWeight, "QBC weight must be >= 0.");
+        if (!(SaliencyBeta >= 1))
+            throw new ArgumentOutOfRangeException(nameof(SaliencyBeta), SaliencyBeta, "Saliency beta must be >= 1.");
+        if (SaliencyTopFraction is <= 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(SaliencyTopFraction), SaliencyTopFraction,
+                "Must lie in (0, 1].");
         if (SaliencyPatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(SaliencyPatchSize), SaliencyPatchSize, "Must be >= 1 pixel.");
-        if (OnPolicyEpisodes < 0) throw new ArgumentOutOfRangeException(nameof(OnPolicyEpisodes), OnPolicyEpisodes, "Must be >= 0.");
+        if (OnPolicyEpisodes < 0)
+            throw new ArgumentOutOfRangeException(nameof(OnPolicyEpisodes), OnPolicyEpisodes, "Must be >= 0.");
         if ((Saliency || OnPolicyEpisodes > 0) && QbcWeight == 0)
-            throw new ArgumentException("Saliency weighting and on-policy alignment act on the QBC term; set QbcWeight > 0.");
+            throw new ArgumentException(
+                "Saliency weighting and on-policy alignment act on the QBC term; set QbcWeight > 0.");
     }
 }

@@ -13,20 +13,25 @@ namespace Qail.Training;
 public static class QuantAwareImitation
 {
     /// <summary>
-    /// Fine-tunes <paramref name="student"/> in place; the teacher is only read. With <paramref name="validationScore"/>
-    /// (higher is better, measured on episodes disjoint from the test episodes) the student measured at the start and
-    /// every <paramref name="checkEvery"/> epochs is kept when best, so the result is never worse on validation than
-    /// its start; the report records the chosen epoch. Held-out demonstrations (ValidationFraction) are not trained on.
+    /// Fine-tunes <paramref name="student"/> in place; the teacher is only read. With
+    /// <paramref name="validationScore"/> (higher is better, measured on episodes disjoint from the test episodes) the
+    /// student measured at the start and every <paramref name="checkEvery"/> epochs is kept when best, so the result is
+    /// never worse on validation than its start; the report records the chosen epoch. Held-out demonstrations
+    /// (ValidationFraction) are not trained on.
     /// </summary>
-    public static TrainReport FineTune(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos, QailOptions options,
-        IProgress<(int Epoch, double Loss)>? progress = null, Func<PolicyNetwork, double>? validationScore = null, int checkEvery = 1)
+    public static TrainReport FineTune(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos,
+        QailOptions options,
+        IProgress<(int Epoch, double Loss)>? progress = null, Func<PolicyNetwork, double>? validationScore = null,
+        int checkEvery = 1)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(demos);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (ReferenceEquals(student, teacher)) throw new ArgumentException("FineTune: the student must be a copy, not the teacher itself.", nameof(student));
+        if (ReferenceEquals(student, teacher))
+            throw new ArgumentException("FineTune: the student must be a copy, not the teacher itself.",
+                nameof(student));
 
         AlignmentSet? expert = null;
         if (options.QbcWeight > 0)
@@ -35,10 +40,12 @@ public static class QuantAwareImitation
                 ? Saliency.Weights(ScoresFor(options, teacher, demos), options.SaliencyTopFraction,
                     options.SaliencyBeta)
                 : null;
-            expert = AlignmentSet.Build(teacher, demos.Steps, idx => PolicyBatch.FromDemonstrations(demos, idx), weights);
+            expert = AlignmentSet.Build(teacher, demos.Steps, idx => PolicyBatch.FromDemonstrations(demos, idx),
+                weights);
         }
         var train = DemonstrationSplit.Of(demos, options.ValidationFraction).Train;
-        var best = validationScore is null ? null : new BestCheckpoint(student, validationScore, higherIsBetter: true, checkEvery, options.Epochs);
+        var best = validationScore is null ? null : new BestCheckpoint(student, validationScore, higherIsBetter: true,
+            checkEvery, options.Epochs);
         var report = Train(student, teacher, demos, options, expert, train, best, progress);
         if (best is null) return report;
         best.Restore();
@@ -71,18 +78,22 @@ public static class QuantAwareImitation
         return scores;
     }
 
-    private static TrainReport Train(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos, QailOptions options, AlignmentSet? expert,
+    private static TrainReport Train(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos,
+        QailOptions options, AlignmentSet? expert,
         int[] train, BestCheckpoint? best, IProgress<(int Epoch, double Loss)>? progress)
     {
         if (options.OnPolicyEpisodes == 0)
-            return ImitationLoop.Run(student, demos, options, options.QbcWeight, expert, null, progress, train, best is null ? null : best.AfterEpoch);
+            return ImitationLoop.Run(student, demos, options, options.QbcWeight, expert, null, progress, train,
+                best is null ? null : best.AfterEpoch);
 
         // Round 1 on expert states, then round 2 adds the states the partly fine-tuned student visits.
         var first = options with { Epochs = Math.Max(1, options.Epochs / 2) };
         var report1 = ImitationLoop.Run(student, demos, first, options.QbcWeight, expert, null, progress, train,
             best is null ? null : e => best.AfterEpoch(e));
-        var visited = VisitedStates(student, options.OnPolicyEnv ?? demos.EnvName, options.OnPolicyEpisodes, (int)(options.Seed % int.MaxValue) + 7919);
-        var onPolicy = AlignmentSet.Build(teacher, visited.Count, idx => PolicyBatch.FromObservations(idx.Select(i => visited[i]).ToArray(), student.Spec), null);
+        var visited = VisitedStates(student, options.OnPolicyEnv ?? demos.EnvName, options.OnPolicyEpisodes,
+            (int)(options.Seed % int.MaxValue) + 7919);
+        var onPolicy = AlignmentSet.Build(teacher, visited.Count,
+            idx => PolicyBatch.FromObservations(idx.Select(i => visited[i]).ToArray(), student.Spec), null);
         var second = options with { Epochs = Math.Max(1, options.Epochs - first.Epochs), Seed = options.Seed + 1 };
         var offset = progress is null ? null : new OffsetProgress(progress, first.Epochs);
         var report2 = ImitationLoop.Run(student, demos, second, options.QbcWeight, expert, onPolicy, offset, train,
@@ -92,7 +103,8 @@ public static class QuantAwareImitation
     }
 
     // Round 2 reports epochs after round 1's, so progress keeps counting up.
-    private sealed class OffsetProgress(IProgress<(int Epoch, double Loss)> inner, int offset) : IProgress<(int Epoch, double Loss)>
+    private sealed class OffsetProgress(IProgress<(int Epoch, double Loss)> inner,
+        int offset) : IProgress<(int Epoch, double Loss)>
     {
         public void Report((int Epoch, double Loss) value) => inner.Report((value.Epoch + offset, value.Loss));
     }

@@ -32,11 +32,13 @@ public static class Saliency
     /// batch holding the unmasked steps and every masked copy of them; chunks run in parallel, each worker on its own
     /// copy of the teacher, so the result does not depend on <paramref name="workers"/>.
     /// </summary>
-    public static double[][] PerMask(PolicyNetwork teacher, Demonstrations demos, int patchSize = 8, int? workers = null)
+    public static double[][] PerMask(PolicyNetwork teacher, Demonstrations demos, int patchSize = 8,
+        int? workers = null)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(demos);
-        if (patchSize < 1) throw new ArgumentOutOfRangeException(nameof(patchSize), patchSize, "Patch size must be positive.");
+        if (patchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(patchSize), patchSize, "Patch size must be positive.");
         teacher.Eval();
         var stateMean = demos.States is null ? null : ColumnMeans(demos.States, demos.StateSize);
         var first = demos.Steps == 0 ? null : PolicyBatch.FromDemonstrations(demos, [0]);
@@ -77,7 +79,9 @@ public static class Saliency
         return changes;
     }
 
-    /// <summary>Alignment weights: <paramref name="beta"/> for the top <paramref name="topFraction"/> of scores, 1 for the rest.</summary>
+    /// <summary>
+    /// Alignment weights: <paramref name="beta"/> for the top <paramref name="topFraction"/> of scores, 1 for the rest.
+    /// </summary>
     public static float[] Weights(ReadOnlySpan<float> scores, double topFraction = 0.2, double beta = 2.0)
     {
         if (scores.IsEmpty) return [];

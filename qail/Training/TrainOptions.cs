@@ -23,7 +23,8 @@ public record TrainOptions
 
     /// <summary>
     /// Fraction of demonstration episodes (the last ones) held out from training; behaviour cloning stops when their
-    /// imitation loss has not improved for <see cref="Patience"/> epochs and returns the best epoch's weights. 0: no split.
+    /// imitation loss has not improved for <see cref="Patience"/> epochs and returns the best epoch's weights. 0: no
+    /// split.
     /// </summary>
     public double ValidationFraction { get; init; }
 
@@ -40,13 +41,21 @@ public record TrainOptions
     public virtual void Validate()
     {
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Need at least one epoch.");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Batch size must be positive.");
-        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "Learning rate must be positive.");
-        if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Weight decay must be >= 0.");
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Batch size must be positive.");
+        if (!(LearningRate > 0))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate,
+                "Learning rate must be positive.");
+        if (!(WeightDecay >= 0))
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Weight decay must be >= 0.");
         if (ValidationFraction is < 0 or >= 1 || double.IsNaN(ValidationFraction))
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "Validation fraction must lie in [0, 1).");
-        if (Patience < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be at least one epoch.");
-        if (MinEpochs < 0) throw new ArgumentOutOfRangeException(nameof(MinEpochs), MinEpochs, "Minimum epochs must be >= 0.");
-        if (!(ClipNorm > 0)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "Clip norm must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction,
+                "Validation fraction must lie in [0, 1).");
+        if (Patience < 1)
+            throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be at least one epoch.");
+        if (MinEpochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(MinEpochs), MinEpochs, "Minimum epochs must be >= 0.");
+        if (!(ClipNorm > 0))
+            throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "Clip norm must be positive.");
     }
 }

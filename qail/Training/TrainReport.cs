@@ -6,7 +6,8 @@ namespace Qail.Training;
 /// nothing was chosen (the last epoch's weights); <paramref name="Validation"/> holds (epoch, value) of every check
 /// (held-out demonstration loss for behaviour cloning, validation-episode return for fine-tuning).
 /// </summary>
-public sealed record TrainReport(IReadOnlyList<double> Loss, IReadOnlyList<double> ImitationLoss, IReadOnlyList<double> AlignmentLoss,
+public sealed record TrainReport(IReadOnlyList<double> Loss, IReadOnlyList<double> ImitationLoss,
+    IReadOnlyList<double> AlignmentLoss,
     int? ChosenEpoch = null, IReadOnlyList<(int Epoch, double Value)>? Validation = null)
 {
     /// <summary>Loss of the last epoch.</summary>

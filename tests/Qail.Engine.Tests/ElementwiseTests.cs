@@ -77,7 +77,8 @@ public class ElementwiseTests
         Unary(Floats, ValueRange.Positive, t => t.Reciprocal(), x => 1 / x);
 
     [Property(MaxTest = 30, Replay = Ref.Seed)]
-    public Property TanhOfAValueDoesNotDependOnItsPositionInTheTensor() => Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), length =>
+    public Property TanhOfAValueDoesNotDependOnItsPositionInTheTensor() =>
+        Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), length =>
     {
         // A batch of observations must act as each alone: every value's tanh equals that of a one-element tensor.
         var random = new SeededRandom(length);

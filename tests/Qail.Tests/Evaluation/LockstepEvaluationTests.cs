@@ -24,14 +24,18 @@ public class LockstepEvaluationTests
         var fp = PolicyFactory.Create(PolicyFactory.FamilyFor(spec), spec, [48, 40], seed: 3);
         var fpPolicy = new EvalModePolicy(fp, "FP32");
         var fpStates = ClosedLoop.VisitedStates(envName, fpPolicy, 3, 1_000_000, stride: 7);
-        Assert.Equal(ClosedLoop.VisitedStates(envName, new OneByOne(fpPolicy), 3, 1_000_000, stride: 7).Select(o => o.State),
+        Assert.Equal(ClosedLoop.VisitedStates(envName, new OneByOne(fpPolicy), 3, 1_000_000, stride: 7)
+            .Select(o => o.State),
             fpStates.Select(o => o.State));
-        var student = (PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.Create(4, QuantGranularity.PerChannel, 32, 4), seed: 4);
-        Quantizer.CalibrateActivations(student, [PolicyBatch.FromObservations(fpStates, spec)], b => student.Predict(b));
+        var student = (PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.Create(4, QuantGranularity.PerChannel, 32, 4),
+            seed: 4);
+        Quantizer.CalibrateActivations(student, [PolicyBatch.FromObservations(fpStates, spec)],
+            b => student.Predict(b));
         var studentPolicy = new EvalModePolicy(student, "W4A4");
 
         // Five episodes over two and three slices: every field of every episode matches the one-by-one run exactly.
-        var expected = ClosedLoop.Evaluate(envName, new OneByOne(studentPolicy), 5, 1_000_000, workers: 2, reference: new OneByOne(fpPolicy));
+        var expected = ClosedLoop.Evaluate(envName, new OneByOne(studentPolicy), 5, 1_000_000, workers: 2,
+            reference: new OneByOne(fpPolicy));
         foreach (int workers in new[] { 2, 3 })
         {
             var batched = ClosedLoop.Evaluate(envName, studentPolicy, 5, 1_000_000, workers, reference: fpPolicy);
@@ -47,10 +51,12 @@ public class LockstepEvaluationTests
     {
         var spec = Env.Lookup("cartpole-swingup").Create().Spec;
         var policy = new EvalModePolicy(PolicyFactory.Create("mlp", spec, [32], seed: 5), "FP32");
-        var observations = Enumerable.Range(0, 9).Select(i => Env.Lookup("cartpole-swingup").Create().Reset(i)).ToArray();
+        var observations = Enumerable.Range(0, 9).Select(i => Env.Lookup("cartpole-swingup").Create().Reset(i))
+            .ToArray();
         var batch = policy.ActBatch(observations);
         Assert.Equal(observations.Select(policy.Act), batch);
     }
 
-    private static (int, double, int, bool, double) Fields(EpisodeOutcome e) => (e.Seed, e.Return, e.Steps, e.Success, e.ActionError);
+    private static (int, double, int, bool, double) Fields(EpisodeOutcome e) =>
+        (e.Seed, e.Return, e.Steps, e.Success, e.ActionError);
 }

@@ -74,11 +74,13 @@ public class StudyCellTests
         var (lr, weight, label, screens) = FineTuningChoice.Choose([1e-4, 3e-4, 1e-3], [0.3, 1, 3], (lr, w) =>
         {
             screened.Add((lr, w));
-            return new ScreenScore(lr == 1e-3 && w == 0.3 ? 10 : lr == 3e-4 && w == 3 ? 10 : 1, 0.5); // a full tie keeps the earlier point
+            // a full tie keeps the earlier point
+            return new ScreenScore(lr == 1e-3 && w == 0.3 ? 10 : lr == 3e-4 && w == 3 ? 10 : 1, 0.5);
         });
         Assert.Equal(9, screened.Count);
         Assert.Equal((3e-4, 3.0, "lr 3e-4, λ 3"), (lr, weight, label));
-        Assert.StartsWith("validation return / held-out action error of 9 screens: lr 1e-4, λ 0.3: 1.0 / 0.5000;", screens);
+        Assert.StartsWith("validation return / held-out action error of 9 screens: lr 1e-4, λ 0.3: 1.0 / 0.5000;",
+            screens);
         Assert.EndsWith("; best return tied, action error decided", screens);
         var qat = FineTuningChoice.Choose([1e-4, 1e-3], [0.0], (lr, _) => new ScreenScore(-lr, 0));
         Assert.Equal("lr 1e-4", qat.Label);

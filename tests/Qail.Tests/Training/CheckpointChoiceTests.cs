@@ -42,7 +42,8 @@ public class CheckpointChoiceTests
     public void EarlyStoppingWaitsForTheMinimumEpochs()
     {
         // Patience 1 would stop at the first epoch without a better validation loss; the minimum holds it to 5.
-        var report = BehaviourCloning.Train(NewPolicy(), Demos, new TrainOptions { Epochs = 7, ValidationFraction = 0.25, Patience = 1, MinEpochs = 5 });
+        var report = BehaviourCloning.Train(NewPolicy(), Demos,
+            new TrainOptions { Epochs = 7, ValidationFraction = 0.25, Patience = 1, MinEpochs = 5 });
         Assert.InRange(report.EpochsRun, 5, 7);
         Assert.Equal(report.Validation!.MinBy(v => v.Value).Epoch, report.ChosenEpoch);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainOptions { MinEpochs = -1 }.Validate());
