@@ -102,10 +102,7 @@ public static class Int8CodeEpilogue
             var v = sum * Vector512.LoadUnsafe(ref s0, (nuint)j);
             if (!bias.IsEmpty) v += Vector512.LoadUnsafe(ref b0, (nuint)j);
             if (relu) v = Vector512.MaxNative(v, Vector512<float>.Zero);
-            var rounded = Vector512.Round(v / ys) + yz;
-            var codes = Vector512.ConvertToInt32Native(Vector512.MinNative(Vector512.MaxNative(rounded, lo), hi));
-            var bytes = Vector256.Narrow(Vector256.Narrow(codes.GetLower(), codes.GetUpper()), Vector256<short>.Zero);
-            bytes.GetLower().AsByte().StoreUnsafe(ref q0, (nuint)j);
+            CodeStore.Store(v, ys, yz, lo, hi, ref q0, j);
         }
         return j;
     }
@@ -127,10 +124,7 @@ public static class Int8CodeEpilogue
             var v = sum * Vector256.LoadUnsafe(ref s0, (nuint)j);
             if (!bias.IsEmpty) v += Vector256.LoadUnsafe(ref b0, (nuint)j);
             if (relu) v = Vector256.MaxNative(v, Vector256<float>.Zero);
-            var rounded = Vector256.Round(v / ys) + yz;
-            var codes = Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(rounded, lo), hi));
-            var words = Vector128.Narrow(codes.GetLower(), codes.GetUpper());
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref q0, j), Vector128.Narrow(words, words).AsUInt64().ToScalar());
+            CodeStore.Store(v, ys, yz, lo, hi, ref q0, j);
         }
         return j;
     }
@@ -151,10 +145,7 @@ public static class Int8CodeEpilogue
             var v = sum * Vector128.LoadUnsafe(ref s0, (nuint)j);
             if (!bias.IsEmpty) v += Vector128.LoadUnsafe(ref b0, (nuint)j);
             if (relu) v = Vector128.MaxNative(v, Vector128<float>.Zero);
-            var rounded = Vector128.Round(v / ys) + yz;
-            var codes = Vector128.ConvertToInt32Native(Vector128.MinNative(Vector128.MaxNative(rounded, lo), hi));
-            var words = Vector128.Narrow(codes, codes);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref q0, j), Vector128.Narrow(words, words).AsUInt32().ToScalar());
+            CodeStore.Store(v, ys, yz, lo, hi, ref q0, j);
         }
         return j;
     }

@@ -140,10 +140,7 @@ public static class Int8ResidualEpilogue
             if (p.Relu) v = Vector512.Max(v, Vector512<float>.Zero);
             if (p.Floats) v.StoreUnsafe(ref y0, (nuint)j);
             if (!p.Codes) continue;
-            var rounded = Vector512.Round(v / ys) + yz;
-            var codes = Vector512.ConvertToInt32Native(Vector512.MinNative(Vector512.MaxNative(rounded, lo), hi));
-            var bytes = Vector256.Narrow(Vector256.Narrow(codes.GetLower(), codes.GetUpper()), Vector256<short>.Zero);
-            bytes.GetLower().AsByte().StoreUnsafe(ref q0, (nuint)j);
+            CodeStore.Store(v, ys, yz, lo, hi, ref q0, j);
         }
         return j;
     }
@@ -170,10 +167,7 @@ public static class Int8ResidualEpilogue
             if (p.Relu) v = Vector256.Max(v, Vector256<float>.Zero);
             if (p.Floats) v.StoreUnsafe(ref y0, (nuint)j);
             if (!p.Codes) continue;
-            var rounded = Vector256.Round(v / ys) + yz;
-            var codes = Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(rounded, lo), hi));
-            var words = Vector128.Narrow(codes.GetLower(), codes.GetUpper());
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref q0, j), Vector128.Narrow(words, words).AsUInt64().ToScalar());
+            CodeStore.Store(v, ys, yz, lo, hi, ref q0, j);
         }
         return j;
     }
@@ -199,10 +193,7 @@ public static class Int8ResidualEpilogue
             if (p.Relu) v = Vector128.Max(v, Vector128<float>.Zero);
             if (p.Floats) v.StoreUnsafe(ref y0, (nuint)j);
             if (!p.Codes) continue;
-            var rounded = Vector128.Round(v / ys) + yz;
-            var codes = Vector128.ConvertToInt32Native(Vector128.MinNative(Vector128.MaxNative(rounded, lo), hi));
-            var words = Vector128.Narrow(codes, codes);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref q0, j), Vector128.Narrow(words, words).AsUInt32().ToScalar());
+            CodeStore.Store(v, ys, yz, lo, hi, ref q0, j);
         }
         return j;
     }
