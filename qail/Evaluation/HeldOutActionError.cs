@@ -11,6 +11,12 @@ namespace Qail.Evaluation;
 public static class HeldOutActionError
 {
     /// <summary>
+    /// The checkpoint tie-break on <paramref name="steps"/>: this measure, or null when nothing is held out.
+    /// </summary>
+    public static Func<PolicyNetwork, double>? TieBreak(Demonstrations demos, int[] steps) =>
+        steps.Length == 0 ? null : policy => Of(policy, demos, steps);
+
+    /// <summary>
     /// The mean action error of <paramref name="policy"/> (evaluation mode, no gradients) over
     /// <paramref name="steps"/>.
     /// </summary>

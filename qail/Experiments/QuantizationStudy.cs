@@ -111,7 +111,7 @@ public static class QuantizationStudy
                     new Progress<(int Epoch, double Loss)>(p => report.Advance($"fine-tune {name}", p.Epoch)),
                     validation, options.CheckpointEvery);
                 note = $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} "
-                    + "(validation return)";
+                    + KeptBy(training);
                 report.End($"fine-tune {name}", $"{choice}, kept epoch {training.ChosenEpoch} of {fineTuning.Epochs} ("
                     + $"{clock.Elapsed.TotalSeconds:F1} s)");
             }
@@ -281,7 +281,7 @@ public static class QuantizationStudy
             new Progress<(int Epoch, double Loss)>(p => report.Advance($"train {ControlRow}", p.Epoch)), validation,
             options.CheckpointEvery);
         string note = string.Create(CultureInfo.InvariantCulture,
-            $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {extra.Epochs} (validation return)");
+            $"{choice} ({screens}); kept epoch {training.ChosenEpoch} of {extra.Epochs} {KeptBy(training)}");
         report.End($"train {ControlRow}", $"{choice}, kept epoch {training.ChosenEpoch} of {extra.Epochs}");
         double seconds = clock.Elapsed.TotalSeconds;
         var policy = new EvalModePolicy(control, ControlRow);
@@ -289,6 +289,9 @@ public static class QuantizationStudy
             ClosedLoop.ActionError(policy, fpPolicy, fpStates),
             training, seconds, "FP32", note, choice);
     }
+
+    private static string KeptBy(TrainReport training) => training.TieDecided
+        ? "(validation return tied; held-out action error decided)" : "(validation return)";
 
     // A screen's validation return, with the held-out demonstrations' action error to break exact ties (0 when the
     // demonstrations hold nothing out, so ties then keep the earlier grid point).

@@ -1,5 +1,6 @@
 using Qail.Autograd;
 using Qail.Envs;
+using Qail.Nn;
 
 namespace Qail.Policies;
 
@@ -67,5 +68,22 @@ public sealed class EvalModePolicy : IBatchPolicy
     // Four keeps a batch's actions bit for bit those of one observation at a time.
     private const int RowsPerForward = 4;
 
-    public IPolicy Replicate() => new EvalModePolicy((PolicyNetwork)_network.DeepCopy(), Label);
+    /// <summary>
+    /// A copy for another worker, with each weight transform (a fake quantizer) applied once and stored as the
+    /// weight: the replica's weights never change, so recomputing the transform every step only costs time. The
+    /// transform is the same computation either way, so its actions are bit for bit those of this policy.
+    /// </summary>
+    public IPolicy Replicate()
+    {
+        var copy = (PolicyNetwork)_network.DeepCopy();
+        copy.Eval();
+        using (GradMode.NoGrad())
+            foreach (var (_, module) in copy.NamedModules())
+                if (module is WeightedLayer { WeightTransform: not null } layer)
+                {
+                    layer.EffectiveWeight().Value.Clone().CopyTo(layer.Weight.Value);
+                    layer.WeightTransform = null;
+                }
+        return new EvalModePolicy(copy, Label);
+    }
 }

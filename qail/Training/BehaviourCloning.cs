@@ -1,4 +1,5 @@
 using Qail.Envs;
+using Qail.Evaluation;
 using Qail.Policies;
 
 namespace Qail.Training;
@@ -26,7 +27,8 @@ public static class BehaviourCloning
     /// <summary>
     /// Trains <paramref name="policy"/> further without refitting its normalisation (the "FP + extra epochs" control:
     /// the students' extra epochs without quantization); <paramref name="validationScore"/> (higher is better), when
-    /// given, picks the checkpoint, the starting point included, every <paramref name="checkEvery"/> epochs.
+    /// given, picks the checkpoint, the starting point included, every <paramref name="checkEvery"/> epochs (exact ties:
+    /// the lower held-out action error).
     /// </summary>
     public static TrainReport Continue(PolicyNetwork policy, Demonstrations demos, TrainOptions options,
         IProgress<(int Epoch, double Loss)>? progress = null,
@@ -37,7 +39,8 @@ public static class BehaviourCloning
         ArgumentNullException.ThrowIfNull(options);
         var split = DemonstrationSplit.Of(demos, options.ValidationFraction);
         BestCheckpoint? best = validationScore is not null
-            ? new BestCheckpoint(policy, validationScore, higherIsBetter: true, checkEvery, options.Epochs)
+            ? new BestCheckpoint(policy, validationScore, higherIsBetter: true, checkEvery, options.Epochs,
+                tieBreak: HeldOutActionError.TieBreak(demos, split.Validation))
             : split.Validation.Length > 0
                 ? new BestCheckpoint(policy, p => DemonstrationSplit.Loss(p, demos, split.Validation),
                     higherIsBetter: false, 1, options.Epochs,
@@ -49,6 +52,9 @@ public static class BehaviourCloning
         if (best is null) return report;
         best.Restore();
         policy.Eval();
-        return report with { ChosenEpoch = best.ChosenEpoch, Validation = best.Checks };
+        return report with
+        {
+            ChosenEpoch = best.ChosenEpoch, Validation = best.Checks, TieDecided = best.TieDecided,
+        };
     }
 }

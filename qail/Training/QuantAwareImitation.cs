@@ -16,8 +16,8 @@ public static class QuantAwareImitation
     /// Fine-tunes <paramref name="student"/> in place; the teacher is only read. With
     /// <paramref name="validationScore"/> (higher is better, measured on episodes disjoint from the test episodes) the
     /// student measured at the start and every <paramref name="checkEvery"/> epochs is kept when best, so the result is
-    /// never worse on validation than its start; the report records the chosen epoch. Held-out demonstrations
-    /// (ValidationFraction) are not trained on.
+    /// never worse on validation than its start; an exact tie goes to the lower action error on the held-out
+    /// demonstrations (ValidationFraction, never trained on); the report records the chosen epoch.
     /// </summary>
     public static TrainReport FineTune(PolicyNetwork student, PolicyNetwork teacher, Demonstrations demos,
         QailOptions options,
@@ -43,14 +43,17 @@ public static class QuantAwareImitation
             expert = AlignmentSet.Build(teacher, demos.Steps, idx => PolicyBatch.FromDemonstrations(demos, idx),
                 weights);
         }
-        var train = DemonstrationSplit.Of(demos, options.ValidationFraction).Train;
+        var split = DemonstrationSplit.Of(demos, options.ValidationFraction);
         var best = validationScore is null ? null : new BestCheckpoint(student, validationScore, higherIsBetter: true,
-            checkEvery, options.Epochs);
-        var report = Train(student, teacher, demos, options, expert, train, best, progress);
+            checkEvery, options.Epochs, tieBreak: HeldOutActionError.TieBreak(demos, split.Validation));
+        var report = Train(student, teacher, demos, options, expert, split.Train, best, progress);
         if (best is null) return report;
         best.Restore();
         student.Eval();
-        return report with { ChosenEpoch = best.ChosenEpoch, Validation = best.Checks };
+        return report with
+        {
+            ChosenEpoch = best.ChosenEpoch, Validation = best.Checks, TieDecided = best.TieDecided,
+        };
     }
 
     /// <summary>

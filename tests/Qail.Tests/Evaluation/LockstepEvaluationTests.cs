@@ -47,6 +47,25 @@ public class LockstepEvaluationTests
     }
 
     [Fact]
+    public void ReplicaWithStoredQuantizedWeightsActsBitForBitLikeTheFakeQuantizedNetwork()
+    {
+        var spec = Env.Lookup("reacher-easy").Create().Spec;
+        var fp = PolicyFactory.Create("mlp", spec, [32, 24], seed: 6);
+        var student = (PolicyNetwork)Quantizer.Prepare(fp, QuantConfig.Create(3, QuantGranularity.PerChannel, 8, 4),
+            seed: 7);
+        var observations = Enumerable.Range(0, 12).Select(i => Env.Lookup("reacher-easy").Create().Reset(i))
+            .ToArray();
+        Quantizer.CalibrateActivations(student, [PolicyBatch.FromObservations(observations, spec)],
+            b => student.Predict(b));
+        var policy = new EvalModePolicy(student, "W3A4");
+        var replica = (EvalModePolicy)policy.Replicate();
+        Assert.All(Quantizer.Layers(replica.Network), l => Assert.Null(l.Layer.WeightTransform));
+        Assert.NotNull(Quantizer.Layers(student)[0].Layer.WeightTransform);
+        Assert.Equal(observations.Select(policy.Act), observations.Select(replica.Act));
+        Assert.Equal(policy.ActBatch(observations), replica.ActBatch(observations));
+    }
+
+    [Fact]
     public void BatchActionsEqualSingleActions()
     {
         var spec = Env.Lookup("cartpole-swingup").Create().Spec;

@@ -1,4 +1,5 @@
 using Qail.Envs;
+using Qail.Evaluation;
 using Qail.Policies;
 using Qail.Quantization;
 using Qail.Training;
@@ -70,5 +71,25 @@ public class CheckpointChoiceTests
             _ => rising++, checkEvery: 2);
         Assert.Equal(3, later.ChosenEpoch);
         Assert.Equal([0, 2, 3], later.Validation!.Select(v => v.Epoch));
+    }
+
+    [Fact]
+    public void AnExactTieOnValidationGoesToTheLowerHeldOutActionError()
+    {
+        var teacher = NewPolicy();
+        BehaviourCloning.Train(teacher, Demos, new TrainOptions { Epochs = 2 });
+        var student = (PolicyNetwork)Quantizer.Prepare(teacher, QuantConfig.WeightOnly(3));
+        var options = new QailOptions { Epochs = 3, ValidationFraction = 0.25, LearningRate = 3e-3 };
+        var heldOut = DemonstrationSplit.Of(Demos, options.ValidationFraction).Validation;
+        var errors = new List<double>();
+        // Every check ties on the (sparse) validation return; the held-out error of each check is recorded by the
+        // measure itself, before the tie-break measures the same weights.
+        var report = QuantAwareImitation.FineTune(student, teacher, Demos, options, null,
+            p => { errors.Add(HeldOutActionError.Of(p, Demos, heldOut)); return 1.0; }, checkEvery: 1);
+        Assert.Equal(4, errors.Count);
+        int best = errors.IndexOf(errors.Min());
+        Assert.Equal(best, report.ChosenEpoch);
+        Assert.Equal(best != 0, report.TieDecided);
+        Assert.Equal(errors.Min(), HeldOutActionError.Of(student, Demos, heldOut));
     }
 }
