@@ -23,6 +23,7 @@ internal static class MatrixReport
     {
         Directory.CreateDirectory(folder);
         var text = new StringBuilder(preamble);
+        text.Append(MatrixOverview.Table(cells));
         foreach (var group in cells.GroupBy(c => (c.Env, c.Config)).OrderBy(g => g.Key.Env, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Config, StringComparer.Ordinal))
         {
@@ -73,39 +74,26 @@ internal static class MatrixReport
     /// </summary>
     public static string Verdict(IReadOnlyList<RowSummary> rows)
     {
-        RowSummary? Find(string name) => rows.FirstOrDefault(r => r.Name == name);
-        var fp = Find("FP32");
-        var ptq = Find(RowSummary.PtqName);
-        if (fp is null || ptq is null) return "No verdict: the table lacks the FP32 or the PTQ (best clip) row.";
-        // A relative loss means nothing when the FP policy scores about nothing (a teacher that did not learn the
-        // task).
-        bool fpScores = fp.Return.Estimate >= 1;
-        double loss = fpScores ? 100 * (fp.Return.Estimate - ptq.Return.Estimate) / fp.Return.Estimate : 0;
+        if (ClaimCheck.Of(rows) is not { } check)
+            return "No verdict: the table lacks the FP32, the PTQ (best clip) or both aligned rows.";
         var text = new StringBuilder();
-        if (!fpScores)
-            text.Append(Invariant,
-                $"FP scores {fp.Return.Estimate:F1}: no relative PTQ loss (the FP policy did not learn the task). ");
-        else if (loss >= 0) text.Append(Invariant, $"PTQ (best clip) loses {loss:F1}% of FP's return. ");
-        else text.Append(Invariant, $"PTQ (best clip) scores {-loss:F1}% above FP. ");
-        var aligned = new[] { Find(QuantMethod.QailQbc.Display()),
-            Find(QuantMethod.Sqil.Display()) }.OfType<RowSummary>().ToList();
-        if (aligned.Count > 0)
-        {
-            var best = aligned.MaxBy(r => r.Return.Estimate)!;
-            var qat = Find(RowSummary.QatName);
-            text.Append(Invariant, $"{best.Name} vs PTQ: {best.VersusPtq?.Format() ?? "-"}");
-            if (qat is not null) text.Append(Invariant, $", vs QAT: {best.VersusQat?.Format() ?? "-"}");
-            bool notBelow = best.VersusPtq is { High: >= 0 } && (qat is null || best.VersusQat is { High: >= 0 });
-            text.Append(notBelow
-                ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
-            if (loss > 10) text.Append(best.VersusPtq is { Low: > 0 } ? "; better than PTQ by an interval excluding zero." : "; not better than PTQ by an interval excluding zero.");
-            else if (fpScores) text.Append(Invariant, $"; PTQ loses at most 10% here, so there is little to recover.");
-            else text.Append('.');
-        }
-        var below = rows.Where(r => r.VersusPtq is { High: < 0 }
-            && (r.Name == RowSummary.QatName || aligned.Contains(r))).Select(r => r.Name).ToList();
-        text.Append(below.Count == 0 ? " No fine-tuned method ends below its PTQ start by a paired interval."
-            : $" Below their PTQ start: {string.Join(", ", below)}.");
+        if (!check.FpScores)
+            text.Append("FP scores about nothing: no relative PTQ loss (the FP policy did not learn the task). ");
+        else if (check.PtqLoss >= 0)
+            text.Append(Invariant, $"PTQ (best clip) loses {check.PtqLoss:F1}% of FP's return. ");
+        else text.Append(Invariant, $"PTQ (best clip) scores {-check.PtqLoss:F1}% above FP. ");
+        var best = check.Best;
+        text.Append(Invariant, $"{best.Name} vs PTQ: {best.VersusPtq?.Format() ?? "-"}");
+        if (check.HasQat) text.Append(Invariant, $", vs QAT: {best.VersusQat?.Format() ?? "-"}");
+        text.Append(check.AtLeastBestOfPtqAndQat
+            ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
+        if (check.MustRecover)
+            text.Append(check.AbovePtq ? "; better than PTQ by an interval excluding zero."
+                : "; not better than PTQ by an interval excluding zero.");
+        else if (check.FpScores) text.Append("; PTQ loses at most 10% here, so there is little to recover.");
+        else text.Append('.');
+        text.Append(check.BelowStart.Count == 0 ? " No fine-tuned method ends below its PTQ start by a paired interval."
+            : $" Below their PTQ start: {string.Join(", ", check.BelowStart)}.");
         return text.ToString();
     }
 

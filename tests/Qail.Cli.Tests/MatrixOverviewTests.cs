@@ -1,0 +1,36 @@
+using Qail.Cli.Report;
+using Qail.Experiments;
+
+namespace Qail.Cli.Tests;
+
+public class MatrixOverviewTests
+{
+    // One cell whose rows score the given return on each of three test episodes, shifted per episode alike, so
+    // every paired difference is exact.
+    private static StudyCell Cell(string config, int seed, params (string Row, double Return)[] rows) =>
+        new("pendulum-swingup", config, seed, 20, rows.Select(r => new CellRow(r.Row,
+            r.Row is "QAT" or "QAIL+QBC" or "SQIL" ? "PTQ (best clip)" : null, null, 1, 0.01, "",
+            Enumerable.Range(0, 3).Select(i => new CellEpisode(1_000_000 + i, r.Return + 10 * i, true, 1000, 0.01))
+                .ToList())).ToList());
+
+    [Fact]
+    public void OverviewStatesTheClaimPerEnvAndConfigAgainstTheStrongestBaseline()
+    {
+        (string, double)[] recovers =
+            [("FP32", 1000), ("PTQ (best clip)", 800), ("GPTQ", 990), ("QAT", 900), ("QAIL+QBC", 950), ("SQIL", 940)];
+        (string, double)[] belowStart =
+            [("FP32", 1000), ("PTQ (best clip)", 995), ("GPTQ", 994), ("QAT", 999), ("QAIL+QBC", 990), ("SQIL", 992)];
+        var cells = new[] { Cell("W2", 0, recovers), Cell("W2", 100, recovers), Cell("W4", 0, belowStart) };
+
+        var lines = MatrixOverview.Table(cells).Split('\n');
+        string w2 = Assert.Single(lines, l => l.StartsWith("| pendulum-swingup | W2 | 2 |", StringComparison.Ordinal));
+        Assert.Contains("| -40.0 [-40.0, -40.0] (QAIL+QBC − GPTQ) | holds; QAIL+QBC below GPTQ |", w2);
+        Assert.Contains("| 810.0 | 1000.0 | - | - | 910.0 | 960.0 | 950.0 |", w2);
+        string w4 = Assert.Single(lines, l => l.StartsWith("| pendulum-swingup | W4 | 1 |", StringComparison.Ordinal));
+        Assert.EndsWith("| no: below PTQ; below QAT; QAIL+QBC, SQIL below start |", w4.TrimEnd());
+
+        var verdict = MatrixReport.Verdict(RowSummary.Over([cells[0], cells[1]]));
+        Assert.StartsWith("PTQ (best clip) loses 19.8% of FP's return. QAIL+QBC vs PTQ: 150.0 [150.0, 150.0]", verdict);
+        Assert.Contains("better than PTQ by an interval excluding zero.", verdict);
+    }
+}
