@@ -8,7 +8,7 @@
 # libc6:arm64, another build than libc6-arm64-cross, which qemu's loader then mixes with it: every NativeAOT arm64
 # binary hangs at start.
 #   fetch-arm64-mujoco.sh [DEST]   (default $QAIL_ARM64_MUJOCO, else /opt/qail-arm64-mujoco)
-# The libraries land in DEST/usr/lib/aarch64-linux-gnu; DEST is replaced.
+# The libraries land in DEST/usr/lib/aarch64-linux-gnu; DEST, empty or from an earlier run, is replaced.
 set -euo pipefail
 dest="${1:-${QAIL_ARM64_MUJOCO:-/opt/qail-arm64-mujoco}}"
 # libmujoco2.2.2's Depends less libc6, libgcc-s1 and libstdc++6; theirs are only those three (apt-cache depends).
@@ -31,8 +31,15 @@ apt_private=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o Dir::St
 apt-get "${apt_private[@]}" update -qq
 (cd "$work/debs" && apt-get "${apt_private[@]}" download -qq "${packages[@]}")
 
+# Replaces only an earlier unpacking (its marker file) or an empty folder, never a folder of something else.
+marker=.qail-arm64-mujoco
+if [ -d "$dest" ] && [ -n "$(ls -A "$dest")" ] && [ ! -e "$dest/$marker" ]; then
+  echo "fetch-arm64-mujoco.sh: $dest is not empty and was not made by this script; choose another folder" >&2
+  exit 1
+fi
 rm -rf "$dest"
 mkdir -p "$dest"
+: >"$dest/$marker"
 for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
 lib="$dest/usr/lib/aarch64-linux-gnu"
 
