@@ -7,20 +7,29 @@ namespace Qail.Envs.Tests.MuJoCo;
 
 /// <summary>
 /// The models run the same on ARM64: native/mujoco-check, published with NativeAOT for linux-arm64 by
-/// native/examples/publish.sh (minutes, so the test does not publish it: it skips when that output is missing or older
-/// than the sources), runs a fixed open-loop action sequence on Debian's arm64 libmujoco under qemu-aarch64, and its
-/// rewards and final qpos are compared with the same run in this x64 process. Both libraries are builds of MuJoCo
-/// 2.2.2 by different compilers for different FP units (the arm64 build may fuse multiply-adds), so bits may differ
-/// from the first step on; how far they drift depends on the dynamics: the cart-pole's smooth motion amplifies a
-/// rounding difference little (measured: bit for bit over 100 steps), so it must stay within 1e-9; the walker's
-/// contacts amplify it about tenfold every 10-15 steps (measured 1e-15 at step 25, 1e-9 at step 100, 1e-5 at step 200),
-/// so it is compared over 100 steps within 1e-6, a thousand times the measured drift and far below any behavioural
-/// change.
+/// native/examples/publish.sh (minutes, so the test does not publish it: it skips when that output is missing or
+/// older than the sources), runs a fixed open-loop action sequence on Debian's arm64 libmujoco under qemu-aarch64,
+/// and its rewards and final qpos are compared with the same run in this x64 process. The arm64 library is not
+/// installed (its multiarch libc6:arm64 would hang every NativeAOT arm64 binary under qemu's cross loader):
+/// native/mujoco-check/fetch-arm64-mujoco.sh downloads and unpacks it into $QAIL_ARM64_MUJOCO (default
+/// /opt/qail-arm64-mujoco), and only the guest gets that folder as LD_LIBRARY_PATH, with libc, libgcc_s and libstdc++
+/// from the cross toolchain. Both libraries are builds of MuJoCo 2.2.2 by different compilers for different FP units
+/// (the arm64 build may fuse multiply-adds), so bits may differ from the first step on; how far they drift depends on
+/// the dynamics: the cart-pole's smooth motion amplifies a rounding difference little (measured: bit for bit over 100
+/// steps), so it must stay within 1e-9; the walker's contacts amplify it about tenfold every 10-15 steps (measured
+/// 1e-15 at step 25, 1e-9 at step 100, 1e-5 at step 200), so it is compared over 100 steps within 1e-6, a thousand
+/// times the measured drift and far below any behavioural change.
 /// </summary>
 public sealed class MujocoArm64Tests(ITestOutputHelper output)
 {
     private const int Steps = 100;
-    private const string Arm64Library = "/usr/lib/aarch64-linux-gnu/libmujoco.so.2.2.2";
+    private const string CrossRoot = "/usr/aarch64-linux-gnu";
+
+    /// <summary>Environment variable naming the folder fetch-arm64-mujoco.sh unpacked the arm64 MuJoCo into.</summary>
+    public const string Arm64MujocoVariable = "QAIL_ARM64_MUJOCO";
+
+    /// <summary>Where fetch-arm64-mujoco.sh unpacks the arm64 MuJoCo when the variable is not set.</summary>
+    public const string DefaultArm64Mujoco = "/opt/qail-arm64-mujoco";
 
     private static readonly Dictionary<string, double> Tolerance = new(StringComparer.Ordinal)
     {
@@ -33,9 +42,13 @@ public sealed class MujocoArm64Tests(ITestOutputHelper output)
     {
         MujocoBindingTests.RequireMujoco();
         Skip.IfNot(OnPath("qemu-aarch64"), "qemu-aarch64 is missing (.ci/run installs qemu-user).");
-        Skip.IfNot(File.Exists(Arm64Library),
-            $"the arm64 MuJoCo library ({Arm64Library}) is missing: dpkg --add-architecture arm64 && apt-get update " +
-            "&& apt-get install libmujoco2.2.2:arm64 (.ci/run does).");
+        Skip.IfNot(File.Exists(Path.Combine(CrossRoot, "lib", "ld-linux-aarch64.so.1")),
+            $"the arm64 cross libc ({CrossRoot}/lib) is missing (.ci/run installs libc6-dev-arm64-cross).");
+        string arm64Lib = Path.Combine(Environment.GetEnvironmentVariable(Arm64MujocoVariable) ?? DefaultArm64Mujoco,
+            "usr", "lib", "aarch64-linux-gnu");
+        Skip.IfNot(File.Exists(Path.Combine(arm64Lib, "libmujoco.so.2.2.2")),
+            $"no arm64 libmujoco.so.2.2.2 in {arm64Lib} (${Arm64MujocoVariable}): run " +
+            "native/mujoco-check/fetch-arm64-mujoco.sh (downloads and unpacks it, installs nothing; .ci/run does).");
         string artifacts = Path.Combine(Environment.GetEnvironmentVariable("QAIL_NATIVE_ARTIFACTS") ??
             Path.Combine(Path.GetTempPath(), "qail-native"), "linux-arm64");
         var check = new FileInfo(Path.Combine(artifacts, "lib", "qail-mujoco-check"));
@@ -46,7 +59,9 @@ public sealed class MujocoArm64Tests(ITestOutputHelper output)
             $"the qail-mujoco-check in {artifacts} is older than {newest.FullName}: rerun native/examples/publish.sh "
             + "linux-arm64.");
 
-        var start = new ProcessStartInfo("qemu-aarch64", [check.FullName, $"{Steps}"])
+        // The cross libc for the loader, and the unpacked MuJoCo for the guest only (-E): the host keeps its own.
+        var start = new ProcessStartInfo("qemu-aarch64",
+            ["-L", CrossRoot, "-E", $"LD_LIBRARY_PATH={arm64Lib}", check.FullName, $"{Steps}"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
