@@ -11,7 +11,8 @@ namespace Qail.Cli.Commands;
 
 /// <summary>
 /// `qail study`: a matrix of envs x bit configs x training seeds (every method in each cell), one file per cell so a
-/// rerun resumes, `--shard K/N` for job arrays, and `qail study merge` to join shards into one report.
+/// rerun resumes, the config-independent part of a cell shared by its seed's other configs (in memory and under
+/// `--out`/shared), `--shard K/N` for job arrays, and `qail study merge` to join shards into one report.
 /// </summary>
 internal static class StudyCommand
 {

@@ -348,7 +348,8 @@ public static class QuantizationStudy
     // The FP policy trained the students' fine-tuning epochs more, at their learning rate, with the same checkpoint
     // choice: whatever a student gains over FP that this control also gains is extra training, not quantization
     // awareness.
-    private static (StudyRow Row, PolicyNetwork Network) Control(StudyOptions options, PolicyNetwork teacher, Demonstrations demos, IPolicy fpPolicy,
+    private static (StudyRow Row, PolicyNetwork Network) Control(StudyOptions options, PolicyNetwork teacher,
+        Demonstrations demos, IPolicy fpPolicy,
         IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed,
         IStudyProgress report, Memo memo)
     {

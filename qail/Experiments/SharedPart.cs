@@ -62,6 +62,8 @@ public sealed class SharedPart
     /// </summary>
     public (int PatchSize, float[] Scores)? Saliency { get; set; }
 
-    /// <summary>A private copy of the teacher for one cell: nothing a cell does reaches another cell's teacher.</summary>
+    /// <summary>
+    /// A private copy of the teacher for one cell: nothing a cell does reaches another cell's teacher.
+    /// </summary>
     public PolicyNetwork Teacher() => (PolicyNetwork)_teacher.DeepCopy();
 }

@@ -90,7 +90,9 @@ public static class SharedPartFile
         }
     }
 
-    /// <summary>Writes SQIL's saliency scores into <paramref name="key"/>'s entry (its folder is created if needed).</summary>
+    /// <summary>
+    /// Writes SQIL's saliency scores into <paramref name="key"/>'s entry (its folder is created if needed).
+    /// </summary>
     public static void WriteSaliency(string root, SharedPartKey key, int patchSize, float[] scores)
     {
         ArgumentNullException.ThrowIfNull(scores);

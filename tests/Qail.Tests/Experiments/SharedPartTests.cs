@@ -58,7 +58,8 @@ public sealed class SharedPartTests : IDisposable
         string entry = Assert.Single(Directory.GetDirectories(root));
         Assert.StartsWith("pendulum-swingup__s0__", Path.GetFileName(entry), StringComparison.Ordinal);
         Assert.Equal(alone[1], Cell(Configs[1], new SharedPartCache(root), out var resumed));
-        Assert.Contains(resumed, l => l.StartsWith($"train FP: teacher reused from {entry}: ", StringComparison.Ordinal));
+        Assert.Contains(resumed,
+            l => l.StartsWith($"train FP: teacher reused from {entry}: ", StringComparison.Ordinal));
         Assert.Contains(resumed, l => l == $"saliency SQIL: reused from {entry}");
 
         // A changed byte in the teacher's checkpoint: one line, recomputed, same cell.
