@@ -158,7 +158,7 @@ public static class QuantizationStudy
             }
             catch (InvalidDataException e)
             {
-                report.End("shared part", e.Message + "; recomputing");
+                report.End("shared part", e.Message.TrimEnd('.') + "; recomputing");
                 part = null;
             }
         }

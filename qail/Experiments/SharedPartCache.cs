@@ -59,7 +59,7 @@ public sealed class SharedPartCache
             }
             catch (InvalidDataException e)
             {
-                fault(e.Message + "; recomputing");
+                fault(e.Message.TrimEnd('.') + "; recomputing");
             }
         }
         var scores = compute();

@@ -86,7 +86,7 @@ public static class SharedPartFile
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException
             or UnauthorizedAccessException or FormatException)
         {
-            throw new InvalidDataException($"shared part {folder}: {OneLine(e.Message)}", e);
+            throw new InvalidDataException($"entry {folder}: {OneLine(e.Message)}", e);
         }
     }
 
@@ -160,26 +160,28 @@ public static class SharedPartFile
         var cell = StudyCellFile.Read(Path.Combine(folder, StudyCell.FileName(key.Env, RowsConfig, key.Seed)));
         if (cell.Env != key.Env || cell.Seed != key.Seed || cell.Config != RowsConfig)
             throw new InvalidDataException($"its rows belong to {cell.Env} seed {cell.Seed}.");
-        StudyRow Row(string name, bool required)
+        // The FP32 and control rows were trained: their curves must be there and agree with the kept epoch.
+        StudyRow Row(string name, bool trained)
         {
-            var row = cell.Row(name);
-            if (row is null)
-                return required ? throw new InvalidDataException($"its rows lack '{name}'.") : null!;
+            var row = cell.Row(name) ?? throw new InvalidDataException($"its rows lack '{name}'.");
+            var report = training.GetValueOrDefault(name);
+            if (trained != report is not null || (report is not null && report.ChosenEpoch != row.ChosenEpoch))
+                throw new InvalidDataException($"the training curve of '{name}' is missing or disagrees with its row.");
             var episodes = row.Episodes.Select(e => new EpisodeOutcome(e.Seed, e.Return, e.Steps, e.Success,
                 new Dictionary<string, double>(), e.ActionError)).ToList();
             if (episodes.Count != options.EvalEpisodes)
                 throw new InvalidDataException($"row '{name}' has {episodes.Count} test episodes, not "
                     + $"{options.EvalEpisodes}.");
             return new StudyRow(name, new EvalResult(name, options.Env, episodes), row.ActionErrorOnFpStates,
-                training.GetValueOrDefault(name), row.Seconds, row.Start, row.Note, row.Choice);
+                report, row.Seconds, row.Start, row.Note, row.Choice);
         }
-        var fp = Row("FP32", required: true);
+        var fp = Row("FP32", trained: true);
         StudyRow? expert = null, control = null;
         PolicyNetwork? controlNetwork = null;
         if (options.Controls)
         {
-            expert = Row(QuantizationStudy.ExpertRow, required: true);
-            control = Row(QuantizationStudy.ControlRow, required: true);
+            expert = Row(QuantizationStudy.ExpertRow, trained: false);
+            control = Row(QuantizationStudy.ControlRow, trained: true);
             controlNetwork = (PolicyNetwork)teacher.DeepCopy();
             Checked(Path.Combine(folder, ControlName), key.Hash);
             Checkpoint.Load(controlNetwork, Path.Combine(folder, ControlName));

@@ -68,9 +68,16 @@ public sealed class SharedPartTests : IDisposable
         bytes[^5] ^= 1;
         File.WriteAllBytes(teacher, bytes);
         Assert.Equal(alone[0], Cell(Configs[0], new SharedPartCache(root), out var damaged));
-        var fault = Assert.Single(damaged, l => l.StartsWith("shared part: shared part ", StringComparison.Ordinal));
+        var fault = Assert.Single(damaged, l => l.StartsWith($"shared part: entry {entry}: ", StringComparison.Ordinal));
         Assert.EndsWith("; recomputing", fault, StringComparison.Ordinal);
         Assert.DoesNotContain(damaged, l => l.StartsWith("train FP: teacher reused", StringComparison.Ordinal));
+
+        // An entry whose key text is not this study's (a hash collision, an edited file) is never taken.
+        string text = Path.Combine(entry, "entry.txt");
+        File.WriteAllText(text, File.ReadAllText(text).Replace("ScreenEpochs = 1", "ScreenEpochs = 2"));
+        Assert.Equal(alone[1], Cell(Configs[1], new SharedPartCache(root), out var mismatched));
+        Assert.Contains(mismatched, l => l.EndsWith("was written for other options or another build; recomputing",
+            StringComparison.Ordinal));
     }
 
     [Fact]
