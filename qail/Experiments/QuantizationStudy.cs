@@ -145,8 +145,7 @@ public static class QuantizationStudy
         var part = shared.InMemory(key);
         string origin = "memory";
         Demonstrations? demos = null;
-        if (part is null && shared.Folder is not null
-            && File.Exists(Path.Combine(SharedPartFile.Folder(shared.Folder, key), "entry.txt")))
+        if (part is null && shared.Folder is not null && SharedPartFile.HasEntry(shared.Folder, key))
         {
             origin = SharedPartFile.Folder(shared.Folder, key);
             try

@@ -39,6 +39,12 @@ public static class SharedPartFile
         return Path.Combine(root, key.FolderName);
     }
 
+    /// <summary>
+    /// Whether <paramref name="root"/> holds a finished entry of <paramref name="key"/> (still to be checked).
+    /// </summary>
+    public static bool HasEntry(string root, SharedPartKey key) =>
+        File.Exists(Path.Combine(Folder(root, key), EntryName));
+
     /// <summary>Writes <paramref name="part"/> under <paramref name="root"/>; returns its folder.</summary>
     public static string Write(string root, SharedPart part)
     {
