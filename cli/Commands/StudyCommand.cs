@@ -11,7 +11,8 @@ namespace Qail.Cli.Commands;
 
 /// <summary>
 /// `qail study`: a matrix of envs x bit configs x training seeds (every method in each cell), one file per cell so a
-/// rerun resumes, `--shard K/N` for job arrays, and `qail study merge` to join shards into one report.
+/// rerun resumes, the config-independent part of a cell shared by its seed's other configs (in memory and under
+/// `--out`/shared), `--shard K/N` for job arrays, and `qail study merge` to join shards into one report.
 /// </summary>
 internal static class StudyCommand
 {
@@ -44,6 +45,11 @@ internal static class StudyCommand
             Description =
                 "Skip the expert's test row and the FP + extra epochs control (slow experts: MuJoCo planners).",
         };
+        var noShared = new Option<bool>("--no-shared-cache")
+        {
+            Description = "Recompute each cell's config-independent part (teacher, FP32, expert and control rows, "
+                + "saliency) instead of reusing it from memory or <out>/shared/.",
+        };
         var shard = new Option<string>("--shard") { Description =
             "Run shard K of N of the matrix (e.g. 3/8 for a job array).", DefaultValueFactory = _ => "1/1" };
         var output = new Option<string>("--out") { Description = "Folder for cells/ and the report.",
@@ -52,8 +58,8 @@ internal static class StudyCommand
         var command = new Command("study", "Run a matrix of envs x bit configs x methods x training seeds under the "
             + "honest protocol; each cell is a file, so reruns resume.")
         {
-            envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, noControls, shard, output,
-                Merge(),
+            envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, noControls, noShared, shard,
+                output, Merge(),
         };
         foreach (var option in grid.All) command.Options.Add(option);
         command.SetAction(result => CommandOutput.Run(result, console =>
@@ -66,7 +72,8 @@ internal static class StudyCommand
                 [.. Enumerable.Range(0, result.GetValue(seeds)).Select(i => i * SeedSweep.SeedStride)]);
             var settings = new CellSettings(result.GetValue(methods)!, result.GetValue(episodes),
                 result.GetValue(validation), result.GetValue(demos),
-                result.GetValue(epochs), result.GetValue(fineTune), !result.GetValue(noControls));
+                result.GetValue(epochs), result.GetValue(fineTune), !result.GetValue(noControls),
+                !result.GetValue(noShared));
             return Run(console, matrix, k, n, settings, result.GetValue(output)!, o => grid.Apply(o, result));
         }));
         return command;
@@ -74,7 +81,7 @@ internal static class StudyCommand
 
     private sealed record CellSettings(QuantMethod[] Methods, int Episodes, int ValidationEpisodes, int? Demos,
         int? Epochs, int FineTuneEpochs,
-        bool Controls);
+        bool Controls, bool Shared);
 
     private static Command Merge()
     {
@@ -116,12 +123,16 @@ internal static class StudyCommand
         console.MarkupLine($"[bold]qail study[/]: shard {k}/{n}, {mine.Count} of {matrix.Cells.Count} cells, "
             + $"{mine.Count - todo.Count} already done");
         var clock = Stopwatch.StartNew();
+        // The configs of one env and seed run back to back and share the part no config changes (in memory, and on
+        // disk so a rerun or another shard on this folder resumes it).
+        var shared = settings.Shared ? new SharedPartCache(Path.Combine(folder, "shared")) : null;
         for (int i = 0; i < todo.Count; i++)
         {
             var spec = todo[i];
             console.MarkupLine($"[bold]cell {i + 1}/{todo.Count}[/]: {Markup.Escape(spec.Env)} "
                 + $"{Markup.Escape(spec.Config)} seed {spec.Seed}");
-            var study = QuantizationStudy.Run(withGrid(Options(spec, settings)), new CellProgress(console));
+            var study = QuantizationStudy.Run(withGrid(Options(spec, settings)), new CellProgress(console),
+                shared);
             StudyCellFile.Write(cellsFolder, StudyCell.From(study, spec.Config));
             double perCell = clock.Elapsed.TotalSeconds / (i + 1);
             var left = TimeSpan.FromSeconds(perCell * (todo.Count - i - 1));

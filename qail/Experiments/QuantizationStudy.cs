@@ -28,60 +28,44 @@ public static class QuantizationStudy
     /// </summary>
     public const int MaxFpStates = 5_000;
 
-    /// <summary>Runs the study; <paramref name="progress"/> hears about every stage.</summary>
-    public static StudyResult Run(StudyOptions options, IStudyProgress? progress = null)
+    /// <summary>
+    /// Runs the study; <paramref name="progress"/> hears about every stage. With <paramref name="shared"/>, the part no
+    /// bit config changes (demonstrations, teacher, FP32, expert and control rows, SQIL's saliency) is taken from it
+    /// when an earlier cell with the same <see cref="SharedPartKey"/> computed it, and handed to it otherwise: every
+    /// row comes out the same bit for bit (bar the wall times of the steps reused).
+    /// </summary>
+    public static StudyResult Run(StudyOptions options, IStudyProgress? progress = null,
+        SharedPartCache? shared = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Config.Validate();
         CheckGrid(options);
         var report = progress ?? NoProgress.Instance;
-        var env = Env.Lookup(options.Env).Create();
         int testSeed = SeedRanges.TestBase;
-
-        var clock = Stopwatch.StartNew();
-        report.Begin("collect", options.DemoEpisodes);
-        // MuJoCo planners take minutes an episode: their demonstrations are cached by recipe and shared by cells.
-        var demos = Envs.MuJoCo.MujocoTasks.ExpertSettings(options.Env) is null
-            ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise)
-            : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise,
-                DemonstrationCache.DefaultDirectory, out _);
-        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i =>
-            Demonstrations.EpisodeSeed(options.Seed, i)),
-            options.ValidationEpisodes, options.EvalEpisodes);
-        report.End("collect",
-            $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
-
-        clock.Restart();
-        var teacher = PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec, options.Hidden,
-            options.Seed + 1);
-        report.Begin("train FP", options.Training.Epochs);
-        var fpTraining = BehaviourCloning.Train(teacher, demos, options.Training with { Seed = options.Seed + 2 },
-            new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
-        double fpSeconds = clock.Elapsed.TotalSeconds;
-        string stopped = fpTraining.ChosenEpoch is int e
-            ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
-        report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
-
-        var fpPolicy = new EvalModePolicy(teacher, "FP32");
         var memo = new Memo();
-        var rows = new List<StudyRow> { new("FP32", Evaluate(options, fpPolicy, testSeed, report, null, memo),
-            double.NaN, fpTraining, fpSeconds, Note: stopped) };
-        var fpStates = ClosedLoop.VisitedStates(options.Env, fpPolicy, options.EvalEpisodes, testSeed,
-            stride: Math.Max(1,
-                (int)Math.Ceiling((double)rows[0].Evaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
         Func<PolicyNetwork, double> validation = network =>
             memo.Validation(network, () => ClosedLoop.Evaluate(options.Env,
             new EvalModePolicy(network, "validation"), options.ValidationEpisodes, SeedRanges.ValidationBase)
             .MeanReturn);
-        if (options.Controls)
+        var key = shared is null ? null : SharedPartKey.Of(options);
+        var (part, teacher, collected) = Reuse(options, key, shared, report, memo);
+        if (part is null)
         {
-            clock.Restart();
-            var expert = ClosedLoop.EvaluateExpert(options.Env, options.EvalEpisodes, testSeed);
-            rows.Add(new StudyRow(ExpertRow, expert, double.NaN, null, clock.Elapsed.TotalSeconds));
-            report.End($"evaluate {ExpertRow}", $"return {expert.MeanReturn:F1}, success {expert.SuccessRate:F0}%");
-            rows.Add(Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report, memo));
+            // Without a cache the key is never looked up: a bare one names the part.
+            (part, teacher) = ComputeShared(options, key ?? new SharedPartKey(options.Env, options.Seed, ""),
+                collected ?? Collect(options, report), validation, report, memo);
+            shared?.Store(part);
+            if (shared?.Folder is not null)
+                report.End("shared part", $"stored in {SharedPartFile.Folder(shared.Folder, part.Key)}");
         }
+        var demos = part.Demonstrations;
+        ArgumentNullException.ThrowIfNull(teacher);
+        var fpPolicy = new EvalModePolicy(teacher, "FP32");
+        var fpStates = part.FpStates;
+        var rows = new List<StudyRow> { part.FullPrecision };
+        if (options.Controls) rows.AddRange([part.Expert!, part.Control!]);
 
+        var clock = Stopwatch.StartNew();
         var calibration = CalibrationBatches(demos, options.Seed + 5).ToList();
         var students = new Dictionary<QuantMethod, PolicyNetwork>();
         PolicyNetwork? start = null;
@@ -98,11 +82,17 @@ public static class QuantizationStudy
                 if (start is null)
                     (start, startNote) = PrepareBestClip(teacher, options.Config, calibration, options.Seed);
                 student = (PolicyNetwork)start.DeepCopy();
-                // SQIL's saliency is computed once here and reused by every screen and the final run.
-                var methodOptions =
-                    QuantAwareImitation.WithSaliencyScores(FineTuningFor(method, options), teacher, demos);
-                if (methodOptions.SaliencyScores is not null)
-                    report.End($"saliency {name}", $"{demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
+                // SQIL's saliency is computed once per teacher and reused by every screen, the final run and (through
+                // the shared part) every bit config.
+                var methodOptions = FineTuningFor(method, options);
+                if (methodOptions.Saliency && methodOptions.QbcWeight > 0 && methodOptions.SaliencyScores is null)
+                {
+                    var scores = Saliency(part, methodOptions.SaliencyPatchSize, teacher, shared, report, name,
+                        out string? from);
+                    methodOptions = methodOptions with { SaliencyScores = scores };
+                    report.End($"saliency {name}", from is null
+                        ? $"{demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)" : $"reused from {from}");
+                }
                 (var fineTuning, choice, string screens) =
                     ScreenFineTuning(methodOptions, start, teacher, demos, validation, options);
                 report.End($"screen {name}", $"{choice}; {screens} ({clock.Elapsed.TotalSeconds:F1} s)");
@@ -143,6 +133,114 @@ public static class QuantizationStudy
             students[method] = student;
         }
         return new StudyResult(options, demos, rows, teacher, students);
+    }
+
+    // The shared part of an earlier cell with the same key (memory first, then disk), with a private copy of its
+    // teacher, and the memo primed with its test results as if this cell had measured them; no part when it has to be
+    // computed (with the demonstrations, when a damaged disk entry made this cell collect them already).
+    private static (SharedPart? Part, PolicyNetwork? Teacher, Demonstrations? Collected) Reuse(StudyOptions options,
+        SharedPartKey? key, SharedPartCache? shared, IStudyProgress report, Memo memo)
+    {
+        if (key is null || shared is null) return (null, null, null);
+        var part = shared.InMemory(key);
+        string origin = "memory";
+        Demonstrations? demos = null;
+        if (part is null && shared.Folder is not null && SharedPartFile.HasEntry(shared.Folder, key))
+        {
+            origin = SharedPartFile.Folder(shared.Folder, key);
+            try
+            {
+                demos = Collect(options, report);
+                part = SharedPartFile.Read(shared.Folder, key, options, demos, (teacher, evaluation) =>
+                    FpVisitedStates(options, new EvalModePolicy(teacher, "FP32"), evaluation));
+                if (part is not null) shared.Remember(part);
+            }
+            catch (InvalidDataException e)
+            {
+                report.End("shared part", e.Message.TrimEnd('.') + "; recomputing");
+                part = null;
+            }
+        }
+        if (part is null) return (null, null, demos);
+        var teacher = part.Teacher();
+        memo.Prime(teacher, null, part.FullPrecision.Evaluation);
+        if (part.Control is { } control) memo.Prime(part.ControlNetwork!, teacher, control.Evaluation);
+        report.End("train FP", $"teacher reused from {origin}: {teacher.ParameterCount} parameters, "
+            + part.FullPrecision.Note);
+        foreach (var row in new[] { part.FullPrecision, part.Expert, part.Control }.OfType<StudyRow>())
+            report.End($"evaluate {row.Name}", $"return {row.Evaluation.MeanReturn:F1}, success "
+                + $"{row.Evaluation.SuccessRate:F0}% (reused from {origin})");
+        return (part, teacher, null);
+    }
+
+    // Everything a cell computes before its first bit-config-dependent step, in the order it always ran.
+    private static (SharedPart Part, PolicyNetwork Teacher) ComputeShared(StudyOptions options, SharedPartKey key,
+        Demonstrations demos, Func<PolicyNetwork, double> validation, IStudyProgress report, Memo memo)
+    {
+        int testSeed = SeedRanges.TestBase;
+        var env = Env.Lookup(options.Env).Create();
+        var clock = Stopwatch.StartNew();
+        var teacher = PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec, options.Hidden,
+            options.Seed + 1);
+        report.Begin("train FP", options.Training.Epochs);
+        var fpTraining = BehaviourCloning.Train(teacher, demos, options.Training with { Seed = options.Seed + 2 },
+            new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
+        double fpSeconds = clock.Elapsed.TotalSeconds;
+        string stopped = fpTraining.ChosenEpoch is int e
+            ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
+        report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
+
+        var fpPolicy = new EvalModePolicy(teacher, "FP32");
+        var fpRow = new StudyRow("FP32", Evaluate(options, fpPolicy, testSeed, report, null, memo),
+            double.NaN, fpTraining, fpSeconds, Note: stopped);
+        var fpStates = FpVisitedStates(options, fpPolicy, fpRow.Evaluation);
+        StudyRow? expertRow = null, controlRow = null;
+        PolicyNetwork? control = null;
+        if (options.Controls)
+        {
+            clock.Restart();
+            var expert = ClosedLoop.EvaluateExpert(options.Env, options.EvalEpisodes, testSeed);
+            expertRow = new StudyRow(ExpertRow, expert, double.NaN, null, clock.Elapsed.TotalSeconds);
+            report.End($"evaluate {ExpertRow}", $"return {expert.MeanReturn:F1}, success {expert.SuccessRate:F0}%");
+            (controlRow, control) = Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report,
+                memo);
+        }
+        return (new SharedPart(key, demos, teacher, fpRow, fpStates, expertRow, controlRow, control), teacher);
+    }
+
+    private static Demonstrations Collect(StudyOptions options, IStudyProgress report)
+    {
+        var clock = Stopwatch.StartNew();
+        report.Begin("collect", options.DemoEpisodes);
+        // MuJoCo planners take minutes an episode: their demonstrations are cached by recipe and shared by cells.
+        var demos = Envs.MuJoCo.MujocoTasks.ExpertSettings(options.Env) is null
+            ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise)
+            : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise,
+                DemonstrationCache.DefaultDirectory, out _);
+        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i =>
+            Demonstrations.EpisodeSeed(options.Seed, i)),
+            options.ValidationEpisodes, options.EvalEpisodes);
+        report.End("collect",
+            $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
+        return demos;
+    }
+
+    // At most MaxFpStates of the states the FP policy visits in the test episodes, evenly strided.
+    private static IReadOnlyList<Observation> FpVisitedStates(StudyOptions options, IPolicy fpPolicy,
+        EvalResult fpEvaluation) =>
+        ClosedLoop.VisitedStates(options.Env, fpPolicy, options.EvalEpisodes, SeedRanges.TestBase,
+            stride: Math.Max(1, (int)Math.Ceiling((double)fpEvaluation.Episodes.Sum(o => o.Steps) / MaxFpStates)));
+
+    private static float[] Saliency(SharedPart part, int patchSize, PolicyNetwork teacher, SharedPartCache? shared,
+        IStudyProgress report, string name, out string? origin)
+    {
+        float[] Compute() => Training.Saliency.Scores(teacher, part.Demonstrations, patchSize);
+        if (shared is null)
+        {
+            origin = null;
+            return Compute();
+        }
+        return shared.Saliency(part, patchSize, Compute, fault => report.End($"saliency {name}", fault), out origin);
     }
 
     /// <summary>
@@ -249,7 +347,8 @@ public static class QuantizationStudy
     // The FP policy trained the students' fine-tuning epochs more, at their learning rate, with the same checkpoint
     // choice: whatever a student gains over FP that this control also gains is extra training, not quantization
     // awareness.
-    private static StudyRow Control(StudyOptions options, PolicyNetwork teacher, Demonstrations demos, IPolicy fpPolicy,
+    private static (StudyRow Row, PolicyNetwork Network) Control(StudyOptions options, PolicyNetwork teacher,
+        Demonstrations demos, IPolicy fpPolicy,
         IReadOnlyList<Observation> fpStates, Func<PolicyNetwork, double> validation, int testSeed,
         IStudyProgress report, Memo memo)
     {
@@ -285,9 +384,9 @@ public static class QuantizationStudy
         report.End($"train {ControlRow}", $"{choice}, kept epoch {training.ChosenEpoch} of {extra.Epochs}");
         double seconds = clock.Elapsed.TotalSeconds;
         var policy = new EvalModePolicy(control, ControlRow);
-        return new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy, memo),
+        return (new StudyRow(ControlRow, Evaluate(options, policy, testSeed, report, fpPolicy, memo),
             ClosedLoop.ActionError(policy, fpPolicy, fpStates),
-            training, seconds, "FP32", note, choice);
+            training, seconds, "FP32", note, choice), control);
     }
 
     private static string KeptBy(TrainReport training) => training.TieDecided
@@ -337,6 +436,10 @@ public static class QuantizationStudy
             if (!_validation.TryGetValue(key, out double value)) _validation[key] = value = run();
             return value;
         }
+
+        // Records a result measured by an earlier cell on the same weights, as Test would have stored it.
+        public void Prime(PolicyNetwork network, PolicyNetwork? reference, EvalResult result) =>
+            _test[(PolicyFingerprint.Of(network), reference is not null)] = result;
 
         public (EvalResult Result, string? SharedWith) Test(PolicyNetwork network, PolicyNetwork? reference,
             Func<EvalResult> run)

@@ -13,21 +13,22 @@ public sealed record CellSpec(string Env, string Config, int Seed)
 
 /// <summary>
 /// A study matrix: envs x bit configs x training seeds (each cell runs every method), split into shards so a job
-/// array spreads it over machines: shard K of N takes the cells whose index i (in env, config, seed order) has
-/// i mod N = K - 1.
+/// array spreads it over machines. The configs of one env and training seed share their config-independent part
+/// (<see cref="SharedPart"/>), so they run back to back and stay in one shard: shard K of N takes the (env, seed)
+/// groups whose index g (in env, seed order) has g mod N = K - 1.
 /// </summary>
 public sealed record StudyMatrix(IReadOnlyList<string> Envs, IReadOnlyList<string> Configs, IReadOnlyList<int> Seeds)
 {
-    /// <summary>Every cell, in env, config, seed order.</summary>
+    /// <summary>Every cell, in env, seed, config order.</summary>
     public IReadOnlyList<CellSpec> Cells =>
-        [.. from env in Envs from config in Configs from seed in Seeds select new CellSpec(env, config, seed)];
+        [.. from env in Envs from seed in Seeds from config in Configs select new CellSpec(env, config, seed)];
 
-    /// <summary>The cells of shard <paramref name="k"/> (1-based) of <paramref name="n"/>.</summary>
+    /// <summary>The cells of shard <paramref name="k"/> (1-based) of <paramref name="n"/>, whole groups each.</summary>
     public IReadOnlyList<CellSpec> Shard(int k, int n)
     {
         if (n < 1 || k < 1 || k > n)
             throw new ArgumentOutOfRangeException(nameof(k), $"--shard: need 1 <= K <= N, got {k}/{n}.");
-        return Cells.Where((_, i) => i % n == k - 1).ToList();
+        return Cells.Where((_, i) => i / Configs.Count % n == k - 1).ToList();
     }
 
     /// <summary>Parses "K/N" (e.g. "3/8").</summary>

@@ -110,6 +110,10 @@ public class StudyCellTests
         var matrix = new StudyMatrix(["a", "b"], ["W2", "W4A4"], [0, 100, 200]);
         var shards = Enumerable.Range(1, 5).SelectMany(k => matrix.Shard(k, 5)).ToList();
         Assert.Equal(matrix.Cells.OrderBy(c => c.FileName), shards.OrderBy(c => c.FileName));
+        // The configs of one env and seed share their teacher: one shard runs them all, back to back.
+        foreach (var shard in Enumerable.Range(1, 5).Select(k => matrix.Shard(k, 5)))
+            Assert.All(shard.Select((c, i) => (c, i)).GroupBy(x => (x.c.Env, x.c.Seed)), group =>
+                Assert.Equal(Enumerable.Range(group.First().i, 2), group.Select(x => x.i)));
         Assert.Equal((3, 8), StudyMatrix.ParseShard("3/8"));
         Assert.Throws<ArgumentException>(() => StudyMatrix.ParseShard("9/8"));
         Assert.Equal("W4g32A4", StudyMatrix.ParseConfig("W4g32A4").Label);
