@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Qail.Cli.Report;
+using Qail.Envs;
 using Qail.Experiments;
 using Qail.Kernels.Cuda;
 using Qail.Quantization;
@@ -122,10 +123,13 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
         console.MarkupLine($"[bold]qail demo[/]: {Markup.Escape(options.Env)}, {Markup.Escape(options.Config.Label)}, "
             + $"seed {options.Seed}");
+        // SQIL masks image patches where there is an image, else one state dimension at a time.
+        string saliency = Env.Lookup(options.Env).Create().Spec.Image is null ? "state dimensions"
+            : $"{options.FineTuning.SaliencyPatchSize}-pixel image patches";
         console.WriteLine($"Fine-tuning screens: learning rates {List(options.LearningRates)}, QBC weights " +
             $"{List(options.QbcWeights)}, {options.ScreenEpochs} epochs each, scored on {options.ValidationEpisodes} " +
             $"validation episodes; then {options.FineTuning.Epochs} fine-tuning epochs (SQIL's saliency over " +
-            $"{options.FineTuning.SaliencyPatchSize}-pixel image patches).");
+            $"{saliency}).");
         var progress = new DemoPhaseTimes(new ConsoleProgress(console));
         var sweep = SeedSweep.Run(options, trainingSeeds, progress);
         var study = sweep.Runs[0];
