@@ -1,6 +1,9 @@
 namespace Qail.Engine;
 
-/// <summary>Copies and converts between strided CPU views, walking the source in row-major order.</summary>
+/// <summary>
+/// Copies and converts between strided CPU views, walking the source in row-major order (same-type copies move
+/// contiguous runs as blocks).
+/// </summary>
 internal static class StridedCopy
 {
     /// <summary>
@@ -27,6 +30,11 @@ internal static class StridedCopy
     private static void CopyFrom<TSrc>(Tensor source, Tensor destination)
         where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
     {
+        if (source.DType == destination.DType)
+        {
+            CopyRuns<TSrc>(source, destination);
+            return;
+        }
         switch (destination.DType)
         {
             case DType.Float32: Walk<TSrc, float>(source, destination); break;
@@ -35,6 +43,67 @@ internal static class StridedCopy
             case DType.Int8: Walk<TSrc, sbyte>(source, destination); break;
             case DType.UInt8: Walk<TSrc, byte>(source, destination); break;
         }
+    }
+
+    // Same element type: dims laid out back to back in both views merge into one, and where the merged innermost dim
+    // is unit-stride in both (a permuted [N, C, H, W] keeps H x W rows) each run is one block copy.
+    private static void CopyRuns<T>(Tensor source, Tensor destination) where T : unmanaged
+    {
+        if (source.ElementCount == 0) return;
+        var src = source.HostStorage("Copy").AsSpan<T>();
+        var dst = destination.HostStorage("Copy").AsSpan<T>();
+        var (shape, ss, ds) = Coalesced(source.ShapeSpan, source.StridesSpan, destination.StridesSpan);
+        int rank = shape.Count;
+        long sBase = source.Offset, dBase = destination.Offset;
+        if (rank == 0)
+        {
+            dst[(int)dBase] = src[(int)sBase];
+            return;
+        }
+        int inner = (int)shape[rank - 1];
+        long sInner = ss[rank - 1], dInner = ds[rank - 1];
+        bool blocks = sInner == 1 && dInner == 1;
+        var index = new long[rank];
+        while (true)
+        {
+            if (blocks) src.Slice((int)sBase, inner).CopyTo(dst.Slice((int)dBase, inner));
+            else
+                for (long j = 0, si = sBase, di = dBase; j < inner; j++, si += sInner, di += dInner)
+                    dst[(int)di] = src[(int)si];
+            int d = rank - 2;
+            for (; d >= 0; d--)
+            {
+                index[d]++;
+                sBase += ss[d];
+                dBase += ds[d];
+                if (index[d] < shape[d]) break;
+                sBase -= ss[d] * shape[d];
+                dBase -= ds[d] * shape[d];
+                index[d] = 0;
+            }
+            if (d < 0) return;
+        }
+    }
+
+    // Drops size-1 dims and merges dim d into d - 1 where both views step over d - 1 by exactly one run of d.
+    private static (List<long> Shape, List<long> Source, List<long> Destination) Coalesced(ReadOnlySpan<int> shape,
+        ReadOnlySpan<int> source, ReadOnlySpan<int> destination)
+    {
+        var (sizes, ss, ds) = (new List<long>(), new List<long>(), new List<long>());
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] == 1) continue;
+            int last = sizes.Count - 1;
+            if (last >= 0 && ss[last] == (long)source[d] * shape[d] && ds[last] == (long)destination[d] * shape[d])
+            {
+                (sizes[last], ss[last], ds[last]) = (sizes[last] * shape[d], source[d], destination[d]);
+                continue;
+            }
+            sizes.Add(shape[d]);
+            ss.Add(source[d]);
+            ds.Add(destination[d]);
+        }
+        return (sizes, ss, ds);
     }
 
     // Float-to-integer conversion truncates toward zero and saturates (CreateSaturating); NaN becomes 0.
