@@ -4,14 +4,17 @@ using Qail.Autograd;
 using Qail.Engine;
 using Qail.Kernels.Cpu;
 using Qail.Policies;
+using Qail.Quantization;
 
 namespace Qail.Perf.Nn;
 
 /// <summary>
 /// Steady-state cost of the CILRS imitation step at the demo's batch of 256 on the driving env's rasters (forward,
 /// L1 + speed loss, backward, global-norm clipping, AdamW), on one kernel thread, with and without a
-/// <see cref="TensorArena"/> step scope: CPU milliseconds per step, MB allocated by the stepping thread and gen-2
-/// collections, both per 100 steps (measured over <see cref="Steps"/> steps after 3 warm-up steps).
+/// <see cref="TensorArena"/> step scope, and of the same step on the W4A4 fake-quantized student (BN folded, LSQ
+/// quantizers on every weight and activation, as QAT / QAIL fine-tune it): CPU milliseconds per step, MB allocated
+/// by the stepping thread and gen-2 collections, both per 100 steps (measured over <see cref="Steps"/> steps after 3
+/// warm-up steps).
 /// </summary>
 public static class CilrsAllocationReport
 {
@@ -26,11 +29,11 @@ public static class CilrsAllocationReport
         Console.WriteLine("| CILRS training step | CPU ms per step | MB allocated per 100 steps "
             + "| gen-2 GCs per 100 steps |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (bool pooled in (bool[])[false, true])
+        foreach (var (pooled, quantized) in ((bool, bool)[])[(false, false), (true, false), (true, true)])
         {
             var spec = Qail.Envs.Env.Make("driving-nocrash-tt", 0).Spec;
-            var policy = new CilrsPolicy(spec, seed: 1);
             var batch = RandomBatch(spec, seed: 2);
+            var policy = quantized ? FakeQuantized(new CilrsPolicy(spec, seed: 1), batch) : new CilrsPolicy(spec, 1);
             var optimizer = new Qail.Nn.AdamW(policy.Parameters(), 1e-3, weightDecay: 1e-4);
             var parameters = policy.Parameters().ToList();
             var arena = pooled ? new TensorArena() : null;
@@ -58,10 +61,19 @@ public static class CilrsAllocationReport
                 double mb = (GC.GetAllocatedBytesForCurrentThread() - bytes) / 1e6 * 100 / Steps;
                 double collections = (GC.CollectionCount(2) - gen2) * 100.0 / Steps;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(pooled ? "in a TensorArena step scope" : "plain")} | {ms:F0} | {mb:F1} "
+                    $"| {(quantized ? "W4A4 fake-quantized, " : "")}"
+                    + $"{(pooled ? "in a TensorArena step scope" : "plain")} | {ms:F0} | {mb:F1} "
                     + $"| {collections:F0} |"));
             });
         }
+    }
+
+    // The QAT / QAIL student: BN folded, W4A4 quantizers, activation ranges calibrated on the batch.
+    private static PolicyNetwork FakeQuantized(CilrsPolicy policy, PolicyBatch batch)
+    {
+        var student = (PolicyNetwork)Quantizer.Prepare(policy, QuantConfig.W4A4(), seed: 3);
+        Quantizer.CalibrateActivations(student, [batch], b => student.Predict(b));
+        return student;
     }
 
     private static PolicyBatch RandomBatch(Qail.Envs.EnvSpec spec, long seed)

@@ -11,8 +11,8 @@ namespace Qail.Perf.Nn;
 /// <c>-- cputime</c> for the quick wall/CPU-time table of <see cref="CpuTimeReport"/>, <c>-- peer [workloads
 /// [rounds]]</c> for the step-time ratios against PyTorch of <see cref="PeerReport"/>, <c>-- alloc</c> for the
 /// per-step CPU time, allocation and gen-2 collections of <see cref="AllocationReport"/> and
-/// <see cref="CilrsAllocationReport"/>, or <c>-- saliency</c> for the SQIL saliency time (VLA and CILRS, 8 and
-/// 16-pixel patches) of <see cref="SaliencyReport"/>.
+/// <see cref="CilrsAllocationReport"/> (<c>-- alloc cilrs</c>: the CILRS steps alone), or <c>-- saliency</c> for
+/// the SQIL saliency time (VLA and CILRS, 8 and 16-pixel patches) of <see cref="SaliencyReport"/>.
 /// </summary>
 public static class Program
 {
@@ -28,10 +28,16 @@ public static class Program
             }
             return PeerReport.Run(peerArgs.Length == 0 ? null : peerArgs[0].Split(','), rounds);
         }
+        if (args is ["alloc"] or ["alloc", "cilrs"])
+        {
+            if (args.Length == 1) AllocationReport.Run();
+            CilrsAllocationReport.Run();
+            return 0;
+        }
         if (args.Length > 1 || (args.Length == 1 && args[0].StartsWith('-')))
         {
-            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer [workloads [rounds]] | alloc "
-                + "| saliency]"
+            Console.Error.WriteLine("usage: Qail.Perf.Nn [filter | cputime | peer [workloads [rounds]] "
+                + "| alloc [cilrs] | saliency]"
                 + " (workloads: comma-separated step-mlp, step-cnn, step-transformer, forward-mlp, forward-cnn, "
                 + "forward-transformer)");
             return 2;
@@ -39,12 +45,6 @@ public static class Program
         if (args is ["saliency"])
         {
             SaliencyReport.Run();
-            return 0;
-        }
-        if (args is ["alloc"])
-        {
-            AllocationReport.Run();
-            CilrsAllocationReport.Run();
             return 0;
         }
         if (args is ["cputime"])
