@@ -21,15 +21,12 @@ internal static class FakeQuantizeKernel
         Span<T> scaled = stackalloc T[Chunk];
         Span<T> codes = stackalloc T[Chunk];
         Span<T> centred = stackalloc T[Chunk];
-        int cell = scale.IsEmpty ? 0 : x.Length / scale.Length;
-        for (int c = 0; c < scale.Length; c++)
-            for (int i = 0; i < cell; i += Chunk)
-            {
-                int start = c * cell + i, n = Math.Min(Chunk, cell - i);
-                Grid(x.Slice(start, n), noise.IsEmpty ? default : noise.Slice(start, n), scale[c], zeroPoint[c], qMin,
-                    qMax, scaled[..n], codes[..n], centred[..n]);
-                TensorPrimitives.Multiply(centred[..n], scale[c], y.Slice(start, n));
-            }
+        foreach (var (c, start, n) in Chunks(x.Length, scale.Length))
+        {
+            Grid(x.Slice(start, n), noise.IsEmpty ? default : noise.Slice(start, n), scale[c], zeroPoint[c], qMin,
+                qMax, scaled[..n], codes[..n], centred[..n]);
+            TensorPrimitives.Multiply(centred[..n], scale[c], y.Slice(start, n));
+        }
     }
 
     /// <summary>
@@ -45,28 +42,34 @@ internal static class FakeQuantizeKernel
         Span<T> scaled = stackalloc T[Chunk];
         Span<T> codes = stackalloc T[Chunk];
         Span<T> centred = stackalloc T[Chunk];
-        int cell = scale.IsEmpty ? 0 : x.Length / scale.Length;
-        for (int c = 0; c < scale.Length; c++)
+        foreach (var (c, start, n) in Chunks(x.Length, scale.Length))
         {
-            for (int i = 0; i < cell; i += Chunk)
-            {
-                int start = c * cell + i, n = Math.Min(Chunk, cell - i);
-                Span<T> s = scaled[..n], q = centred[..n], inside = codes[..n];
-                var g = gradOutput.Slice(start, n);
-                Grid(x.Slice(start, n), noise.IsEmpty ? default : noise.Slice(start, n), scale[c], zeroPoint[c], qMin,
-                    qMax, s, inside, q);
-                Inside(inside, qMin, qMax);
-                if (!gradInput.IsEmpty) TensorPrimitives.Multiply(g, inside, gradInput.Slice(start, n));
-                if (gradScale.IsEmpty) continue;
-                TensorPrimitives.Multiply(s, inside, s);
-                TensorPrimitives.Subtract(q, s, q);
-                TensorPrimitives.Multiply(g, q, q);
-                TensorPrimitives.Multiply(q, factor, terms.Slice(start, n));
-            }
-            // A one-element cell is its term (a sum would turn -0 into +0; the composition did not sum it).
-            if (!gradScale.IsEmpty)
-                gradScale[c] = cell == 1 ? terms[c] : TensorPrimitives.Sum(terms.Slice(c * cell, cell));
+            Span<T> s = scaled[..n], q = centred[..n], inside = codes[..n];
+            var g = gradOutput.Slice(start, n);
+            Grid(x.Slice(start, n), noise.IsEmpty ? default : noise.Slice(start, n), scale[c], zeroPoint[c], qMin,
+                qMax, s, inside, q);
+            Inside(inside, qMin, qMax);
+            if (!gradInput.IsEmpty) TensorPrimitives.Multiply(g, inside, gradInput.Slice(start, n));
+            if (gradScale.IsEmpty) continue;
+            TensorPrimitives.Multiply(s, inside, s);
+            TensorPrimitives.Subtract(q, s, q);
+            TensorPrimitives.Multiply(g, q, q);
+            TensorPrimitives.Multiply(q, factor, terms.Slice(start, n));
         }
+        if (gradScale.IsEmpty) return;
+        // A one-element cell is its term (a sum would turn -0 into +0; the composition did not sum it).
+        int cell = x.Length / scale.Length;
+        for (int c = 0; c < scale.Length; c++)
+            gradScale[c] = cell == 1 ? terms[c] : TensorPrimitives.Sum(terms.Slice(c * cell, cell));
+    }
+
+    // (cell, start, length) of every chunk: the cells in order, each cut into runs of at most Chunk elements.
+    private static IEnumerable<(int Cell, int Start, int Length)> Chunks(int length, int cells)
+    {
+        int cell = cells == 0 ? 0 : length / cells;
+        for (int c = 0; c < cells; c++)
+            for (int i = 0; i < cell; i += Chunk)
+                yield return (c, c * cell + i, Math.Min(Chunk, cell - i));
     }
 
     // scaled = x / s, codes = round(scaled + u) + z, centred = clamp(codes, qmin, qmax) - z.

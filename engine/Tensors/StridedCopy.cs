@@ -1,8 +1,10 @@
+using System.Runtime.InteropServices;
+
 namespace Qail.Engine;
 
 /// <summary>
 /// Copies and converts between strided CPU views, walking the source in row-major order (same-type copies move
-/// contiguous runs as blocks).
+/// contiguous rows as blocks).
 /// </summary>
 internal static class StridedCopy
 {
@@ -30,11 +32,6 @@ internal static class StridedCopy
     private static void CopyFrom<TSrc>(Tensor source, Tensor destination)
         where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
     {
-        if (source.DType == destination.DType)
-        {
-            CopyRuns<TSrc>(source, destination);
-            return;
-        }
         switch (destination.DType)
         {
             case DType.Float32: Walk<TSrc, float>(source, destination); break;
@@ -45,31 +42,35 @@ internal static class StridedCopy
         }
     }
 
-    // Same element type: dims laid out back to back in both views merge into one, and where the merged innermost dim
-    // is unit-stride in both (a permuted [N, C, H, W] keeps H x W rows) each run is one block copy.
-    private static void CopyRuns<T>(Tensor source, Tensor destination) where T : unmanaged
+    // Dims laid out back to back in both views merge into one; where the merged innermost dim is unit-stride in both
+    // and the types match (a permuted [N, C, H, W] keeps H x W rows), each row is one block copy. Float-to-integer
+    // conversion truncates toward zero and saturates (CreateSaturating); NaN becomes 0.
+    private static void Walk<TSrc, TDst>(Tensor source, Tensor destination)
+        where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
+        where TDst : unmanaged, System.Numerics.INumberBase<TDst>
     {
         if (source.ElementCount == 0) return;
-        var src = source.HostStorage("Copy").AsSpan<T>();
-        var dst = destination.HostStorage("Copy").AsSpan<T>();
+        var src = source.HostStorage("Copy").AsSpan<TSrc>();
+        var dst = destination.HostStorage("Copy").AsSpan<TDst>();
         var (shape, ss, ds) = Coalesced(source.ShapeSpan, source.StridesSpan, destination.StridesSpan);
         int rank = shape.Count;
         long sBase = source.Offset, dBase = destination.Offset;
         if (rank == 0)
         {
-            dst[(int)dBase] = src[(int)sBase];
+            dst[(int)dBase] = TDst.CreateSaturating(src[(int)sBase]);
             return;
         }
         int inner = (int)shape[rank - 1];
         long sInner = ss[rank - 1], dInner = ds[rank - 1];
-        bool blocks = sInner == 1 && dInner == 1;
+        bool blocks = typeof(TSrc) == typeof(TDst) && sInner == 1 && dInner == 1;
         var index = new long[rank];
         while (true)
         {
-            if (blocks) src.Slice((int)sBase, inner).CopyTo(dst.Slice((int)dBase, inner));
+            if (blocks)
+                MemoryMarshal.Cast<TSrc, TDst>(src.Slice((int)sBase, inner)).CopyTo(dst.Slice((int)dBase, inner));
             else
                 for (long j = 0, si = sBase, di = dBase; j < inner; j++, si += sInner, di += dInner)
-                    dst[(int)di] = src[(int)si];
+                    dst[(int)di] = TDst.CreateSaturating(src[(int)si]);
             int d = rank - 2;
             for (; d >= 0; d--)
             {
@@ -104,45 +105,5 @@ internal static class StridedCopy
             ds.Add(destination[d]);
         }
         return (sizes, ss, ds);
-    }
-
-    // Float-to-integer conversion truncates toward zero and saturates (CreateSaturating); NaN becomes 0.
-    private static void Walk<TSrc, TDst>(Tensor source, Tensor destination)
-        where TSrc : unmanaged, System.Numerics.INumberBase<TSrc>
-        where TDst : unmanaged, System.Numerics.INumberBase<TDst>
-    {
-        if (source.ElementCount == 0) return;
-        var src = source.HostStorage("Copy").AsSpan<TSrc>();
-        var dst = destination.HostStorage("Copy").AsSpan<TDst>();
-        int rank = source.Rank;
-        if (rank == 0)
-        {
-            dst[(int)destination.Offset] = TDst.CreateSaturating(src[(int)source.Offset]);
-            return;
-        }
-        var shape = source.ShapeSpan;
-        var ss = source.StridesSpan;
-        var ds = destination.StridesSpan;
-        var index = new int[rank];
-        int inner = shape[rank - 1], sInner = ss[rank - 1], dInner = ds[rank - 1];
-        long sBase = source.Offset, dBase = destination.Offset;
-        while (true)
-        {
-            long si = sBase, di = dBase;
-            for (int j = 0; j < inner; j++, si += sInner, di += dInner)
-                dst[(int)di] = TDst.CreateSaturating(src[(int)si]);
-            int d = rank - 2;
-            for (; d >= 0; d--)
-            {
-                index[d]++;
-                sBase += ss[d];
-                dBase += ds[d];
-                if (index[d] < shape[d]) break;
-                sBase -= (long)ss[d] * shape[d];
-                dBase -= (long)ds[d] * shape[d];
-                index[d] = 0;
-            }
-            if (d < 0) return;
-        }
     }
 }
