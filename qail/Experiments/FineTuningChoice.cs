@@ -26,7 +26,8 @@ public static class FineTuningChoice
     /// <summary>
     /// Screens <paramref name="learningRates"/> x <paramref name="qbcWeights"/> with <paramref name="screen"/>
     /// (learning rate, QBC weight) to its validation score; returns the choice, its short label and a note listing
-    /// every screen's return and action error (and whether a tie-break decided).
+    /// every screen's return (to three decimals: driving returns lie in [0, 1]) and action error (and whether a
+    /// tie-break decided).
     /// </summary>
     public static (double LearningRate, double QbcWeight, string Label, string Screens) Choose(
         IReadOnlyList<double> learningRates, IReadOnlyList<double> qbcWeights, Func<double, double, ScreenScore> screen)
@@ -52,7 +53,7 @@ public static class FineTuningChoice
                 var score = screen(lr, weight);
                 returns.Add(score.Return);
                 scores.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{Label(lr, weight, aligned)}: {score.Return:F1} / {score.ActionError:F4}"));
+                    $"{Label(lr, weight, aligned)}: {score.Return:0.0##} / {score.ActionError:F4}"));
                 if (score.Beats(best.Score)) best = (lr, weight, score);
             }
         bool tieBroken = returns.Count(r => r == best.Score.Return) > 1;

@@ -99,6 +99,12 @@ public class StudyCellTests
         Assert.Equal((1e-3, 1.0), (lr, weight));
         Assert.Contains("lr 1e-3, λ 1: 1.0 / 0.0100", screens, StringComparison.Ordinal);
         Assert.EndsWith("action error decided", screens);
+        // Returns in [0, 1] (driving) show to three decimals, so the note explains a choice between near-equal ones.
+        var near = FineTuningChoice.Choose([1e-4, 3e-4], [0.0], (lr, _) =>
+            new ScreenScore(lr == 3e-4 ? 0.996 : 0.992, 0.1));
+        Assert.Equal(3e-4, near.LearningRate);
+        Assert.StartsWith("validation return / held-out action error of 2 screens: lr 1e-4: 0.992 / 0.1000; "
+            + "lr 3e-4: 0.996 / 0.1000", near.Screens, StringComparison.Ordinal);
         // A higher return still beats a smaller action error.
         Assert.True(new ScreenScore(2, 0.9).Beats(new ScreenScore(1, 0.1)));
         Assert.False(new ScreenScore(1, 0.1).Beats(new ScreenScore(1, 0.1)));
