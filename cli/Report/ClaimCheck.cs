@@ -20,6 +20,13 @@ internal sealed record ClaimCheck(RowSummary Best, bool HasQat, bool FpScores, d
     public bool AtLeastBestOfPtqAndQat => Best.VersusPtq is { High: >= 0 } && (!HasQat || Best.VersusQat is
         { High: >= 0 });
 
+    /// <summary>
+    /// Decimals that resolve the returns of <paramref name="rows"/>: 3 where they all lie within ±10 (driving and
+    /// manipulation score at most 1 an episode), else 1.
+    /// </summary>
+    public static int Decimals(IReadOnlyList<RowSummary> rows) =>
+        rows.All(r => Math.Abs(r.Return.Estimate) < 10) ? 3 : 1;
+
     /// <summary>The check, or null when the FP32, PTQ (best clip) or both aligned rows are missing.</summary>
     public static ClaimCheck? Of(IReadOnlyList<RowSummary> rows)
     {
@@ -30,8 +37,11 @@ internal sealed record ClaimCheck(RowSummary Best, bool HasQat, bool FpScores, d
         var aligned = new[] { Find(QuantMethod.QailQbc.Display()), Find(QuantMethod.Sqil.Display()) }
             .OfType<RowSummary>().ToList();
         if (fp is null || ptq is null || aligned.Count == 0) return null;
-        // A relative loss means nothing when the FP policy scores about nothing (a teacher that did not learn).
-        bool fpScores = fp.Return.Estimate >= 1;
+        // A relative loss means nothing when the FP policy scores about nothing (a teacher that did not learn): under
+        // 1% of the expert's return, or under 1 where there is no expert row (returns run to 1 on driving, 1000 on
+        // physics).
+        var expert = Find(QuantizationStudy.ExpertRow);
+        bool fpScores = fp.Return.Estimate >= (expert is { Return.Estimate: > 0 } e ? 0.01 * e.Return.Estimate : 1);
         double loss = fpScores ? 100 * (fp.Return.Estimate - ptq.Return.Estimate) / fp.Return.Estimate : 0;
         var belowStart = rows.Where(r => r.VersusPtq is { High: < 0 }
             && (r.Name == RowSummary.QatName || aligned.Contains(r))).Select(r => r.Name).ToList();

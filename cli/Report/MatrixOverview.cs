@@ -45,13 +45,14 @@ internal static class MatrixOverview
         {
             var seeds = group.OrderBy(c => c.Seed).ToList();
             var rows = RowSummary.Over(seeds);
+            int decimals = ClaimCheck.Decimals(rows);
             string Mean(string name) => rows.FirstOrDefault(r => r.Name == name) is { } r
-                ? r.Return.Estimate.ToString("F1", Invariant) : "-";
+                ? r.Return.Estimate.ToString("F" + decimals, Invariant) : "-";
             var (versus, aligned, strongest) = VersusStrongest(seeds, rows);
             // Below PTQ (best clip) itself is already part of the claim.
             bool belowStrongest = versus is { High: < 0 } && strongest != RowSummary.PtqName;
             string claim = Claim(rows) + (belowStrongest ? $"; {aligned} below {strongest}" : "");
-            string difference = versus is { } d ? $"{d.Format()} ({aligned} − {strongest})" : "-";
+            string difference = versus is { } d ? $"{d.Format(decimals)} ({aligned} − {strongest})" : "-";
             text.AppendLine(FormattableString.Invariant($"| {group.Key.Env} | {group.Key.Config} | {seeds.Count} | ")
                 + string.Join(" | ", Columns.Select(Mean)) + $" | {difference} | {claim} |");
         }

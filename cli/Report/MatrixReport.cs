@@ -51,15 +51,17 @@ internal static class MatrixReport
     /// <summary>The markdown table of one (env, config).</summary>
     public static string Table(IReadOnlyList<RowSummary> rows)
     {
+        int d = ClaimCheck.Decimals(rows);
         var text = new StringBuilder();
         text.AppendLine("| policy | return [95% CI] | std over seeds | success % [Wilson 95%] | action error (own / FP "
             + "states) | Δ vs PTQ (best clip) [95%] | Δ vs QAT [95%] | chosen on validation |");
         text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
             text.AppendLine(Invariant,
-                $"| {r.Name} | {r.Return.Format()} | {(r.Seeds > 1 ? r.StdOverSeeds.ToString("F1", Invariant) : "-")} "
+                $"| {r.Name} | {r.Return.Format(d)} | "
+                + $"{(r.Seeds > 1 ? r.StdOverSeeds.ToString("F" + d, Invariant) : "-")} "
                 + $"| {r.Success.Format(0)} | {Error(r.ActionError)} / {Error(r.ActionErrorOnFpStates)} | " +
-                $"{r.VersusPtq?.Format() ?? "-"} | {r.VersusQat?.Format() ?? "-"} | "
+                $"{r.VersusPtq?.Format(d) ?? "-"} | {r.VersusQat?.Format(d) ?? "-"} | "
                 + $"{(r.Choices.Length == 0 ? "-" : r.Choices)} |");
         text.AppendLine();
         text.AppendLine(Invariant, $"{rows[0].Episodes / Math.Max(1, rows[0].Seeds)} test episodes per policy and seed "
@@ -82,9 +84,9 @@ internal static class MatrixReport
         else if (check.PtqLoss >= 0)
             text.Append(Invariant, $"PTQ (best clip) loses {check.PtqLoss:F1}% of FP's return. ");
         else text.Append(Invariant, $"PTQ (best clip) scores {-check.PtqLoss:F1}% above FP. ");
-        var best = check.Best;
-        text.Append(Invariant, $"{best.Name} vs PTQ: {best.VersusPtq?.Format() ?? "-"}");
-        if (check.HasQat) text.Append(Invariant, $", vs QAT: {best.VersusQat?.Format() ?? "-"}");
+        var (best, d) = (check.Best, ClaimCheck.Decimals(rows));
+        text.Append(Invariant, $"{best.Name} vs PTQ: {best.VersusPtq?.Format(d) ?? "-"}");
+        if (check.HasQat) text.Append(Invariant, $", vs QAT: {best.VersusQat?.Format(d) ?? "-"}");
         text.Append(check.AtLeastBestOfPtqAndQat
             ? " — at least the best of PTQ and QAT within the intervals" : " — below the best of PTQ and QAT");
         if (check.MustRecover)

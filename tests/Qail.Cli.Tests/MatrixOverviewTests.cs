@@ -5,12 +5,16 @@ namespace Qail.Cli.Tests;
 
 public class MatrixOverviewTests
 {
-    // One cell whose rows score the given return on each of three test episodes, shifted per episode alike, so
-    // every paired difference is exact.
+    // One cell whose rows score the given return on each of three test episodes, shifted per episode alike (by
+    // `spread`), so every paired difference is exact.
     private static StudyCell Cell(string config, int seed, params (string Row, double Return)[] rows) =>
-        new("pendulum-swingup", config, seed, 20, rows.Select(r => new CellRow(r.Row,
+        Cell("pendulum-swingup", 10, config, seed, rows);
+
+    private static StudyCell Cell(string env, double spread, string config, int seed,
+        (string Row, double Return)[] rows) =>
+        new(env, config, seed, 20, rows.Select(r => new CellRow(r.Row,
             r.Row is "QAT" or "QAIL+QBC" or "SQIL" ? "PTQ (best clip)" : null, null, 1, 0.01, "",
-            Enumerable.Range(0, 3).Select(i => new CellEpisode(1_000_000 + i, r.Return + 10 * i, true, 1000, 0.01))
+            Enumerable.Range(0, 3).Select(i => new CellEpisode(1_000_000 + i, r.Return + spread * i, true, 1000, 0.01))
                 .ToList())).ToList());
 
     [Fact]
@@ -32,5 +36,21 @@ public class MatrixOverviewTests
         var verdict = MatrixReport.Verdict(RowSummary.Over([cells[0], cells[1]]));
         Assert.StartsWith("PTQ (best clip) loses 19.8% of FP's return. QAIL+QBC vs PTQ: 150.0 [150.0, 150.0]", verdict);
         Assert.Contains("better than PTQ by an interval excluding zero.", verdict);
+    }
+
+    [Fact]
+    public void ReturnsWithinOneKeepThreeDecimalsAndFpIsJudgedAgainstTheExpert()
+    {
+        // Driving: an episode scores at most 1, so FP's 0.81 is most of the expert's 0.97, not "about nothing".
+        (string, double)[] rows = [("FP32", 0.8), ("expert", 0.96), ("PTQ (best clip)", 0.5), ("QAT", 0.78),
+            ("QAIL+QBC", 0.7), ("SQIL", 0.82)];
+        var cells = new[] { Cell("driving-nocrash-tt", 0.01, "W4A4", 0, rows) };
+
+        string line = Assert.Single(MatrixOverview.Table(cells).Split('\n'),
+            l => l.StartsWith("| driving-nocrash-tt | W4A4 | 1 |", StringComparison.Ordinal));
+        Assert.Contains("| 0.810 | 0.970 | - | - | 0.510 | - | - | - | 0.790 | 0.710 | 0.830 |", line);
+        Assert.EndsWith("| 0.320 [0.320, 0.320] (SQIL − PTQ (best clip)) | holds |", line.TrimEnd());
+        Assert.StartsWith("PTQ (best clip) loses 37.0% of FP's return. SQIL vs PTQ: 0.320 [0.320, 0.320], vs QAT: "
+            + "0.040 [0.040, 0.040]", MatrixReport.Verdict(RowSummary.Over(cells)));
     }
 }
