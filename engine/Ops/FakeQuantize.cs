@@ -66,13 +66,18 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(scale);
         ArgumentNullException.ThrowIfNull(zeroPoint);
-        foreach (var t in new[] { input, scale, zeroPoint, roundingNoise })
+        // Per-step inference calls this for every activation quantizer: no operand array.
+        void Check(Tensor? t)
         {
-            if (t is null) continue;
+            if (t is null) return;
             t.HostStorage(op);
             t.RequireFloat(op);
             CheckSameDType(op, input, t);
         }
+        Check(input);
+        Check(scale);
+        Check(zeroPoint);
+        Check(roundingNoise);
         if (qMin >= qMax)
             throw new ArgumentException($"{op}: qMin {qMin} must be below qMax {qMax}.", nameof(qMin));
         if (!Shapes.Equal(zeroPoint.ShapeSpan, scale.ShapeSpan))

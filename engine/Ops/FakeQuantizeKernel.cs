@@ -21,7 +21,7 @@ internal static class FakeQuantizeKernel
         Span<T> scaled = stackalloc T[Chunk];
         Span<T> codes = stackalloc T[Chunk];
         Span<T> centred = stackalloc T[Chunk];
-        foreach (var (c, start, n) in Chunks(x.Length, scale.Length))
+        for (var chunks = new Chunks(x.Length, scale.Length); chunks.Next(out int c, out int start, out int n);)
         {
             Grid(x.Slice(start, n), noise.IsEmpty ? default : noise.Slice(start, n), scale[c], zeroPoint[c], qMin,
                 qMax, scaled[..n], codes[..n], centred[..n]);
@@ -42,7 +42,7 @@ internal static class FakeQuantizeKernel
         Span<T> scaled = stackalloc T[Chunk];
         Span<T> codes = stackalloc T[Chunk];
         Span<T> centred = stackalloc T[Chunk];
-        foreach (var (c, start, n) in Chunks(x.Length, scale.Length))
+        for (var chunks = new Chunks(x.Length, scale.Length); chunks.Next(out int c, out int start, out int n);)
         {
             Span<T> s = scaled[..n], q = centred[..n], inside = codes[..n];
             var g = gradOutput.Slice(start, n);
@@ -63,13 +63,20 @@ internal static class FakeQuantizeKernel
             gradScale[c] = cell == 1 ? terms[c] : TensorPrimitives.Sum(terms.Slice(c * cell, cell));
     }
 
-    // (cell, start, length) of every chunk: the cells in order, each cut into runs of at most Chunk elements.
-    private static IEnumerable<(int Cell, int Start, int Length)> Chunks(int length, int cells)
+    // Walks (cell, start, length) over every chunk: the cells in order, each cut into runs of at most Chunk elements.
+    // A struct, so the per-step inference path allocates no iterator.
+    private struct Chunks(int length, int cells)
     {
-        int cell = cells == 0 ? 0 : length / cells;
-        for (int c = 0; c < cells; c++)
-            for (int i = 0; i < cell; i += Chunk)
-                yield return (c, c * cell + i, Math.Min(Chunk, cell - i));
+        private readonly int _cell = cells == 0 ? 0 : length / cells;
+        private int _c, _i;
+
+        public bool Next(out int cell, out int start, out int count)
+        {
+            while (_c < cells && _i >= _cell) (_c, _i) = (_c + 1, 0);
+            (cell, start, count) = (_c, _c * _cell + _i, Math.Min(Chunk, _cell - _i));
+            _i += Chunk;
+            return _c < cells;
+        }
     }
 
     // scaled = x / s, codes = round(scaled + u) + z, centred = clamp(codes, qmin, qmax) - z.

@@ -52,8 +52,9 @@ internal static class StridedCopy
         if (source.ElementCount == 0) return;
         var src = source.HostStorage("Copy").AsSpan<TSrc>();
         var dst = destination.HostStorage("Copy").AsSpan<TDst>();
-        var (shape, ss, ds) = Coalesced(source.ShapeSpan, source.StridesSpan, destination.StridesSpan);
-        int rank = shape.Count;
+        int maxRank = source.Rank;
+        Span<long> shape = stackalloc long[maxRank], ss = stackalloc long[maxRank], ds = stackalloc long[maxRank];
+        int rank = Coalesce(source.ShapeSpan, source.StridesSpan, destination.StridesSpan, shape, ss, ds);
         long sBase = source.Offset, dBase = destination.Offset;
         if (rank == 0)
         {
@@ -63,7 +64,8 @@ internal static class StridedCopy
         int inner = (int)shape[rank - 1];
         long sInner = ss[rank - 1], dInner = ds[rank - 1];
         bool blocks = typeof(TSrc) == typeof(TDst) && sInner == 1 && dInner == 1;
-        var index = new long[rank];
+        Span<long> index = stackalloc long[rank];
+        index.Clear();
         while (true)
         {
             if (blocks)
@@ -86,24 +88,24 @@ internal static class StridedCopy
         }
     }
 
-    // Drops size-1 dims and merges dim d into d - 1 where both views step over d - 1 by exactly one run of d.
-    private static (List<long> Shape, List<long> Source, List<long> Destination) Coalesced(ReadOnlySpan<int> shape,
-        ReadOnlySpan<int> source, ReadOnlySpan<int> destination)
+    // Drops size-1 dims and merges dim d into d - 1 where both views step over d - 1 by exactly one run of d; writes
+    // the merged sizes and strides and returns how many dims remain.
+    private static int Coalesce(ReadOnlySpan<int> shape, ReadOnlySpan<int> source, ReadOnlySpan<int> destination,
+        Span<long> sizes, Span<long> ss, Span<long> ds)
     {
-        var (sizes, ss, ds) = (new List<long>(), new List<long>(), new List<long>());
+        int count = 0;
         for (int d = 0; d < shape.Length; d++)
         {
             if (shape[d] == 1) continue;
-            int last = sizes.Count - 1;
+            int last = count - 1;
             if (last >= 0 && ss[last] == (long)source[d] * shape[d] && ds[last] == (long)destination[d] * shape[d])
             {
                 (sizes[last], ss[last], ds[last]) = (sizes[last] * shape[d], source[d], destination[d]);
                 continue;
             }
-            sizes.Add(shape[d]);
-            ss.Add(source[d]);
-            ds.Add(destination[d]);
+            (sizes[count], ss[count], ds[count]) = (shape[d], source[d], destination[d]);
+            count++;
         }
-        return (sizes, ss, ds);
+        return count;
     }
 }

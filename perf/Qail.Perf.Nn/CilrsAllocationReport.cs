@@ -33,7 +33,8 @@ public static class CilrsAllocationReport
         {
             var spec = Qail.Envs.Env.Make("driving-nocrash-tt", 0).Spec;
             var batch = RandomBatch(spec, seed: 2);
-            var policy = quantized ? FakeQuantized(new CilrsPolicy(spec, seed: 1), batch) : new CilrsPolicy(spec, 1);
+            var fp = new CilrsPolicy(spec, seed: 1);
+            var policy = quantized ? FakeQuantized(fp, batch) : fp;
             var optimizer = new Qail.Nn.AdamW(policy.Parameters(), 1e-3, weightDecay: 1e-4);
             var parameters = policy.Parameters().ToList();
             var arena = pooled ? new TensorArena() : null;

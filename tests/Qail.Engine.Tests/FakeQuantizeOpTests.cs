@@ -69,8 +69,8 @@ public class FakeQuantizeOpTests
         int[] stepShape = kept == 0 ? [] : shape.Select((s, d) => d < kept ? s : 1).ToArray();
         long cells = Shapes.ElementCount(stepShape);
         var steps = Enumerable.Range(0, (int)cells).Select(_ => 0.05 + random.NextDouble()).ToArray();
-        var zeros = Enumerable.Range(0, (int)cells).Select(_ => (double)random.Next(qMin, qMax + 1) * (qMin < 0 ? 0 : 1))
-            .ToArray();
+        // Symmetric grids have zero points 0; asymmetric ones any code of the grid.
+        var zeros = Enumerable.Range(0, (int)cells).Select(_ => qMin < 0 ? 0.0 : random.Next(qMin, qMax + 1)).ToArray();
         var x = Tensor.From<double>(values, shape).Cast(dtype);
         var u = noise ? Tensor.RandomUniform(shape, seed, -0.5, 0.5, dtype) : null;
         var g = Tensor.RandomNormal(shape, seed + 1, dtype: dtype);
