@@ -13,7 +13,6 @@ public sealed class Hopper : MujocoEnv
     public const double StandHeight = 0.6;
 
     private readonly int _torso, _foot;
-    private readonly double[] _mass;
 
     /// <summary>Creates hopper-stand.</summary>
     public Hopper()
@@ -21,7 +20,6 @@ public sealed class Hopper : MujocoEnv
     {
         _torso = Model.BodyId("torso");
         _foot = Model.BodyId("foot");
-        _mass = Model.BodyMass.ToArray();
     }
 
     /// <inheritdoc/>
@@ -44,22 +42,8 @@ public sealed class Hopper : MujocoEnv
         double height = xipos[3 * _torso + 2] - xipos[3 * _foot + 2];
         double upright = (1 + data.Xmat[9 * _torso + 8]) / 2;
         double tall = Tolerance.Of(height, 0.8, 2, margin: 1, Sigmoid.Linear, 0);
-        double balance = Tolerance.Of(CentreOfMassX(data) - xipos[3 * _foot], -0.05, 0.05, margin: 0.3);
+        double balance = Tolerance.Of(CentreOfMass(data, 0) - xipos[3 * _foot], -0.05, 0.05, margin: 0.3);
         return Reward(data) + 0.5 * tall + 0.25 * upright + 0.25 * tall * balance;
-    }
-
-    /// <summary>The x of the whole hopper's centre of mass [m].</summary>
-    public double CentreOfMassX(MujocoData data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var xipos = data.Xipos;
-        double moment = 0, mass = 0;
-        for (int b = 1; b < _mass.Length; b++)
-        {
-            moment += _mass[b] * xipos[3 * b];
-            mass += _mass[b];
-        }
-        return moment / mass;
     }
 
     /// <summary>DeepMind Control's small-control factor (4 + mean quadratic tolerance of the controls) / 5.</summary>

@@ -11,6 +11,7 @@ namespace Qail.Envs.MuJoCo;
 public abstract class MujocoEnv : IEnv, IDisposable
 {
     private readonly float[] _low, _high;
+    private readonly double[] _bodyMass;
     private bool _reset;
 
     /// <summary>Builds the env on <paramref name="model"/> (owned and disposed by the env).</summary>
@@ -34,6 +35,7 @@ public abstract class MujocoEnv : IEnv, IDisposable
             _low[i] = (float)range[2 * i];
             _high[i] = (float)range[2 * i + 1];
         }
+        _bodyMass = model.BodyMass.ToArray();
         var actions = new ActionSpace(_low, _high);
         Spec = new EnvSpec(observationSize, null, null, 0, actions, episodeSteps, model.Timestep * frameSkip);
     }
@@ -124,6 +126,25 @@ public abstract class MujocoEnv : IEnv, IDisposable
     /// adds a shaping term so sampled rollouts can tell better from worse.
     /// </summary>
     public virtual double PlanningObjective(MujocoData data) => Reward(data);
+
+    /// <summary>
+    /// One coordinate (0 x, 1 y, 2 z) of the whole model's centre of mass [m] in <paramref name="data"/>, from the
+    /// bodies' inertial frames (after a forward pass).
+    /// </summary>
+    public double CentreOfMass(MujocoData data, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegative(axis);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(axis, 2);
+        var xipos = data.Xipos;
+        double moment = 0, mass = 0;
+        for (int b = 1; b < _bodyMass.Length; b++)
+        {
+            moment += _bodyMass[b] * xipos[3 * b + axis];
+            mass += _bodyMass[b];
+        }
+        return moment / mass;
+    }
 
     /// <summary>The observation vector of the state in <paramref name="data"/>.</summary>
     public abstract float[] Observe(MujocoData data);

@@ -67,7 +67,7 @@ public class PlannerTests
         data.Reset();
         data.Forward();
         double standing = hopper.PlanningObjective(data);
-        Assert.InRange(hopper.CentreOfMassX(data), -0.01, 0.06);
+        Assert.InRange(hopper.CentreOfMass(data, 0), -0.01, 0.06);
         data.Qpos[1] = -0.9;
         data.Qpos[2] = Math.PI / 2;
         data.Forward();
@@ -95,5 +95,50 @@ public class PlannerTests
             return actions;
         }
         Assert.Equal(Plan(1), Plan(3));
+    }
+
+    [SkippableFact]
+    public void Cheetah_planners_prefer_an_upright_torso_and_its_reward_ignores_the_pitch()
+    {
+        MujocoBindingTests.RequireMujoco();
+        using var env = new Cheetah();
+        (double Reward, double Objective) Score(double pitch)
+        {
+            env.Reset(1);
+            env.Data.Qpos[env.Model.QposAddress("rooty")] = pitch;
+            env.Data.Qvel[env.Model.DofAddress("rootx")] = 4;
+            env.Data.Forward();
+            return (env.Reward(env.Data), env.PlanningObjective(env.Data));
+        }
+        var upright = Score(0);
+        var flipped = Score(Math.PI);
+        Assert.Equal(0.4, upright.Reward, 12);
+        Assert.Equal(upright.Reward, flipped.Reward);
+        Assert.Equal(1, upright.Objective - upright.Reward, 9);
+        Assert.Equal(0, flipped.Objective - flipped.Reward, 9);
+    }
+
+    [SkippableFact]
+    public void Humanoid_planners_are_drawn_from_the_floor_to_standing()
+    {
+        MujocoBindingTests.RequireMujoco();
+        Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
+            $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+        using var env = new Humanoid(0);
+        double Shaping(double rootHeight, double pitch)
+        {
+            env.Reset(1);
+            var qpos = env.Data.Qpos;
+            qpos.Clear();
+            qpos[2] = rootHeight;
+            qpos[3] = Math.Cos(pitch / 2);
+            qpos[5] = Math.Sin(pitch / 2);
+            env.Data.Qvel.Clear();
+            env.Data.Forward();
+            return env.PlanningObjective(env.Data) - env.Reward(env.Data);
+        }
+        double standing = Shaping(1.4, 0), lying = Shaping(0.15, Math.PI / 2);
+        Assert.Equal(1, standing, 2);
+        Assert.InRange(lying, 0, 0.4);
     }
 }
