@@ -48,9 +48,9 @@ public sealed class Humanoid : MujocoEnv
     }
 
     /// <summary>
-    /// The reward plus shaping for planners, since DMC's reward is flat while the humanoid lies on the floor: the head's
-    /// height (linear up to the standing height), the torso's uprightness, and once the head is up the whole body's
-    /// centre of mass over the feet (balance). Without it the planner never gets up (return 11 over 300 steps).
+    /// The reward plus shaping for planners, since DMC's reward is flat while the humanoid lies on the floor: the
+    /// head's height (linear up to the standing height), the torso's uprightness, and once the head is up the whole
+    /// body's centre of mass over the feet (balance). Without it the planner never got up (11 over 300 steps).
     /// </summary>
     public override double PlanningObjective(MujocoData data)
     {
