@@ -12,6 +12,7 @@ public abstract class MujocoEnv : IEnv, IDisposable
 {
     private readonly float[] _low, _high;
     private readonly double[] _bodyMass;
+    private readonly double _totalMass;
     private bool _reset;
 
     /// <summary>Builds the env on <paramref name="model"/> (owned and disposed by the env).</summary>
@@ -36,6 +37,7 @@ public abstract class MujocoEnv : IEnv, IDisposable
             _high[i] = (float)range[2 * i + 1];
         }
         _bodyMass = model.BodyMass.ToArray();
+        for (int b = 1; b < _bodyMass.Length; b++) _totalMass += _bodyMass[b];
         var actions = new ActionSpace(_low, _high);
         Spec = new EnvSpec(observationSize, null, null, 0, actions, episodeSteps, model.Timestep * frameSkip);
     }
@@ -137,13 +139,9 @@ public abstract class MujocoEnv : IEnv, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(axis);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(axis, 2);
         var xipos = data.Xipos;
-        double moment = 0, mass = 0;
-        for (int b = 1; b < _bodyMass.Length; b++)
-        {
-            moment += _bodyMass[b] * xipos[3 * b + axis];
-            mass += _bodyMass[b];
-        }
-        return moment / mass;
+        double moment = 0;
+        for (int b = 1; b < _bodyMass.Length; b++) moment += _bodyMass[b] * xipos[3 * b + axis];
+        return moment / _totalMass;
     }
 
     /// <summary>The observation vector of the state in <paramref name="data"/>.</summary>

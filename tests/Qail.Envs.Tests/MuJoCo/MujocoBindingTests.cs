@@ -7,6 +7,13 @@ public class MujocoBindingTests
 {
     internal static void RequireMujoco() => Skip.IfNot(Mujoco.IsAvailable, Mujoco.UnavailableReason);
 
+    internal static void RequireHumanoid()
+    {
+        RequireMujoco();
+        Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
+            $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+    }
+
     [Fact]
     public void Only_version_2_2_2_is_accepted_and_a_refusal_names_the_package()
     {
@@ -59,9 +66,7 @@ public class MujocoBindingTests
     [SkippableFact]
     public void Installed_humanoid_loads_from_the_package_path()
     {
-        RequireMujoco();
-        Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
-            $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+        RequireHumanoid();
         using var humanoid = MujocoModels.LoadHumanoid();
         Assert.Equal((28, 27, 21), (humanoid.Nq, humanoid.Nv, humanoid.Nu));
         Assert.Equal(0.005, humanoid.Timestep);

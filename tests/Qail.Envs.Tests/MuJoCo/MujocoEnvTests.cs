@@ -9,10 +9,8 @@ public class MujocoEnvTests(ITestOutputHelper output)
 
     private static IEnv Make(string name, int seed)
     {
-        MujocoBindingTests.RequireMujoco();
-        if (name.StartsWith("humanoid", StringComparison.Ordinal))
-            Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
-                $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+        if (name.StartsWith("humanoid", StringComparison.Ordinal)) MujocoBindingTests.RequireHumanoid();
+        else MujocoBindingTests.RequireMujoco();
         return Env.Make(name, seed);
     }
 

@@ -121,9 +121,7 @@ public class PlannerTests
     [SkippableFact]
     public void Humanoid_planners_are_drawn_from_the_floor_to_standing()
     {
-        MujocoBindingTests.RequireMujoco();
-        Skip.IfNot(File.Exists(MujocoModels.HumanoidPath),
-            $"{MujocoModels.HumanoidPath} is missing (apt-get install libmujoco-samples)");
+        MujocoBindingTests.RequireHumanoid();
         using var env = new Humanoid(0);
         double Shaping(double rootHeight, double pitch)
         {
