@@ -45,6 +45,12 @@ internal static class StudyCommand
             Description =
                 "Skip the expert's test row and the FP + extra epochs control (slow experts: MuJoCo planners).",
         };
+        var expertEpisodes = new Option<int?>("--expert-episodes") { Description =
+            "The expert's row on only the first N test episodes (slow experts: MuJoCo planners)." }
+            .Check(v => v is null or >= 1, "must be at least 1");
+        var demoSeed = new Option<int?>("--demo-seed") { Description = "Every training seed imitates the "
+            + "demonstrations of this seed (one fixed set; slow experts); default: each seed its own." }
+            .Check(v => v is null or >= 0, "must be at least 0");
         var noShared = new Option<bool>("--no-shared-cache")
         {
             Description = "Recompute each cell's config-independent part (teacher, FP32, expert and control rows, "
@@ -58,8 +64,8 @@ internal static class StudyCommand
         var command = new Command("study", "Run a matrix of envs x bit configs x methods x training seeds under the "
             + "honest protocol; each cell is a file, so reruns resume.")
         {
-            envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, noControls, noShared, shard,
-                output, Merge(),
+            envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, noControls, expertEpisodes,
+                demoSeed, noShared, shard, output, Merge(),
         };
         foreach (var option in grid.All) command.Options.Add(option);
         command.SetAction(result => CommandOutput.Run(result, console =>
@@ -73,15 +79,17 @@ internal static class StudyCommand
             var settings = new CellSettings(result.GetValue(methods)!, result.GetValue(episodes),
                 result.GetValue(validation), result.GetValue(demos),
                 result.GetValue(epochs), result.GetValue(fineTune), !result.GetValue(noControls),
-                !result.GetValue(noShared));
+                result.GetValue(expertEpisodes), result.GetValue(demoSeed), !result.GetValue(noShared));
+            if (settings.ExpertEpisodes > settings.Episodes)
+                throw new ArgumentException($"--expert-episodes: {settings.ExpertEpisodes} is more than the "
+                    + $"{settings.Episodes} test episodes.");
             return Run(console, matrix, k, n, settings, result.GetValue(output)!, o => grid.Apply(o, result));
         }));
         return command;
     }
 
     private sealed record CellSettings(QuantMethod[] Methods, int Episodes, int ValidationEpisodes, int? Demos,
-        int? Epochs, int FineTuneEpochs,
-        bool Controls, bool Shared);
+        int? Epochs, int FineTuneEpochs, bool Controls, int? ExpertEpisodes, int? DemoSeed, bool Shared);
 
     private static Command Merge()
     {
@@ -164,9 +172,11 @@ internal static class StudyCommand
             Methods = settings.Methods,
             DemoEpisodes = settings.Demos ?? recipe.DemoEpisodes,
             DemoNoise = recipe.Noise,
+            DemoSeed = settings.DemoSeed,
             EvalEpisodes = settings.Episodes,
             ValidationEpisodes = settings.ValidationEpisodes,
             Controls = settings.Controls,
+            ExpertEpisodes = settings.ExpertEpisodes,
             Training = defaults.Training with { Epochs = settings.Epochs ?? defaults.Training.Epochs,
                 BatchSize = recipe.BatchSize },
             FineTuning = defaults.FineTuning with { Epochs = settings.FineTuneEpochs, BatchSize = recipe.BatchSize },

@@ -64,9 +64,12 @@ internal static class MatrixReport
                 $"{r.VersusPtq?.Format(d) ?? "-"} | {r.VersusQat?.Format(d) ?? "-"} | "
                 + $"{(r.Choices.Length == 0 ? "-" : r.Choices)} |");
         text.AppendLine();
-        text.AppendLine(Invariant, $"{rows[0].Episodes / Math.Max(1, rows[0].Seeds)} test episodes per policy and seed "
-            + $"(seeds {SeedRanges.TestBase} on); " +
-            $"return intervals bootstrap training seeds then episodes; Δ are paired per test episode.");
+        static int PerSeed(RowSummary r) => r.Episodes / Math.Max(1, r.Seeds);
+        int episodes = rows.Max(PerSeed);
+        text.Append(Invariant, $"{episodes} test episodes per policy and seed (seeds {SeedRanges.TestBase} on");
+        if (rows.FirstOrDefault(r => r.Name == QuantizationStudy.ExpertRow) is { } expert && PerSeed(expert) < episodes)
+            text.Append(Invariant, $"; the expert's row the first {PerSeed(expert)}, its Δ paired on those");
+        text.AppendLine("); return intervals bootstrap training seeds then episodes; Δ are paired per test episode.");
         return text.ToString();
     }
 

@@ -39,7 +39,7 @@ public static class QuantizationStudy
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Config.Validate();
-        CheckGrid(options);
+        CheckOptions(options);
         var report = progress ?? NoProgress.Instance;
         int testSeed = SeedRanges.TestBase;
         var memo = new Memo();
@@ -199,7 +199,7 @@ public static class QuantizationStudy
         if (options.Controls)
         {
             clock.Restart();
-            var expert = ClosedLoop.EvaluateExpert(options.Env, options.EvalEpisodes, testSeed);
+            var expert = ClosedLoop.EvaluateExpert(options.Env, options.ExpertTestEpisodes, testSeed);
             expertRow = new StudyRow(ExpertRow, expert, double.NaN, null, clock.Elapsed.TotalSeconds);
             report.End($"evaluate {ExpertRow}", $"return {expert.MeanReturn:F1}, success {expert.SuccessRate:F0}%");
             (controlRow, control) = Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report,
@@ -214,11 +214,11 @@ public static class QuantizationStudy
         report.Begin("collect", options.DemoEpisodes);
         // MuJoCo planners take minutes an episode: their demonstrations are cached by recipe and shared by cells.
         var demos = Envs.MuJoCo.MujocoTasks.ExpertSettings(options.Env) is null
-            ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise)
-            : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.Seed, options.DemoNoise,
-                DemonstrationCache.DefaultDirectory, out _);
+            ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.DemonstrationSeed, options.DemoNoise)
+            : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.DemonstrationSeed,
+                options.DemoNoise, DemonstrationCache.DefaultDirectory, out _);
         SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i =>
-            Demonstrations.EpisodeSeed(options.Seed, i)),
+            Demonstrations.EpisodeSeed(options.DemonstrationSeed, i)),
             options.ValidationEpisodes, options.EvalEpisodes);
         report.End("collect",
             $"{demos.Episodes} expert episodes, {demos.Steps} steps ({clock.Elapsed.TotalSeconds:F1} s)");
@@ -398,8 +398,11 @@ public static class QuantizationStudy
         Func<PolicyNetwork, double> validation) =>
         new(validation(candidate), heldOut.Length == 0 ? 0 : HeldOutActionError.Of(candidate, demos, heldOut));
 
-    private static void CheckGrid(StudyOptions options)
+    private static void CheckOptions(StudyOptions options)
     {
+        if (options.ExpertEpisodes is int n && (n < 1 || n > options.EvalEpisodes))
+            throw new ArgumentOutOfRangeException(nameof(options), n,
+                $"Study: expert episodes must be 1 to the {options.EvalEpisodes} test episodes.");
         if (options.LearningRates.Count == 0 || options.LearningRates.Any(lr => !(lr > 0) || !double.IsFinite(lr)))
             throw new ArgumentException("Study: learning rates must be one or more positive numbers.", nameof(options));
         if (options.QbcWeights.Count == 0 || options.QbcWeights.Any(w => !(w > 0) || !double.IsFinite(w)))

@@ -52,8 +52,15 @@ public sealed record RowSummary(string Name, int Seeds, int Episodes, Interval R
     private static Interval? Paired(IReadOnlyList<StudyCell> cells, string name, string against, long seed)
     {
         if (name == against || cells.Any(c => c.Row(against) is null)) return null;
-        var groups = cells.Select(c => ((IReadOnlyList<double>)c.Row(name)!.Episodes.Select(e => e.Return).ToArray(),
-            (IReadOnlyList<double>)c.Row(against)!.Episodes.Select(e => e.Return).ToArray())).ToList();
+        // Rows share their test seeds in order, the expert's only the first of them (StudyCell.CheckPaired): pairs are
+        // the common first episodes.
+        var groups = cells.Select(c =>
+        {
+            var (a, b) = (c.Row(name)!.Episodes, c.Row(against)!.Episodes);
+            int n = Math.Min(a.Count, b.Count);
+            return ((IReadOnlyList<double>)[.. a.Take(n).Select(e => e.Return)],
+                (IReadOnlyList<double>)[.. b.Take(n).Select(e => e.Return)]);
+        }).ToList();
         return Intervals.PairedDifference(groups, seed);
     }
 }

@@ -167,7 +167,7 @@ public static class SharedPartFile
         if (cell.Env != key.Env || cell.Seed != key.Seed || cell.Config != RowsConfig)
             throw new InvalidDataException($"its rows belong to {cell.Env} seed {cell.Seed}.");
         // The FP32 and control rows were trained: their curves must be there and agree with the kept epoch.
-        StudyRow Row(string name, bool trained)
+        StudyRow Row(string name, bool trained, int count)
         {
             var row = cell.Row(name) ?? throw new InvalidDataException($"its rows lack '{name}'.");
             var report = training.GetValueOrDefault(name);
@@ -175,19 +175,18 @@ public static class SharedPartFile
                 throw new InvalidDataException($"the training curve of '{name}' is missing or disagrees with its row.");
             var episodes = row.Episodes.Select(e => new EpisodeOutcome(e.Seed, e.Return, e.Steps, e.Success,
                 new Dictionary<string, double>(), e.ActionError)).ToList();
-            if (episodes.Count != options.EvalEpisodes)
-                throw new InvalidDataException($"row '{name}' has {episodes.Count} test episodes, not "
-                    + $"{options.EvalEpisodes}.");
+            if (episodes.Count != count)
+                throw new InvalidDataException($"row '{name}' has {episodes.Count} test episodes, not {count}.");
             return new StudyRow(name, new EvalResult(name, options.Env, episodes), row.ActionErrorOnFpStates,
                 report, row.Seconds, row.Start, row.Note, row.Choice);
         }
-        var fp = Row("FP32", trained: true);
+        var fp = Row("FP32", trained: true, options.EvalEpisodes);
         StudyRow? expert = null, control = null;
         PolicyNetwork? controlNetwork = null;
         if (options.Controls)
         {
-            expert = Row(QuantizationStudy.ExpertRow, trained: false);
-            control = Row(QuantizationStudy.ControlRow, trained: true);
+            expert = Row(QuantizationStudy.ExpertRow, trained: false, options.ExpertTestEpisodes);
+            control = Row(QuantizationStudy.ControlRow, trained: true, options.EvalEpisodes);
             controlNetwork = (PolicyNetwork)teacher.DeepCopy();
             Checked(Path.Combine(folder, ControlName), key.Hash);
             Checkpoint.Load(controlNetwork, Path.Combine(folder, ControlName));

@@ -12,6 +12,15 @@ public sealed record StudyOptions
     /// <summary>Expert episodes to imitate (the last tenth held out for the teacher's early stopping).</summary>
     public int DemoEpisodes { get; init; } = 40;
 
+    /// <summary>
+    /// Seed of the demonstration episodes; null for the training seed's own. One fixed set for every training seed
+    /// (a fixed dataset, as the papers') saves a slow expert's time; the seeds then differ in everything else.
+    /// </summary>
+    public int? DemoSeed { get; init; }
+
+    /// <summary>The seed the demonstrations are drawn from.</summary>
+    public int DemonstrationSeed => DemoSeed ?? Seed;
+
     /// <summary>DART noise added to executed expert actions (labels stay clean).</summary>
     public double DemoNoise { get; init; } = 0.1;
 
@@ -34,6 +43,15 @@ public sealed record StudyOptions
 
     /// <summary>Also evaluate the expert and the "FP + extra epochs" control on the same test seeds.</summary>
     public bool Controls { get; init; } = true;
+
+    /// <summary>
+    /// Test episodes of the expert's row, the first of the test seeds; null for all <see cref="EvalEpisodes"/>. Slow
+    /// experts (MuJoCo planners: seconds an episode step, hours for 100 episodes) take fewer.
+    /// </summary>
+    public int? ExpertEpisodes { get; init; }
+
+    /// <summary>The expert row's episode count.</summary>
+    public int ExpertTestEpisodes => ExpertEpisodes ?? EvalEpisodes;
 
     /// <summary>Hidden widths of the MLP policy.</summary>
     public int[] Hidden { get; init; } = [256, 256];

@@ -8,7 +8,7 @@ public sealed class StudyCommandTests
         "--envs", "pendulum-swingup", "--configs", "W3", "--methods", "PtqMinMax", "Ptq", "QailQbc", "--training-seeds",
         "2",
         "--episodes", "2", "--validation-episodes", "1", "--demos", "3", "--epochs", "2", "--fine-tune-epochs", "1",
-        "--learning-rates", "3e-4", "1e-3", "--qbc-weights", "1", "3",
+        "--learning-rates", "3e-4", "1e-3", "--qbc-weights", "1", "3", "--expert-episodes", "1", "--demo-seed", "0",
     ];
 
     [Fact]
@@ -33,6 +33,7 @@ public sealed class StudyCommandTests
                 "| PTQ (best clip) |", "| QAIL+QBC |" })
                 Assert.Contains(row, report);
             Assert.Contains("## pendulum-swingup, W3", report);
+            Assert.Contains("2 test episodes per policy and seed (seeds 1000000 on; the expert's row the first 1", report);
             Assert.Matches(
                 @"PTQ \(best clip\) (loses [0-9.]+%|scores [0-9.]+% above FP)|FP scores [0-9.]+: no relative", report);
             // The learning rate and QBC weight chosen on validation episodes are recorded per seed.
@@ -49,6 +50,9 @@ public sealed class StudyCommandTests
     {
         QailRun.Of("study", "--shard", "3/2").FailedWith("--shard", "3/2");
         QailRun.Of("study", "--configs", "W9").FailedWith("--configs", "W9");
+        QailRun.Of("study", "--episodes", "2", "--expert-episodes", "3").FailedWith("--expert-episodes", "3");
+        QailRun.Of("study", "--expert-episodes", "0").FailedWith("--expert-episodes", "0");
+        QailRun.Of("study", "--demo-seed", "-1").FailedWith("--demo-seed", "-1");
         QailRun.Of("study", "merge", "/nonexistent-qail-folder").FailedWith("nonexistent-qail-folder");
     }
 }

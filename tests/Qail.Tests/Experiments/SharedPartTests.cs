@@ -1,3 +1,4 @@
+using Qail.Evaluation;
 using Qail.Experiments;
 using Qail.Quantization;
 using Qail.Training;
@@ -103,7 +104,7 @@ public sealed class SharedPartTests : IDisposable
             Tiny with { FineTuning = Tiny.FineTuning with { Epochs = 2 } },
             Tiny with { FineTuning = Tiny.FineTuning with { LearningRate = 1e-4 } },
             Tiny with { FineTuning = Tiny.FineTuning with { SaliencyPatchSize = 4 } },
-            Tiny with { Env = "cartpole-swingup" },
+            Tiny with { Env = "cartpole-swingup" }, Tiny with { ExpertEpisodes = 1 }, Tiny with { DemoSeed = 100 },
         }.Select(SharedPartKey.Of).ToList();
         Assert.All(changed, k => Assert.NotEqual(key.Hash, k.Hash));
         Assert.Equal(changed.Count, changed.Select(k => k.Hash).Distinct().Count());
@@ -117,6 +118,30 @@ public sealed class SharedPartTests : IDisposable
             new SharedPartCache(root));
         Assert.DoesNotContain(progress.Lines, l => l.Contains("reused", StringComparison.Ordinal));
         Assert.Equal(2, Directory.GetDirectories(root).Length);
+    }
+
+    [Fact]
+    public void AShortExpertRowAndAFixedDemonstrationSetAreStoredAndReused()
+    {
+        var options = Tiny with
+        {
+            ExpertEpisodes = 1, DemoSeed = 100, Seed = 200, Config = Configs[0].Config, Methods = [QuantMethod.Ptq],
+        };
+        string root = Path.Combine(_folder, "shared");
+        var first = QuantizationStudy.Run(options, new Recorder(), new SharedPartCache(root));
+        Assert.Equal(100, first.Demonstrations.Seed);
+        var expert = first.Rows.Single(r => r.Name == QuantizationStudy.ExpertRow);
+        Assert.Equal([SeedRanges.TestBase], expert.Evaluation.Episodes.Select(e => e.Seed));
+        Assert.All(first.Rows.Where(r => r != expert), r => Assert.Equal(2, r.Evaluation.Episodes.Count));
+
+        var progress = new Recorder();
+        var again = QuantizationStudy.Run(options, progress, new SharedPartCache(root));
+        Assert.Contains(progress.Lines, l => l.StartsWith("train FP: teacher reused from " + root,
+            StringComparison.Ordinal));
+        static IEnumerable<(int, double, int, bool)> Outcomes(StudyRow row) =>
+            row.Evaluation.Episodes.Select(e => (e.Seed, e.Return, e.Steps, e.Success));
+        Assert.Equal(Outcomes(expert), Outcomes(again.Rows.Single(r => r.Name == QuantizationStudy.ExpertRow)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuantizationStudy.Run(options with { ExpertEpisodes = 3 }));
     }
 
     // The cell file of one config, with the wall times (which no two runs share) blanked.

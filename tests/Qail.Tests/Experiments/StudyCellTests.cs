@@ -68,6 +68,41 @@ public class StudyCellTests
     }
 
     [Fact]
+    public void TheExpertsRowMayHoldTheFirstTestSeedsOnlyAndPairsOnThem()
+    {
+        static StudyCell WithExpert(StudyCell cell, params int[] seeds) => cell with
+        {
+            Rows = [.. cell.Rows, new CellRow(QuantizationStudy.ExpertRow, null, null, 60, double.NaN, "",
+                [.. seeds.Select(s => new CellEpisode(s, 990, true, 1000, double.NaN))])],
+        };
+        string folder = Path.Combine(Path.GetTempPath(), "qail-cell-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cells = new[] { WithExpert(Cell(0, 0), 1_000_000), WithExpert(Cell(100, 20), 1_000_000) };
+            var read = cells.Select(c => StudyCellFile.Read(StudyCellFile.Write(folder, c))).ToList();
+            var expert = RowSummary.Over(read).Single(r => r.Name == QuantizationStudy.ExpertRow);
+            Assert.Equal(2, expert.Episodes);
+            // Paired on the first test seed alone: 990 - 800 and 990 - 820.
+            Assert.Equal(180, expert.VersusPtq!.Value.Estimate, 9);
+
+            // Not a prefix of the test seeds, or another row short of them: rejected naming the row.
+            StudyCellFile.Write(folder, WithExpert(Cell(0, 0), 1_000_001));
+            string path = Path.Combine(folder, StudyCell.FileName("pendulum-swingup", "W2", 0));
+            var error = Assert.Throws<InvalidDataException>(() => StudyCellFile.Read(path));
+            Assert.Contains("row 'expert' was not run on the same test seeds", error.Message);
+            var cell = Cell(0, 0);
+            StudyCellFile.Write(folder, cell with { Rows = [cell.Rows[0], cell.Rows[1] with
+                { Episodes = [cell.Rows[1].Episodes[0]] }, cell.Rows[2]] });
+            error = Assert.Throws<InvalidDataException>(() => StudyCellFile.Read(path));
+            Assert.Contains("row 'PTQ (best clip)' was not run on the same test seeds", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void FineTuningChoiceTakesTheBestValidationScoreAndRecordsEveryScreen()
     {
         var screened = new List<(double, double)>();
