@@ -52,5 +52,14 @@ public class MatrixOverviewTests
         Assert.EndsWith("| 0.320 [0.320, 0.320] (SQIL − PTQ (best clip)) | holds |", line.TrimEnd());
         Assert.StartsWith("PTQ (best clip) loses 37.0% of FP's return. SQIL vs PTQ: 0.320 [0.320, 0.320], vs QAT: "
             + "0.040 [0.040, 0.040]", MatrixReport.Verdict(RowSummary.Over(cells)));
+
+        // A teacher at 2% of its expert (BC on finger-spin's planner) did not learn: no verdict on quantization.
+        (string, double)[] failed = [("FP32", 18), ("expert", 771), ("PTQ (best clip)", 12), ("QAT", 15),
+            ("QAIL+QBC", 13), ("SQIL", 15)];
+        var finger = new[] { Cell("finger-spin", 1, "W4", 0, failed) };
+        Assert.EndsWith("| no verdict (FP did not learn the task) |", Assert.Single(
+            MatrixOverview.Table(finger).Split('\n'), l => l.StartsWith("| finger-spin |", StringComparison.Ordinal))
+            .TrimEnd());
+        Assert.StartsWith("FP scores about nothing", MatrixReport.Verdict(RowSummary.Over(finger)));
     }
 }
