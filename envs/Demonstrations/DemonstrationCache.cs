@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,11 +7,17 @@ namespace Qail.Envs;
 
 /// <summary>
 /// Demonstrations stored under a name derived from their content's recipe (env, its description, the expert and its
-/// settings, episodes, seed, noise), so slow experts such as the MuJoCo planners run once per recipe. A cached file
-/// is validated on load like any untrusted file; a corrupted one is collected again and replaced.
+/// settings, a probe of both, episodes, seed, noise), so slow experts such as the MuJoCo planners run once per recipe.
+/// A cached file is validated on load like any untrusted file; a corrupted one is collected again and replaced.
 /// </summary>
 public static class DemonstrationCache
 {
+    /// <summary>Reset seed of the probe run that fingerprints an env and its expert.</summary>
+    public const int ProbeSeed = 7_777;
+
+    /// <summary>Expert steps of the probe run.</summary>
+    public const int ProbeSteps = 3;
+
     /// <summary>
     /// The default directory: $XDG_CACHE_HOME/qail/demonstrations, else ~/.cache/qail/demonstrations.
     /// </summary>
@@ -31,10 +38,38 @@ public static class DemonstrationCache
             : "registered expert";
         string recipe = string.Create(CultureInfo.InvariantCulture,
             $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n" +
-            $"{episodes}\n{seed}\n{actionNoise:R}");
+            $"{episodes}\n{seed}\n{actionNoise:R}\nprobe {Probe(registration)}");
         // Whole episodes keep the key they always had; a step cap is part of the recipe.
         if (maxSteps > 0) recipe += string.Create(CultureInfo.InvariantCulture, $"\nsteps {maxSteps}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));
+    }
+
+    // A few expert steps from a fixed seed, hashed (observations, rewards, actions): an edit to an env's observations,
+    // rewards or dynamics, or to its expert's planning objective, gives another key, so stale demonstrations recorded
+    // before the edit are never reused (settings and descriptions alone miss such edits).
+    private static string Probe(EnvRegistration registration)
+    {
+        var env = registration.Create();
+        var expert = registration.Expert(env);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(ReadOnlySpan<float> values) => hash.AppendData(MemoryMarshal.AsBytes(values));
+        void AddObservation(Observation o)
+        {
+            Add(o.State ?? []);
+            hash.AppendData(o.Image ?? []);
+            hash.AppendData(MemoryMarshal.AsBytes<int>(o.Instruction ?? []));
+        }
+        AddObservation(env.Reset(ProbeSeed));
+        for (int t = 0; t < ProbeSteps; t++)
+        {
+            var action = expert.Act(env);
+            var step = env.Step(action);
+            Add(action);
+            Add([(float)step.Reward]);
+            AddObservation(step.Observation);
+            if (step.Done) break;
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 
     /// <summary>

@@ -2,16 +2,19 @@ namespace Qail.Envs.MuJoCo;
 
 /// <summary>
 /// DeepMind Control's finger-spin on our finger model (0.02 s control steps of 2 physics steps).
-/// Observation (9): finger joint angles (2), fingertip position relative to the spinner's hinge (x, z), qvel (3:
-/// proximal, distal, hinge), log(1 + touch) on the fingertip's two faces (2). Reward: 1 while the spinner turns at
-/// -15 rad/s or faster, else 0.
+/// Observation (9), DMC's: finger joint angles (2), the spinner's tip relative to its hinge (x, z; DMC's stand-in for
+/// the hinge angle), qvel (3: proximal, distal, hinge), log(1 + touch) on the fingertip's two faces (2). Reward: 1
+/// while the spinner turns at -15 rad/s or faster, else 0.
 /// </summary>
 public sealed class Finger : MujocoEnv
 {
     /// <summary>Spin rate that earns the reward [rad/s], in the hinge's negative direction.</summary>
     public const double SpinVelocity = 15;
 
-    private readonly int _proximal, _distal, _hinge, _hingeDof, _spinner, _distalBody;
+    /// <summary>Distance of the spinner's tip site from its hinge [m] (finger.xml).</summary>
+    public const double TipRadius = 0.13;
+
+    private readonly int _proximal, _distal, _hinge, _hingeDof, _spinner;
 
     /// <summary>Creates finger-spin.</summary>
     public Finger()
@@ -22,7 +25,6 @@ public sealed class Finger : MujocoEnv
         _hinge = Model.QposAddress("hinge");
         _hingeDof = Model.DofAddress("hinge");
         _spinner = Model.BodyId("spinner");
-        _distalBody = Model.BodyId("distal");
     }
 
     /// <summary>The spinner's angular velocity [rad/s].</summary>
@@ -42,21 +44,23 @@ public sealed class Finger : MujocoEnv
     public override float[] Observe(MujocoData data)
     {
         var qpos = data.Qpos;
-        var (tipX, tipZ) = Fingertip(data);
+        var (tipX, tipZ) = SpinnerTip(data);
         var touch = data.SensorData;
         var qvel = data.Qvel;
-        return [(float)qpos[_proximal], (float)qpos[_distal], (float)(tipX - data.Xpos[3 * _spinner]),
-            (float)(tipZ - data.Xpos[3 * _spinner + 2]), (float)qvel[0], (float)qvel[1], (float)qvel[2],
-            (float)Math.Log(1 + touch[0]), (float)Math.Log(1 + touch[1])];
+        return [(float)qpos[_proximal], (float)qpos[_distal], (float)tipX, (float)tipZ, (float)qvel[0],
+            (float)qvel[1], (float)qvel[2], (float)Math.Log(1 + touch[0]), (float)Math.Log(1 + touch[1])];
     }
 
-    /// <summary>The fingertip's (x, z) in the world: 0.18 m down the distal link.</summary>
-    public (double X, double Z) Fingertip(MujocoData data)
+    /// <summary>
+    /// The spinner's tip (x, z) relative to its hinge: the site <see cref="TipRadius"/> up the spinner's local z axis,
+    /// turned by the spinner's orientation. Without it a policy cannot see where the spinner's arms are.
+    /// </summary>
+    public (double X, double Z) SpinnerTip(MujocoData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var xmat = data.Xmat;
-        int b = _distalBody;
-        return (data.Xpos[3 * b] - 0.18 * xmat[9 * b + 2], data.Xpos[3 * b + 2] - 0.18 * xmat[9 * b + 8]);
+        int b = _spinner;
+        return (TipRadius * xmat[9 * b + 2], TipRadius * xmat[9 * b + 8]);
     }
 
     /// <inheritdoc/>

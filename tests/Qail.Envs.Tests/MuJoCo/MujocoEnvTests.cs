@@ -65,6 +65,33 @@ public class MujocoEnvTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void Finger_observes_where_the_spinner_points_and_not_only_how_fast()
+    {
+        var env = (Finger)Make("finger-spin", 3);
+        var data = env.Data;
+        int hinge = env.Model.QposAddress("hinge"), proximal = env.Model.QposAddress("proximal");
+        float[] At(double angle, double finger)
+        {
+            data.Qpos[hinge] = angle;
+            data.Qpos[proximal] = finger;
+            data.Forward();
+            return env.Observe(data);
+        }
+        // DMC's "tip position": the spinner's tip site relative to the hinge, which moves with the hinge angle alone.
+        Assert.Equal(0, At(0, 0)[2], 6);
+        Assert.Equal(Finger.TipRadius, At(0, 0)[3], 6);
+        Assert.Equal(-Finger.TipRadius, At(Math.PI, 0)[3], 6);
+        foreach (double angle in new[] { 0.5, -2.0 })
+        {
+            var (a, b) = (At(angle, 0), At(angle, 1));
+            Assert.Equal(Finger.TipRadius, Math.Sqrt(a[2] * a[2] + a[3] * a[3]), 6);
+            Assert.Equal(Math.Abs(Math.Sin(angle)) * Finger.TipRadius, Math.Abs(a[2]), 6);
+            Assert.Equal((a[2], a[3]), (b[2], b[3]));
+            Assert.NotEqual(a[0], b[0]);
+        }
+    }
+
+    [SkippableFact]
     public void Render_draws_the_bodies()
     {
         var env = Make("walker-stand", 1);
