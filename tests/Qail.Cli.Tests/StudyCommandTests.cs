@@ -33,7 +33,8 @@ public sealed class StudyCommandTests
                 "| PTQ (best clip) |", "| QAIL+QBC |" })
                 Assert.Contains(row, report);
             Assert.Contains("## pendulum-swingup, W3", report);
-            Assert.Contains("2 test episodes per policy and seed (seeds 1000000 on; the expert's row the first 1", report);
+            Assert.Contains("2 test episodes per policy and seed (seeds 1000000 on; the expert's row the first 1",
+                report);
             Assert.Matches(
                 @"PTQ \(best clip\) (loses [0-9.]+%|scores [0-9.]+% above FP)|FP scores [0-9.]+: no relative", report);
             // The learning rate and QBC weight chosen on validation episodes are recorded per seed.
