@@ -19,7 +19,7 @@ public static class MujocoTasks
         ("cheetah-run", "Planar half-cheetah (our MJCF): run, full reward at 10 m/s (DMC; 1000 steps of 0.01 s).",
             () => new Cheetah(), new(Samples: 128, Horizon: 60, Knots: 9, Noise: 0.8, Workers)),
         ("finger-spin", "Two-link finger (our MJCF): keep a hinged body spinning (DMC reward; 1000 steps of 0.02 s).",
-            () => new Finger(), new(Samples: 64, Horizon: 25, Knots: 5, Noise: 0.8, Workers)),
+            () => new Finger(), new(Samples: 64, Horizon: 25, Knots: 5, Noise: 0.8, Workers, Temperature: 0.1)),
         ("humanoid-stand", "MuJoCo's installed humanoid.xml: stand up, stay still (DMC reward; 1000 steps of 0.025 s).",
             () => new Humanoid(0), new(Samples: 32, Horizon: 30, Knots: 6, Noise: 0.3, Workers)),
         ("humanoid-walk", "MuJoCo's installed humanoid.xml: walk at 1 m/s (DMC reward; 1000 steps of 0.025 s).",
