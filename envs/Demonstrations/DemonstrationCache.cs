@@ -51,6 +51,9 @@ public static class DemonstrationCache
     {
         var env = registration.Create();
         var expert = registration.Expert(env);
+        // MuJoCo envs and planners own native model and data memory: freed here, not left to finalizers.
+        using var ownedEnv = env as IDisposable;
+        using var ownedExpert = expert as IDisposable;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(ReadOnlySpan<float> values) => hash.AppendData(MemoryMarshal.AsBytes(values));
         void AddObservation(Observation o)

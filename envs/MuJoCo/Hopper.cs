@@ -42,7 +42,7 @@ public sealed class Hopper : MujocoEnv
         double height = xipos[3 * _torso + 2] - xipos[3 * _foot + 2];
         double upright = (1 + data.Xmat[9 * _torso + 8]) / 2;
         double tall = Tolerance.Of(height, 0.8, 2, margin: 1, Sigmoid.Linear, 0);
-        double balance = Tolerance.Of(CentreOfMass(data, 0) - xipos[3 * _foot], -0.05, 0.05, margin: 0.3);
+        double balance = Tolerance.Of(CentreOfMass(data).X - xipos[3 * _foot], -0.05, 0.05, margin: 0.3);
         return Reward(data) + 0.5 * tall + 0.25 * upright + 0.25 * tall * balance;
     }
 

@@ -60,8 +60,9 @@ public sealed class Humanoid : MujocoEnv
         double upright = (1 + data.Xmat[9 * _torso + 8]) / 2;
         var xpos = data.Xpos;
         int left = 3 * _leftFoot, right = 3 * _rightFoot;
-        double fx = (xpos[left] + xpos[right]) / 2 - CentreOfMass(data, 0);
-        double fy = (xpos[left + 1] + xpos[right + 1]) / 2 - CentreOfMass(data, 1);
+        var (comX, comY, _) = CentreOfMass(data);
+        double fx = (xpos[left] + xpos[right]) / 2 - comX;
+        double fy = (xpos[left + 1] + xpos[right + 1]) / 2 - comY;
         double balance = Tolerance.Of(Math.Sqrt(fx * fx + fy * fy), 0, 0, margin: 0.3);
         return Reward(data) + 0.5 * height + 0.25 * upright + 0.25 * height * balance;
     }

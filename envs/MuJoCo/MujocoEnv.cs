@@ -130,18 +130,21 @@ public abstract class MujocoEnv : IEnv, IDisposable
     public virtual double PlanningObjective(MujocoData data) => Reward(data);
 
     /// <summary>
-    /// One coordinate (0 x, 1 y, 2 z) of the whole model's centre of mass [m] in <paramref name="data"/>, from the
-    /// bodies' inertial frames (after a forward pass).
+    /// The whole model's centre of mass [m] in <paramref name="data"/>, from the bodies' inertial frames (after a
+    /// forward pass); one pass over the bodies for all three coordinates.
     /// </summary>
-    public double CentreOfMass(MujocoData data, int axis)
+    public (double X, double Y, double Z) CentreOfMass(MujocoData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegative(axis);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(axis, 2);
         var xipos = data.Xipos;
-        double moment = 0;
-        for (int b = 1; b < _bodyMass.Length; b++) moment += _bodyMass[b] * xipos[3 * b + axis];
-        return moment / _totalMass;
+        double x = 0, y = 0, z = 0;
+        for (int b = 1; b < _bodyMass.Length; b++)
+        {
+            x += _bodyMass[b] * xipos[3 * b];
+            y += _bodyMass[b] * xipos[3 * b + 1];
+            z += _bodyMass[b] * xipos[3 * b + 2];
+        }
+        return (x / _totalMass, y / _totalMass, z / _totalMass);
     }
 
     /// <summary>The observation vector of the state in <paramref name="data"/>.</summary>

@@ -67,7 +67,7 @@ public class PlannerTests
         data.Reset();
         data.Forward();
         double standing = hopper.PlanningObjective(data);
-        Assert.InRange(hopper.CentreOfMass(data, 0), -0.01, 0.06);
+        Assert.InRange(hopper.CentreOfMass(data).X, -0.01, 0.06);
         data.Qpos[1] = -0.9;
         data.Qpos[2] = Math.PI / 2;
         data.Forward();
