@@ -51,6 +51,12 @@ internal static class StudyCommand
         var demoSeed = new Option<int?>("--demo-seed") { Description = "Every training seed imitates the "
             + "demonstrations of this seed (one fixed set; slow experts); default: each seed its own." }
             .Check(v => v is null or >= 0, "must be at least 0");
+        var daggerRounds = new Option<int>("--dagger-rounds") { Description = "DAgger rounds after cloning: run the "
+            + "teacher, label its states with the expert, retrain; keep the best round on validation episodes (experts "
+            + "a policy cannot clone from their own episodes alone: MuJoCo planners).", DefaultValueFactory = _ => 0 }
+            .AtLeast(0);
+        var daggerEpisodes = new Option<int>("--dagger-episodes") { Description = "Teacher episodes each DAgger round "
+            + "adds.", DefaultValueFactory = _ => new StudyOptions().DaggerEpisodes }.AtLeast(1);
         var noShared = new Option<bool>("--no-shared-cache")
         {
             Description = "Recompute each cell's config-independent part (teacher, FP32, expert and control rows, "
@@ -65,7 +71,7 @@ internal static class StudyCommand
             + "honest protocol; each cell is a file, so reruns resume.")
         {
             envs, configs, methods, seeds, episodes, validation, demos, epochs, fineTune, noControls, expertEpisodes,
-                demoSeed, noShared, shard, output, Merge(),
+                demoSeed, daggerRounds, daggerEpisodes, noShared, shard, output, Merge(),
         };
         foreach (var option in grid.All) command.Options.Add(option);
         command.SetAction(result => CommandOutput.Run(result, console =>
@@ -79,7 +85,8 @@ internal static class StudyCommand
             var settings = new CellSettings(result.GetValue(methods)!, result.GetValue(episodes),
                 result.GetValue(validation), result.GetValue(demos),
                 result.GetValue(epochs), result.GetValue(fineTune), !result.GetValue(noControls),
-                result.GetValue(expertEpisodes), result.GetValue(demoSeed), !result.GetValue(noShared));
+                result.GetValue(expertEpisodes), result.GetValue(demoSeed), result.GetValue(daggerRounds),
+                result.GetValue(daggerEpisodes), !result.GetValue(noShared));
             if (settings.ExpertEpisodes > settings.Episodes)
                 throw new ArgumentException($"--expert-episodes: {settings.ExpertEpisodes} is more than the "
                     + $"{settings.Episodes} test episodes.");
@@ -89,7 +96,8 @@ internal static class StudyCommand
     }
 
     private sealed record CellSettings(QuantMethod[] Methods, int Episodes, int ValidationEpisodes, int? Demos,
-        int? Epochs, int FineTuneEpochs, bool Controls, int? ExpertEpisodes, int? DemoSeed, bool Shared);
+        int? Epochs, int FineTuneEpochs, bool Controls, int? ExpertEpisodes, int? DemoSeed, int DaggerRounds,
+        int DaggerEpisodes, bool Shared);
 
     private static Command Merge()
     {
@@ -173,6 +181,8 @@ internal static class StudyCommand
             DemoEpisodes = settings.Demos ?? recipe.DemoEpisodes,
             DemoNoise = recipe.Noise,
             DemoSeed = settings.DemoSeed,
+            DaggerRounds = settings.DaggerRounds,
+            DaggerEpisodes = settings.DaggerEpisodes,
             EvalEpisodes = settings.Episodes,
             ValidationEpisodes = settings.ValidationEpisodes,
             Controls = settings.Controls,

@@ -135,7 +135,7 @@ public sealed partial class Demonstrations
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, episodes, options, envFactory, (i, _, env) =>
         {
-            recorded[i] = Record(env, expertFactory(env), i, seed, actionNoise, maxSteps);
+            recorded[i] = Record(env, expertFactory(env), i, seed, actionNoise, maxSteps, learner: null);
             return env;
         }, _ => { });
         return Assemble(envFactory(), recorded, seed, actionNoise);
@@ -152,7 +152,8 @@ public sealed partial class Demonstrations
         ArgumentNullException.ThrowIfNull(expert);
         CheckCounts(episodes, actionNoise);
         var recorded = new Episode[episodes];
-        for (int i = 0; i < episodes; i++) recorded[i] = Record(env, expert, i, seed, actionNoise, maxSteps: 0);
+        for (int i = 0; i < episodes; i++)
+            recorded[i] = Record(env, expert, i, seed, actionNoise, maxSteps: 0, learner: null);
         return Assemble(env, recorded, seed, actionNoise);
     }
 
@@ -339,7 +340,10 @@ public sealed partial class Demonstrations
     private sealed record Episode(List<Observation> Observations, List<float[]> Labels, List<float[]> Executed,
         List<float> Rewards, bool Success);
 
-    private static Episode Record(IEnv env, IExpert expert, int index, int seed, double actionNoise, int maxSteps)
+    // With a learner, the learner's action is executed and the expert's only recorded (DAgger); else the expert's
+    // label plus DART noise is executed.
+    private static Episode Record(IEnv env, IExpert expert, int index, int seed, double actionNoise, int maxSteps,
+        Func<Observation, float[]>? learner)
     {
         var rng = SplitMix64.Derive(seed, index);
         var observation = env.Reset(rng.NextSeed());
@@ -348,7 +352,7 @@ public sealed partial class Demonstrations
         while (true)
         {
             float[] label = expert.Act(env);
-            var executed = (float[])label.Clone();
+            var executed = learner is null ? (float[])label.Clone() : learner(observation);
             if (actionNoise > 0)
                 for (int d = 0; d < executed.Length && d < space.Size; d++)
                 {

@@ -150,8 +150,8 @@ public static class QuantizationStudy
             origin = SharedPartFile.Folder(shared.Folder, key);
             try
             {
-                demos = Collect(options, report);
-                part = SharedPartFile.Read(shared.Folder, key, options, demos, (teacher, evaluation) =>
+                part = SharedPartFile.Read(shared.Folder, key, options, () => demos = Collect(options, report),
+                    (teacher, evaluation) =>
                     FpVisitedStates(options, new EvalModePolicy(teacher, "FP32"), evaluation));
                 if (part is not null) shared.Remember(part);
             }
@@ -180,14 +180,32 @@ public static class QuantizationStudy
         int testSeed = SeedRanges.TestBase;
         var env = Env.Lookup(options.Env).Create();
         var clock = Stopwatch.StartNew();
-        var teacher = PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec, options.Hidden,
-            options.Seed + 1);
-        report.Begin("train FP", options.Training.Epochs);
-        var fpTraining = BehaviourCloning.Train(teacher, demos, options.Training with { Seed = options.Seed + 2 },
-            new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
+        PolicyNetwork NewTeacher() => PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec,
+            options.Hidden, options.Seed + 1);
+        var teacher = NewTeacher();
+        var training = options.Training with { Seed = options.Seed + 2 };
+        TrainReport fpTraining;
+        string dagger = "";
+        if (options.DaggerRounds == 0)
+        {
+            report.Begin("train FP", options.Training.Epochs);
+            fpTraining = BehaviourCloning.Train(teacher, demos, training,
+                new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
+        }
+        else
+        {
+            var registration = Env.Lookup(options.Env);
+            var result = DAgger.Train(NewTeacher, demos, registration.Create, registration.Expert,
+                options.DaggerRounds, options.DaggerEpisodes, training, validation, round => report.End(
+                    $"DAgger round {round.Index}", DaggerSummary(round)));
+            (teacher, demos, fpTraining) = (result.Policy, result.Data, result.Training);
+            dagger = $"; DAgger round {result.ChosenRound} of {options.DaggerRounds} (validation return "
+                + $"{result.Rounds[result.ChosenRound].ValidationReturn:F1}), {demos.Episodes} episodes";
+        }
         double fpSeconds = clock.Elapsed.TotalSeconds;
-        string stopped = fpTraining.ChosenEpoch is int e
-            ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs";
+        string stopped = (fpTraining.ChosenEpoch is int e
+            ? $"kept epoch {e} of {fpTraining.EpochsRun} (validation loss)" : $"{fpTraining.EpochsRun} epochs")
+            + dagger;
         report.End("train FP", $"{teacher.ParameterCount} parameters, {stopped} ({fpSeconds:F1} s)");
 
         var fpPolicy = new EvalModePolicy(teacher, "FP32");
@@ -205,8 +223,14 @@ public static class QuantizationStudy
             (controlRow, control) = Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report,
                 memo);
         }
-        return (new SharedPart(key, demos, teacher, fpRow, fpStates, expertRow, controlRow, control), teacher);
+        return (new SharedPart(key, demos, teacher, fpRow, fpStates, expertRow, controlRow, control,
+            aggregated: options.DaggerRounds > 0), teacher);
     }
+
+    private static string DaggerSummary(DAgger.Round round) =>
+        (round.Index == 0 ? "" : $"previous teacher's new episodes returned {round.RolloutReturn:F1}; ")
+        + $"trained on {round.Episodes} episodes, {round.Steps} steps, kept epoch {round.Training.ChosenEpoch} of "
+        + $"{round.Training.EpochsRun}, validation return {round.ValidationReturn:F1} ({round.Seconds:F1} s)";
 
     private static Demonstrations Collect(StudyOptions options, IStudyProgress report)
     {
@@ -217,7 +241,7 @@ public static class QuantizationStudy
             ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.DemonstrationSeed, options.DemoNoise)
             : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.DemonstrationSeed,
                 options.DemoNoise, DemonstrationCache.DefaultDirectory, out _);
-        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.DemoEpisodes).Select(i =>
+        SeedRanges.CheckDisjoint(Enumerable.Range(0, options.TrainingEpisodes).Select(i =>
             Demonstrations.EpisodeSeed(options.DemonstrationSeed, i)),
             options.ValidationEpisodes, options.EvalEpisodes);
         report.End("collect",
@@ -407,6 +431,8 @@ public static class QuantizationStudy
             throw new ArgumentException("Study: learning rates must be one or more positive numbers.", nameof(options));
         if (options.QbcWeights.Count == 0 || options.QbcWeights.Any(w => !(w > 0) || !double.IsFinite(w)))
             throw new ArgumentException("Study: QBC weights must be one or more positive numbers.", nameof(options));
+        DAgger.CheckRounds(options.DaggerRounds, options.DaggerEpisodes, options.DemoEpisodes,
+            options.Training.ValidationFraction);
         if (options.ScreenEpochs < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.ScreenEpochs,
                 "Study: screen epochs must be at least 1.");

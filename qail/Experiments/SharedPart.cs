@@ -6,8 +6,9 @@ using Qail.Training;
 namespace Qail.Experiments;
 
 /// <summary>
-/// The part of a study cell that no bit config changes: the expert demonstrations, the early-stopped FP teacher, its
-/// test row and visited states, the expert's test row, the "FP + extra epochs" control and SQIL's teacher saliency.
+/// The part of a study cell that no bit config changes: the expert demonstrations (with DAgger's rounds, when it
+/// ran), the early-stopped FP teacher, its test row and visited states, the expert's test row, the "FP + extra
+/// epochs" control and SQIL's teacher saliency.
 /// <see cref="SharedPartCache"/> computes it once per <see cref="SharedPartKey"/> and hands it to every config.
 /// </summary>
 public sealed class SharedPart
@@ -19,8 +20,10 @@ public sealed class SharedPart
     /// trained it does next reaches no other cell.
     /// </summary>
     public SharedPart(SharedPartKey key, Demonstrations demonstrations, PolicyNetwork teacher, StudyRow fullPrecision,
-        IReadOnlyList<Observation> fpStates, StudyRow? expert, StudyRow? control, PolicyNetwork? controlNetwork)
+        IReadOnlyList<Observation> fpStates, StudyRow? expert, StudyRow? control, PolicyNetwork? controlNetwork,
+        bool aggregated = false)
     {
+        Aggregated = aggregated;
         Key = key ?? throw new ArgumentNullException(nameof(key));
         Demonstrations = demonstrations ?? throw new ArgumentNullException(nameof(demonstrations));
         ArgumentNullException.ThrowIfNull(teacher);
@@ -38,6 +41,11 @@ public sealed class SharedPart
 
     /// <summary>The expert demonstrations the teacher imitated.</summary>
     public Demonstrations Demonstrations { get; }
+
+    /// <summary>
+    /// The demonstrations hold DAgger's rounds: no cache recollects them, so they are stored with the part.
+    /// </summary>
+    public bool Aggregated { get; }
 
     /// <summary>The FP32 row: the teacher's test episodes, its training report and the kept-epoch note.</summary>
     public StudyRow FullPrecision { get; }

@@ -18,8 +18,9 @@ namespace Qail.Experiments;
 /// curves, and SQIL's saliency scores once computed. "entry.txt", holding the key's full text, is written last, so a
 /// half-written entry is never read. Every file is untrusted: sizes, checksums, the key and the teacher's fingerprint
 /// are checked, and any fault is one line that sends the caller back to recomputing. Reloaded rows carry what a cell
-/// keeps of an episode (no env metrics); the demonstrations and the FP policy's visited states are recomputed, and the
-/// saliency is read when a cell first asks for it (<see cref="ReadSaliency"/>).
+/// keeps of an episode (no env metrics); the demonstrations are recollected (those DAgger gathered are stored, their
+/// SHA-256 in entry.txt), the FP policy's visited states recomputed, and the saliency read when a cell first asks for
+/// it (<see cref="ReadSaliency"/>).
 /// </summary>
 public static class SharedPartFile
 {
@@ -29,6 +30,7 @@ public static class SharedPartFile
     private const string EntryName = "entry.txt";
     private const string TeacherName = "teacher.safetensors";
     private const string ControlName = "control.safetensors";
+    private const string DemonstrationsName = "demonstrations.safetensors";
     private const string RowsConfig = "shared";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -60,6 +62,12 @@ public static class SharedPartFile
         var text = new StringBuilder().AppendLine(SharedPartKey.Format);
         text.Append("key\t").AppendLine(part.Key.Text);
         text.Append("teacher\t").AppendLine(part.TeacherFingerprint);
+        if (part.Aggregated)
+        {
+            var bytes = part.Demonstrations.ToBytes();
+            AtomicFile.WriteAllBytes(Path.Combine(folder, DemonstrationsName), bytes);
+            text.Append("demonstrations\t").AppendLine(Sha256(bytes));
+        }
         foreach (var row in rows.Where(r => r.Training is not null))
             text.AppendLine(Training(row.Name, row.Training!));
         AtomicFile.WriteAllText(Path.Combine(folder, EntryName), text.ToString());
@@ -74,20 +82,21 @@ public static class SharedPartFile
     /// <param name="root">The folder of entries.</param>
     /// <param name="key">The key to find.</param>
     /// <param name="options">The study's options (env, hidden widths, seed of the teacher's initialisation).</param>
-    /// <param name="demonstrations">The demonstrations, recollected by the caller.</param>
+    /// <param name="collect">Recollects the demonstrations (not called when DAgger gathered them: they are
+    /// stored).</param>
     /// <param name="fpStates">Recomputes the FP policy's visited test states from the teacher and its test row.</param>
-    public static SharedPart? Read(string root, SharedPartKey key, StudyOptions options, Demonstrations demonstrations,
+    public static SharedPart? Read(string root, SharedPartKey key, StudyOptions options, Func<Demonstrations> collect,
         Func<PolicyNetwork, EvalResult, IReadOnlyList<Observation>> fpStates)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(demonstrations);
+        ArgumentNullException.ThrowIfNull(collect);
         ArgumentNullException.ThrowIfNull(fpStates);
         string folder = Folder(root, key);
         string entry = Path.Combine(folder, EntryName);
         if (!File.Exists(entry)) return null;
         try
         {
-            return Load(folder, entry, key, options, demonstrations, fpStates);
+            return Load(folder, entry, key, options, collect, fpStates);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException
             or UnauthorizedAccessException or FormatException)
@@ -134,7 +143,7 @@ public static class SharedPartFile
     }
 
     private static SharedPart Load(string folder, string entry, SharedPartKey key, StudyOptions options,
-        Demonstrations demonstrations, Func<PolicyNetwork, EvalResult, IReadOnlyList<Observation>> fpStates)
+        Func<Demonstrations> collect, Func<PolicyNetwork, EvalResult, IReadOnlyList<Observation>> fpStates)
     {
         long length = new FileInfo(entry).Length;
         if (length > MaxEntryBytes)
@@ -146,8 +155,14 @@ public static class SharedPartFile
             throw new InvalidDataException($"{EntryName} was written for other options or another build.");
         string fingerprint = Field(lines[2], "teacher", 2)[1];
         var training = new Dictionary<string, TrainReport>(StringComparer.Ordinal);
+        string? demonstrationsHash = null;
         foreach (var line in lines.Skip(3).Where(l => l.Length > 0))
         {
+            if (line.StartsWith("demonstrations\t", StringComparison.Ordinal))
+            {
+                demonstrationsHash = Field(line, "demonstrations", 2)[1];
+                continue;
+            }
             var f = Field(line, "train", 8);
             training[f[1]] = new TrainReport(Numbers(f[4]), Numbers(f[5]), Numbers(f[6]),
                 f[2].Length == 0 ? null : int.Parse(f[2], NumberStyles.Integer, Invariant),
@@ -192,9 +207,31 @@ public static class SharedPartFile
             Checkpoint.Load(controlNetwork, Path.Combine(folder, ControlName));
             controlNetwork.Eval();
         }
+        bool aggregated = options.DaggerRounds > 0;
+        if (aggregated != demonstrationsHash is not null)
+            throw new InvalidDataException(aggregated ? $"{EntryName} names no DAgger demonstrations."
+                : $"{EntryName} names demonstrations its options never gather.");
+        var demonstrations = aggregated ? StoredDemonstrations(folder, demonstrationsHash!) : collect();
         return new SharedPart(key, demonstrations, teacher, fp, fpStates(teacher, fp.Evaluation), expert, control,
-            controlNetwork);
+            controlNetwork, aggregated);
     }
+
+    // DAgger's demonstrations, the very bytes entry.txt names (a file copied in from another entry is refused).
+    private static Demonstrations StoredDemonstrations(string folder, string hash)
+    {
+        string path = Path.Combine(folder, DemonstrationsName);
+        long length = new FileInfo(path).Length;
+        if (length > Demonstrations.MaxFileBytes)
+            throw new InvalidDataException($"{DemonstrationsName} holds {length} bytes, more than the "
+                + $"{Demonstrations.MaxFileBytes} allowed.");
+        var bytes = File.ReadAllBytes(path);
+        if (Sha256(bytes) != hash)
+            throw new InvalidDataException($"{DemonstrationsName} is not the file {EntryName} names.");
+        return Demonstrations.FromBytes(bytes);
+    }
+
+    private static string Sha256(byte[] bytes) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant();
 
     private static StudyCell Cell(SharedPart part, IReadOnlyList<StudyRow> rows) =>
         new(part.Key.Env, RowsConfig, part.Key.Seed, part.FullPrecision.Training?.ChosenEpoch ?? 0,

@@ -25,6 +25,20 @@ public sealed record StudyOptions
     public double DemoNoise { get; init; } = 0.1;
 
     /// <summary>
+    /// DAgger rounds after cloning the demonstrations (0: behaviour cloning alone): each runs the current teacher for
+    /// <see cref="DaggerEpisodes"/> episodes, labels the states it visits with the expert and retrains; the round with
+    /// the best validation return gives the teacher, and what it trained on is every method's data. For experts a
+    /// policy cannot clone from their own episodes alone (MuJoCo planners).
+    /// </summary>
+    public int DaggerRounds { get; init; }
+
+    /// <summary>Episodes of the current teacher each DAgger round adds.</summary>
+    public int DaggerEpisodes { get; init; } = 10;
+
+    /// <summary>Episodes of the seed stream the demonstrations and DAgger's rounds reset from.</summary>
+    public int TrainingEpisodes => DemoEpisodes + DaggerRounds * DaggerEpisodes;
+
+    /// <summary>
     /// Closed-loop test episodes per policy (seeds from <see cref="Evaluation.SeedRanges.TestBase"/>).
     /// </summary>
     public int EvalEpisodes { get; init; } = 100;

@@ -9,6 +9,7 @@ public sealed class StudyCommandTests
         "2",
         "--episodes", "2", "--validation-episodes", "1", "--demos", "3", "--epochs", "2", "--fine-tune-epochs", "1",
         "--learning-rates", "3e-4", "1e-3", "--qbc-weights", "1", "3", "--expert-episodes", "1", "--demo-seed", "0",
+        "--dagger-rounds", "1", "--dagger-episodes", "1",
     ];
 
     [Fact]
@@ -19,6 +20,7 @@ public sealed class StudyCommandTests
         {
             var first = QailRun.Of(["study", .. Tiny, "--shard", "1/2", "--out", folder]).Succeeded();
             Assert.Contains("cells done 1/1", first.Output);
+            Assert.Contains("DAgger round 1: previous teacher's new episodes returned", first.Output);
             Assert.Contains("1 of 2 cells present", first.Output);
             var again = QailRun.Of(["study", .. Tiny, "--shard", "1/2", "--out", folder]).Succeeded();
             Assert.Contains("1 already done", again.Output);
@@ -36,7 +38,8 @@ public sealed class StudyCommandTests
             Assert.Contains("2 test episodes per policy and seed (seeds 1000000 on; the expert's row the first 1",
                 report);
             Assert.Matches(
-                @"PTQ \(best clip\) (loses [0-9.]+%|scores [0-9.]+% above FP)|FP scores [0-9.]+: no relative", report);
+                @"PTQ \(best clip\) (loses [0-9.]+%|scores [0-9.]+% above FP)|FP scores about nothing: no relative",
+                report);
             // The learning rate and QBC weight chosen on validation episodes are recorded per seed.
             Assert.Matches(@"\| QAIL\+QBC \|.*s0: lr (3e-4|1e-3), λ [13], epoch", report);
         }
@@ -54,6 +57,12 @@ public sealed class StudyCommandTests
         QailRun.Of("study", "--episodes", "2", "--expert-episodes", "3").FailedWith("--expert-episodes", "3");
         QailRun.Of("study", "--expert-episodes", "0").FailedWith("--expert-episodes", "0");
         QailRun.Of("study", "--demo-seed", "-1").FailedWith("--demo-seed", "-1");
+        QailRun.Of("study", "--dagger-rounds", "-1").FailedWith("--dagger-rounds", "-1");
+        QailRun.Of("study", "--dagger-episodes", "0").FailedWith("--dagger-episodes", "0");
+        string unused = Path.Combine(Path.GetTempPath(), "qail-study-" + Guid.NewGuid().ToString("N"));
+        QailRun.Of("study", "--demos", "3", "--dagger-rounds", "5", "--out", unused)
+            .FailedWith("DAgger: 5 rounds of 10 episodes");
+        if (Directory.Exists(unused)) Directory.Delete(unused, recursive: true);
         QailRun.Of("study", "merge", "/nonexistent-qail-folder").FailedWith("nonexistent-qail-folder");
     }
 }

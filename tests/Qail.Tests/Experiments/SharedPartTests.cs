@@ -105,6 +105,7 @@ public sealed class SharedPartTests : IDisposable
             Tiny with { FineTuning = Tiny.FineTuning with { LearningRate = 1e-4 } },
             Tiny with { FineTuning = Tiny.FineTuning with { SaliencyPatchSize = 4 } },
             Tiny with { Env = "cartpole-swingup" }, Tiny with { ExpertEpisodes = 1 }, Tiny with { DemoSeed = 100 },
+            Tiny with { DaggerRounds = 1 }, Tiny with { DaggerEpisodes = 2 },
         }.Select(SharedPartKey.Of).ToList();
         Assert.All(changed, k => Assert.NotEqual(key.Hash, k.Hash));
         Assert.Equal(changed.Count, changed.Select(k => k.Hash).Distinct().Count());
@@ -142,6 +143,43 @@ public sealed class SharedPartTests : IDisposable
             row.Evaluation.Episodes.Select(e => (e.Seed, e.Return, e.Steps, e.Success));
         Assert.Equal(Outcomes(expert), Outcomes(again.Rows.Single(r => r.Name == QuantizationStudy.ExpertRow)));
         Assert.Throws<ArgumentOutOfRangeException>(() => QuantizationStudy.Run(options with { ExpertEpisodes = 3 }));
+    }
+
+    [Fact]
+    public void DaggerDemonstrationsAreStoredWithThePartAndADamagedCopyIsRecomputed()
+    {
+        var options = Tiny with
+        {
+            DaggerRounds = 1, DaggerEpisodes = 1, Config = Configs[0].Config, Methods = [QuantMethod.Ptq],
+        };
+        string root = Path.Combine(_folder, "shared");
+        var progress = new Recorder();
+        var first = QuantizationStudy.Run(options, progress, new SharedPartCache(root));
+        Assert.Contains(progress.Lines,
+            l => l.StartsWith("DAgger round 0: trained on 3 episodes", StringComparison.Ordinal));
+        Assert.Contains(progress.Lines, l => l.StartsWith("DAgger round 1: previous teacher's new episodes returned ",
+            StringComparison.Ordinal));
+        var fp = first.Rows.Single(r => r.Name == "FP32");
+        Assert.Contains("; DAgger round ", fp.Note, StringComparison.Ordinal);
+        Assert.Contains(first.Demonstrations.Episodes, new[] { 3, 4 });
+
+        string entry = Assert.Single(Directory.GetDirectories(root));
+        var again = QuantizationStudy.Run(options, progress = new Recorder(), new SharedPartCache(root));
+        Assert.Contains(progress.Lines, l => l.StartsWith("train FP: teacher reused from " + entry,
+            StringComparison.Ordinal));
+        Assert.DoesNotContain(progress.Lines, l => l.StartsWith("collect", StringComparison.Ordinal));
+        Assert.Equal(first.Demonstrations.ToBytes(), again.Demonstrations.ToBytes());
+        Assert.Equal(Returns(first), Returns(again));
+
+        // A stored set that is not the one entry.txt names: one line, recomputed, the same rows.
+        string stored = Path.Combine(entry, "demonstrations.safetensors");
+        File.WriteAllBytes(stored, Qail.Envs.Demonstrations.Collect(Tiny.Env, 3, 0).ToBytes());
+        var recomputed = QuantizationStudy.Run(options, progress = new Recorder(), new SharedPartCache(root));
+        Assert.Contains(progress.Lines, l => l.EndsWith("demonstrations.safetensors is not the file entry.txt names; "
+            + "recomputing", StringComparison.Ordinal));
+        Assert.Equal(Returns(first), Returns(recomputed));
+        static IEnumerable<(string, double)> Returns(StudyResult result) =>
+            result.Rows.SelectMany(r => r.Evaluation.Episodes.Select(e => (r.Name, e.Return)));
     }
 
     // The cell file of one config, with the wall times (which no two runs share) blanked.

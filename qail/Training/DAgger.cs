@@ -1,0 +1,113 @@
+using Qail.Envs;
+using Qail.Policies;
+
+namespace Qail.Training;
+
+/// <summary>
+/// DAgger (Ross, Gordon and Bagnell, 2011) for teachers that behaviour cloning alone leaves far below their expert:
+/// each round runs the current policy, labels every state it visits with the expert, and trains a fresh policy on
+/// everything gathered. The policy of the round with the best validation return is kept.
+/// </summary>
+public static class DAgger
+{
+    /// <summary>
+    /// One round: its policy's training, its validation return, and (from round 1) the mean return of the previous
+    /// policy's episodes that the round added.
+    /// </summary>
+    public sealed record Round(int Index, int Episodes, int Steps, double RolloutReturn, double ValidationReturn,
+        TrainReport Training, double Seconds);
+
+    /// <summary>
+    /// The kept round's policy, training report and data (what it was trained on), and every round's figures.
+    /// </summary>
+    public sealed record Result(PolicyNetwork Policy, Demonstrations Data, TrainReport Training, int ChosenRound,
+        IReadOnlyList<Round> Rounds);
+
+    /// <summary>
+    /// Round 0 clones <paramref name="demonstrations"/>; round k (1 to <paramref name="rounds"/>) runs round k - 1's
+    /// policy for <paramref name="episodesPerRound"/> episodes (seeds continuing the demonstrations' stream:
+    /// <see cref="Demonstrations.EpisodeSeed"/>(demonstrations' seed, demonstration count + (k - 1) x episodes per
+    /// round + i)), has <paramref name="expertFactory"/> label the states, and trains a fresh
+    /// <paramref name="create"/>() on all rounds' episodes followed by the demonstrations, so the held-out tail that
+    /// early-stops every round is the demonstrations' own last episodes (checked). The round with the highest
+    /// <paramref name="validation"/> return is kept; ties keep the earlier round.
+    /// </summary>
+    /// <param name="create">A fresh, identically initialised policy for every round.</param>
+    /// <param name="demonstrations">The expert's demonstrations (the last episodes held out).</param>
+    /// <param name="envFactory">Creates the env the rounds' episodes run in.</param>
+    /// <param name="expertFactory">The expert that labels the visited states (bound to one env).</param>
+    /// <param name="rounds">Aggregation rounds after the first cloning (0: plain behaviour cloning).</param>
+    /// <param name="episodesPerRound">Episodes of the current policy each round adds.</param>
+    /// <param name="training">Behaviour-cloning settings of every round (held-out fraction, early stopping,
+    /// seed).</param>
+    /// <param name="validation">Validation return of a policy (higher is better; never the test episodes).</param>
+    /// <param name="roundDone">Hears about each round as it ends.</param>
+    public static Result Train(Func<PolicyNetwork> create, Demonstrations demonstrations, Func<IEnv> envFactory,
+        Func<IEnv, IExpert> expertFactory, int rounds, int episodesPerRound, TrainOptions training,
+        Func<PolicyNetwork, double> validation, Action<Round>? roundDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(demonstrations);
+        ArgumentNullException.ThrowIfNull(envFactory);
+        ArgumentNullException.ThrowIfNull(expertFactory);
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(validation);
+        CheckRounds(rounds, episodesPerRound, demonstrations.Episodes, training.ValidationFraction);
+        var gathered = new List<Demonstrations>();
+        var history = new List<Round>();
+        Result? best = null;
+        double bestReturn = double.NegativeInfinity;
+        PolicyNetwork? previous = null;
+        for (int k = 0; k <= rounds; k++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            double rolloutReturn = double.NaN;
+            if (previous is not null)
+            {
+                var learner = new EvalModePolicy(previous, "DAgger");
+                var visited = Demonstrations.CollectOnPolicy(envFactory, expertFactory,
+                    () => learner.Replicate().Act, episodesPerRound, demonstrations.Seed,
+                    demonstrations.Episodes + (k - 1) * episodesPerRound);
+                rolloutReturn = visited.Rewards.Sum(r => (double)r) / visited.Episodes;
+                gathered.Add(visited);
+            }
+            var data = Demonstrations.Concat([.. gathered, demonstrations]);
+            var policy = create();
+            var report = BehaviourCloning.Train(policy, data, training);
+            double score = validation(policy);
+            var round = new Round(k, data.Episodes, data.Steps, rolloutReturn, score, report,
+                clock.Elapsed.TotalSeconds);
+            history.Add(round);
+            roundDone?.Invoke(round);
+            if (score > bestReturn || best is null)
+            {
+                bestReturn = score;
+                best = new Result(policy, data, report, k, history);
+            }
+            previous = policy;
+        }
+        return best! with { Rounds = history };
+    }
+
+    /// <summary>
+    /// Throws unless the rounds are valid and the demonstrations stay at least the held-out fraction of the aggregate
+    /// (so the held-out tail never reaches the rounds' own episodes).
+    /// </summary>
+    public static void CheckRounds(int rounds, int episodesPerRound, int demonstrations, double validationFraction)
+    {
+        if (rounds < 0)
+            throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "DAgger: rounds must be at least 0.");
+        if (episodesPerRound < 1)
+            throw new ArgumentOutOfRangeException(nameof(episodesPerRound), episodesPerRound,
+                "DAgger: episodes per round must be at least 1.");
+        if (rounds == 0) return;
+        if (!(validationFraction > 0))
+            throw new ArgumentException("DAgger: the demonstrations need a held-out fraction to early-stop each round.",
+                nameof(validationFraction));
+        long total = demonstrations + (long)rounds * episodesPerRound;
+        if (Math.Ceiling(validationFraction * total) > demonstrations - 1)
+            throw new ArgumentException($"DAgger: {rounds} rounds of {episodesPerRound} episodes outgrow the "
+                + $"{demonstrations} demonstrations: the held-out tail ({validationFraction:P0} of {total}) must lie "
+                + "inside them with one left to train on.", nameof(rounds));
+    }
+}
