@@ -185,7 +185,7 @@ public static class QuantizationStudy
         var teacher = NewTeacher();
         var training = options.Training with { Seed = options.Seed + 2 };
         TrainReport fpTraining;
-        string dagger = "";
+        string dagger = "", round = "";
         if (options.DaggerRounds == 0)
         {
             report.Begin("train FP", options.Training.Epochs);
@@ -196,11 +196,12 @@ public static class QuantizationStudy
         {
             var registration = Env.Lookup(options.Env);
             var result = DAgger.Train(NewTeacher, demos, registration.Create, registration.Expert,
-                options.DaggerRounds, options.DaggerEpisodes, training, validation, round => report.End(
-                    $"DAgger round {round.Index}", DaggerSummary(round)));
+                options.DaggerRounds, options.DaggerEpisodes, training, validation, r => report.End(
+                    $"DAgger round {r.Index}", DaggerSummary(r)));
             (teacher, demos, fpTraining) = (result.Policy, result.Data, result.Training);
-            dagger = $"; DAgger round {result.ChosenRound} of {options.DaggerRounds} (validation return "
-                + $"{result.Rounds[result.ChosenRound].ValidationReturn:F1}), {demos.Episodes} episodes";
+            round = $"DAgger round {result.ChosenRound} of {options.DaggerRounds}";
+            dagger = $"; {round} (validation return {result.Rounds[result.ChosenRound].ValidationReturn:F1}), "
+                + $"{demos.Episodes} episodes";
         }
         double fpSeconds = clock.Elapsed.TotalSeconds;
         string stopped = (fpTraining.ChosenEpoch is int e
@@ -210,7 +211,7 @@ public static class QuantizationStudy
 
         var fpPolicy = new EvalModePolicy(teacher, "FP32");
         var fpRow = new StudyRow("FP32", Evaluate(options, fpPolicy, testSeed, report, null, memo),
-            double.NaN, fpTraining, fpSeconds, Note: stopped);
+            double.NaN, fpTraining, fpSeconds, Note: stopped, Choice: round);
         var fpStates = FpVisitedStates(options, fpPolicy, fpRow.Evaluation);
         StudyRow? expertRow = null, controlRow = null;
         PolicyNetwork? control = null;

@@ -161,6 +161,7 @@ public sealed class SharedPartTests : IDisposable
             StringComparison.Ordinal));
         var fp = first.Rows.Single(r => r.Name == "FP32");
         Assert.Contains("; DAgger round ", fp.Note, StringComparison.Ordinal);
+        Assert.Matches("^DAgger round [01] of 1$", fp.Choice);
         Assert.Contains(first.Demonstrations.Episodes, new[] { 3, 4 });
 
         string entry = Assert.Single(Directory.GetDirectories(root));
