@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Qail.Evaluation;
 using Qail.Experiments;
 using Qail.IO;
@@ -14,6 +15,7 @@ namespace Qail.Cli.Report;
 internal static class MatrixReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private static readonly Regex DaggerRound = new(@"DAgger round (\d+) of (\d+)", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Writes README.md (and plots) for <paramref name="cells"/> into <paramref name="folder"/>; returns the markdown
@@ -34,7 +36,8 @@ internal static class MatrixReport
             text.AppendLine();
             text.AppendLine(Invariant,
                 $"Training seeds {string.Join(", ", group.Select(c => c.Seed).Order())}; FP teacher kept at epoch " +
-                $"{string.Join(", ", group.OrderBy(c => c.Seed).Select(c => c.TeacherEpoch))} (validation loss).");
+                $"{string.Join(", ", group.OrderBy(c => c.Seed).Select(c => c.TeacherEpoch))} (validation loss)"
+                + $"{DaggerRounds(group.OrderBy(c => c.Seed))}.");
             text.AppendLine();
             text.Append(Table(summary));
             text.AppendLine();
@@ -46,6 +49,17 @@ internal static class MatrixReport
         string path = Path.Combine(folder, "README.md");
         AtomicFile.WriteAllText(path, text.ToString());
         return path;
+    }
+
+    // "; DAgger rounds 4, 0 of 4 (validation return)" when the teachers were trained with DAgger (their FP rows'
+    // notes name the round kept), else nothing.
+    private static string DaggerRounds(IEnumerable<StudyCell> cells)
+    {
+        var rounds = cells.Select(c => DaggerRound.Match(c.Row("FP32")?.Note ?? "")).ToList();
+        if (!rounds.All(m => m.Success)) return "";
+        var totals = rounds.Select(m => m.Groups[2].Value).Distinct().ToList();
+        return $"; DAgger rounds {string.Join(", ", rounds.Select(m => m.Groups[1].Value))} of "
+            + $"{string.Join("/", totals)} (validation return)";
     }
 
     /// <summary>The markdown table of one (env, config).</summary>

@@ -35,6 +35,8 @@ public sealed class StudyCommandTests
                 "| PTQ (best clip) |", "| QAIL+QBC |" })
                 Assert.Contains(row, report);
             Assert.Contains("## pendulum-swingup, W3", report);
+            Assert.Matches(@"\(validation loss\); DAgger rounds [01], [01] of 1 \(validation return\)\.", report);
+            Assert.Matches(@"\| FP32 \|.*s0: DAgger round [01] of 1, epoch", report);
             Assert.Contains("2 test episodes per policy and seed (seeds 1000000 on; the expert's row the first 1",
                 report);
             Assert.Matches(
