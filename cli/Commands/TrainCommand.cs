@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using Qail.Envs;
+using Qail.Evaluation;
 using Qail.Policies;
 using Qail.Training;
 using Spectre.Console;
@@ -27,10 +29,21 @@ internal static class TrainCommand
             DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Full-precision checkpoint to write (.safetensors).",
             Required = true };
+        var daggerRounds = new Option<int>("--dagger-rounds") { Description = "DAgger rounds after cloning (the "
+            + "demonstrations' env and its registered expert): run the policy, label the states it visits with the "
+            + "expert, retrain on everything; keep the round with the best validation return. Every round early-stops "
+            + "on the demonstrations' last tenth.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var daggerEpisodes = new Option<int>("--dagger-episodes") { Description = "Policy episodes each DAgger round "
+            + "adds.", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var validation = new Option<int>("--validation-episodes") { Description =
+            $"Episodes (seeds {SeedRanges.ValidationBase} on) choosing the DAgger round.", DefaultValueFactory = _ =>
+            10 }.Within(1, SeedRanges.MaxValidationEpisodes);
+        var daggerData = new Option<string?>("--dagger-data") { Description = "Also write what the kept round trained "
+            + "on (its episodes, then the demonstrations) to this demonstrations file." };
         var command = new Command("train", "Train the full-precision policy by behaviour cloning: MLP on state-vector "
             + "envs, CILRS on driving, VLA on manipulation.")
         {
-            demos, hidden, epochs, batch, rate, seed, output,
+            demos, hidden, epochs, batch, rate, seed, output, daggerRounds, daggerEpisodes, validation, daggerData,
         };
         command.SetAction(result => CommandOutput.Run(result, console =>
         {
@@ -41,7 +54,8 @@ internal static class TrainCommand
             var spec = PolicyFile.SpecOf(data, "--demos");
             string family = PolicyFactory.FamilyFor(spec);
             int s = result.GetValue(seed);
-            var network = PolicyFactory.Create(family, spec, widths, s + 1);
+            PolicyNetwork NewNetwork() => PolicyFactory.Create(family, spec, widths, s + 1);
+            var network = NewNetwork();
             var options = new TrainOptions
             {
                 Epochs = result.GetValue(epochs),
@@ -53,7 +67,16 @@ internal static class TrainCommand
                 + $"{Markup.Escape(data.EnvName)}");
             var divergence = new Divergence(console, "training", options.Epochs, path,
                 lastGood => PolicyFile.SaveFullPrecision(network, family, data.EnvName, widths, s, lastGood));
-            var report = divergence.Run(progress => BehaviourCloning.Train(network, data, options, progress));
+            int rounds = result.GetValue(daggerRounds);
+            TrainReport report;
+            if (rounds == 0)
+                report = divergence.Run(progress => BehaviourCloning.Train(network, data, options, progress));
+            else
+            {
+                var dagger = Dagger(console, data, path, rounds, result.GetValue(daggerEpisodes),
+                    result.GetValue(validation), result.GetValue(daggerData), options, NewNetwork);
+                (network, report) = (dagger.Policy, dagger.Training);
+            }
             PolicyFile.SaveFullPrecision(network, family, data.EnvName, widths, s, path);
             var table = new Table().AddColumns("env", "family", "parameters", "epochs", "first loss", "final loss",
                 "file");
@@ -64,4 +87,34 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    // DAgger on the demonstrations' env: rounds reset from the demonstrations' seed stream past its episodes; every
+    // round early-stops on the demonstrations' last tenth (at least 20 epochs, patience 15, as `qail study`).
+    private static DAgger.Result Dagger(IAnsiConsole console, Demonstrations data, string path, int rounds,
+        int episodes, int validationEpisodes, string? dataPath, TrainOptions options, Func<PolicyNetwork> create)
+    {
+        var registration = Env.Lookup(EnvName.Require(data.EnvName, "--demos"));
+        string? dataOut = dataPath is null ? null : InputFile.Output(dataPath, "--dagger-data", ("--out", path));
+        options = options with { ValidationFraction = 0.1, MinEpochs = Math.Min(20, options.Epochs) };
+        DAgger.CheckRounds(rounds, episodes, data.Episodes, options.ValidationFraction);
+        SeedRanges.CheckDisjoint(Enumerable.Range(0, data.Episodes + rounds * episodes)
+            .Select(i => Demonstrations.EpisodeSeed(data.Seed, i)), validationEpisodes, 0);
+        var divergence = new Divergence(console, "training", options.Epochs, path);
+        var result = divergence.Run(progress => DAgger.Train(create, data, registration.Create, registration.Expert,
+            rounds, episodes, options, network => ClosedLoop.Evaluate(data.EnvName,
+                new EvalModePolicy(network, "validation"), validationEpisodes, SeedRanges.ValidationBase).MeanReturn,
+            round => console.MarkupLine(RoundLine(round)), progress));
+        console.MarkupLine(FormattableString.Invariant(
+            $"kept DAgger round {result.ChosenRound} of {rounds} ({result.Data.Episodes} episodes)"));
+        if (dataOut is not null) result.Data.Save(dataOut);
+        return result;
+    }
+
+    private static string RoundLine(DAgger.Round round) => string.Create(CultureInfo.InvariantCulture,
+        $"DAgger round {round.Index}: ")
+        + (round.Index == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"the previous policy's new episodes returned {round.RolloutReturn:F1}; "))
+        + string.Create(CultureInfo.InvariantCulture, $"{round.Episodes} episodes, kept epoch "
+            + $"{round.Training.ChosenEpoch} of {round.Training.EpochsRun}, validation return "
+            + $"{round.ValidationReturn:F1}");
 }

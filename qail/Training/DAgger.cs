@@ -42,9 +42,11 @@ public static class DAgger
     /// seed).</param>
     /// <param name="validation">Validation return of a policy (higher is better; never the test episodes).</param>
     /// <param name="roundDone">Hears about each round as it ends.</param>
+    /// <param name="progress">Hears every round's epochs (numbered from 1 in each round).</param>
     public static Result Train(Func<PolicyNetwork> create, Demonstrations demonstrations, Func<IEnv> envFactory,
         Func<IEnv, IExpert> expertFactory, int rounds, int episodesPerRound, TrainOptions training,
-        Func<PolicyNetwork, double> validation, Action<Round>? roundDone = null)
+        Func<PolicyNetwork, double> validation, Action<Round>? roundDone = null,
+        IProgress<(int Epoch, double Loss)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(demonstrations);
@@ -73,7 +75,7 @@ public static class DAgger
             }
             var data = Demonstrations.Concat([.. gathered, demonstrations]);
             var policy = create();
-            var report = BehaviourCloning.Train(policy, data, training);
+            var report = BehaviourCloning.Train(policy, data, training, progress);
             double score = validation(policy);
             var round = new Round(k, data.Episodes, data.Steps, rolloutReturn, score, report,
                 clock.Elapsed.TotalSeconds);

@@ -24,6 +24,26 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
     }
 
     [Fact]
+    public void Train_WithDagger_KeepsTheBestRoundAndWritesItsData()
+    {
+        string fp = Path.Combine(chain.Folder, "dagger-fp.safetensors");
+        string data = Path.Combine(chain.Folder, "dagger-data.safetensors");
+        var run = QailRun.Of("train", "--demos", chain.Demos, "--hidden", "16,16", "--epochs", "2", "--seed", "3",
+            "--dagger-rounds", "1", "--dagger-episodes", "1", "--validation-episodes", "1", "--dagger-data", data,
+            "--out", fp).Succeeded();
+        Assert.Contains("DAgger round 0: 2 episodes, kept epoch", run.Output);
+        Assert.Contains("DAgger round 1: the previous policy's new episodes returned", run.Output);
+        var kept = Regex.Match(run.Output, @"kept DAgger round ([01]) of 1 \(([23]) episodes\)");
+        Assert.True(kept.Success, run.Output);
+        Assert.Equal(kept.Groups[2].Value, Qail.Envs.Demonstrations.Load(data).Episodes.ToString(
+            CultureInfo.InvariantCulture));
+        Assert.True(File.Exists(fp));
+        QailRun.Of("eval", "--policy", fp, "--episodes", "1").Succeeded();
+        QailRun.Of("train", "--demos", chain.Demos, "--dagger-rounds", "5", "--out", fp)
+            .FailedWith("DAgger: 5 rounds of 10 episodes outgrow the 2 demonstrations");
+    }
+
+    [Fact]
     public void Eval_ScoresCheckpointAndDeployedPolicy()
     {
         var fp = QailRun.Of("eval", "--policy", chain.FullPrecision, "--episodes", "2", "--seed", "7").Succeeded();
