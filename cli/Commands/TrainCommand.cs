@@ -8,7 +8,10 @@ using Spectre.Console;
 
 namespace Qail.Cli.Commands;
 
-/// <summary>`qail train`: behaviour cloning of the full-precision policy on a demonstrations file.</summary>
+/// <summary>
+/// `qail train`: behaviour cloning of the full-precision policy on a demonstrations file, with DAgger rounds on the
+/// demonstrations' env and expert when asked.
+/// </summary>
 internal static class TrainCommand
 {
     /// <summary>The command with its options and action.</summary>
@@ -40,8 +43,8 @@ internal static class TrainCommand
             10 }.Within(1, SeedRanges.MaxValidationEpisodes);
         var daggerData = new Option<string?>("--dagger-data") { Description = "Also write what the kept round trained "
             + "on (its episodes, then the demonstrations) to this demonstrations file." };
-        var command = new Command("train", "Train the full-precision policy by behaviour cloning: MLP on state-vector "
-            + "envs, CILRS on driving, VLA on manipulation.")
+        var command = new Command("train", "Train the full-precision policy by behaviour cloning (and DAgger with "
+            + "--dagger-rounds): MLP on state-vector envs, CILRS on driving, VLA on manipulation.")
         {
             demos, hidden, epochs, batch, rate, seed, output, daggerRounds, daggerEpisodes, validation, daggerData,
         };
