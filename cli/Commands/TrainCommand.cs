@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Qail.Envs;
 using Qail.Evaluation;
 using Qail.Policies;
@@ -68,12 +67,14 @@ internal static class TrainCommand
             };
             console.MarkupLine($"training {family} ({network.ParameterCount} parameters) on {data.Steps} steps of "
                 + $"{Markup.Escape(data.EnvName)}");
-            var divergence = new Divergence(console, "training", options.Epochs, path,
-                lastGood => PolicyFile.SaveFullPrecision(network, family, data.EnvName, widths, s, lastGood));
             int rounds = result.GetValue(daggerRounds);
             TrainReport report;
             if (rounds == 0)
+            {
+                var divergence = new Divergence(console, "training", options.Epochs, path,
+                    lastGood => PolicyFile.SaveFullPrecision(network, family, data.EnvName, widths, s, lastGood));
                 report = divergence.Run(progress => BehaviourCloning.Train(network, data, options, progress));
+            }
             else
             {
                 var dagger = Dagger(console, data, path, rounds, result.GetValue(daggerEpisodes),
@@ -106,18 +107,10 @@ internal static class TrainCommand
         var result = divergence.Run(progress => DAgger.Train(create, data, registration.Create, registration.Expert,
             rounds, episodes, options, network => ClosedLoop.Evaluate(data.EnvName,
                 new EvalModePolicy(network, "validation"), validationEpisodes, SeedRanges.ValidationBase).MeanReturn,
-            round => console.MarkupLine(RoundLine(round)), progress));
+            round => console.MarkupLine($"DAgger round {round.Index}: {round.Describe()}"), progress));
         console.MarkupLine(FormattableString.Invariant(
             $"kept DAgger round {result.ChosenRound} of {rounds} ({result.Data.Episodes} episodes)"));
         if (dataOut is not null) result.Data.Save(dataOut);
         return result;
     }
-
-    private static string RoundLine(DAgger.Round round) => string.Create(CultureInfo.InvariantCulture,
-        $"DAgger round {round.Index}: ")
-        + (round.Index == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
-            $"the previous policy's new episodes returned {round.RolloutReturn:F1}; "))
-        + string.Create(CultureInfo.InvariantCulture, $"{round.Episodes} episodes, kept epoch "
-            + $"{round.Training.ChosenEpoch} of {round.Training.EpochsRun}, validation return "
-            + $"{round.ValidationReturn:F1}");
 }

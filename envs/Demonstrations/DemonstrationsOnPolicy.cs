@@ -61,9 +61,12 @@ public sealed partial class Demonstrations
             throw new ArgumentException($"Demonstrations.Concat: {total} steps are too many for one set.",
                 nameof(parts));
         var offsets = new List<long> { 0 };
+        long start = 0;
         foreach (var part in parts)
-            for (int e = 1; e < part.EpisodeOffsets.Length; e++)
-                offsets.Add(offsets[^1] + part.EpisodeOffsets[e] - part.EpisodeOffsets[e - 1]);
+        {
+            for (int e = 1; e < part.EpisodeOffsets.Length; e++) offsets.Add(start + part.EpisodeOffsets[e]);
+            start += part.Steps;
+        }
         return new Demonstrations(first.EnvName, first.Seed, first.ActionNoise, first.StateSize, first.ActionSize,
             first.ImageShape?.ToArray(), first.InstructionLength, first.HasCommand,
             Join(parts, p => p.States), Join(parts, p => p.Images), Join(parts, p => p.Instructions),
@@ -73,6 +76,18 @@ public sealed partial class Demonstrations
 
     private static bool SameShape(int[]? a, int[]? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
-    private static T[]? Join<T>(IReadOnlyList<Demonstrations> parts, Func<Demonstrations, T[]?> field) =>
-        field(parts[0]) is null ? null : [.. parts.SelectMany(p => field(p)!)];
+    // One field of every part, end to end (block copies: image sets run to gigabytes).
+    private static T[]? Join<T>(IReadOnlyList<Demonstrations> parts, Func<Demonstrations, T[]?> field)
+    {
+        if (field(parts[0]) is null) return null;
+        var joined = new T[parts.Sum(p => (long)field(p)!.Length)];
+        long at = 0;
+        foreach (var part in parts)
+        {
+            var values = field(part)!;
+            Array.Copy(values, 0, joined, at, values.Length);
+            at += values.Length;
+        }
+        return joined;
+    }
 }

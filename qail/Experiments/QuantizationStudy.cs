@@ -178,26 +178,27 @@ public static class QuantizationStudy
         Demonstrations demos, Func<PolicyNetwork, double> validation, IStudyProgress report, Memo memo)
     {
         int testSeed = SeedRanges.TestBase;
-        var env = Env.Lookup(options.Env).Create();
+        var registration = Env.Lookup(options.Env);
+        var env = registration.Create();
         var clock = Stopwatch.StartNew();
         PolicyNetwork NewTeacher() => PolicyFactory.Create(PolicyFactory.FamilyFor(env.Spec), env.Spec,
             options.Hidden, options.Seed + 1);
-        var teacher = NewTeacher();
         var training = options.Training with { Seed = options.Seed + 2 };
+        PolicyNetwork teacher;
         TrainReport fpTraining;
         string dagger = "", round = "";
         if (options.DaggerRounds == 0)
         {
+            teacher = NewTeacher();
             report.Begin("train FP", options.Training.Epochs);
             fpTraining = BehaviourCloning.Train(teacher, demos, training,
                 new Progress<(int Epoch, double Loss)>(p => report.Advance("train FP", p.Epoch)));
         }
         else
         {
-            var registration = Env.Lookup(options.Env);
             var result = DAgger.Train(NewTeacher, demos, registration.Create, registration.Expert,
-                options.DaggerRounds, options.DaggerEpisodes, training, validation, r => report.End(
-                    $"DAgger round {r.Index}", DaggerSummary(r)));
+                options.DaggerRounds, options.DaggerEpisodes, training, validation,
+                r => report.End($"DAgger round {r.Index}", r.Describe()));
             (teacher, demos, fpTraining) = (result.Policy, result.Data, result.Training);
             round = $"DAgger round {result.ChosenRound} of {options.DaggerRounds}";
             dagger = $"; {round} (validation return {result.Rounds[result.ChosenRound].ValidationReturn:F1}), "
@@ -227,11 +228,6 @@ public static class QuantizationStudy
         return (new SharedPart(key, demos, teacher, fpRow, fpStates, expertRow, controlRow, control,
             aggregated: options.DaggerRounds > 0), teacher);
     }
-
-    private static string DaggerSummary(DAgger.Round round) =>
-        (round.Index == 0 ? "" : $"previous teacher's new episodes returned {round.RolloutReturn:F1}; ")
-        + $"trained on {round.Episodes} episodes, {round.Steps} steps, kept epoch {round.Training.ChosenEpoch} of "
-        + $"{round.Training.EpochsRun}, validation return {round.ValidationReturn:F1} ({round.Seconds:F1} s)";
 
     private static Demonstrations Collect(StudyOptions options, IStudyProgress report)
     {

@@ -216,18 +216,15 @@ public static class SharedPartFile
             controlNetwork, aggregated);
     }
 
-    // DAgger's demonstrations, the very bytes entry.txt names (a file copied in from another entry is refused).
+    // DAgger's demonstrations, loaded as any demonstrations file (size and checksum checked), whose content must be
+    // the set entry.txt names (a file copied in from another entry is refused); saving is bit-exact, so the hash of
+    // the loaded set re-serialised is that of the file written.
     private static Demonstrations StoredDemonstrations(string folder, string hash)
     {
-        string path = Path.Combine(folder, DemonstrationsName);
-        long length = new FileInfo(path).Length;
-        if (length > Demonstrations.MaxFileBytes)
-            throw new InvalidDataException($"{DemonstrationsName} holds {length} bytes, more than the "
-                + $"{Demonstrations.MaxFileBytes} allowed.");
-        var bytes = File.ReadAllBytes(path);
-        if (Sha256(bytes) != hash)
+        var demonstrations = Demonstrations.Load(Path.Combine(folder, DemonstrationsName));
+        if (Sha256(demonstrations.ToBytes()) != hash)
             throw new InvalidDataException($"{DemonstrationsName} is not the file {EntryName} names.");
-        return Demonstrations.FromBytes(bytes);
+        return demonstrations;
     }
 
     private static string Sha256(byte[] bytes) =>

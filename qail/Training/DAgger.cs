@@ -15,7 +15,17 @@ public static class DAgger
     /// policy's episodes that the round added.
     /// </summary>
     public sealed record Round(int Index, int Episodes, int Steps, double RolloutReturn, double ValidationReturn,
-        TrainReport Training, double Seconds);
+        TrainReport Training, double Seconds)
+    {
+        /// <summary>
+        /// One line for progress reports ("previous teacher's new episodes returned 307.3; trained on 50 episodes,
+        /// ...").
+        /// </summary>
+        public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(Index == 0 ? "" : $"previous teacher's new episodes returned {RolloutReturn:F1}; ")}trained on "
+            + $"{Episodes} episodes, {Steps} steps, kept epoch {Training.ChosenEpoch} of {Training.EpochsRun}, "
+            + $"validation return {ValidationReturn:F1} ({Seconds:F1} s)");
+    }
 
     /// <summary>
     /// The kept round's policy, training report and data (what it was trained on), and every round's figures.
@@ -58,7 +68,6 @@ public static class DAgger
         var gathered = new List<Demonstrations>();
         var history = new List<Round>();
         Result? best = null;
-        double bestReturn = double.NegativeInfinity;
         PolicyNetwork? previous = null;
         for (int k = 0; k <= rounds; k++)
         {
@@ -81,14 +90,11 @@ public static class DAgger
                 clock.Elapsed.TotalSeconds);
             history.Add(round);
             roundDone?.Invoke(round);
-            if (score > bestReturn || best is null)
-            {
-                bestReturn = score;
+            if (best is null || score > history[best.ChosenRound].ValidationReturn)
                 best = new Result(policy, data, report, k, history);
-            }
             previous = policy;
         }
-        return best! with { Rounds = history };
+        return best!;
     }
 
     /// <summary>

@@ -31,8 +31,8 @@ public sealed partial class ChainTests(TinyChain chain) : IClassFixture<TinyChai
         var run = QailRun.Of("train", "--demos", chain.Demos, "--hidden", "16,16", "--epochs", "2", "--seed", "3",
             "--dagger-rounds", "1", "--dagger-episodes", "1", "--validation-episodes", "1", "--dagger-data", data,
             "--out", fp).Succeeded();
-        Assert.Contains("DAgger round 0: 2 episodes, kept epoch", run.Output);
-        Assert.Contains("DAgger round 1: the previous policy's new episodes returned", run.Output);
+        Assert.Matches(@"DAgger round 0: trained on 2 episodes, \d+ steps, kept epoch", run.Output);
+        Assert.Contains("DAgger round 1: previous teacher's new episodes returned", run.Output);
         var kept = Regex.Match(run.Output, @"kept DAgger round ([01]) of 1 \(([23]) episodes\)");
         Assert.True(kept.Success, run.Output);
         Assert.Equal(kept.Groups[2].Value, Qail.Envs.Demonstrations.Load(data).Episodes.ToString(
