@@ -14,11 +14,7 @@ public sealed class Finger : MujocoEnv
     /// <summary>Distance of the spinner's tip site from its hinge [m] (finger.xml).</summary>
     public const double TipRadius = 0.13;
 
-    /// <summary>Initial states drawn at most before giving up (DMC: 1000).</summary>
-    public const int MaxDraws = 1000;
-
     private readonly int _proximal, _distal, _hinge, _hingeDof, _spinner;
-    private readonly int[] _fingerGeoms, _spinnerGeoms;
 
     /// <summary>Creates finger-spin.</summary>
     public Finger()
@@ -29,8 +25,6 @@ public sealed class Finger : MujocoEnv
         _hinge = Model.QposAddress("hinge");
         _hingeDof = Model.DofAddress("hinge");
         _spinner = Model.BodyId("spinner");
-        _fingerGeoms = [Model.GeomId("proximal"), Model.GeomId("distal")];
-        _spinnerGeoms = [Model.GeomId("hub"), Model.GeomId("arm")];
     }
 
     /// <summary>The spinner's angular velocity [rad/s].</summary>
@@ -71,23 +65,13 @@ public sealed class Finger : MujocoEnv
 
     /// <inheritdoc/>
     /// <remarks>
-    /// As DMC's finger, draws again while the finger touches the spinner (DMC: until mjData.ncon is 0): a finger drawn
-    /// inside the spinner's arm jams it, and no policy or planner can score there.
+    /// As DMC's finger, draws again until MuJoCo finds no contact: a finger drawn inside the spinner's arm jams it,
+    /// and no policy or planner can score there.
     /// </remarks>
-    protected override void Initialize(SplitMix64 rng, MujocoData data)
-    {
-        for (int draw = 1; ; draw++)
+    protected override void Initialize(SplitMix64 rng, MujocoData data) =>
+        MujocoJoints.DrawApart(Name, data, rng, (r, d) =>
         {
-            MujocoJoints.RandomizeLimitedAndRotational(Model, data, rng);
-            data.Qpos[_hinge] = rng.Uniform(-Math.PI, Math.PI);
-            data.Forward();
-            if (!TouchesSpinner(data)) return;
-            if (draw == MaxDraws)
-                throw new InvalidOperationException($"finger-spin: {MaxDraws} initial states all touch the spinner.");
-        }
-    }
-
-    /// <summary>Whether a finger link overlaps the spinner's hub or arm in <paramref name="data"/>'s positions.</summary>
-    public bool TouchesSpinner(MujocoData data) =>
-        _fingerGeoms.Any(f => _spinnerGeoms.Any(s => CapsuleOverlap.Overlap(Model, data, f, s)));
+            MujocoJoints.RandomizeLimitedAndRotational(Model, d, r);
+            d.Qpos[_hinge] = r.Uniform(-Math.PI, Math.PI);
+        });
 }

@@ -63,6 +63,9 @@ public sealed unsafe class MujocoData : SafeHandle
     /// <summary>Geom orientations as row-major rotation matrices, ngeom x 9.</summary>
     public ReadOnlySpan<double> GeomXmat => Doubles(_layout.GeomXmat, 9 * Model.GeomCount);
 
+    /// <summary>Contacts found by the last forward pass or step (mjData.ncon).</summary>
+    public int ContactCount => *(int*)(D + _layout.ContactCount);
+
     /// <summary>Length of a <see cref="SaveState"/> buffer.</summary>
     public int StateSize => Model.Nq + 2 * Model.Nv + Model.Na + Model.Nu;
 

@@ -32,6 +32,27 @@ public static class MujocoJoints
         }
     }
 
+    /// <summary>Initial states drawn at most before giving up (DMC: 1000).</summary>
+    public const int MaxDraws = 1000;
+
+    /// <summary>
+    /// DeepMind Control's collision-free start (finger, humanoid): <paramref name="draw"/> a state, run a forward
+    /// pass, and draw again while MuJoCo finds a contact.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="MaxDraws"/> draws all touched.</exception>
+    public static void DrawApart(string task, MujocoData data, SplitMix64 rng, Action<SplitMix64, MujocoData> draw)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(draw);
+        for (int attempt = 1; attempt <= MaxDraws; attempt++)
+        {
+            draw(rng, data);
+            data.Forward();
+            if (data.ContactCount == 0) return;
+        }
+        throw new InvalidOperationException($"{task}: {MaxDraws} initial states drawn, all in contact.");
+    }
+
     private static void RandomQuaternion(SplitMix64 rng, Span<double> q)
     {
         // A normalised 4-D Gaussian is uniform on the unit sphere, i.e. a uniformly random rotation.

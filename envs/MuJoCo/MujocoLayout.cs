@@ -51,6 +51,21 @@ internal sealed unsafe class MujocoLayout
         </mujoco>
         """);
 
+    // Three free spheres over a floor; each rests 5 cm into it (one contact) or hangs clear, per calibration state.
+    private const string ContactXml = """
+        <mujoco model="qail-contact-calibration">
+          <worldbody>
+            <geom name="floor" type="plane" size="5 5 0.1"/>
+            <body pos="0 0 1"><freejoint/><geom type="sphere" size="0.1"/></body>
+            <body pos="1 0 1"><freejoint/><geom type="sphere" size="0.1"/></body>
+            <body pos="2 0 1"><freejoint/><geom type="sphere" size="0.1"/></body>
+          </worldbody>
+        </mujoco>
+        """;
+
+    // Contacts in each calibration state: ncon follows them; maxuse_con (2, 3, 3, 3) and nefc (x4) do not.
+    private static readonly int[] ContactCounts = [2, 3, 0, 1];
+
     public int Timestep { get; private init; }
     public int ActuatorCtrlRange { get; private init; }
     public int JntType { get; private init; }
@@ -75,14 +90,26 @@ internal sealed unsafe class MujocoLayout
     public int Xipos { get; private init; }
     public int GeomXpos { get; private init; }
     public int GeomXmat { get; private init; }
+    /// <summary>The mjData field ncon: contacts found by the last collision pass.</summary>
+    public int ContactCount { get; private set; }
 
     /// <summary>
     /// Finds and checks every offset; throws <see cref="InvalidOperationException"/> naming the field that failed.
     /// </summary>
     public static MujocoLayout Discover()
     {
+        var layout = OnModel(CalibrationXml, Calibrate);
+        layout.ContactCount = OnModel(ContactXml, (m, d) => FindContactCount(m, d, layout.Qpos));
+        return layout;
+    }
+
+    private delegate T Calibration<out T>(byte* model, byte* data);
+
+    /// <summary>Compiles <paramref name="xml"/>, runs <paramref name="calibrate"/> on it and frees both.</summary>
+    private static T OnModel<T>(string xml, Calibration<T> calibrate)
+    {
         string path = Path.Combine(Path.GetTempPath(), $"qail-mujoco-calibration-{Environment.ProcessId}.xml");
-        File.WriteAllText(path, CalibrationXml);
+        File.WriteAllText(path, xml);
         nint m, d;
         try
         {
@@ -96,13 +123,40 @@ internal sealed unsafe class MujocoLayout
         d = MujocoNative.MakeData(m);
         try
         {
-            return Calibrate((byte*)m, (byte*)d);
+            return calibrate((byte*)m, (byte*)d);
         }
         finally
         {
             MujocoNative.DeleteData(d);
             MujocoNative.DeleteModel(m);
         }
+    }
+
+    /// <summary>
+    /// The one int of mjData's scalar part (before the array pointers, which start at <paramref name="qposField"/>)
+    /// that counts the contacts of every calibration state, each set up by lowering spheres into the floor.
+    /// </summary>
+    private static int FindContactCount(byte* m, byte* d, int qposField)
+    {
+        MujocoNative.ResetData((nint)m, (nint)d);
+        double* qpos = *(double**)(d + qposField);
+        var values = new int[ContactCounts.Length, qposField / 4];
+        for (int state = 0; state < ContactCounts.Length; state++)
+        {
+            for (int sphere = 0; sphere < 3; sphere++) qpos[7 * sphere + 2] = sphere < ContactCounts[state] ? 0.05 : 1;
+            MujocoNative.Forward((nint)m, (nint)d);
+            for (int o = 0; o < qposField / 4; o++) values[state, o] = ((int*)d)[o];
+        }
+        int found = -1, matches = 0;
+        for (int o = 0; o < qposField / 4; o++)
+        {
+            bool follows = true;
+            for (int state = 0; state < ContactCounts.Length; state++)
+                follows &= values[state, o] == ContactCounts[state];
+            if (follows) { found = 4 * o; matches++; }
+        }
+        Check(matches == 1, "mjData ncon");
+        return found;
     }
 
     private static MujocoLayout Calibrate(byte* m, byte* d)
