@@ -107,7 +107,8 @@ internal static class TrainCommand
         var result = divergence.Run(progress => DAgger.Train(create, data, registration.Create, registration.Expert,
             rounds, episodes, options, network => ClosedLoop.Evaluate(data.EnvName,
                 new EvalModePolicy(network, "validation"), validationEpisodes, SeedRanges.ValidationBase).MeanReturn,
-            round => console.MarkupLine($"DAgger round {round.Index}: {round.Describe()}"), progress));
+            round => console.MarkupLine($"DAgger round {round.Index}: {round.Describe()}"), progress,
+            DAgger.CachedForPlanners(data.EnvName)));
         console.MarkupLine(FormattableString.Invariant(
             $"kept DAgger round {result.ChosenRound} of {rounds} ({result.Data.Episodes} episodes)"));
         if (dataOut is not null) result.Data.Save(dataOut);

@@ -31,18 +31,37 @@ public static class DemonstrationCache
     /// <exception cref="ArgumentException">The env is not registered.</exception>
     public static string Key(string envName, int episodes, int seed, double actionNoise, int maxSteps = 0)
     {
+        string recipe = Recipe(envName, episodes, seed, actionNoise);
+        // Whole episodes keep the key they always had; a step cap is part of the recipe.
+        if (maxSteps > 0) recipe += string.Create(CultureInfo.InvariantCulture, $"\nsteps {maxSteps}");
+        return Hash(recipe);
+    }
+
+    /// <summary>
+    /// The content key of DAgger's episodes: a learner (known by <paramref name="learnerFingerprint"/>, a hash of
+    /// its weights and type) driving the env from episode <paramref name="firstIndex"/> of the seed stream on, every
+    /// state labelled by the registered expert.
+    /// </summary>
+    /// <exception cref="ArgumentException">The env is not registered.</exception>
+    public static string OnPolicyKey(string envName, string learnerFingerprint, int episodes, int seed,
+        int firstIndex) =>
+        Hash(Recipe(envName, episodes, seed, actionNoise: 0)
+            + string.Create(CultureInfo.InvariantCulture, $"\non-policy {learnerFingerprint}\nfirst {firstIndex}"));
+
+    private static string Recipe(string envName, int episodes, int seed, double actionNoise)
+    {
         var registration = Env.Lookup(envName);
         // The worker count does not change a planner's choices, so it is not part of the recipe.
         string expert = MuJoCo.MujocoTasks.ExpertSettings(envName) is { } settings
             ? (settings with { Workers = 1 }).ToString()
             : "registered expert";
-        string recipe = string.Create(CultureInfo.InvariantCulture,
+        return string.Create(CultureInfo.InvariantCulture,
             $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n" +
             $"{episodes}\n{seed}\n{actionNoise:R}\nprobe {Probe(registration)}");
-        // Whole episodes keep the key they always had; a step cap is part of the recipe.
-        if (maxSteps > 0) recipe += string.Create(CultureInfo.InvariantCulture, $"\nsteps {maxSteps}");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));
     }
+
+    private static string Hash(string recipe) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));
 
     // A few expert steps from a fixed seed, hashed (observations, rewards, actions): an edit to an env's observations,
     // rewards or dynamics, or to its expert's planning objective, gives another key, so stale demonstrations recorded
@@ -77,14 +96,42 @@ public static class DemonstrationCache
 
     /// <summary>
     /// The demonstrations of the recipe from <paramref name="directory"/> when present and valid, else collected with
-    /// <see cref="Demonstrations.Collect(string, int, int, double, int, int)"/> and stored there.
+    /// <see cref="Demonstrations.Collect(string, int, int, double, int, int, EpisodeCheckpoint)"/> and stored there.
+    /// Episodes are kept as they end (<see cref="EpisodeCheckpoint"/>), so a collection that stops resumes.
     /// </summary>
     public static Demonstrations GetOrCollect(string envName, int episodes, int seed, double actionNoise,
         string directory, out bool hit, int maxSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string key = Key(envName, episodes, seed, actionNoise, maxSteps);
-        string path = Path.Combine(directory, $"{envName}-{key[..16]}.safetensors");
+        string name = $"{envName}-{Key(envName, episodes, seed, actionNoise, maxSteps)[..16]}";
+        return GetOrCollect(directory, name, envName, episodes, seed, actionNoise, out hit,
+            checkpoint => Demonstrations.Collect(envName, episodes, seed, actionNoise, maxSteps: maxSteps,
+                checkpoint: checkpoint));
+    }
+
+    /// <summary>
+    /// DAgger's episodes (<see cref="Demonstrations.CollectOnPolicy"/> on the registered env and expert) from
+    /// <paramref name="directory"/> when present and valid, else collected and stored there, each episode kept as it
+    /// ends. <paramref name="learnerFingerprint"/> must identify what <paramref name="learnerFactory"/> acts like
+    /// (its weights): it is the key.
+    /// </summary>
+    public static Demonstrations GetOrCollectOnPolicy(string envName, string learnerFingerprint,
+        Func<Func<Observation, float[]>> learnerFactory, int episodes, int seed, int firstIndex, string directory,
+        out bool hit)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentException.ThrowIfNullOrEmpty(learnerFingerprint);
+        var registration = Env.Lookup(envName);
+        string key = OnPolicyKey(envName, learnerFingerprint, episodes, seed, firstIndex);
+        return GetOrCollect(directory, $"{envName}-on-policy-{key[..16]}", envName, episodes, seed, 0, out hit,
+            checkpoint => Demonstrations.CollectOnPolicy(registration.Create, registration.Expert, learnerFactory,
+                episodes, seed, firstIndex, checkpoint: checkpoint));
+    }
+
+    private static Demonstrations GetOrCollect(string directory, string name, string envName, int episodes, int seed,
+        double actionNoise, out bool hit, Func<EpisodeCheckpoint, Demonstrations> collect)
+    {
+        string path = Path.Combine(directory, name + ".safetensors");
         if (File.Exists(path))
         {
             try
@@ -102,9 +149,12 @@ public static class DemonstrationCache
                 // A damaged cache entry is rebuilt below.
             }
         }
-        var demos = Demonstrations.Collect(envName, episodes, seed, actionNoise, maxSteps: maxSteps);
+        var checkpoint = new EpisodeCheckpoint(Path.Combine(directory, name + ".partial"), envName, seed,
+            actionNoise);
+        var demos = collect(checkpoint);
         Directory.CreateDirectory(directory);
         demos.Save(path); // atomic: a temp file in the same folder, renamed
+        checkpoint.Delete();
         hit = false;
         return demos;
     }

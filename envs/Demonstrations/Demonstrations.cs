@@ -101,11 +101,11 @@ public sealed partial class Demonstrations
     /// <summary>Collects episodes of a registered env with its registered expert; see the factory overload.</summary>
     public static Demonstrations Collect(string envName, int episodes, int seed, double actionNoise = 0,
         int maxDegreeOfParallelism = -1,
-        int maxSteps = 0)
+        int maxSteps = 0, EpisodeCheckpoint? checkpoint = null)
     {
         var registration = Env.Lookup(envName);
         return Collect(registration.Create, registration.Expert, episodes, seed, actionNoise, maxDegreeOfParallelism,
-            maxSteps);
+            maxSteps, checkpoint);
     }
 
     /// <summary>
@@ -114,11 +114,14 @@ public sealed partial class Demonstrations
     /// own stream, so the result is identical whatever the thread count. Executed action = expert + N(0, (noise x
     /// half-range)^2) per dimension, kept inside the bounds; the recorded label is the clean expert action (DART). A
     /// positive
-    /// <paramref name="maxSteps"/> ends each episode after that many steps (smoke runs of slow experts).
+    /// <paramref name="maxSteps"/> ends each episode after that many steps (smoke runs of slow experts). With a
+    /// <paramref name="checkpoint"/>, the episodes it keeps are reused, each missing one is stored there as it ends,
+    /// and the result is the same set, bit for bit.
     /// </summary>
     public static Demonstrations Collect(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory, int episodes,
         int seed,
-        double actionNoise = 0, int maxDegreeOfParallelism = -1, int maxSteps = 0)
+        double actionNoise = 0, int maxDegreeOfParallelism = -1, int maxSteps = 0,
+        EpisodeCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(envFactory);
         ArgumentNullException.ThrowIfNull(expertFactory);
@@ -131,8 +134,11 @@ public sealed partial class Demonstrations
             throw new ArgumentException(
                 $"Demonstrations.Collect: maxDegreeOfParallelism {maxDegreeOfParallelism} must be -1 or positive.",
                 nameof(maxDegreeOfParallelism));
-        var recorded = new Episode[episodes];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        if (checkpoint is not null)
+            return Resume(checkpoint, episodes, options, envFactory, (i, env) => Assemble(env,
+                [Record(env, expertFactory(env), i, seed, actionNoise, maxSteps, learner: null)], seed, actionNoise));
+        var recorded = new Episode[episodes];
         Parallel.For(0, episodes, options, envFactory, (i, _, env) =>
         {
             recorded[i] = Record(env, expertFactory(env), i, seed, actionNoise, maxSteps, learner: null);
@@ -158,8 +164,8 @@ public sealed partial class Demonstrations
     }
 
     /// <summary>
-    /// The per-episode reset seed that <see cref="Collect(string, int, int, double, int, int)"/> uses for episode
-    /// <paramref name="index"/>.
+    /// The per-episode reset seed that <see cref="Collect(string, int, int, double, int, int, EpisodeCheckpoint)"/>
+    /// uses for episode <paramref name="index"/>.
     /// </summary>
     public static int EpisodeSeed(int seed, int index) => SplitMix64.Derive(seed, index).NextSeed();
 
@@ -335,6 +341,24 @@ public sealed partial class Demonstrations
             && header[at + needle.Length + 8] == (byte)'"',
             $"the '{ChecksumKey}' field must appear once as 8 hex digits");
         return 8 + at + needle.Length;
+    }
+
+    // The checkpoint's episodes, then the missing ones recorded in parallel (each stored as it ends), joined in
+    // order: Concat of one-episode sets is the set Assemble makes of all of them.
+    private static Demonstrations Resume<TWorker>(EpisodeCheckpoint checkpoint, int episodes, ParallelOptions options,
+        Func<TWorker> worker, Func<int, TWorker, Demonstrations> record)
+    {
+        var parts = new Demonstrations?[episodes];
+        for (int i = 0; i < episodes; i++) parts[i] = checkpoint.TryLoad(i);
+        var missing = Enumerable.Range(0, episodes).Where(i => parts[i] is null).ToArray();
+        Parallel.ForEach(missing, options, worker, (i, _, state) =>
+        {
+            var part = record(i, state);
+            checkpoint.Save(i, part);
+            parts[i] = part;
+            return state;
+        }, _ => { });
+        return Concat(parts!);
     }
 
     private sealed record Episode(List<Observation> Observations, List<float[]> Labels, List<float[]> Executed,

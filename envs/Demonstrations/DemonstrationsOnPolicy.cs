@@ -9,10 +9,12 @@ public sealed partial class Demonstrations
     /// episodes. The executed actions are the learner's (exactly as a closed-loop evaluation runs them), the labels
     /// the expert's, the rewards and successes the learner's. Episodes run in parallel, one env and one learner per
     /// worker (<paramref name="learnerFactory"/> is called once per worker: a learner need not be thread-safe).
+    /// With a <paramref name="checkpoint"/> (indexed 0 to <paramref name="episodes"/> - 1), the episodes it keeps are
+    /// reused and each missing one is stored there as it ends.
     /// </summary>
     public static Demonstrations CollectOnPolicy(Func<IEnv> envFactory, Func<IEnv, IExpert> expertFactory,
         Func<Func<Observation, float[]>> learnerFactory, int episodes, int seed, int firstIndex,
-        int maxDegreeOfParallelism = -1)
+        int maxDegreeOfParallelism = -1, EpisodeCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(envFactory);
         ArgumentNullException.ThrowIfNull(expertFactory);
@@ -24,8 +26,12 @@ public sealed partial class Demonstrations
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentException($"Demonstrations.CollectOnPolicy: maxDegreeOfParallelism "
                 + $"{maxDegreeOfParallelism} must be -1 or positive.", nameof(maxDegreeOfParallelism));
-        var recorded = new Episode[episodes];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        if (checkpoint is not null)
+            return Resume(checkpoint, episodes, options, () => (Env: envFactory(), Learner: learnerFactory()),
+                (i, worker) => Assemble(worker.Env, [Record(worker.Env, expertFactory(worker.Env), firstIndex + i,
+                    seed, 0, maxSteps: 0, worker.Learner)], seed, 0));
+        var recorded = new Episode[episodes];
         Parallel.For(0, episodes, options, () => (Env: envFactory(), Learner: learnerFactory()), (i, _, worker) =>
         {
             recorded[i] = Record(worker.Env, expertFactory(worker.Env), firstIndex + i, seed, 0, maxSteps: 0,

@@ -198,7 +198,8 @@ public static class QuantizationStudy
         {
             var result = DAgger.Train(NewTeacher, demos, registration.Create, registration.Expert,
                 options.DaggerRounds, options.DaggerEpisodes, training, validation,
-                r => report.End($"DAgger round {r.Index}", r.Describe()));
+                r => report.End($"DAgger round {r.Index}", r.Describe()),
+                collect: DAgger.CachedForPlanners(options.Env));
             (teacher, demos, fpTraining) = (result.Policy, result.Data, result.Training);
             round = $"DAgger round {result.ChosenRound} of {options.DaggerRounds}";
             dagger = $"; {round} (validation return {result.Rounds[result.ChosenRound].ValidationReturn:F1}), "

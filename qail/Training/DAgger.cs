@@ -1,4 +1,5 @@
 using Qail.Envs;
+using Qail.Evaluation;
 using Qail.Policies;
 
 namespace Qail.Training;
@@ -34,6 +35,34 @@ public static class DAgger
         IReadOnlyList<Round> Rounds);
 
     /// <summary>
+    /// Runs a round's <paramref name="learner"/> for <paramref name="episodes"/> episodes from episode
+    /// <paramref name="firstIndex"/> of <paramref name="seed"/>'s stream, every visited state labelled by the expert
+    /// (<see cref="Demonstrations.CollectOnPolicy"/> or a cache of it).
+    /// </summary>
+    public delegate Demonstrations RoundCollector(EvalModePolicy learner, int episodes, int seed, int firstIndex);
+
+    /// <summary>
+    /// A <see cref="RoundCollector"/> for a registered env that keeps every round's episodes in
+    /// <paramref name="directory"/> under the learner's <see cref="PolicyFingerprint"/>
+    /// (<see cref="DemonstrationCache.GetOrCollectOnPolicy"/>): a run that stops resumes at the episode it was
+    /// labelling, every round before it a cache hit (training is seeded, so the same rounds give the same learners).
+    /// </summary>
+    public static RoundCollector Cached(string envName, string directory) =>
+        (learner, episodes, seed, firstIndex) => DemonstrationCache.GetOrCollectOnPolicy(envName,
+            PolicyFingerprint.Of(learner.Network), () => learner.Replicate().Act, episodes, seed, firstIndex,
+            directory, out _);
+
+    /// <summary>
+    /// What `qail train` and `qail study` gather rounds with: <see cref="Cached"/> in
+    /// <see cref="DemonstrationCache.DefaultDirectory"/> for the MuJoCo tasks (planner experts, hours a run), else
+    /// null (collected afresh: the other experts take seconds).
+    /// </summary>
+    public static RoundCollector? CachedForPlanners(string envName) =>
+        Envs.MuJoCo.MujocoTasks.ExpertSettings(envName) is null
+            ? null
+            : Cached(envName, DemonstrationCache.DefaultDirectory);
+
+    /// <summary>
     /// Round 0 clones <paramref name="demonstrations"/>; round k (1 to <paramref name="rounds"/>) runs round k - 1's
     /// policy for <paramref name="episodesPerRound"/> episodes (seeds continuing the demonstrations' stream:
     /// <see cref="Demonstrations.EpisodeSeed"/>(demonstrations' seed, demonstration count + (k - 1) x episodes per
@@ -53,10 +82,13 @@ public static class DAgger
     /// <param name="validation">Validation return of a policy (higher is better; never the test episodes).</param>
     /// <param name="roundDone">Hears about each round as it ends.</param>
     /// <param name="progress">Hears every round's epochs (numbered from 1 in each round).</param>
+    /// <param name="collect">Gathers each round's episodes; default: <see cref="Demonstrations.CollectOnPolicy"/> on
+    /// <paramref name="envFactory"/> and <paramref name="expertFactory"/>, nothing kept (<see cref="Cached"/> keeps
+    /// them).</param>
     public static Result Train(Func<PolicyNetwork> create, Demonstrations demonstrations, Func<IEnv> envFactory,
         Func<IEnv, IExpert> expertFactory, int rounds, int episodesPerRound, TrainOptions training,
         Func<PolicyNetwork, double> validation, Action<Round>? roundDone = null,
-        IProgress<(int Epoch, double Loss)>? progress = null)
+        IProgress<(int Epoch, double Loss)>? progress = null, RoundCollector? collect = null)
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(demonstrations);
@@ -75,9 +107,9 @@ public static class DAgger
             double rolloutReturn = double.NaN;
             if (previous is not null)
             {
-                var learner = new EvalModePolicy(previous, "DAgger");
-                var visited = Demonstrations.CollectOnPolicy(envFactory, expertFactory,
-                    () => learner.Replicate().Act, episodesPerRound, demonstrations.Seed,
+                collect ??= (learner, episodes, seed, firstIndex) => Demonstrations.CollectOnPolicy(envFactory,
+                    expertFactory, () => learner.Replicate().Act, episodes, seed, firstIndex);
+                var visited = collect(new EvalModePolicy(previous, "DAgger"), episodesPerRound, demonstrations.Seed,
                     demonstrations.Episodes + (k - 1) * episodesPerRound);
                 rolloutReturn = visited.Rewards.Sum(r => (double)r) / visited.Episodes;
                 gathered.Add(visited);

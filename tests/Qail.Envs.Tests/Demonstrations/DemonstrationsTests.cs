@@ -207,6 +207,90 @@ public class DemonstrationCacheTests
     }
 
     [Fact]
+    public void A_stopped_collection_resumes_with_its_missing_episodes()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"qail-cache-test-{Guid.NewGuid():N}");
+        try
+        {
+            var whole = Qail.Envs.Demonstrations.Collect("point-mass", 4, seed: 4, actionNoise: 0.1);
+            string key = DemonstrationCache.Key("point-mass", 4, 4, 0.1);
+            string folder = Path.Combine(directory, $"point-mass-{key[..16]}.partial");
+            var checkpoint = new EpisodeCheckpoint(folder, "point-mass", 4, 0.1);
+            // Collected through a checkpoint, the set is the same, bit for bit, and every episode is kept.
+            Assert.Equal(whole.ToBytes(),
+                Qail.Envs.Demonstrations.Collect("point-mass", 4, seed: 4, actionNoise: 0.1, checkpoint: checkpoint)
+                    .ToBytes());
+            var episodes = Directory.GetFiles(folder).Order().ToArray();
+            Assert.Equal(4, episodes.Length);
+
+            // A stopped run: episode 0 never finished, episode 2's file is damaged, episode 3's belongs to another
+            // collection, and episode 1 is a kept 3-step episode (told apart from a fresh one by its length).
+            File.Delete(episodes[0]);
+            File.WriteAllBytes(episodes[2], File.ReadAllBytes(episodes[2])[..100]);
+            var foreign = new EpisodeCheckpoint(Path.Combine(directory, "foreign"), "point-mass", 5, 0.1);
+            Qail.Envs.Demonstrations.Collect("point-mass", 1, seed: 5, actionNoise: 0.1, checkpoint: foreign);
+            File.Copy(Directory.GetFiles(foreign.Folder).Single(), episodes[3], overwrite: true);
+            var shortened = new EpisodeCheckpoint(Path.Combine(directory, "short"), "point-mass", 4, 0.1);
+            Qail.Envs.Demonstrations.Collect("point-mass", 2, seed: 4, actionNoise: 0.1, maxSteps: 3,
+                checkpoint: shortened);
+            File.Copy(Directory.GetFiles(shortened.Folder).Order().Last(), episodes[1], overwrite: true);
+
+            var resumed = DemonstrationCache.GetOrCollect("point-mass", 4, seed: 4, actionNoise: 0.1, directory,
+                out bool hit);
+            Assert.False(hit);
+            long[] offsets = whole.EpisodeOffsets;
+            long first = offsets[1], third = offsets[3] - offsets[2], fourth = offsets[4] - offsets[3];
+            Assert.Equal([0L, first, first + 3, first + 3 + third, first + 3 + third + fourth],
+                resumed.EpisodeOffsets);
+            int a = whole.ActionSize;
+            Assert.Equal(whole.Actions[..(int)(first * a)], resumed.Actions[..(int)(first * a)]);
+            Assert.Equal(whole.Actions[(int)(offsets[2] * a)..], resumed.Actions[(int)((first + 3) * a)..]);
+            // The finished set is stored and its episode folder removed.
+            Assert.False(Directory.Exists(folder));
+            Assert.Equal(resumed.ToBytes(), DemonstrationCache.GetOrCollect("point-mass", 4, seed: 4,
+                actionNoise: 0.1, directory, out bool again).ToBytes());
+            Assert.True(again);
+            Assert.Throws<ArgumentException>(() => checkpoint.Save(0, whole));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void On_policy_episodes_are_cached_under_the_learners_fingerprint()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"qail-cache-test-{Guid.NewGuid():N}");
+        try
+        {
+            Func<Func<Observation, float[]>> learner = () => _ => [0.3f, -0.2f];
+            var direct = Qail.Envs.Demonstrations.CollectOnPolicy(() => Env.Make("point-mass", 0), Expert.For,
+                learner, episodes: 2, seed: 9, firstIndex: 5);
+            var first = DemonstrationCache.GetOrCollectOnPolicy("point-mass", "learner-a", learner, 2, 9, 5,
+                directory, out bool hit1);
+            var second = DemonstrationCache.GetOrCollectOnPolicy("point-mass", "learner-a", learner, 2, 9, 5,
+                directory, out bool hit2);
+            Assert.False(hit1);
+            Assert.True(hit2);
+            Assert.Equal(direct.ToBytes(), first.ToBytes());
+            Assert.Equal(direct.ToBytes(), second.ToBytes());
+            Assert.Single(Directory.GetFiles(directory));
+            Assert.Empty(Directory.GetDirectories(directory));
+            string key = DemonstrationCache.OnPolicyKey("point-mass", "learner-a", 2, 9, 5);
+            Assert.NotEqual(key, DemonstrationCache.OnPolicyKey("point-mass", "learner-b", 2, 9, 5));
+            Assert.NotEqual(key, DemonstrationCache.OnPolicyKey("point-mass", "learner-a", 2, 9, 6));
+            Assert.NotEqual(key, DemonstrationCache.Key("point-mass", 2, 9, 0));
+            Assert.Throws<ArgumentException>(() => DemonstrationCache.GetOrCollectOnPolicy("point-mass", "",
+                learner, 2, 9, 5, directory, out _));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_step_cap_ends_every_episode_early_and_is_part_of_the_recipe()
     {
         var whole = Qail.Envs.Demonstrations.Collect("point-mass", 2, seed: 4, actionNoise: 0.1);

@@ -81,6 +81,46 @@ public sealed class DAggerTests
     }
 
     [Fact]
+    public void Cached_rounds_give_the_same_result_and_a_rerun_finds_every_round_in_the_cache()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"qail-dagger-test-{Guid.NewGuid():N}");
+        try
+        {
+            var demos = Demonstrations.Collect(Task, episodes: 4, seed: 7, actionNoise: 0.1);
+            DAgger.Result Cached(DAgger.RoundCollector collect)
+            {
+                int calls = 0;
+                return DAgger.Train(Create, demos, Env.Lookup(Task).Create, Env.Lookup(Task).Expert, rounds: 2,
+                    episodesPerRound: 1, Training, _ => ++calls, collect: collect);
+            }
+            int plainCalls = 0;
+            var plain = Run(demos, _ => ++plainCalls);
+            var first = Cached(DAgger.Cached(Task, directory));
+            Assert.Equal(PolicyFingerprint.Of(plain.Policy), PolicyFingerprint.Of(first.Policy));
+            Assert.Equal(plain.Data.ToBytes(), first.Data.ToBytes());
+            Assert.Equal(2, Directory.GetFiles(directory).Length);
+            Assert.Empty(Directory.GetDirectories(directory));
+
+            // Training is seeded, so a rerun's learners have the same weights and their rounds are cache hits.
+            var hits = new List<bool>();
+            var rerun = Cached((learner, episodes, seed, firstIndex) =>
+            {
+                var set = DemonstrationCache.GetOrCollectOnPolicy(Task, PolicyFingerprint.Of(learner.Network),
+                    () => learner.Replicate().Act, episodes, seed, firstIndex, directory, out bool hit);
+                hits.Add(hit);
+                return set;
+            });
+            Assert.Equal([true, true], hits);
+            Assert.Equal(first.Data.ToBytes(), rerun.Data.ToBytes());
+            Assert.Null(DAgger.CachedForPlanners(Task));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Rounds_that_would_outgrow_the_held_out_demonstrations_are_refused()
     {
         DAgger.CheckRounds(4, 10, 40, 0.1);
