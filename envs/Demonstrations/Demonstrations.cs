@@ -344,15 +344,19 @@ public sealed partial class Demonstrations
     }
 
     // The checkpoint's episodes, then the missing ones recorded in parallel (each stored as it ends), joined in
-    // order: Concat of one-episode sets is the set Assemble makes of all of them.
+    // order: Concat of one-episode sets is the set Assemble makes of all of them. At most one episode a core runs at
+    // once, so episodes end (and are kept) one after another rather than all together at the end.
     private static Demonstrations Resume<TWorker>(EpisodeCheckpoint checkpoint, int episodes, ParallelOptions options,
         Func<TWorker> worker, Func<int, TWorker, Demonstrations> record)
     {
         var parts = new Demonstrations?[episodes];
         for (int i = 0; i < episodes; i++) parts[i] = checkpoint.TryLoad(i);
         var missing = Enumerable.Range(0, episodes).Where(i => parts[i] is null).ToArray();
-        Parallel.ForEach(missing, options, worker, (i, _, state) =>
+        if (options.MaxDegreeOfParallelism == -1)
+            options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, missing.Length, options, worker, (m, _, state) =>
         {
+            int i = missing[m];
             var part = record(i, state);
             checkpoint.Save(i, part);
             parts[i] = part;
