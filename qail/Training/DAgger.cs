@@ -97,6 +97,8 @@ public static class DAgger
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(validation);
         CheckRounds(rounds, episodesPerRound, demonstrations.Episodes, training.ValidationFraction);
+        collect ??= (learner, episodes, seed, firstIndex) => Demonstrations.CollectOnPolicy(envFactory, expertFactory,
+            () => learner.Replicate().Act, episodes, seed, firstIndex);
         var gathered = new List<Demonstrations>();
         var history = new List<Round>();
         Result? best = null;
@@ -107,8 +109,6 @@ public static class DAgger
             double rolloutReturn = double.NaN;
             if (previous is not null)
             {
-                collect ??= (learner, episodes, seed, firstIndex) => Demonstrations.CollectOnPolicy(envFactory,
-                    expertFactory, () => learner.Replicate().Act, episodes, seed, firstIndex);
                 var visited = collect(new EvalModePolicy(previous, "DAgger"), episodesPerRound, demonstrations.Seed,
                     demonstrations.Episodes + (k - 1) * episodesPerRound);
                 rolloutReturn = visited.Rewards.Sum(r => (double)r) / visited.Episodes;
