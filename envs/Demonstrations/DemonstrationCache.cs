@@ -48,17 +48,31 @@ public static class DemonstrationCache
         Hash(Recipe(envName, episodes, seed, actionNoise: 0)
             + string.Create(CultureInfo.InvariantCulture, $"\non-policy {learnerFingerprint}\nfirst {firstIndex}"));
 
+    /// <summary>
+    /// The content key of the registered expert acting on its env (env, description, expert settings, probe): what
+    /// an episode of the expert scores depends on nothing else but the episode's seed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The env is not registered.</exception>
+    public static string ExpertKey(string envName)
+    {
+        var registration = Env.Lookup(envName);
+        return Hash($"expert\n{envName}\n{registration.Description}\n{ExpertName(envName)}\n"
+            + $"probe {Probe(registration)}");
+    }
+
     private static string Recipe(string envName, int episodes, int seed, double actionNoise)
     {
         var registration = Env.Lookup(envName);
-        // The worker count does not change a planner's choices, so it is not part of the recipe.
-        string expert = MuJoCo.MujocoTasks.ExpertSettings(envName) is { } settings
-            ? (settings with { Workers = 1 }).ToString()
-            : "registered expert";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{expert}\n" +
+            $"{Demonstrations.Format}\n{envName}\n{registration.Description}\n{ExpertName(envName)}\n" +
             $"{episodes}\n{seed}\n{actionNoise:R}\nprobe {Probe(registration)}");
     }
+
+    // The worker count does not change a planner's choices, so it is not part of the recipe.
+    private static string ExpertName(string envName) =>
+        MuJoCo.MujocoTasks.ExpertSettings(envName) is { } settings
+            ? (settings with { Workers = 1 }).ToString()
+            : "registered expert";
 
     private static string Hash(string recipe) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)));

@@ -32,7 +32,8 @@ public sealed class EpisodeCheckpoint(string folder, string envName, int seed, d
         }
     }
 
-    /// <summary>Keeps <paramref name="episode"/> (one episode) as episode <paramref name="index"/>, atomically.</summary>
+    /// <summary>Keeps <paramref name="episode"/> (one episode) as episode <paramref name="index"/>, atomically.
+    /// </summary>
     public void Save(int index, Demonstrations episode)
     {
         ArgumentNullException.ThrowIfNull(episode);

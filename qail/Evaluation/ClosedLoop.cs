@@ -153,23 +153,30 @@ public static class ClosedLoop
         var registration = Env.Lookup(envName);
         var outcomes = new EpisodeOutcome[episodes];
         Parallel.For(0, episodes,
-            new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount }, i =>
-        {
-            var env = registration.Create();
-            var expert = registration.Expert(env);
-            env.Reset(seed + i);
-            double total = 0;
-            int steps = 0;
-            StepResult? last = null;
-            while (last is null || !last.Done)
-            {
-                last = env.Step(expert.Act(env));
-                total += last.Reward;
-                steps++;
-            }
-            outcomes[i] = new EpisodeOutcome(seed + i, total, steps, last.Info.Success, last.Info.Metrics);
-        });
+            new ParallelOptions { MaxDegreeOfParallelism = workers ?? Environment.ProcessorCount },
+            i => outcomes[i] = ExpertEpisode(registration, seed + i));
         return new EvalResult("expert", envName, outcomes);
+    }
+
+    /// <summary>One episode of the registered expert from env seed <paramref name="seed"/>.</summary>
+    internal static EpisodeOutcome ExpertEpisode(EnvRegistration registration, int seed)
+    {
+        var env = registration.Create();
+        var expert = registration.Expert(env);
+        // MuJoCo envs and planners own native memory: freed here, not left to finalizers.
+        using var ownedEnv = env as IDisposable;
+        using var ownedExpert = expert as IDisposable;
+        env.Reset(seed);
+        double total = 0;
+        int steps = 0;
+        StepResult? last = null;
+        while (last is null || !last.Done)
+        {
+            last = env.Step(expert.Act(env));
+            total += last.Reward;
+            steps++;
+        }
+        return new EpisodeOutcome(seed, total, steps, last.Info.Success, last.Info.Metrics);
     }
 
     /// <summary>

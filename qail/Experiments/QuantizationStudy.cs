@@ -220,7 +220,7 @@ public static class QuantizationStudy
         if (options.Controls)
         {
             clock.Restart();
-            var expert = ClosedLoop.EvaluateExpert(options.Env, options.ExpertTestEpisodes, testSeed);
+            var expert = ExpertOutcomeCache.EvaluateForPlanners(options.Env, options.ExpertTestEpisodes, testSeed);
             expertRow = new StudyRow(ExpertRow, expert, double.NaN, null, clock.Elapsed.TotalSeconds);
             report.End($"evaluate {ExpertRow}", $"return {expert.MeanReturn:F1}, success {expert.SuccessRate:F0}%");
             (controlRow, control) = Control(options, teacher, demos, fpPolicy, fpStates, validation, testSeed, report,
