@@ -27,6 +27,14 @@ public static class DemonstrationCache
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
             "qail", "demonstrations");
 
+    /// <summary>
+    /// Where the registered expert's work on <paramref name="envName"/> is cached by default:
+    /// <see cref="DefaultDirectory"/> for the MuJoCo tasks (planner experts, minutes an episode), else null (the other
+    /// experts take seconds, so their episodes are run afresh).
+    /// </summary>
+    public static string? DirectoryFor(string envName) =>
+        MuJoCo.MujocoTasks.ExpertSettings(envName) is null ? null : DefaultDirectory;
+
     /// <summary>The content key (64 hex digits) of a collection recipe.</summary>
     /// <exception cref="ArgumentException">The env is not registered.</exception>
     public static string Key(string envName, int episodes, int seed, double actionNoise, int maxSteps = 0)

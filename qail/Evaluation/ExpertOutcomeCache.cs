@@ -21,14 +21,13 @@ public static class ExpertOutcomeCache
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>
-    /// <see cref="ClosedLoop.EvaluateExpert"/>, with the episodes kept under
-    /// <see cref="DemonstrationCache.DefaultDirectory"/> for the MuJoCo tasks (planner experts) and run afresh for the
-    /// others (seconds).
+    /// <see cref="ClosedLoop.EvaluateExpert"/>, with the episodes kept in
+    /// <see cref="DemonstrationCache.DirectoryFor"/> the env (planner experts) and run afresh where it is null.
     /// </summary>
     public static EvalResult EvaluateForPlanners(string envName, int episodes, int seed) =>
-        Envs.MuJoCo.MujocoTasks.ExpertSettings(envName) is null
-            ? ClosedLoop.EvaluateExpert(envName, episodes, seed)
-            : Evaluate(envName, episodes, seed, DemonstrationCache.DefaultDirectory, out _);
+        DemonstrationCache.DirectoryFor(envName) is { } directory
+            ? Evaluate(envName, episodes, seed, directory, out _)
+            : ClosedLoop.EvaluateExpert(envName, episodes, seed);
 
     /// <summary>
     /// The expert's outcomes on env seeds <paramref name="seed"/> to <paramref name="seed"/> + episodes - 1, the same

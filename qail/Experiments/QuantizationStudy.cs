@@ -235,10 +235,10 @@ public static class QuantizationStudy
         var clock = Stopwatch.StartNew();
         report.Begin("collect", options.DemoEpisodes);
         // MuJoCo planners take minutes an episode: their demonstrations are cached by recipe and shared by cells.
-        var demos = Envs.MuJoCo.MujocoTasks.ExpertSettings(options.Env) is null
-            ? Demonstrations.Collect(options.Env, options.DemoEpisodes, options.DemonstrationSeed, options.DemoNoise)
-            : DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.DemonstrationSeed,
-                options.DemoNoise, DemonstrationCache.DefaultDirectory, out _);
+        var demos = DemonstrationCache.DirectoryFor(options.Env) is { } directory
+            ? DemonstrationCache.GetOrCollect(options.Env, options.DemoEpisodes, options.DemonstrationSeed,
+                options.DemoNoise, directory, out _)
+            : Demonstrations.Collect(options.Env, options.DemoEpisodes, options.DemonstrationSeed, options.DemoNoise);
         SeedRanges.CheckDisjoint(Enumerable.Range(0, options.TrainingEpisodes).Select(i =>
             Demonstrations.EpisodeSeed(options.DemonstrationSeed, i)),
             options.ValidationEpisodes, options.EvalEpisodes);

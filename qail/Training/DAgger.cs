@@ -54,13 +54,11 @@ public static class DAgger
 
     /// <summary>
     /// What `qail train` and `qail study` gather rounds with: <see cref="Cached"/> in
-    /// <see cref="DemonstrationCache.DefaultDirectory"/> for the MuJoCo tasks (planner experts, hours a run), else
-    /// null (collected afresh: the other experts take seconds).
+    /// <see cref="DemonstrationCache.DirectoryFor"/> the env (planner experts, hours a run), else null (collected
+    /// afresh: the other experts take seconds).
     /// </summary>
     public static RoundCollector? CachedForPlanners(string envName) =>
-        Envs.MuJoCo.MujocoTasks.ExpertSettings(envName) is null
-            ? null
-            : Cached(envName, DemonstrationCache.DefaultDirectory);
+        DemonstrationCache.DirectoryFor(envName) is { } directory ? Cached(envName, directory) : null;
 
     /// <summary>
     /// Round 0 clones <paramref name="demonstrations"/>; round k (1 to <paramref name="rounds"/>) runs round k - 1's
