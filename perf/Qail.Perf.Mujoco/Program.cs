@@ -6,7 +6,8 @@ namespace Qail.Perf.Mujoco;
 /// MuJoCo figures: <c>dotnet run -c Release --project perf/Qail.Perf.Mujoco -- speed [steps] [rounds]</c> compares our
 /// binding's physics steps/s with <c>mujoco-testspeed</c>; <c>-- expert TASK SEED[,SEED...] [steps [samples horizon
 /// knots noise [temperature [fine noise]]]]</c> reports the
-/// planner expert's return and time per control step on the given (test) seeds.
+/// planner expert's return and time per control step on the given (test) seeds; <c>-- handover DEMOS H[,H...]
+/// [episodes]</c> runs the expert for H steps, then a clone of DEMOS (see <see cref="Handover"/>).
 /// </summary>
 public static class Program
 {
@@ -36,11 +37,16 @@ public static class Program
                 var seeds = args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
                 ExpertReturns.Run(args[1], seeds, Int(3, 1000), settings);
                 return 0;
+            case "handover" when args.Length >= 3:
+                Handover.Run(args[1], args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))
+                    .ToArray(), Int(3, 4));
+                return 0;
             default:
                 Console.Error.WriteLine("usage: Qail.Perf.Mujoco speed [steps] [rounds]");
                 Console.Error.WriteLine(
                     "       Qail.Perf.Mujoco expert TASK SEED[,SEED...] " +
                     "[steps [samples horizon knots noise [temp [fine]]]]");
+                Console.Error.WriteLine("       Qail.Perf.Mujoco handover DEMOS H[,H...] [episodes]");
                 return 2;
         }
     }
