@@ -20,6 +20,8 @@ internal static class Handover
         var probe = Env.Make(demos.EnvName, 0);
         var spec = probe.Spec;
         (probe as IDisposable)?.Dispose();
+        if (PolicyFactory.FamilyFor(spec) != "mlp")
+            throw new ArgumentException($"handover: {demos.EnvName} is not a state-vector env (MLP clones only).");
         var network = new MlpPolicy(spec, [256, 256], seed: 2);
         var report = BehaviourCloning.Train(network, demos, new TrainOptions { Epochs = 20, Seed = 3 });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -44,6 +46,7 @@ internal static class Handover
                     var step = env.Step(clone.Act(observation));
                     (cloneReturn, observation, done) = (cloneReturn + step.Reward, step.Observation, step.Done);
                 }
+                (expert as IDisposable)?.Dispose();
                 (env as IDisposable)?.Dispose();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"seed {seed}: expert {expertReturn:F1} over {expertSteps} steps, " +
