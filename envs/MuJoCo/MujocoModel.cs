@@ -92,6 +92,22 @@ public sealed unsafe class MujocoModel : SafeHandle
         }
     }
 
+    /// <summary>
+    /// A copy of this model (mj_copyModel) whose physics time step is <paramref name="timestep"/>; this model is
+    /// unchanged. Planners roll out on such a copy to trade accuracy for speed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The time step is not positive and finite.</exception>
+    public MujocoModel WithTimestep(double timestep)
+    {
+        if (!(timestep > 0 && double.IsFinite(timestep)))
+            throw new ArgumentOutOfRangeException(nameof(timestep), timestep,
+                "MujocoModel: the time step must be positive and finite.");
+        nint copy = MujocoNative.CopyModel(0, Pointer);
+        if (copy == 0) throw new OutOfMemoryException("MujocoModel: mj_copyModel could not allocate the copy.");
+        *(double*)((byte*)copy + Mujoco.Layout.Timestep) = timestep;
+        return new MujocoModel(copy);
+    }
+
     /// <summary>Id of the named object of a kind, or -1 when there is none.</summary>
     public int BodyId(string name) => NameToId(Pointer, MujocoNative.ObjBody, name);
 

@@ -32,6 +32,7 @@ internal static unsafe class MujocoNative
     public static delegate* unmanaged<nint, nint, void> ResetData;
     public static delegate* unmanaged<nint, nint, nint, nint> CopyData;
     public static delegate* unmanaged<nint, int, byte*, int> Name2Id;
+    public static delegate* unmanaged<nint, nint, nint> CopyModel;
 
     /// <summary>Null when the library is loaded and of the supported version, else why it is not usable.</summary>
     public static string? Problem => Loaded.Value;
@@ -63,6 +64,7 @@ internal static unsafe class MujocoNative
             ResetData = (delegate* unmanaged<nint, nint, void>)NativeLibrary.GetExport(handle, "mj_resetData");
             CopyData = (delegate* unmanaged<nint, nint, nint, nint>)NativeLibrary.GetExport(handle, "mj_copyData");
             Name2Id = (delegate* unmanaged<nint, int, byte*, int>)NativeLibrary.GetExport(handle, "mj_name2id");
+            CopyModel = (delegate* unmanaged<nint, nint, nint>)NativeLibrary.GetExport(handle, "mj_copyModel");
             return null;
         }
         catch (EntryPointNotFoundException e)

@@ -22,10 +22,10 @@ public static class MujocoTasks
             () => new Finger(), new(Samples: 64, Horizon: 25, Knots: 5, Noise: 0.8, Workers, Temperature: 0.1)),
         ("humanoid-stand", "MuJoCo's installed humanoid.xml: from a contact-free random pose, stand up and stay still "
             + "(DMC reward; 1000 steps of 0.025 s).",
-            () => new Humanoid(0), new(Samples: 32, Horizon: 30, Knots: 6, Noise: 0.3, Workers)),
+            () => new Humanoid(0), new(Samples: 32, Horizon: 30, Knots: 6, Noise: 0.3, Workers, RolloutSteps: 2)),
         ("humanoid-walk", "MuJoCo's installed humanoid.xml: from a contact-free random pose, walk at 1 m/s "
             + "(DMC reward; 1000 steps of 0.025 s).",
-            () => new Humanoid(1), new(Samples: 64, Horizon: 40, Knots: 8, Noise: 0.3, Workers)),
+            () => new Humanoid(1), new(Samples: 64, Horizon: 40, Knots: 8, Noise: 0.3, Workers, RolloutSteps: 3)),
         ("cartpole-balance-mujoco", "Our cart-pole plant in MuJoCo, checks cartpole-balance (1000 steps of 0.01 s).",
             () => new MujocoCartPole(), new(Samples: 16, Horizon: 100, Knots: 4, Noise: 0.3, Workers)),
     ];

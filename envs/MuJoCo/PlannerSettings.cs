@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Qail.Envs.MuJoCo;
 
 /// <summary>Settings of <see cref="PredictiveSamplingExpert"/>.</summary>
@@ -12,8 +15,11 @@ namespace Qail.Envs.MuJoCo;
 /// <param name="FineNoise">0: every candidate is perturbed with <paramref name="Noise"/>; above 0: every second
 /// candidate with this smaller standard deviation instead, so one sample set both explores and refines (balance).
 /// </param>
+/// <param name="RolloutSteps">0: rollouts step the physics as the env does (its frame skip of the model's time
+/// step); n above 0: each rollout control step is n physics steps of frame skip x time step / n on a copy of the
+/// model, coarser and cheaper (the env itself keeps its own physics).</param>
 public sealed record PlannerSettings(int Samples, int Horizon, int Knots, double Noise, int Workers,
-    double Temperature = 0, double FineNoise = 0)
+    double Temperature = 0, double FineNoise = 0, int RolloutSteps = 0)
 {
     /// <summary>Checks every field; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
@@ -36,5 +42,19 @@ public sealed record PlannerSettings(int Samples, int Horizon, int Knots, double
         if (!(FineNoise >= 0 && double.IsFinite(FineNoise)))
             throw new ArgumentException($"PlannerSettings: FineNoise {FineNoise} must be finite and non-negative.",
                 nameof(FineNoise));
+        if (RolloutSteps < 0)
+            throw new ArgumentException($"PlannerSettings: RolloutSteps {RolloutSteps} must be non-negative.",
+                nameof(RolloutSteps));
+    }
+
+    // The printed form keys kept demonstrations (DemonstrationCache); RolloutSteps is printed only when set, so
+    // planners that do not use it keep the keys they had before it existed.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"Samples = {Samples}, Horizon = {Horizon}, Knots = {Knots}, Noise = {Noise}, Workers = {Workers}, " +
+            $"Temperature = {Temperature}, FineNoise = {FineNoise}");
+        if (RolloutSteps != 0) builder.Append(CultureInfo.InvariantCulture, $", RolloutSteps = {RolloutSteps}");
+        return true;
     }
 }

@@ -5,11 +5,12 @@ namespace Qail.Envs.MuJoCo;
 /// across steps; each control step it is shifted forward, perturbed with Gaussian noise into candidates, every
 /// candidate is rolled out on MuJoCo from the env's current state (state saved and restored per rollout) and scored
 /// by the task's planning objective (its reward, shaped where the reward is flat), and the best becomes the new
-/// nominal, or with a temperature their MPPI average (<see cref="PlanUpdate"/>). Rollouts score each control step
-/// on the kinematics MuJoCo computed inside its last physics step (one physics step old) rather than paying for
-/// another forward pass. Rollouts run in parallel over cores; each
-/// rollout restores the full state first, so the chosen action does not depend on the worker count. The noise is
-/// drawn from the episode's seed and the step, so an episode replays exactly.
+/// nominal, or with a temperature their MPPI average (<see cref="PlanUpdate"/>). Rollouts may step coarser physics
+/// than the env (<see cref="PlannerSettings.RolloutSteps"/>), and score each control step on the kinematics MuJoCo
+/// computed inside its last physics step (one physics step old) rather than paying for another forward pass.
+/// Rollouts run in parallel over cores; each rollout restores the full state first, so the chosen action does not
+/// depend on the worker count. The noise is drawn from the episode's seed and the step, so an episode replays
+/// exactly.
 /// </summary>
 public sealed class PredictiveSamplingExpert : IExpert, IDisposable
 {
@@ -17,7 +18,8 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
     private readonly PlannerSettings _settings;
     private readonly MujocoData[] _workers;
     private readonly double[] _state, _nominal, _shifted, _candidates, _returns, _low, _high;
-    private readonly int _nu;
+    private readonly MujocoModel? _rolloutModel;
+    private readonly int _nu, _rolloutSteps;
     private int _episodeSeed = int.MinValue, _lastStep = -1;
 
     /// <summary>Binds a planner to <paramref name="env"/>.</summary>
@@ -29,7 +31,11 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
         _env = env;
         _settings = settings;
         _nu = env.Model.Nu;
-        _workers = Enumerable.Range(0, settings.Workers).Select(_ => new MujocoData(env.Model)).ToArray();
+        _rolloutSteps = settings.RolloutSteps == 0 ? env.FrameSkip : settings.RolloutSteps;
+        if (_rolloutSteps != env.FrameSkip)
+            _rolloutModel = env.Model.WithTimestep(env.Model.Timestep * env.FrameSkip / _rolloutSteps);
+        var model = _rolloutModel ?? env.Model;
+        _workers = Enumerable.Range(0, settings.Workers).Select(_ => new MujocoData(model)).ToArray();
         _state = new double[env.Data.StateSize];
         _nominal = new double[settings.Knots * _nu];
         _shifted = new double[_nominal.Length];
@@ -76,6 +82,7 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
     public void Dispose()
     {
         foreach (var data in _workers) data.Dispose();
+        _rolloutModel?.Dispose();
     }
 
     private double Rollout(MujocoData data, int candidate, Span<double> control)
@@ -88,7 +95,7 @@ public sealed class PredictiveSamplingExpert : IExpert, IDisposable
         {
             Interpolate(knots, t, control);
             for (int j = 0; j < _nu; j++) ctrl[j] = Math.Clamp(control[j], _low[j], _high[j]);
-            for (int k = 0; k < _env.FrameSkip; k++) data.Step();
+            for (int k = 0; k < _rolloutSteps; k++) data.Step();
             total += _env.PlanningObjective(data);
         }
         // A diverged rollout (MuJoCo resets it with a warning, or NaN leaks into the score) ranks last.

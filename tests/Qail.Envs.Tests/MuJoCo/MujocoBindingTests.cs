@@ -92,6 +92,33 @@ public class MujocoBindingTests
     }
 
     [SkippableFact]
+    public void A_model_copy_with_another_timestep_leaves_the_original_and_steps_coarser()
+    {
+        RequireMujoco();
+        const string ball = "<mujoco><option timestep='0.005'/><worldbody><body pos='0 0 1'><freejoint/>" +
+                            "<geom type='sphere' size='0.1'/></body></worldbody></mujoco>";
+        using var model = MujocoModel.FromXml(ball);
+        using var same = model.WithTimestep(model.Timestep);
+        using var coarse = model.WithTimestep(0.01);
+        Assert.Equal(0.005, model.Timestep);
+        Assert.Equal(0.01, coarse.Timestep);
+        double[] Fall(MujocoModel m, int steps)
+        {
+            using var data = new MujocoData(m);
+            for (int i = 0; i < steps; i++) data.Step();
+            return data.Qpos.ToArray();
+        }
+        // Semi-implicit Euler from rest: after n steps of dt the ball has dropped g dt^2 n (n + 1) / 2.
+        static double Height(double dt, int n) => 1 - 9.81 * dt * dt * n * (n + 1) / 2;
+        var fine = Fall(model, 20);
+        Assert.Equal(fine, Fall(same, 20));
+        Assert.Equal(Height(0.005, 20), fine[2], 12);
+        Assert.Equal(Height(0.01, 10), Fall(coarse, 10)[2], 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.WithTimestep(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.WithTimestep(double.NaN));
+    }
+
+    [SkippableFact]
     public void MuJoCo_cartpole_tracks_our_own_cartpole()
     {
         RequireMujoco();

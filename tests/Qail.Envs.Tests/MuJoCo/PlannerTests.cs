@@ -56,6 +56,44 @@ public class PlannerTests
         Assert.Contains("FineNoise", e.Message);
         e = Assert.Throws<ArgumentException>(() => new PlannerSettings(8, 10, 3, 0.5, 1, double.NaN).Validate());
         Assert.Contains("Temperature", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new PlannerSettings(8, 10, 3, 0.5, 1, RolloutSteps: -1).Validate());
+        Assert.Contains("RolloutSteps", e.Message);
+    }
+
+    [Fact]
+    public void Settings_print_rollout_steps_only_when_set_so_kept_demonstrations_keep_their_keys()
+    {
+        var settings = new PlannerSettings(64, 50, 6, 0.8, 1, FineNoise: 0.2);
+        Assert.Equal("PlannerSettings { Samples = 64, Horizon = 50, Knots = 6, Noise = 0.8, Workers = 1, " +
+                     "Temperature = 0, FineNoise = 0.2 }", settings.ToString());
+        Assert.EndsWith("FineNoise = 0.2, RolloutSteps = 2 }", (settings with { RolloutSteps = 2 }).ToString());
+    }
+
+    [SkippableFact]
+    public void Rollouts_at_the_envs_own_steps_plan_as_before_and_coarser_ones_plan_apart()
+    {
+        MujocoBindingTests.RequireMujoco();
+        float[][] Plan(int rolloutSteps, int workers)
+        {
+            using var env = new Hopper();
+            env.Reset(7);
+            using var expert = new PredictiveSamplingExpert(env,
+                new PlannerSettings(6, 5, 3, 0.8, workers, Temperature: 0.2, RolloutSteps: rolloutSteps));
+            var actions = new float[3][];
+            for (int t = 0; t < 3; t++)
+            {
+                actions[t] = expert.Act(env);
+                env.Step(actions[t]);
+            }
+            return actions;
+        }
+        int frameSkip;
+        using (var hopper = new Hopper()) frameSkip = hopper.FrameSkip;
+        var own = Plan(0, 1);
+        Assert.Equal(own, Plan(frameSkip, 1));
+        var coarse = Plan(2, 1);
+        Assert.NotEqual(own, coarse);
+        Assert.Equal(coarse, Plan(2, 3));
     }
 
     [SkippableFact]
