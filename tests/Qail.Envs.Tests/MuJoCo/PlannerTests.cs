@@ -73,20 +73,8 @@ public class PlannerTests
     public void Rollouts_at_the_envs_own_steps_plan_as_before_and_coarser_ones_plan_apart()
     {
         MujocoBindingTests.RequireMujoco();
-        float[][] Plan(int rolloutSteps, int workers)
-        {
-            using var env = new Hopper();
-            env.Reset(7);
-            using var expert = new PredictiveSamplingExpert(env,
-                new PlannerSettings(6, 5, 3, 0.8, workers, Temperature: 0.2, RolloutSteps: rolloutSteps));
-            var actions = new float[3][];
-            for (int t = 0; t < 3; t++)
-            {
-                actions[t] = expert.Act(env);
-                env.Step(actions[t]);
-            }
-            return actions;
-        }
+        float[][] Plan(int rolloutSteps, int workers) =>
+            HopperActions(new PlannerSettings(6, 5, 3, 0.8, workers, Temperature: 0.2, RolloutSteps: rolloutSteps));
         int frameSkip;
         using (var hopper = new Hopper()) frameSkip = hopper.FrameSkip;
         var own = Plan(0, 1);
@@ -118,21 +106,25 @@ public class PlannerTests
     public void Fine_noise_and_mppi_plans_do_not_depend_on_the_worker_count()
     {
         MujocoBindingTests.RequireMujoco();
-        float[][] Plan(int workers)
-        {
-            using var env = new Hopper();
-            env.Reset(7);
-            using var expert = new PredictiveSamplingExpert(env,
-                new PlannerSettings(Samples: 6, Horizon: 5, Knots: 3, Noise: 0.8, workers, 0.2, FineNoise: 0.1));
-            var actions = new float[3][];
-            for (int t = 0; t < 3; t++)
-            {
-                actions[t] = expert.Act(env);
-                env.Step(actions[t]);
-            }
-            return actions;
-        }
+        float[][] Plan(int workers) =>
+            HopperActions(new PlannerSettings(Samples: 6, Horizon: 5, Knots: 3, Noise: 0.8, workers, 0.2,
+                FineNoise: 0.1));
         Assert.Equal(Plan(1), Plan(3));
+    }
+
+    // The planner's first three actions on a hopper from seed 7.
+    private static float[][] HopperActions(PlannerSettings settings)
+    {
+        using var env = new Hopper();
+        env.Reset(7);
+        using var expert = new PredictiveSamplingExpert(env, settings);
+        var actions = new float[3][];
+        for (int t = 0; t < 3; t++)
+        {
+            actions[t] = expert.Act(env);
+            env.Step(actions[t]);
+        }
+        return actions;
     }
 
     [SkippableFact]
