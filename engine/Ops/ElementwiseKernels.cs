@@ -6,16 +6,20 @@ internal interface ISpanUnary<T>
     void Apply(ReadOnlySpan<T> x, Span<T> y);
 }
 
-/// <summary>A vector operation over two equal-length spans (an elementwise binary op).</summary>
-internal interface ISpanBinary<T>
+/// <summary>A vector operation over two equal-length spans into a third of element type TOut.</summary>
+internal interface ISpanZip<T, TOut>
 {
-    void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d);
+    void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<TOut> d);
+}
+
+/// <summary>An elementwise binary op: the result has the operands' element type.</summary>
+internal interface ISpanBinary<T> : ISpanZip<T, T>
+{
 }
 
 /// <summary>An elementwise comparison writing a 0/1 mask.</summary>
-internal interface ISpanCompare<T>
+internal interface ISpanCompare<T> : ISpanZip<T, byte>
 {
-    void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<byte> d);
 }
 
 public sealed partial class Tensor
@@ -90,8 +94,8 @@ public sealed partial class Tensor
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
         {
-            DType.Float32 => Zip<float, TF>(a, b, shape, f),
-            DType.Float64 => Zip<double, TD>(a, b, shape, d),
+            DType.Float32 => Zip<float, float, TF>(a, b, shape, a.DType, f),
+            DType.Float64 => Zip<double, double, TD>(a, b, shape, a.DType, d),
             _ => throw Unsupported(op, a, "float32 or float64"),
         };
     }
@@ -102,9 +106,9 @@ public sealed partial class Tensor
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
         {
-            DType.Float32 => Zip<float, TF>(a, b, shape, f),
-            DType.Float64 => Zip<double, TD>(a, b, shape, d),
-            DType.Int32 => Zip<int, TI>(a, b, shape, i),
+            DType.Float32 => Zip<float, float, TF>(a, b, shape, a.DType, f),
+            DType.Float64 => Zip<double, double, TD>(a, b, shape, a.DType, d),
+            DType.Int32 => Zip<int, int, TI>(a, b, shape, a.DType, i),
             _ => throw Unsupported(op, a, "float32, float64 or int32"),
         };
     }
@@ -116,9 +120,9 @@ public sealed partial class Tensor
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
         {
-            DType.Float32 => Compare<float, TF>(a, b, shape, f),
-            DType.Float64 => Compare<double, TD>(a, b, shape, d),
-            DType.Int32 => Compare<int, TI>(a, b, shape, i),
+            DType.Float32 => Zip<float, byte, TF>(a, b, shape, DType.UInt8, f),
+            DType.Float64 => Zip<double, byte, TD>(a, b, shape, DType.UInt8, d),
+            DType.Int32 => Zip<int, byte, TI>(a, b, shape, DType.UInt8, i),
             _ => throw Unsupported(op, a, "float32, float64 or int32"),
         };
     }
@@ -133,42 +137,18 @@ public sealed partial class Tensor
         return Shapes.Broadcast(a._shape, b._shape, op);
     }
 
-    private static Tensor Zip<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged
-        where TOp : struct, ISpanBinary<T>
+    // Applies op row by row over the broadcast shape; every element of the result is written.
+    private static Tensor Zip<T, TOut, TOp>(Tensor a, Tensor b, int[] shape, DType resultType, TOp op)
+        where T : unmanaged where TOut : unmanaged where TOp : struct, ISpanZip<T, TOut>
     {
-        var result = Uninitialized(shape, a.DType);
+        var result = Uninitialized(shape, resultType);
         if (result.ElementCount == 0) return result;
         var ea = a.Expand(shape);
         var eb = b.Expand(shape);
         var rows = new StridedRows(shape, [ea._strides, eb._strides], [ea.Offset, eb.Offset]);
         var da = a.HostStorage().AsArray<T>();
         var db = b.HostStorage().AsArray<T>();
-        var dst = result.HostStorage().AsArray<T>();
-        int inner = rows.Inner, sa = rows.InnerStrides[0], sb = rows.InnerStrides[1];
-        var scratchA = sa == 1 ? [] : new T[inner];
-        var scratchB = sb == 1 ? [] : new T[inner];
-        int o = 0;
-        do
-        {
-            op.Apply(StridedRows.Row(da, rows.Offset(0), sa, inner, scratchA),
-                StridedRows.Row(db, rows.Offset(1), sb, inner, scratchB),
-                dst.AsSpan(o, inner));
-            o += inner;
-        } while (rows.MoveNext());
-        return result;
-    }
-
-    private static Tensor Compare<T, TOp>(Tensor a, Tensor b, int[] shape, TOp op) where T : unmanaged
-        where TOp : struct, ISpanCompare<T>
-    {
-        var result = Zeros(shape, DType.UInt8);
-        if (result.ElementCount == 0) return result;
-        var ea = a.Expand(shape);
-        var eb = b.Expand(shape);
-        var rows = new StridedRows(shape, [ea._strides, eb._strides], [ea.Offset, eb.Offset]);
-        var da = a.HostStorage().AsArray<T>();
-        var db = b.HostStorage().AsArray<T>();
-        var dst = result.HostStorage().AsArray<byte>();
+        var dst = result.HostStorage().AsArray<TOut>();
         int inner = rows.Inner, sa = rows.InnerStrides[0], sb = rows.InnerStrides[1];
         var scratchA = sa == 1 ? [] : new T[inner];
         var scratchB = sb == 1 ? [] : new T[inner];
