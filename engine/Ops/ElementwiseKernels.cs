@@ -94,8 +94,8 @@ public sealed partial class Tensor
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
         {
-            DType.Float32 => Zip<float, float, TF>(a, b, shape, a.DType, f),
-            DType.Float64 => Zip<double, double, TD>(a, b, shape, a.DType, d),
+            DType.Float32 => Zip<float, float, TF>(a, b, shape, f),
+            DType.Float64 => Zip<double, double, TD>(a, b, shape, d),
             _ => throw Unsupported(op, a, "float32 or float64"),
         };
     }
@@ -106,9 +106,9 @@ public sealed partial class Tensor
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
         {
-            DType.Float32 => Zip<float, float, TF>(a, b, shape, a.DType, f),
-            DType.Float64 => Zip<double, double, TD>(a, b, shape, a.DType, d),
-            DType.Int32 => Zip<int, int, TI>(a, b, shape, a.DType, i),
+            DType.Float32 => Zip<float, float, TF>(a, b, shape, f),
+            DType.Float64 => Zip<double, double, TD>(a, b, shape, d),
+            DType.Int32 => Zip<int, int, TI>(a, b, shape, i),
             _ => throw Unsupported(op, a, "float32, float64 or int32"),
         };
     }
@@ -120,9 +120,9 @@ public sealed partial class Tensor
         var shape = PrepareBinary(op, a, b);
         return a.DType switch
         {
-            DType.Float32 => Zip<float, byte, TF>(a, b, shape, DType.UInt8, f),
-            DType.Float64 => Zip<double, byte, TD>(a, b, shape, DType.UInt8, d),
-            DType.Int32 => Zip<int, byte, TI>(a, b, shape, DType.UInt8, i),
+            DType.Float32 => Zip<float, byte, TF>(a, b, shape, f),
+            DType.Float64 => Zip<double, byte, TD>(a, b, shape, d),
+            DType.Int32 => Zip<int, byte, TI>(a, b, shape, i),
             _ => throw Unsupported(op, a, "float32, float64 or int32"),
         };
     }
@@ -138,10 +138,10 @@ public sealed partial class Tensor
     }
 
     // Applies op row by row over the broadcast shape; every element of the result is written.
-    private static Tensor Zip<T, TOut, TOp>(Tensor a, Tensor b, int[] shape, DType resultType, TOp op)
+    private static Tensor Zip<T, TOut, TOp>(Tensor a, Tensor b, int[] shape, TOp op)
         where T : unmanaged where TOut : unmanaged where TOp : struct, ISpanZip<T, TOut>
     {
-        var result = Uninitialized(shape, resultType);
+        var result = Uninitialized(shape, DTypeInfo.Of<TOut>());
         if (result.ElementCount == 0) return result;
         var ea = a.Expand(shape);
         var eb = b.Expand(shape);
