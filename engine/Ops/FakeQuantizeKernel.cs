@@ -14,7 +14,9 @@ internal static class FakeQuantizeKernel
 {
     private const int Chunk = 256;
 
-    /// <summary>y = (clamp(round(x / s + u) + z, qmin, qmax) - z) * s; <paramref name="noise"/> u may be empty.</summary>
+    /// <summary>
+    /// y = (clamp(round(x / s + u) + z, qmin, qmax) - z) * s; <paramref name="noise"/> u may be empty.
+    /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> noise, ReadOnlySpan<T> scale,
         ReadOnlySpan<T> zeroPoint, T qMin, T qMax, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {

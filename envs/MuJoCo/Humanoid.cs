@@ -91,7 +91,9 @@ public sealed class Humanoid : MujocoEnv
     }
 
     /// <inheritdoc/>
-    /// <remarks>As DMC's humanoid, draws again until MuJoCo finds no contact (about a quarter of draws touch).</remarks>
+    /// <remarks>
+    /// As DMC's humanoid, draws again until MuJoCo finds no contact (about a quarter of draws touch).
+    /// </remarks>
     protected override void Initialize(SplitMix64 rng, MujocoData data) =>
         MujocoJoints.DrawApart(Name, data, rng, (r, d) => MujocoJoints.RandomizeLimitedAndRotational(Model, d, r));
 }

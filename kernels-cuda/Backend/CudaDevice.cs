@@ -225,8 +225,12 @@ public sealed unsafe class CudaDevice : IDisposable
         return new CudaStorage(this, pointer, capacity, dtype, length);
     }
 
-    private IntPtr Function(string file, string function)
-        => _functions.GetOrAdd((file, function), key => { MakeCurrent(); return Driver.Function(Module(key.File), key.Function); });
+    private IntPtr Function(string file, string function) =>
+        _functions.GetOrAdd((file, function), key =>
+        {
+            MakeCurrent();
+            return Driver.Function(Module(key.File), key.Function);
+        });
 
     private IntPtr Module(string file)
     {

@@ -34,7 +34,9 @@ public static class ComputeDevices
                     reason = ((IComputeDevice)openCl).Name;
                     return openCl;
                 }
-                reason = $"{cudaReason}; {(openCl is null ? openClReason : $"the OpenCL device ({openCl.Name}) is not a GPU (--device opencl runs on it)")}";
+                string openClWhy = openCl is null ? openClReason
+                    : $"the OpenCL device ({openCl.Name}) is not a GPU (--device opencl runs on it)";
+                reason = $"{cudaReason}; {openClWhy}";
                 return null;
             default:
                 throw new ArgumentException(

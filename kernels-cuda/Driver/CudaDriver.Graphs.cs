@@ -30,10 +30,20 @@ public sealed unsafe partial class CudaDriver
         Check(_streamBeginCapture(stream, CaptureModeRelaxed), "cuStreamBeginCapture");
 
     /// <summary>cuStreamEndCapture: the graph of what was recorded since <see cref="BeginCapture"/>.</summary>
-    public IntPtr EndCapture(IntPtr stream) { IntPtr graph; Check(_streamEndCapture(stream, &graph), "cuStreamEndCapture"); return graph; }
+    public IntPtr EndCapture(IntPtr stream)
+    {
+        IntPtr graph;
+        Check(_streamEndCapture(stream, &graph), "cuStreamEndCapture");
+        return graph;
+    }
 
     /// <summary>cuGraphInstantiateWithFlags(0): an executable graph.</summary>
-    public IntPtr InstantiateGraph(IntPtr graph) { IntPtr exec; Check(_graphInstantiate(&exec, graph, 0), "cuGraphInstantiateWithFlags"); return exec; }
+    public IntPtr InstantiateGraph(IntPtr graph)
+    {
+        IntPtr exec;
+        Check(_graphInstantiate(&exec, graph, 0), "cuGraphInstantiateWithFlags");
+        return exec;
+    }
 
     /// <summary>cuGraphLaunch on <paramref name="stream"/>.</summary>
     public void LaunchGraph(IntPtr exec, IntPtr stream) => Check(_graphLaunch(exec, stream), "cuGraphLaunch");

@@ -35,7 +35,8 @@ public sealed unsafe partial class CudaDriver
     private readonly delegate* unmanaged<IntPtr*, byte*, int> _moduleLoadData;
     private readonly delegate* unmanaged<IntPtr, int> _moduleUnload;
     private readonly delegate* unmanaged<IntPtr*, IntPtr, byte*, int> _moduleGetFunction;
-    private readonly delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int> _launchKernel;
+    private readonly delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int>
+        _launchKernel;
     private readonly delegate* unmanaged<ulong*, nuint, int> _memAlloc;
     private readonly delegate* unmanaged<ulong, int> _memFree;
     private readonly delegate* unmanaged<ulong, void*, nuint, int> _memcpyHtoD;
@@ -158,7 +159,12 @@ public sealed unsafe partial class CudaDriver
     }
 
     /// <summary>cuDeviceTotalMem_v2, bytes.</summary>
-    public ulong DeviceTotalMemory(int device) { nuint b; Check(_deviceTotalMem(&b, device), "cuDeviceTotalMem"); return b; }
+    public ulong DeviceTotalMemory(int device)
+    {
+        nuint bytes;
+        Check(_deviceTotalMem(&bytes, device), "cuDeviceTotalMem");
+        return bytes;
+    }
 
     /// <summary>cuCtxCreate_v2 (the new context becomes current on this thread).</summary>
     public IntPtr CreateContext(int device) { IntPtr c; Check(_ctxCreate(&c, 0, device), "cuCtxCreate"); return c; }
@@ -205,7 +211,12 @@ public sealed unsafe partial class CudaDriver
     }
 
     /// <summary>cuMemAlloc_v2.</summary>
-    public ulong Allocate(ulong bytes) { ulong p; Check(_memAlloc(&p, (nuint)bytes), $"cuMemAlloc({bytes} bytes)"); return p; }
+    public ulong Allocate(ulong bytes)
+    {
+        ulong pointer;
+        Check(_memAlloc(&pointer, (nuint)bytes), $"cuMemAlloc({bytes} bytes)");
+        return pointer;
+    }
 
     /// <summary>cuMemFree_v2.</summary>
     public void Free(ulong pointer) => Check(_memFree(pointer), "cuMemFree");
@@ -267,7 +278,12 @@ public sealed unsafe partial class CudaDriver
     public void SynchronizeEvent(IntPtr e) => Check(_eventSynchronize(e), "cuEventSynchronize");
 
     /// <summary>cuEventElapsedTime, milliseconds between two recorded events.</summary>
-    public float ElapsedMilliseconds(IntPtr start, IntPtr end) { float ms; Check(_eventElapsedTime(&ms, start, end), "cuEventElapsedTime"); return ms; }
+    public float ElapsedMilliseconds(IntPtr start, IntPtr end)
+    {
+        float ms;
+        Check(_eventElapsedTime(&ms, start, end), "cuEventElapsedTime");
+        return ms;
+    }
 
     /// <summary>
     /// Throws a <see cref="CudaException"/> naming <paramref name="call"/> and the error unless

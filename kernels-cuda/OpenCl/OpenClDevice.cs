@@ -61,7 +61,8 @@ public sealed unsafe class OpenClDevice : IComputeDevice, IDisposable
         {
             cl = new CL(OpenClLibrary.Open());
         }
-        catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or InvalidOperationException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or InvalidOperationException
+            or EntryPointNotFoundException)
         {
             return (null, $"no OpenCL loader (libOpenCL.so.1): {e.Message}");
         }

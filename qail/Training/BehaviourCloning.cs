@@ -27,8 +27,8 @@ public static class BehaviourCloning
     /// <summary>
     /// Trains <paramref name="policy"/> further without refitting its normalisation (the "FP + extra epochs" control:
     /// the students' extra epochs without quantization); <paramref name="validationScore"/> (higher is better), when
-    /// given, picks the checkpoint, the starting point included, every <paramref name="checkEvery"/> epochs (exact ties:
-    /// the lower held-out action error).
+    /// given, picks the checkpoint, the starting point included, every <paramref name="checkEvery"/> epochs (exact
+    /// ties: the lower held-out action error).
     /// </summary>
     public static TrainReport Continue(PolicyNetwork policy, Demonstrations demos, TrainOptions options,
         IProgress<(int Epoch, double Loss)>? progress = null,

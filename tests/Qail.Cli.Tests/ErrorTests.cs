@@ -35,7 +35,12 @@ public sealed class ErrorTests(TinyChain chain) : IClassFixture<TinyChain>
     [Fact]
     public void CorruptedDemos_FailTheChecksum()
     {
-        string bad = chain.Damaged(chain.Demos, "flipped-demos.safetensors", b => { var c = (byte[])b.Clone(); c[^5] ^= 0x5a; return c; });
+        string bad = chain.Damaged(chain.Demos, "flipped-demos.safetensors", b =>
+        {
+            var c = (byte[])b.Clone();
+            c[^5] ^= 0x5a;
+            return c;
+        });
         QailRun.Of("train", "--demos", bad, "--out", Path.Combine(chain.Folder, "z.safetensors"))
             .FailedWith("--demos", "corrupted");
     }

@@ -96,7 +96,12 @@ public sealed class Int8GemmTests
                 if (bias.Length > 0) v += bias[j];
                 expected[i * n + j] = relu ? MathF.Max(v, 0) : v;
             }
-        foreach (var (isa, y) in OnEveryPath(() => { var y = new float[m * n]; Int8Epilogue.Rescale(c, m, n, aScale, ws, bias, relu, y); return y; }))
+        foreach (var (isa, y) in OnEveryPath(() =>
+        {
+            var y = new float[m * n];
+            Int8Epilogue.Rescale(c, m, n, aScale, ws, bias, relu, y);
+            return y;
+        }))
             AssertSame(expected, y, $"{isa} rescale");
     }
 

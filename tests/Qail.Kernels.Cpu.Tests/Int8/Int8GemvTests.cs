@@ -71,9 +71,19 @@ public sealed class Int8GemvTests
             expectedF[i] = relu ? MathF.Max(v, 0) : v;
             expectedQ[i] = (sbyte)Math.Clamp(MathF.Round(expectedF[i] / 0.05f, MidpointRounding.ToEven) - 5, -128, 127);
         }
-        foreach (var (isa, y) in OnEveryPath(() => { var y = new float[m * n]; Int8Gemm.MultiplyToFloat(a, m, za, 0.02f, packed, ws, bias, relu, y); return y; }))
+        foreach (var (isa, y) in OnEveryPath(() =>
+        {
+            var y = new float[m * n];
+            Int8Gemm.MultiplyToFloat(a, m, za, 0.02f, packed, ws, bias, relu, y);
+            return y;
+        }))
             AssertSame(expectedF, y, $"{isa} to-float m={m} n={n} k={k}");
-        foreach (var (isa, y) in OnEveryPath(() => { var y = new sbyte[m * n]; Int8Gemm.MultiplyRequantize(a, m, za, 0.02f, packed, ws, bias, relu, 0.05f, -5, y); return y; }))
+        foreach (var (isa, y) in OnEveryPath(() =>
+        {
+            var y = new sbyte[m * n];
+            Int8Gemm.MultiplyRequantize(a, m, za, 0.02f, packed, ws, bias, relu, 0.05f, -5, y);
+            return y;
+        }))
             AssertSame(expectedQ, y, $"{isa} requantize m={m} n={n} k={k}");
     }
 
@@ -91,7 +101,12 @@ public sealed class Int8GemvTests
         Int8GemmReference.Multiply(a, m, 7, w, n, k, zw, expected);
         KernelThreads.With(2, () =>
         {
-            foreach (var (isa, c) in OnEveryPath(() => { var c = new int[m * n]; Int8Gemm.Multiply(a, m, 7, packed, c); return c; }))
+            foreach (var (isa, c) in OnEveryPath(() =>
+            {
+                var c = new int[m * n];
+                Int8Gemm.Multiply(a, m, 7, packed, c);
+                return c;
+            }))
                 AssertSame(expected, c, $"{isa} threaded m={m} n={n} k={k}");
         });
     }

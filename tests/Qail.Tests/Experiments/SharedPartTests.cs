@@ -69,7 +69,8 @@ public sealed class SharedPartTests : IDisposable
         bytes[^5] ^= 1;
         File.WriteAllBytes(teacher, bytes);
         Assert.Equal(alone[0], Cell(Configs[0], new SharedPartCache(root), out var damaged));
-        var fault = Assert.Single(damaged, l => l.StartsWith($"shared part: entry {entry}: ", StringComparison.Ordinal));
+        var fault = Assert.Single(damaged,
+            l => l.StartsWith($"shared part: entry {entry}: ", StringComparison.Ordinal));
         Assert.EndsWith("; recomputing", fault, StringComparison.Ordinal);
         Assert.DoesNotContain(damaged, l => l.StartsWith("train FP: teacher reused", StringComparison.Ordinal));
 
