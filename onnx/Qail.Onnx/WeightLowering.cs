@@ -125,13 +125,15 @@ internal sealed partial class OpLowering
         return codes;
     }
 
-    // 8-bit codes (int8 when symmetric, else uint8).
+    // 8-bit codes, always uint8: symmetric (int8) codes and their zero point shifted by 128, which dequantizes to
+    // the same values. ONNX Runtime's u8 x s8 integer kernel on x86 without VNNI (vpmaddubsw) saturates pairs of
+    // products to int16; its u8 x u8 kernel is exact on every CPU.
     private string Codes8(int[] values, long[] dims, bool symmetric)
     {
         var value = Value();
-        if (symmetric)
-            graph.AddInitializer<sbyte>(value, OnnxElementType.Int8, dims, values.Select(v => (sbyte)v).ToArray());
-        else graph.AddInitializer<byte>(value, OnnxElementType.UInt8, dims, values.Select(v => (byte)v).ToArray());
+        int offset = symmetric ? 128 : 0;
+        graph.AddInitializer<byte>(value, OnnxElementType.UInt8, dims,
+            values.Select(v => (byte)(v + offset)).ToArray());
         return value;
     }
 

@@ -11,20 +11,23 @@ namespace Qail.Kernels.Cpu.Tests.Oracle;
 /// </summary>
 internal static class OnnxOracle
 {
-    public static byte[] MatMulIntegerModel(bool unsignedA, int m, int k, int n, sbyte[] bKxN, int aZero,
-        sbyte[] bZeroPerColumn)
+    /// <summary>MatMulInteger over uint8 A [m, k] and uint8 B [k, n] with per-column B zero points. Signed codes are
+    /// passed shifted by 128 (code and zero point alike, the same product): ONNX Runtime's u8 x s8 kernel on x86
+    /// without VNNI saturates pairs of products to int16, its u8 x u8 kernel is exact on every CPU.</summary>
+    public static byte[] MatMulIntegerModel(int m, int k, int n, byte[] bKxN, int aZero, byte[] bZeroPerColumn)
     {
-        var aType = unsignedA ? OnnxElementType.UInt8 : OnnxElementType.Int8;
         var g = new OnnxGraph("matmul_integer")
-            .AddInput("A", aType, m, k)
-            .AddInitializer<sbyte>("B", OnnxElementType.Int8, [k, n], bKxN)
-            .AddOutput("Y", OnnxElementType.Int32, m, n);
-        if (unsignedA) g.AddInitializer<byte>("a_zero", OnnxElementType.UInt8, [], [(byte)aZero]);
-        else g.AddInitializer<sbyte>("a_zero", OnnxElementType.Int8, [], [(sbyte)aZero]);
-        g.AddInitializer<sbyte>("b_zero", OnnxElementType.Int8, [n], bZeroPerColumn);
+            .AddInput("A", OnnxElementType.UInt8, m, k)
+            .AddInitializer<byte>("B", OnnxElementType.UInt8, [k, n], bKxN)
+            .AddOutput("Y", OnnxElementType.Int32, m, n)
+            .AddInitializer<byte>("a_zero", OnnxElementType.UInt8, [], [(byte)aZero])
+            .AddInitializer<byte>("b_zero", OnnxElementType.UInt8, [n], bZeroPerColumn);
         g.AddNode("MatMulInteger", ["A", "B", "a_zero", "b_zero"], ["Y"]);
         return g.ToModel([("", 21)]);
     }
+
+    /// <summary>Signed codes as the unsigned ones <see cref="MatMulIntegerModel"/> takes.</summary>
+    public static byte[] Unsigned(sbyte[] codes) => Array.ConvertAll(codes, c => (byte)(c + 128));
 
     public static byte[] MatMulNBitsModel(GroupwiseInt4Weights w, object batch, int accuracyLevel)
     {

@@ -9,7 +9,8 @@ namespace Qail.Kernels.Cpu.Tests.Oracle;
 public sealed class OnnxOracleTests
 {
     /// <summary>
-    /// Int8Gemm equals ONNX MatMulInteger exactly: uint8 and int8 activations, per-column weight zero points.
+    /// Int8Gemm equals ONNX MatMulInteger exactly: uint8 and int8 activations, per-column weight zero points (the int8
+    /// codes given to ONNX Runtime shifted to uint8, see <see cref="OnnxOracle.MatMulIntegerModel"/>).
     /// </summary>
     [Property(MaxTest = 12, Replay = "(1234,567)")]
     public void Int8GemmEqualsMatMulInteger(int seed)
@@ -22,20 +23,21 @@ public sealed class OnnxOracleTests
         for (var j = 0; j < n; j++) for (var p = 0; p < k; p++) bKxN[p * n + j] = w[j * k + p];
         var packed = PackedInt8Weights.Pack(w, n, k, zw.Select(z => (int)z).ToArray());
         var unsignedA = r.Next(2) == 0;
+        var (bU8, zwU8) = (OnnxOracle.Unsigned(bKxN), OnnxOracle.Unsigned(zw));
         int[] expected, actual = new int[m * n];
         if (unsignedA)
         {
             var a = Bytes(r, m * k);
             var za = r.Next(256);
-            expected = OnnxOracle.Run<byte, int>(OnnxOracle.MatMulIntegerModel(true, m, k, n, bKxN, za, zw), a, [m, k]);
+            expected = OnnxOracle.Run<byte, int>(OnnxOracle.MatMulIntegerModel(m, k, n, bU8, za, zwU8), a, [m, k]);
             Int8Gemm.Multiply(a, m, za, packed, actual);
         }
         else
         {
             var a = SBytes(r, m * k);
             var za = r.Next(-128, 128);
-            expected = OnnxOracle.Run<sbyte, int>(OnnxOracle.MatMulIntegerModel(false, m, k, n, bKxN, za, zw), a,
-                [m, k]);
+            expected = OnnxOracle.Run<byte, int>(OnnxOracle.MatMulIntegerModel(m, k, n, bU8, za + 128, zwU8),
+                OnnxOracle.Unsigned(a), [m, k]);
             Int8Gemm.Multiply(a, m, za, packed, actual);
         }
         AssertSame(expected, actual, $"MatMulInteger unsigned={unsignedA} m={m} n={n} k={k}");
