@@ -34,6 +34,12 @@ public static class Program
                 default: filter = args[i]; break;
             }
         }
+        if (!OpenBlas.IsInstalled)
+        {
+            Console.Error.WriteLine("Qail.Perf needs OpenBLAS (libopenblas.so.0, e.g. apt libopenblas0-pthread), a peer "
+                + "of most comparisons; it is not installed.");
+            return 2;
+        }
         Console.WriteLine($"# OpenBLAS: {OpenBlas.Describe()}; OPENBLAS_CORETYPE="
             + $"{Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
         if (args[0] == "peers") return PeerRunner.Run(filter, rounds, TimeSpan.FromMilliseconds(sampleMs), threadCpu);

@@ -47,6 +47,9 @@ internal static unsafe partial class OpenBlas
     /// <summary>Sets OpenBLAS's own thread count (process-wide).</summary>
     public static void Threads(int count) => SetNumThreads(count);
 
+    /// <summary>Whether the library loads (checked before the first call, which would throw).</summary>
+    public static bool IsInstalled => NativeLibrary.TryLoad(Library, out _);
+
     /// <summary>Build configuration and the core kernel OpenBLAS chose, for the report header.</summary>
     public static string Describe() =>
         $"{Marshal.PtrToStringAnsi(GetConfig())}; core {Marshal.PtrToStringAnsi(GetCoreName())}";
