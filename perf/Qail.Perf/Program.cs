@@ -36,8 +36,8 @@ public static class Program
         }
         if (!OpenBlas.IsInstalled)
         {
-            Console.Error.WriteLine("Qail.Perf needs OpenBLAS (libopenblas.so.0, e.g. apt libopenblas0-pthread), a peer "
-                + "of most comparisons; it is not installed.");
+            Console.Error.WriteLine("Qail.Perf needs OpenBLAS (libopenblas.so.0, e.g. apt libopenblas0-pthread), "
+                + "a peer of most comparisons; it is not installed.");
             return 2;
         }
         Console.WriteLine($"# OpenBLAS: {OpenBlas.Describe()}; OPENBLAS_CORETYPE="

@@ -22,7 +22,7 @@ namespace Qail.Onnx.Tests;
 /// </summary>
 public sealed class ImagePolicyOnnxTests(ITestOutputHelper output)
 {
-    private static PolicyNetwork Network(string family) => family switch
+    internal static PolicyNetwork Network(string family) => family switch
     {
         "cilrs" => new CilrsPolicy(Env.Make("driving-nocrash-tt", 0).Spec, seed: 6, width: 4, featureSize: 32,
             headHidden: 16),

@@ -38,7 +38,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
             Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray())];
     }
 
-    private static DeployedPolicy Deployed(string config)
+    internal static DeployedPolicy Deployed(string config)
     {
         var fp = FullPrecision();
         if (config == "FP32") return Export.ToFloatPolicy(fp);

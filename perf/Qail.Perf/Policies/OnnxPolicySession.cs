@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Qail.Envs;
+using Qail.Onnx;
 
 namespace Qail.Perf.Policies;
 
@@ -24,7 +25,7 @@ internal sealed class OnnxPolicySession : IDisposable
             OptimizedModelFilePath = optimized,
         };
         _session = new InferenceSession(model, _options);
-        Operators = OnnxOpCensus.Describe(File.ReadAllBytes(optimized));
+        Operators = OnnxModelContents.DescribeOperators(File.ReadAllBytes(optimized));
         File.Delete(optimized);
         _binding = _session.CreateIoBinding();
         foreach (var (name, meta) in _session.InputMetadata)
